@@ -1,0 +1,34 @@
+/*
+ * arena.h - one bump allocator per loaded document.
+ *
+ * A document's source text, line map, value tree, AST and strings all live
+ * in one arena; iamp_arena_free() releases everything at once, so no node
+ * has an owner of its own and nothing is freed piecemeal.
+ *
+ *   arena ─▶ chunk ─▶ chunk ─▶ chunk      (each chunk: [used ...... free])
+ *
+ * Allocations are 16-byte aligned. A chunk is 64 KiB or, for a larger
+ * request, exactly that request. Building with -DIAMP_DEBUG_ARENA passes
+ * every allocation to malloc (kept on a list) so that AddressSanitizer and
+ * valgrind see overruns, as libgit2's GIT_DEBUG_POOL does.
+ *
+ * Allocation failure returns NULL; callers report IAMP_ENOMEM.
+ */
+#ifndef IAMP_ARENA_H
+#define IAMP_ARENA_H
+
+#include <stddef.h>
+
+struct iamp_arena;
+
+struct iamp_arena *iamp_arena_new(void);
+void iamp_arena_free(struct iamp_arena *arena);
+
+/* Zero-filled memory of n bytes, or NULL. */
+void *iamp_arena_alloc(struct iamp_arena *arena, size_t n);
+/* A NUL-terminated copy of s[0..n), or NULL. */
+char *iamp_arena_strndup(struct iamp_arena *arena, const char *s, size_t n);
+/* Total bytes handed out (for benchmarks and caps). */
+size_t iamp_arena_used(const struct iamp_arena *arena);
+
+#endif

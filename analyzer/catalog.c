@@ -1,0 +1,494 @@
+/*
+ * catalog.c - lookups over the generated tables of catalog_data.c.
+ *
+ * Everything is a binary search over tables sorted at generation time, or
+ * a scan of a contiguous range; there is no start-up work and no state.
+ * Folding is ASCII-only, the same as the generator's sort (every name in
+ * the data is ASCII).
+ */
+#include "catalog.h"
+
+#include <assert.h>
+#include <string.h>
+
+static int fold(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/*
+ * Compares the first len bytes of a (a NUL-terminated name followed by
+ * the virtual character `tail`, 0 for none) with p[0..plen), folded.
+ * With prefix set, a equal to p on p's length compares equal even when
+ * longer: that finds ranges of names that start with p.
+ */
+static int cmp_name(const char *a, int tail, const char *p, size_t plen,
+		    bool prefix)
+{
+	size_t i;
+
+	for (i = 0; i < plen; i++) {
+		int ca = (unsigned char)a[i];
+		int cp = fold((unsigned char)p[i]);
+
+		if (ca == '\0') {
+			if (tail == 0)
+				return -1;
+			ca = tail;
+			if (ca != cp)
+				return ca < cp ? -1 : 1;
+			/* The tail is the last character of a. */
+			return i + 1 == plen ? 0 : -1;
+		}
+		ca = fold(ca);
+		if (ca != cp)
+			return ca < cp ? -1 : 1;
+	}
+	if (prefix)
+		return 0;
+	return a[plen] != '\0' || tail != 0 ? 1 : 0;
+}
+
+const char *iamp_catalog_version(void)
+{
+	return iamp_catalog_data_version;
+}
+
+const char *iamp_catalog_date(void)
+{
+	return iamp_catalog_data_date;
+}
+
+const char *iamp_catalog_str(uint32_t offset)
+{
+	assert(offset < iamp_catalog_strings_size);
+	return iamp_catalog_strings + offset;
+}
+
+/* ---- services ---------------------------------------------------------- */
+
+/*
+ * Services sort as "prefix:"; compare with the ':' appended so that the
+ * order and the search agree. p may itself end with ':'.
+ */
+static int cmp_service(uint32_t i, const char *p, size_t plen, bool prefix)
+{
+	return cmp_name(iamp_catalog_str(iamp_catalog_services[i].prefix), ':',
+			p, plen, prefix);
+}
+
+/* First service index whose "prefix:" is >= p (as a prefix if asked). */
+static uint32_t service_lower(const char *p, size_t plen, bool prefix,
+			      bool strict)
+{
+	uint32_t lo = 0, hi = iamp_catalog_counts.services;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = cmp_service(mid, p, plen, prefix);
+
+		if (c < 0 || (strict && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct iamp_service *iamp_catalog_service(const char *prefix, size_t len)
+{
+	char buf[128];
+	uint32_t i;
+
+	if (len == 0 || len + 1 > sizeof(buf) || memchr(prefix, ':', len))
+		return NULL;
+	memcpy(buf, prefix, len);
+	buf[len] = ':';
+	i = service_lower(buf, len + 1, false, false);
+	if (i < iamp_catalog_counts.services && cmp_service(i, buf, len + 1, false) == 0)
+		return &iamp_catalog_services[i];
+	return NULL;
+}
+
+/* ---- actions ------------------------------------------------------------ */
+
+static int cmp_action(uint32_t i, const char *p, size_t plen, bool prefix)
+{
+	return cmp_name(iamp_catalog_str(iamp_catalog_actions[i].name), 0, p,
+			plen, prefix);
+}
+
+/* First index in [lo, hi) whose action name is >= p (> p when strict). */
+static uint32_t action_lower(uint32_t lo, uint32_t hi, const char *p,
+			     size_t plen, bool prefix, bool strict)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = cmp_action(mid, p, plen, prefix);
+
+		if (c < 0 || (strict && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct iamp_action *iamp_catalog_action(const char *name, size_t len)
+{
+	const char *colon = memchr(name, ':', len);
+	const struct iamp_service *s;
+	size_t alen;
+	uint32_t lo, hi, i;
+
+	if (!colon)
+		return NULL;
+	s = iamp_catalog_service(name, (size_t)(colon - name));
+	if (!s)
+		return NULL;
+	alen = len - (size_t)(colon - name) - 1;
+	if (alen == 0)
+		return NULL;
+	lo = s->first_action;
+	hi = lo + s->action_count;
+	i = action_lower(lo, hi, colon + 1, alen, false, false);
+	if (i < hi && cmp_action(i, colon + 1, alen, false) == 0)
+		return &iamp_catalog_actions[i];
+	return NULL;
+}
+
+uint32_t iamp_catalog_action_index(const struct iamp_action *a)
+{
+	return (uint32_t)(a - iamp_catalog_actions);
+}
+
+const struct iamp_service *iamp_catalog_action_service(const struct iamp_action *a)
+{
+	return &iamp_catalog_services[a->service];
+}
+
+bool iamp_catalog_action_is_wildcard_only(const struct iamp_action *a)
+{
+	return a->resource_count == 0;
+}
+
+size_t iamp_catalog_action_format(char *out, size_t size, const struct iamp_action *a)
+{
+	const char *svc = iamp_catalog_str(iamp_catalog_action_service(a)->prefix);
+	const char *name = iamp_catalog_str(a->name);
+	size_t sl = strlen(svc), nl = strlen(name), n = sl + 1 + nl;
+
+	if (size > 0) {
+		size_t k = 0, j;
+
+		for (j = 0; j < sl && k + 1 < size; j++)
+			out[k++] = svc[j];
+		if (k + 1 < size)
+			out[k++] = ':';
+		for (j = 0; j < nl && k + 1 < size; j++)
+			out[k++] = name[j];
+		out[k] = '\0';
+	}
+	return n;
+}
+
+const char *iamp_catalog_access_name(enum iamp_access_level level)
+{
+	switch (level) {
+	case IAMP_ACCESS_LIST:
+		return "List";
+	case IAMP_ACCESS_READ:
+		return "Read";
+	case IAMP_ACCESS_WRITE:
+		return "Write";
+	case IAMP_ACCESS_PERMISSIONS_MANAGEMENT:
+		return "Permissions management";
+	case IAMP_ACCESS_TAGGING:
+		return "Tagging";
+	}
+	return "?";
+}
+
+/* ---- patterns ----------------------------------------------------------- */
+
+bool iamp_catalog_prefix_range(uint32_t *out_first, uint32_t *out_end,
+			       const char *prefix, size_t len)
+{
+	const char *colon = memchr(prefix, ':', len);
+	uint32_t first, end;
+
+	if (!colon) {
+		/* Part of a service prefix, or nothing: whole services. */
+		uint32_t s0 = service_lower(prefix, len, true, false);
+		uint32_t s1 = service_lower(prefix, len, true, true);
+
+		if (s0 < s1) {
+			first = iamp_catalog_services[s0].first_action;
+			end = iamp_catalog_services[s1 - 1].first_action +
+			      iamp_catalog_services[s1 - 1].action_count;
+		} else {
+			first = end = 0;
+		}
+	} else {
+		const struct iamp_service *s =
+			iamp_catalog_service(prefix, (size_t)(colon - prefix));
+		size_t alen = len - (size_t)(colon - prefix) - 1;
+
+		if (s) {
+			uint32_t lo = s->first_action, hi = lo + s->action_count;
+
+			first = action_lower(lo, hi, colon + 1, alen, true, false);
+			end = action_lower(first, hi, colon + 1, alen, true, true);
+		} else {
+			first = end = 0;
+		}
+	}
+	*out_first = first;
+	*out_end = end;
+	return first < end;
+}
+
+bool iamp_catalog_glob(const char *p, size_t plen, const char *t, size_t tlen)
+{
+	size_t pi = 0, ti = 0, star_p = (size_t)-1, star_t = 0;
+
+	/* Greedy with one backtrack point: linear enough for names. */
+	while (ti < tlen) {
+		if (pi < plen && p[pi] == '*') {
+			star_p = pi++;
+			star_t = ti;
+		} else if (pi < plen &&
+			   (p[pi] == '?' || fold((unsigned char)p[pi]) ==
+						    fold((unsigned char)t[ti]))) {
+			pi++;
+			ti++;
+		} else if (star_p != (size_t)-1) {
+			pi = star_p + 1;
+			ti = ++star_t;
+		} else {
+			return false;
+		}
+	}
+	while (pi < plen && p[pi] == '*')
+		pi++;
+	return pi == plen;
+}
+
+int iamp_catalog_match(size_t *out_count, const char *pattern, size_t len,
+		       int (*fn)(void *ctx, uint32_t first, uint32_t end),
+		       void *ctx)
+{
+	size_t lit = 0, count = 0;
+	uint32_t first, end, i, run = 0;
+	bool in_run = false;
+	int rc = 0;
+
+	while (lit < len && pattern[lit] != '*' && pattern[lit] != '?')
+		lit++;
+	iamp_catalog_prefix_range(&first, &end, pattern, lit);
+
+	if (lit == len) {
+		/* A literal: exactly one action or none. */
+		const struct iamp_action *a = iamp_catalog_action(pattern, len);
+
+		first = a ? iamp_catalog_action_index(a) : 0;
+		end = a ? first + 1 : 0;
+	}
+	if (lit == len || (lit + 1 == len && pattern[lit] == '*')) {
+		if (first < end) {
+			count = end - first;
+			if (fn)
+				rc = fn(ctx, first, end);
+		}
+		goto done;
+	}
+	for (i = first; i < end; i++) {
+		const struct iamp_action *a = &iamp_catalog_actions[i];
+		char buf[256];
+		size_t n = iamp_catalog_action_format(buf, sizeof(buf), a);
+		bool m = n < sizeof(buf) && iamp_catalog_glob(pattern, len, buf, n);
+
+		if (m && !in_run) {
+			run = i;
+			in_run = true;
+		} else if (!m && in_run) {
+			in_run = false;
+			count += i - run;
+			if (fn && (rc = fn(ctx, run, i)) != 0)
+				goto done;
+		}
+	}
+	if (in_run) {
+		count += end - run;
+		if (fn)
+			rc = fn(ctx, run, end);
+	}
+done:
+	if (out_count)
+		*out_count = count;
+	return rc;
+}
+
+size_t iamp_catalog_match_count(const char *pattern, size_t len)
+{
+	size_t n;
+
+	iamp_catalog_match(&n, pattern, len, NULL, NULL);
+	return n;
+}
+
+/* ---- condition keys ----------------------------------------------------- */
+
+static int cmp_key(uint32_t i, const char *p, size_t plen)
+{
+	return cmp_name(iamp_catalog_str(iamp_catalog_keys[i].name), 0, p, plen,
+			false);
+}
+
+static bool eq_fold(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (fold((unsigned char)a[i]) != fold((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+const struct iamp_condition_key *iamp_catalog_key(const char *name, size_t len)
+{
+	const struct iamp_condition_key *best = NULL;
+	uint32_t lo = 0, hi = iamp_catalog_counts.keys, i;
+	size_t best_lit = 0;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_key(mid, name, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < iamp_catalog_counts.keys && cmp_key(lo, name, len) == 0)
+		return &iamp_catalog_keys[lo];
+
+	for (i = 0; i < iamp_catalog_counts.template_keys; i++) {
+		const struct iamp_condition_key *k =
+			&iamp_catalog_keys[iamp_catalog_template_keys[i]];
+		const char *t = iamp_catalog_str(k->name);
+		size_t pre = k->template_prefix, suf = k->template_suffix;
+		size_t tl = strlen(t);
+
+		if (len <= pre + suf || pre + suf <= best_lit)
+			continue;
+		if (eq_fold(t, name, pre) &&
+		    eq_fold(t + tl - suf, name + len - suf, suf)) {
+			best = k;
+			best_lit = pre + suf;
+		}
+	}
+	return best;
+}
+
+const struct iamp_condition_key *iamp_catalog_key_ref(uint32_t ref)
+{
+	return &iamp_catalog_keys[iamp_catalog_key_refs[ref]];
+}
+
+uint32_t iamp_catalog_key_index(const struct iamp_condition_key *k)
+{
+	return (uint32_t)(k - iamp_catalog_keys);
+}
+
+const char *iamp_catalog_key_type_name(const struct iamp_condition_key *k)
+{
+	bool multi = k->flags & IAMP_KEY_MULTIVALUED;
+
+	switch ((enum iamp_key_type)k->type) {
+	case IAMP_KEY_STRING:
+		return multi ? "ArrayOfString" : "String";
+	case IAMP_KEY_ARN:
+		return multi ? "ArrayOfARN" : "ARN";
+	case IAMP_KEY_BOOL:
+		return multi ? "ArrayOfBool" : "Bool";
+	case IAMP_KEY_NUMERIC:
+		return multi ? "ArrayOfNumeric" : "Numeric";
+	case IAMP_KEY_DATE:
+		return multi ? "ArrayOfDate" : "Date";
+	case IAMP_KEY_IP:
+		return multi ? "ArrayOfIPAddress" : "IPAddress";
+	case IAMP_KEY_BINARY:
+		return multi ? "ArrayOfBinary" : "Binary";
+	case IAMP_KEY_UNKNOWN:
+		break;
+	}
+	return "Unknown";
+}
+
+/* Key runs are sorted by key index: binary search. */
+static bool run_has(uint32_t first, uint32_t count, uint16_t key)
+{
+	uint32_t lo = first, hi = first + count;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (iamp_catalog_key_refs[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < first + count && iamp_catalog_key_refs[lo] == key;
+}
+
+bool iamp_catalog_action_has_key(const struct iamp_action *a,
+				 const struct iamp_condition_key *k)
+{
+	uint16_t key = (uint16_t)iamp_catalog_key_index(k);
+	uint32_t i;
+
+	if (run_has(a->first_key_ref, a->key_count, key))
+		return true;
+	for (i = 0; i < a->resource_count; i++) {
+		const struct iamp_action_resource *r =
+			&iamp_catalog_action_resources[a->first_resource + i];
+		const struct iamp_resource_type *rt =
+			&iamp_catalog_resource_types[r->type];
+
+		if (run_has(r->first_key_ref, r->key_count, key) ||
+		    run_has(rt->first_key_ref, rt->key_count, key))
+			return true;
+	}
+	return false;
+}
+
+bool iamp_catalog_service_has_key(const struct iamp_service *s,
+				  const struct iamp_condition_key *k)
+{
+	return run_has(s->first_key_ref, s->key_count,
+		       (uint16_t)iamp_catalog_key_index(k));
+}
+
+/* ---- resource types ----------------------------------------------------- */
+
+const struct iamp_resource_type *
+iamp_catalog_resource_type(const struct iamp_service *s, const char *name,
+			   size_t len)
+{
+	uint32_t lo = s->first_resource_type;
+	uint32_t hi = lo + s->resource_type_count;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = cmp_name(iamp_catalog_str(iamp_catalog_resource_types[mid].name),
+				 0, name, len, false);
+
+		if (c == 0)
+			return &iamp_catalog_resource_types[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}

@@ -1,0 +1,372 @@
+/*
+ * cmd_check.c - `iamproof check`: load, build and lint every policy file
+ * under the given paths, then report.
+ *
+ *   paths ─▶ walk (sorted, recursive) ─▶ per file: load ─▶ build ─▶ lint ─▶ free
+ *                                                        (diagnostics own copies)
+ *   all diagnostics ─▶ filter (disabled rules) ─▶ sort ─▶ report ─▶ exit code
+ *
+ * Each document is freed as soon as it is checked, so memory stays that
+ * of the largest file plus the diagnostics.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "config.h"
+#include "diag.h"
+#include "error.h"
+#include "lint.h"
+#include "load.h"
+#include "policy.h"
+#include "report.h"
+#include "version.h"
+
+const char *iamp_catalog_data_date(void);
+#pragma weak iamp_catalog_data_date
+
+struct check {
+	struct iamp_config config;
+	bool has_type;
+	enum iamp_policy_type type;
+	struct iamp_limits limits;
+	struct iamp_diags diags;
+	char **files;
+	size_t file_count, file_cap;
+	bool unreadable;
+	bool internal;
+};
+
+static void check_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: iamproof check [OPTIONS] [PATH...]\n"
+		"Lints every .json, .yaml and .yml file under each PATH (default: .); '-' reads standard input.\n\n"
+		"  -t, --type TYPE      policy type of every file: identity, resource, trust, boundary,\n"
+		"                       session, scp, rcp (default: from .iamproof.yaml, else identity)\n"
+		"  -c, --config FILE    configuration (default: .iamproof.yaml here or in a parent directory)\n"
+		"      --no-config      ignore any .iamproof.yaml\n"
+		"  -f, --format FORMAT  text (default), json or sarif\n"
+		"      --fail-on SEV    exit 1 on findings at or above SEV: error (default), security-warning,\n"
+		"                       warning, suggestion\n"
+		"      --color, --no-color  colours in text output (default: on a terminal, unless NO_COLOR is set)\n"
+		"  -q, --quiet          no summary line on standard error\n");
+}
+
+static int add_file(struct check *c, const char *path)
+{
+	if (c->file_count == c->file_cap) {
+		size_t cap = c->file_cap ? c->file_cap * 2 : 64;
+		char **f = realloc(c->files, cap * sizeof(*f));
+
+		if (!f)
+			return IAMP_ENOMEM;
+		c->files = f;
+		c->file_cap = cap;
+	}
+	c->files[c->file_count] = strdup(path);
+	if (!c->files[c->file_count])
+		return IAMP_ENOMEM;
+	c->file_count++;
+	return 0;
+}
+
+static bool policy_extension(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	return dot && (strcasecmp(dot, ".json") == 0 || strcasecmp(dot, ".yaml") == 0 ||
+		       strcasecmp(dot, ".yml") == 0);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects policy files under `path` in sorted order. Hidden entries,
+ * node_modules and the configuration file itself are skipped. */
+static int walk(struct check *c, const char *path, unsigned depth)
+{
+	struct dirent **names = NULL;
+	int n, rc = 0;
+
+	if (depth > 64) {
+		fprintf(stderr, "iamproof: %s: directories nested too deep; not entered\n", path);
+		c->unreadable = true;
+		return 0;
+	}
+	n = scandir(path, &names, NULL, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "iamproof: cannot read directory %s: %s\n", path, strerror(errno));
+		c->unreadable = true;
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		size_t len = strlen(path) + strlen(name) + 2;
+		char *child;
+		struct stat st;
+
+		if (rc || name[0] == '.' || strcmp(name, "node_modules") == 0)
+			goto next;
+		child = malloc(len);
+		if (!child) {
+			rc = IAMP_ENOMEM;
+			goto next;
+		}
+		if (strcmp(path, ".") == 0)
+			snprintf(child, len, "%s", name);
+		else
+			snprintf(child, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", name);
+		if (stat(child, &st) != 0) {
+			fprintf(stderr, "iamproof: cannot read %s: %s\n", child, strerror(errno));
+			c->unreadable = true;
+		} else if (iamp_config_excludes(&c->config, child)) {
+			/* excluded by configuration */
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = walk(c, child, depth + 1);
+		} else if (S_ISREG(st.st_mode) && policy_extension(name)) {
+			rc = add_file(c, child);
+		}
+		free(child);
+next:
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+static enum iamp_policy_type type_for(const struct check *c, const char *path)
+{
+	enum iamp_policy_type t;
+
+	if (c->has_type)
+		return c->type;
+	if (strcmp(path, "-") != 0 && iamp_config_type_for(&c->config, path, &t))
+		return t;
+	return c->config.has_default_type ? c->config.default_type : IAMP_POLICY_IDENTITY;
+}
+
+static void check_file(struct check *c, const char *path)
+{
+	struct iamp_document *doc = NULL;
+	struct iamp_policy *policy = NULL;
+	int rc;
+
+	rc = iamp_load_file(&doc, path, &c->limits, &c->diags);
+	if (rc == IAMP_EIO) {
+		fprintf(stderr, "iamproof: %s\n", iamp_error_last());
+		c->unreadable = true;
+		return;
+	}
+	if (rc) {
+		fprintf(stderr, "iamproof: %s: %s\n", path, iamp_error_last());
+		c->internal = true;
+		return;
+	}
+	if (doc->root) {
+		rc = iamp_policy_build(&policy, doc, type_for(c, path), &c->limits, &c->diags);
+		if (rc) {
+			fprintf(stderr, "iamproof: %s: %s\n", path, iamp_error_last());
+			c->internal = true;
+		} else if (policy) {
+			iamp_lint_policy(policy, &c->diags);
+		}
+	}
+	iamp_document_free(doc);
+}
+
+static void drop_disabled(struct check *c)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < c->diags.count; i++) {
+		struct iamp_diag *d = &c->diags.items[i];
+
+		if (c->config.disabled[d->rule]) {
+			free(d->path);
+			free(d->message);
+			free(d->source_line);
+			continue;
+		}
+		c->diags.items[out++] = *d;
+	}
+	c->diags.count = out;
+}
+
+static void summary(const struct check *c)
+{
+	size_t count[IAMP_SEV_ERROR + 1] = { 0 };
+
+	for (size_t i = 0; i < c->diags.count; i++)
+		count[c->diags.items[i].severity]++;
+	fprintf(stderr, "%zu file%s checked: %zu error%s, %zu security warning%s, %zu warning%s, %zu suggestion%s\n",
+		c->file_count, c->file_count == 1 ? "" : "s",
+		count[IAMP_SEV_ERROR], count[IAMP_SEV_ERROR] == 1 ? "" : "s",
+		count[IAMP_SEV_SECURITY_WARNING], count[IAMP_SEV_SECURITY_WARNING] == 1 ? "" : "s",
+		count[IAMP_SEV_WARNING], count[IAMP_SEV_WARNING] == 1 ? "" : "s",
+		count[IAMP_SEV_SUGGESTION], count[IAMP_SEV_SUGGESTION] == 1 ? "" : "s");
+}
+
+int iamp_cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "type", required_argument, NULL, 't' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "no-config", no_argument, NULL, 'N' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ "color", no_argument, NULL, 'C' },
+		{ "no-color", no_argument, NULL, 'M' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct check c;
+	enum iamp_report_format format = IAMP_REPORT_TEXT;
+	enum iamp_severity fail_on = IAMP_SEV_ERROR;
+	bool fail_on_set = false, quiet = false, no_config = false;
+	int color = -1, opt, status = EXIT_CLEAN, max;
+	const char *config_path = NULL;
+	char *found = NULL;
+	struct iamp_report_opts ropts;
+
+	memset(&c, 0, sizeof(c));
+	iamp_limits_default(&c.limits);
+	iamp_diags_init(&c.diags);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "t:c:f:qh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 't':
+			if (!iamp_policy_type_parse(&c.type, optarg)) {
+				fprintf(stderr, "iamproof check: unknown policy type '%s' (identity, resource, trust, boundary, session, scp, rcp)\n", optarg);
+				return EXIT_USAGE;
+			}
+			c.has_type = true;
+			break;
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'N':
+			no_config = true;
+			break;
+		case 'f':
+			if (!iamp_report_format_parse(&format, optarg)) {
+				fprintf(stderr, "iamproof check: unknown format '%s' (text, json, sarif)\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'F':
+			if (!iamp_severity_parse(&fail_on, optarg)) {
+				fprintf(stderr, "iamproof check: unknown severity '%s' (error, security-warning, warning, suggestion)\n", optarg);
+				return EXIT_USAGE;
+			}
+			fail_on_set = true;
+			break;
+		case 'C':
+			color = 1;
+			break;
+		case 'M':
+			color = 0;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			check_usage(stdout);
+			return EXIT_CLEAN;
+		default:
+			check_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+
+	if (!no_config && !config_path) {
+		if (iamp_config_find(&found, ".") < 0) {
+			fprintf(stderr, "iamproof: %s\n", iamp_error_last());
+			return EXIT_INTERNAL;
+		}
+		config_path = found;
+	}
+	if (!no_config && config_path) {
+		int rc = iamp_config_load(&c.config, config_path, &c.diags);
+
+		if (rc == IAMP_EIO) {
+			fprintf(stderr, "iamproof: %s\n", iamp_error_last());
+			free(found);
+			return EXIT_USAGE;
+		} else if (rc) {
+			fprintf(stderr, "iamproof: %s\n", iamp_error_last());
+			free(found);
+			return EXIT_INTERNAL;
+		}
+	}
+	free(found);
+	if (!fail_on_set && c.config.has_fail_on)
+		fail_on = c.config.fail_on;
+
+	if (optind >= argc) {
+		if (walk(&c, ".", 0))
+			c.internal = true;
+	}
+	for (int i = optind; i < argc; i++) {
+		struct stat st;
+		const char *p = argv[i];
+
+		if (strcmp(p, "-") == 0) {
+			if (add_file(&c, p))
+				c.internal = true;
+		} else if (stat(p, &st) != 0) {
+			fprintf(stderr, "iamproof: cannot read %s: %s\n", p, strerror(errno));
+			c.unreadable = true;
+		} else if (S_ISDIR(st.st_mode)) {
+			if (walk(&c, p, 0))
+				c.internal = true;
+		} else if (add_file(&c, p)) {
+			c.internal = true;
+		}
+	}
+	for (size_t i = 0; i < c.file_count; i++)
+		check_file(&c, c.files[i]);
+
+	drop_disabled(&c);
+	iamp_diags_sort(&c.diags);
+	if (color < 0)
+		color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	memset(&ropts, 0, sizeof(ropts));
+	ropts.tool_version = IAMP_VERSION_STRING;
+	ropts.data_version = iamp_catalog_data_date ? iamp_catalog_data_date() : NULL;
+	ropts.color = color;
+	ropts.show_source = isatty(STDOUT_FILENO);
+	ropts.files = (const char *const *)c.files;
+	ropts.file_count = c.file_count;
+	if (iamp_report_write(stdout, format, &c.diags, &ropts) != 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "iamproof: cannot write the report\n");
+		c.internal = true;
+	}
+	if (!quiet)
+		summary(&c);
+
+	max = iamp_diags_max_severity(&c.diags);
+	if (c.internal || c.diags.oom)
+		status = EXIT_INTERNAL;
+	else if (c.unreadable)
+		status = EXIT_USAGE;
+	else if (max >= (int)fail_on)
+		status = EXIT_FINDINGS;
+
+	for (size_t i = 0; i < c.file_count; i++)
+		free(c.files[i]);
+	free(c.files);
+	iamp_diags_clear(&c.diags);
+	iamp_config_free(&c.config);
+	return status;
+}

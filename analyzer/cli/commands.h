@@ -1,0 +1,23 @@
+/*
+ * commands.h - the CLI's commands; main.c holds the one command table.
+ * Each command takes main's argv shifted so that argv[0] is the command
+ * name, and returns the process exit code:
+ *   0 clean, 1 findings at or above --fail-on, 2 usage or unreadable
+ *   input, 3 internal error.
+ */
+#ifndef IAMP_CLI_COMMANDS_H
+#define IAMP_CLI_COMMANDS_H
+
+enum {
+	EXIT_CLEAN = 0,
+	EXIT_FINDINGS = 1,
+	EXIT_USAGE = 2,
+	EXIT_INTERNAL = 3
+};
+
+int iamp_cmd_check(int argc, char **argv);
+int iamp_cmd_rules(int argc, char **argv);
+int iamp_cmd_explain(int argc, char **argv);
+int iamp_cmd_simulate(int argc, char **argv);
+
+#endif

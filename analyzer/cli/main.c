@@ -1,0 +1,68 @@
+/*
+ * main.c - the iamproof command line: the command table and dispatch.
+ * The library never prints or exits; the commands (cmd_*.c) turn its
+ * results into output and exit codes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "version.h"
+
+/* Commands still being built elsewhere are weak: absent, they say so. */
+#pragma weak iamp_cmd_explain
+#pragma weak iamp_cmd_simulate
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "check", iamp_cmd_check, "lint policies: iamproof check [--type T] [--format text|json|sarif] PATH..." },
+	{ "rules", iamp_cmd_rules, "list the lint rules: iamproof rules [--format text|json|markdown]" },
+	{ "explain", iamp_cmd_explain, "the actions a pattern matches: iamproof explain [--count] PATTERN..." },
+	{ "simulate", iamp_cmd_simulate, "decide requests as AWS does: iamproof simulate --identity F --request JSON" },
+};
+
+const char *iamp_catalog_data_date(void);
+#pragma weak iamp_catalog_data_date
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: iamproof COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n  --version  print the version and the AWS data date\n"
+		     "  --help     this text; `iamproof COMMAND --help` for a command's options\n"
+		     "\nexit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or unreadable input, 3 internal error\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("iamproof %s\n", IAMP_VERSION_STRING);
+		if (iamp_catalog_data_date)
+			printf("AWS action catalog: %s\n", iamp_catalog_data_date());
+		return EXIT_CLEAN;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_CLEAN;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		if (!commands[i].fn) {
+			fprintf(stderr, "iamproof: '%s' is not available in this build\n", argv[1]);
+			return EXIT_USAGE;
+		}
+		return commands[i].fn(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "iamproof: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

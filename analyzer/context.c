@@ -1,0 +1,293 @@
+/*
+ * context.c - reading a request and deriving its implied keys; see
+ * context.h.
+ */
+#include "context.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "arena.h"
+#include "error.h"
+#include "load.h"
+
+const struct iamp_ctx_key *iamp_request_key(const struct iamp_request *req,
+					    const char *name, size_t len)
+{
+	for (size_t i = 0; i < req->key_count; i++) {
+		const struct iamp_ctx_key *k = &req->keys[i];
+
+		if (k->name_len == len && strncasecmp(k->name, name, len) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+bool iamp_arn_parse(struct iamp_arn *out, const char *s, size_t len)
+{
+	const char *part[6];
+	size_t plen[6];
+	size_t start = 0;
+	int n = 0;
+
+	if (len < 4 || memcmp(s, "arn:", 4) != 0)
+		return false;
+	for (size_t i = 0; i < len && n < 5; i++) {
+		if (s[i] == ':') {
+			part[n] = s + start;
+			plen[n] = i - start;
+			n++;
+			start = i + 1;
+		}
+	}
+	if (n != 5)
+		return false;
+	part[5] = s + start;
+	plen[5] = len - start;
+	out->partition = part[1];
+	out->partition_len = plen[1];
+	out->service = part[2];
+	out->service_len = plen[2];
+	out->region = part[3];
+	out->region_len = plen[3];
+	out->account = part[4];
+	out->account_len = plen[4];
+	out->resource = part[5];
+	out->resource_len = plen[5];
+	return true;
+}
+
+static int field_error(const struct iamp_value *v, const char *what)
+{
+	if (!v)
+		return iamp_error_set(IAMP_EINVAL, "request: %s", what);
+	return iamp_error_set(IAMP_EINVAL, "request: line %u, column %u: %s",
+			      (unsigned)v->span.start.line, (unsigned)v->span.start.col, what);
+}
+
+static bool scalar_text(const struct iamp_value *v, struct iamp_ctx_value *out)
+{
+	switch (v->kind) {
+	case IAMP_VALUE_STRING:
+	case IAMP_VALUE_NUMBER:
+		out->text = v->u.str.text;
+		out->len = v->u.str.len;
+		return true;
+	case IAMP_VALUE_BOOL:
+		out->text = v->u.boolean ? "true" : "false";
+		out->len = v->u.boolean ? 4 : 5;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int read_string(const char **text, size_t *len, const struct iamp_value *root,
+		       const char *name, bool required)
+{
+	const struct iamp_member *m = iamp_value_member(root, name);
+	char msg[96];
+
+	if (!m) {
+		if (!required)
+			return 0;
+		snprintf(msg, sizeof(msg), "missing field \"%s\"", name);
+		return field_error(root, msg);
+	}
+	if (m->value->kind != IAMP_VALUE_STRING || m->value->u.str.len == 0) {
+		snprintf(msg, sizeof(msg), "field \"%s\" must be a non-empty string", name);
+		return field_error(m->value, msg);
+	}
+	*text = m->value->u.str.text;
+	*len = m->value->u.str.len;
+	return 0;
+}
+
+int iamp_request_from_value(struct iamp_request *out, struct iamp_arena *arena,
+			    const struct iamp_value *root)
+{
+	static const char *const known[] = { "principal", "action", "resource", "context" };
+	const struct iamp_member *ctx;
+	struct iamp_ctx_key *keys = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!root)
+		return field_error(NULL, "not a JSON object");
+	if (root->kind != IAMP_VALUE_OBJECT)
+		return field_error(root, "a request must be a JSON object");
+	for (size_t i = 0; i < root->u.object.count; i++) {
+		const struct iamp_member *m = &root->u.object.members[i];
+		bool ok = false;
+		char msg[160];
+
+		for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			ok |= strcmp(m->key, known[k]) == 0;
+		if (!ok) {
+			snprintf(msg, sizeof(msg),
+				 "unknown field \"%.60s\" (expected principal, action, resource, context)",
+				 m->key);
+			return iamp_error_set(IAMP_EINVAL, "request: line %u, column %u: %s",
+					      (unsigned)m->key_span.start.line,
+					      (unsigned)m->key_span.start.col, msg);
+		}
+	}
+	if ((rc = read_string(&out->principal, &out->principal_len, root, "principal", true)) ||
+	    (rc = read_string(&out->action, &out->action_len, root, "action", true)) ||
+	    (rc = read_string(&out->resource, &out->resource_len, root, "resource", true)))
+		return rc;
+	if (!memchr(out->action, ':', out->action_len))
+		return field_error(iamp_value_member(root, "action")->value,
+				   "field \"action\" must be service:Action");
+	ctx = iamp_value_member(root, "context");
+	if (!ctx)
+		return 0;
+	if (ctx->value->kind != IAMP_VALUE_OBJECT)
+		return field_error(ctx->value, "field \"context\" must be an object");
+	if (ctx->value->u.object.count) {
+		keys = iamp_arena_alloc(arena, ctx->value->u.object.count * sizeof(*keys));
+		if (!keys)
+			return iamp_error_set(IAMP_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < ctx->value->u.object.count; i++) {
+		const struct iamp_member *m = &ctx->value->u.object.members[i];
+		const struct iamp_value *v = m->value;
+		struct iamp_ctx_key *k = &keys[n];
+		char msg[160];
+
+		if (v->kind == IAMP_VALUE_NULL)
+			continue;
+		k->name = m->key;
+		k->name_len = m->key_len;
+		if (v->kind == IAMP_VALUE_ARRAY) {
+			struct iamp_ctx_value *vals = NULL;
+
+			if (v->u.array.count) {
+				vals = iamp_arena_alloc(arena, v->u.array.count * sizeof(*vals));
+				if (!vals)
+					return iamp_error_set(IAMP_ENOMEM, "out of memory");
+			}
+			for (size_t j = 0; j < v->u.array.count; j++) {
+				if (!scalar_text(v->u.array.items[j], &vals[j])) {
+					snprintf(msg, sizeof(msg),
+						 "context key \"%.60s\": list items must be strings, numbers or booleans",
+						 m->key);
+					return field_error(v->u.array.items[j], msg);
+				}
+			}
+			k->values = vals;
+			k->count = v->u.array.count;
+			k->multi = true;
+		} else {
+			struct iamp_ctx_value *val = iamp_arena_alloc(arena, sizeof(*val));
+
+			if (!val)
+				return iamp_error_set(IAMP_ENOMEM, "out of memory");
+			if (!scalar_text(v, val)) {
+				snprintf(msg, sizeof(msg),
+					 "context key \"%.60s\" must be a string, number, boolean or list",
+					 m->key);
+				return field_error(v, msg);
+			}
+			k->values = val;
+			k->count = 1;
+		}
+		for (size_t j = 0; j < n; j++) {
+			if (keys[j].name_len == k->name_len &&
+			    strncasecmp(keys[j].name, k->name, k->name_len) == 0) {
+				snprintf(msg, sizeof(msg),
+					 "context key \"%.60s\" given twice (keys are case-insensitive)",
+					 m->key);
+				return iamp_error_set(IAMP_EINVAL, "request: line %u, column %u: %s",
+						      (unsigned)m->key_span.start.line,
+						      (unsigned)m->key_span.start.col, msg);
+			}
+		}
+		n++;
+	}
+	out->keys = keys;
+	out->key_count = n;
+	return 0;
+}
+
+static bool is_account_id(const char *s, size_t len)
+{
+	if (len != 12)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+int iamp_request_fill_derived(struct iamp_request *req, struct iamp_arena *arena)
+{
+	struct { const char *name; const char *text; size_t len; } add[3];
+	size_t nadd = 0;
+	struct iamp_arn arn;
+
+	if (iamp_arn_parse(&arn, req->principal, req->principal_len)) {
+		if (!iamp_request_key(req, "aws:PrincipalArn", 16)) {
+			const char *text = req->principal;
+			size_t len = req->principal_len;
+
+			/* arn:aws:sts::A:assumed-role/R/S -> arn:aws:iam::A:role/R */
+			if (arn.service_len == 3 && memcmp(arn.service, "sts", 3) == 0 &&
+			    arn.resource_len > 13 && memcmp(arn.resource, "assumed-role/", 13) == 0) {
+				const char *role = arn.resource + 13;
+				const char *slash = memchr(role, '/', arn.resource_len - 13);
+				size_t rlen = slash ? (size_t)(slash - role) : arn.resource_len - 13;
+				size_t cap = 32 + arn.partition_len + arn.account_len + rlen;
+				char *buf = iamp_arena_alloc(arena, cap);
+
+				if (!buf)
+					return iamp_error_set(IAMP_ENOMEM, "out of memory");
+				len = (size_t)snprintf(buf, cap, "arn:%.*s:iam::%.*s:role/%.*s",
+						       (int)arn.partition_len, arn.partition,
+						       (int)arn.account_len, arn.account, (int)rlen, role);
+				text = buf;
+			}
+			add[nadd].name = "aws:PrincipalArn";
+			add[nadd].text = text;
+			add[nadd++].len = len;
+		}
+		if (is_account_id(arn.account, arn.account_len) &&
+		    !iamp_request_key(req, "aws:PrincipalAccount", 20)) {
+			add[nadd].name = "aws:PrincipalAccount";
+			add[nadd].text = arn.account;
+			add[nadd++].len = arn.account_len;
+		}
+	}
+	if (iamp_arn_parse(&arn, req->resource, req->resource_len) &&
+	    is_account_id(arn.account, arn.account_len) &&
+	    !iamp_request_key(req, "aws:ResourceAccount", 19)) {
+		add[nadd].name = "aws:ResourceAccount";
+		add[nadd].text = arn.account;
+		add[nadd++].len = arn.account_len;
+	}
+	if (!nadd)
+		return 0;
+	struct iamp_ctx_key *keys = iamp_arena_alloc(arena, (req->key_count + nadd) * sizeof(*keys));
+	struct iamp_ctx_value *vals = iamp_arena_alloc(arena, nadd * sizeof(*vals));
+
+	if (!keys || !vals)
+		return iamp_error_set(IAMP_ENOMEM, "out of memory");
+	if (req->key_count)
+		memcpy(keys, req->keys, req->key_count * sizeof(*keys));
+	for (size_t i = 0; i < nadd; i++) {
+		struct iamp_ctx_key *k = &keys[req->key_count + i];
+
+		vals[i].text = add[i].text;
+		vals[i].len = add[i].len;
+		k->name = add[i].name;
+		k->name_len = strlen(add[i].name);
+		k->values = &vals[i];
+		k->count = 1;
+		k->multi = false;
+	}
+	req->keys = keys;
+	req->key_count += nadd;
+	return 0;
+}

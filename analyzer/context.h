@@ -1,0 +1,81 @@
+/*
+ * context.h - the request that the concrete evaluator decides.
+ *
+ *   {"principal": "arn:aws:iam::111122223333:role/x",   principal
+ *    "action": "s3:GetObject",                          action
+ *    "resource": "arn:aws:s3:::bucket/key",             resource
+ *    "context": {"aws:RequestedRegion": "us-east-1",    keys[]: one value
+ *                "aws:TagKeys": ["a", "b"],                     a list (multi)
+ *                "aws:MultiFactorAuthPresent": true}}            a boolean, as text
+ *
+ * Every string points into memory the caller keeps alive (the request's
+ * document, or the arena given to iamp_request_from_value). Key names
+ * compare case-insensitively, as AWS compares condition keys.
+ */
+#ifndef IAMP_CONTEXT_H
+#define IAMP_CONTEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct iamp_arena;
+struct iamp_value;
+
+struct iamp_ctx_value {
+	const char *text;
+	size_t len;
+};
+
+struct iamp_ctx_key {
+	const char *name;
+	size_t name_len;
+	const struct iamp_ctx_value *values;
+	size_t count;        /* 0 for an empty list */
+	bool multi;          /* written as a list */
+};
+
+struct iamp_request {
+	const char *principal; /* an ARN, a service principal, an account id, or "*" (anonymous) */
+	size_t principal_len;
+	const char *action;
+	size_t action_len;
+	const char *resource;
+	size_t resource_len;
+	const struct iamp_ctx_key *keys;
+	size_t key_count;
+};
+
+/* The key named `name` (ASCII case-insensitive), or NULL. */
+const struct iamp_ctx_key *iamp_request_key(const struct iamp_request *req,
+					    const char *name, size_t len);
+
+/*
+ * Reads a request object. Context values may be strings, numbers,
+ * booleans or lists of them (a null value leaves the key out). On a bad
+ * request returns IAMP_EINVAL with iamp_error_last() naming the field and
+ * its position ("line 1, column 12: \"action\" must be a string").
+ * Arrays live in `arena`; strings stay in the value tree.
+ */
+int iamp_request_from_value(struct iamp_request *out, struct iamp_arena *arena,
+			    const struct iamp_value *root);
+
+/*
+ * Adds the keys AWS derives from the request when the request does not
+ * give them: aws:PrincipalArn (for an assumed-role session, the role's
+ * ARN, without its path, which the session ARN does not carry),
+ * aws:PrincipalAccount, and aws:ResourceAccount when the resource ARN
+ * names an account. Returns 0 or IAMP_ENOMEM.
+ */
+int iamp_request_fill_derived(struct iamp_request *req, struct iamp_arena *arena);
+
+/*
+ * The parts of an ARN "arn:partition:service:region:account:resource".
+ * False when s does not have six parts.
+ */
+struct iamp_arn {
+	const char *partition, *service, *region, *account, *resource;
+	size_t partition_len, service_len, region_len, account_len, resource_len;
+};
+bool iamp_arn_parse(struct iamp_arn *out, const char *s, size_t len);
+
+#endif

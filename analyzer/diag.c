@@ -1,0 +1,191 @@
+/*
+ * diag.c - the rule table and the diagnostic list; see diag.h.
+ */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEV_ERROR IAMP_SEV_ERROR
+#define SEV_SECURITY_WARNING IAMP_SEV_SECURITY_WARNING
+#define SEV_WARNING IAMP_SEV_WARNING
+#define SEV_SUGGESTION IAMP_SEV_SUGGESTION
+
+const struct iamp_rule iamp_rules[IAMP_RULE__COUNT] = {
+#define RULE(name, sev, title, help) \
+	[IAMP_RULE_##name] = { #name, SEV_##sev, title, help },
+#include "rules.def"
+#undef RULE
+};
+
+static const char *const severity_names[] = {
+	[IAMP_SEV_SUGGESTION] = "suggestion",
+	[IAMP_SEV_WARNING] = "warning",
+	[IAMP_SEV_SECURITY_WARNING] = "security-warning",
+	[IAMP_SEV_ERROR] = "error",
+};
+
+const char *iamp_severity_name(enum iamp_severity sev)
+{
+	return severity_names[sev];
+}
+
+bool iamp_severity_parse(enum iamp_severity *out, const char *name)
+{
+	for (size_t i = 0; i < sizeof(severity_names) / sizeof(*severity_names); i++) {
+		if (strcmp(severity_names[i], name) == 0) {
+			*out = (enum iamp_severity)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+const struct iamp_rule *iamp_rule_find(const char *id)
+{
+	for (size_t i = 0; i < IAMP_RULE__COUNT; i++)
+		if (strcmp(iamp_rules[i].id, id) == 0)
+			return &iamp_rules[i];
+	return NULL;
+}
+
+void iamp_diags_init(struct iamp_diags *diags)
+{
+	memset(diags, 0, sizeof(*diags));
+}
+
+void iamp_diags_clear(struct iamp_diags *diags)
+{
+	for (size_t i = 0; i < diags->count; i++) {
+		free(diags->items[i].path);
+		free(diags->items[i].message);
+		free(diags->items[i].source_line);
+	}
+	free(diags->items);
+	iamp_diags_init(diags);
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+struct iamp_diag *iamp_diag_add(struct iamp_diags *diags,
+				enum iamp_rule_id rule, const char *path,
+				struct iamp_span span, const char *line_text,
+				size_t line_len, const char *fmt, ...)
+{
+	struct iamp_diag *d;
+	char buf[1024];
+	va_list ap;
+
+	if (diags->count == diags->cap) {
+		size_t cap = diags->cap ? diags->cap * 2 : 16;
+		struct iamp_diag *items = realloc(diags->items, cap * sizeof(*items));
+
+		if (!items) {
+			diags->oom = true;
+			return NULL;
+		}
+		diags->items = items;
+		diags->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+
+	d = &diags->items[diags->count];
+	d->rule = rule;
+	d->severity = iamp_rules[rule].severity;
+	d->span = span;
+	d->path = dup_n(path, strlen(path));
+	d->message = dup_n(buf, strlen(buf));
+	d->source_line = line_text ? dup_n(line_text, line_len) : NULL;
+	if (!d->path || !d->message || (line_text && !d->source_line)) {
+		free(d->path);
+		free(d->message);
+		free(d->source_line);
+		diags->oom = true;
+		return NULL;
+	}
+	diags->count++;
+	return d;
+}
+
+static int cmp_diag(const void *pa, const void *pb)
+{
+	const struct iamp_diag *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+
+	if (c)
+		return c;
+	if (a->span.start.line != b->span.start.line)
+		return a->span.start.line < b->span.start.line ? -1 : 1;
+	if (a->span.start.col != b->span.start.col)
+		return a->span.start.col < b->span.start.col ? -1 : 1;
+	c = strcmp(iamp_rules[a->rule].id, iamp_rules[b->rule].id);
+	if (c)
+		return c;
+	return strcmp(a->message, b->message);
+}
+
+void iamp_diags_sort(struct iamp_diags *diags)
+{
+	if (diags->count > 1)
+		qsort(diags->items, diags->count, sizeof(*diags->items), cmp_diag);
+}
+
+int iamp_diags_max_severity(const struct iamp_diags *diags)
+{
+	int max = -1;
+
+	for (size_t i = 0; i < diags->count; i++)
+		if ((int)diags->items[i].severity > max)
+			max = (int)diags->items[i].severity;
+	return max;
+}
+
+/* FNV-1a, 64 bit: stable across runs and machines. */
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; s && *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h ^ 0xff; /* separator, so "ab"+"c" differs from "a"+"bc" */
+}
+
+void iamp_diag_fingerprint(const struct iamp_diag *d, char out[17])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const char *line = d->source_line;
+
+	h = fnv(h, iamp_rules[d->rule].id);
+	h = fnv(h, d->path);
+	/* The line's text without surrounding white space, so that
+	 * re-indenting or moving the line keeps the fingerprint. */
+	if (line) {
+		char buf[512];
+		size_t n = 0;
+
+		while (*line == ' ' || *line == '\t')
+			line++;
+		while (*line && n < sizeof(buf) - 1)
+			buf[n++] = *line++;
+		while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r'))
+			n--;
+		buf[n] = '\0';
+		h = fnv(h, buf);
+	}
+	h = fnv(h, d->message);
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}

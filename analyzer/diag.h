@@ -1,0 +1,89 @@
+/*
+ * diag.h - diagnostics: the product of checking, and the rule table.
+ *
+ * Every finding names one rule of rules.def (the single rule table that
+ * the text, JSON and SARIF reporters, `iamproof rules` and docs/rules.md
+ * read). A diagnostic owns copies of its path, message and source line,
+ * so it outlives the document it came from: the CLI frees each document
+ * as soon as it is checked and reports at the end.
+ */
+#ifndef IAMP_DIAG_H
+#define IAMP_DIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "span.h"
+
+enum iamp_severity {
+	IAMP_SEV_SUGGESTION,
+	IAMP_SEV_WARNING,
+	IAMP_SEV_SECURITY_WARNING,
+	IAMP_SEV_ERROR
+};
+
+enum iamp_rule_id {
+#define RULE(name, sev, title, help) IAMP_RULE_##name,
+#include "rules.def"
+#undef RULE
+	IAMP_RULE__COUNT
+};
+
+struct iamp_rule {
+	const char *id;     /* "MISSING_EFFECT" */
+	enum iamp_severity severity;
+	const char *title;
+	const char *help;
+	/* The docs anchor is the id in lower case: docs/rules.md#missing_effect. */
+};
+
+extern const struct iamp_rule iamp_rules[IAMP_RULE__COUNT];
+
+/* "error", "security-warning", "warning", "suggestion". */
+const char *iamp_severity_name(enum iamp_severity sev);
+/* Parses a severity name; returns false when unknown. */
+bool iamp_severity_parse(enum iamp_severity *out, const char *name);
+/* The rule with this id (case-sensitive), or NULL. */
+const struct iamp_rule *iamp_rule_find(const char *id);
+
+struct iamp_diag {
+	enum iamp_rule_id rule;
+	enum iamp_severity severity; /* the rule's, unless raised or lowered */
+	char *path;                  /* file, as given on the command line */
+	struct iamp_span span;
+	char *message;
+	char *source_line;           /* line span.start.line, or NULL */
+};
+
+struct iamp_diags {
+	struct iamp_diag *items;
+	size_t count;
+	size_t cap;
+	bool oom; /* an allocation failed: some diagnostics were lost */
+};
+
+void iamp_diags_init(struct iamp_diags *diags);
+void iamp_diags_clear(struct iamp_diags *diags); /* frees all items */
+
+/*
+ * Appends a diagnostic of `rule` at `span` in `path`, with the source line
+ * copied from `line_text` (may be NULL). On allocation failure sets
+ * diags->oom and drops the diagnostic. Returns the new diagnostic or NULL.
+ */
+struct iamp_diag *iamp_diag_add(struct iamp_diags *diags,
+				enum iamp_rule_id rule, const char *path,
+				struct iamp_span span, const char *line_text,
+				size_t line_len, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/* Sorts by path, line, column, rule id, message: a deterministic order. */
+void iamp_diags_sort(struct iamp_diags *diags);
+
+/* The highest severity present, or -1 when there are none. */
+int iamp_diags_max_severity(const struct iamp_diags *diags);
+
+/* A stable fingerprint of one diagnostic (rule, path and the text of the
+ * source line, not its number), 16 hex digits plus NUL. */
+void iamp_diag_fingerprint(const struct iamp_diag *d, char out[17]);
+
+#endif

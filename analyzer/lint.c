@@ -1,0 +1,746 @@
+/*
+ * lint.c - the grammar rules; see lint.h.
+ *
+ * Each rule reads the AST only. Rules are grouped per element and run in
+ * one walk: policy-level rules, then each statement's elements in source
+ * order, then the rules that compare statements (duplicate Sids) and the
+ * size quota.
+ */
+#include "lint.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "diag.h"
+#include "operators.h"
+#include "variables.h"
+
+#define MAX_VARS 16
+
+struct linter {
+	const struct iamp_policy *p;
+	struct iamp_diags *diags;
+	bool vars; /* policy variables are resolved (Version 2012-10-17) */
+};
+
+#define DIAG(l, rule, span, ...) \
+	iamp_doc_diag((l)->diags, (l)->p->doc, IAMP_RULE_##rule, (span), __VA_ARGS__)
+
+/* The span of the characters [from, to) of a string value written in the
+ * source. Exact when the string had no escapes (the source between the
+ * quotes is the text itself); otherwise the whole string's span. */
+static struct iamp_span sub_span(const struct iamp_str *s, size_t from, size_t to)
+{
+	struct iamp_span sp = s->span;
+	uint32_t first = s->span.start.offset;
+
+	if (s->span.start.line != s->span.end.line ||
+	    s->span.end.offset - first != s->len + 2)
+		return sp; /* escapes, a YAML plain scalar, or a multi-line string */
+	/* Columns count code points: count them in the prefix. */
+	uint32_t col = s->span.start.col + 1;
+	for (size_t i = 0; i < from; i++)
+		if (((unsigned char)s->text[i] & 0xC0) != 0x80)
+			col++;
+	sp.start.col = col;
+	sp.start.offset = first + 1 + (uint32_t)from;
+	for (size_t i = from; i < to; i++)
+		if (((unsigned char)s->text[i] & 0xC0) != 0x80)
+			col++;
+	sp.end.col = col;
+	sp.end.offset = first + 1 + (uint32_t)to;
+	return sp;
+}
+
+/* ---- value syntax ------------------------------------------------------ */
+
+bool iamp_is_number(const char *s, size_t len)
+{
+	size_t i = 0;
+	bool digits = false;
+
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		i++;
+	while (i < len && isdigit((unsigned char)s[i])) {
+		i++;
+		digits = true;
+	}
+	if (i < len && s[i] == '.') {
+		i++;
+		while (i < len && isdigit((unsigned char)s[i])) {
+			i++;
+			digits = true;
+		}
+	}
+	if (digits && i < len && (s[i] == 'e' || s[i] == 'E')) {
+		size_t j = i + 1;
+
+		if (j < len && (s[j] == '-' || s[j] == '+'))
+			j++;
+		if (j < len && isdigit((unsigned char)s[j])) {
+			while (j < len && isdigit((unsigned char)s[j]))
+				j++;
+			i = j;
+		}
+	}
+	return digits && i == len;
+}
+
+static bool digits_at(const char *s, size_t len, size_t at, size_t n)
+{
+	if (at + n > len)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[at + i]))
+			return false;
+	return true;
+}
+
+/* ISO 8601 as AWS accepts it (a date, or a date and time with optional
+ * fraction and zone), or epoch seconds. */
+bool iamp_is_date(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len && digits_at(s, len, 0, len))
+		return true; /* epoch seconds */
+	if (!digits_at(s, len, 0, 4) || len < 10 || s[4] != '-' ||
+	    !digits_at(s, len, 5, 2) || s[7] != '-' || !digits_at(s, len, 8, 2))
+		return false;
+	if (len == 10)
+		return true;
+	if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
+		return false;
+	if (!digits_at(s, len, 11, 2) || len < 16 || s[13] != ':' || !digits_at(s, len, 14, 2))
+		return false;
+	i = 16;
+	if (i < len && s[i] == ':') {
+		if (!digits_at(s, len, i + 1, 2))
+			return false;
+		i += 3;
+		if (i < len && (s[i] == '.' || s[i] == ',')) {
+			i++;
+			if (!digits_at(s, len, i, 1))
+				return false;
+			while (i < len && isdigit((unsigned char)s[i]))
+				i++;
+		}
+	}
+	if (i == len)
+		return true;
+	if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == len)
+		return true;
+	if (s[i] == '+' || s[i] == '-') {
+		if (!digits_at(s, len, i + 1, 2))
+			return false;
+		i += 3;
+		if (i == len)
+			return true;
+		if (s[i] == ':')
+			i++;
+		return digits_at(s, len, i, 2) && i + 2 == len;
+	}
+	return false;
+}
+
+static bool is_ipv4(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	for (int part = 0; part < 4; part++) {
+		unsigned v = 0;
+		size_t start = i;
+
+		if (part && (i >= len || s[i++] != '.'))
+			return false;
+		start = i;
+		while (i < len && isdigit((unsigned char)s[i]) && i - start < 3)
+			v = v * 10 + (unsigned)(s[i++] - '0');
+		if (i == start || v > 255)
+			return false;
+	}
+	return i == len;
+}
+
+static bool is_ipv6(const char *s, size_t len)
+{
+	size_t i = 0, groups = 0;
+	bool gap = false;
+
+	if (len >= 2 && s[0] == ':' && s[1] == ':') {
+		gap = true;
+		i = 2;
+		if (i == len)
+			return true;
+	} else if (len && s[0] == ':') {
+		return false;
+	}
+	while (i < len) {
+		size_t start = i;
+
+		while (i < len && isxdigit((unsigned char)s[i]) && i - start < 4)
+			i++;
+		if (i < len && s[i] == '.' && i > start) {
+			/* a trailing dotted IPv4 part counts as two groups */
+			return is_ipv4(s + start, len - start) && groups + 2 <= (gap ? 7u : 8u);
+		}
+		if (i == start)
+			return false;
+		groups++;
+		if (i == len)
+			break;
+		if (s[i] != ':')
+			return false;
+		i++;
+		if (i < len && s[i] == ':') {
+			if (gap)
+				return false;
+			gap = true;
+			i++;
+			if (i == len)
+				break;
+		} else if (i == len) {
+			return false;
+		}
+	}
+	return gap ? groups <= 7 : groups == 8;
+}
+
+bool iamp_is_ip_or_cidr(const char *s, size_t len)
+{
+	const char *slash = memchr(s, '/', len);
+	size_t addr_len = slash ? (size_t)(slash - s) : len;
+	bool v4 = is_ipv4(s, addr_len);
+
+	if (!v4 && !is_ipv6(s, addr_len))
+		return false;
+	if (slash) {
+		size_t plen = len - addr_len - 1;
+		unsigned bits = 0;
+
+		if (plen == 0 || plen > 3 || !digits_at(slash + 1, plen, 0, plen))
+			return false;
+		for (size_t i = 0; i < plen; i++)
+			bits = bits * 10 + (unsigned)(slash[1 + i] - '0');
+		if (bits > (v4 ? 32u : 128u))
+			return false;
+	}
+	return true;
+}
+
+static bool is_base64(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	if (len == 0 || len % 4)
+		return false;
+	while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '/'))
+		i++;
+	if (i < len && s[i] == '=')
+		i++;
+	if (i < len && s[i] == '=')
+		i++;
+	return i == len;
+}
+
+/*
+ * arn:partition:service:region:account:resource, each part possibly with
+ * wildcards or variables. The resource part may itself hold colons. A
+ * wildcard in an earlier part may stand for several parts, so fewer than
+ * six parts is accepted when the last one written has a '*'.
+ */
+bool iamp_is_arn_pattern(const char *s, size_t len, const char **why)
+{
+	const char *part[6];
+	size_t plen[6], n = 0, i = 0;
+
+	*why = NULL;
+	if (len < 4 || strncmp(s, "arn:", 4) != 0) {
+		*why = len >= 4 && strncasecmp(s, "arn:", 4) == 0
+			       ? "an ARN starts with \"arn:\" in lower case"
+			       : "an ARN starts with \"arn:\"";
+		return false;
+	}
+	while (n < 6) {
+		size_t start = i;
+
+		if (n == 5) {
+			i = len;
+		} else {
+			while (i < len && s[i] != ':')
+				i++;
+		}
+		part[n] = s + start;
+		plen[n] = i - start;
+		n++;
+		if (i >= len)
+			break;
+		i++; /* the colon */
+	}
+	if (n < 6) {
+		if (memchr(part[n - 1], '*', plen[n - 1]))
+			return true;
+		*why = "an ARN has six parts: arn:partition:service:region:account:resource";
+		return false;
+	}
+	if (plen[1] == 0) {
+		*why = "the partition (second part) is empty";
+		return false;
+	}
+	if (plen[2] == 0) {
+		*why = "the service (third part) is empty";
+		return false;
+	}
+	if (plen[5] == 0) {
+		*why = "the resource (sixth part) is empty";
+		return false;
+	}
+	for (size_t k = 1; k < 5; k++) {
+		for (size_t j = 0; j < plen[k]; j++) {
+			unsigned char c = (unsigned char)part[k][j];
+
+			if (isspace(c)) {
+				*why = "an ARN part has white space";
+				return false;
+			}
+		}
+	}
+	/* A literal account is 12 digits, or "aws" for AWS managed policies. */
+	if (plen[4] && !memchr(part[4], '*', plen[4]) && !memchr(part[4], '?', plen[4]) &&
+	    !memchr(part[4], '$', plen[4]) && !(plen[4] == 3 && strncmp(part[4], "aws", 3) == 0) &&
+	    !(plen[4] == 12 && digits_at(part[4], 12, 0, 12))) {
+		/* Some services put other identifiers there (S3 access points
+		 * keep 12 digits, CloudFront none); only flag what is clearly a
+		 * typo: digits of the wrong length. */
+		if (digits_at(part[4], plen[4], 0, plen[4])) {
+			*why = "the account (fifth part) is not 12 digits";
+			return false;
+		}
+	}
+	return true;
+}
+
+/* service:action with wildcards; or "*". */
+static bool is_action(const char *s, size_t len)
+{
+	const char *colon = memchr(s, ':', len);
+	size_t i;
+
+	if (len == 1 && s[0] == '*')
+		return true;
+	if (!colon || colon == s || colon == s + len - 1)
+		return false;
+	for (i = 0; s + i < colon; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '*' && s[i] != '?' && s[i] != '_' && s[i] != '.')
+			return false;
+	for (i++; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '*' && s[i] != '?' && s[i] != '-' && s[i] != '_' && s[i] != '.')
+			return false;
+	return true;
+}
+
+/* ---- policy variables --------------------------------------------------- */
+
+/* Checks the variables of a string where they are resolved. */
+static void check_vars(struct linter *l, const struct iamp_str *s)
+{
+	struct iamp_var vars[MAX_VARS];
+	size_t count, off;
+	const char *err;
+
+	if (!iamp_vars_present(s->text, s->len))
+		return;
+	if (!l->vars) {
+		DIAG(l, VERSION_WITHOUT_VARIABLES, s->span,
+		     "\"%s\" holds a policy variable, but this policy's Version makes it literal text",
+		     s->text);
+		return;
+	}
+	if (iamp_vars_scan(s->text, s->len, vars, MAX_VARS, &count, &off, &err) < 0)
+		DIAG(l, INVALID_POLICY_VARIABLE, sub_span(s, off, off + 1), "%s in \"%s\"", err, s->text);
+}
+
+/* Variables where they are not resolved: the text stays literal. */
+static void no_vars(struct linter *l, const struct iamp_str *s, const char *where)
+{
+	if (l->vars && iamp_vars_present(s->text, s->len))
+		DIAG(l, VARIABLE_NOT_SUPPORTED, s->span,
+		     "policy variables are not resolved in %s: \"%s\" is literal text", where, s->text);
+}
+
+/* ---- elements ----------------------------------------------------------- */
+
+static void check_duplicates(struct linter *l, const struct iamp_str *items, size_t n,
+			     bool ignore_case, const char *what)
+{
+	/* Lists are short; a quadratic scan is cheaper than hashing. Long
+	 * lists (hundreds of actions) stay well under a millisecond. */
+	for (size_t i = 1; i < n; i++) {
+		for (size_t j = 0; j < i; j++) {
+			if (items[i].len == items[j].len &&
+			    (ignore_case ? strncasecmp(items[i].text, items[j].text, items[i].len)
+					 : memcmp(items[i].text, items[j].text, items[i].len)) == 0) {
+				DIAG(l, DUPLICATE_VALUE, items[i].span,
+				     "%s \"%s\" is repeated (first at line %u)", what, items[i].text,
+				     items[j].span.start.line);
+				break;
+			}
+		}
+	}
+}
+
+static void check_actions(struct linter *l, const struct iamp_list *a)
+{
+	for (size_t i = 0; i < a->count; i++) {
+		const struct iamp_str *s = &a->items[i];
+
+		if (iamp_vars_present(s->text, s->len))
+			no_vars(l, s, a->is_not ? "NotAction" : "Action");
+		else if (!is_action(s->text, s->len))
+			DIAG(l, INVALID_ACTION, s->span,
+			     "\"%s\" is not an action: write service:action, e.g. s3:GetObject", s->text);
+	}
+	check_duplicates(l, a->items, a->count, true, "action");
+}
+
+static void check_resources(struct linter *l, const struct iamp_list *r)
+{
+	for (size_t i = 0; i < r->count; i++) {
+		const struct iamp_str *s = &r->items[i];
+		const char *why;
+
+		check_vars(l, s);
+		if (s->len == 1 && s->text[0] == '*')
+			continue;
+		if (!iamp_is_arn_pattern(s->text, s->len, &why))
+			DIAG(l, INVALID_ARN, s->span, "\"%s\" is not a valid resource ARN: %s", s->text, why);
+	}
+	check_duplicates(l, r->items, r->count, false, "resource");
+}
+
+static bool all_alnum(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static bool is_service_principal(const char *s, size_t len)
+{
+	/* e.g. ec2.amazonaws.com, states.us-east-1.amazonaws.com,
+	 * ec2.amazonaws.com.cn; lower-case letters, digits, dots, hyphens. */
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '.' && s[i] != '-')
+			return false;
+	return memchr(s, '.', len) != NULL;
+}
+
+static void check_principal(struct linter *l, const struct iamp_principal *pr)
+{
+	struct iamp_str vals[64];
+	size_t nvals = 0;
+
+	for (size_t i = 0; i < pr->count; i++) {
+		const struct iamp_principal_value *v = &pr->items[i];
+		const struct iamp_str *s = &v->value;
+		const char *why;
+
+		if (nvals < sizeof(vals) / sizeof(*vals))
+			vals[nvals++] = *s;
+		if (iamp_vars_present(s->text, s->len)) {
+			no_vars(l, s, "Principal");
+			continue;
+		}
+		switch (v->kind) {
+		case IAMP_PRINCIPAL_AWS:
+			if ((s->len == 1 && s->text[0] == '*') ||
+			    (s->len == 12 && digits_at(s->text, 12, 0, 12)))
+				break;
+			if (!iamp_is_arn_pattern(s->text, s->len, &why))
+				DIAG(l, INVALID_PRINCIPAL, s->span,
+				     "AWS principal \"%s\" is neither \"*\", a 12-digit account id nor an ARN", s->text);
+			break;
+		case IAMP_PRINCIPAL_SERVICE:
+			if (!(s->len == 1 && s->text[0] == '*') && !is_service_principal(s->text, s->len))
+				DIAG(l, INVALID_PRINCIPAL, s->span,
+				     "service principal \"%s\" is not a service name such as ec2.amazonaws.com", s->text);
+			break;
+		case IAMP_PRINCIPAL_FEDERATED:
+		case IAMP_PRINCIPAL_CANONICAL_USER:
+			break;
+		}
+	}
+	check_duplicates(l, vals, nvals, false, "principal");
+}
+
+/* The global condition keys that the IAM reference lists as multivalued;
+ * every other aws: key is single-valued. */
+static const char *const multivalued_global_keys[] = {
+	"aws:CalledVia", "aws:PrincipalOrgPaths", "aws:PrincipalServiceNamesList",
+	"aws:ResourceOrgPaths", "aws:SourceOrgPaths", "aws:TagKeys", "aws:VpceOrgPaths",
+	NULL,
+};
+
+static bool is_single_valued_global(const struct iamp_str *key)
+{
+	if (key->len < 4 || strncasecmp(key->text, "aws:", 4) != 0)
+		return false;
+	for (const char *const *k = multivalued_global_keys; *k; k++)
+		if (strlen(*k) == key->len && strncasecmp(*k, key->text, key->len) == 0)
+			return false;
+	return true;
+}
+
+static const char *value_error(const struct iamp_operator *op, const struct iamp_cond_value *v)
+{
+	const char *s = v->text.text, *why;
+	size_t len = v->text.len;
+
+	switch (op->type) {
+	case IAMP_COND_STRING:
+		return NULL;
+	case IAMP_COND_NUMERIC:
+		return iamp_is_number(s, len) ? NULL : "is not a number";
+	case IAMP_COND_DATE:
+		return iamp_is_date(s, len) ? NULL : "is not an ISO 8601 date or epoch seconds";
+	case IAMP_COND_BOOL:
+	case IAMP_COND_NULL:
+		return strcasecmp(s, "true") == 0 || strcasecmp(s, "false") == 0 ? NULL : "is not true or false";
+	case IAMP_COND_BINARY:
+		return is_base64(s, len) ? NULL : "is not base64";
+	case IAMP_COND_IP:
+		return iamp_is_ip_or_cidr(s, len) ? NULL : "is not an IPv4 or IPv6 address or CIDR";
+	case IAMP_COND_ARN:
+		if (len == 1 && s[0] == '*')
+			return NULL;
+		return iamp_is_arn_pattern(s, len, &why) ? NULL : why;
+	}
+	return NULL;
+}
+
+static void check_condition(struct linter *l, const struct iamp_condition *c)
+{
+	const struct iamp_operator *op = c->op;
+
+	no_vars(l, &c->key, "condition keys");
+	if (!op) {
+		DIAG(l, UNKNOWN_OPERATOR, c->op_name.span, "unknown condition operator \"%s\"", c->op_name.text);
+		return;
+	}
+	if (op->type == IAMP_COND_NULL && c->if_exists)
+		DIAG(l, NULL_WITH_IFEXISTS, c->op_name.span,
+		     "\"%s\": Null tests whether the key exists, IfExists makes no sense with it", c->op_name.text);
+	if (c->set == IAMP_SET_FOR_ALL_VALUES && is_single_valued_global(&c->key))
+		DIAG(l, FORALLVALUES_SINGLE_VALUED_KEY, c->op_name.span,
+		     "ForAllValues with single-valued key %s: true when the key is absent", c->key.text);
+	if (c->set == IAMP_SET_FOR_ANY_VALUE && is_single_valued_global(&c->key))
+		DIAG(l, FORANYVALUE_SINGLE_VALUED_KEY, c->op_name.span,
+		     "ForAnyValue with single-valued key %s", c->key.text);
+	for (size_t i = 0; i < c->value_count; i++) {
+		const struct iamp_cond_value *v = &c->values[i];
+		const char *err;
+
+		check_vars(l, &v->text);
+		if (l->vars && iamp_vars_present(v->text.text, v->text.len))
+			continue; /* its type is known only once resolved */
+		err = value_error(op, v);
+		if (err)
+			DIAG(l, INVALID_CONDITION_VALUE, v->text.span, "%s value \"%s\" %s", op->name, v->text.text, err);
+	}
+	{
+		struct iamp_str vals[64];
+		size_t n = 0;
+
+		for (size_t i = 0; i < c->value_count && n < 64; i++)
+			vals[n++] = c->values[i].text;
+		check_duplicates(l, vals, n, false, "condition value");
+	}
+}
+
+static bool type_takes_principal(enum iamp_policy_type t)
+{
+	return t == IAMP_POLICY_RESOURCE || t == IAMP_POLICY_TRUST || t == IAMP_POLICY_RCP;
+}
+
+static bool list_has_star(const struct iamp_list *list)
+{
+	for (size_t i = 0; i < list->count; i++)
+		if (list->items[i].len == 1 && list->items[i].text[0] == '*')
+			return true;
+	return false;
+}
+
+static bool principal_is_everyone(const struct iamp_principal *pr)
+{
+	if (pr->star)
+		return true;
+	return pr->count == 1 && pr->items[0].kind == IAMP_PRINCIPAL_AWS &&
+	       pr->items[0].value.len == 1 && pr->items[0].value.text[0] == '*';
+}
+
+static void check_statement(struct linter *l, const struct iamp_statement *st)
+{
+	enum iamp_policy_type type = l->p->type;
+	struct iamp_span at = st->span;
+
+	at.end = at.start; /* point at the opening brace */
+	if (st->has_sid) {
+		no_vars(l, &st->sid, "Sid");
+		if (type != IAMP_POLICY_RESOURCE && !all_alnum(st->sid.text, st->sid.len))
+			DIAG(l, INVALID_SID, st->sid.span,
+			     "Sid \"%s\" may hold only ASCII letters and digits in a%s %s policy", st->sid.text,
+			     type == IAMP_POLICY_IDENTITY ? "n" : "", iamp_policy_type_name(type));
+	}
+	if (st->effect == IAMP_EFFECT_NONE)
+		DIAG(l, MISSING_EFFECT, at, "statement %zu has no Effect", st->index + 1);
+	else if (st->effect == IAMP_EFFECT_INVALID && st->effect_text.text)
+		DIAG(l, INVALID_EFFECT, st->effect_span, "Effect \"%s\" is neither \"Allow\" nor \"Deny\"%s",
+		     st->effect_text.text,
+		     strcasecmp(st->effect_text.text, "allow") == 0 || strcasecmp(st->effect_text.text, "deny") == 0
+			     ? " (values are case-sensitive)" : "");
+	if (!st->action.present)
+		DIAG(l, MISSING_ACTION, at, "statement %zu has no Action or NotAction", st->index + 1);
+	else
+		check_actions(l, &st->action);
+	if (st->resource.present) {
+		if (type == IAMP_POLICY_TRUST)
+			DIAG(l, RESOURCE_NOT_ALLOWED, st->resource.key_span,
+			     "a role trust policy has no %s element", st->resource.is_not ? "NotResource" : "Resource");
+		check_resources(l, &st->resource);
+	} else if (type != IAMP_POLICY_TRUST) {
+		DIAG(l, MISSING_RESOURCE, at, "statement %zu has no Resource or NotResource", st->index + 1);
+	}
+	if (st->principal.present) {
+		const char *el = st->principal.is_not ? "NotPrincipal" : "Principal";
+
+		if (!type_takes_principal(type))
+			DIAG(l, PRINCIPAL_NOT_ALLOWED, st->principal.key_span,
+			     "%s is not allowed in a%s %s policy", el,
+			     type == IAMP_POLICY_IDENTITY ? "n" : "", iamp_policy_type_name(type));
+		check_principal(l, &st->principal);
+		if (st->principal.is_not && st->effect == IAMP_EFFECT_ALLOW)
+			DIAG(l, NOTPRINCIPAL_WITH_ALLOW, st->principal.key_span,
+			     "NotPrincipal with Allow allows every principal not named, anonymous users included");
+	} else if (type_takes_principal(type)) {
+		DIAG(l, MISSING_PRINCIPAL, at, "statement %zu has no Principal, which a%s %s policy needs",
+		     st->index + 1, type == IAMP_POLICY_RCP ? "n" : "", iamp_policy_type_name(type));
+	}
+	if (type == IAMP_POLICY_RCP) {
+		if (st->principal.present && (st->principal.is_not || !principal_is_everyone(&st->principal)))
+			DIAG(l, RCP_INVALID_STATEMENT, st->principal.key_span,
+			     "a resource control policy statement must have \"Principal\": \"*\"");
+		if (st->effect == IAMP_EFFECT_ALLOW &&
+		    !(st->action.present && !st->action.is_not && list_has_star(&st->action) &&
+		      st->resource.present && !st->resource.is_not && list_has_star(&st->resource) &&
+		      !st->has_condition))
+			DIAG(l, RCP_INVALID_STATEMENT, st->effect_span,
+			     "a resource control policy may only deny (Allow is reserved for RCPFullAWSAccess)");
+	}
+	for (size_t i = 0; i < st->condition_count; i++)
+		check_condition(l, &st->conditions[i]);
+	if ((type == IAMP_POLICY_IDENTITY || type == IAMP_POLICY_RESOURCE) && st->effect == IAMP_EFFECT_ALLOW &&
+	    st->action.present && !st->action.is_not && list_has_star(&st->action) &&
+	    st->resource.present && !st->resource.is_not && list_has_star(&st->resource) &&
+	    !st->has_condition)
+		DIAG(l, ALLOW_ALL, st->action.span, "statement %zu allows every action on every resource",
+		     st->index + 1);
+}
+
+/* ---- size quotas -------------------------------------------------------- */
+
+size_t iamp_lint_policy_size(const struct iamp_policy *policy, size_t *limit)
+{
+	const struct iamp_document *doc = policy->doc;
+	const char *s = doc->text + policy->span.start.offset;
+	const char *end = doc->text + policy->span.end.offset;
+	bool in_string = false, keep_ws;
+	size_t n = 0;
+
+	switch (policy->type) {
+	case IAMP_POLICY_SCP:
+	case IAMP_POLICY_RCP:
+		*limit = 5120;
+		break;
+	case IAMP_POLICY_IDENTITY:
+	case IAMP_POLICY_BOUNDARY:
+		*limit = 6144;
+		break;
+	case IAMP_POLICY_TRUST:
+	case IAMP_POLICY_SESSION:
+		*limit = 2048;
+		break;
+	default:
+		*limit = 0;
+		return 0;
+	}
+	/* YAML is counted as the JSON it stands for would be only roughly:
+	 * its text without white space outside quotes. */
+	keep_ws = false;
+	for (; s < end; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c & 0xC0) == 0x80)
+			continue; /* count code points, not bytes */
+		if (in_string) {
+			if (c == '\\' && s + 1 < end) {
+				s++;
+				n += 2;
+				continue;
+			}
+			if (c == '"')
+				in_string = false;
+			n++;
+			continue;
+		}
+		if (c == '"')
+			in_string = true;
+		if (!keep_ws && (c == ' ' || c == '\t' || c == '\n' || c == '\r'))
+			continue;
+		n++;
+	}
+	return n;
+}
+
+/* ---- the walk ----------------------------------------------------------- */
+
+int iamp_lint_policy(const struct iamp_policy *p, struct iamp_diags *diags)
+{
+	struct linter l = { p, diags, p->version == IAMP_VERSION_2012 };
+	struct iamp_span at = p->span;
+	size_t size, limit;
+
+	at.end = at.start;
+	if (!p->has_version)
+		DIAG(&l, MISSING_VERSION, at, "the policy has no Version: add \"Version\": \"2012-10-17\"");
+	else if (p->version == IAMP_VERSION_INVALID)
+		DIAG(&l, INVALID_VERSION, p->version_span,
+		     "Version must be \"2012-10-17\" (or the legacy \"2008-10-17\")");
+	if (!p->has_statement)
+		DIAG(&l, MISSING_STATEMENT, at, "the policy has no Statement");
+	for (size_t i = 0; i < p->statement_count; i++)
+		check_statement(&l, &p->statements[i]);
+	for (size_t i = 1; i < p->statement_count; i++) {
+		const struct iamp_statement *a = &p->statements[i];
+
+		if (!a->has_sid || a->sid.len == 0)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			const struct iamp_statement *b = &p->statements[j];
+
+			if (b->has_sid && b->sid.len == a->sid.len && memcmp(a->sid.text, b->sid.text, a->sid.len) == 0) {
+				DIAG(&l, DUPLICATE_SID, a->sid.span, "Sid \"%s\" is also used at line %u",
+				     a->sid.text, b->sid.span.start.line);
+				break;
+			}
+		}
+	}
+	size = iamp_lint_policy_size(p, &limit);
+	if (limit && size > limit)
+		DIAG(&l, POLICY_SIZE, at, "the policy is %zu characters without white space; a%s %s policy holds %zu",
+		     size, p->type == IAMP_POLICY_IDENTITY ? "n" : "", iamp_policy_type_name(p->type), limit);
+	return 0;
+}

@@ -1,0 +1,91 @@
+/*
+ * load_internal.h - what load.c shares with the two readers.
+ *
+ * load.c owns the document (arena, text copy, UTF-8 check, line map) and
+ * the parts both readers need: positions, diagnostics and the tree
+ * builder. load_json.c and load_yaml.c only turn text into builder calls.
+ *
+ *   reader ──loader_open──▶ frame ──loader_key, loader_add──▶ members ──loader_close──▶ value
+ *
+ * The builder keeps one explicit stack of open containers (so nesting
+ * never recurses) and one temporary stack of members shared by all open
+ * containers: closing a container copies its members from the top of that
+ * stack into the arena, checks them for duplicate keys and pops them.
+ *
+ * A reader's contract: on the first SYNTAX_ERROR, INVALID_UTF8 or
+ * INPUT_LIMIT it reports one diagnostic and stops with the root left NULL,
+ * so a NULL root always comes with an error diagnostic. Readers return 0
+ * or IAMP_ENOMEM. The shared functions carry the prefix loader_ (not
+ * iamp_: they are not API, but they are not static either).
+ */
+#ifndef IAMP_LOAD_INTERNAL_H
+#define IAMP_LOAD_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "load.h"
+
+/* Forward-only memo of the last position computed, so that a reader that
+ * asks for positions in increasing order pays O(n) in all. */
+struct pos_cache {
+	size_t line;	/* index into line_starts */
+	uint32_t offset;
+	uint32_t col;
+};
+
+struct frame {
+	enum iamp_value_kind kind;	/* ARRAY or OBJECT */
+	struct iamp_pos start;
+	size_t base;			/* first member of this frame in tmp */
+};
+
+struct loader {
+	struct iamp_document *doc;
+	const struct iamp_limits *limits;
+	struct iamp_diags *diags;
+	struct pos_cache pc;
+	struct frame *frames;
+	size_t nframes, frames_cap;
+	struct iamp_member *tmp;
+	size_t ntmp, tmp_cap;
+};
+
+/* The position of byte `offset` of the text (line, code-point column). */
+struct iamp_pos loader_pos(struct loader *ld, size_t offset);
+
+void loader_diag(struct loader *ld, enum iamp_rule_id rule,
+	       struct iamp_span span, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* A span of zero width at `offset`, or from `start` to `end` bytes. */
+struct iamp_span loader_span(struct loader *ld, size_t start, size_t end);
+
+struct iamp_value *loader_value(struct loader *ld, enum iamp_value_kind kind,
+				  struct iamp_span span);
+
+/* Opens a container; the caller has checked the depth (loader_depth_ok). */
+int loader_open(struct loader *ld, enum iamp_value_kind kind,
+	       struct iamp_pos start);
+/* Reports INPUT_LIMIT at `at` and returns false when one more container
+ * would be too deep. */
+bool loader_depth_ok(struct loader *ld, struct iamp_span at);
+/* Starts a member of the open object (its value comes with loader_add). */
+int loader_key(struct loader *ld, const char *key, size_t len,
+	      struct iamp_span span);
+/* Adds an item to the open array, or the value of the open member. */
+int loader_add(struct loader *ld, struct iamp_value *v);
+/* Closes the open container; *out is the new value. */
+int loader_close(struct loader *ld, struct iamp_pos end,
+		struct iamp_value **out);
+
+/* Copies `s` into a message-safe form: at most ~60 bytes, control
+ * characters as '?', cut at a character boundary with "...". */
+void loader_quote(char *buf, size_t size, const char *s, size_t len);
+
+int loader_json(struct loader *ld);
+int loader_yaml(struct loader *ld);
+
+#endif

@@ -1,0 +1,998 @@
+/*
+ * report.c - text, JSON and SARIF reports and the rule listing; see
+ * report.h.
+ *
+ * JSON is written by hand with a small streaming writer (struct jw)
+ * rather than built as a json-c tree: the output is a straight walk over
+ * the diagnostics, needs no allocation apart from SARIF's artifact table,
+ * and json-c stays inside the loader (STYLE.md). The writer pretty-prints
+ * with two spaces, so that golden files diff well.
+ */
+#include "report.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "error.h"
+
+/* --- UTF-8 ------------------------------------------------------------ */
+
+#define REPLACEMENT 0xFFFDu
+
+/*
+ * Decodes the code point at s[0..n) (n >= 1) into *cp and returns its
+ * length in bytes. A byte that does not start a well-formed sequence
+ * (stray continuation, overlong form, surrogate, > U+10FFFF, truncated)
+ * decodes as U+FFFD of length 1: it counts as one column, as the loader
+ * counts it.
+ */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c = s[0], min;
+	size_t len;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2, c &= 0x1F, min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3, c &= 0x0F, min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4, c &= 0x07, min = 0x10000;
+	} else {
+		goto invalid;
+	}
+	if (n < len)
+		goto invalid;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			goto invalid;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		goto invalid;
+	*cp = c;
+	return len;
+invalid:
+	*cp = REPLACEMENT;
+	return 1;
+}
+
+/* A character that must not reach a terminal as it is: C0 and C1
+ * controls and DEL (tab excepted: it is kept for caret alignment). */
+static bool is_control(uint32_t cp)
+{
+	return (cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F);
+}
+
+/* --- text ------------------------------------------------------------- */
+
+#define ANSI_RESET "\033[0m"
+#define ANSI_BOLD "\033[1m"
+#define ANSI_DIM "\033[2m"
+#define ANSI_CARET "\033[1;32m"
+
+static const char *const severity_color[] = {
+	[IAMP_SEV_SUGGESTION] = "\033[36m",
+	[IAMP_SEV_WARNING] = "\033[33m",
+	[IAMP_SEV_SECURITY_WARNING] = "\033[35m",
+	[IAMP_SEV_ERROR] = "\033[1;31m",
+};
+
+/* Writes s[0..n) for a terminal: controls as '?', invalid UTF-8 as
+ * U+FFFD, one output character per input code point. */
+static void put_text(FILE *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t cp;
+		size_t len = utf8_next(p + i, n - i, &cp);
+
+		if (is_control(cp))
+			fputc('?', out);
+		else if (cp == REPLACEMENT && len == 1)
+			fputs("\xEF\xBF\xBD", out);
+		else
+			fwrite(p + i, 1, len, out);
+		i += len;
+	}
+}
+
+static void put_text_str(FILE *out, const char *s)
+{
+	put_text(out, s, strlen(s));
+}
+
+/* The source line without its line terminator. */
+static size_t line_length(const char *line)
+{
+	size_t n = strlen(line);
+
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	return n;
+}
+
+/*
+ * The caret line under `line` for `span`: a tab for each tab before the
+ * start column and a space for every other code point, '^' at the start,
+ * then '~' up to the end column when the span ends on the same line. The
+ * caret may sit one column past the last character (an error at the end
+ * of the line); nothing goes further.
+ */
+static void put_caret(FILE *out, const char *line, size_t n,
+		      const struct iamp_span *span, bool color)
+{
+	const unsigned char *p = (const unsigned char *)line;
+	uint32_t start = span->start.col ? span->start.col : 1;
+	uint32_t end = start + 1;
+	uint32_t col = 1;
+	size_t i = 0;
+
+	if (span->end.line == span->start.line && span->end.col > start)
+		end = span->end.col;
+	for (; col < start && i < n; col++) {
+		uint32_t cp;
+
+		i += utf8_next(p + i, n - i, &cp);
+		fputc(cp == '\t' ? '\t' : ' ', out);
+	}
+	if (color)
+		fputs(ANSI_CARET, out);
+	fputc('^', out);
+	if (i < n) {
+		uint32_t cp;
+
+		i += utf8_next(p + i, n - i, &cp); /* under the caret */
+		for (col++; col < end && i < n; col++) {
+			i += utf8_next(p + i, n - i, &cp);
+			fputc(cp == '\t' ? '\t' : '~', out);
+		}
+	}
+	if (color)
+		fputs(ANSI_RESET, out);
+	fputc('\n', out);
+}
+
+static void write_text_diag(FILE *out, const struct iamp_diag *d,
+			    const struct iamp_report_opts *opts)
+{
+	const char *sev = iamp_severity_name(d->severity);
+
+	put_text_str(out, d->path);
+	if (d->span.start.line)
+		fprintf(out, ":%lu:%lu", (unsigned long)d->span.start.line,
+			(unsigned long)(d->span.start.col ? d->span.start.col : 1));
+	fputs(": ", out);
+	if (opts->color)
+		fprintf(out, "%s%s:" ANSI_RESET " ", severity_color[d->severity], sev);
+	else
+		fprintf(out, "%s: ", sev);
+	put_text_str(out, d->message);
+	if (opts->color)
+		fprintf(out, " " ANSI_DIM "[%s]" ANSI_RESET "\n", iamp_rules[d->rule].id);
+	else
+		fprintf(out, " [%s]\n", iamp_rules[d->rule].id);
+
+	if (opts->show_source && d->source_line && d->span.start.line) {
+		size_t n = line_length(d->source_line);
+
+		put_text(out, d->source_line, n);
+		fputc('\n', out);
+		put_caret(out, d->source_line, n, &d->span, opts->color);
+	}
+}
+
+static void write_text(FILE *out, const struct iamp_diags *diags,
+		       const struct iamp_report_opts *opts)
+{
+	for (size_t i = 0; i < diags->count; i++)
+		write_text_diag(out, &diags->items[i], opts);
+}
+
+/* --- a streaming JSON writer ----------------------------------------- */
+
+#define JW_MAX_DEPTH 16
+
+struct jw {
+	FILE *out;
+	int depth;
+	bool has_items[JW_MAX_DEPTH]; /* the open container has a member */
+};
+
+/* A JSON string: quotes and backslash escaped, every control character
+ * (and DEL) as an escape, valid UTF-8 as it is, each invalid byte as
+ * \ufffd. */
+static void jw_put_string(FILE *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	fputc('"', out);
+	while (i < n) {
+		uint32_t cp;
+		size_t len = utf8_next(p + i, n - i, &cp);
+
+		switch (cp) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\b': fputs("\\b", out); break;
+		case '\f': fputs("\\f", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		default:
+			if (cp < 0x20 || cp == 0x7F)
+				fprintf(out, "\\u00%c%c", hex[cp >> 4], hex[cp & 0xF]);
+			else if (cp == REPLACEMENT && len == 1)
+				fputs("\\ufffd", out);
+			else
+				fwrite(p + i, 1, len, out);
+		}
+		i += len;
+	}
+	fputc('"', out);
+}
+
+/* Starts a member (with `key`, inside an object) or an element (key
+ * NULL, inside an array). */
+static void jw_member(struct jw *w, const char *key)
+{
+	if (w->depth > 0) {
+		if (w->has_items[w->depth - 1])
+			fputc(',', w->out);
+		w->has_items[w->depth - 1] = true;
+		fprintf(w->out, "\n%*s", 2 * w->depth, "");
+	}
+	if (key) {
+		jw_put_string(w->out, key, strlen(key));
+		fputs(": ", w->out);
+	}
+}
+
+static void jw_open(struct jw *w, const char *key, char bracket)
+{
+	jw_member(w, key);
+	fputc(bracket, w->out);
+	/* Deeper documents are a bug of this file, not an input problem. */
+	if (w->depth < JW_MAX_DEPTH)
+		w->has_items[w->depth] = false;
+	w->depth++;
+}
+
+static void jw_close(struct jw *w, char bracket)
+{
+	w->depth--;
+	if (w->depth < JW_MAX_DEPTH && w->has_items[w->depth])
+		fprintf(w->out, "\n%*s", 2 * w->depth, "");
+	fputc(bracket, w->out);
+	if (w->depth == 0)
+		fputc('\n', w->out);
+}
+
+#define jw_object(w, key) jw_open(w, key, '{')
+#define jw_object_end(w) jw_close(w, '}')
+#define jw_array(w, key) jw_open(w, key, '[')
+#define jw_array_end(w) jw_close(w, ']')
+
+static void jw_string(struct jw *w, const char *key, const char *s)
+{
+	jw_member(w, key);
+	if (s)
+		jw_put_string(w->out, s, strlen(s));
+	else
+		fputs("null", w->out);
+}
+
+static void jw_uint(struct jw *w, const char *key, unsigned long long v)
+{
+	jw_member(w, key);
+	fprintf(w->out, "%llu", v);
+}
+
+static void jw_bool(struct jw *w, const char *key, bool v)
+{
+	jw_member(w, key);
+	fputs(v ? "true" : "false", w->out);
+}
+
+/* --- JSON ------------------------------------------------------------- */
+
+static void write_json(FILE *out, const struct iamp_diags *diags,
+		       const struct iamp_report_opts *opts)
+{
+	struct jw w = { .out = out };
+	size_t count[IAMP_SEV_ERROR + 1] = { 0 };
+
+	jw_object(&w, NULL);
+	jw_string(&w, "version", opts->tool_version);
+	jw_string(&w, "dataVersion", opts->data_version);
+	jw_array(&w, "diagnostics");
+	for (size_t i = 0; i < diags->count; i++) {
+		const struct iamp_diag *d = &diags->items[i];
+		char fp[17];
+
+		iamp_diag_fingerprint(d, fp);
+		count[d->severity]++;
+		jw_object(&w, NULL);
+		jw_string(&w, "path", d->path);
+		jw_uint(&w, "line", d->span.start.line);
+		jw_uint(&w, "column", d->span.start.col);
+		jw_uint(&w, "endLine", d->span.end.line);
+		jw_uint(&w, "endColumn", d->span.end.col);
+		jw_uint(&w, "offset", d->span.start.offset);
+		jw_uint(&w, "endOffset", d->span.end.offset);
+		jw_string(&w, "severity", iamp_severity_name(d->severity));
+		jw_string(&w, "rule", iamp_rules[d->rule].id);
+		jw_string(&w, "title", iamp_rules[d->rule].title);
+		jw_string(&w, "message", d->message);
+		jw_string(&w, "fingerprint", fp);
+		jw_object_end(&w);
+	}
+	jw_array_end(&w);
+	jw_object(&w, "summary");
+	for (int sev = IAMP_SEV_ERROR; sev >= IAMP_SEV_SUGGESTION; sev--)
+		jw_uint(&w, iamp_severity_name((enum iamp_severity)sev), count[sev]);
+	jw_object_end(&w);
+	jw_object_end(&w);
+}
+
+/* --- SARIF ------------------------------------------------------------ */
+
+#define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+#define SRCROOT "SRCROOT"
+#define RULES_DOC IAMP_REPORT_PROJECT_URI "/blob/main/docs/rules.md#"
+
+static const char *const sarif_level[] = {
+	[IAMP_SEV_SUGGESTION] = "note",
+	[IAMP_SEV_WARNING] = "warning",
+	[IAMP_SEV_SECURITY_WARNING] = "warning",
+	[IAMP_SEV_ERROR] = "error",
+};
+
+/* GitHub code scanning ranks results of rules tagged "security" by
+ * properties.security-severity: 7.0-8.9 is "high". */
+#define SECURITY_SEVERITY "7.5"
+
+char *iamp_rule_name(char *out, size_t size, const char *id)
+{
+	size_t n = 0;
+	bool upper = true;
+
+	if (!size)
+		return out;
+	for (; *id && n + 1 < size; id++) {
+		if (*id == '_') {
+			upper = true;
+			continue;
+		}
+		if (upper)
+			out[n++] = *id >= 'a' && *id <= 'z' ? (char)(*id - 'a' + 'A') : *id;
+		else
+			out[n++] = *id >= 'A' && *id <= 'Z' ? (char)(*id - 'A' + 'a') : *id;
+		upper = false;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* The id in lower case: the docs anchor. */
+static char *rule_anchor(char *out, size_t size, const char *id)
+{
+	size_t n = 0;
+
+	for (; *id && n + 1 < size; id++)
+		out[n++] = *id >= 'A' && *id <= 'Z' ? (char)(*id - 'A' + 'a') : *id;
+	out[n] = '\0';
+	return out;
+}
+
+/* Dot-separated identifiers of [0-9A-Za-z-], none empty; numeric ones
+ * without leading zeros when `numeric_rule`. Advances *pv past them. */
+static bool semver_idents(const char **pv, bool numeric_rule)
+{
+	const char *v = *pv;
+
+	for (;;) {
+		size_t len = strspn(v, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				       "abcdefghijklmnopqrstuvwxyz-");
+		size_t digits = strspn(v, "0123456789");
+
+		if (!len)
+			return false;
+		if (numeric_rule && digits == len && len > 1 && v[0] == '0')
+			return false;
+		v += len;
+		if (*v != '.')
+			break;
+		v++;
+	}
+	*pv = v;
+	return true;
+}
+
+/*
+ * A SemVer 2.0.0 version: MAJOR.MINOR.PATCH without leading zeros, then
+ * an optional -prerelease and +build. SARIF's semanticVersion must be
+ * one; `git describe` forms such as "0.1.0-5-gabc123" are.
+ */
+static bool is_semver(const char *v)
+{
+	for (int part = 0; part < 3; part++) {
+		if (part && *v++ != '.')
+			return false;
+		if (*v < '0' || *v > '9' || (v[0] == '0' && v[1] >= '0' && v[1] <= '9'))
+			return false;
+		while (*v >= '0' && *v <= '9')
+			v++;
+	}
+	if (*v == '-') {
+		v++;
+		if (!semver_idents(&v, true))
+			return false;
+	}
+	if (*v == '+') {
+		v++;
+		if (!semver_idents(&v, false))
+			return false;
+	}
+	return *v == '\0';
+}
+
+/*
+ * The URI of a path as the CLI was given it, percent-encoded: every byte
+ * but the unreserved characters (RFC 3986: ALPHA DIGIT - . _ ~) and '/'.
+ * ':' is encoded too, so that "c:x.json" cannot read as a scheme. A
+ * relative path (leading "./" removed) is a relative reference to
+ * resolve against SRCROOT; an absolute one becomes a file:// URI.
+ * Returns a malloc'd string, or NULL when out of memory.
+ */
+static char *path_to_uri(const char *path, bool *relative)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *prefix = "";
+	size_t n = 0;
+	char *uri;
+
+	while (path[0] == '.' && path[1] == '/') {
+		path += 2;
+		while (*path == '/')
+			path++;
+	}
+	*relative = path[0] != '/';
+	if (!*relative)
+		prefix = "file://";
+	uri = malloc(strlen(prefix) + 3 * strlen(path) + 1);
+	if (!uri)
+		return NULL;
+	n = strlen(prefix);
+	memcpy(uri, prefix, n);
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p)) {
+			uri[n++] = (char)*p;
+		} else {
+			uri[n++] = '%';
+			uri[n++] = hex[*p >> 4];
+			uri[n++] = hex[*p & 0xF];
+		}
+	}
+	uri[n] = '\0';
+	return uri;
+}
+
+/*
+ * The artifact table: every analyzed file (opts->files, in order), then
+ * each path of a diagnostic not among them, without duplicates (two
+ * spellings of one path, "a.json" and "./a.json", are one artifact).
+ * Entry k of `cand` is file k for k < file_count, else diagnostic
+ * k - file_count; `index[k]` is its artifact's index, and `first[k]` is
+ * true for the entry that defines an artifact.
+ */
+struct artifacts {
+	struct cand {
+		char *uri;
+		bool relative;
+		size_t k;
+	} *cand;
+	size_t *index;
+	bool *first;
+	size_t n;
+};
+
+static int cmp_cand(const void *pa, const void *pb)
+{
+	const struct cand *a = pa, *b = pb;
+	int c = strcmp(a->uri, b->uri);
+
+	if (c)
+		return c;
+	return a->k < b->k ? -1 : a->k > b->k;
+}
+
+static void artifacts_free(struct artifacts *a)
+{
+	if (a->cand)
+		for (size_t k = 0; k < a->n; k++)
+			free(a->cand[k].uri);
+	free(a->cand);
+	free(a->index);
+	free(a->first);
+}
+
+static int artifacts_build(struct artifacts *a, const struct iamp_diags *diags,
+			   const struct iamp_report_opts *opts)
+{
+	struct cand *sorted = NULL;
+	size_t *rep = NULL, next = 0;
+	int rc = IAMP_ENOMEM;
+
+	memset(a, 0, sizeof(*a));
+	a->n = opts->file_count + diags->count;
+	if (!a->n)
+		return IAMP_OK;
+	a->cand = calloc(a->n, sizeof(*a->cand));
+	a->index = calloc(a->n, sizeof(*a->index));
+	a->first = calloc(a->n, sizeof(*a->first));
+	sorted = calloc(a->n, sizeof(*sorted));
+	rep = calloc(a->n, sizeof(*rep));
+	if (!a->cand || !a->index || !a->first || !sorted || !rep)
+		goto cleanup;
+	for (size_t k = 0; k < a->n; k++) {
+		const char *path = k < opts->file_count ? opts->files[k]
+				   : diags->items[k - opts->file_count].path;
+
+		a->cand[k].k = k;
+		a->cand[k].uri = path_to_uri(path, &a->cand[k].relative);
+		if (!a->cand[k].uri)
+			goto cleanup;
+	}
+	/* Sort by (uri, k): the first of each run of equal URIs is the
+	 * entry that defines the artifact. */
+	memcpy(sorted, a->cand, a->n * sizeof(*sorted));
+	qsort(sorted, a->n, sizeof(*sorted), cmp_cand);
+	for (size_t i = 0; i < a->n; i++)
+		rep[sorted[i].k] = i && strcmp(sorted[i].uri, sorted[i - 1].uri) == 0
+					   ? rep[sorted[i - 1].k] : sorted[i].k;
+	/* Number the artifacts in order of first appearance; rep[k] <= k,
+	 * so a representative is numbered before the entries it stands for. */
+	for (size_t k = 0; k < a->n; k++) {
+		a->first[k] = rep[k] == k;
+		a->index[k] = a->first[k] ? next++ : a->index[rep[k]];
+	}
+	rc = IAMP_OK;
+cleanup:
+	free(sorted);
+	free(rep);
+	return rc;
+}
+
+static void sarif_artifact_location(struct jw *w, const char *key,
+				    const struct cand *c, const size_t *index)
+{
+	jw_object(w, key);
+	jw_string(w, "uri", c->uri);
+	if (c->relative)
+		jw_string(w, "uriBaseId", SRCROOT);
+	if (index)
+		jw_uint(w, "index", *index);
+	jw_object_end(w);
+}
+
+static void sarif_rule(struct jw *w, const struct iamp_rule *r)
+{
+	char name[64], anchor[64], uri[sizeof(RULES_DOC) + 64];
+
+	iamp_rule_name(name, sizeof(name), r->id);
+	rule_anchor(anchor, sizeof(anchor), r->id);
+	snprintf(uri, sizeof(uri), "%s%s", RULES_DOC, anchor);
+
+	jw_object(w, NULL);
+	jw_string(w, "id", r->id);
+	jw_string(w, "name", name);
+	jw_object(w, "shortDescription");
+	jw_string(w, "text", r->title);
+	jw_object_end(w);
+	jw_object(w, "fullDescription");
+	jw_string(w, "text", r->help);
+	jw_object_end(w);
+	jw_object(w, "help");
+	jw_string(w, "text", r->help);
+	jw_object_end(w);
+	jw_string(w, "helpUri", uri);
+	jw_object(w, "defaultConfiguration");
+	jw_string(w, "level", sarif_level[r->severity]);
+	jw_object_end(w);
+	jw_object(w, "properties");
+	jw_array(w, "tags");
+	switch (r->severity) {
+	case IAMP_SEV_SECURITY_WARNING:
+		jw_string(w, NULL, "security");
+		break;
+	case IAMP_SEV_SUGGESTION:
+		jw_string(w, NULL, "maintainability");
+		break;
+	default:
+		jw_string(w, NULL, "correctness");
+		break;
+	}
+	jw_array_end(w);
+	if (r->severity == IAMP_SEV_SECURITY_WARNING)
+		jw_string(w, "security-severity", SECURITY_SEVERITY);
+	jw_string(w, "severity", iamp_severity_name(r->severity));
+	jw_object_end(w);
+	jw_object_end(w);
+}
+
+static bool span_has_end(const struct iamp_span *s)
+{
+	return s->end.line > s->start.line ||
+	       (s->end.line == s->start.line && s->end.col >= s->start.col);
+}
+
+static void sarif_region(struct jw *w, const struct iamp_diag *d)
+{
+	const struct iamp_span *s = &d->span;
+	uint32_t col = s->start.col ? s->start.col : 1;
+
+	jw_object(w, "region");
+	jw_uint(w, "startLine", s->start.line);
+	jw_uint(w, "startColumn", col);
+	if (span_has_end(s) && s->end.col) {
+		jw_uint(w, "endLine", s->end.line);
+		jw_uint(w, "endColumn", s->end.col < col ? col : s->end.col);
+	}
+	jw_object_end(w);
+	/* The whole source line, as context, when it holds the region. */
+	if (d->source_line && (!span_has_end(s) || s->end.line == s->start.line)) {
+		jw_object(w, "contextRegion");
+		jw_uint(w, "startLine", s->start.line);
+		jw_object(w, "snippet");
+		jw_member(w, "text");
+		jw_put_string(w->out, d->source_line, line_length(d->source_line));
+		jw_object_end(w);
+		jw_object_end(w);
+	}
+}
+
+struct fp_entry {
+	char fp[17];
+	size_t i;
+};
+
+static int cmp_fp(const void *pa, const void *pb)
+{
+	const struct fp_entry *a = pa, *b = pb;
+	int c = strcmp(a->fp, b->fp);
+
+	if (c)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* occurrence[i] = 1 + the number of earlier diagnostics with the same
+ * fingerprint as diagnostic i. */
+static int fingerprint_occurrences(size_t *occurrence, const struct iamp_diags *diags)
+{
+	struct fp_entry *e;
+
+	if (!diags->count)
+		return IAMP_OK;
+	e = calloc(diags->count, sizeof(*e));
+	if (!e)
+		return IAMP_ENOMEM;
+	for (size_t i = 0; i < diags->count; i++) {
+		iamp_diag_fingerprint(&diags->items[i], e[i].fp);
+		e[i].i = i;
+	}
+	qsort(e, diags->count, sizeof(*e), cmp_fp);
+	for (size_t j = 0; j < diags->count; j++)
+		occurrence[e[j].i] = j && strcmp(e[j].fp, e[j - 1].fp) == 0
+					     ? occurrence[e[j - 1].i] + 1 : 1;
+	free(e);
+	return IAMP_OK;
+}
+
+static void sarif_result(struct jw *w, const struct iamp_diag *d,
+			 const struct artifacts *a, size_t k, size_t occurrence)
+{
+	char fp[17], line_hash[40];
+
+	iamp_diag_fingerprint(d, fp);
+	snprintf(line_hash, sizeof(line_hash), "%s:%zu", fp, occurrence);
+
+	jw_object(w, NULL);
+	jw_string(w, "ruleId", iamp_rules[d->rule].id);
+	jw_uint(w, "ruleIndex", (unsigned)d->rule);
+	jw_string(w, "level", sarif_level[d->severity]);
+	jw_object(w, "message");
+	jw_string(w, "text", d->message);
+	jw_object_end(w);
+	jw_array(w, "locations");
+	jw_object(w, NULL);
+	jw_object(w, "physicalLocation");
+	sarif_artifact_location(w, "artifactLocation", &a->cand[k], &a->index[k]);
+	if (d->span.start.line)
+		sarif_region(w, d);
+	jw_object_end(w);
+	jw_object_end(w);
+	jw_array_end(w);
+	jw_object(w, "partialFingerprints");
+	jw_string(w, "primaryLocationLineHash", line_hash);
+	jw_string(w, "iamproofFingerprint/v1", fp);
+	jw_object_end(w);
+	if (d->severity != iamp_rules[d->rule].severity ||
+	    d->severity == IAMP_SEV_SECURITY_WARNING) {
+		jw_object(w, "properties");
+		jw_string(w, "severity", iamp_severity_name(d->severity));
+		jw_object_end(w);
+	}
+	jw_object_end(w);
+}
+
+static int write_sarif(FILE *out, const struct iamp_diags *diags,
+		       const struct iamp_report_opts *opts)
+{
+	struct jw w = { .out = out };
+	struct artifacts a;
+	size_t *occurrence;
+	int rc;
+
+	occurrence = calloc(diags->count ? diags->count : 1, sizeof(*occurrence));
+	if (!occurrence)
+		return IAMP_ENOMEM;
+	rc = fingerprint_occurrences(occurrence, diags);
+	if (rc == IAMP_OK)
+		rc = artifacts_build(&a, diags, opts);
+	if (rc != IAMP_OK) {
+		free(occurrence);
+		return rc;
+	}
+
+	jw_object(&w, NULL);
+	jw_string(&w, "$schema", SARIF_SCHEMA);
+	jw_string(&w, "version", "2.1.0");
+	jw_array(&w, "runs");
+	jw_object(&w, NULL);
+
+	jw_object(&w, "tool");
+	jw_object(&w, "driver");
+	jw_string(&w, "name", "iamproof");
+	if (opts->tool_version) {
+		jw_string(&w, "version", opts->tool_version);
+		if (is_semver(opts->tool_version))
+			jw_string(&w, "semanticVersion", opts->tool_version);
+	}
+	jw_string(&w, "informationUri", IAMP_REPORT_PROJECT_URI);
+	jw_array(&w, "rules");
+	for (size_t i = 0; i < IAMP_RULE__COUNT; i++)
+		sarif_rule(&w, &iamp_rules[i]);
+	jw_array_end(&w);
+	if (opts->data_version) {
+		jw_object(&w, "properties");
+		jw_string(&w, "dataVersion", opts->data_version);
+		jw_object_end(&w);
+	}
+	jw_object_end(&w);
+	jw_object_end(&w);
+
+	jw_array(&w, "invocations");
+	jw_object(&w, NULL);
+	jw_bool(&w, "executionSuccessful", !diags->oom);
+	if (diags->oom) {
+		jw_array(&w, "toolExecutionNotifications");
+		jw_object(&w, NULL);
+		jw_string(&w, "level", "error");
+		jw_object(&w, "message");
+		jw_string(&w, "text", "Out of memory: some diagnostics were lost.");
+		jw_object_end(&w);
+		jw_object_end(&w);
+		jw_array_end(&w);
+	}
+	jw_object_end(&w);
+	jw_array_end(&w);
+
+	jw_object(&w, "originalUriBaseIds");
+	jw_object(&w, SRCROOT);
+	jw_object(&w, "description");
+	jw_string(&w, "text", "The directory iamproof ran in: relative paths are resolved against it.");
+	jw_object_end(&w);
+	jw_object_end(&w);
+	jw_object_end(&w);
+
+	jw_array(&w, "artifacts");
+	for (size_t k = 0; k < a.n; k++) {
+		if (!a.first[k])
+			continue;
+		jw_object(&w, NULL);
+		sarif_artifact_location(&w, "location", &a.cand[k], NULL);
+		jw_array(&w, "roles");
+		jw_string(&w, NULL, "analysisTarget");
+		jw_array_end(&w);
+		jw_object_end(&w);
+	}
+	jw_array_end(&w);
+
+	jw_array(&w, "results");
+	for (size_t i = 0; i < diags->count; i++)
+		sarif_result(&w, &diags->items[i], &a, opts->file_count + i, occurrence[i]);
+	jw_array_end(&w);
+
+	jw_string(&w, "columnKind", "unicodeCodePoints");
+	jw_object_end(&w);
+	jw_array_end(&w);
+	jw_object_end(&w);
+
+	artifacts_free(&a);
+	free(occurrence);
+	return IAMP_OK;
+}
+
+/* --- entry points ----------------------------------------------------- */
+
+static const char *const format_names[] = {
+	[IAMP_REPORT_TEXT] = "text",
+	[IAMP_REPORT_JSON] = "json",
+	[IAMP_REPORT_SARIF] = "sarif",
+};
+
+bool iamp_report_format_parse(enum iamp_report_format *out, const char *name)
+{
+	for (size_t i = 0; i < sizeof(format_names) / sizeof(*format_names); i++) {
+		if (strcmp(format_names[i], name) == 0) {
+			*out = (enum iamp_report_format)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *iamp_report_format_name(enum iamp_report_format fmt)
+{
+	return format_names[fmt];
+}
+
+static int finish(FILE *out, int rc)
+{
+	if (rc == IAMP_OK && (fflush(out) != 0 || ferror(out)))
+		rc = iamp_error_set(IAMP_EIO, "cannot write the report");
+	else if (rc == IAMP_ENOMEM)
+		iamp_error_set(rc, "out of memory while writing the report");
+	return rc;
+}
+
+int iamp_report_write(FILE *out, enum iamp_report_format fmt,
+		      const struct iamp_diags *diags,
+		      const struct iamp_report_opts *opts)
+{
+	static const struct iamp_report_opts defaults = { 0 };
+	int rc = IAMP_OK;
+
+	if (!opts)
+		opts = &defaults;
+	switch (fmt) {
+	case IAMP_REPORT_TEXT:
+		write_text(out, diags, opts);
+		break;
+	case IAMP_REPORT_JSON:
+		write_json(out, diags, opts);
+		break;
+	case IAMP_REPORT_SARIF:
+		rc = write_sarif(out, diags, opts);
+		break;
+	default:
+		return iamp_error_set(IAMP_EINVAL, "unknown report format %d", (int)fmt);
+	}
+	return finish(out, rc);
+}
+
+/* --- the rule listing ------------------------------------------------- */
+
+static void rules_text(FILE *out)
+{
+	int idw = (int)strlen("ID"), sevw = (int)strlen("SEVERITY");
+
+	for (size_t i = 0; i < IAMP_RULE__COUNT; i++) {
+		int n = (int)strlen(iamp_rules[i].id);
+		int s = (int)strlen(iamp_severity_name(iamp_rules[i].severity));
+
+		idw = n > idw ? n : idw;
+		sevw = s > sevw ? s : sevw;
+	}
+	fprintf(out, "%-*s  %-*s  %s\n", idw, "ID", sevw, "SEVERITY", "TITLE");
+	for (size_t i = 0; i < IAMP_RULE__COUNT; i++)
+		fprintf(out, "%-*s  %-*s  %s\n", idw, iamp_rules[i].id, sevw,
+			iamp_severity_name(iamp_rules[i].severity), iamp_rules[i].title);
+}
+
+static void rules_json(FILE *out)
+{
+	struct jw w = { .out = out };
+
+	jw_array(&w, NULL);
+	for (size_t i = 0; i < IAMP_RULE__COUNT; i++) {
+		const struct iamp_rule *r = &iamp_rules[i];
+		char name[64], anchor[64], uri[sizeof(RULES_DOC) + 64];
+
+		snprintf(uri, sizeof(uri), "%s%s", RULES_DOC,
+			 rule_anchor(anchor, sizeof(anchor), r->id));
+		jw_object(&w, NULL);
+		jw_string(&w, "id", r->id);
+		jw_string(&w, "name", iamp_rule_name(name, sizeof(name), r->id));
+		jw_string(&w, "severity", iamp_severity_name(r->severity));
+		jw_string(&w, "title", r->title);
+		jw_string(&w, "help", r->help);
+		jw_string(&w, "helpUri", uri);
+		jw_object_end(&w);
+	}
+	jw_array_end(&w);
+}
+
+int iamp_rules_write(FILE *out, enum iamp_report_format fmt)
+{
+	switch (fmt) {
+	case IAMP_REPORT_TEXT:
+		rules_text(out);
+		break;
+	case IAMP_REPORT_JSON:
+		rules_json(out);
+		break;
+	default:
+		return iamp_error_set(IAMP_EINVAL, "the rule list has no %s form",
+				      iamp_report_format_name(fmt));
+	}
+	return finish(out, IAMP_OK);
+}
+
+/* Markdown text: the characters that would start emphasis, code, links,
+ * HTML or a table cell are escaped. */
+static void put_markdown(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("\\`*_[]<>|", *s))
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+int iamp_rules_write_markdown(FILE *out)
+{
+	char anchor[64];
+
+	fputs("# Rules\n\n"
+	      "<!-- Generated from analyzer/rules.def by `iamproof rules --format markdown`;\n"
+	      "     edit the table there, and the prose of each section here. -->\n\n"
+	      "Every finding of `iamproof check` names one rule. The severity is that of\n"
+	      "AWS IAM Access Analyzer's finding types: **error** (AWS rejects the policy\n"
+	      "or it cannot mean what it says), **security-warning** (it grants more than\n"
+	      "it seems to), **warning** and **suggestion**.\n\n"
+	      "| Rule | Severity | Title |\n"
+	      "|---|---|---|\n", out);
+	for (size_t i = 0; i < IAMP_RULE__COUNT; i++) {
+		const struct iamp_rule *r = &iamp_rules[i];
+
+		fprintf(out, "| [%s](#%s) | %s | ", r->id,
+			rule_anchor(anchor, sizeof(anchor), r->id),
+			iamp_severity_name(r->severity));
+		put_markdown(out, r->title);
+		fputs(" |\n", out);
+	}
+	for (size_t i = 0; i < IAMP_RULE__COUNT; i++) {
+		const struct iamp_rule *r = &iamp_rules[i];
+
+		fprintf(out, "\n## %s\n\n**Severity:** %s\n\n", r->id,
+			iamp_severity_name(r->severity));
+		put_markdown(out, r->title);
+		fputs(".\n\n", out);
+		put_markdown(out, r->help);
+		fputs("\n", out);
+	}
+	return finish(out, IAMP_OK);
+}

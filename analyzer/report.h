@@ -1,0 +1,102 @@
+/*
+ * report.h - diagnostics out: text, JSON and SARIF 2.1.0; the rule table
+ * as `iamproof rules` prints it and as docs/rules.md starts from.
+ *
+ * Every format reads the same struct iamp_diags (diag.h) and the one rule
+ * table (rules.def), and writes to a FILE* the caller passes: the library
+ * never picks stdout and never exits. Diagnostics are written in the
+ * order given; the caller sorts them first (iamp_diags_sort).
+ *
+ *   text   path:line:col: severity: message [RULE_ID]
+ *          With show_source, the source line follows, then a caret line:
+ *
+ *            p.json:4:17: error: Effect is neither Allow nor Deny [INVALID_EFFECT]
+ *            	"Effect": "Alow",
+ *            	          ^~~~~~
+ *
+ *          Columns count code points (span.h); every tab before the caret
+ *          is copied as a tab, so the caret lines up at any tab width.
+ *          Control characters from the input are shown as '?' and bytes
+ *          that are not UTF-8 as U+FFFD, so that a policy cannot drive the
+ *          terminal. A diagnostic without a position (line 0) reads
+ *          `path: severity: message [RULE_ID]`.
+ *
+ *   json   {"version", "dataVersion", "diagnostics": [{"path", "line",
+ *          "column", "endLine", "endColumn", "offset", "endOffset",
+ *          "severity", "rule", "title", "message", "fingerprint"}],
+ *          "summary": {"error": n, "security-warning": n, "warning": n,
+ *          "suggestion": n}}. Line 0 means "no position". Strings are
+ *          escaped for every control character; valid UTF-8 passes
+ *          through and each invalid byte becomes U+FFFD, so the output is
+ *          always valid UTF-8 JSON.
+ *
+ *   sarif  One run; tool.driver.rules holds every rule of the table, in
+ *          table order, so that ruleIndex == enum iamp_rule_id. Relative
+ *          paths become relative URIs against uriBaseId "SRCROOT" (left
+ *          for the consumer to resolve, e.g. the repository checkout),
+ *          absolute paths file:// URIs; both percent-encoded. Severity
+ *          maps to level: error -> "error", security-warning -> "warning"
+ *          tagged "security" with properties.security-severity (GitHub
+ *          code scanning), warning -> "warning", suggestion -> "note".
+ *          partialFingerprints.primaryLocationLineHash is
+ *          iamp_diag_fingerprint() and ":N", N counting equal fingerprints
+ *          in output order (as GitHub does for equal lines).
+ *
+ * Writers return IAMP_OK, IAMP_EIO when the stream reports an error, or
+ * IAMP_ENOMEM (error.h).
+ */
+#ifndef IAMP_REPORT_H
+#define IAMP_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct iamp_diags;
+
+/* The project's home page: SARIF informationUri, and the base of every
+ * rule's helpUri (IAMP_REPORT_PROJECT_URI "/blob/main/docs/rules.md#id"). */
+#define IAMP_REPORT_PROJECT_URI "https://github.com/iamproof/iamproof"
+
+enum iamp_report_format {
+	IAMP_REPORT_TEXT,
+	IAMP_REPORT_JSON,
+	IAMP_REPORT_SARIF
+};
+
+struct iamp_report_opts {
+	const char *tool_version; /* "0.1.0"; NULL: not reported */
+	const char *data_version; /* the catalog's version; NULL: none */
+	bool color;               /* text: ANSI colours (the CLI decides) */
+	bool show_source;         /* text: source line and caret */
+	const char *const *files; /* every file analyzed (SARIF artifacts) */
+	size_t file_count;
+};
+
+/* "text", "json" or "sarif"; returns false for anything else. */
+bool iamp_report_format_parse(enum iamp_report_format *out, const char *name);
+/* The inverse: "text", "json", "sarif". */
+const char *iamp_report_format_name(enum iamp_report_format fmt);
+
+/* Writes `diags` in format `fmt`. `opts` may be NULL (all defaults). */
+int iamp_report_write(FILE *out, enum iamp_report_format fmt,
+		      const struct iamp_diags *diags,
+		      const struct iamp_report_opts *opts);
+
+/*
+ * The rule table for `iamproof rules`: TEXT is an aligned table (id,
+ * severity, title), JSON an array of {"id", "name", "severity", "title",
+ * "help", "helpUri"}. SARIF is not a rule listing: IAMP_EINVAL.
+ */
+int iamp_rules_write(FILE *out, enum iamp_report_format fmt);
+
+/* The skeleton of docs/rules.md: an index table, then one section per
+ * rule whose heading is the id, so that GitHub's anchor is the lower-case
+ * id that helpUri points to. */
+int iamp_rules_write_markdown(FILE *out);
+
+/* "MISSING_EFFECT" -> "MissingEffect" (SARIF reportingDescriptor.name).
+ * Writes at most `size` bytes, NUL included; returns `out`. */
+char *iamp_rule_name(char *out, size_t size, const char *id);
+
+#endif
