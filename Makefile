@@ -38,7 +38,13 @@ all: $(BUILD)/iamproof $(BUILD)/libiamproof.a
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Suites are found by name, not declared in a header.
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
 $(BUILD)/libiamproof.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")

@@ -51,12 +51,12 @@ static int cmp_name(const char *a, int tail, const char *p, size_t plen,
 
 const char *iamp_catalog_version(void)
 {
-	return iamp_catalog_data_version;
+	return iamp_catalog_gen_version;
 }
 
-const char *iamp_catalog_date(void)
+const char *iamp_catalog_data_date(void)
 {
-	return iamp_catalog_data_date;
+	return iamp_catalog_gen_date;
 }
 
 const char *iamp_catalog_str(uint32_t offset)

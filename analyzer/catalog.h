@@ -137,8 +137,8 @@ struct iamp_catalog_counts {
 };
 
 /* The generated tables (catalog_data.c). Iterate with the counts. */
-extern const char iamp_catalog_data_version[];  /* package version, "0.21.202609231" */
-extern const char iamp_catalog_data_date[];     /* its data date, "2026-09-23" */
+extern const char iamp_catalog_gen_version[];  /* package version, "0.21.202609231" */
+extern const char iamp_catalog_gen_date[];     /* its data date, "2026-09-23" */
 extern const char iamp_catalog_strings[];
 extern const uint32_t iamp_catalog_strings_size;
 extern const struct iamp_service iamp_catalog_services[];
@@ -154,7 +154,7 @@ extern const struct iamp_catalog_counts iamp_catalog_counts;
 
 /* "0.21.202609231" and "2026-09-23": for --version and reports. */
 const char *iamp_catalog_version(void);
-const char *iamp_catalog_date(void);
+const char *iamp_catalog_data_date(void);
 
 /* The string at an offset of a row field. */
 const char *iamp_catalog_str(uint32_t offset);

@@ -6,8 +6,8 @@
  */
 #include "catalog.h"
 
-const char iamp_catalog_data_version[] = "0.21.202609231";
-const char iamp_catalog_data_date[] = "2026-09-23";
+const char iamp_catalog_gen_version[] = "0.21.202609231";
+const char iamp_catalog_gen_date[] = "2026-09-23";
 
 const char iamp_catalog_strings[] =
 	"a2c\0AWS App2Container\0GetContainerizationJobDetails\0GetDeploymentJobDetails\0StartContainerizationJob\0"

@@ -23,6 +23,8 @@ bool iamp_glob_match(const char *g, const char *p)
 
 			if (*rest == '/')
 				rest++;
+			if (!*rest)
+				return true;
 			for (const char *q = p;; q++) {
 				if ((q == p || q[-1] == '/') && iamp_glob_match(rest, q))
 					return true;

@@ -292,7 +292,8 @@ bool iamp_is_arn_pattern(const char *s, size_t len, const char **why)
 		*why = "the service (third part) is empty";
 		return false;
 	}
-	if (plen[5] == 0) {
+	if (plen[5] == 0 && !memchr(s, '*', len)) {
+		/* With a wildcard before it, AWS accepts an empty last part. */
 		*why = "the resource (sixth part) is empty";
 		return false;
 	}

@@ -40,6 +40,7 @@ struct frame {
 	enum iamp_value_kind kind;	/* ARRAY or OBJECT */
 	struct iamp_pos start;
 	size_t base;			/* first member of this frame in tmp */
+	bool flow;			/* YAML: flow style ({} or []) */
 };
 
 struct loader {
@@ -72,7 +73,8 @@ int loader_open(struct loader *ld, enum iamp_value_kind kind,
 /* Reports INPUT_LIMIT at `at` and returns false when one more container
  * would be too deep. */
 bool loader_depth_ok(struct loader *ld, struct iamp_span at);
-/* Starts a member of the open object (its value comes with loader_add). */
+/* Starts a member of the open object (its value comes with loader_add);
+ * `key` must live in the document's arena. */
 int loader_key(struct loader *ld, const char *key, size_t len,
 	      struct iamp_span span);
 /* Adds an item to the open array, or the value of the open member. */

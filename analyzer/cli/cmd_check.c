@@ -57,6 +57,7 @@ static void check_usage(FILE *out)
 		"      --fail-on SEV    exit 1 on findings at or above SEV: error (default), security-warning,\n"
 		"                       warning, suggestion\n"
 		"      --color, --no-color  colours in text output (default: on a terminal, unless NO_COLOR is set)\n"
+		"      --disable RULE   do not report RULE (repeatable)\n"
 		"  -q, --quiet          no summary line on standard error\n");
 }
 
@@ -84,11 +85,6 @@ static bool policy_extension(const char *name)
 
 	return dot && (strcasecmp(dot, ".json") == 0 || strcasecmp(dot, ".yaml") == 0 ||
 		       strcasecmp(dot, ".yml") == 0);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Collects policy files under `path` in sorted order. Hidden entries,
@@ -227,6 +223,7 @@ int iamp_cmd_check(int argc, char **argv)
 		{ "color", no_argument, NULL, 'C' },
 		{ "no-color", no_argument, NULL, 'M' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "disable", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -238,6 +235,7 @@ int iamp_cmd_check(int argc, char **argv)
 	const char *config_path = NULL;
 	char *found = NULL;
 	struct iamp_report_opts ropts;
+	bool disabled[IAMP_RULE__COUNT] = { false };
 
 	memset(&c, 0, sizeof(c));
 	iamp_limits_default(&c.limits);
@@ -280,6 +278,16 @@ int iamp_cmd_check(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case 'D': {
+			const struct iamp_rule *r = iamp_rule_find(optarg);
+
+			if (!r) {
+				fprintf(stderr, "iamproof check: unknown rule '%s' (see `iamproof rules`)\n", optarg);
+				return EXIT_USAGE;
+			}
+			disabled[r - iamp_rules] = true;
+			break;
+		}
 		case 'h':
 			check_usage(stdout);
 			return EXIT_CLEAN;
@@ -310,6 +318,8 @@ int iamp_cmd_check(int argc, char **argv)
 		}
 	}
 	free(found);
+	for (size_t i = 0; i < IAMP_RULE__COUNT; i++)
+		c.config.disabled[i] |= disabled[i];
 	if (!fail_on_set && c.config.has_fail_on)
 		fail_on = c.config.fail_on;
 

@@ -1,0 +1,1254 @@
+/*
+ * eval.c - the concrete evaluator; see eval.h for the decision logic.
+ *
+ * Compiled forms, all in the evaluator's arena:
+ *
+ *   cpolicy ─▶ cstmt[] ─┬─ actions: lower-cased patterns, those whose service
+ *                       │  part is literal sorted by it ("s3:get*" under "s3"),
+ *                       │  the others ("*", "s?:x") in a list scanned always
+ *                       ├─ resources: cpat[] (wildcards compiled, variables as pieces)
+ *                       ├─ principals
+ *                       └─ conditions: ccond[] ─▶ cval[] (pattern + parsed number,
+ *                                                 date, CIDR, boolean or bytes)
+ *
+ * A cpat without policy variables is one compiled string, matched in
+ * place. One with variables is a list of pieces (literal text, or a key
+ * with an optional default) that is resolved into a scratch buffer for
+ * each match.
+ */
+#include "eval.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "arena.h"
+#include "error.h"
+#include "match.h"
+#include "operators.h"
+#include "variables.h"
+
+#define MAX_LEVELS 16
+#define MAX_VARS 32
+
+struct piece {
+	const char *text; /* literal: compiled text; variable: the key */
+	uint32_t len;
+	bool is_var;
+	bool has_def;
+	const char *def;
+	uint32_t def_len;
+};
+
+struct cpat {
+	const char *text; /* compiled text, when npieces == 0 */
+	uint32_t len;
+	uint32_t npieces;
+	const struct piece *pieces;
+};
+
+struct cact {
+	const char *text; /* lower-cased, raw wildcards */
+	uint32_t len;
+	uint32_t svc_len; /* length of the literal service part */
+};
+
+struct cactions {
+	struct cact *svc; /* sorted by service */
+	size_t nsvc;
+	struct cact *wild;
+	size_t nwild;
+};
+
+struct cval {
+	struct cpat pat;
+	bool ok; /* parsed for the operator's type (values without variables) */
+	union {
+		double num;
+		int64_t date;
+		struct iamp_ip ip;
+		bool b;
+		struct {
+			const uint8_t *p;
+			size_t n;
+		} bin;
+	} u;
+};
+
+struct ccond {
+	const struct iamp_operator *op; /* NULL: unknown operator, never true */
+	enum iamp_set_op set;
+	bool if_exists;
+	bool has_vars;
+	const char *key;
+	size_t key_len;
+	struct cval *vals;
+	size_t nvals;
+};
+
+struct cprin {
+	enum iamp_principal_kind kind;
+	const char *text;
+	size_t len;
+};
+
+struct cstmt {
+	const struct iamp_statement *src;
+	bool usable; /* a valid Effect and an Action */
+	bool deny;
+	bool not_action;
+	struct cactions act;
+	bool has_resource;
+	bool not_resource;
+	struct cpat *res;
+	size_t nres;
+	bool check_principal;
+	bool not_principal;
+	bool principal_star;
+	struct cprin *prin;
+	size_t nprin;
+	struct ccond *conds;
+	size_t nconds;
+};
+
+struct cpolicy {
+	const struct iamp_policy *src;
+	enum iamp_policy_type type;
+	unsigned level;
+	char *name;
+	struct cstmt *stmts;
+	size_t nstmts;
+};
+
+struct level_info {
+	char *name;
+	bool full;
+};
+
+struct iamp_evaluator {
+	struct iamp_arena *arena;
+	struct cpolicy *pols;
+	size_t npols, cap;
+	struct level_info scp[MAX_LEVELS], rcp[MAX_LEVELS];
+	unsigned nscp, nrcp;
+	bool has_boundary, has_session;
+	char mgmt[32];
+	size_t mgmt_len;
+};
+
+const char *iamp_decision_name(enum iamp_decision d)
+{
+	switch (d) {
+	case IAMP_DECISION_ALLOWED:
+		return "allowed";
+	case IAMP_DECISION_EXPLICIT_DENY:
+		return "explicitDeny";
+	default:
+		return "implicitDeny";
+	}
+}
+
+int iamp_evaluator_new(struct iamp_evaluator **out)
+{
+	struct iamp_evaluator *ev = calloc(1, sizeof(*ev));
+
+	*out = NULL;
+	if (!ev || !(ev->arena = iamp_arena_new())) {
+		free(ev);
+		return iamp_error_set(IAMP_ENOMEM, "out of memory");
+	}
+	*out = ev;
+	return 0;
+}
+
+void iamp_evaluator_free(struct iamp_evaluator *ev)
+{
+	if (!ev)
+		return;
+	iamp_arena_free(ev->arena);
+	free(ev->pols);
+	free(ev);
+}
+
+/* ---- compiling ---------------------------------------------------------- */
+
+static char *copy_text(struct iamp_arena *a, const char *s, size_t len, bool wild)
+{
+	char *out = iamp_arena_alloc(a, len + 1);
+
+	if (!out)
+		return NULL;
+	if (wild)
+		iamp_glob_compile(out, s, len);
+	else
+		memcpy(out, s, len);
+	return out;
+}
+
+/*
+ * Compiles s[0..len) into *out. `vars`: the policy has variables (Version
+ * 2012-10-17). `wild`: '*' and '?' are wildcards (Resource, *Like, Arn*).
+ */
+static int pat_compile(struct cpat *out, struct iamp_arena *a, const char *s, size_t len,
+		       bool vars, bool wild)
+{
+	struct iamp_var v[MAX_VARS];
+	size_t nv = 0, err_off;
+	const char *err;
+	bool keys = false;
+
+	memset(out, 0, sizeof(*out));
+	if (vars && iamp_vars_present(s, len) &&
+	    iamp_vars_scan(s, len, v, MAX_VARS, &nv, &err_off, &err) == 0 && nv <= MAX_VARS) {
+		for (size_t i = 0; i < nv; i++)
+			keys |= v[i].kind == IAMP_VAR_KEY;
+	} else {
+		nv = 0;
+	}
+	if (nv == 0) {
+		out->text = copy_text(a, s, len, wild);
+		out->len = (uint32_t)len;
+		return out->text ? 0 : IAMP_ENOMEM;
+	}
+	if (!keys) {
+		/* Only ${*} ${?} ${$}: one literal string. */
+		char *t = iamp_arena_alloc(a, len + 1);
+		size_t n = 0, pos = 0;
+
+		if (!t)
+			return IAMP_ENOMEM;
+		for (size_t i = 0; i < nv; i++) {
+			if (wild)
+				iamp_glob_compile(t + n, s + pos, v[i].start - pos);
+			else
+				memcpy(t + n, s + pos, v[i].start - pos);
+			n += v[i].start - pos;
+			t[n++] = v[i].kind == IAMP_VAR_STAR ? '*' : v[i].kind == IAMP_VAR_QUESTION ? '?' : '$';
+			pos = v[i].end;
+		}
+		if (wild)
+			iamp_glob_compile(t + n, s + pos, len - pos);
+		else
+			memcpy(t + n, s + pos, len - pos);
+		n += len - pos;
+		out->text = t;
+		out->len = (uint32_t)n;
+		return 0;
+	}
+	struct piece *p = iamp_arena_alloc(a, (2 * nv + 1) * sizeof(*p));
+	char *lit = iamp_arena_alloc(a, len + 1);
+	size_t np = 0, n = 0, pos = 0, lit_start = 0;
+
+	if (!p || !lit)
+		return IAMP_ENOMEM;
+	for (size_t i = 0; i <= nv; i++) {
+		size_t end = i < nv ? v[i].start : len;
+
+		if (wild)
+			iamp_glob_compile(lit + n, s + pos, end - pos);
+		else
+			memcpy(lit + n, s + pos, end - pos);
+		n += end - pos;
+		if (i == nv)
+			break;
+		pos = v[i].end;
+		if (v[i].kind != IAMP_VAR_KEY) {
+			lit[n++] = v[i].kind == IAMP_VAR_STAR ? '*' : v[i].kind == IAMP_VAR_QUESTION ? '?' : '$';
+			continue;
+		}
+		if (n > lit_start) {
+			p[np].text = lit + lit_start;
+			p[np++].len = (uint32_t)(n - lit_start);
+		}
+		lit_start = n;
+		p[np].is_var = true;
+		p[np].text = v[i].key;
+		p[np].len = (uint32_t)v[i].key_len;
+		p[np].has_def = v[i].has_default;
+		p[np].def = v[i].def;
+		p[np++].def_len = (uint32_t)v[i].def_len;
+	}
+	if (n > lit_start) {
+		p[np].text = lit + lit_start;
+		p[np++].len = (uint32_t)(n - lit_start);
+	}
+	out->pieces = p;
+	out->npieces = (uint32_t)np;
+	return 0;
+}
+
+static int cmp_cact(const void *a, const void *b)
+{
+	const struct cact *x = a, *y = b;
+	size_t n = x->svc_len < y->svc_len ? x->svc_len : y->svc_len;
+	int c = memcmp(x->text, y->text, n);
+
+	if (c)
+		return c;
+	return (x->svc_len > y->svc_len) - (x->svc_len < y->svc_len);
+}
+
+static int actions_compile(struct cactions *out, struct iamp_arena *a, const struct iamp_list *l)
+{
+	size_t nsvc = 0, nwild = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->svc = iamp_arena_alloc(a, (l->count + 1) * sizeof(struct cact));
+	out->wild = iamp_arena_alloc(a, (l->count + 1) * sizeof(struct cact));
+	if (!out->svc || !out->wild)
+		return IAMP_ENOMEM;
+	for (size_t i = 0; i < l->count; i++) {
+		const struct iamp_str *s = &l->items[i];
+		char *t = iamp_arena_alloc(a, s->len + 1);
+		const char *colon;
+		struct cact *c;
+
+		if (!t)
+			return IAMP_ENOMEM;
+		iamp_ascii_lower(t, s->text, s->len);
+		colon = memchr(t, ':', s->len);
+		if (colon && !memchr(t, '*', (size_t)(colon - t)) && !memchr(t, '?', (size_t)(colon - t))) {
+			c = &out->svc[nsvc++];
+			c->svc_len = (uint32_t)(colon - t);
+		} else {
+			c = &out->wild[nwild++];
+			c->svc_len = 0;
+		}
+		c->text = t;
+		c->len = (uint32_t)s->len;
+	}
+	qsort(out->svc, nsvc, sizeof(struct cact), cmp_cact);
+	out->nsvc = nsvc;
+	out->nwild = nwild;
+	return 0;
+}
+
+static void value_parse(struct cval *v, struct iamp_arena *a, const struct iamp_operator *op)
+{
+	const char *t = v->pat.text;
+	size_t n = v->pat.len;
+
+	switch (op->type) {
+	case IAMP_COND_NUMERIC:
+		v->ok = iamp_number_parse(&v->u.num, t, n);
+		break;
+	case IAMP_COND_DATE:
+		v->ok = iamp_date_parse(&v->u.date, t, n);
+		break;
+	case IAMP_COND_BOOL:
+	case IAMP_COND_NULL:
+		v->ok = iamp_bool_parse(&v->u.b, t, n);
+		break;
+	case IAMP_COND_IP:
+		v->ok = iamp_ip_parse(&v->u.ip, t, n);
+		break;
+	case IAMP_COND_BINARY: {
+		uint8_t *buf = iamp_arena_alloc(a, n + 1);
+
+		v->ok = buf && iamp_base64_decode(buf, n + 1, &v->u.bin.n, t, n);
+		v->u.bin.p = buf;
+		break;
+	}
+	default:
+		v->ok = true;
+		break;
+	}
+}
+
+static int cond_compile(struct ccond *c, struct iamp_arena *a, const struct iamp_condition *src,
+			bool vars)
+{
+	const struct iamp_operator *op = src->op;
+	bool wild;
+
+	memset(c, 0, sizeof(*c));
+	c->op = op;
+	c->set = src->set;
+	c->if_exists = src->if_exists;
+	c->key = src->key.text;
+	c->key_len = src->key.len;
+	if (!op)
+		return 0;
+	wild = op->cmp == IAMP_CMP_LIKE || op->type == IAMP_COND_ARN;
+	/* Variables are resolved in string-like values only: not in Null. */
+	vars = vars && op->type != IAMP_COND_NULL;
+	c->vals = iamp_arena_alloc(a, (src->value_count + 1) * sizeof(*c->vals));
+	if (!c->vals)
+		return IAMP_ENOMEM;
+	for (size_t i = 0; i < src->value_count; i++) {
+		struct cval *v = &c->vals[i];
+		const struct iamp_str *s = &src->values[i].text;
+
+		if (pat_compile(&v->pat, a, s->text, s->len, vars, wild))
+			return IAMP_ENOMEM;
+		if (v->pat.npieces)
+			c->has_vars = true;
+		else
+			value_parse(v, a, op);
+	}
+	c->nvals = src->value_count;
+	return 0;
+}
+
+static int stmt_compile(struct cstmt *c, struct iamp_arena *a, const struct iamp_statement *s,
+			enum iamp_policy_type type, bool vars)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->src = s;
+	c->usable = (s->effect == IAMP_EFFECT_ALLOW || s->effect == IAMP_EFFECT_DENY) &&
+		    s->action.present;
+	c->deny = s->effect == IAMP_EFFECT_DENY;
+	if (!c->usable)
+		return 0;
+	c->not_action = s->action.is_not;
+	if ((rc = actions_compile(&c->act, a, &s->action)))
+		return rc;
+	c->has_resource = s->resource.present;
+	if (!c->has_resource && type != IAMP_POLICY_TRUST)
+		c->usable = false; /* every other type requires Resource */
+	c->not_resource = s->resource.is_not;
+	if (s->resource.count) {
+		c->res = iamp_arena_alloc(a, s->resource.count * sizeof(*c->res));
+		if (!c->res)
+			return IAMP_ENOMEM;
+		for (size_t i = 0; i < s->resource.count; i++)
+			if ((rc = pat_compile(&c->res[i], a, s->resource.items[i].text,
+					      s->resource.items[i].len, vars, true)))
+				return rc;
+		c->nres = s->resource.count;
+	}
+	c->check_principal = type == IAMP_POLICY_RESOURCE || type == IAMP_POLICY_TRUST ||
+			     type == IAMP_POLICY_RCP;
+	if (c->check_principal) {
+		if (!s->principal.present) {
+			c->usable = false;
+			return 0;
+		}
+		c->not_principal = s->principal.is_not;
+		c->principal_star = s->principal.star;
+		if (s->principal.count) {
+			c->prin = iamp_arena_alloc(a, s->principal.count * sizeof(*c->prin));
+			if (!c->prin)
+				return IAMP_ENOMEM;
+			for (size_t i = 0; i < s->principal.count; i++) {
+				c->prin[i].kind = s->principal.items[i].kind;
+				c->prin[i].text = s->principal.items[i].value.text;
+				c->prin[i].len = s->principal.items[i].value.len;
+			}
+			c->nprin = s->principal.count;
+		}
+	}
+	if (s->condition_count) {
+		c->conds = iamp_arena_alloc(a, s->condition_count * sizeof(*c->conds));
+		if (!c->conds)
+			return IAMP_ENOMEM;
+		for (size_t i = 0; i < s->condition_count; i++)
+			if ((rc = cond_compile(&c->conds[i], a, &s->conditions[i], vars)))
+				return rc;
+		c->nconds = s->condition_count;
+	}
+	return 0;
+}
+
+static int ensure_level(struct iamp_evaluator *ev, enum iamp_policy_type type, unsigned level)
+{
+	unsigned *n = type == IAMP_POLICY_SCP ? &ev->nscp : &ev->nrcp;
+	struct level_info *lv = type == IAMP_POLICY_SCP ? ev->scp : ev->rcp;
+
+	if (level >= MAX_LEVELS)
+		return iamp_error_set(IAMP_EINVAL, "more than %d organization levels", MAX_LEVELS);
+	while (*n <= level) {
+		lv[*n].full = type == IAMP_POLICY_RCP;
+		(*n)++;
+	}
+	return 0;
+}
+
+int iamp_evaluator_level(struct iamp_evaluator *ev, enum iamp_policy_type type,
+			 unsigned level, const char *name, bool full_access)
+{
+	struct level_info *lv = type == IAMP_POLICY_SCP ? ev->scp : ev->rcp;
+	int rc;
+
+	if (type != IAMP_POLICY_SCP && type != IAMP_POLICY_RCP)
+		return iamp_error_set(IAMP_EINVAL, "levels exist for SCPs and RCPs only");
+	if ((rc = ensure_level(ev, type, level)))
+		return rc;
+	lv[level].full = full_access || type == IAMP_POLICY_RCP;
+	if (name) {
+		lv[level].name = iamp_arena_strndup(ev->arena, name, strlen(name));
+		if (!lv[level].name)
+			return iamp_error_set(IAMP_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+const char *iamp_evaluator_level_name(const struct iamp_evaluator *ev,
+				      enum iamp_policy_type type, unsigned level)
+{
+	if (type == IAMP_POLICY_SCP && level < ev->nscp)
+		return ev->scp[level].name;
+	if (type == IAMP_POLICY_RCP && level < ev->nrcp)
+		return ev->rcp[level].name;
+	return NULL;
+}
+
+int iamp_evaluator_set_management_account(struct iamp_evaluator *ev, const char *account)
+{
+	size_t n = strlen(account);
+
+	if (n >= sizeof(ev->mgmt))
+		return iamp_error_set(IAMP_EINVAL, "management account id too long");
+	memcpy(ev->mgmt, account, n + 1);
+	ev->mgmt_len = n;
+	return 0;
+}
+
+int iamp_evaluator_add(struct iamp_evaluator *ev, enum iamp_policy_type type,
+		       unsigned level, const struct iamp_policy *policy, const char *name)
+{
+	struct cpolicy *p;
+	bool vars = policy->version == IAMP_VERSION_2012;
+	int rc;
+
+	if (type == IAMP_POLICY_SCP || type == IAMP_POLICY_RCP) {
+		if ((rc = ensure_level(ev, type, level)))
+			return rc;
+	} else {
+		level = 0;
+	}
+	if (ev->npols == ev->cap) {
+		size_t cap = ev->cap ? 2 * ev->cap : 8;
+		struct cpolicy *np = realloc(ev->pols, cap * sizeof(*np));
+
+		if (!np)
+			return iamp_error_set(IAMP_ENOMEM, "out of memory");
+		ev->pols = np;
+		ev->cap = cap;
+	}
+	p = &ev->pols[ev->npols];
+	memset(p, 0, sizeof(*p));
+	p->src = policy;
+	p->type = type;
+	p->level = level;
+	p->name = iamp_arena_strndup(ev->arena, name ? name : "", name ? strlen(name) : 0);
+	if (!p->name)
+		return iamp_error_set(IAMP_ENOMEM, "out of memory");
+	if (policy->statement_count) {
+		p->stmts = iamp_arena_alloc(ev->arena, policy->statement_count * sizeof(*p->stmts));
+		if (!p->stmts)
+			return iamp_error_set(IAMP_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < policy->statement_count; i++)
+		if (stmt_compile(&p->stmts[i], ev->arena, &policy->statements[i], type, vars))
+			return iamp_error_set(IAMP_ENOMEM, "out of memory");
+	p->nstmts = policy->statement_count;
+	if (type == IAMP_POLICY_BOUNDARY)
+		ev->has_boundary = true;
+	if (type == IAMP_POLICY_SESSION)
+		ev->has_session = true;
+	ev->npols++;
+	return 0;
+}
+
+/* ---- evaluating ---------------------------------------------------------- */
+
+enum pkind { PK_ANON, PK_ROOT, PK_USER, PK_ROLE, PK_SESSION, PK_FEDERATED_USER, PK_SERVICE, PK_OTHER };
+
+struct pinfo {
+	enum pkind kind;
+	const char *arn;
+	size_t arn_len;
+	const char *account;
+	size_t account_len;
+	const char *role_name; /* roles and sessions */
+	size_t role_name_len;
+	bool slr;
+};
+
+/* Per-request state: the lower-cased action and a scratch buffer. */
+struct req_state {
+	const struct iamp_request *req;
+	const char *action; /* lower-cased */
+	size_t action_len;
+	size_t svc_len;
+	struct pinfo p;
+	char *scratch;
+	size_t scratch_cap;
+	char stack[1024];
+	bool oom;
+};
+
+static bool is_account_id(const char *s, size_t len)
+{
+	if (len != 12)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static bool has_prefix(const char *s, size_t len, const char *p)
+{
+	size_t n = strlen(p);
+
+	return len >= n && memcmp(s, p, n) == 0;
+}
+
+static bool has_suffix(const char *s, size_t len, const char *p)
+{
+	size_t n = strlen(p);
+
+	return len >= n && memcmp(s + len - n, p, n) == 0;
+}
+
+static void principal_parse(struct pinfo *out, const char *s, size_t len)
+{
+	struct iamp_arn arn;
+
+	memset(out, 0, sizeof(*out));
+	out->arn = s;
+	out->arn_len = len;
+	out->kind = PK_OTHER;
+	if ((len == 1 && s[0] == '*') || (len == 9 && memcmp(s, "anonymous", 9) == 0)) {
+		out->kind = PK_ANON;
+		return;
+	}
+	if (is_account_id(s, len)) {
+		out->kind = PK_ROOT;
+		out->account = s;
+		out->account_len = len;
+		return;
+	}
+	if (iamp_arn_parse(&arn, s, len)) {
+		const char *r = arn.resource;
+		size_t rl = arn.resource_len;
+
+		out->account = arn.account;
+		out->account_len = arn.account_len;
+		if (arn.service_len == 3 && memcmp(arn.service, "iam", 3) == 0) {
+			if (rl == 4 && memcmp(r, "root", 4) == 0) {
+				out->kind = PK_ROOT;
+			} else if (has_prefix(r, rl, "user/")) {
+				out->kind = PK_USER;
+			} else if (has_prefix(r, rl, "role/")) {
+				const char *slash = r + rl;
+
+				while (slash > r && slash[-1] != '/')
+					slash--;
+				out->kind = PK_ROLE;
+				out->role_name = slash;
+				out->role_name_len = (size_t)(r + rl - slash);
+				out->slr = has_prefix(r, rl, "role/aws-service-role/");
+			}
+		} else if (arn.service_len == 3 && memcmp(arn.service, "sts", 3) == 0) {
+			if (has_prefix(r, rl, "assumed-role/")) {
+				const char *name = r + 13;
+				const char *slash = memchr(name, '/', rl - 13);
+
+				out->kind = PK_SESSION;
+				out->role_name = name;
+				out->role_name_len = slash ? (size_t)(slash - name) : rl - 13;
+				out->slr = has_prefix(name, out->role_name_len, "AWSServiceRoleFor");
+			} else if (has_prefix(r, rl, "federated-user/")) {
+				out->kind = PK_FEDERATED_USER;
+			}
+		}
+		return;
+	}
+	if (!memchr(s, ':', len) && (has_suffix(s, len, ".amazonaws.com") ||
+				     has_suffix(s, len, ".amazonaws.com.cn")))
+		out->kind = PK_SERVICE;
+}
+
+/* How a resource-policy statement's principal named the requester. */
+enum pmatch { PM_NONE, PM_WILD, PM_ACCOUNT, PM_ROLE, PM_DIRECT };
+
+static enum pmatch principal_item(const struct cprin *c, const struct pinfo *p)
+{
+	struct iamp_arn arn;
+
+	if (c->kind != IAMP_PRINCIPAL_AWS) {
+		/* Service, Federated, CanonicalUser: the requester by name. */
+		if (c->len == 1 && c->text[0] == '*')
+			return PM_WILD;
+		if (c->len == p->arn_len && memcmp(c->text, p->arn, c->len) == 0)
+			return p->kind == PK_ANON ? PM_NONE : PM_DIRECT;
+		return PM_NONE;
+	}
+	if (c->len == 1 && c->text[0] == '*')
+		return PM_WILD;
+	if (p->kind == PK_ANON || p->kind == PK_SERVICE)
+		return PM_NONE;
+	if (is_account_id(c->text, c->len))
+		return (p->account_len == c->len && memcmp(p->account, c->text, c->len) == 0)
+			       ? PM_ACCOUNT : PM_NONE;
+	if (!iamp_arn_parse(&arn, c->text, c->len))
+		return PM_NONE;
+	if (arn.resource_len == 4 && memcmp(arn.resource, "root", 4) == 0 &&
+	    arn.service_len == 3 && memcmp(arn.service, "iam", 3) == 0)
+		return (p->account_len == arn.account_len &&
+			memcmp(p->account, arn.account, arn.account_len) == 0)
+			       ? PM_ACCOUNT : PM_NONE;
+	if (c->len == p->arn_len && memcmp(c->text, p->arn, c->len) == 0)
+		return p->kind == PK_ROLE ? PM_ROLE : PM_DIRECT;
+	/* A role ARN names every session of the role. */
+	if (p->kind == PK_SESSION && arn.service_len == 3 && memcmp(arn.service, "iam", 3) == 0 &&
+	    has_prefix(arn.resource, arn.resource_len, "role/") &&
+	    p->account_len == arn.account_len &&
+	    memcmp(p->account, arn.account, arn.account_len) == 0) {
+		const char *r = arn.resource, *slash = r + arn.resource_len;
+
+		while (slash > r && slash[-1] != '/')
+			slash--;
+		if ((size_t)(r + arn.resource_len - slash) == p->role_name_len &&
+		    memcmp(slash, p->role_name, p->role_name_len) == 0)
+			return PM_ROLE;
+	}
+	return PM_NONE;
+}
+
+static enum pmatch principal_match(const struct cstmt *s, const struct pinfo *p)
+{
+	enum pmatch best = PM_NONE;
+
+	if (s->principal_star)
+		best = PM_WILD;
+	for (size_t i = 0; i < s->nprin && best != PM_DIRECT; i++) {
+		enum pmatch m = principal_item(&s->prin[i], p);
+
+		if (m > best)
+			best = m;
+	}
+	if (s->not_principal)
+		return best == PM_NONE ? PM_WILD : PM_NONE;
+	return best;
+}
+
+static bool actions_match(const struct cactions *a, const struct req_state *st)
+{
+	const char *act = st->action;
+	size_t alen = st->action_len, svc = st->svc_len;
+	size_t lo = 0, hi = a->nsvc;
+
+	for (size_t i = 0; i < a->nwild; i++)
+		if (iamp_match_like(a->wild[i].text, a->wild[i].len, act, alen))
+			return true;
+	/* first entry whose service is >= the request's */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct cact *c = &a->svc[mid];
+		size_t n = c->svc_len < svc ? c->svc_len : svc;
+		int cmp = memcmp(c->text, act, n);
+
+		if (cmp == 0)
+			cmp = (c->svc_len > svc) - (c->svc_len < svc);
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < a->nsvc; i++) {
+		const struct cact *c = &a->svc[i];
+
+		if (c->svc_len != svc || memcmp(c->text, act, svc) != 0)
+			break;
+		if (iamp_match_like(c->text + svc + 1, c->len - svc - 1, act + svc + 1,
+				    alen - svc - 1))
+			return true;
+	}
+	return false;
+}
+
+/* The single value of a key, for a policy variable; NULL when absent or
+ * multi-valued. */
+static const struct iamp_ctx_value *var_value(const struct iamp_request *req, const char *key,
+					      size_t len)
+{
+	const struct iamp_ctx_key *k = iamp_request_key(req, key, len);
+
+	if (!k || k->multi || k->count != 1)
+		return NULL;
+	return &k->values[0];
+}
+
+static bool scratch_reserve(struct req_state *st, size_t need)
+{
+	if (need <= st->scratch_cap)
+		return true;
+	if (st->scratch != st->stack)
+		free(st->scratch);
+	st->scratch = malloc(need);
+	if (!st->scratch) {
+		st->scratch = st->stack;
+		st->scratch_cap = sizeof(st->stack);
+		st->oom = true;
+		return false;
+	}
+	st->scratch_cap = need;
+	return true;
+}
+
+/* Resolves a pattern into text; false when a variable has no value. */
+static bool pat_resolve(const struct cpat *p, struct req_state *st, const char **out,
+			size_t *out_len)
+{
+	size_t n = 0;
+
+	if (!p->npieces) {
+		*out = p->text;
+		*out_len = p->len;
+		return true;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		n = 0;
+		for (uint32_t i = 0; i < p->npieces; i++) {
+			const struct piece *pc = &p->pieces[i];
+			const char *t = pc->text;
+			size_t len = pc->len;
+
+			if (pc->is_var) {
+				const struct iamp_ctx_value *v = var_value(st->req, pc->text, pc->len);
+
+				if (v) {
+					t = v->text;
+					len = v->len;
+				} else if (pc->has_def) {
+					t = pc->def;
+					len = pc->def_len;
+				} else {
+					return false;
+				}
+			}
+			if (pass == 1)
+				memcpy(st->scratch + n, t, len);
+			n += len;
+		}
+		if (pass == 0 && !scratch_reserve(st, n + 1))
+			return false;
+	}
+	*out = st->scratch;
+	*out_len = n;
+	return true;
+}
+
+static bool pat_resolvable(const struct cpat *p, const struct iamp_request *req)
+{
+	for (uint32_t i = 0; i < p->npieces; i++) {
+		const struct piece *pc = &p->pieces[i];
+
+		if (pc->is_var && !pc->has_def && !var_value(req, pc->text, pc->len))
+			return false;
+	}
+	return true;
+}
+
+/* Resource/NotResource; -1 when a variable cannot be resolved. */
+static int resources_match(const struct cstmt *s, struct req_state *st)
+{
+	const struct iamp_request *req = st->req;
+	bool any = false;
+
+	if (!s->has_resource)
+		return 1;
+	for (size_t i = 0; i < s->nres; i++)
+		if (!pat_resolvable(&s->res[i], req))
+			return -1;
+	for (size_t i = 0; i < s->nres && !any; i++) {
+		const char *t;
+		size_t n;
+
+		if (!pat_resolve(&s->res[i], st, &t, &n))
+			return -1;
+		any = iamp_arn_match(t, n, req->resource, req->resource_len);
+	}
+	return any != s->not_resource;
+}
+
+/* A request value parsed for the operator's type. */
+struct rval {
+	bool ok;
+	union {
+		double num;
+		int64_t date;
+		struct iamp_ip ip;
+		bool b;
+	} u;
+};
+
+static void rval_parse(struct rval *r, const struct iamp_operator *op, const struct iamp_ctx_value *v)
+{
+	switch (op->type) {
+	case IAMP_COND_NUMERIC:
+		r->ok = iamp_number_parse(&r->u.num, v->text, v->len);
+		break;
+	case IAMP_COND_DATE:
+		r->ok = iamp_date_parse(&r->u.date, v->text, v->len);
+		break;
+	case IAMP_COND_BOOL:
+		r->ok = iamp_bool_parse(&r->u.b, v->text, v->len);
+		break;
+	case IAMP_COND_IP:
+		r->ok = iamp_ip_parse(&r->u.ip, v->text, v->len);
+		break;
+	default:
+		r->ok = true;
+		break;
+	}
+}
+
+static bool ordered(enum iamp_cond_cmp cmp, int c)
+{
+	switch (cmp) {
+	case IAMP_CMP_EQUALS:
+		return c == 0;
+	case IAMP_CMP_LESS_THAN:
+		return c < 0;
+	case IAMP_CMP_LESS_THAN_EQUALS:
+		return c <= 0;
+	case IAMP_CMP_GREATER_THAN:
+		return c > 0;
+	case IAMP_CMP_GREATER_THAN_EQUALS:
+		return c >= 0;
+	default:
+		return false;
+	}
+}
+
+/* Whether request value v (parsed as r) matches policy value pv, in the
+ * operator's positive sense. */
+static bool value_matches(const struct iamp_operator *op, const struct cval *pv,
+			  const struct iamp_ctx_value *v, const struct rval *r,
+			  struct req_state *st)
+{
+	const char *t;
+	size_t n;
+	struct cval tmp;
+
+	if (!pat_resolve(&pv->pat, st, &t, &n))
+		return false;
+	if (pv->pat.npieces && op->type != IAMP_COND_STRING && op->type != IAMP_COND_ARN) {
+		/* a resolved non-string value: parse it now */
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.pat.text = t;
+		tmp.pat.len = (uint32_t)n;
+		if (op->type == IAMP_COND_BINARY)
+			return n == v->len && memcmp(t, v->text, n) == 0;
+		value_parse(&tmp, NULL, op);
+		pv = &tmp;
+	}
+	switch (op->type) {
+	case IAMP_COND_STRING:
+		if (op->cmp == IAMP_CMP_EQUALS)
+			return n == v->len && memcmp(t, v->text, n) == 0;
+		if (op->cmp == IAMP_CMP_EQUALS_IGNORE_CASE)
+			return iamp_equals_ignore_case(t, n, v->text, v->len);
+		return iamp_glob_match(t, n, v->text, v->len);
+	case IAMP_COND_ARN:
+		return iamp_arn_match(t, n, v->text, v->len);
+	case IAMP_COND_NUMERIC:
+		if (!pv->ok || !r->ok)
+			return false;
+		return ordered(op->cmp, (r->u.num > pv->u.num) - (r->u.num < pv->u.num));
+	case IAMP_COND_DATE:
+		if (!pv->ok || !r->ok)
+			return false;
+		return ordered(op->cmp, (r->u.date > pv->u.date) - (r->u.date < pv->u.date));
+	case IAMP_COND_BOOL:
+		return pv->ok && r->ok && pv->u.b == r->u.b;
+	case IAMP_COND_IP:
+		return pv->ok && r->ok && iamp_ip_contains(&pv->u.ip, &r->u.ip);
+	case IAMP_COND_BINARY: {
+		uint8_t buf[512];
+		size_t blen;
+
+		if (pv->ok && iamp_base64_decode(buf, sizeof(buf), &blen, v->text, v->len))
+			return blen == pv->u.bin.n && memcmp(buf, pv->u.bin.p, blen) == 0;
+		return n == v->len && memcmp(t, v->text, n) == 0;
+	}
+	default:
+		return false;
+	}
+}
+
+/*
+ * One request value against the condition: true when some policy value
+ * matches (positive operators) or none does (negated ones). A request
+ * value that is not of the operator's type satisfies neither.
+ */
+static bool value_satisfies(const struct ccond *c, const struct iamp_ctx_value *v,
+			    struct req_state *st)
+{
+	struct rval r;
+	bool any = false;
+
+	rval_parse(&r, c->op, v);
+	if (!r.ok)
+		return false;
+	for (size_t i = 0; i < c->nvals && !any; i++)
+		any = value_matches(c->op, &c->vals[i], v, &r, st);
+	return any != c->op->negated;
+}
+
+/* 1 true, 0 false, -1 a variable cannot be resolved. */
+static int cond_eval(const struct ccond *c, struct req_state *st)
+{
+	const struct iamp_ctx_key *k;
+	bool absent;
+
+	if (!c->op)
+		return 0;
+	if (c->has_vars)
+		for (size_t i = 0; i < c->nvals; i++)
+			if (!pat_resolvable(&c->vals[i].pat, st->req))
+				return -1;
+	k = iamp_request_key(st->req, c->key, c->key_len);
+	absent = !k || k->count == 0;
+	if (c->op->type == IAMP_COND_NULL) {
+		for (size_t i = 0; i < c->nvals; i++)
+			if (c->vals[i].ok && c->vals[i].u.b == absent)
+				return 1;
+		return 0;
+	}
+	if (absent) {
+		if (c->set == IAMP_SET_FOR_ALL_VALUES)
+			return 1;
+		if (c->set == IAMP_SET_FOR_ANY_VALUE)
+			return c->if_exists;
+		return c->if_exists || c->op->negated;
+	}
+	if (c->set == IAMP_SET_FOR_ALL_VALUES) {
+		for (size_t i = 0; i < k->count; i++)
+			if (!value_satisfies(c, &k->values[i], st))
+				return 0;
+		return 1;
+	}
+	if (c->set == IAMP_SET_FOR_ANY_VALUE) {
+		for (size_t i = 0; i < k->count; i++)
+			if (value_satisfies(c, &k->values[i], st))
+				return 1;
+		return 0;
+	}
+	/* No set operator on a multivalued key: positive operators need one
+	 * value to match, negated ones that no value matches. */
+	if (c->op->negated) {
+		for (size_t i = 0; i < k->count; i++)
+			if (!value_satisfies(c, &k->values[i], st))
+				return 0;
+		return 1;
+	}
+	for (size_t i = 0; i < k->count; i++)
+		if (value_satisfies(c, &k->values[i], st))
+			return 1;
+	return 0;
+}
+
+/* Whether the statement applies; *pm says how a principal matched. */
+static bool stmt_applies(const struct cstmt *s, struct req_state *st, enum pmatch *pm)
+{
+	*pm = PM_NONE;
+	if (!s->usable)
+		return false;
+	if (actions_match(&s->act, st) == s->not_action)
+		return false;
+	if (s->check_principal && (*pm = principal_match(s, &st->p)) == PM_NONE)
+		return false;
+	if (resources_match(s, st) != 1)
+		return false;
+	for (size_t i = 0; i < s->nconds; i++)
+		if (cond_eval(&s->conds[i], st) != 1)
+			return false;
+	return true;
+}
+
+static bool same_text(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
+		  const struct iamp_request *req)
+{
+	struct req_state st;
+	char actbuf[256];
+	char *actheap = NULL;
+	const char *colon;
+	bool deny = false, identity = false, boundary = false, session = false;
+	bool scp_allow[MAX_LEVELS] = { false }, rcp_allow[MAX_LEVELS] = { false };
+	bool rcp_applies;
+	enum pmatch resource = PM_NONE;
+	const char *racct = NULL;
+	size_t racct_len = 0;
+	const struct iamp_ctx_key *rk;
+	struct iamp_arn rarn;
+
+	res->decision = IAMP_DECISION_IMPLICIT_DENY;
+	res->gap = IAMP_GAP_NONE;
+	res->gap_level = 0;
+	res->match_count = 0;
+	res->match_total = 0;
+	res->scp_exempt = NULL;
+	res->resource_direct = false;
+
+	memset(&st, 0, sizeof(st));
+	st.req = req;
+	st.scratch = st.stack;
+	st.scratch_cap = sizeof(st.stack);
+	if (req->action_len < sizeof(actbuf)) {
+		iamp_ascii_lower(actbuf, req->action, req->action_len);
+		st.action = actbuf;
+	} else {
+		actheap = malloc(req->action_len);
+		if (!actheap)
+			return iamp_error_set(IAMP_ENOMEM, "out of memory");
+		iamp_ascii_lower(actheap, req->action, req->action_len);
+		st.action = actheap;
+	}
+	st.action_len = req->action_len;
+	colon = memchr(st.action, ':', st.action_len);
+	st.svc_len = colon ? (size_t)(colon - st.action) : st.action_len;
+	principal_parse(&st.p, req->principal, req->principal_len);
+
+	/* Which account owns the resource. */
+	rk = iamp_request_key(req, "aws:ResourceAccount", 19);
+	if (rk && rk->count == 1 && !rk->multi) {
+		racct = rk->values[0].text;
+		racct_len = rk->values[0].len;
+	} else if (iamp_arn_parse(&rarn, req->resource, req->resource_len) && rarn.account_len) {
+		racct = rarn.account;
+		racct_len = rarn.account_len;
+	}
+	res->same_account = !racct || !st.p.account_len ||
+			    same_text(racct, racct_len, st.p.account, st.p.account_len);
+
+	res->scp_applies = ev->nscp > 0;
+	if (res->scp_applies) {
+		if (st.p.kind == PK_SERVICE || st.p.kind == PK_ANON)
+			res->scp_exempt = "SCPs do not apply to service principals or anonymous requests";
+		else if (st.p.slr)
+			res->scp_exempt = "SCPs do not apply to service-linked roles";
+		else if (ev->mgmt_len && same_text(ev->mgmt, ev->mgmt_len, st.p.account, st.p.account_len))
+			res->scp_exempt = "SCPs do not apply to the management account";
+		res->scp_applies = !res->scp_exempt;
+	}
+	rcp_applies = ev->nrcp > 0 && !st.p.slr &&
+		      !(ev->mgmt_len && racct && same_text(ev->mgmt, ev->mgmt_len, racct, racct_len));
+
+	for (size_t i = 0; i < ev->npols; i++) {
+		const struct cpolicy *p = &ev->pols[i];
+
+		if ((p->type == IAMP_POLICY_SCP && !res->scp_applies) ||
+		    (p->type == IAMP_POLICY_RCP && !rcp_applies))
+			continue;
+		for (size_t j = 0; j < p->nstmts; j++) {
+			const struct cstmt *s = &p->stmts[j];
+			enum pmatch pm;
+
+			if (!stmt_applies(s, &st, &pm))
+				continue;
+			if (res->match_count < res->match_cap) {
+				struct iamp_match *m = &res->matches[res->match_count++];
+
+				m->type = p->type;
+				m->level = p->level;
+				m->name = p->name;
+				m->policy = p->src;
+				m->stmt = s->src;
+				m->deny = s->deny;
+			}
+			res->match_total++;
+			if (s->deny) {
+				deny = true;
+				continue;
+			}
+			switch (p->type) {
+			case IAMP_POLICY_IDENTITY:
+				identity = true;
+				break;
+			case IAMP_POLICY_RESOURCE:
+			case IAMP_POLICY_TRUST:
+				if (pm > resource)
+					resource = pm;
+				break;
+			case IAMP_POLICY_BOUNDARY:
+				boundary = true;
+				break;
+			case IAMP_POLICY_SESSION:
+				session = true;
+				break;
+			case IAMP_POLICY_SCP:
+				scp_allow[p->level] = true;
+				break;
+			case IAMP_POLICY_RCP:
+				rcp_allow[p->level] = true;
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	if (st.scratch != st.stack)
+		free(st.scratch);
+	free(actheap);
+	if (st.oom)
+		return iamp_error_set(IAMP_ENOMEM, "out of memory");
+	res->resource_direct = resource == PM_DIRECT;
+
+	if (deny) {
+		res->decision = IAMP_DECISION_EXPLICIT_DENY;
+		return 0;
+	}
+	if (res->scp_applies) {
+		for (unsigned l = 0; l < ev->nscp; l++) {
+			if (!ev->scp[l].full && !scp_allow[l]) {
+				res->gap = IAMP_GAP_SCP_LEVEL;
+				res->gap_level = l;
+				return 0;
+			}
+		}
+	}
+	(void)rcp_allow; /* every RCP level holds RCPFullAWSAccess */
+
+	if (st.p.kind == PK_SERVICE || st.p.kind == PK_ANON) {
+		if (resource != PM_NONE)
+			res->decision = IAMP_DECISION_ALLOWED;
+		else
+			res->gap = IAMP_GAP_RESOURCE;
+		return 0;
+	}
+	bool is_root = st.p.kind == PK_ROOT;
+	bool id_ok = identity || is_root;
+	bool bound_ok = !ev->has_boundary || boundary || is_root;
+	bool sess_ok = !ev->has_session || session;
+	bool limits_ok = bound_ok && sess_ok;
+
+	if (res->same_account) {
+		if ((id_ok && limits_ok) || resource == PM_DIRECT ||
+		    (resource != PM_NONE && limits_ok)) {
+			res->decision = IAMP_DECISION_ALLOWED;
+			return 0;
+		}
+		if (!id_ok && resource == PM_NONE)
+			res->gap = IAMP_GAP_NO_ALLOW;
+		else if (!bound_ok)
+			res->gap = IAMP_GAP_BOUNDARY;
+		else
+			res->gap = IAMP_GAP_SESSION;
+		return 0;
+	}
+	if (!id_ok)
+		res->gap = IAMP_GAP_IDENTITY;
+	else if (!bound_ok)
+		res->gap = IAMP_GAP_BOUNDARY;
+	else if (!sess_ok)
+		res->gap = IAMP_GAP_SESSION;
+	else if (resource == PM_NONE)
+		res->gap = IAMP_GAP_RESOURCE;
+	else
+		res->decision = IAMP_DECISION_ALLOWED;
+	return 0;
+}

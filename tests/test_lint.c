@@ -1,0 +1,243 @@
+/*
+ * test_lint.c - the grammar rules, value syntax checks and variables.
+ * Expected outcomes follow the IAM JSON policy reference.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+#include "lint.h"
+#include "load.h"
+#include "policy.h"
+#include "variables.h"
+
+static struct iamp_document *doc;
+static struct iamp_diags diags;
+
+static void lint(const char *text, enum iamp_policy_type type)
+{
+	struct iamp_policy *p = NULL;
+
+	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", text, strlen(text), IAMP_FORMAT_JSON, NULL, &diags), 0);
+	ck_assert_int_eq(iamp_policy_build(&p, doc, type, NULL, &diags), 0);
+	if (p)
+		iamp_lint_policy(p, &diags);
+}
+
+static void teardown(void)
+{
+	iamp_document_free(doc);
+	doc = NULL;
+	iamp_diags_clear(&diags);
+}
+
+static int count_rule(enum iamp_rule_id rule)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < diags.count; i++)
+		n += diags.items[i].rule == rule;
+	return n;
+}
+
+#define V "\"Version\": \"2012-10-17\", "
+#define ST(body) "{" V "\"Statement\": [{" body "}]}"
+#define OK_ID "\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\""
+
+static const struct {
+	enum iamp_policy_type type;
+	const char *json;
+	enum iamp_rule_id rule;
+	int count;
+} cases[] = {
+	/* a clean identity policy reports nothing of these */
+	{ IAMP_POLICY_IDENTITY, ST(OK_ID), IAMP_RULE_MISSING_VERSION, 0 },
+	{ IAMP_POLICY_IDENTITY, "{\"Statement\": [{" OK_ID "}]}", IAMP_RULE_MISSING_VERSION, 1 },
+	{ IAMP_POLICY_IDENTITY, "{\"Version\": \"2012-10-18\", \"Statement\": [{" OK_ID "}]}", IAMP_RULE_INVALID_VERSION, 1 },
+	{ IAMP_POLICY_IDENTITY, "{" V "\"Id\": \"x\"}", IAMP_RULE_MISSING_STATEMENT, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Action\": \"s3:*\", \"Resource\": \"*\""), IAMP_RULE_MISSING_EFFECT, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"allow\", \"Action\": \"s3:*\", \"Resource\": \"*\""), IAMP_RULE_INVALID_EFFECT, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": 1, \"Action\": \"s3:*\", \"Resource\": \"*\""), IAMP_RULE_INVALID_EFFECT, 0 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Deny\", \"Resource\": \"*\""), IAMP_RULE_MISSING_ACTION, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Deny\", \"Action\": \"s3:*\""), IAMP_RULE_MISSING_RESOURCE, 1 },
+	{ IAMP_POLICY_TRUST, ST("\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"ec2.amazonaws.com\"}, \"Action\": \"sts:AssumeRole\""), IAMP_RULE_MISSING_RESOURCE, 0 },
+	{ IAMP_POLICY_TRUST, ST("\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"ec2.amazonaws.com\"}, \"Action\": \"sts:AssumeRole\", \"Resource\": \"*\""), IAMP_RULE_RESOURCE_NOT_ALLOWED, 1 },
+	{ IAMP_POLICY_TRUST, ST("\"Effect\": \"Allow\", \"Action\": \"sts:AssumeRole\""), IAMP_RULE_MISSING_PRINCIPAL, 1 },
+	{ IAMP_POLICY_RESOURCE, ST(OK_ID), IAMP_RULE_MISSING_PRINCIPAL, 1 },
+	{ IAMP_POLICY_SCP, ST("\"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": \"s3:*\", \"Resource\": \"*\""), IAMP_RULE_PRINCIPAL_NOT_ALLOWED, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Deny\", \"NotPrincipal\": {\"AWS\": \"111122223333\"}, \"Action\": \"s3:*\", \"Resource\": \"*\""), IAMP_RULE_PRINCIPAL_NOT_ALLOWED, 1 },
+	{ IAMP_POLICY_RESOURCE, ST("\"Effect\": \"Allow\", \"NotPrincipal\": {\"AWS\": \"111122223333\"}, \"Action\": \"s3:*\", \"Resource\": \"*\""), IAMP_RULE_NOTPRINCIPAL_WITH_ALLOW, 1 },
+	{ IAMP_POLICY_RESOURCE, ST("\"Effect\": \"Deny\", \"NotPrincipal\": {\"AWS\": \"111122223333\"}, \"Action\": \"s3:*\", \"Resource\": \"*\""), IAMP_RULE_NOTPRINCIPAL_WITH_ALLOW, 0 },
+	{ IAMP_POLICY_RESOURCE, ST("\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"12345\"}, \"Action\": \"s3:*\", \"Resource\": \"*\""), IAMP_RULE_INVALID_PRINCIPAL, 1 },
+	{ IAMP_POLICY_TRUST, ST("\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"EC2 service\"}, \"Action\": \"sts:AssumeRole\""), IAMP_RULE_INVALID_PRINCIPAL, 1 },
+	{ IAMP_POLICY_RCP, ST("\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\""), IAMP_RULE_RCP_INVALID_STATEMENT, 1 },
+	{ IAMP_POLICY_RCP, ST("\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"*\", \"Resource\": \"*\""), IAMP_RULE_RCP_INVALID_STATEMENT, 0 },
+	{ IAMP_POLICY_RCP, ST("\"Effect\": \"Deny\", \"Principal\": {\"AWS\": \"111122223333\"}, \"Action\": \"s3:*\", \"Resource\": \"*\""), IAMP_RULE_RCP_INVALID_STATEMENT, 1 },
+	{ IAMP_POLICY_IDENTITY, "{" V "\"Statement\": [{\"Sid\": \"A\", " OK_ID "}, {\"Sid\": \"A\", " OK_ID "}]}", IAMP_RULE_DUPLICATE_SID, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Sid\": \"my sid\", " OK_ID), IAMP_RULE_INVALID_SID, 1 },
+	{ IAMP_POLICY_RESOURCE, ST("\"Sid\": \"my sid\", \"Principal\": \"*\", " OK_ID), IAMP_RULE_INVALID_SID, 0 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\", \"S3:getobject\"], \"Resource\": \"*\""), IAMP_RULE_DUPLICATE_VALUE, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Allow\", \"Action\": \"s3GetObject\", \"Resource\": \"*\""), IAMP_RULE_INVALID_ACTION, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Allow\", \"Action\": \"s3:Get Object\", \"Resource\": \"*\""), IAMP_RULE_INVALID_ACTION, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"arn:aws:s3:bucket\""), IAMP_RULE_INVALID_ARN, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"ARN:aws:s3:::b\""), IAMP_RULE_INVALID_ARN, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"arn:aws:iam::1234:role/x\""), IAMP_RULE_INVALID_ARN, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": [\"arn:aws:s3:::b\", \"arn:*\", \"arn:aws:iam::aws:policy/x\"]"), IAMP_RULE_INVALID_ARN, 0 },
+	{ IAMP_POLICY_IDENTITY, ST(OK_ID ", \"Condition\": {\"StringEqualz\": {\"aws:username\": \"a\"}}"), IAMP_RULE_UNKNOWN_OPERATOR, 1 },
+	{ IAMP_POLICY_IDENTITY, ST(OK_ID ", \"Condition\": {\"NullIfExists\": {\"aws:username\": \"true\"}}"), IAMP_RULE_NULL_WITH_IFEXISTS, 1 },
+	{ IAMP_POLICY_IDENTITY, ST(OK_ID ", \"Condition\": {\"ForAllValues:StringEquals\": {\"aws:RequestedRegion\": \"us-east-1\"}}"), IAMP_RULE_FORALLVALUES_SINGLE_VALUED_KEY, 1 },
+	{ IAMP_POLICY_IDENTITY, ST(OK_ID ", \"Condition\": {\"ForAllValues:StringEquals\": {\"aws:TagKeys\": \"a\"}}"), IAMP_RULE_FORALLVALUES_SINGLE_VALUED_KEY, 0 },
+	{ IAMP_POLICY_IDENTITY, ST(OK_ID ", \"Condition\": {\"ForAnyValue:StringEquals\": {\"aws:PrincipalArn\": \"a\"}}"), IAMP_RULE_FORANYVALUE_SINGLE_VALUED_KEY, 1 },
+	{ IAMP_POLICY_IDENTITY, ST(OK_ID ", \"Condition\": {\"NumericLessThan\": {\"aws:MultiFactorAuthAge\": [\"3600\", 7200, \"1h\"]}}"), IAMP_RULE_INVALID_CONDITION_VALUE, 1 },
+	{ IAMP_POLICY_IDENTITY, ST(OK_ID ", \"Condition\": {\"DateGreaterThan\": {\"aws:CurrentTime\": [\"2024-01-01T00:00:00Z\", \"1700000000\", \"2024-01-01\", \"yesterday\"]}}"), IAMP_RULE_INVALID_CONDITION_VALUE, 1 },
+	{ IAMP_POLICY_IDENTITY, ST(OK_ID ", \"Condition\": {\"Bool\": {\"aws:SecureTransport\": [\"true\", false, \"yes\"]}}"), IAMP_RULE_INVALID_CONDITION_VALUE, 1 },
+	{ IAMP_POLICY_IDENTITY, ST(OK_ID ", \"Condition\": {\"IpAddress\": {\"aws:SourceIp\": [\"203.0.113.0/24\", \"2001:db8::/32\", \"10.0.0.256\", \"1.2.3.4/33\"]}}"), IAMP_RULE_INVALID_CONDITION_VALUE, 2 },
+	{ IAMP_POLICY_IDENTITY, ST(OK_ID ", \"Condition\": {\"ArnLike\": {\"aws:PrincipalArn\": [\"arn:aws:iam::*:role/x\", \"role/x\"]}}"), IAMP_RULE_INVALID_CONDITION_VALUE, 1 },
+	{ IAMP_POLICY_IDENTITY, ST(OK_ID ", \"Condition\": {\"BinaryEquals\": {\"k\": [\"QmluYXJ5\", \"not base64!\"]}}"), IAMP_RULE_INVALID_CONDITION_VALUE, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"arn:aws:s3:::b/${aws:username\""), IAMP_RULE_INVALID_POLICY_VARIABLE, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"arn:aws:s3:::b/${aws:username, 'x'}/${*}\""), IAMP_RULE_INVALID_POLICY_VARIABLE, 0 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Allow\", \"Action\": \"s3:${aws:username}\", \"Resource\": \"*\""), IAMP_RULE_VARIABLE_NOT_SUPPORTED, 1 },
+	{ IAMP_POLICY_RESOURCE, ST("\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"${aws:PrincipalAccount}\"}, \"Action\": \"s3:*\", \"Resource\": \"*\""), IAMP_RULE_VARIABLE_NOT_SUPPORTED, 1 },
+	{ IAMP_POLICY_IDENTITY, "{\"Version\": \"2008-10-17\", \"Statement\": {\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"arn:aws:s3:::b/${aws:username}\"}}", IAMP_RULE_VERSION_WITHOUT_VARIABLES, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\""), IAMP_RULE_ALLOW_ALL, 1 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\", \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}"), IAMP_RULE_ALLOW_ALL, 0 },
+	{ IAMP_POLICY_SCP, ST("\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\""), IAMP_RULE_ALLOW_ALL, 0 },
+	{ IAMP_POLICY_IDENTITY, ST("\"Effect\": \"Allow\", \"NotAction\": \"*\", \"Resource\": \"*\""), IAMP_RULE_ALLOW_ALL, 0 },
+};
+
+START_TEST(rules)
+{
+	lint(cases[_i].json, cases[_i].type);
+	ck_assert_msg(count_rule(cases[_i].rule) == cases[_i].count,
+		      "row %d (%s): expected %d x %s, got %d", _i, cases[_i].json, cases[_i].count,
+		      iamp_rules[cases[_i].rule].id, count_rule(cases[_i].rule));
+}
+END_TEST
+
+START_TEST(positions)
+{
+	/* The diagnostic points at the offending value, not its statement. */
+	lint("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\n    \"Effect\": \"Alow\",\n"
+	     "    \"Action\": \"s3:*\", \"Resource\": \"*\"}}", IAMP_POLICY_IDENTITY);
+	ck_assert_int_eq(count_rule(IAMP_RULE_INVALID_EFFECT), 1);
+	for (size_t i = 0; i < diags.count; i++) {
+		if (diags.items[i].rule != IAMP_RULE_INVALID_EFFECT)
+			continue;
+		ck_assert_int_eq(diags.items[i].span.start.line, 4);
+		ck_assert_int_eq(diags.items[i].span.start.col, 15);
+		ck_assert_str_eq(diags.items[i].source_line, "    \"Effect\": \"Alow\",");
+	}
+}
+END_TEST
+
+START_TEST(variable_position)
+{
+	/* INVALID_POLICY_VARIABLE points inside the string. */
+	lint(ST("\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"arn:aws:s3:::b/${}\""), IAMP_POLICY_IDENTITY);
+	ck_assert_int_eq(count_rule(IAMP_RULE_INVALID_POLICY_VARIABLE), 1);
+	for (size_t i = 0; i < diags.count; i++)
+		if (diags.items[i].rule == IAMP_RULE_INVALID_POLICY_VARIABLE)
+			ck_assert_int_eq(diags.items[i].span.start.col, 109); /* where the name belongs */
+}
+END_TEST
+
+START_TEST(size_quota)
+{
+	char text[16384];
+	size_t n = 0, size, limit;
+	struct iamp_policy *p = NULL;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "{" V "\"Statement\": {\"Effect\": \"Deny\", \"Action\": [");
+	for (int i = 0; i < 400; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s\"s3:Action%04d\"", i ? ", " : "", i);
+	snprintf(text + n, sizeof(text) - n, "], \"Resource\": \"*\"}}");
+	lint(text, IAMP_POLICY_SCP);
+	ck_assert_int_eq(count_rule(IAMP_RULE_POLICY_SIZE), 1);
+	teardown();
+	/* White space outside strings is not counted; inside it is. */
+	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", "{ \"Statement\" : { \"Sid\" : \"a b\" } }", 35, IAMP_FORMAT_JSON, NULL, &diags), 0);
+	ck_assert_int_eq(iamp_policy_build(&p, doc, IAMP_POLICY_SCP, NULL, &diags), 0);
+	size = iamp_lint_policy_size(p, &limit);
+	ck_assert_int_eq(limit, 5120);
+	ck_assert_int_eq(size, strlen("{\"Statement\":{\"Sid\":\"a b\"}}"));
+}
+END_TEST
+
+static const struct {
+	const char *s;
+	bool date, number, ip;
+} values[] = {
+	{ "2024-02-29", true, false, false },
+	{ "2024-02-29T12:00:00Z", true, false, false },
+	{ "2024-02-29T12:00:00.123+02:00", true, false, false },
+	{ "2024-02-29T12:00", true, false, false },
+	{ "1700000000", true, true, false },
+	{ "2024/02/29", false, false, false },
+	{ "-1.5", false, true, false },
+	{ "1e3", false, true, false },
+	{ "1.2.3.4", false, false, true },
+	{ "1.2.3.4/0", false, false, true },
+	{ "::1", false, false, true },
+	{ "2001:db8::/32", false, false, true },
+	{ "::ffff:1.2.3.4", false, false, true },
+	{ "1:2:3:4:5:6:7:8", false, false, true },
+	{ "1:2:3:4:5:6:7:8:9", false, false, false },
+	{ "1::2::3", false, false, false },
+	{ "1.2.3", false, false, false },
+	{ "", false, false, false },
+};
+
+START_TEST(value_syntax)
+{
+	const char *s = values[_i].s;
+
+	ck_assert_msg(iamp_is_date(s, strlen(s)) == values[_i].date, "date %s", s);
+	ck_assert_msg(iamp_is_number(s, strlen(s)) == values[_i].number, "number %s", s);
+	ck_assert_msg(iamp_is_ip_or_cidr(s, strlen(s)) == values[_i].ip, "ip %s", s);
+}
+END_TEST
+
+START_TEST(variables)
+{
+	struct iamp_var v[4];
+	size_t n, off;
+	const char *err;
+	const char *s = "a/${aws:username}/${aws:PrincipalTag/team, 'none'}/${*}${?}${$}";
+
+	ck_assert_int_eq(iamp_vars_scan(s, strlen(s), v, 4, &n, &off, &err), 0);
+	ck_assert_int_eq(n, 5);
+	ck_assert_int_eq(v[0].kind, IAMP_VAR_KEY);
+	ck_assert_int_eq(v[0].start, 2);
+	ck_assert_int_eq(v[0].key_len, 12);
+	ck_assert(v[1].has_default);
+	ck_assert_int_eq(v[1].def_len, 4);
+	ck_assert(strncmp(v[1].def, "none", 4) == 0);
+	ck_assert_int_eq(v[2].kind, IAMP_VAR_STAR);
+	ck_assert_int_eq(v[3].kind, IAMP_VAR_QUESTION);
+	ck_assert_int_eq(iamp_vars_scan("${a, none}", 10, v, 4, &n, &off, &err), -1);
+	ck_assert_int_eq(off, 5);
+	ck_assert_int_eq(iamp_vars_scan("x${a", 4, v, 4, &n, &off, &err), -1);
+	ck_assert_int_eq(iamp_vars_scan("${}", 3, v, 4, &n, &off, &err), -1);
+	ck_assert_int_eq(iamp_vars_scan("$x {y}", 6, v, 4, &n, &off, &err), 0);
+	ck_assert_int_eq(n, 0);
+}
+END_TEST
+
+Suite *suite_lint(void)
+{
+	Suite *s = suite_create("lint");
+	TCase *tc = tcase_create("lint");
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_loop_test(tc, rules, 0, sizeof(cases) / sizeof(*cases));
+	tcase_add_test(tc, positions);
+	tcase_add_test(tc, variable_position);
+	tcase_add_test(tc, size_quota);
+	tcase_add_loop_test(tc, value_syntax, 0, sizeof(values) / sizeof(*values));
+	tcase_add_test(tc, variables);
+	suite_add_tcase(s, tc);
+	return s;
+}
