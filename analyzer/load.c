@@ -609,6 +609,8 @@ static int doc_read(struct iamp_document *doc, const struct iamp_limits *limits,
 	err = scan_text(doc, &bad, &why);
 	if (err)
 		return err;
+	ld.pc.offset = doc->line_starts[0];
+	ld.pc.col = 1;
 	if (bad != SIZE_MAX) {
 		struct iamp_pos at = loader_pos(&ld, bad);
 		struct iamp_pos end = { at.line, at.col + 1, at.offset + 1 };

@@ -24,10 +24,10 @@ static inline size_t cp_len(const char *s, size_t i, size_t len)
 	return i + n <= len ? n : len - i;
 }
 
-size_t iamp_glob_compile(char *out, const char *src, size_t len)
+size_t iamp_wild_compile(char *out, const char *src, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		out[i] = src[i] == '*' ? IAMP_GLOB_STAR : src[i] == '?' ? IAMP_GLOB_ONE : src[i];
+		out[i] = src[i] == '*' ? IAMP_WILD_STAR : src[i] == '?' ? IAMP_WILD_ONE : src[i];
 	return len;
 }
 
@@ -44,12 +44,12 @@ static inline bool glob(const char *pat, size_t plen, const char *s, size_t slen
 		if (p < plen) {
 			char c = pat[p];
 
-			if (c == IAMP_GLOB_STAR || (raw && c == '*')) {
+			if (c == IAMP_WILD_STAR || (raw && c == '*')) {
 				star_p = ++p;
 				star_i = i;
 				continue;
 			}
-			if (c == IAMP_GLOB_ONE || (raw && c == '?')) {
+			if (c == IAMP_WILD_ONE || (raw && c == '?')) {
 				p++;
 				i += cp_len(s, i, slen);
 				continue;
@@ -66,12 +66,12 @@ static inline bool glob(const char *pat, size_t plen, const char *s, size_t slen
 		star_i += cp_len(s, star_i, slen);
 		i = star_i;
 	}
-	while (p < plen && (pat[p] == IAMP_GLOB_STAR || (raw && pat[p] == '*')))
+	while (p < plen && (pat[p] == IAMP_WILD_STAR || (raw && pat[p] == '*')))
 		p++;
 	return p == plen;
 }
 
-bool iamp_glob_match(const char *pat, size_t plen, const char *s, size_t slen)
+bool iamp_wild_match(const char *pat, size_t plen, const char *s, size_t slen)
 {
 	return glob(pat, plen, s, slen, false, false);
 }

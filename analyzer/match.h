@@ -21,7 +21,7 @@
  *
  *     "a*b?${*}"  --compile-->  'a' 0xFF 'b' 0xFE '*'
  *
- * IAMP_GLOB_STAR (0xFF) matches any run of characters, IAMP_GLOB_ONE (0xFE)
+ * IAMP_WILD_STAR (0xFF) matches any run of characters, IAMP_WILD_ONE (0xFE)
  * exactly one character (one UTF-8 code point). Every other byte matches
  * itself. Subjects are UTF-8 text and so never hold 0xFE or 0xFF.
  *
@@ -34,17 +34,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IAMP_GLOB_STAR ((char)0xFF)
-#define IAMP_GLOB_ONE ((char)0xFE)
+#define IAMP_WILD_STAR ((char)0xFF)
+#define IAMP_WILD_ONE ((char)0xFE)
 
 /* Copies src[0..len) to out (len bytes), turning '*' and '?' into
- * IAMP_GLOB_STAR and IAMP_GLOB_ONE. Returns len. */
-size_t iamp_glob_compile(char *out, const char *src, size_t len);
+ * IAMP_WILD_STAR and IAMP_WILD_ONE. Returns len. */
+size_t iamp_wild_compile(char *out, const char *src, size_t len);
 
 /* Matches a compiled pattern against s, case-sensitively. */
-bool iamp_glob_match(const char *pat, size_t plen, const char *s, size_t slen);
+bool iamp_wild_match(const char *pat, size_t plen, const char *s, size_t slen);
 
-/* Like iamp_glob_match, with a raw pattern ('*' and '?' are wildcards). */
+/* Like iamp_wild_match, with a raw pattern ('*' and '?' are wildcards). */
 bool iamp_match_like(const char *pat, size_t plen, const char *s, size_t slen);
 
 /* ASCII-lower-cases src[0..len) into out (which may be src). */

@@ -272,6 +272,8 @@ services.forEach((s, si) => {
 		if (prev !== null && lower(a.name) === prev)
 			die('duplicate action ' + s.prefix + ':' + a.name);
 		prev = lower(a.name);
+		if (!/^[\x21-\x7e]+$/.test(a.name) || a.name.includes(':') || a.name.includes('*') || a.name.includes('?'))
+			die('action name catalog.c cannot match: ' + JSON.stringify(a.name));
 		if (!(a.accessLevel in ACCESS))
 			die('unknown access level ' + a.accessLevel + ' of ' + s.prefix + ':' + a.name);
 		if (a.resourceTypes.length > 255 || a.conditionKeys.length > 65535)

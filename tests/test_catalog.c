@@ -195,6 +195,51 @@ START_TEST(test_match)
 }
 END_TEST
 
+/*
+ * Each path of iamp_catalog_match (literal, "LIT*", one ':' split, a '*'
+ * across the ':') against a plain glob over every name.
+ */
+static const char *const brute_patterns[] = {
+	"s?:*", "*3:Get*", "s3*:*Object", "s3:Get*Acl", "*:*Object", "*:Describe*s",
+	"?am:Pass*", "*:?", "e*2:Describe?nstances", "s3:*:*", "*Object*", "*3*",
+	"*:*", "s3:Get*", "ec2:*", "S3:GETOBJECT", "*ObjectAcl", "a*:*", "iam*Role",
+	"*:Get", "*:", ":*", "?", "**", "*?*", "s3:*Object?", "sts:AssumeRole*",
+};
+
+START_TEST(test_match_brute)
+{
+	const char *pat = brute_patterns[_i];
+	struct collect c = { .pattern = pat };
+	size_t n, want = 0;
+	uint32_t i;
+
+	for (i = 0; i < iamp_catalog_counts.actions; i++) {
+		char buf[256];
+		size_t len = iamp_catalog_action_format(buf, sizeof(buf), &iamp_catalog_actions[i]);
+
+		want += iamp_catalog_glob(pat, strlen(pat), buf, len);
+	}
+	ck_assert_int_eq(iamp_catalog_match(&n, pat, strlen(pat), collect, &c), 0);
+	ck_assert_msg(n == want, "%s: %zu, want %zu", pat, n, want);
+	ck_assert_uint_eq(c.total, want);
+}
+END_TEST
+
+static int stop_at_first(void *ctx, uint32_t first, uint32_t end)
+{
+	(*(int *)ctx)++;
+	return 7;
+}
+
+START_TEST(test_match_stop)
+{
+	int calls = 0;
+
+	ck_assert_int_eq(iamp_catalog_match(NULL, S("*:Get*"), stop_at_first, &calls), 7);
+	ck_assert_int_eq(calls, 1);
+}
+END_TEST
+
 /* Every "LIT*" pattern is the prefix range, and nothing outside matches. */
 START_TEST(test_prefix_range)
 {
@@ -410,6 +455,9 @@ Suite *suite_catalog(void)
 			    sizeof(action_cases) / sizeof(*action_cases));
 	tcase_add_test(tc, test_service_lookup);
 	tcase_add_loop_test(tc, test_match, 0, sizeof(match_cases) / sizeof(*match_cases));
+	tcase_add_loop_test(tc, test_match_brute, 0,
+			    sizeof(brute_patterns) / sizeof(*brute_patterns));
+	tcase_add_test(tc, test_match_stop);
 	tcase_add_test(tc, test_prefix_range);
 	tcase_add_loop_test(tc, test_glob, 0, sizeof(glob_cases) / sizeof(*glob_cases));
 	tcase_add_test(tc, test_wildcard_only);

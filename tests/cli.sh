@@ -1,0 +1,126 @@
+#!/bin/sh
+# CLI behaviour: exit codes, formats, stdin, unreadable input, config
+# discovery, colours, and the public SCP/RCP corpus.
+# Usage: sh tests/cli.sh path/to/iamproof
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+no() { echo "cli: FAIL: $*"; fail=$((fail + 1)); }
+# expect_exit CODE DESCRIPTION -- command...
+expect_exit() {
+	want=$1 what=$2
+	shift 3
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	got=$?
+	if [ "$got" = "$want" ]; then ok; else no "$what: exit $got, expected $want"; sed 's/^/    /' "$tmp/out" "$tmp/err" | head -5; fi
+}
+
+cd "$tmp" || exit 2
+cat > good.json <<'J'
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+J
+cat > bad.json <<'J'
+{"Version": "2012-10-17",
+ "Statement": [{"Effect": "Alow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+J
+cat > warn.json <<'J'
+{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+J
+printf '{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}' > broken.json
+
+expect_exit 0 "--version" -- "$bin" --version
+grep -q "AWS action catalog: 20" "$tmp/out" && ok || no "--version does not print the data date"
+expect_exit 2 "no command" -- "$bin"
+expect_exit 2 "unknown command" -- "$bin" frobnicate
+expect_exit 2 "unknown option" -- "$bin" check --frobnicate good.json
+expect_exit 2 "unknown type" -- "$bin" check --type bucket good.json
+expect_exit 2 "unknown format" -- "$bin" check --format xml good.json
+expect_exit 0 "check --help" -- "$bin" check --help
+expect_exit 0 "clean file" -- "$bin" check --no-config good.json
+[ -s "$tmp/out" ] && no "clean file printed findings" || ok
+expect_exit 1 "error finding" -- "$bin" check --no-config bad.json
+grep -q '^bad.json:2:27: error: Effect "Alow" is neither "Allow" nor "Deny" \[INVALID_EFFECT\]$' "$tmp/out" && ok || no "text format: $(cat "$tmp/out")"
+grep -q "1 file checked: 1 error" "$tmp/err" && ok || no "summary line: $(cat "$tmp/err")"
+expect_exit 0 "warning below --fail-on" -- "$bin" check --no-config warn.json
+expect_exit 1 "warning at --fail-on warning" -- "$bin" check --no-config --fail-on warning warn.json
+expect_exit 0 "--disable" -- "$bin" check --no-config --fail-on warning --disable MISSING_VERSION warn.json
+expect_exit 1 "syntax error" -- "$bin" check --no-config broken.json
+grep -q '^broken.json:1:.*\[SYNTAX_ERROR\]$' "$tmp/out" && ok || no "syntax error line: $(cat "$tmp/out")"
+# Unreadable input: exit 2, and the other files are still checked.
+expect_exit 2 "missing file" -- "$bin" check --no-config missing.json bad.json
+grep -q INVALID_EFFECT "$tmp/out" && ok || no "run did not go on after a missing file"
+grep -q "missing.json" "$tmp/err" && ok || no "missing file not named on stderr"
+# Standard input.
+expect_exit 1 "stdin" -- sh -c "\"$bin\" check --no-config - < bad.json"
+grep -q '^-:2:27: error' "$tmp/out" && ok || no "stdin path: $(cat "$tmp/out")"
+# JSON and SARIF are valid JSON.
+expect_exit 1 "json format" -- "$bin" check --no-config --format json bad.json broken.json
+node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1])); if (r.diagnostics.length!==2||r.summary.error!==2) process.exit(1)' "$tmp/out" && ok || no "json output"
+expect_exit 1 "sarif format" -- "$bin" check --no-config --format sarif bad.json
+node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1])); if (r.version!=="2.1.0"||r.runs[0].results[0].ruleId!=="INVALID_EFFECT") process.exit(1)' "$tmp/out" && ok || no "sarif output"
+# Colours only when asked for or on a terminal, never with NO_COLOR.
+expect_exit 1 "--color" -- "$bin" check --no-config --color bad.json
+grep -q "$(printf '\033')" "$tmp/out" && ok || no "--color printed no escape"
+expect_exit 1 "no colour in a pipe" -- "$bin" check --no-config bad.json
+grep -q "$(printf '\033')" "$tmp/out" && no "colour in a pipe" || ok
+
+# Directory walk with a configuration found from the current directory.
+mkdir -p repo/scps repo/.hidden repo/roles/app
+cp bad.json repo/.hidden/
+cat > repo/scps/root.json <<'J'
+{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]}
+J
+cat > repo/roles/app/trust.json <<'J'
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+J
+printf 'types:\n  scp: ["scps/**"]\n  trust: ["roles/*/trust.json"]\n' > repo/.iamproof.yaml
+expect_exit 1 "config types" -- sh -c "cd repo && \"$bin\" check"
+grep -q '^scps/root.json:1:60: error: .*\[PRINCIPAL_NOT_ALLOWED\]$' "$tmp/out" && ok || no "scp type from config: $(cat "$tmp/out")"
+grep -q 'trust.json' "$tmp/out" && no "trust policy from config got findings: $(cat "$tmp/out")" || ok
+grep -q '.hidden' "$tmp/out" && no "hidden directory was walked" || ok
+expect_exit 1 "config from a subdirectory" -- sh -c "cd repo/scps && \"$bin\" check root.json"
+grep -q PRINCIPAL_NOT_ALLOWED "$tmp/out" && ok || no "config not found from a subdirectory"
+expect_exit 0 "--type overrides config" -- sh -c "cd repo && \"$bin\" check --type resource scps/root.json"
+printf 'types:\n  scpx: ["a"]\nfail-on: sometimes\n' > repo/.iamproof.yaml
+expect_exit 1 "bad config is reported" -- sh -c "cd repo && \"$bin\" check scps/root.json"
+grep -q '^.*\.iamproof\.yaml:2:3: error: .*\[UNKNOWN_ELEMENT\]$' "$tmp/out" && ok || no "config finding: $(cat "$tmp/out")"
+
+# Deeply nested and huge input: a diagnostic, never a crash.
+awk 'BEGIN { for (i = 0; i < 200000; i++) printf "["; }' > deep.json
+expect_exit 1 "deep nesting" -- "$bin" check --no-config deep.json
+grep -q INPUT_LIMIT "$tmp/out" && ok || no "deep nesting not reported"
+head -c 5000000 /dev/zero | tr '\0' ' ' > huge.json
+expect_exit 1 "huge file" -- "$bin" check --no-config huge.json
+grep -q INPUT_LIMIT "$tmp/out" && ok || no "huge file not reported"
+printf '{"Version": "2012-10-17", "Id": "\377"}' > utf8.json
+expect_exit 1 "invalid UTF-8" -- "$bin" check --no-config utf8.json
+grep -q '^utf8.json:1:36: error: .*\[INVALID_UTF8\]$' "$tmp/out" && ok || no "invalid UTF-8: $(cat "$tmp/out")"
+
+# The public SCP/RCP corpus: exactly its three known syntax errors, at
+# the line:col where a strict JSON reader first sees each problem.
+corpus="$root/../shared/corpus/scp"
+if [ -d "$corpus" ]; then
+	"$bin" check --no-config --type scp "$corpus"/*scp* > scp.out 2> scp.err
+	s1=$?
+	"$bin" check --no-config --type rcp "$corpus"/*rcp* > rcp.out 2> rcp.err
+	s2=$?
+	[ "$s1" -le 1 ] && [ "$s2" -le 1 ] && ok || no "corpus run exited $s1/$s2"
+	cat scp.out rcp.out | grep '\[SYNTAX_ERROR\]' | sed "s|^$corpus/||; s|: error: .*||" | sort > syntax.got
+	cat > syntax.want <<'W'
+aws-samples-scp-examples/deny-service-specific-credential-by-type.json:15:13
+primeharbor-rcp/Sec-ProtectKMSandSecrets.1.json:11:13
+primeharbor-rcp/Sec-ProtectKMSandSecrets.2.json:11:13
+W
+	if diff syntax.want syntax.got > /dev/null; then ok; else no "corpus syntax errors differ:"; diff syntax.want syntax.got | sed 's/^/    /'; fi
+	grep -q "126 files checked" scp.err rcp.err 2>/dev/null || [ "$(cat scp.err rcp.err | sed -n 's/^\([0-9]*\) files checked.*/\1/p' | awk '{ s += $1 } END { print s }')" = 126 ] && ok || no "corpus file count: $(cat scp.err rcp.err)"
+else
+	echo "cli: note: $corpus not found; corpus checks skipped"
+fi
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]

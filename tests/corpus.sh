@@ -1,0 +1,29 @@
+#!/bin/sh
+# The 1,594 AWS managed policies: AWS accepted every one, so `check` must
+# report no error-severity finding on them, and must not crash. POLICY_SIZE
+# is disabled: AWS managed policies are not bound by the 6,144-character
+# quota of customer managed policies (many are larger).
+# Usage: sh tests/corpus.sh path/to/iamproof
+set -u
+bin=$1
+dir=$(sh "$(dirname "$0")/../scripts/managed-corpus.sh") || { echo "corpus: cannot make the managed-policy corpus"; exit 1; }
+pass=0
+fail=0
+n=$(ls "$dir" | grep -c '\.json$')
+[ "$n" = 1594 ] && pass=$((pass + 1)) || { echo "corpus: FAIL: $n policies, expected 1594"; fail=$((fail + 1)); }
+"$bin" check --no-config --quiet --type identity --disable POLICY_SIZE --format json "$dir" > "${TMPDIR:-/tmp}/iamp-corpus.$$.json"
+rc=$?
+if [ "$rc" -le 1 ]; then pass=$((pass + 1)); else echo "corpus: FAIL: check exited $rc"; fail=$((fail + 1)); fi
+errors=$(node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const errs = r.diagnostics.filter(d => d.severity === "error");
+for (const d of errs.slice(0, 20)) console.error(`  ${d.path}:${d.line}:${d.column}: ${d.message} [${d.rule}]`);
+const by = {};
+for (const d of r.diagnostics) by[d.rule] = (by[d.rule] || 0) + 1;
+console.error("corpus: findings per rule: " + JSON.stringify(by));
+console.log(errs.length);
+' "${TMPDIR:-/tmp}/iamp-corpus.$$.json")
+rm -f "${TMPDIR:-/tmp}/iamp-corpus.$$.json"
+if [ "$errors" = 0 ]; then pass=$((pass + 1)); else echo "corpus: FAIL: $errors error-severity findings on AWS managed policies"; fail=$((fail + 1)); fi
+echo "corpus: $pass passed, $fail failed"
+[ "$fail" = 0 ]

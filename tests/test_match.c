@@ -1,0 +1,262 @@
+/*
+ * test_match.c - the value matchers of the concrete evaluator (match.c).
+ * Expected outcomes follow the IAM User Guide: "IAM JSON policy elements:
+ * Action" (case-insensitive wildcards), "Resource" and "Condition
+ * operators" (ARN parts, IpAddress CIDRs, Date formats, Bool, Binary).
+ */
+#include <check.h>
+#include <string.h>
+
+#include "match.h"
+
+struct glob_case {
+	const char *pat, *s;
+	bool want;
+};
+
+static const struct glob_case like_cases[] = {
+	{ "*", "", true },
+	{ "*", "anything", true },
+	{ "", "", true },
+	{ "", "a", false },
+	{ "a*", "abc", true },
+	{ "a*c", "abc", true },
+	{ "a*c", "abcd", false },
+	{ "a?c", "abc", true },
+	{ "a?c", "ac", false },
+	{ "?", "é", true },          /* one code point, two bytes */
+	{ "??", "é", false },
+	{ "*b*b*", "abab", true },
+	{ "*b*b*", "ab", false },
+	{ "home/*/x", "home/a/b/x", true },
+	{ "Home/*", "home/a", false },   /* case-sensitive */
+	{ "arn:aws:s3:::b/*", "arn:aws:s3:::b/", true },
+	{ "a**b", "ab", true },
+	{ "*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false },
+};
+
+START_TEST(like)
+{
+	const struct glob_case *c = &like_cases[_i];
+
+	ck_assert_msg(iamp_match_like(c->pat, strlen(c->pat), c->s, strlen(c->s)) == c->want,
+		      "%s ~ %s", c->pat, c->s);
+}
+END_TEST
+
+START_TEST(compiled_literal_star)
+{
+	/* ${*} in a policy is a literal '*': compiled patterns keep it. */
+	char buf[16];
+	size_t n = iamp_wild_compile(buf, "a*", 2);
+
+	buf[n++] = '*'; /* a literal star after the wildcard */
+	ck_assert(iamp_wild_match(buf, n, "xyz*", 4) == false);
+	ck_assert(iamp_wild_match(buf, n, "abc*", 4));
+	ck_assert(iamp_wild_match("a*", 2, "a*", 2));
+	ck_assert(!iamp_wild_match("a*", 2, "ab", 2));
+}
+END_TEST
+
+static const struct glob_case action_cases[] = {
+	{ "s3:GetObject", "s3:getobject", true },
+	{ "S3:Get*", "s3:GetObjectAcl", true },
+	{ "s3:*", "S3:PutObject", true },
+	{ "iam:*AccessKey*", "iam:CreateAccessKey", true },
+	{ "iam:*AccessKey*", "iam:CreateUser", false },
+	{ "ec2:*", "ec2messages:GetMessages", false },
+	{ "*", "sts:AssumeRole", true },
+	{ "s?:Get*", "s3:GetObject", true },
+	{ "s3:Get?bject", "s3:GetObject", true },
+	{ "s3:Get", "s3:GetObject", false },
+};
+
+START_TEST(action)
+{
+	const struct glob_case *c = &action_cases[_i];
+
+	ck_assert_msg(iamp_match_action(c->pat, strlen(c->pat), c->s, strlen(c->s)) == c->want,
+		      "%s ~ %s", c->pat, c->s);
+}
+END_TEST
+
+static const struct glob_case arn_cases[] = {
+	{ "arn:aws:iam::*:role/x", "arn:aws:iam::111122223333:role/x", true },
+	{ "arn:aws:iam::*:role/x", "arn:aws:iam::111122223333:role/y", false },
+	{ "arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a:b/c", true },
+	/* a '*' in one part does not cross into the next */
+	{ "arn:aws:sqs:*:111122223333:q", "arn:aws:sqs:us-east-1:111122223333:q", true },
+	{ "arn:aws:sqs:*", "arn:aws:sqs:us-east-1:111122223333:q", true },
+	{ "arn:aws:*:us-east-1:*:*", "arn:aws:s3:::b", false },
+	{ "arn:aws:*:*:*:*", "arn:aws:s3:::b", true },
+	{ "arn:aws:iam::111122223333:user/*", "arn:aws:iam::111122223333:user/a/b", true },
+	{ "arn:aws:iam::111122223333:user/Bob", "arn:aws:iam::111122223333:user/bob", false },
+	{ "*", "arn:aws:s3:::b", true },
+	{ "arn:aws:s3:::b", "not-an-arn", false },
+	{ "arn:aws:ec2:us-east-?:*:instance/*", "arn:aws:ec2:us-east-1:1:instance/i-1", true },
+	{ "arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:us-east-1::volume/v", false },
+};
+
+START_TEST(arn)
+{
+	const struct glob_case *c = &arn_cases[_i];
+
+	ck_assert_msg(iamp_match_arn(c->pat, strlen(c->pat), c->s, strlen(c->s)) == c->want,
+		      "%s ~ %s", c->pat, c->s);
+}
+END_TEST
+
+static const struct glob_case ip_cases[] = {
+	{ "203.0.113.0/24", "203.0.113.55", true },
+	{ "203.0.113.0/24", "203.0.114.1", false },
+	{ "203.0.113.7", "203.0.113.7", true },
+	{ "203.0.113.7/32", "203.0.113.8", false },
+	{ "10.0.0.0/8", "10.255.255.255", true },
+	{ "0.0.0.0/0", "192.0.2.1", true },
+	{ "192.0.2.0/25", "192.0.2.128", false },
+	{ "2001:DB8:1234:5678::/64", "2001:db8:1234:5678::1", true },
+	{ "2001:DB8:1234:5678::/64", "2001:db8:1234:5679::1", false },
+	{ "::/0", "::1", true },
+	{ "2001:db8::/32", "203.0.113.1", false },
+	{ "203.0.113.0/24", "::ffff:203.0.113.9", true },
+	{ "2001:db8:0:0:0:0:2:1", "2001:db8::2:1", true },
+};
+
+START_TEST(ip)
+{
+	const struct glob_case *c = &ip_cases[_i];
+	struct iamp_ip cidr, addr;
+
+	ck_assert(iamp_ip_parse(&cidr, c->pat, strlen(c->pat)));
+	ck_assert(iamp_ip_parse(&addr, c->s, strlen(c->s)));
+	ck_assert_msg(iamp_ip_contains(&cidr, &addr) == c->want, "%s in %s", c->s, c->pat);
+}
+END_TEST
+
+static const char *const bad_ips[] = {
+	"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4/33", "1.2.3.4/", "::1::2",
+	"2001:db8::/129", "12345::", "1:2:3:4:5:6:7:8:9", "a.b.c.d", ":1:2", "1.2.3.4/-1",
+};
+
+START_TEST(ip_invalid)
+{
+	struct iamp_ip parsed;
+
+	ck_assert_msg(!iamp_ip_parse(&parsed, bad_ips[_i], strlen(bad_ips[_i])), "%s", bad_ips[_i]);
+}
+END_TEST
+
+struct date_case {
+	const char *s;
+	bool ok;
+	long long usec;
+};
+
+static const struct date_case date_cases[] = {
+	{ "2020-01-01T00:00:00Z", true, 1577836800000000LL },
+	{ "2020-01-01", true, 1577836800000000LL },
+	{ "20200101", true, 1577836800000000LL },
+	{ "1577836800", true, 1577836800000000LL },
+	{ "1577836800.5", true, 1577836800500000LL },
+	{ "2020-01-01T01:00:00+01:00", true, 1577836800000000LL },
+	{ "2019-12-31T19:00:00-0500", true, 1577836800000000LL },
+	{ "2020-01-01T00:00:00.250Z", true, 1577836800250000LL },
+	{ "2020-01-01T00:00Z", true, 1577836800000000LL },
+	{ "20200101T000000Z", true, 1577836800000000LL },
+	{ "1970-01-01T00:00:00Z", true, 0 },
+	{ "1969-12-31T23:59:59Z", true, -1000000LL },
+	{ "2020-02-29", true, 1582934400000000LL },
+	{ "2019-02-29", false, 0 },
+	{ "2020-13-01", false, 0 },
+	{ "2020-01-01T25:00:00Z", false, 0 },
+	{ "yesterday", false, 0 },
+	{ "", false, 0 },
+	{ "2020-01-01T00:00:00Zjunk", false, 0 },
+};
+
+START_TEST(date)
+{
+	const struct date_case *c = &date_cases[_i];
+	int64_t t = 0;
+	bool ok = iamp_date_parse(&t, c->s, strlen(c->s));
+
+	ck_assert_msg(ok == c->ok, "%s", c->s);
+	if (ok)
+		ck_assert_msg(t == c->usec, "%s: %lld", c->s, (long long)t);
+}
+END_TEST
+
+START_TEST(number)
+{
+	double d;
+
+	ck_assert(iamp_number_parse(&d, "10", 2) && d == 10);
+	ck_assert(iamp_number_parse(&d, "-2.5", 4) && d == -2.5);
+	ck_assert(iamp_number_parse(&d, "1e3", 3) && d == 1000);
+	ck_assert(iamp_number_parse(&d, ".5", 2) && d == 0.5);
+	ck_assert(!iamp_number_parse(&d, "", 0));
+	ck_assert(!iamp_number_parse(&d, "0x10", 4));
+	ck_assert(!iamp_number_parse(&d, "inf", 3));
+	ck_assert(!iamp_number_parse(&d, "nan", 3));
+	ck_assert(!iamp_number_parse(&d, "1 ", 2));
+	ck_assert(!iamp_number_parse(&d, "1e", 2));
+	ck_assert(!iamp_number_parse(&d, "-", 1));
+}
+END_TEST
+
+START_TEST(boolean)
+{
+	bool b;
+
+	ck_assert(iamp_bool_parse(&b, "true", 4) && b);
+	ck_assert(iamp_bool_parse(&b, "TRUE", 4) && b);
+	ck_assert(iamp_bool_parse(&b, "False", 5) && !b);
+	ck_assert(!iamp_bool_parse(&b, "yes", 3));
+	ck_assert(!iamp_bool_parse(&b, "1", 1));
+}
+END_TEST
+
+START_TEST(base64)
+{
+	uint8_t out[16];
+	size_t n;
+
+	ck_assert(iamp_base64_decode(out, sizeof(out), &n, "QmluYXJ5VmFsdWU=", 16));
+	ck_assert_int_eq(n, 11);
+	ck_assert(memcmp(out, "BinaryValue", 11) == 0);
+	ck_assert(iamp_base64_decode(out, sizeof(out), &n, "YQ", 2) && n == 1 && out[0] == 'a');
+	ck_assert(!iamp_base64_decode(out, sizeof(out), &n, "Y", 1));
+	ck_assert(!iamp_base64_decode(out, sizeof(out), &n, "a b=", 4));
+	ck_assert(!iamp_base64_decode(out, 2, &n, "QmluYXJ5", 8));
+}
+END_TEST
+
+START_TEST(ignore_case)
+{
+	ck_assert(iamp_equals_ignore_case("Prod", 4, "pROD", 4));
+	ck_assert(!iamp_equals_ignore_case("Prod", 4, "Prod1", 5));
+	ck_assert(!iamp_equals_ignore_case("a", 1, "b", 1));
+}
+END_TEST
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+Suite *suite_match(void)
+{
+	Suite *s = suite_create("match");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(tc, like, 0, N(like_cases));
+	tcase_add_test(tc, compiled_literal_star);
+	tcase_add_loop_test(tc, action, 0, N(action_cases));
+	tcase_add_loop_test(tc, arn, 0, N(arn_cases));
+	tcase_add_loop_test(tc, ip, 0, N(ip_cases));
+	tcase_add_loop_test(tc, ip_invalid, 0, N(bad_ips));
+	tcase_add_loop_test(tc, date, 0, N(date_cases));
+	tcase_add_test(tc, number);
+	tcase_add_test(tc, boolean);
+	tcase_add_test(tc, base64);
+	tcase_add_test(tc, ignore_case);
+	suite_add_tcase(s, tc);
+	return s;
+}
