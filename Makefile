@@ -82,6 +82,7 @@ golden: $(BUILD)/iamproof
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/test_runner
 	$(Q)$(MAKE) --no-print-directory unit golden
+	$(Q)sh scripts/checksrc.sh
 	$(Q)sh tests/cli.sh $(BUILD)/iamproof
 	$(Q)sh tests/sarif.sh $(BUILD)/iamproof
 	$(Q)sh tests/corpus.sh $(BUILD)/iamproof

@@ -68,7 +68,7 @@ static const char *relative(const struct iamp_config *c, const char *path, char 
 		return path;
 	n = strlen(c->dir);
 	if (strncmp(abs, c->dir, n) == 0 && abs[n] == '/' && strlen(abs + n + 1) < size) {
-		strcpy(buf, abs + n + 1);
+		memcpy(buf, abs + n + 1, strlen(abs + n + 1) + 1);
 		free(abs);
 		return buf;
 	}
@@ -133,8 +133,10 @@ int iamp_config_find(char **out, const char *start_dir)
 		}
 		free(cand);
 		*strrchr(dir, '/') = '\0';
-		if (!dir[0])
-			strcpy(dir, "/");
+		if (!dir[0]) {
+			dir[0] = '/';
+			dir[1] = '\0';
+		}
 	}
 }
 
@@ -233,8 +235,10 @@ int iamp_config_load(struct iamp_config *c, const char *path, struct iamp_diags 
 	abs = realpath(path, NULL);
 	if (abs && (slash = strrchr(abs, '/')) != NULL) {
 		*slash = '\0';
-		if (!abs[0])
-			strcpy(abs, "/");
+		if (!abs[0]) {
+			abs[0] = '/';
+			abs[1] = '\0';
+		}
 	}
 	c->dir = abs;
 	root = doc->root;

@@ -19,7 +19,8 @@
 //   node bench-gen.js findings REPORT.json
 //       Reads `iamproof check --format json` output and prints one
 //       "count severity RULE" line per rule, most frequent first, then
-//       "total N" and "errors N".
+//       "total N", "errors N", and "at PATH:LINE:COL: MESSAGE [RULE]" for
+//       each error-severity finding.
 //
 // Only node's standard library is used.
 'use strict';
@@ -194,6 +195,9 @@ function findings(report) {
   for (const [k, n] of rows)
     process.stdout.write(`${n} ${k}\n`);
   process.stdout.write(`total ${rep.diagnostics.length}\nerrors ${errors}\n`);
+  for (const d of rep.diagnostics)
+    if (d.severity === 'error')
+      process.stdout.write(`at ${d.path}:${d.line}:${d.column}: ${d.message} [${d.rule}]\n`);
 }
 
 const [cmd, ...args] = process.argv.slice(2);

@@ -142,22 +142,22 @@ static const char nested_yaml[] =
 	"Tail: 1\n";
 
 static const struct span_case span_cases[] = {
-	/* 0 */ { IAMP_FORMAT_JSON, nested_json, "", { 1, 1, 0 }, { 6, 2, 121 } },
+	/* 0 */ { IAMP_FORMAT_JSON, nested_json, "", { 1, 1, 0 }, { 6, 2, 114 } },
 	{ IAMP_FORMAT_JSON, nested_json, "@Version", { 2, 3, 4 }, { 2, 12, 13 } },
 	{ IAMP_FORMAT_JSON, nested_json, "Version", { 2, 14, 15 }, { 2, 26, 27 } },
-	{ IAMP_FORMAT_JSON, nested_json, "Statement", { 3, 16, 44 }, { 5, 4, 119 } },
-	{ IAMP_FORMAT_JSON, nested_json, "Statement/0", { 4, 5, 50 }, { 4, 66, 111 } },
+	{ IAMP_FORMAT_JSON, nested_json, "Statement", { 3, 16, 44 }, { 5, 4, 112 } },
+	{ IAMP_FORMAT_JSON, nested_json, "Statement/0", { 4, 5, 50 }, { 4, 63, 108 } },
 	/* 5 */ { IAMP_FORMAT_JSON, nested_json, "Statement/0/Effect", { 4, 16, 61 }, { 4, 23, 68 } },
-	{ IAMP_FORMAT_JSON, nested_json, "Statement/0/Action", { 4, 35, 80 }, { 4, 65, 110 } },
+	{ IAMP_FORMAT_JSON, nested_json, "Statement/0/Action", { 4, 35, 80 }, { 4, 62, 107 } },
 	{ IAMP_FORMAT_JSON, nested_json, "Statement/0/Action/1", { 4, 47, 92 }, { 4, 49, 94 } },
-	{ IAMP_FORMAT_JSON, nested_json, "Statement/0/Action/3", { 4, 60, 105 }, { 4, 64, 109 } },
+	{ IAMP_FORMAT_JSON, nested_json, "Statement/0/Action/3", { 4, 57, 102 }, { 4, 61, 106 } },
 	/* tabs are one column; CRLF is one line break; é is one column */
 	{ IAMP_FORMAT_JSON, tabs_crlf_json, "@a", { 2, 2, 4 }, { 2, 5, 7 } },
-	/* 10 */ { IAMP_FORMAT_JSON, tabs_crlf_json, "a", { 2, 7, 9 }, { 2, 23, 29 } },
+	/* 10 */ { IAMP_FORMAT_JSON, tabs_crlf_json, "a", { 2, 7, 9 }, { 2, 19, 23 } },
 	{ IAMP_FORMAT_JSON, tabs_crlf_json, "a/1", { 2, 11, 13 }, { 2, 15, 19 } },
 	{ IAMP_FORMAT_JSON, tabs_crlf_json, "a/2", { 2, 17, 21 }, { 2, 18, 22 } },
-	{ IAMP_FORMAT_JSON, tabs_crlf_json, "b", { 3, 7, 38 }, { 3, 9, 40 } },
-	{ IAMP_FORMAT_JSON, tabs_crlf_json, "", { 1, 1, 0 }, { 4, 2, 43 } },
+	{ IAMP_FORMAT_JSON, tabs_crlf_json, "b", { 3, 7, 32 }, { 3, 9, 34 } },
+	{ IAMP_FORMAT_JSON, tabs_crlf_json, "", { 1, 1, 0 }, { 4, 2, 37 } },
 	/* 15: a byte order mark takes no column but counts in offsets */
 	{ IAMP_FORMAT_JSON, "\xef\xbb\xbf{\"k\": \"v\"}", "k", { 1, 7, 9 }, { 1, 10, 12 } },
 	{ IAMP_FORMAT_JSON, "\xef\xbb\xbf{\"k\": \"v\"}", "", { 1, 1, 3 }, { 1, 11, 13 } },
@@ -169,13 +169,13 @@ static const struct span_case span_cases[] = {
 	{ IAMP_FORMAT_YAML, nested_yaml, "@Version", { 1, 1, 0 }, { 1, 8, 7 } },
 	/* 20 */ { IAMP_FORMAT_YAML, nested_yaml, "Version", { 1, 10, 9 }, { 1, 22, 21 } },
 	{ IAMP_FORMAT_YAML, nested_yaml, "Statement/0/Effect", { 3, 13, 45 }, { 3, 18, 50 } },
-	{ IAMP_FORMAT_YAML, nested_yaml, "Statement/0/Action", { 4, 13, 63 }, { 4, 40, 90 } },
-	{ IAMP_FORMAT_YAML, nested_yaml, "Statement/0/Action/1", { 4, 30, 80 }, { 4, 39, 89 } },
+	{ IAMP_FORMAT_YAML, nested_yaml, "Statement/0/Action", { 4, 13, 63 }, { 4, 38, 88 } },
+	{ IAMP_FORMAT_YAML, nested_yaml, "Statement/0/Action/1", { 4, 28, 78 }, { 4, 37, 87 } },
 	{ IAMP_FORMAT_YAML, nested_yaml, "Statement/0/Condition/Bool/aws:SecureTransport", { 5, 1, 0 }, { 5, 1, 0 } },
 	/* 25: a block collection ends where its last item ends */
-	{ IAMP_FORMAT_YAML, nested_yaml, "Statement", { 3, 3, 35 }, { 6, 41, 147 } },
-	{ IAMP_FORMAT_YAML, nested_yaml, "Statement/0", { 3, 5, 37 }, { 6, 41, 147 } },
-	{ IAMP_FORMAT_YAML, nested_yaml, "", { 1, 1, 0 }, { 7, 8, 155 } },
+	{ IAMP_FORMAT_YAML, nested_yaml, "Statement", { 3, 3, 35 }, { 6, 41, 144 } },
+	{ IAMP_FORMAT_YAML, nested_yaml, "Statement/0", { 3, 5, 37 }, { 6, 41, 144 } },
+	{ IAMP_FORMAT_YAML, nested_yaml, "", { 1, 1, 0 }, { 7, 8, 152 } },
 	{ IAMP_FORMAT_YAML, "a: 1\r\nb: xyz\r\n", "b", { 2, 4, 9 }, { 2, 7, 12 } },
 	{ IAMP_FORMAT_YAML, "\xc3\xa9: \xc3\xbc\nk: [1,\tv]", "k/1", { 2, 8, 14 }, { 2, 9, 15 } },
 	/* 30 */ { IAMP_FORMAT_YAML, "\xef\xbb\xbf" "a: b", "a", { 1, 4, 6 }, { 1, 5, 7 } },
@@ -199,8 +199,8 @@ START_TEST(spans)
 		ck_assert_uint_eq(v->u.object.count, 1);
 		ck_assert_str_eq(v->u.object.members[0].key, "aws:SecureTransport");
 		ck_assert_int_eq(v->u.object.members[0].value->kind, IAMP_VALUE_BOOL);
-		check_pos(v->span.start, (struct pos3){ 6, 13, 133 }, "flow map start");
-		check_pos(v->span.end, (struct pos3){ 6, 41, 161 - 14 }, "flow map end");
+		check_pos(v->span.start, (struct pos3){ 6, 13, 116 }, "flow map start");
+		check_pos(v->span.end, (struct pos3){ 6, 41, 144 }, "flow map end");
 		return;
 	}
 	v = walk(doc->root, c->path, &key);
@@ -468,13 +468,16 @@ END_TEST
 
 /* --- limits ---------------------------------------------------------------- */
 
-static char *nested(size_t depth, const char *open, const char *close)
+static char *nested(size_t depth, const char *open, const char *mid,
+		    const char *close)
 {
-	size_t o = strlen(open), c = strlen(close);
-	char *s = malloc(depth * (o + c) + 1), *p = s;
+	size_t o = strlen(open), m = strlen(mid), c = strlen(close);
+	char *s = malloc(depth * (o + c) + m + 1), *p = s;
 
 	for (size_t i = 0; i < depth; i++, p += o)
 		memcpy(p, open, o);
+	memcpy(p, mid, m);
+	p += m;
 	for (size_t i = 0; i < depth; i++, p += c)
 		memcpy(p, close, c);
 	*p = '\0';
@@ -484,26 +487,28 @@ static char *nested(size_t depth, const char *open, const char *close)
 struct depth_case {
 	enum iamp_format fmt;
 	size_t depth;
-	const char *open, *close;
+	const char *open, *mid, *close;
 	unsigned fail_col; /* 0: loads */
 };
 
 static const struct depth_case depth_cases[] = {
-	{ IAMP_FORMAT_JSON, 64, "[", "]", 0 },
-	{ IAMP_FORMAT_JSON, 65, "[", "]", 65 },
-	{ IAMP_FORMAT_JSON, 100000, "[", "]", 65 },
-	{ IAMP_FORMAT_JSON, 100000, "[", "", 65 },	/* unclosed */
-	{ IAMP_FORMAT_JSON, 64, "{\"a\":", "}", 0 },
-	/* 5 */ { IAMP_FORMAT_JSON, 100000, "{\"a\":", "}", 321 },
-	{ IAMP_FORMAT_YAML, 64, "[", "]", 0 },
-	{ IAMP_FORMAT_YAML, 100000, "[", "]", 65 },
-	{ IAMP_FORMAT_YAML, 100000, "{a: ", "}", 257 },
+	{ IAMP_FORMAT_JSON, 64, "[", "", "]", 0 },
+	{ IAMP_FORMAT_JSON, 65, "[", "", "]", 65 },
+	{ IAMP_FORMAT_JSON, 100000, "[", "", "]", 65 },
+	{ IAMP_FORMAT_JSON, 100000, "[", "", "", 65 },	/* unclosed */
+	{ IAMP_FORMAT_JSON, 64, "{\"a\":", "0", "}", 0 },
+	/* 5 */ { IAMP_FORMAT_JSON, 100000, "{\"a\":", "0", "}", 321 },
+	{ IAMP_FORMAT_YAML, 64, "[", "", "]", 0 },
+	{ IAMP_FORMAT_YAML, 100000, "[", "", "]", 65 },
+	{ IAMP_FORMAT_YAML, 100000, "{a: ", "0", "}", 257 },
+	{ IAMP_FORMAT_YAML, 64, "- ", "0", "", 0 },
+	/* 10 */ { IAMP_FORMAT_YAML, 1000, "- ", "0", "", 129 },
 };
 
 START_TEST(depth)
 {
 	const struct depth_case *c = &depth_cases[_i];
-	char *s = nested(c->depth, c->open, c->close);
+	char *s = nested(c->depth, c->open, c->mid, c->close);
 
 	load(s, c->fmt);
 	free(s);

