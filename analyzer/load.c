@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -125,28 +126,53 @@ static size_t line_index(const struct iamp_document *doc, size_t offset)
 	return lo;
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static uint64_t load8(const unsigned char *s)
+{
+	uint64_t x;
+
+	memcpy(&x, s, sizeof(x));
+	return x;
+}
+
 struct iamp_pos loader_pos(struct loader *ld, size_t offset)
 {
 	const struct iamp_document *doc = ld->doc;
 	struct pos_cache *pc = &ld->pc;
 	const unsigned char *s = (const unsigned char *)doc->text;
 	struct iamp_pos pos;
-	size_t i;
+	size_t i, line = pc->line;
 	uint32_t col;
 
 	if (offset > doc->len)
 		offset = doc->len;
-	if (offset < pc->offset ||
-	    (pc->line + 1 < doc->line_count &&
-	     offset >= doc->line_starts[pc->line + 1])) {
-		pc->line = line_index(doc, offset);
-		pc->offset = doc->line_starts[pc->line];
+	if (offset < pc->offset) {
+		line = line_index(doc, offset);
+	} else {
+		/* Forward: a step or two is the common case, else search. */
+		for (int step = 0; line + 1 < doc->line_count &&
+				   offset >= doc->line_starts[line + 1]; step++) {
+			if (step == 4) {
+				line = line_index(doc, offset);
+				break;
+			}
+			line++;
+		}
+	}
+	if (line != pc->line || offset < pc->offset) {
+		pc->line = line;
+		pc->offset = doc->line_starts[line];
 		pc->col = 1;
 		if (offset < pc->offset) /* inside the byte order mark */
 			offset = pc->offset;
 	}
 	col = pc->col;
-	for (i = pc->offset; i < offset; i++)
+	i = pc->offset;
+	for (; i + 8 <= offset && !(load8(s + i) & HIGHS); i += 8)
+		col += 8; /* ASCII: one column a byte */
+	for (; i < offset; i++)
 		col += (s[i] & 0xC0) != 0x80;
 	pc->offset = (uint32_t)offset;
 	pc->col = col;
@@ -516,7 +542,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n, const char **why)
 		else if (c == 0xF4)
 			hi = 0x8F;
 	} else {
-		*why = "a byte that never appears in UTF-8";
+		*why = "no UTF-8 sequence (it never appears in UTF-8)";
 		return 0;
 	}
 	if (n < 2 || s[1] < 0x80 || s[1] > 0xBF) {
@@ -556,8 +582,20 @@ static int scan_text(struct iamp_document *doc, size_t *bad, const char **why)
 		return err;
 	starts[count++] = (uint32_t)i;
 	while (i < n) {
-		unsigned char c = s[i];
+		unsigned char c;
 
+		/* Eight printable ASCII bytes at a time: no high bit, and no
+		 * byte below 0x20 (subtracting 0x20 would borrow into it). */
+		while (i + 8 <= n) {
+			uint64_t x = load8(s + i);
+
+			if ((x | (x - 0x20 * ONES)) & HIGHS)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		c = s[i];
 		if (c >= 0x20 && c < 0x80) {
 			i++;
 			continue;
@@ -617,7 +655,7 @@ static int doc_read(struct iamp_document *doc, const struct iamp_limits *limits,
 
 		loader_diag(&ld, IAMP_RULE_INVALID_UTF8,
 			    (struct iamp_span){ at, end },
-			    "invalid UTF-8: byte 0x%02X starts %s",
+			    "invalid UTF-8: byte 0x%02X begins %s",
 			    (unsigned char)doc->text[bad], why);
 		return 0;
 	}
@@ -716,10 +754,8 @@ int iamp_load_file(struct iamp_document **out, const char *path,
 			}
 			cap = cap > max / 2 ? max + 1 : cap * 2;
 			nb = realloc(buf, cap);
-			if (!nb) {
+			if (!nb)
 				free(buf);
-				buf = NULL;
-			}
 			buf = nb;
 		}
 		if (!buf) {

@@ -93,15 +93,18 @@ struct iamp_document {
 	enum iamp_format format;
 	const char *text;         /* the source bytes, NUL-terminated */
 	size_t len;
-	const uint32_t *line_starts; /* byte offset of each line's start */
+	/* Byte offset of each line's start. A line ends at "\n", "\r\n" or
+	 * a lone "\r"; line 1 starts after a UTF-8 byte order mark. */
+	const uint32_t *line_starts;
 	size_t line_count;
 	struct iamp_value *root;  /* NULL when the input could not be read */
 };
 
 /*
- * Loads `len` bytes of `data` (copied) under the display name `path`.
- * The format is YAML when `path` ends in .yaml or .yml (case-insensitive)
- * and JSON otherwise. Diagnostics are appended to `diags`.
+ * Loads `len` bytes of `data` (copied) under the display name `path`, as
+ * `format` says (iamp_format_for_path() gives the format a path implies:
+ * YAML for .yaml or .yml, case-insensitive, JSON otherwise). `limits` may
+ * be NULL for iamp_limits_default(). Diagnostics are appended to `diags`.
  * Returns 0 or IAMP_ENOMEM.
  */
 int iamp_load_buffer(struct iamp_document **out, const char *path,

@@ -7,9 +7,11 @@
  * passes the depth cap, never stack. The reader is a loop over three
  * states:
  *
- *   VALUE ──scalar──▶ AFTER ◀──'}' or ']'── (closes a container)
- *     ▲  ──'{' '['──▶ KEY or VALUE           │
- *     └──── ',' ◀─────────────────────────────┘   AFTER at depth 0: end
+ *   VALUE   a scalar ─▶ AFTER; '[' ─▶ VALUE (or AFTER on "[]");
+ *           '{' ─▶ KEY (or AFTER on "{}")
+ *   KEY     "name" ':' ─▶ VALUE
+ *   AFTER   a value is complete: at depth 0 only white space may follow;
+ *           ',' ─▶ KEY or VALUE; '}' or ']' closes a container ─▶ AFTER
  *
  * Strictness is what AWS accepts: no comments, no trailing commas, no
  * single quotes, no leading zeros, no raw control characters in strings,
@@ -21,9 +23,9 @@
  * Error positions are where the reader first sees the problem: a missing
  * comma at the token after the gap, a trailing comma at the ']' or '}'
  * after it, a comment at its '/', an unterminated string at its opening
- * quote, a bad escape at its backslash, a number with a leading zero or a
- * malformed part at the number's first character. The first error stops
- * the reader and leaves the root NULL.
+ * quote, a bad escape at its backslash, a leading zero at the number's
+ * first character, any other malformed number at the character that does
+ * not fit. The first error stops the reader and leaves the root NULL.
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -448,13 +448,14 @@ END_TEST
  * keys compare by bytes after unescaping. */
 START_TEST(duplicates_big)
 {
-	char *buf = malloc(64 * 1024);
-	size_t n = 0;
+	size_t cap = 64 * 1024, n = 0;
+	char *buf = malloc(cap);
 
-	n += (size_t)sprintf(buf + n, "{");
+	n += (size_t)snprintf(buf + n, cap - n, "{");
 	for (int i = 0; i < 1000; i++)
-		n += (size_t)sprintf(buf + n, "\"k%d\": {\"k%d\": 1},\n", i, i);
-	n += (size_t)sprintf(buf + n, "\"k\\u0037\": 1, \"k999\": 2}");
+		n += (size_t)snprintf(buf + n, cap - n, "\"k%d\": {\"k%d\": 1},\n", i, i);
+	n += (size_t)snprintf(buf + n, cap - n, "\"k\\u0037\": 1, \"k999\": 2}");
+	ck_assert_uint_lt(n, cap);
 	load_n(buf, n, IAMP_FORMAT_JSON, NULL);
 	ck_assert_ptr_nonnull(doc->root);
 	ck_assert_uint_eq(doc->root->u.object.count, 1002);
@@ -595,7 +596,7 @@ static const char *tmpfile_with(const char *name, const char *data, size_t len)
 	FILE *f;
 
 	if (!tmpdir[0]) {
-		strcpy(tmpdir, "/tmp/iamp-load-XXXXXX");
+		snprintf(tmpdir, sizeof(tmpdir), "/tmp/iamp-load-XXXXXX");
 		ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 	}
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
