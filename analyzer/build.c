@@ -44,6 +44,21 @@ const char *iamp_policy_type_name(enum iamp_policy_type type)
 	return type_names[type];
 }
 
+const char *iamp_policy_type_title(enum iamp_policy_type type)
+{
+	static const char *const titles[IAMP_POLICY__COUNT] = {
+		[IAMP_POLICY_IDENTITY] = "an identity policy",
+		[IAMP_POLICY_RESOURCE] = "a resource-based policy",
+		[IAMP_POLICY_TRUST] = "a role trust policy",
+		[IAMP_POLICY_BOUNDARY] = "a permissions boundary",
+		[IAMP_POLICY_SESSION] = "a session policy",
+		[IAMP_POLICY_SCP] = "a service control policy (SCP)",
+		[IAMP_POLICY_RCP] = "a resource control policy (RCP)",
+	};
+
+	return titles[type];
+}
+
 bool iamp_policy_type_parse(enum iamp_policy_type *out, const char *name)
 {
 	for (int i = 0; i < IAMP_POLICY__COUNT; i++) {
@@ -501,6 +516,8 @@ int iamp_policy_build(struct iamp_policy **out, const struct iamp_document *doc,
 				continue;
 			p->has_version = true;
 			p->version_span = mv->span;
+			if (mv->kind == IAMP_VALUE_STRING)
+				p->version_text = str_of(mv);
 			if (mv->kind != IAMP_VALUE_STRING)
 				p->version = IAMP_VERSION_INVALID;
 			else if (strcmp(mv->u.str.text, "2012-10-17") == 0)

@@ -9,6 +9,7 @@
 #include "lint.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -247,8 +248,8 @@ static bool is_base64(const char *s, size_t len)
 /*
  * arn:partition:service:region:account:resource, each part possibly with
  * wildcards or variables. The resource part may itself hold colons. A
- * wildcard in an earlier part may stand for several parts, so fewer than
- * six parts is accepted when the last one written has a '*'.
+ * wildcard may stand for several parts, so fewer than six parts is
+ * accepted when the last one written is a bare '*' ("arn:aws:iam::*").
  */
 bool iamp_is_arn_pattern(const char *s, size_t len, const char **why)
 {
@@ -279,7 +280,7 @@ bool iamp_is_arn_pattern(const char *s, size_t len, const char **why)
 		i++; /* the colon */
 	}
 	if (n < 6) {
-		if (memchr(part[n - 1], '*', plen[n - 1]))
+		if (plen[n - 1] == 1 && part[n - 1][0] == '*')
 			return true;
 		*why = "an ARN has six parts: arn:partition:service:region:account:resource";
 		return false;
@@ -383,8 +384,8 @@ static void check_duplicates(struct linter *l, const struct iamp_str *items, siz
 			    (ignore_case ? strncasecmp(items[i].text, items[j].text, items[i].len)
 					 : memcmp(items[i].text, items[j].text, items[i].len)) == 0) {
 				DIAG(l, DUPLICATE_VALUE, items[i].span,
-				     "%s \"%s\" is repeated (first at line %u)", what, items[i].text,
-				     items[j].span.start.line);
+				     "%s \"%s\" is repeated (first at %u:%u)", what, items[i].text,
+				     items[j].span.start.line, items[j].span.start.col);
 				break;
 			}
 		}
@@ -496,7 +497,8 @@ static bool is_single_valued_global(const struct iamp_str *key)
 	return true;
 }
 
-static const char *value_error(const struct iamp_operator *op, const struct iamp_cond_value *v)
+static const char *value_error(const struct iamp_operator *op, const struct iamp_cond_value *v,
+			       char *buf, size_t size)
 {
 	const char *s = v->text.text, *why;
 	size_t len = v->text.len;
@@ -518,7 +520,10 @@ static const char *value_error(const struct iamp_operator *op, const struct iamp
 	case IAMP_COND_ARN:
 		if (len == 1 && s[0] == '*')
 			return NULL;
-		return iamp_is_arn_pattern(s, len, &why) ? NULL : why;
+		if (iamp_is_arn_pattern(s, len, &why))
+			return NULL;
+		snprintf(buf, size, "is not a valid ARN: %s", why);
+		return buf;
 	}
 	return NULL;
 }
@@ -540,15 +545,26 @@ static void check_condition(struct linter *l, const struct iamp_condition *c)
 		     "ForAllValues with single-valued key %s: true when the key is absent", c->key.text);
 	if (c->set == IAMP_SET_FOR_ANY_VALUE && is_single_valued_global(&c->key))
 		DIAG(l, FORANYVALUE_SINGLE_VALUED_KEY, c->op_name.span,
-		     "ForAnyValue with single-valued key %s", c->key.text);
+		     "ForAnyValue with single-valued key %s: set operators are for multivalued keys, and the intent is unclear",
+		     c->key.text);
 	for (size_t i = 0; i < c->value_count; i++) {
 		const struct iamp_cond_value *v = &c->values[i];
 		const char *err;
 
+		char buf[160];
+
+		if (l->vars && iamp_vars_present(v->text.text, v->text.len) &&
+		    op->type != IAMP_COND_STRING && op->type != IAMP_COND_ARN) {
+			/* Variables are resolved in string and ARN comparisons only. */
+			DIAG(l, VARIABLE_NOT_SUPPORTED, v->text.span,
+			     "policy variables are resolved only in string and ARN conditions: for %s, \"%s\" is literal text",
+			     op->name, v->text.text);
+			continue;
+		}
 		check_vars(l, &v->text);
 		if (l->vars && iamp_vars_present(v->text.text, v->text.len))
-			continue; /* its type is known only once resolved */
-		err = value_error(op, v);
+			continue; /* its text is known only once resolved */
+		err = value_error(op, v, buf, sizeof(buf));
 		if (err)
 			DIAG(l, INVALID_CONDITION_VALUE, v->text.span, "%s value \"%s\" %s", op->name, v->text.text, err);
 	}
@@ -567,10 +583,25 @@ static bool type_takes_principal(enum iamp_policy_type t)
 	return t == IAMP_POLICY_RESOURCE || t == IAMP_POLICY_TRUST || t == IAMP_POLICY_RCP;
 }
 
+/* "*", and for actions also "*:*" and the like: a pattern of stars and
+ * at most one colon matches everything. */
+static bool matches_all(const struct iamp_str *s)
+{
+	size_t colons = 0;
+
+	for (size_t i = 0; i < s->len; i++) {
+		if (s->text[i] == ':')
+			colons++;
+		else if (s->text[i] != '*')
+			return false;
+	}
+	return colons <= 1 && s->len > colons;
+}
+
 static bool list_has_star(const struct iamp_list *list)
 {
 	for (size_t i = 0; i < list->count; i++)
-		if (list->items[i].len == 1 && list->items[i].text[0] == '*')
+		if (matches_all(&list->items[i]))
 			return true;
 	return false;
 }
@@ -593,8 +624,8 @@ static void check_statement(struct linter *l, const struct iamp_statement *st)
 		no_vars(l, &st->sid, "Sid");
 		if (type != IAMP_POLICY_RESOURCE && !all_alnum(st->sid.text, st->sid.len))
 			DIAG(l, INVALID_SID, st->sid.span,
-			     "Sid \"%s\" may hold only ASCII letters and digits in a%s %s policy", st->sid.text,
-			     type == IAMP_POLICY_IDENTITY ? "n" : "", iamp_policy_type_name(type));
+			     "Sid \"%s\" may hold only ASCII letters and digits in %s", st->sid.text,
+			     iamp_policy_type_title(type));
 	}
 	if (st->effect == IAMP_EFFECT_NONE)
 		DIAG(l, MISSING_EFFECT, at, "statement %zu has no Effect", st->index + 1);
@@ -620,15 +651,14 @@ static void check_statement(struct linter *l, const struct iamp_statement *st)
 
 		if (!type_takes_principal(type))
 			DIAG(l, PRINCIPAL_NOT_ALLOWED, st->principal.key_span,
-			     "%s is not allowed in a%s %s policy", el,
-			     type == IAMP_POLICY_IDENTITY ? "n" : "", iamp_policy_type_name(type));
+			     "%s is not allowed in %s", el, iamp_policy_type_title(type));
 		check_principal(l, &st->principal);
 		if (st->principal.is_not && st->effect == IAMP_EFFECT_ALLOW)
 			DIAG(l, NOTPRINCIPAL_WITH_ALLOW, st->principal.key_span,
 			     "NotPrincipal with Allow allows every principal not named, anonymous users included");
 	} else if (type_takes_principal(type)) {
-		DIAG(l, MISSING_PRINCIPAL, at, "statement %zu has no Principal, which a%s %s policy needs",
-		     st->index + 1, type == IAMP_POLICY_RCP ? "n" : "", iamp_policy_type_name(type));
+		DIAG(l, MISSING_PRINCIPAL, at, "statement %zu has no Principal, which %s needs",
+		     st->index + 1, iamp_policy_type_title(type));
 	}
 	if (type == IAMP_POLICY_RCP) {
 		if (st->principal.present && (st->principal.is_not || !principal_is_everyone(&st->principal)))
@@ -719,7 +749,9 @@ int iamp_lint_policy(const struct iamp_policy *p, struct iamp_diags *diags)
 		DIAG(&l, MISSING_VERSION, at, "the policy has no Version: add \"Version\": \"2012-10-17\"");
 	else if (p->version == IAMP_VERSION_INVALID)
 		DIAG(&l, INVALID_VERSION, p->version_span,
-		     "Version must be \"2012-10-17\" (or the legacy \"2008-10-17\")");
+		     "Version %s%s%s is not a policy language version: use \"2012-10-17\" (or the legacy \"2008-10-17\")",
+		     p->version_text.text ? "\"" : "", p->version_text.text ? p->version_text.text : "(not a string)",
+		     p->version_text.text ? "\"" : "");
 	if (!p->has_statement)
 		DIAG(&l, MISSING_STATEMENT, at, "the policy has no Statement");
 	for (size_t i = 0; i < p->statement_count; i++)
@@ -733,15 +765,16 @@ int iamp_lint_policy(const struct iamp_policy *p, struct iamp_diags *diags)
 			const struct iamp_statement *b = &p->statements[j];
 
 			if (b->has_sid && b->sid.len == a->sid.len && memcmp(a->sid.text, b->sid.text, a->sid.len) == 0) {
-				DIAG(&l, DUPLICATE_SID, a->sid.span, "Sid \"%s\" is also used at line %u",
-				     a->sid.text, b->sid.span.start.line);
+				DIAG(&l, DUPLICATE_SID, a->sid.span, "Sid \"%s\" is also used at %u:%u",
+				     a->sid.text, b->sid.span.start.line, b->sid.span.start.col);
 				break;
 			}
 		}
 	}
 	size = iamp_lint_policy_size(p, &limit);
 	if (limit && size > limit)
-		DIAG(&l, POLICY_SIZE, at, "the policy is %zu characters without white space; a%s %s policy holds %zu",
-		     size, p->type == IAMP_POLICY_IDENTITY ? "n" : "", iamp_policy_type_name(p->type), limit);
+		DIAG(&l, POLICY_SIZE, at, "the policy is %zu characters without white space; %s holds %zu",
+		     size, iamp_policy_type_title(p->type), limit);
+	iamp_lint_policy_catalog(p, diags);
 	return 0;
 }

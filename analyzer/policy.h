@@ -49,6 +49,8 @@ enum iamp_policy_type {
 
 /* "identity", "resource", "trust", "boundary", "session", "scp", "rcp". */
 const char *iamp_policy_type_name(enum iamp_policy_type type);
+/* For messages: "an identity policy", "a service control policy (SCP)". */
+const char *iamp_policy_type_title(enum iamp_policy_type type);
 bool iamp_policy_type_parse(enum iamp_policy_type *out, const char *name);
 
 enum iamp_version {
@@ -149,6 +151,7 @@ struct iamp_policy {
 	enum iamp_version version;
 	bool has_version;
 	struct iamp_span version_span;
+	struct iamp_str version_text; /* text NULL when Version is not a string */
 	bool has_id;
 	struct iamp_str id;
 	bool has_statement;

@@ -781,7 +781,7 @@ static int write_sarif(FILE *out, const struct iamp_diags *diags,
 		       const struct iamp_report_opts *opts)
 {
 	struct jw w = { .out = out };
-	struct artifacts a;
+	struct artifacts a = { 0 };
 	size_t *occurrence;
 	int rc;
 
@@ -791,10 +791,8 @@ static int write_sarif(FILE *out, const struct iamp_diags *diags,
 	rc = fingerprint_occurrences(occurrence, diags);
 	if (rc == IAMP_OK)
 		rc = artifacts_build(&a, diags, opts);
-	if (rc != IAMP_OK) {
-		free(occurrence);
-		return rc;
-	}
+	if (rc != IAMP_OK)
+		goto cleanup;
 
 	jw_object(&w, NULL);
 	jw_string(&w, "$schema", SARIF_SCHEMA);
@@ -873,10 +871,10 @@ static int write_sarif(FILE *out, const struct iamp_diags *diags,
 	jw_object_end(&w);
 	jw_array_end(&w);
 	jw_object_end(&w);
-
+cleanup:
 	artifacts_free(&a);
 	free(occurrence);
-	return IAMP_OK;
+	return rc;
 }
 
 /* --- entry points ----------------------------------------------------- */
@@ -1011,8 +1009,8 @@ int iamp_rules_write_markdown(FILE *out)
 	char anchor[64];
 
 	fputs("# Rules\n\n"
-	      "<!-- Generated from analyzer/rules.def by `iamproof rules --format markdown`;\n"
-	      "     edit the table there, and the prose of each section here. -->\n\n"
+	      "<!-- Skeleton made by `iamproof rules --format markdown` from\n"
+	      "     analyzer/rules.def, where ids, severities, titles and help live. -->\n\n"
 	      "Every finding of `iamproof check` names one rule. The severity is that of\n"
 	      "AWS IAM Access Analyzer's finding types: **error** (AWS rejects the policy\n"
 	      "or it cannot mean what it says), **security-warning** (it grants more than\n"

@@ -45,5 +45,22 @@ for input in */fires* */passes*; do
 	esac
 	pass=$((pass + 1))
 done
+
+# docs/rules.md is generated from `iamproof rules` and these fixtures:
+# regenerate it into a temporary file and compare (UPDATE=1 rewrites it).
+doc=$(mktemp)
+if ! sh ../../scripts/gen-rules-doc.sh "$bin" "$doc"; then
+	report "scripts/gen-rules-doc.sh failed"
+elif cmp -s "$doc" ../../docs/rules.md; then
+	pass=$((pass + 1))
+elif [ "${UPDATE:-}" = 1 ]; then
+	cp "$doc" ../../docs/rules.md
+	pass=$((pass + 1))
+else
+	report "docs/rules.md is stale: run sh scripts/gen-rules-doc.sh"
+	diff ../../docs/rules.md "$doc" | head -20 | sed 's/^/    /'
+fi
+rm -f "$doc"
+
 echo "golden: $pass passed, $fail failed"
 [ "$fail" = 0 ]

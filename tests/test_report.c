@@ -915,6 +915,8 @@ START_TEST(test_write_error)
 }
 END_TEST
 
+extern Suite *suite_report(void);
+
 Suite *suite_report(void)
 {
 	Suite *s = suite_create("report");
