@@ -81,6 +81,7 @@ struct ccond {
 	enum iamp_set_op set;
 	bool if_exists;
 	bool has_vars;
+	bool bad_value; /* a value that does not parse for the operator's type */
 	const char *key;
 	size_t key_len;
 	struct cval *vals;
@@ -132,7 +133,7 @@ struct iamp_evaluator {
 	size_t npols, cap;
 	struct level_info scp[MAX_LEVELS], rcp[MAX_LEVELS];
 	unsigned nscp, nrcp;
-	bool has_boundary, has_session;
+	bool has_boundary, has_session, has_resource;
 	char mgmt[32];
 	size_t mgmt_len;
 };
@@ -382,10 +383,13 @@ static int cond_compile(struct ccond *c, struct iamp_arena *a, const struct iamp
 
 		if (pat_compile(&v->pat, a, s->text, s->len, vars, wild))
 			return IAMP_ENOMEM;
-		if (v->pat.npieces)
+		if (v->pat.npieces) {
 			c->has_vars = true;
-		else
+		} else {
 			value_parse(v, a, op);
+			if (!v->ok && op->type != IAMP_COND_BINARY && op->type != IAMP_COND_NULL)
+				c->bad_value = true;
+		}
 	}
 	c->nvals = src->value_count;
 	return 0;
@@ -550,6 +554,8 @@ int iamp_evaluator_add(struct iamp_evaluator *ev, enum iamp_policy_type type,
 		ev->has_boundary = true;
 	if (type == IAMP_POLICY_SESSION)
 		ev->has_session = true;
+	if (type == IAMP_POLICY_RESOURCE || type == IAMP_POLICY_TRUST)
+		ev->has_resource = true;
 	ev->npols++;
 	return 0;
 }
@@ -666,7 +672,7 @@ static void principal_parse(struct pinfo *out, const char *s, size_t len)
 }
 
 /* How a resource-policy statement's principal named the requester. */
-enum pmatch { PM_NONE, PM_WILD, PM_ACCOUNT, PM_ROLE, PM_DIRECT };
+enum pmatch { PM_NONE, PM_ACCOUNT, PM_WILD, PM_ROLE, PM_DIRECT }; /* weakest grant first */
 
 static enum pmatch principal_item(const struct cprin *c, const struct pinfo *p)
 {
@@ -895,6 +901,12 @@ static void rval_parse(struct rval *r, const struct iamp_operator *op, const str
 	case IAMP_COND_IP:
 		r->ok = iamp_ip_parse(&r->u.ip, v->text, v->len);
 		break;
+	case IAMP_COND_ARN: {
+		struct iamp_arn arn;
+
+		r->ok = iamp_arn_parse(&arn, v->text, v->len);
+		break;
+	}
 	default:
 		r->ok = true;
 		break;
@@ -978,7 +990,10 @@ static bool value_matches(const struct iamp_operator *op, const struct cval *pv,
 /*
  * One request value against the condition: true when some policy value
  * matches (positive operators) or none does (negated ones). A request
- * value that is not of the operator's type satisfies neither.
+ * value that is not of the operator's type satisfies neither, and so does
+ * every value when the policy holds a value that is not of the type (a
+ * "<my-corporate-cidr>" placeholder in NotIpAddress): AWS refuses such
+ * policies, and a placeholder must not make a negated condition true.
  */
 static bool value_satisfies(const struct ccond *c, const struct iamp_ctx_value *v,
 			    struct req_state *st)
@@ -987,7 +1002,7 @@ static bool value_satisfies(const struct ccond *c, const struct iamp_ctx_value *
 	bool any = false;
 
 	rval_parse(&r, c->op, v);
-	if (!r.ok)
+	if (!r.ok || c->bad_value)
 		return false;
 	for (size_t i = 0; i < c->nvals && !any; i++)
 		any = value_matches(c->op, &c->vals[i], v, &r, st);
@@ -1063,6 +1078,23 @@ static bool stmt_applies(const struct cstmt *s, struct req_state *st, enum pmatc
 		if (cond_eval(&s->conds[i], st) != 1)
 			return false;
 	return true;
+}
+
+/* Requests whose resource policy must allow: a KMS action on a KMS key
+ * (the key policy) and role assumption on a role (the trust policy). */
+static bool resource_required(const struct req_state *st)
+{
+	struct iamp_arn arn;
+	const struct iamp_request *req = st->req;
+
+	if (!iamp_arn_parse(&arn, req->resource, req->resource_len))
+		return false;
+	if (st->svc_len == 3 && memcmp(st->action, "kms", 3) == 0)
+		return arn.service_len == 3 && memcmp(arn.service, "kms", 3) == 0 &&
+		       has_prefix(arn.resource, arn.resource_len, "key/");
+	return has_prefix(st->action, st->action_len, "sts:assumerole") &&
+	       arn.service_len == 3 && memcmp(arn.service, "iam", 3) == 0 &&
+	       has_prefix(arn.resource, arn.resource_len, "role/");
 }
 
 static bool same_text(const char *a, size_t alen, const char *b, size_t blen)
@@ -1226,13 +1258,35 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	bool sess_ok = !ev->has_session || session;
 	bool limits_ok = bound_ok && sess_ok;
 
+	/*
+	 * A KMS key policy and a role trust policy must themselves allow: an
+	 * identity policy counts only where they name the account (AWS KMS
+	 * "Key policies", IAM "Role trust policies").
+	 */
+	if (ev->has_resource && resource_required(&st)) {
+		if (resource == PM_NONE)
+			res->gap = IAMP_GAP_RESOURCE;
+		else if (resource == PM_ACCOUNT && !id_ok)
+			res->gap = res->same_account ? IAMP_GAP_NO_ALLOW : IAMP_GAP_IDENTITY;
+		else if ((resource == PM_ACCOUNT || !res->same_account) && !limits_ok)
+			res->gap = bound_ok ? IAMP_GAP_SESSION : IAMP_GAP_BOUNDARY;
+		else if (!res->same_account && !id_ok)
+			res->gap = IAMP_GAP_IDENTITY;
+		else if (resource != PM_DIRECT && !limits_ok)
+			res->gap = bound_ok ? IAMP_GAP_SESSION : IAMP_GAP_BOUNDARY;
+		else
+			res->decision = IAMP_DECISION_ALLOWED;
+		return 0;
+	}
 	if (res->same_account) {
+		/* A resource policy naming the account delegates to the
+		 * account's identity policies: it grants nothing alone. */
 		if ((id_ok && limits_ok) || resource == PM_DIRECT ||
-		    (resource != PM_NONE && limits_ok)) {
+		    ((resource == PM_ROLE || resource == PM_WILD) && limits_ok)) {
 			res->decision = IAMP_DECISION_ALLOWED;
 			return 0;
 		}
-		if (!id_ok && resource == PM_NONE)
+		if (!id_ok && (resource == PM_NONE || resource == PM_ACCOUNT))
 			res->gap = IAMP_GAP_NO_ALLOW;
 		else if (!bound_ok)
 			res->gap = IAMP_GAP_BOUNDARY;

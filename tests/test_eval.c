@@ -1,0 +1,459 @@
+/*
+ * test_eval.c - the concrete evaluator (eval.c, context.c).
+ *
+ * Each row is a set of policies, a request and the decision that AWS's
+ * documentation gives for it: the IAM User Guide's "Policy evaluation
+ * logic" (explicit deny, SCPs, RCPs, resource vs identity policies,
+ * boundaries, session policies, cross-account), "IAM JSON policy
+ * elements" (NotAction, NotResource, NotPrincipal, Principal forms),
+ * "Condition operators" (IfExists, Null, absent keys, negated operators)
+ * and "Policy variables" (defaults, ${*}, Version 2008-10-17).
+ */
+#include <check.h>
+#include <string.h>
+
+#include "arena.h"
+#include "context.h"
+#include "diag.h"
+#include "error.h"
+#include "eval.h"
+#include "load.h"
+#include "policy.h"
+
+#define P(stmts) "{\"Version\":\"2012-10-17\",\"Statement\":[" stmts "]}"
+#define ALLOW_ALL "{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}"
+
+#define USER "arn:aws:iam::111122223333:user/alice"
+#define ROLE "arn:aws:iam::111122223333:role/app"
+#define SESSION "arn:aws:sts::111122223333:assumed-role/app/s1"
+#define OTHER_USER "arn:aws:iam::444455556666:user/bob"
+
+struct eval_case {
+	const char *name;
+	const char *identity, *resource, *boundary, *session;
+	const char *scp[3];
+	const char *rcp[2];
+	const char *request;
+	enum iamp_decision want;
+};
+
+#define REQ(principal, action, resource) \
+	"{\"principal\":\"" principal "\",\"action\":\"" action "\",\"resource\":\"" resource "\"}"
+#define REQC(principal, action, resource, ctx)                                             \
+	"{\"principal\":\"" principal "\",\"action\":\"" action "\",\"resource\":\"" resource \
+	"\",\"context\":" ctx "}"
+
+#define OBJ "arn:aws:s3:::bucket/key"
+#define A IAMP_DECISION_ALLOWED
+#define E IAMP_DECISION_EXPLICIT_DENY
+#define I IAMP_DECISION_IMPLICIT_DENY
+
+static const struct eval_case cases[] = {
+	/* --- the basic decision -------------------------------------------- */
+	{ "identity allow", P("{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bucket/*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "no policy: implicit deny", .request = REQ(USER, "s3:GetObject", OBJ), .want = I },
+	{ "deny wins over allow", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
+	{ "action is case-insensitive", P("{\"Effect\":\"Allow\",\"Action\":\"S3:getobject\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "resource is case-sensitive", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::Bucket/*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = I },
+	{ "NotAction allows the rest", P("{\"Effect\":\"Allow\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "NotAction excludes", P("{\"Effect\":\"Allow\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "iam:CreateUser", "arn:aws:iam::111122223333:user/x"), .want = I },
+	{ "NotResource", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"NotResource\":\"arn:aws:s3:::secret/*\"}"),
+	  .request = REQ(USER, "s3:GetObject", "arn:aws:s3:::secret/k"), .want = I },
+	{ "NotResource other", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"NotResource\":\"arn:aws:s3:::secret/*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "deny with NotAction", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"NotAction\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "ec2:RunInstances", "*"), .want = E },
+
+	/* --- SCPs ----------------------------------------------------------- */
+	{ "SCP levels all allow", P(ALLOW_ALL), .scp = { P(ALLOW_ALL), P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}") },
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "SCP level without allow", P(ALLOW_ALL), .scp = { P(ALLOW_ALL), P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}") },
+	  .request = REQ(USER, "ec2:RunInstances", "*"), .want = I },
+	{ "SCP deny", P(ALLOW_ALL), .scp = { P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}") },
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
+	{ "SCPs never grant", .scp = { P(ALLOW_ALL) }, .request = REQ(USER, "s3:GetObject", OBJ), .want = I },
+	{ "service-linked role not limited by SCPs", P(ALLOW_ALL),
+	  .scp = { P("{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}") },
+	  .request = REQ("arn:aws:iam::111122223333:role/aws-service-role/ops.amazonaws.com/AWSServiceRoleForOps", "s3:GetObject", OBJ),
+	  .want = A },
+	{ "root user limited by SCPs", .scp = { P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"StringLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*:root\"}}}") },
+	  .request = REQ("arn:aws:iam::111122223333:root", "s3:GetObject", OBJ), .want = E },
+	{ "root user needs no identity policy", .scp = { P(ALLOW_ALL) },
+	  .request = REQ("arn:aws:iam::111122223333:root", "s3:GetObject", OBJ), .want = A },
+
+	/* --- RCPs ----------------------------------------------------------- */
+	{ "RCPFullAWSAccess implied", P(ALLOW_ALL), .rcp = { P("{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"sqs:*\",\"Resource\":\"*\"}") },
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "RCP deny", P(ALLOW_ALL), .rcp = { P("{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"BoolIfExists\":{\"aws:SecureTransport\":\"false\"}}}") },
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
+	{ "RCP deny not met", P(ALLOW_ALL), .rcp = { P("{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"BoolIfExists\":{\"aws:SecureTransport\":\"false\"}}}") },
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SecureTransport\":true}"), .want = A },
+
+	/* --- resource policies, principals, accounts ------------------------ */
+	{ "same account: resource policy alone", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" USER "\"},\"Action\":\"s3:GetObject\",\"Resource\":\"" OBJ "\"}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = A },
+	{ "resource policy names someone else", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:user/carol\"},\"Action\":\"s3:GetObject\",\"Resource\":\"" OBJ "\"}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = I },
+	{ "cross account: identity alone", P(ALLOW_ALL),
+	  .request = REQC(OTHER_USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = I },
+	{ "cross account: resource alone", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"s3:GetObject\",\"Resource\":\"" OBJ "\"}"),
+	  .request = REQC(OTHER_USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = I },
+	{ "cross account: both", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"},\"Action\":\"s3:GetObject\",\"Resource\":\"" OBJ "\"}"),
+	  .request = REQC(OTHER_USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = A },
+	{ "role ARN names its sessions", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:role/path/r\"},\"Action\":\"s3:GetObject\",\"Resource\":\"" OBJ "\"}"),
+	  .request = REQC("arn:aws:sts::444455556666:assumed-role/r/sess", "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = A },
+	{ "Principal * with cross account", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"" OBJ "\"}"),
+	  .request = REQC(OTHER_USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = A },
+	{ "service principal", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"" OBJ "\"}"),
+	  .request = REQ("cloudtrail.amazonaws.com", "s3:PutObject", OBJ), .want = A },
+	{ "other service principal", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"" OBJ "\"}"),
+	  .request = REQ("config.amazonaws.com", "s3:PutObject", OBJ), .want = I },
+	{ "NotPrincipal deny", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"" USER "\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .request = REQ("arn:aws:iam::111122223333:user/carol", "s3:GetObject", OBJ), .want = E },
+	{ "NotPrincipal deny spares the named", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"" USER "\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+
+	{ "same account: a resource policy naming the account delegates", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"s3:GetObject\",\"Resource\":\"" OBJ "\"}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = I },
+	{ "key policy must allow", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:user/carol\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k1"), .want = I },
+	{ "key policy delegating to the account, with identity", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k1"), .want = A },
+	{ "trust policy naming the user", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" USER "\"},\"Action\":\"sts:AssumeRole\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "sts:AssumeRole", "arn:aws:iam::111122223333:role/target"), .want = A },
+
+	/* --- boundaries and session policies -------------------------------- */
+	{ "boundary limits", P(ALLOW_ALL), .boundary = P("{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3:PutObject", OBJ), .want = I },
+	{ "boundary and identity", P(ALLOW_ALL), .boundary = P("{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "boundary alone grants nothing", .boundary = P(ALLOW_ALL), .request = REQ(USER, "s3:GetObject", OBJ), .want = I },
+	{ "resource policy naming the user is not limited by the boundary",
+	  .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" USER "\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .boundary = P("{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "resource policy naming the role is limited by the boundary",
+	  .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" ROLE "\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .boundary = P("{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(SESSION, "s3:GetObject", OBJ), .want = I },
+	{ "resource policy naming the session is not limited",
+	  .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" SESSION "\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .boundary = P("{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}"),
+	  .session = P("{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(SESSION, "s3:GetObject", OBJ), .want = A },
+	{ "session policy limits", P(ALLOW_ALL), .session = P("{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(SESSION, "s3:GetObject", OBJ), .want = I },
+	{ "boundary deny", P(ALLOW_ALL), .boundary = P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
+
+	/* --- conditions ----------------------------------------------------- */
+#define COND(c) P("{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":" c "}")
+	{ "StringEquals met", COND("{\"StringEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\",\"us-east-1\"]}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:RequestedRegion\":\"us-east-1\"}"), .want = A },
+	{ "StringEquals is case-sensitive", COND("{\"StringEquals\":{\"aws:RequestedRegion\":\"US-EAST-1\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:RequestedRegion\":\"us-east-1\"}"), .want = I },
+	{ "condition keys are case-insensitive", COND("{\"StringEquals\":{\"AWS:requestedregion\":\"us-east-1\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:RequestedRegion\":\"us-east-1\"}"), .want = A },
+	{ "absent key: positive operator false", COND("{\"StringEquals\":{\"aws:RequestedRegion\":\"us-east-1\"}}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = I },
+	{ "absent key: negated operator true", COND("{\"StringNotEquals\":{\"aws:RequestedRegion\":\"us-east-1\"}}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "negated: must differ from every value", COND("{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\",\"us-east-1\"]}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:RequestedRegion\":\"us-east-1\"}"), .want = I },
+	{ "IfExists absent", COND("{\"StringEqualsIfExists\":{\"aws:RequestedRegion\":\"us-east-1\"}}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "IfExists present", COND("{\"StringEqualsIfExists\":{\"aws:RequestedRegion\":\"us-east-1\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:RequestedRegion\":\"eu-west-1\"}"), .want = I },
+	{ "two keys are AND", COND("{\"StringEquals\":{\"aws:RequestedRegion\":\"us-east-1\",\"s3:prefix\":\"a\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:RequestedRegion\":\"us-east-1\"}"), .want = I },
+	{ "StringLike", COND("{\"StringLike\":{\"s3:prefix\":[\"home/*\",\"\"]}}"),
+	  .request = REQC(USER, "s3:ListBucket", "arn:aws:s3:::bucket", "{\"s3:prefix\":\"home/alice/x\"}"), .want = A },
+	{ "StringNotLike", COND("{\"StringNotLike\":{\"s3:prefix\":\"home/*\"}}"),
+	  .request = REQC(USER, "s3:ListBucket", "arn:aws:s3:::bucket", "{\"s3:prefix\":\"home/alice/x\"}"), .want = I },
+	{ "StringEqualsIgnoreCase", COND("{\"StringEqualsIgnoreCase\":{\"aws:PrincipalTag/team\":\"BLUE\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:PrincipalTag/team\":\"blue\"}"), .want = A },
+	{ "NumericLessThan", COND("{\"NumericLessThan\":{\"s3:max-keys\":\"10\"}}"),
+	  .request = REQC(USER, "s3:ListBucket", "arn:aws:s3:::bucket", "{\"s3:max-keys\":\"9\"}"), .want = A },
+	{ "NumericLessThan not met", COND("{\"NumericLessThan\":{\"s3:max-keys\":\"10\"}}"),
+	  .request = REQC(USER, "s3:ListBucket", "arn:aws:s3:::bucket", "{\"s3:max-keys\":10}"), .want = I },
+	{ "NumericNotEquals", COND("{\"NumericNotEquals\":{\"s3:max-keys\":[\"10\",\"20\"]}}"),
+	  .request = REQC(USER, "s3:ListBucket", "arn:aws:s3:::bucket", "{\"s3:max-keys\":15}"), .want = A },
+	{ "number that is not a number", COND("{\"NumericGreaterThan\":{\"s3:max-keys\":\"10\"}}"),
+	  .request = REQC(USER, "s3:ListBucket", "arn:aws:s3:::bucket", "{\"s3:max-keys\":\"many\"}"), .want = I },
+	{ "DateGreaterThan ISO vs epoch", COND("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2020-01-01T00:00:00Z\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"1600000000\"}"), .want = A },
+	{ "DateLessThan", COND("{\"DateLessThan\":{\"aws:CurrentTime\":\"2020-01-01\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"2020-06-01T12:00:00Z\"}"), .want = I },
+	{ "DateEquals across zones", COND("{\"DateEquals\":{\"aws:CurrentTime\":\"2020-01-01T01:00:00+01:00\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"2020-01-01T00:00:00Z\"}"), .want = A },
+	{ "Bool", COND("{\"Bool\":{\"aws:MultiFactorAuthPresent\":\"true\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:MultiFactorAuthPresent\":true}"), .want = A },
+	{ "Bool false", COND("{\"Bool\":{\"aws:MultiFactorAuthPresent\":\"true\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:MultiFactorAuthPresent\":\"false\"}"), .want = I },
+	{ "BoolIfExists absent", COND("{\"BoolIfExists\":{\"aws:MultiFactorAuthPresent\":\"false\"}}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "IpAddress", COND("{\"IpAddress\":{\"aws:SourceIp\":[\"203.0.113.0/24\",\"2001:DB8:1234:5678::/64\"]}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceIp\":\"2001:db8:1234:5678::9\"}"), .want = A },
+	{ "NotIpAddress", COND("{\"NotIpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceIp\":\"203.0.113.9\"}"), .want = I },
+	{ "NotIpAddress absent", COND("{\"NotIpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "ArnLike on aws:PrincipalArn", COND("{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*:user/ali*\"}}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "ArnEquals with wildcard", COND("{\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:sns:*:111122223333:topic\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceArn\":\"arn:aws:sns:us-east-1:111122223333:topic\"}"), .want = A },
+	{ "ArnNotLike", COND("{\"ArnNotLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*:role/admin\"}}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "ArnNotLike with a value that is not an ARN", COND("{\"ArnNotLike\":{\"aws:SourceArn\":\"arn:aws:sns:*:*:t\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceArn\":\"not-an-arn\"}"), .want = I },
+	{ "placeholder CIDR never makes NotIpAddress true", COND("{\"NotIpAddress\":{\"aws:SourceIp\":\"<my-cidr>\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceIp\":\"192.0.2.1\"}"), .want = I },
+	{ "multivalued key, plain operator: any value", COND("{\"StringEquals\":{\"aws:CalledVia\":\"athena.amazonaws.com\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CalledVia\":[\"x\",\"athena.amazonaws.com\"]}"), .want = A },
+	{ "BinaryEquals", COND("{\"BinaryEquals\":{\"key\":\"QmluYXJ5VmFsdWVJbkJhc2U2NA==\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"key\":\"QmluYXJ5VmFsdWVJbkJhc2U2NA==\"}"), .want = A },
+	{ "Null true: key absent", COND("{\"Null\":{\"aws:TokenIssueTime\":\"true\"}}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "Null true: key present", COND("{\"Null\":{\"aws:TokenIssueTime\":\"true\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:TokenIssueTime\":\"2020-01-01T00:00:00Z\"}"), .want = I },
+	{ "Null false: key present", COND("{\"Null\":{\"aws:TokenIssueTime\":false}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:TokenIssueTime\":\"2020-01-01T00:00:00Z\"}"), .want = A },
+	{ "ForAllValues absent is true", COND("{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"a\",\"b\"]}}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "ForAllValues subset", COND("{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"a\",\"b\"]}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:TagKeys\":[\"a\"]}"), .want = A },
+	{ "ForAllValues not subset", COND("{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"a\",\"b\"]}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:TagKeys\":[\"a\",\"c\"]}"), .want = I },
+	{ "ForAllValues empty list is true", COND("{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"a\"]}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:TagKeys\":[]}"), .want = A },
+	{ "ForAnyValue absent is false", COND("{\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"a\"]}}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = I },
+	{ "ForAnyValue one matches", COND("{\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"a\"]}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:TagKeys\":[\"z\",\"a\"]}"), .want = A },
+	{ "ForAnyValue:StringNotEquals", COND("{\"ForAnyValue:StringNotEquals\":{\"aws:TagKeys\":[\"a\"]}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:TagKeys\":[\"a\"]}"), .want = I },
+	{ "ForAllValues:StringLike", COND("{\"ForAllValues:StringLike\":{\"aws:TagKeys\":[\"env*\"]}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:TagKeys\":[\"env\",\"environment\"]}"), .want = A },
+	{ "unknown operator never holds", COND("{\"StringSortOf\":{\"aws:RequestedRegion\":\"x\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:RequestedRegion\":\"x\"}"), .want = I },
+
+	/* --- policy variables ----------------------------------------------- */
+	{ "variable in Resource", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}"),
+	  .request = REQC(USER, "s3:GetObject", "arn:aws:s3:::bucket/alice/x", "{\"aws:username\":\"alice\"}"), .want = A },
+	{ "variable in Resource, other user", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}"),
+	  .request = REQC(USER, "s3:GetObject", "arn:aws:s3:::bucket/bob/x", "{\"aws:username\":\"alice\"}"), .want = I },
+	{ "unresolvable variable: statement does not apply", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::bucket/${aws:username}/*\",\"*\"]}"),
+	  .request = REQ(USER, "s3:GetObject", "arn:aws:s3:::bucket/alice/x"), .want = I },
+	{ "variable default", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::bucket/${aws:PrincipalTag/team, 'none'}/*\"}"),
+	  .request = REQ(USER, "s3:GetObject", "arn:aws:s3:::bucket/none/x"), .want = A },
+	{ "variable in condition", COND("{\"StringEquals\":{\"aws:ResourceTag/owner\":\"${aws:PrincipalTag/owner}\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:ResourceTag/owner\":\"x\",\"aws:PrincipalTag/owner\":\"x\"}"), .want = A },
+	{ "${*} is a literal star", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::bucket/${*}\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = I },
+	{ "${*} matches a star", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::bucket/${*}\"}"),
+	  .request = REQ(USER, "s3:GetObject", "arn:aws:s3:::bucket/*"), .want = A },
+	{ "Version 2008-10-17: variables are literal",
+	  "{\"Version\":\"2008-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}]}",
+	  .request = REQC(USER, "s3:GetObject", "arn:aws:s3:::bucket/${aws:username}/x", "{\"aws:username\":\"alice\"}"), .want = A },
+	{ "Version 2008-10-17: not substituted",
+	  "{\"Version\":\"2008-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}]}",
+	  .request = REQC(USER, "s3:GetObject", "arn:aws:s3:::bucket/alice/x", "{\"aws:username\":\"alice\"}"), .want = I },
+	{ "derived aws:PrincipalArn for a session", COND("{\"ArnEquals\":{\"aws:PrincipalArn\":\"" ROLE "\"}}"),
+	  .request = REQ(SESSION, "s3:GetObject", OBJ), .want = A },
+	{ "derived aws:PrincipalAccount", COND("{\"StringEquals\":{\"aws:PrincipalAccount\":\"111122223333\"}}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+};
+
+static struct iamp_document *docs[16];
+static size_t ndocs;
+
+static const struct iamp_policy *load_policy(const char *text, enum iamp_policy_type type)
+{
+	struct iamp_diags diags;
+	struct iamp_policy *p = NULL;
+	struct iamp_document *doc = NULL;
+
+	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", text, strlen(text), IAMP_FORMAT_JSON, NULL, &diags), 0);
+	ck_assert_int_eq(iamp_policy_build(&p, doc, type, NULL, &diags), 0);
+	ck_assert_msg(diags.count == 0, "%s: %s", text, diags.count ? diags.items[0].message : "");
+	ck_assert_ptr_nonnull(p);
+	iamp_diags_clear(&diags);
+	docs[ndocs++] = doc;
+	return p;
+}
+
+static void free_docs(void)
+{
+	for (size_t i = 0; i < ndocs; i++)
+		iamp_document_free(docs[i]);
+	ndocs = 0;
+}
+
+static void add(struct iamp_evaluator *ev, enum iamp_policy_type type, unsigned level, const char *text)
+{
+	if (text)
+		ck_assert_int_eq(iamp_evaluator_add(ev, type, level, load_policy(text, type), "t.json"), 0);
+}
+
+static enum iamp_decision decide(const struct iamp_evaluator *ev, const char *request,
+				 struct iamp_result *res)
+{
+	struct iamp_diags diags;
+	struct iamp_document *doc = NULL;
+	struct iamp_request req;
+	struct iamp_arena *arena = iamp_arena_new();
+
+	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_load_buffer(&doc, "request", request, strlen(request), IAMP_FORMAT_JSON, NULL, &diags), 0);
+	ck_assert_msg(diags.count == 0, "%s", request);
+	ck_assert_int_eq(iamp_request_from_value(&req, arena, doc->root), 0);
+	ck_assert_int_eq(iamp_request_fill_derived(&req, arena), 0);
+	ck_assert_int_eq(iamp_evaluate(res, ev, &req), 0);
+	iamp_document_free(doc);
+	iamp_arena_free(arena);
+	iamp_diags_clear(&diags);
+	return res->decision;
+}
+
+START_TEST(decision)
+{
+	const struct eval_case *c = &cases[_i];
+	struct iamp_evaluator *ev;
+	struct iamp_match m[32];
+	struct iamp_result res = { .matches = m, .match_cap = 32 };
+
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	add(ev, IAMP_POLICY_IDENTITY, 0, c->identity);
+	add(ev, IAMP_POLICY_RESOURCE, 0, c->resource);
+	add(ev, IAMP_POLICY_BOUNDARY, 0, c->boundary);
+	add(ev, IAMP_POLICY_SESSION, 0, c->session);
+	for (unsigned l = 0; l < 3; l++)
+		add(ev, IAMP_POLICY_SCP, l, c->scp[l]);
+	for (unsigned l = 0; l < 2; l++)
+		add(ev, IAMP_POLICY_RCP, l, c->rcp[l]);
+	ck_assert_msg(decide(ev, c->request, &res) == c->want, "%s: got %s, want %s", c->name,
+		      iamp_decision_name(res.decision), iamp_decision_name(c->want));
+	iamp_evaluator_free(ev);
+	free_docs();
+}
+END_TEST
+
+START_TEST(management_account)
+{
+	struct iamp_evaluator *ev;
+	struct iamp_result res = { 0 };
+
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	add(ev, IAMP_POLICY_IDENTITY, 0, P(ALLOW_ALL));
+	add(ev, IAMP_POLICY_SCP, 0, P("{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}"));
+	ck_assert_int_eq(decide(ev, REQ(USER, "s3:GetObject", OBJ), &res), E);
+	ck_assert_int_eq(iamp_evaluator_set_management_account(ev, "111122223333"), 0);
+	ck_assert_int_eq(decide(ev, REQ(USER, "s3:GetObject", OBJ), &res), A);
+	ck_assert_ptr_nonnull(res.scp_exempt);
+	iamp_evaluator_free(ev);
+	free_docs();
+}
+END_TEST
+
+START_TEST(full_access_level)
+{
+	struct iamp_evaluator *ev;
+	struct iamp_result res = { 0 };
+
+	/* A declared level with FullAWSAccess needs no policy of its own. */
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	add(ev, IAMP_POLICY_IDENTITY, 0, P(ALLOW_ALL));
+	ck_assert_int_eq(iamp_evaluator_level(ev, IAMP_POLICY_SCP, 0, "root", true), 0);
+	add(ev, IAMP_POLICY_SCP, 1, P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"));
+	ck_assert_int_eq(iamp_evaluator_level(ev, IAMP_POLICY_SCP, 2, "account", false), 0);
+	ck_assert_int_eq(decide(ev, REQ(USER, "s3:GetObject", OBJ), &res), I);
+	ck_assert_int_eq(res.gap, IAMP_GAP_SCP_LEVEL);
+	ck_assert_int_eq(res.gap_level, 2);
+	ck_assert_str_eq(iamp_evaluator_level_name(ev, IAMP_POLICY_SCP, 2), "account");
+	iamp_evaluator_free(ev);
+	free_docs();
+}
+END_TEST
+
+START_TEST(matches_reported)
+{
+	struct iamp_evaluator *ev;
+	struct iamp_match m[4];
+	struct iamp_result res = { .matches = m, .match_cap = 4 };
+
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	add(ev, IAMP_POLICY_IDENTITY, 0,
+	    P("{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"},\n"
+	      "{\"Sid\":\"B\",\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"},\n"
+	      "{\"Sid\":\"C\",\"Effect\":\"Deny\",\"Action\":\"s3:Get*\",\"Resource\":\"*\"}"));
+	ck_assert_int_eq(decide(ev, REQ(USER, "s3:GetObject", OBJ), &res), E);
+	ck_assert_int_eq(res.match_count, 2);
+	ck_assert_str_eq(m[0].stmt->sid.text, "A");
+	ck_assert(!m[0].deny);
+	ck_assert_str_eq(m[1].stmt->sid.text, "C");
+	ck_assert(m[1].deny);
+	ck_assert_int_eq(m[1].stmt->span.start.line, 3);
+	iamp_evaluator_free(ev);
+	free_docs();
+}
+END_TEST
+
+struct bad_request {
+	const char *text;
+	const char *field;
+};
+
+static const struct bad_request bad_requests[] = {
+	{ "[]", "object" },
+	{ "{\"action\":\"s3:GetObject\",\"resource\":\"*\"}", "\"principal\"" },
+	{ "{\"principal\":\"" USER "\",\"resource\":\"*\"}", "\"action\"" },
+	{ "{\"principal\":\"" USER "\",\"action\":7,\"resource\":\"*\"}", "\"action\"" },
+	{ "{\"principal\":\"" USER "\",\"action\":\"GetObject\",\"resource\":\"*\"}", "service:Action" },
+	{ "{\"principal\":\"" USER "\",\"action\":\"s3:GetObject\"}", "\"resource\"" },
+	{ "{\"principal\":\"" USER "\",\"action\":\"s3:x\",\"resource\":\"*\",\"context\":[]}", "\"context\"" },
+	{ "{\"principal\":\"" USER "\",\"action\":\"s3:x\",\"resource\":\"*\",\"context\":{\"k\":{}}}", "\"k\"" },
+	{ "{\"principal\":\"" USER "\",\"action\":\"s3:x\",\"resource\":\"*\",\"context\":{\"k\":[{}]}}", "\"k\"" },
+	{ "{\"principal\":\"" USER "\",\"action\":\"s3:x\",\"resource\":\"*\",\"context\":{\"k\":1,\"K\":2}}", "twice" },
+	{ "{\"principal\":\"" USER "\",\"action\":\"s3:x\",\"resource\":\"*\",\"extra\":1}", "\"extra\"" },
+};
+
+START_TEST(request_errors)
+{
+	const struct bad_request *c = &bad_requests[_i];
+	struct iamp_diags diags;
+	struct iamp_document *doc = NULL;
+	struct iamp_request req;
+	struct iamp_arena *arena = iamp_arena_new();
+
+	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_load_buffer(&doc, "request", c->text, strlen(c->text), IAMP_FORMAT_JSON, NULL, &diags), 0);
+	ck_assert_int_eq(iamp_request_from_value(&req, arena, doc->root), IAMP_EINVAL);
+	ck_assert_msg(strstr(iamp_error_last(), c->field), "%s: %s", c->text, iamp_error_last());
+	iamp_document_free(doc);
+	iamp_arena_free(arena);
+	iamp_diags_clear(&diags);
+}
+END_TEST
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+Suite *suite_eval(void)
+{
+	Suite *s = suite_create("eval");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(tc, decision, 0, N(cases));
+	tcase_add_test(tc, management_account);
+	tcase_add_test(tc, full_access_level);
+	tcase_add_test(tc, matches_reported);
+	tcase_add_loop_test(tc, request_errors, 0, N(bad_requests));
+	suite_add_tcase(s, tc);
+	return s;
+}
