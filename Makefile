@@ -87,6 +87,7 @@ test: deps
 	$(Q)sh tests/sarif.sh $(BUILD)/iamproof
 	$(Q)sh tests/corpus.sh $(BUILD)/iamproof
 	$(Q)sh tests/catalog.sh $(BUILD)/iamproof
+	$(Q)sh tests/simulate.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own.
