@@ -109,6 +109,11 @@ struct iamp_diag *iamp_diag_add(struct iamp_diags *diags,
 	d->span = span;
 	d->path = dup_n(path, strlen(path));
 	d->message = dup_n(buf, strlen(buf));
+	/* A source line is kept for display and fingerprints only when it is
+	 * of a displayable length: a one-line policy of megabytes must not be
+	 * copied once per finding. */
+	if (line_len > IAMP_DIAG_MAX_LINE)
+		line_text = NULL;
 	d->source_line = line_text ? dup_n(line_text, line_len) : NULL;
 	if (!d->path || !d->message || (line_text && !d->source_line)) {
 		free(d->path);

@@ -46,6 +46,9 @@ bool iamp_severity_parse(enum iamp_severity *out, const char *name);
 /* The rule with this id (case-sensitive), or NULL. */
 const struct iamp_rule *iamp_rule_find(const char *id);
 
+/* Source lines longer than this are not copied into diagnostics. */
+#define IAMP_DIAG_MAX_LINE 1024
+
 struct iamp_diag {
 	enum iamp_rule_id rule;
 	enum iamp_severity severity; /* the rule's, unless raised or lowered */

@@ -21,6 +21,12 @@ struct iamp_diags;
 /* Runs every grammar rule on `policy`. Returns 0. */
 int iamp_lint_policy(const struct iamp_policy *policy, struct iamp_diags *diags);
 
+/* Runs the rules that need the action catalog (lint_catalog.c): unknown
+ * services, actions and condition keys, operator and resource fit, least
+ * privilege, privilege escalation, redundancy. Called by
+ * iamp_lint_policy(). Returns 0. */
+int iamp_lint_policy_catalog(const struct iamp_policy *policy, struct iamp_diags *diags);
+
 /* Size of a policy as the quota of its type counts it (characters, with
  * or without white space outside strings); *limit gets the quota, 0 when
  * the type has none we know. */

@@ -1,0 +1,1035 @@
+/*
+ * lint_catalog.c - the rules that need the action catalog; see lint.h.
+ *
+ *   policy AST ─▶ per statement: expand Action patterns into runs of
+ *                 catalog action indices (iamp_catalog_match, no
+ *                 allocation) ─▶ action, condition, resource and
+ *                 least-privilege rules
+ *              ─▶ per policy: privilege-escalation combinations
+ *                 (privesc.def), redundant statements
+ *
+ * Which policies and statements count as granting. Only identity
+ * policies grant a principal permissions of its own: boundaries, session
+ * policies, SCPs and RCPs only limit, and resource and trust policies
+ * are about who else may act. The least-privilege rules
+ * (RESOURCE_STAR, SERVICE_WILDCARD, PASS_ROLE_WITH_STAR_IN_RESOURCE,
+ * PERMISSIONS_MANAGEMENT_STAR, SENSITIVE_DATA_STAR) and
+ * PRIVILEGE_ESCALATION consider only Allow statements without a Condition
+ * whose Resource contains "*" (or that use NotResource): a condition or a
+ * named resource restricts the grant, and we do not guess how much. An
+ * action counts as granted when such a statement's Action matches it (or
+ * its NotAction does not) and no Deny statement without Condition, on
+ * every resource, denies it.
+ *
+ * Costs. Expansion reports maximal runs of action indices; a statement
+ * keeps at most MAX_RUNS of them (a broader pattern set, e.g. "*:Get*",
+ * makes the rules that need the exact set skip the statement rather than
+ * guess). Pairwise statement comparison (REDUNDANT_STATEMENT) runs only
+ * on policies of at most MAX_PAIRWISE statements, and pairwise action
+ * comparison (REDUNDANT_ACTION) on lists of at most MAX_PAIRWISE items.
+ */
+#include "lint.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "catalog.h"
+#include "diag.h"
+#include "operators.h"
+
+#define MAX_RUNS 2048
+#define MAX_PAIRWISE 200
+#define MAX_ARN 512        /* longer resource patterns are not compared */
+#define MAX_EXPAND 4096    /* actions examined one by one per statement */
+#define MAX_NAME 128       /* "service:Action" buffers */
+
+struct run {
+	uint32_t first, end;
+};
+
+struct clint {
+	const struct iamp_policy *p;
+	struct iamp_diags *diags;
+	/* the current statement's expansion */
+	struct run runs[MAX_RUNS];
+	size_t nruns;
+	bool overflow;       /* more runs than MAX_RUNS */
+	size_t nactions;     /* actions in the runs (runs may overlap: an upper bound) */
+	bool any_deny;       /* the policy has a Deny statement that policy_denies() reads */
+};
+
+#define DIAG(l, rule, span, ...) \
+	iamp_doc_diag((l)->diags, (l)->p->doc, IAMP_RULE_##rule, (span), __VA_ARGS__)
+
+static const struct iamp_action *action_at(uint32_t i)
+{
+	return &iamp_catalog_actions[i];
+}
+
+/* Appends ", item" (or "item" first) to a bounded list; truncates. */
+static void append(char *buf, size_t size, size_t *n, const char *item, unsigned line)
+{
+	int w;
+
+	if (*n + 1 >= size)
+		return;
+	if (line)
+		w = snprintf(buf + *n, size - *n, "%s%s (line %u)", *n ? ", " : "", item, line);
+	else
+		w = snprintf(buf + *n, size - *n, "%s%s", *n ? ", " : "", item);
+	if (w > 0)
+		*n = *n + (size_t)w < size ? *n + (size_t)w : size - 1;
+}
+
+static bool has_wildcard(const char *s, size_t len)
+{
+	return memchr(s, '*', len) || memchr(s, '?', len);
+}
+
+/* ---- expansion ---------------------------------------------------------- */
+
+static int add_run(void *ctx, uint32_t first, uint32_t end)
+{
+	struct clint *l = ctx;
+
+	if (l->nruns == MAX_RUNS) {
+		l->overflow = true;
+		return 1;
+	}
+	l->runs[l->nruns].first = first;
+	l->runs[l->nruns].end = end;
+	l->nruns++;
+	l->nactions += end - first;
+	return 0;
+}
+
+/* Whether one pattern list matches the action name. */
+static bool list_matches(const struct iamp_list *list, const char *name, size_t len)
+{
+	int c0 = tolower((unsigned char)name[0]);
+
+	for (size_t i = 0; i < list->count; i++) {
+		const struct iamp_str *it = &list->items[i];
+		int p0 = it->len ? tolower((unsigned char)it->text[0]) : 0;
+
+		if (p0 != c0 && p0 != '*' && p0 != '?')
+			continue; /* the common case, decided without the glob */
+		if (iamp_catalog_glob(it->text, it->len, name, len))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the statement's Action/NotAction covers the action name. */
+static bool stmt_has_action(const struct iamp_statement *st, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!st->action.present)
+		return false;
+	return list_matches(&st->action, name, len) != st->action.is_not;
+}
+
+static bool is_star(const struct iamp_str *s)
+{
+	return s->len == 1 && s->text[0] == '*';
+}
+
+/* Resource "*" among the items, or NotResource: every resource. */
+static bool stmt_on_every_resource(const struct iamp_statement *st)
+{
+	if (!st->resource.present)
+		return st->action.present; /* trust policies: the role itself */
+	if (st->resource.is_not)
+		return true;
+	for (size_t i = 0; i < st->resource.count; i++)
+		if (is_star(&st->resource.items[i]))
+			return true;
+	return false;
+}
+
+/* An Allow statement that grants without restriction (see the header). */
+static bool stmt_grants_freely(const struct iamp_statement *st)
+{
+	return st->effect == IAMP_EFFECT_ALLOW && !st->has_condition &&
+	       st->action.present && stmt_on_every_resource(st);
+}
+
+static bool stmt_denies_freely(const struct iamp_statement *st)
+{
+	return st->effect == IAMP_EFFECT_DENY && !st->has_condition &&
+	       st->action.present && stmt_on_every_resource(st);
+}
+
+/* Whether the policy denies the action everywhere, unconditionally. */
+static bool policy_denies(const struct clint *l, const char *name)
+{
+	const struct iamp_policy *p = l->p;
+
+	if (!l->any_deny)
+		return false;
+	for (size_t i = 0; i < p->statement_count; i++)
+		if (stmt_denies_freely(&p->statements[i]) &&
+		    stmt_has_action(&p->statements[i], name))
+			return true;
+	return false;
+}
+
+/* ---- did you mean ------------------------------------------------------- */
+
+/* Case-insensitive Levenshtein distance, capped at `cap` + 1. */
+static size_t distance(const char *a, size_t la, const char *b, size_t lb, size_t cap)
+{
+	size_t row[MAX_NAME + 1];
+
+	if (la > MAX_NAME || lb > MAX_NAME)
+		return cap + 1;
+	if ((la > lb ? la - lb : lb - la) > cap)
+		return cap + 1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0], best;
+
+		row[0] = i;
+		best = row[0];
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			size_t v = diag + cost;
+
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			if (up + 1 < v)
+				v = up + 1;
+			row[j] = v;
+			diag = up;
+			if (v < best)
+				best = v;
+		}
+		if (best > cap)
+			return cap + 1;
+	}
+	return row[lb];
+}
+
+static size_t suggestion_cap(size_t len)
+{
+	return len < 8 ? 1 : len < 16 ? 2 : 3;
+}
+
+/* The service action nearest to `name` (the part after the colon). */
+static const struct iamp_action *nearest_action(const struct iamp_service *s,
+						const char *name, size_t len)
+{
+	const struct iamp_action *best = NULL;
+	size_t cap = suggestion_cap(len), bestd = cap + 1;
+
+	for (uint32_t i = 0; i < s->action_count; i++) {
+		const struct iamp_action *a = action_at(s->first_action + i);
+		const char *n = iamp_catalog_str(a->name);
+		size_t d = distance(name, len, n, strlen(n), bestd - 1 < cap ? bestd - 1 : cap);
+
+		if (d < bestd) {
+			bestd = d;
+			best = a;
+		}
+	}
+	return best;
+}
+
+static const struct iamp_service *nearest_service(const char *name, size_t len)
+{
+	const struct iamp_service *best = NULL;
+	size_t cap = suggestion_cap(len), bestd = cap + 1;
+
+	for (uint32_t i = 0; i < iamp_catalog_counts.services; i++) {
+		const char *n = iamp_catalog_str(iamp_catalog_services[i].prefix);
+		size_t d = distance(name, len, n, strlen(n), cap);
+
+		if (d < bestd) {
+			bestd = d;
+			best = &iamp_catalog_services[i];
+		}
+	}
+	return best;
+}
+
+/* ---- actions ------------------------------------------------------------- */
+
+/*
+ * Checks one Action/NotAction item and, for Action, adds what it matches
+ * to l->runs: one catalog search per item (the expensive part of this
+ * file), a second only when the item is wrong.
+ */
+static void check_action(struct clint *l, const struct iamp_str *a, bool add)
+{
+	const char *colon = memchr(a->text, ':', a->len);
+	size_t plen, nlen, count = 0;
+	const struct iamp_service *s;
+	const struct iamp_action *act;
+	char buf[MAX_NAME];
+
+	if (has_wildcard(a->text, a->len)) {
+		if (add && !l->overflow)
+			iamp_catalog_match(&count, a->text, a->len, add_run, l);
+		else
+			count = iamp_catalog_match_count(a->text, a->len);
+		if (count || l->overflow || !colon)
+			return;
+	} else if (colon && (act = iamp_catalog_action(a->text, a->len))) {
+		uint32_t i = iamp_catalog_action_index(act);
+
+		if (add && !l->overflow)
+			add_run(l, i, i + 1);
+		return;
+	}
+	if (!colon)
+		return; /* INVALID_ACTION says what is wrong with no colon */
+	plen = (size_t)(colon - a->text);
+	nlen = a->len - plen - 1;
+	if (has_wildcard(a->text, plen)) {
+		DIAG(l, ACTION_MATCHES_NOTHING, a->span, "\"%s\" matches no action", a->text);
+		return;
+	}
+	s = iamp_catalog_service(a->text, plen);
+	if (!s) {
+		const struct iamp_service *near = nearest_service(a->text, plen);
+
+		if (near)
+			DIAG(l, UNKNOWN_SERVICE, a->span, "unknown service prefix \"%.*s\" in \"%s\": did you mean \"%s\"?",
+			     (int)plen, a->text, a->text, iamp_catalog_str(near->prefix));
+		else
+			DIAG(l, UNKNOWN_SERVICE, a->span, "unknown service prefix \"%.*s\" in \"%s\"",
+			     (int)plen, a->text, a->text);
+		return;
+	}
+	if (has_wildcard(colon + 1, nlen)) {
+		DIAG(l, ACTION_MATCHES_NOTHING, a->span, "\"%s\" matches no action of %s",
+		     a->text, iamp_catalog_str(s->prefix));
+		return;
+	}
+	const struct iamp_action *near = nearest_action(s, colon + 1, nlen);
+
+	if (near) {
+		iamp_catalog_action_format(buf, sizeof buf, near);
+		DIAG(l, UNKNOWN_ACTION, a->span, "unknown action \"%s\": did you mean \"%s\"?", a->text, buf);
+	} else {
+		DIAG(l, UNKNOWN_ACTION, a->span, "unknown action \"%s\" (%s has %u actions)",
+		     a->text, iamp_catalog_str(s->prefix), s->action_count);
+	}
+}
+
+/*
+ * Whether every string that pattern `in` matches, pattern `by` matches
+ * too (ASCII case-insensitive). A '*' of `by` absorbs anything; a '?' of
+ * `by` one character or '?'; a literal only the same literal.
+ */
+static bool covers(const char *by, size_t lb, const char *in, size_t li)
+{
+	size_t bi = 0, ii = 0, star_b = (size_t)-1, star_i = 0;
+
+	/* The literal beginning of `by` must be in's, literally: this
+	 * decides most pairs, and a literal `by` covers only itself. */
+	for (; bi < lb && by[bi] != '*' && by[bi] != '?'; bi++)
+		if (bi >= li || in[bi] == '*' || in[bi] == '?' ||
+		    tolower((unsigned char)by[bi]) != tolower((unsigned char)in[bi]))
+			return false;
+	if (bi == lb)
+		return li == lb;
+	ii = bi;
+
+	while (ii < li) {
+		if (bi < lb && by[bi] == '*') {
+			star_b = bi++;
+			star_i = ii;
+		} else if (bi < lb && in[ii] != '*' &&
+			   ((by[bi] == '?') ||
+			    (in[ii] != '?' && tolower((unsigned char)by[bi]) ==
+						      tolower((unsigned char)in[ii])))) {
+			bi++;
+			ii++;
+		} else if (star_b != (size_t)-1) {
+			bi = star_b + 1;
+			ii = ++star_i;
+		} else {
+			return false;
+		}
+	}
+	while (bi < lb && by[bi] == '*')
+		bi++;
+	return bi == lb;
+}
+
+static bool same_fold(const struct iamp_str *a, const struct iamp_str *b)
+{
+	return a->len == b->len && strncasecmp(a->text, b->text, a->len) == 0;
+}
+
+static void check_redundant_actions(struct clint *l, const struct iamp_list *list)
+{
+	if (list->count > MAX_PAIRWISE)
+		return;
+	size_t wild[MAX_PAIRWISE], nwild = 0;
+
+	for (size_t j = 0; j < list->count; j++)
+		if (has_wildcard(list->items[j].text, list->items[j].len))
+			wild[nwild++] = j;
+	/* only literals: repeats are DUPLICATE_VALUE's */
+	for (size_t i = 0; i < list->count && nwild; i++) {
+		const struct iamp_str *a = &list->items[i];
+
+		for (size_t w = 0; w < nwild; w++) {
+			size_t j = wild[w];
+			const struct iamp_str *b = &list->items[j];
+
+			if (i == j || same_fold(a, b) ||
+			    !covers(b->text, b->len, a->text, a->len))
+				continue;
+			DIAG(l, REDUNDANT_ACTION, a->span, "\"%s\" is covered by \"%s\" (line %u)",
+			     a->text, b->text, b->span.start.line);
+			break;
+		}
+	}
+}
+
+/* ---- condition keys ------------------------------------------------------ */
+
+static bool op_fits(enum iamp_cond_type op, enum iamp_key_type key)
+{
+	switch (op) {
+	case IAMP_COND_NULL:
+		return true;
+	case IAMP_COND_STRING:
+		/* String operators compare the text: fine on ARNs, booleans and
+		 * binary keys (as Access Analyzer accepts), wrong on numbers,
+		 * dates and IPs, whose comparisons are not textual. */
+		return key == IAMP_KEY_STRING || key == IAMP_KEY_ARN ||
+		       key == IAMP_KEY_BOOL || key == IAMP_KEY_BINARY;
+	case IAMP_COND_ARN:
+		/* on String keys only where the value is free-form (templates:
+		 * tags, encryption context), as check_condition() decides */
+		return key == IAMP_KEY_ARN;
+	case IAMP_COND_NUMERIC:
+		return key == IAMP_KEY_NUMERIC;
+	case IAMP_COND_DATE:
+		return key == IAMP_KEY_DATE;
+	case IAMP_COND_BOOL:
+		return key == IAMP_KEY_BOOL;
+	case IAMP_COND_IP:
+		return key == IAMP_KEY_IP;
+	case IAMP_COND_BINARY:
+		return key == IAMP_KEY_BINARY;
+	}
+	return true;
+}
+
+/* Whether an action of the statement (its expansion) lists the key. */
+static bool key_applies(struct clint *l, const struct iamp_statement *st,
+			const struct iamp_condition_key *k)
+{
+	size_t seen = 0;
+	const char *name = iamp_catalog_str(k->name), *colon = strchr(name, ':');
+	const struct iamp_service *s = colon ? iamp_catalog_service(name, (size_t)(colon - name)) : NULL;
+
+	if (!st->action.present || st->action.is_not || l->overflow)
+		return true; /* NotAction covers nearly everything */
+	/* The key's own service first: its actions are one range. */
+	if (s) {
+		uint32_t lo = s->first_action, hi = lo + s->action_count;
+
+		for (size_t r = 0; r < l->nruns; r++) {
+			uint32_t a = l->runs[r].first > lo ? l->runs[r].first : lo;
+			uint32_t b = l->runs[r].end < hi ? l->runs[r].end : hi;
+
+			for (uint32_t i = a; i < b; i++)
+				if (iamp_catalog_action_has_key(action_at(i), k))
+					return true;
+		}
+	}
+	/* Another service's action listing the key is rare: look, within
+	 * bounds. */
+	if (l->nactions > MAX_EXPAND)
+		return !s; /* too broad to examine */
+	for (size_t r = 0; r < l->nruns; r++) {
+		for (uint32_t i = l->runs[r].first; i < l->runs[r].end; i++) {
+			if (iamp_catalog_action_has_key(action_at(i), k))
+				return true;
+			if (++seen > MAX_EXPAND)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Some services list their tag keys as "svc:ResourceTag/tag-key" rather
+ * than as a ${TagKey} template ("secretsmanager:ResourceTag/tag-key"):
+ * "svc:ResourceTag/Owner" is that key.
+ */
+static const struct iamp_condition_key *tag_key_template(const char *name, size_t len)
+{
+	const char *slash = memchr(name, '/', len);
+	char buf[MAX_NAME];
+	size_t pre;
+
+	if (!slash || slash + 1 == name + len)
+		return NULL;
+	pre = (size_t)(slash + 1 - name);
+	if (pre + sizeof "tag-key" > sizeof buf)
+		return NULL;
+	memcpy(buf, name, pre);
+	memcpy(buf + pre, "tag-key", sizeof "tag-key");
+	return iamp_catalog_key(buf, pre + sizeof "tag-key" - 1);
+}
+
+static void check_condition(struct clint *l, const struct iamp_statement *st,
+			    const struct iamp_condition *c)
+{
+	const struct iamp_condition_key *k = iamp_catalog_key(c->key.text, c->key.len);
+	const char *colon;
+
+	if (!k)
+		k = tag_key_template(c->key.text, c->key.len);
+
+	if (!k) {
+		colon = memchr(c->key.text, ':', c->key.len);
+		if (colon && colon - c->key.text == 3 && strncasecmp(c->key.text, "aws", 3) == 0)
+			DIAG(l, UNKNOWN_CONDITION_KEY, c->key.span, "\"%s\" is not a global condition key", c->key.text);
+		else if (colon && iamp_catalog_service(c->key.text, (size_t)(colon - c->key.text)))
+			DIAG(l, UNKNOWN_CONDITION_KEY, c->key.span, "\"%s\" is not a condition key of %.*s",
+			     c->key.text, (int)(colon - c->key.text), c->key.text);
+		else
+			DIAG(l, UNKNOWN_CONDITION_KEY, c->key.span, "unknown condition key \"%s\"", c->key.text);
+		return;
+	}
+	if (c->op && k->type != IAMP_KEY_UNKNOWN && !op_fits(c->op->type, (enum iamp_key_type)k->type) &&
+	    !(c->op->type == IAMP_COND_ARN && k->type == IAMP_KEY_STRING && (k->flags & IAMP_KEY_TEMPLATE)))
+		DIAG(l, MISMATCHED_TYPE, c->key.span, "%s on \"%s\", a key of type %s",
+		     c->op->name, c->key.text, iamp_catalog_key_type_name(k));
+	if (!(k->flags & IAMP_KEY_GLOBAL) && !key_applies(l, st, k))
+		DIAG(l, CONDITION_KEY_NOT_APPLICABLE, c->key.span,
+		     "\"%s\" applies to none of the statement's actions", c->key.text);
+}
+
+/* ---- resources ------------------------------------------------------------ */
+
+/*
+ * Copies an ARN or ARN format into out as a glob: each ${...} becomes
+ * '*'. Returns the length, or 0 when it does not fit.
+ */
+static size_t arn_glob(char *out, size_t size, const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (n + 1 >= size)
+			return 0;
+		if (s[i] == '$' && i + 1 < len && s[i + 1] == '{') {
+			const char *close = memchr(s + i, '}', len - i);
+
+			if (close) {
+				out[n++] = '*';
+				i = (size_t)(close - s);
+				continue;
+			}
+		}
+		out[n++] = s[i];
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/*
+ * Whether two globs (* and ?) match a common string. Dynamic programming
+ * over suffix pairs, from the ends: ok[i][j] says whether a[i..] and
+ * b[j..] intersect. One row of (lb + 1) flags per i.
+ */
+static bool globs_meet(const char *a, size_t la, const char *b, size_t lb)
+{
+	bool next[MAX_ARN + 1], cur[MAX_ARN + 1];
+
+	if (la > MAX_ARN || lb > MAX_ARN || (la == 1 && a[0] == '*') || (lb == 1 && b[0] == '*'))
+		return true;
+	/* equal literal ends decide nothing: drop them */
+	while (la && lb && a[la - 1] != '*' && b[lb - 1] != '*') {
+		if (a[la - 1] != '?' && b[lb - 1] != '?' &&
+		    tolower((unsigned char)a[la - 1]) != tolower((unsigned char)b[lb - 1]))
+			return false;
+		la--;
+		lb--;
+	}
+	while (la && lb && a[0] != '*' && b[0] != '*') {
+		if (a[0] != '?' && b[0] != '?' &&
+		    tolower((unsigned char)a[0]) != tolower((unsigned char)b[0]))
+			return false;
+		a++, b++, la--, lb--;
+	}
+	if ((la == 1 && a[0] == '*') || (lb == 1 && b[0] == '*'))
+		return true;
+	/* row i = la: a is empty; b[j..] must be all stars */
+	next[lb] = true;
+	for (size_t j = lb; j-- > 0;)
+		next[j] = b[j] == '*' && next[j + 1];
+	for (size_t i = la; i-- > 0;) {
+		cur[lb] = a[i] == '*' && next[lb];
+		for (size_t j = lb; j-- > 0;) {
+			bool v;
+
+			if (a[i] == '*')
+				v = next[j] || cur[j + 1];
+			else if (b[j] == '*')
+				v = cur[j + 1] || next[j];
+			else
+				v = (a[i] == '?' || b[j] == '?' ||
+				     tolower((unsigned char)a[i]) == tolower((unsigned char)b[j])) &&
+				    next[j + 1];
+			cur[j] = v;
+		}
+		memcpy(next, cur, (lb + 1) * sizeof *cur);
+	}
+	return next[0];
+}
+
+/* Splits an ARN into its six fields (the last is the rest, colons and
+ * all); false when it has fewer than six. */
+static bool arn_fields(const char *s, size_t len, const char *f[6], size_t fl[6])
+{
+	const char *p = s, *end = s + len;
+
+	for (int i = 0; i < 5; i++) {
+		const char *c = memchr(p, ':', (size_t)(end - p));
+
+		if (!c)
+			return false;
+		f[i] = p;
+		fl[i] = (size_t)(c - p);
+		p = c + 1;
+	}
+	f[5] = p;
+	fl[5] = (size_t)(end - p);
+	return true;
+}
+
+/* Whether two ARN globs can name one resource: field by field, as AWS
+ * compares ARNs, with the whole string as a fallback. */
+static bool arns_meet(const char *a, size_t la, const char *b, size_t lb)
+{
+	const char *fa[6], *fb[6];
+	size_t fla[6], flb[6];
+
+	if (!arn_fields(a, la, fa, fla) || !arn_fields(b, lb, fb, flb))
+		return globs_meet(a, la, b, lb);
+	for (int i = 5; i >= 0; i--) { /* the resource field first: it differs most */
+		const char *x = fa[i], *y = fb[i];
+		size_t lx = fla[i], ly = flb[i], k;
+
+		/* literal prefixes must agree before the DP */
+		for (k = 0; k < lx && k < ly && x[k] != '*' && x[k] != '?' &&
+			    y[k] != '*' && y[k] != '?'; k++)
+			if (tolower((unsigned char)x[k]) != tolower((unsigned char)y[k]))
+				return false;
+		if (!globs_meet(x, lx, y, ly))
+			return false;
+	}
+	return true;
+}
+
+/* The service field (third) of an ARN glob; false when absent. */
+static bool arn_service(const char *s, size_t len, const char **out, size_t *olen)
+{
+	const char *c1 = memchr(s, ':', len), *c2, *c3;
+
+	if (!c1 || !(c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - s))) ||
+	    !(c3 = memchr(c2 + 1, ':', len - (size_t)(c2 + 1 - s))))
+		return false;
+	*out = c2 + 1;
+	*olen = (size_t)(c3 - c2 - 1);
+	return true;
+}
+
+/*
+ * A quick refusal before the full comparison: the literal beginnings of
+ * the resource fields (after the fifth colon) of an ARN format and of a
+ * resource glob must agree ("role/" against "user/").
+ */
+static bool resource_prefix_meets(const char *fmt, size_t flen, const char *res, size_t rlen)
+{
+	const char *f = fmt, *r = res, *fe = fmt + flen, *re = res + rlen;
+
+	for (int i = 0; i < 5; i++) {
+		const char *fc = memchr(f, ':', (size_t)(fe - f)), *rc = memchr(r, ':', (size_t)(re - r));
+
+		if (!fc || !rc)
+			return true;
+		/* a wildcard before the resource field may shift the fields */
+		if (memchr(r, '*', (size_t)(rc - r)) && i < 2)
+			return true;
+		f = fc + 1;
+		r = rc + 1;
+	}
+	for (; f < fe && r < re; f++, r++) {
+		if (*f == '$' || *r == '*' || *r == '?' || *r == '$')
+			return true;
+		if (tolower((unsigned char)*f) != tolower((unsigned char)*r))
+			return false;
+	}
+	return true;
+}
+
+static bool type_meets(const struct iamp_resource_type *rt, const char *res, size_t rlen,
+		       const char *rsvc, size_t rsvclen, bool rsvc_literal)
+{
+	char fmt[MAX_ARN + 1];
+	const char *arn = iamp_catalog_str(rt->arn);
+
+	/* A few types list alternatives: "arn:...:/apis, arn:...:/restapis". */
+	for (const char *next; arn; arn = next) {
+		const char *comma = strstr(arn, ", ");
+		size_t alen = comma ? (size_t)(comma - arn) : strlen(arn), flen;
+		const char *fsvc;
+		size_t fsvclen;
+
+		next = comma ? comma + 2 : NULL;
+		if (!resource_prefix_meets(arn, alen, res, rlen))
+			continue;
+		/* The service fields first, on the raw format: most types fail here. */
+		if (rsvc_literal && arn_service(arn, alen, &fsvc, &fsvclen) &&
+		    !memchr(fsvc, '$', fsvclen) && !has_wildcard(fsvc, fsvclen) &&
+		    (fsvclen != rsvclen || strncasecmp(fsvc, rsvc, rsvclen) != 0))
+			continue;
+		flen = arn_glob(fmt, sizeof fmt, arn, alen);
+		if (!flen || arns_meet(fmt, flen, res, rlen))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the resource pattern can name a resource of one of the
+ * statement's actions. Actions without resource types (wildcard-only)
+ * do not count here.
+ */
+static bool resource_fits(struct clint *l, const char *res, size_t rlen)
+{
+	const char *rsvc = NULL;
+	size_t rsvclen = 0, seen = 0;
+	bool literal = arn_service(res, rlen, &rsvc, &rsvclen) && !has_wildcard(rsvc, rsvclen);
+	uint64_t tried[(UINT16_MAX + 1) / 64]; /* resource types already compared */
+
+	memset(tried, 0, ((iamp_catalog_counts.resource_types + 63) / 64) * sizeof *tried);
+
+	for (size_t r = 0; r < l->nruns; r++) {
+		for (uint32_t i = l->runs[r].first; i < l->runs[r].end; i++) {
+			const struct iamp_action *a = action_at(i);
+
+			if (++seen > MAX_EXPAND)
+				return true;
+			for (uint32_t k = 0; k < a->resource_count; k++) {
+				const struct iamp_action_resource *ar =
+					&iamp_catalog_action_resources[a->first_resource + k];
+
+				if (tried[ar->type / 64] & (UINT64_C(1) << (ar->type % 64)))
+					continue;
+				tried[ar->type / 64] |= UINT64_C(1) << (ar->type % 64);
+				if (type_meets(&iamp_catalog_resource_types[ar->type], res, rlen,
+					       rsvc, rsvclen, literal))
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void check_resources(struct clint *l, const struct iamp_statement *st)
+{
+	const struct iamp_list *res = &st->resource;
+	bool any_typed = false, star = false;
+	size_t seen = 0;
+
+	if (!res->present || res->is_not || !st->action.present || st->action.is_not ||
+	    l->overflow || l->nruns == 0 || l->nactions > MAX_EXPAND)
+		return;
+	for (size_t i = 0; i < res->count; i++)
+		if (iamp_catalog_glob(res->items[i].text, res->items[i].len, "*", 1))
+			star = true;
+	for (size_t r = 0; r < l->nruns && !any_typed; r++)
+		for (uint32_t i = l->runs[r].first; i < l->runs[r].end && !any_typed; i++)
+			any_typed = action_at(i)->resource_count > 0 || ++seen > MAX_EXPAND;
+	if (!any_typed) {
+		if (!star)
+			DIAG(l, WILDCARD_ONLY_WITH_RESOURCE, res->span,
+			     "every action of the statement supports only Resource \"*\": with these resources it never applies");
+		return;
+	}
+	for (size_t i = 0; i < res->count; i++) {
+		const struct iamp_str *r = &res->items[i];
+		char glob[MAX_ARN + 1];
+		size_t glen;
+
+		if (r->len < 4 || strncmp(r->text, "arn:", 4) != 0)
+			continue; /* "*", or not an ARN (INVALID_ARN) */
+		glen = arn_glob(glob, sizeof glob, r->text, r->len);
+		if (!glen || resource_fits(l, glob, glen))
+			continue;
+		DIAG(l, RESOURCE_MISMATCH, r->span,
+		     "\"%s\" matches none of the resource types of the statement's actions", r->text);
+	}
+}
+
+/* ---- least privilege ------------------------------------------------------ */
+
+static const char *const sensitive_actions[] = {
+	"s3:GetObject", "secretsmanager:GetSecretValue", "ssm:GetParameter",
+	"ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt",
+};
+
+static void check_least_privilege(struct clint *l, const struct iamp_statement *st)
+{
+	const struct iamp_list *act = &st->action;
+	char names[256], buf[MAX_NAME];
+	size_t n = 0, count = 0, seen = 0;
+	bool typed = false;
+
+	if (l->p->type != IAMP_POLICY_IDENTITY || !stmt_grants_freely(st))
+		return;
+	/* ALLOW_ALL (lint.c) already reports "*" on "*". */
+	if (act->is_not) {
+		DIAG(l, SERVICE_WILDCARD, act->key_span,
+		     "Allow with NotAction grants every action except the %zu listed", act->count);
+	} else {
+		for (size_t i = 0; i < act->count; i++) {
+			const struct iamp_str *a = &act->items[i];
+			const char *colon = memchr(a->text, ':', a->len);
+
+			if (colon && a->text + a->len - colon == 2 && colon[1] == '*' &&
+			    !has_wildcard(a->text, (size_t)(colon - a->text)))
+				DIAG(l, SERVICE_WILDCARD, a->span, "\"%s\" grants every action of %.*s",
+				     a->text, (int)(colon - a->text), a->text);
+		}
+	}
+	if (stmt_has_action(st, "iam:PassRole") && !policy_denies(l, "iam:PassRole"))
+		DIAG(l, PASS_ROLE_WITH_STAR_IN_RESOURCE, st->resource.present ? st->resource.span : st->span,
+		     "iam:PassRole on every role: any role, however privileged, can be passed to a service");
+	names[0] = '\0';
+	for (size_t i = 0; i < sizeof sensitive_actions / sizeof *sensitive_actions; i++) {
+		if (!stmt_has_action(st, sensitive_actions[i]) || policy_denies(l, sensitive_actions[i]))
+			continue;
+		append(names, sizeof names, &n, sensitive_actions[i], 0);
+	}
+	if (n)
+		DIAG(l, SENSITIVE_DATA_STAR, st->resource.present ? st->resource.span : st->span,
+		     "%s on every resource", names);
+	if (act->is_not || l->overflow)
+		return;
+	/* Permissions management that could be scoped, and RESOURCE_STAR. */
+	n = 0;
+	names[0] = '\0';
+	for (size_t r = 0; r < l->nruns; r++) {
+		for (uint32_t i = l->runs[r].first; i < l->runs[r].end; i++) {
+			const struct iamp_action *a = action_at(i);
+
+			if (a->resource_count == 0)
+				continue;
+			typed = true;
+			if (a->access != IAMP_ACCESS_PERMISSIONS_MANAGEMENT)
+				continue;
+			iamp_catalog_action_format(buf, sizeof buf, a);
+			if (policy_denies(l, buf))
+				continue;
+			if (++count <= 3)
+				append(names, sizeof names, &n, buf, 0);
+			if (++seen > MAX_EXPAND)
+				break;
+		}
+	}
+	if (count)
+		DIAG(l, PERMISSIONS_MANAGEMENT_STAR, st->resource.present ? st->resource.span : st->span,
+		     "%zu permissions-management action%s on every resource (%s%s)", count,
+		     count == 1 ? "" : "s", names, count > 3 ? ", ..." : "");
+	if (typed && st->resource.present && !st->resource.is_not)
+		for (size_t i = 0; i < st->resource.count; i++)
+			if (is_star(&st->resource.items[i])) {
+				DIAG(l, RESOURCE_STAR, st->resource.items[i].span,
+				     "Resource \"*\" on actions that support resource-level permissions");
+				break;
+			}
+}
+
+/* ---- statements ------------------------------------------------------------ */
+
+static void check_statement(struct clint *l, const struct iamp_statement *st)
+{
+	l->nruns = 0;
+	l->nactions = 0;
+	l->overflow = false;
+	if (st->action.present) {
+		for (size_t i = 0; i < st->action.count; i++)
+			check_action(l, &st->action.items[i], !st->action.is_not);
+		check_redundant_actions(l, &st->action);
+	}
+	for (size_t i = 0; i < st->condition_count; i++)
+		check_condition(l, st, &st->conditions[i]);
+	check_resources(l, st);
+	check_least_privilege(l, st);
+}
+
+/* ---- privilege escalation ------------------------------------------------- */
+
+#define PRIVESC_MAX_ACTIONS 6
+
+struct privesc {
+	const char *name;
+	const char *why;
+	const char *actions[PRIVESC_MAX_ACTIONS + 1];
+};
+
+static const struct privesc privesc_table[] = {
+#define PRIVESC(name, why, ...) { #name, why, { __VA_ARGS__, NULL } },
+#include "privesc.def"
+#undef PRIVESC
+};
+
+/* The first statement that grants the action freely, or NULL. */
+static const struct iamp_statement *granting(const struct clint *l, const char *name)
+{
+	const struct iamp_policy *p = l->p;
+
+	for (size_t i = 0; i < p->statement_count; i++)
+		if (stmt_grants_freely(&p->statements[i]) && stmt_has_action(&p->statements[i], name))
+			return policy_denies(l, name) ? NULL : &p->statements[i];
+	return NULL;
+}
+
+#define PRIVESC_CACHE 96
+
+/* granting(), remembered per action name for one policy. */
+struct grant_cache {
+	const char *name[PRIVESC_CACHE];
+	const struct iamp_statement *st[PRIVESC_CACHE];
+	size_t n;
+};
+
+static const struct iamp_statement *granting_cached(const struct clint *l, struct grant_cache *gc,
+						    const char *name)
+{
+	const struct iamp_statement *st;
+
+	for (size_t i = 0; i < gc->n; i++)
+		if (strcmp(gc->name[i], name) == 0)
+			return gc->st[i];
+	st = granting(l, name);
+	if (gc->n < PRIVESC_CACHE) {
+		gc->name[gc->n] = name;
+		gc->st[gc->n++] = st;
+	}
+	return st;
+}
+
+static void check_privesc(struct clint *l)
+{
+	const struct iamp_policy *p = l->p;
+	struct grant_cache gc;
+	bool any = false;
+
+	gc.n = 0;
+	if (p->type != IAMP_POLICY_IDENTITY)
+		return;
+
+	for (size_t i = 0; i < p->statement_count && !any; i++)
+		any = stmt_grants_freely(&p->statements[i]);
+	if (!any)
+		return;
+	for (size_t c = 0; c < sizeof privesc_table / sizeof *privesc_table; c++) {
+		const struct privesc *pe = &privesc_table[c];
+		const struct iamp_statement *first = NULL;
+		char names[256];
+		size_t n = 0, k;
+
+		names[0] = '\0';
+		for (k = 0; pe->actions[k]; k++) {
+			const struct iamp_statement *st = granting_cached(l, &gc, pe->actions[k]);
+
+			if (!st)
+				break;
+			if (!first)
+				first = st;
+			append(names, sizeof names, &n, pe->actions[k], st->span.start.line);
+		}
+		if (pe->actions[k])
+			continue;
+		DIAG(l, PRIVILEGE_ESCALATION, first->action.span, "%s: %s: %s",
+		     pe->name, names, pe->why);
+	}
+}
+
+/* ---- redundant statements ------------------------------------------------- */
+
+static bool list_covered(const struct iamp_list *in, const struct iamp_list *by)
+{
+	for (size_t i = 0; i < in->count; i++) {
+		bool ok = false;
+
+		for (size_t j = 0; j < by->count && !ok; j++)
+			ok = covers(by->items[j].text, by->items[j].len, in->items[i].text, in->items[i].len);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static bool stmt_covered(const struct iamp_statement *a, const struct iamp_statement *b)
+{
+	if (a->effect != b->effect || b->has_condition || a->principal.present ||
+	    b->principal.present || !a->action.present || !b->action.present ||
+	    a->action.is_not || b->action.is_not || a->resource.present != b->resource.present)
+		return false;
+	if (a->resource.present && (a->resource.is_not || b->resource.is_not))
+		return false;
+	return list_covered(&a->action, &b->action) &&
+	       (!a->resource.present || list_covered(&a->resource, &b->resource));
+}
+
+static void check_redundant_statements(struct clint *l)
+{
+	const struct iamp_policy *p = l->p;
+
+	if (p->statement_count > MAX_PAIRWISE)
+		return;
+	for (size_t i = 0; i < p->statement_count; i++) {
+		const struct iamp_statement *a = &p->statements[i];
+
+		if (a->effect != IAMP_EFFECT_ALLOW && a->effect != IAMP_EFFECT_DENY)
+			continue;
+		for (size_t j = 0; j < p->statement_count; j++) {
+			const struct iamp_statement *b = &p->statements[j];
+
+			if (i == j || !stmt_covered(a, b))
+				continue;
+			/* two equal statements: report the later one only */
+			if (j > i && !a->has_condition && stmt_covered(b, a))
+				continue;
+			DIAG(l, REDUNDANT_STATEMENT, a->span, "statement %zu is covered by statement %zu (line %u)",
+			     i + 1, j + 1, b->span.start.line);
+			break;
+		}
+	}
+}
+
+int iamp_lint_policy_catalog(const struct iamp_policy *p, struct iamp_diags *diags)
+{
+	struct clint l; /* 16 KiB of runs */
+
+	l.p = p;
+	l.diags = diags;
+	l.any_deny = false;
+	for (size_t i = 0; i < p->statement_count; i++)
+		l.any_deny = l.any_deny || stmt_denies_freely(&p->statements[i]);
+	for (size_t i = 0; i < p->statement_count; i++)
+		check_statement(&l, &p->statements[i]);
+	check_privesc(&l);
+	check_redundant_statements(&l);
+	return 0;
+}

@@ -1,0 +1,232 @@
+/*
+ * test_lint_catalog.c - the rules that need the action catalog
+ * (lint_catalog.c). Each row lints one policy and counts one rule.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+#include "lint.h"
+#include "load.h"
+#include "policy.h"
+
+static struct iamp_document *doc;
+static struct iamp_diags diags;
+
+static void lint(const char *text, enum iamp_policy_type type)
+{
+	struct iamp_policy *p = NULL;
+
+	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", text, strlen(text), IAMP_FORMAT_JSON, NULL, &diags), 0);
+	ck_assert_int_eq(iamp_policy_build(&p, doc, type, NULL, &diags), 0);
+	if (p)
+		iamp_lint_policy(p, &diags);
+}
+
+static void teardown(void)
+{
+	iamp_document_free(doc);
+	doc = NULL;
+	iamp_diags_clear(&diags);
+}
+
+static int count_rule(enum iamp_rule_id rule)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < diags.count; i++)
+		n += diags.items[i].rule == rule;
+	return n;
+}
+
+static const char *message_of(enum iamp_rule_id rule)
+{
+	for (size_t i = 0; i < diags.count; i++)
+		if (diags.items[i].rule == rule)
+			return diags.items[i].message;
+	return "";
+}
+
+#define V "\"Version\": \"2012-10-17\", "
+#define ST(body) "{" V "\"Statement\": [{" body "}]}"
+#define ST2(a, b) "{" V "\"Statement\": [{" a "}, {" b "}]}"
+#define ALLOW "\"Effect\": \"Allow\", "
+#define DENY "\"Effect\": \"Deny\", "
+#define ACT(x) "\"Action\": " x ", "
+#define RES(x) "\"Resource\": " x
+#define COND(op, k, v) ", \"Condition\": {\"" op "\": {\"" k "\": " v "}}"
+
+#define ID IAMP_POLICY_IDENTITY
+#define R(x) IAMP_RULE_##x
+
+static const struct {
+	enum iamp_policy_type type;
+	const char *json;
+	enum iamp_rule_id rule;
+	int count;
+} cases[] = {
+	/* unknown service, action, pattern matching nothing */
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::b/*\"")), R(UNKNOWN_ACTION), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObjekt\"") RES("\"arn:aws:s3:::b/*\"")), R(UNKNOWN_ACTION), 1 },
+	{ ID, ST(ALLOW ACT("\"S3:getobject\"") RES("\"arn:aws:s3:::b/*\"")), R(UNKNOWN_ACTION), 0 },
+	{ ID, ST(ALLOW ACT("\"s4:GetObject\"") RES("\"*\"")), R(UNKNOWN_SERVICE), 1 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"")), R(UNKNOWN_SERVICE), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:Gut*\"") RES("\"*\"")), R(ACTION_MATCHES_NOTHING), 1 },
+	{ ID, ST(ALLOW ACT("\"s3:Get*\"") RES("\"*\"")), R(ACTION_MATCHES_NOTHING), 0 },
+	{ ID, ST(ALLOW ACT("\"nosuch*:Get*\"") RES("\"*\"")), R(ACTION_MATCHES_NOTHING), 1 },
+	{ ID, ST(ALLOW ACT("\"*:GetObject\"") RES("\"*\"")), R(ACTION_MATCHES_NOTHING), 0 },
+	{ ID, ST(DENY "\"NotAction\": \"s3:GetObjekt\", " RES("\"*\"")), R(UNKNOWN_ACTION), 1 },
+	/* condition keys */
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("StringEquals", "aws:SourceVpc", "\"vpc-1\"")), R(UNKNOWN_CONDITION_KEY), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("StringEquals", "aws:SourceVpcc", "\"vpc-1\"")), R(UNKNOWN_CONDITION_KEY), 1 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("StringEquals", "s3:NoSuchKey", "\"x\"")), R(UNKNOWN_CONDITION_KEY), 1 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("StringEquals", "aws:ResourceTag/team", "\"a\"")), R(UNKNOWN_CONDITION_KEY), 0 },
+	{ ID, ST(ALLOW ACT("\"ec2:RunInstances\"") RES("\"*\"") COND("StringEquals", "ec2:ResourceTag/team", "\"a\"")), R(CONDITION_KEY_NOT_APPLICABLE), 0 },
+	{ ID, ST(ALLOW ACT("\"secretsmanager:GetSecretValue\"") RES("\"*\"") COND("StringEquals", "secretsmanager:ResourceTag/team", "\"a\"")), R(UNKNOWN_CONDITION_KEY), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:ListBucket\"") RES("\"*\"") COND("StringLike", "s3:prefix", "\"home/\"")), R(CONDITION_KEY_NOT_APPLICABLE), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("StringLike", "ec2:InstanceType", "\"t3.*\"")), R(CONDITION_KEY_NOT_APPLICABLE), 1 },
+	{ ID, ST(ALLOW "\"NotAction\": \"iam:*\", " RES("\"*\"") COND("StringLike", "ec2:InstanceType", "\"t3.*\"")), R(CONDITION_KEY_NOT_APPLICABLE), 0 },
+	/* operator and key types */
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("NumericEquals", "aws:SourceVpc", "\"1\"")), R(MISMATCHED_TYPE), 1 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("StringEquals", "aws:CurrentTime", "\"2020-01-01\"")), R(MISMATCHED_TYPE), 1 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("DateGreaterThan", "aws:CurrentTime", "\"2020-01-01\"")), R(MISMATCHED_TYPE), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("StringLike", "aws:SourceArn", "\"arn:aws:sns:*\"")), R(MISMATCHED_TYPE), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("ArnLike", "aws:SourceVpc", "\"arn:aws:sns:*\"")), R(MISMATCHED_TYPE), 1 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("ArnLike", "aws:ResourceTag/owner", "\"arn:aws:iam::*\"")), R(MISMATCHED_TYPE), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("Bool", "aws:SecureTransport", "\"true\"")), R(MISMATCHED_TYPE), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("IpAddress", "aws:SourceIp", "\"10.0.0.0/8\"")), R(MISMATCHED_TYPE), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("Null", "aws:SourceIp", "\"true\"")), R(MISMATCHED_TYPE), 0 },
+	/* resource fit */
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::b/*\"")), R(RESOURCE_MISMATCH), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:sqs:*:*:q\"")), R(RESOURCE_MISMATCH), 1 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::*:user/x\"")), R(RESOURCE_MISMATCH), 1 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::*:role/${aws:username}\"")), R(RESOURCE_MISMATCH), 0 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::*:*\"")), R(RESOURCE_MISMATCH), 0 },
+	{ ID, ST(ALLOW ACT("[\"s3:GetObject\", \"sqs:SendMessage\"]") RES("\"arn:aws:sqs:*:*:q\"")), R(RESOURCE_MISMATCH), 0 },
+	{ ID, ST(ALLOW ACT("\"apigateway:GET\"") RES("\"arn:aws:apigateway:*::/restapis\"")), R(RESOURCE_MISMATCH), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:*\"")), R(RESOURCE_MISMATCH), 0 },
+	/* wildcard-only actions */
+	{ ID, ST(ALLOW ACT("\"s3:ListAllMyBuckets\"") RES("\"arn:aws:s3:::b\"")), R(WILDCARD_ONLY_WITH_RESOURCE), 1 },
+	{ ID, ST(ALLOW ACT("\"s3:ListAllMyBuckets\"") RES("\"*\"")), R(WILDCARD_ONLY_WITH_RESOURCE), 0 },
+	{ ID, ST(ALLOW ACT("[\"s3:ListAllMyBuckets\", \"s3:GetObject\"]") RES("\"arn:aws:s3:::b/*\"")), R(WILDCARD_ONLY_WITH_RESOURCE), 0 },
+	/* least privilege */
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"")), R(RESOURCE_STAR), 1 },
+	{ ID, ST(ALLOW ACT("\"s3:ListAllMyBuckets\"") RES("\"*\"")), R(RESOURCE_STAR), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"*\"") COND("Bool", "aws:SecureTransport", "\"true\"")), R(RESOURCE_STAR), 0 },
+	{ ID, ST(DENY ACT("\"s3:GetObject\"") RES("\"*\"")), R(RESOURCE_STAR), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:*\"") RES("\"arn:aws:s3:::b\"")), R(SERVICE_WILDCARD), 0 },
+	{ ID, ST(ALLOW ACT("\"s3:*\"") RES("\"*\"")), R(SERVICE_WILDCARD), 1 },
+	{ ID, ST(ALLOW "\"NotAction\": \"iam:*\", " RES("\"*\"")), R(SERVICE_WILDCARD), 1 },
+	{ ID, ST(DENY ACT("\"s3:*\"") RES("\"*\"")), R(SERVICE_WILDCARD), 0 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"*\"")), R(PASS_ROLE_WITH_STAR_IN_RESOURCE), 1 },
+	{ ID, ST(ALLOW ACT("\"iam:Pass*\"") RES("\"*\"")), R(PASS_ROLE_WITH_STAR_IN_RESOURCE), 1 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::1:role/x\"")), R(PASS_ROLE_WITH_STAR_IN_RESOURCE), 0 },
+	{ ID, ST2(ALLOW ACT("\"iam:PassRole\"") RES("\"*\""), DENY ACT("\"iam:PassRole\"") RES("\"*\"")), R(PASS_ROLE_WITH_STAR_IN_RESOURCE), 0 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"*\"") COND("StringEquals", "iam:PassedToService", "\"ec2.amazonaws.com\"")), R(PASS_ROLE_WITH_STAR_IN_RESOURCE), 0 },
+	{ ID, ST(ALLOW ACT("\"iam:AttachRolePolicy\"") RES("\"*\"")), R(PERMISSIONS_MANAGEMENT_STAR), 1 },
+	{ ID, ST(ALLOW ACT("\"iam:GetRole\"") RES("\"*\"")), R(PERMISSIONS_MANAGEMENT_STAR), 0 },
+	{ ID, ST(ALLOW ACT("\"kms:Decrypt\"") RES("\"*\"")), R(SENSITIVE_DATA_STAR), 1 },
+	{ ID, ST(ALLOW ACT("\"ssm:GetParameter*\"") RES("\"*\"")), R(SENSITIVE_DATA_STAR), 1 },
+	{ ID, ST(ALLOW ACT("\"kms:Decrypt\"") RES("\"arn:aws:kms:*:1:key/k\"")), R(SENSITIVE_DATA_STAR), 0 },
+	/* privilege escalation, across statements */
+	{ ID, ST(ALLOW ACT("\"iam:CreatePolicyVersion\"") RES("\"*\"")), R(PRIVILEGE_ESCALATION), 1 },
+	{ ID, ST2(ALLOW ACT("[\"iam:PassRole\", \"lambda:CreateFunction\"]") RES("\"*\""),
+		  ALLOW ACT("\"lambda:InvokeFunction\"") RES("\"*\"")), R(PRIVILEGE_ESCALATION), 1 },
+	{ ID, ST(ALLOW ACT("[\"iam:PassRole\", \"lambda:CreateFunction\"]") RES("\"*\"")), R(PRIVILEGE_ESCALATION), 0 },
+	{ ID, ST2(ALLOW ACT("[\"iam:PassRole\", \"lambda:CreateFunction\"]") RES("\"*\""),
+		  ALLOW ACT("\"lambda:InvokeFunction\"") RES("\"*\"") COND("Bool", "aws:SecureTransport", "\"true\"")),
+	  R(PRIVILEGE_ESCALATION), 0 },
+	{ ID, ST2(ALLOW ACT("\"iam:CreatePolicyVersion\"") RES("\"*\""), DENY ACT("\"iam:*\"") RES("\"*\"")), R(PRIVILEGE_ESCALATION), 0 },
+	{ ID, ST(ALLOW ACT("\"iam:CreatePolicyVersion\"") RES("\"arn:aws:iam::1:policy/p\"")), R(PRIVILEGE_ESCALATION), 0 },
+	/* redundancy */
+	{ ID, ST(ALLOW ACT("[\"s3:GetObject\", \"s3:Get*\"]") RES("\"arn:aws:s3:::b/*\"")), R(REDUNDANT_ACTION), 1 },
+	{ ID, ST(ALLOW ACT("[\"s3:Get*\", \"s3:GetObject*\"]") RES("\"arn:aws:s3:::b/*\"")), R(REDUNDANT_ACTION), 1 },
+	{ ID, ST(ALLOW ACT("[\"s3:G?tObject\", \"s3:G*Object\"]") RES("\"arn:aws:s3:::b/*\"")), R(REDUNDANT_ACTION), 1 },
+	{ ID, ST(ALLOW ACT("[\"s3:G*Object\", \"s3:G?tObject\"]") RES("\"arn:aws:s3:::b/*\"")), R(REDUNDANT_ACTION), 1 },
+	{ ID, ST(ALLOW ACT("[\"s3:GetObject\", \"s3:PutObject\"]") RES("\"arn:aws:s3:::b/*\"")), R(REDUNDANT_ACTION), 0 },
+	{ ID, ST2(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::b/x\""),
+		  ALLOW ACT("\"s3:Get*\"") RES("\"arn:aws:s3:::b/*\"")), R(REDUNDANT_STATEMENT), 1 },
+	{ ID, ST2(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::b/x\""),
+		  ALLOW ACT("\"s3:Get*\"") RES("\"arn:aws:s3:::b/*\"") COND("Bool", "aws:SecureTransport", "\"true\"")),
+	  R(REDUNDANT_STATEMENT), 0 },
+	{ ID, ST2(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::b/x\""),
+		  DENY ACT("\"s3:Get*\"") RES("\"arn:aws:s3:::b/*\"")), R(REDUNDANT_STATEMENT), 0 },
+	{ ID, ST2(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::b/*\""),
+		  ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::b/*\"")), R(REDUNDANT_STATEMENT), 1 },
+};
+
+START_TEST(rules)
+{
+	lint(cases[_i].json, cases[_i].type);
+	ck_assert_msg(count_rule(cases[_i].rule) == cases[_i].count,
+		      "row %d (%s): expected %d x %s, got %d", _i, cases[_i].json, cases[_i].count,
+		      iamp_rules[cases[_i].rule].id, count_rule(cases[_i].rule));
+}
+END_TEST
+
+START_TEST(did_you_mean)
+{
+	lint(ST(ALLOW ACT("\"s3:GetObjekt\"") RES("\"*\"")), ID);
+	ck_assert_ptr_nonnull(strstr(message_of(R(UNKNOWN_ACTION)), "did you mean \"s3:GetObject\""));
+	teardown();
+	lint(ST(ALLOW ACT("\"ec3:RunInstances\"") RES("\"*\"")), ID);
+	ck_assert_ptr_nonnull(strstr(message_of(R(UNKNOWN_SERVICE)), "did you mean \"ec2\""));
+	teardown();
+	lint(ST(ALLOW ACT("\"s3:CompletelyDifferentThing\"") RES("\"*\"")), ID);
+	ck_assert_ptr_null(strstr(message_of(R(UNKNOWN_ACTION)), "did you mean"));
+}
+END_TEST
+
+START_TEST(privesc_names_combination)
+{
+	lint(ST(ALLOW ACT("[\"iam:PassRole\", \"ec2:RunInstances\"]") RES("\"*\"")), ID);
+	ck_assert_int_eq(count_rule(R(PRIVILEGE_ESCALATION)), 1);
+	ck_assert_ptr_nonnull(strstr(message_of(R(PRIVILEGE_ESCALATION)), "PassRoleEc2"));
+	ck_assert_ptr_nonnull(strstr(message_of(R(PRIVILEGE_ESCALATION)), "ec2:RunInstances"));
+}
+END_TEST
+
+/* Large policies: no quadratic work (REDUNDANT_STATEMENT is capped). */
+START_TEST(large_policy)
+{
+	enum { N = 10000 };
+	static char text[N * 110 + 100];
+	size_t n = 0;
+
+	n += (size_t)snprintf(text + n, sizeof text - n, "{" V "\"Statement\": [");
+	for (int i = 0; i < N; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n,
+				      "%s\n{\"Effect\": \"Allow\", \"Action\": [\"s3:Get*\", \"s3:GetObject\"], "
+				      "\"Resource\": \"arn:aws:s3:::b%d/*\"}", i ? "," : "", i);
+	n += (size_t)snprintf(text + n, sizeof text - n, "]}");
+	ck_assert_uint_lt(n, sizeof text);
+	struct iamp_limits lim;
+
+	iamp_limits_default(&lim);
+	lim.max_statements = N;
+	iamp_diags_init(&diags);
+	struct iamp_policy *p = NULL;
+
+	ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", text, n, IAMP_FORMAT_JSON, &lim, &diags), 0);
+	ck_assert_int_eq(iamp_policy_build(&p, doc, ID, &lim, &diags), 0);
+	iamp_lint_policy_catalog(p, &diags);
+	ck_assert_int_eq(count_rule(R(REDUNDANT_ACTION)), N);
+	ck_assert_int_eq(count_rule(R(REDUNDANT_STATEMENT)), 0);
+}
+END_TEST
+
+Suite *suite_lint_catalog(void)
+{
+	Suite *s = suite_create("lint_catalog");
+	TCase *tc = tcase_create("lint_catalog");
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_loop_test(tc, rules, 0, sizeof(cases) / sizeof(*cases));
+	tcase_add_test(tc, did_you_mean);
+	tcase_add_test(tc, privesc_names_combination);
+	tcase_add_test(tc, large_policy);
+	suite_add_tcase(s, tc);
+	return s;
+}
