@@ -3,6 +3,7 @@
  * context.h.
  */
 #include "context.h"
+#include "match.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -212,16 +213,6 @@ int iamp_request_from_value(struct iamp_request *out, struct iamp_arena *arena,
 	return 0;
 }
 
-static bool is_account_id(const char *s, size_t len)
-{
-	if (len != 12)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
 int iamp_request_fill_derived(struct iamp_request *req, struct iamp_arena *arena)
 {
 	struct { const char *name; const char *text; size_t len; } add[3];
@@ -253,7 +244,7 @@ int iamp_request_fill_derived(struct iamp_request *req, struct iamp_arena *arena
 			add[nadd].text = text;
 			add[nadd++].len = len;
 		}
-		if (is_account_id(arn.account, arn.account_len) &&
+		if (iamp_is_account_id(arn.account, arn.account_len) &&
 		    !iamp_request_key(req, "aws:PrincipalAccount", 20)) {
 			add[nadd].name = "aws:PrincipalAccount";
 			add[nadd].text = arn.account;
@@ -261,7 +252,7 @@ int iamp_request_fill_derived(struct iamp_request *req, struct iamp_arena *arena
 		}
 	}
 	if (iamp_arn_parse(&arn, req->resource, req->resource_len) &&
-	    is_account_id(arn.account, arn.account_len) &&
+	    iamp_is_account_id(arn.account, arn.account_len) &&
 	    !iamp_request_key(req, "aws:ResourceAccount", 19)) {
 		add[nadd].name = "aws:ResourceAccount";
 		add[nadd].text = arn.account;

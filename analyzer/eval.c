@@ -588,16 +588,6 @@ struct req_state {
 	bool oom;
 };
 
-static bool is_account_id(const char *s, size_t len)
-{
-	if (len != 12)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
 static bool has_prefix(const char *s, size_t len, const char *p)
 {
 	size_t n = strlen(p);
@@ -624,7 +614,7 @@ static void principal_parse(struct pinfo *out, const char *s, size_t len)
 		out->kind = PK_ANON;
 		return;
 	}
-	if (is_account_id(s, len)) {
+	if (iamp_is_account_id(s, len)) {
 		out->kind = PK_ROOT;
 		out->account = s;
 		out->account_len = len;
@@ -690,7 +680,7 @@ static enum pmatch principal_item(const struct cprin *c, const struct pinfo *p)
 		return PM_WILD;
 	if (p->kind == PK_ANON || p->kind == PK_SERVICE)
 		return PM_NONE;
-	if (is_account_id(c->text, c->len))
+	if (iamp_is_account_id(c->text, c->len))
 		return (p->account_len == c->len && memcmp(p->account, c->text, c->len) == 0)
 			       ? PM_ACCOUNT : PM_NONE;
 	if (!iamp_arn_parse(&arn, c->text, c->len))

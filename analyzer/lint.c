@@ -14,7 +14,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalog.h"
 #include "diag.h"
+#include "match.h"
 #include "operators.h"
 #include "variables.h"
 
@@ -55,39 +57,7 @@ static struct iamp_span sub_span(const struct iamp_str *s, size_t from, size_t t
 	return sp;
 }
 
-/* ---- value syntax ------------------------------------------------------ */
-
-bool iamp_is_number(const char *s, size_t len)
-{
-	size_t i = 0;
-	bool digits = false;
-
-	if (i < len && (s[i] == '-' || s[i] == '+'))
-		i++;
-	while (i < len && isdigit((unsigned char)s[i])) {
-		i++;
-		digits = true;
-	}
-	if (i < len && s[i] == '.') {
-		i++;
-		while (i < len && isdigit((unsigned char)s[i])) {
-			i++;
-			digits = true;
-		}
-	}
-	if (digits && i < len && (s[i] == 'e' || s[i] == 'E')) {
-		size_t j = i + 1;
-
-		if (j < len && (s[j] == '-' || s[j] == '+'))
-			j++;
-		if (j < len && isdigit((unsigned char)s[j])) {
-			while (j < len && isdigit((unsigned char)s[j]))
-				j++;
-			i = j;
-		}
-	}
-	return digits && i == len;
-}
+/* ---- value syntax (the evaluator's parsers, match.h, decide the rest) ------------------------------------------------------ */
 
 static bool digits_at(const char *s, size_t len, size_t at, size_t n)
 {
@@ -97,153 +67,6 @@ static bool digits_at(const char *s, size_t len, size_t at, size_t n)
 		if (!isdigit((unsigned char)s[at + i]))
 			return false;
 	return true;
-}
-
-/* ISO 8601 as AWS accepts it (a date, or a date and time with optional
- * fraction and zone), or epoch seconds. */
-bool iamp_is_date(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len && digits_at(s, len, 0, len))
-		return true; /* epoch seconds */
-	if (!digits_at(s, len, 0, 4) || len < 10 || s[4] != '-' ||
-	    !digits_at(s, len, 5, 2) || s[7] != '-' || !digits_at(s, len, 8, 2))
-		return false;
-	if (len == 10)
-		return true;
-	if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
-		return false;
-	if (!digits_at(s, len, 11, 2) || len < 16 || s[13] != ':' || !digits_at(s, len, 14, 2))
-		return false;
-	i = 16;
-	if (i < len && s[i] == ':') {
-		if (!digits_at(s, len, i + 1, 2))
-			return false;
-		i += 3;
-		if (i < len && (s[i] == '.' || s[i] == ',')) {
-			i++;
-			if (!digits_at(s, len, i, 1))
-				return false;
-			while (i < len && isdigit((unsigned char)s[i]))
-				i++;
-		}
-	}
-	if (i == len)
-		return true;
-	if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == len)
-		return true;
-	if (s[i] == '+' || s[i] == '-') {
-		if (!digits_at(s, len, i + 1, 2))
-			return false;
-		i += 3;
-		if (i == len)
-			return true;
-		if (s[i] == ':')
-			i++;
-		return digits_at(s, len, i, 2) && i + 2 == len;
-	}
-	return false;
-}
-
-static bool is_ipv4(const char *s, size_t len)
-{
-	size_t i = 0;
-
-	for (int part = 0; part < 4; part++) {
-		unsigned v = 0;
-		size_t start = i;
-
-		if (part && (i >= len || s[i++] != '.'))
-			return false;
-		start = i;
-		while (i < len && isdigit((unsigned char)s[i]) && i - start < 3)
-			v = v * 10 + (unsigned)(s[i++] - '0');
-		if (i == start || v > 255)
-			return false;
-	}
-	return i == len;
-}
-
-static bool is_ipv6(const char *s, size_t len)
-{
-	size_t i = 0, groups = 0;
-	bool gap = false;
-
-	if (len >= 2 && s[0] == ':' && s[1] == ':') {
-		gap = true;
-		i = 2;
-		if (i == len)
-			return true;
-	} else if (len && s[0] == ':') {
-		return false;
-	}
-	while (i < len) {
-		size_t start = i;
-
-		while (i < len && isxdigit((unsigned char)s[i]) && i - start < 4)
-			i++;
-		if (i < len && s[i] == '.' && i > start) {
-			/* a trailing dotted IPv4 part counts as two groups */
-			return is_ipv4(s + start, len - start) && groups + 2 <= (gap ? 7u : 8u);
-		}
-		if (i == start)
-			return false;
-		groups++;
-		if (i == len)
-			break;
-		if (s[i] != ':')
-			return false;
-		i++;
-		if (i < len && s[i] == ':') {
-			if (gap)
-				return false;
-			gap = true;
-			i++;
-			if (i == len)
-				break;
-		} else if (i == len) {
-			return false;
-		}
-	}
-	return gap ? groups <= 7 : groups == 8;
-}
-
-bool iamp_is_ip_or_cidr(const char *s, size_t len)
-{
-	const char *slash = memchr(s, '/', len);
-	size_t addr_len = slash ? (size_t)(slash - s) : len;
-	bool v4 = is_ipv4(s, addr_len);
-
-	if (!v4 && !is_ipv6(s, addr_len))
-		return false;
-	if (slash) {
-		size_t plen = len - addr_len - 1;
-		unsigned bits = 0;
-
-		if (plen == 0 || plen > 3 || !digits_at(slash + 1, plen, 0, plen))
-			return false;
-		for (size_t i = 0; i < plen; i++)
-			bits = bits * 10 + (unsigned)(slash[1 + i] - '0');
-		if (bits > (v4 ? 32u : 128u))
-			return false;
-	}
-	return true;
-}
-
-static bool is_base64(const char *s, size_t len)
-{
-	size_t i = 0;
-
-	if (len == 0 || len % 4)
-		return false;
-	while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '/'))
-		i++;
-	if (i < len && s[i] == '=')
-		i++;
-	if (i < len && s[i] == '=')
-		i++;
-	return i == len;
 }
 
 /*
@@ -312,7 +135,7 @@ bool iamp_is_arn_pattern(const char *s, size_t len, const char **why)
 	/* A literal account is 12 digits, or "aws" for AWS managed policies. */
 	if (plen[4] && !memchr(part[4], '*', plen[4]) && !memchr(part[4], '?', plen[4]) &&
 	    !memchr(part[4], '$', plen[4]) && !(plen[4] == 3 && strncmp(part[4], "aws", 3) == 0) &&
-	    !(plen[4] == 12 && digits_at(part[4], 12, 0, 12))) {
+	    !iamp_is_account_id(part[4], plen[4])) {
 		/* Some services put other identifiers there (S3 access points
 		 * keep 12 digits, CloudFront none); only flag what is clearly a
 		 * typo: digits of the wrong length. */
@@ -499,7 +322,7 @@ static void check_principal(struct linter *l, const struct iamp_principal *pr)
 		switch (v->kind) {
 		case IAMP_PRINCIPAL_AWS:
 			if ((s->len == 1 && s->text[0] == '*') ||
-			    (s->len == 12 && digits_at(s->text, 12, 0, 12)))
+			    iamp_is_account_id(s->text, s->len))
 				break;
 			if (!iamp_is_arn_pattern(s->text, s->len, &why))
 				DIAG(l, INVALID_PRINCIPAL, s->span,
@@ -518,44 +341,39 @@ static void check_principal(struct linter *l, const struct iamp_principal *pr)
 	check_duplicates(l, vals, nvals, false, "principal");
 }
 
-/* The global condition keys that the IAM reference lists as multivalued;
- * every other aws: key is single-valued. */
-static const char *const multivalued_global_keys[] = {
-	"aws:CalledVia", "aws:PrincipalOrgPaths", "aws:PrincipalServiceNamesList",
-	"aws:ResourceOrgPaths", "aws:SourceOrgPaths", "aws:TagKeys", "aws:VpceOrgPaths",
-	NULL,
-};
-
+/* A global key the catalog knows as single-valued. Unknown keys are
+ * UNKNOWN_CONDITION_KEY's business, not this rule's. */
 static bool is_single_valued_global(const struct iamp_str *key)
 {
-	if (key->len < 4 || strncasecmp(key->text, "aws:", 4) != 0)
-		return false;
-	for (const char *const *k = multivalued_global_keys; *k; k++)
-		if (strlen(*k) == key->len && strncasecmp(*k, key->text, key->len) == 0)
-			return false;
-	return true;
+	const struct iamp_condition_key *k = iamp_catalog_key(key->text, key->len);
+
+	return k && (k->flags & IAMP_KEY_GLOBAL) && !(k->flags & IAMP_KEY_MULTIVALUED);
 }
 
 static const char *value_error(const struct iamp_operator *op, const struct iamp_cond_value *v,
 			       char *buf, size_t size)
 {
 	const char *s = v->text.text, *why;
-	size_t len = v->text.len;
+	size_t len = v->text.len, n;
+	struct iamp_ip ip;
+	int64_t when;
+	double num;
+	bool b;
 
 	switch (op->type) {
 	case IAMP_COND_STRING:
 		return NULL;
 	case IAMP_COND_NUMERIC:
-		return iamp_is_number(s, len) ? NULL : "is not a number";
+		return iamp_number_parse(&num, s, len) ? NULL : "is not a number";
 	case IAMP_COND_DATE:
-		return iamp_is_date(s, len) ? NULL : "is not an ISO 8601 date or epoch seconds";
+		return iamp_date_parse(&when, s, len) ? NULL : "is not an ISO 8601 date or epoch seconds";
 	case IAMP_COND_BOOL:
 	case IAMP_COND_NULL:
-		return strcasecmp(s, "true") == 0 || strcasecmp(s, "false") == 0 ? NULL : "is not true or false";
+		return iamp_bool_parse(&b, s, len) ? NULL : "is not true or false";
 	case IAMP_COND_BINARY:
-		return is_base64(s, len) ? NULL : "is not base64";
+		return len && iamp_base64_decode(NULL, 0, &n, s, len) ? NULL : "is not base64";
 	case IAMP_COND_IP:
-		return iamp_is_ip_or_cidr(s, len) ? NULL : "is not an IPv4 or IPv6 address or CIDR";
+		return iamp_ip_parse(&ip, s, len) ? NULL : "is not an IPv4 or IPv6 address or CIDR";
 	case IAMP_COND_ARN:
 		if (len == 1 && s[0] == '*')
 			return NULL;

@@ -8,8 +8,9 @@
  * and the policy type: Effect and Version, required and forbidden
  * elements per type, Sids, action and ARN syntax, condition operators and
  * the types of their values, policy variables, size quotas, and the one
- * security rule that needs no catalog (Allow * on *). None of them needs
- * the action catalog.
+ * security rule that needs no catalog (Allow * on *). Only the set
+ * operator rules ask the catalog whether a global key is multivalued;
+ * the rules built on actions and resource types are in lint_catalog.c.
  */
 #ifndef IAMP_LINT_H
 #define IAMP_LINT_H
@@ -32,10 +33,10 @@ int iamp_lint_policy_catalog(const struct iamp_policy *policy, struct iamp_diags
  * the type has none we know. */
 size_t iamp_lint_policy_size(const struct iamp_policy *policy, size_t *limit);
 
-/* Value checks shared with other modules. */
+/* Whether s is an ARN pattern (wildcards and variables allowed); *why
+ * says what is wrong when it is not. Numbers, dates, IPs, booleans and
+ * base64 are checked with the evaluator's own parsers (match.h), so that
+ * lint accepts exactly what the evaluator can decide. */
 bool iamp_is_arn_pattern(const char *s, size_t len, const char **why);
-bool iamp_is_date(const char *s, size_t len);
-bool iamp_is_number(const char *s, size_t len);
-bool iamp_is_ip_or_cidr(const char *s, size_t len);
 
 #endif

@@ -370,21 +370,14 @@ static bool is_leap(unsigned y)
 static bool parse_epoch(int64_t *out, const char *s, size_t len)
 {
 	size_t i = 0;
-	bool neg = false;
 	int64_t secs = 0, frac = 0, scale = 1000000;
 
-	if (i < len && (s[i] == '-' || s[i] == '+'))
-		neg = s[i++] == '-';
-	if (i == len)
-		return false;
-	size_t start = i;
-
 	while (i < len && s[i] >= '0' && s[i] <= '9') {
-		if (i - start >= 15)
+		if (i >= 15)
 			return false;
 		secs = secs * 10 + (s[i++] - '0');
 	}
-	if (i == start)
+	if (i == 0)
 		return false;
 	if (i < len && s[i] == '.') {
 		i++;
@@ -402,7 +395,7 @@ static bool parse_epoch(int64_t *out, const char *s, size_t len)
 	}
 	if (i != len)
 		return false;
-	*out = (neg ? -1 : 1) * (secs * 1000000 + frac);
+	*out = secs * 1000000 + frac;
 	return true;
 }
 
@@ -416,12 +409,11 @@ bool iamp_date_parse(int64_t *out, const char *s, size_t len)
 
 	if (len == 0)
 		return false;
-	/* All digits (with an optional fraction): epoch seconds. */
+	/* All digits (with an optional fraction): epoch seconds, unsigned as
+	 * AWS documents them (seconds since 1970). */
 	if (len != 8 || memchr(s, '-', len)) {
 		size_t k = 0;
 
-		if (s[0] == '-' || s[0] == '+')
-			k = 1;
 		while (k < len && ((s[k] >= '0' && s[k] <= '9') || s[k] == '.'))
 			k++;
 		if (k == len)
@@ -584,13 +576,26 @@ bool iamp_base64_decode(uint8_t *out, size_t cap, size_t *out_len, const char *s
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
-			if (n >= cap)
-				return false;
-			out[n++] = (uint8_t)(acc >> bits);
+			if (out) {
+				if (n >= cap)
+					return false;
+				out[n] = (uint8_t)(acc >> bits);
+			}
+			n++;
 		}
 	}
 	if (bits >= 6) /* one stray character */
 		return false;
 	*out_len = n;
+	return true;
+}
+
+bool iamp_is_account_id(const char *s, size_t len)
+{
+	if (len != 12)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
 	return true;
 }

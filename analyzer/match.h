@@ -98,8 +98,11 @@ bool iamp_bool_parse(bool *out, const char *s, size_t len);
 
 /* Decodes base64 (standard alphabet, padding optional, no white space)
  * into out[0..cap); *out_len is the decoded length. False when invalid or
- * longer than cap. */
+ * longer than cap. With out NULL it only validates and counts. */
 bool iamp_base64_decode(uint8_t *out, size_t cap, size_t *out_len, const char *s,
 			size_t len);
+
+/* A 12-digit AWS account id. */
+bool iamp_is_account_id(const char *s, size_t len);
 
 #endif

@@ -5,42 +5,14 @@
 #include <string.h>
 
 #include "diag.h"
+#include "helpers.h"
 #include "load.h"
 #include "operators.h"
 #include "policy.h"
 
-static struct iamp_document *doc;
-static struct iamp_diags diags;
-
-static struct iamp_policy *build(const char *text, enum iamp_policy_type type)
-{
-	struct iamp_policy *p = NULL;
-
-	iamp_diags_init(&diags);
-	ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", text, strlen(text), IAMP_FORMAT_JSON, NULL, &diags), 0);
-	ck_assert_int_eq(iamp_policy_build(&p, doc, type, NULL, &diags), 0);
-	return p;
-}
-
-static void teardown(void)
-{
-	iamp_document_free(doc);
-	doc = NULL;
-	iamp_diags_clear(&diags);
-}
-
-static int count_rule(enum iamp_rule_id rule)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < diags.count; i++)
-		n += diags.items[i].rule == rule;
-	return n;
-}
-
 START_TEST(full_statement)
 {
-	struct iamp_policy *p = build(
+	struct iamp_policy *p = th_build(
 		"{\"Version\": \"2012-10-17\", \"Id\": \"x\",\n"
 		" \"Statement\": [{\n"
 		"  \"Sid\": \"S1\", \"Effect\": \"Deny\",\n"
@@ -52,7 +24,7 @@ START_TEST(full_statement)
 	const struct iamp_statement *st;
 
 	ck_assert_ptr_nonnull(p);
-	ck_assert_int_eq(diags.count, 0);
+	ck_assert_int_eq(th_diags.count, 0);
 	ck_assert_int_eq(p->version, IAMP_VERSION_2012);
 	ck_assert(p->has_id);
 	ck_assert(p->statement_is_list);
@@ -79,14 +51,14 @@ END_TEST
 
 START_TEST(principals)
 {
-	struct iamp_policy *p = build(
+	struct iamp_policy *p = th_build(
 		"{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:*\", \"Resource\": \"*\"},"
 		" {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": [\"111122223333\", \"arn:aws:iam::111122223333:root\"],"
 		" \"Service\": \"ec2.amazonaws.com\"}, \"Action\": \"s3:*\", \"Resource\": \"*\"}]}",
 		IAMP_POLICY_RESOURCE);
 
 	ck_assert_ptr_nonnull(p);
-	ck_assert_int_eq(diags.count, 0);
+	ck_assert_int_eq(th_diags.count, 0);
 	ck_assert(p->statements[0].principal.star);
 	ck_assert_int_eq(p->statements[1].principal.count, 3);
 	ck_assert_int_eq(p->statements[1].principal.items[2].kind, IAMP_PRINCIPAL_SERVICE);
@@ -125,11 +97,11 @@ static const struct {
 
 START_TEST(shapes)
 {
-	build(shape_cases[_i].json, IAMP_POLICY_IDENTITY);
-	ck_assert_msg(count_rule(shape_cases[_i].rule) == shape_cases[_i].count,
+	th_build(shape_cases[_i].json, IAMP_POLICY_IDENTITY);
+	ck_assert_msg(th_count(shape_cases[_i].rule) == shape_cases[_i].count,
 		      "row %d: %s: expected %d x %s, got %d (of %zu diagnostics)", _i, shape_cases[_i].json,
-		      shape_cases[_i].count, iamp_rules[shape_cases[_i].rule].id, count_rule(shape_cases[_i].rule),
-		      diags.count);
+		      shape_cases[_i].count, iamp_rules[shape_cases[_i].rule].id, th_count(shape_cases[_i].rule),
+		      th_diags.count);
 }
 END_TEST
 
@@ -144,11 +116,11 @@ START_TEST(statement_cap)
 	strcat(text, "]}");
 	iamp_limits_default(&limits);
 	limits.max_statements = 5;
-	iamp_diags_init(&diags);
-	ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", text, strlen(text), IAMP_FORMAT_JSON, &limits, &diags), 0);
-	ck_assert_int_eq(iamp_policy_build(&p, doc, IAMP_POLICY_SCP, &limits, &diags), 0);
+	iamp_diags_init(&th_diags);
+	ck_assert_int_eq(iamp_load_buffer(&th_doc, "t.json", text, strlen(text), IAMP_FORMAT_JSON, &limits, &th_diags), 0);
+	ck_assert_int_eq(iamp_policy_build(&p, th_doc, IAMP_POLICY_SCP, &limits, &th_diags), 0);
 	ck_assert_int_eq(p->statement_count, 5);
-	ck_assert_int_eq(count_rule(IAMP_RULE_INPUT_LIMIT), 1);
+	ck_assert_int_eq(th_count(IAMP_RULE_INPUT_LIMIT), 1);
 }
 END_TEST
 
@@ -177,7 +149,7 @@ Suite *suite_build(void)
 	Suite *s = suite_create("build");
 	TCase *tc = tcase_create("build");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_checked_fixture(tc, NULL, th_teardown);
 	tcase_add_test(tc, full_statement);
 	tcase_add_test(tc, principals);
 	tcase_add_loop_test(tc, shapes, 0, sizeof(shape_cases) / sizeof(*shape_cases));

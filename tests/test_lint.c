@@ -7,40 +7,12 @@
 #include <string.h>
 
 #include "diag.h"
+#include "helpers.h"
 #include "lint.h"
+#include "match.h"
 #include "load.h"
 #include "policy.h"
 #include "variables.h"
-
-static struct iamp_document *doc;
-static struct iamp_diags diags;
-
-static void lint(const char *text, enum iamp_policy_type type)
-{
-	struct iamp_policy *p = NULL;
-
-	iamp_diags_init(&diags);
-	ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", text, strlen(text), IAMP_FORMAT_JSON, NULL, &diags), 0);
-	ck_assert_int_eq(iamp_policy_build(&p, doc, type, NULL, &diags), 0);
-	if (p)
-		iamp_lint_policy(p, &diags);
-}
-
-static void teardown(void)
-{
-	iamp_document_free(doc);
-	doc = NULL;
-	iamp_diags_clear(&diags);
-}
-
-static int count_rule(enum iamp_rule_id rule)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < diags.count; i++)
-		n += diags.items[i].rule == rule;
-	return n;
-}
 
 #define V "\"Version\": \"2012-10-17\", "
 #define ST(body) "{" V "\"Statement\": [{" body "}]}"
@@ -112,25 +84,25 @@ static const struct {
 
 START_TEST(rules)
 {
-	lint(cases[_i].json, cases[_i].type);
-	ck_assert_msg(count_rule(cases[_i].rule) == cases[_i].count,
+	th_lint(cases[_i].json, cases[_i].type);
+	ck_assert_msg(th_count(cases[_i].rule) == cases[_i].count,
 		      "row %d (%s): expected %d x %s, got %d", _i, cases[_i].json, cases[_i].count,
-		      iamp_rules[cases[_i].rule].id, count_rule(cases[_i].rule));
+		      iamp_rules[cases[_i].rule].id, th_count(cases[_i].rule));
 }
 END_TEST
 
 START_TEST(positions)
 {
 	/* The diagnostic points at the offending value, not its statement. */
-	lint("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\n    \"Effect\": \"Alow\",\n"
+	th_lint("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\n    \"Effect\": \"Alow\",\n"
 	     "    \"Action\": \"s3:*\", \"Resource\": \"*\"}}", IAMP_POLICY_IDENTITY);
-	ck_assert_int_eq(count_rule(IAMP_RULE_INVALID_EFFECT), 1);
-	for (size_t i = 0; i < diags.count; i++) {
-		if (diags.items[i].rule != IAMP_RULE_INVALID_EFFECT)
+	ck_assert_int_eq(th_count(IAMP_RULE_INVALID_EFFECT), 1);
+	for (size_t i = 0; i < th_diags.count; i++) {
+		if (th_diags.items[i].rule != IAMP_RULE_INVALID_EFFECT)
 			continue;
-		ck_assert_int_eq(diags.items[i].span.start.line, 4);
-		ck_assert_int_eq(diags.items[i].span.start.col, 15);
-		ck_assert_str_eq(diags.items[i].source_line, "    \"Effect\": \"Alow\",");
+		ck_assert_int_eq(th_diags.items[i].span.start.line, 4);
+		ck_assert_int_eq(th_diags.items[i].span.start.col, 15);
+		ck_assert_str_eq(th_diags.items[i].source_line, "    \"Effect\": \"Alow\",");
 	}
 }
 END_TEST
@@ -138,11 +110,11 @@ END_TEST
 START_TEST(variable_position)
 {
 	/* INVALID_POLICY_VARIABLE points inside the string. */
-	lint(ST("\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"arn:aws:s3:::b/${}\""), IAMP_POLICY_IDENTITY);
-	ck_assert_int_eq(count_rule(IAMP_RULE_INVALID_POLICY_VARIABLE), 1);
-	for (size_t i = 0; i < diags.count; i++)
-		if (diags.items[i].rule == IAMP_RULE_INVALID_POLICY_VARIABLE)
-			ck_assert_int_eq(diags.items[i].span.start.col, 109); /* where the name belongs */
+	th_lint(ST("\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"arn:aws:s3:::b/${}\""), IAMP_POLICY_IDENTITY);
+	ck_assert_int_eq(th_count(IAMP_RULE_INVALID_POLICY_VARIABLE), 1);
+	for (size_t i = 0; i < th_diags.count; i++)
+		if (th_diags.items[i].rule == IAMP_RULE_INVALID_POLICY_VARIABLE)
+			ck_assert_int_eq(th_diags.items[i].span.start.col, 109); /* where the name belongs */
 }
 END_TEST
 
@@ -156,13 +128,13 @@ START_TEST(size_quota)
 	for (int i = 0; i < 400; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s\"s3:Action%04d\"", i ? ", " : "", i);
 	snprintf(text + n, sizeof(text) - n, "], \"Resource\": \"*\"}}");
-	lint(text, IAMP_POLICY_SCP);
-	ck_assert_int_eq(count_rule(IAMP_RULE_POLICY_SIZE), 1);
-	teardown();
+	th_lint(text, IAMP_POLICY_SCP);
+	ck_assert_int_eq(th_count(IAMP_RULE_POLICY_SIZE), 1);
+	th_teardown();
 	/* White space outside strings is not counted; inside it is. */
-	iamp_diags_init(&diags);
-	ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", "{ \"Statement\" : { \"Sid\" : \"a b\" } }", 35, IAMP_FORMAT_JSON, NULL, &diags), 0);
-	ck_assert_int_eq(iamp_policy_build(&p, doc, IAMP_POLICY_SCP, NULL, &diags), 0);
+	iamp_diags_init(&th_diags);
+	ck_assert_int_eq(iamp_load_buffer(&th_doc, "t.json", "{ \"Statement\" : { \"Sid\" : \"a b\" } }", 35, IAMP_FORMAT_JSON, NULL, &th_diags), 0);
+	ck_assert_int_eq(iamp_policy_build(&p, th_doc, IAMP_POLICY_SCP, NULL, &th_diags), 0);
 	size = iamp_lint_policy_size(p, &limit);
 	ck_assert_int_eq(limit, 5120);
 	ck_assert_int_eq(size, strlen("{\"Statement\":{\"Sid\":\"a b\"}}"));
@@ -197,9 +169,14 @@ START_TEST(value_syntax)
 {
 	const char *s = values[_i].s;
 
-	ck_assert_msg(iamp_is_date(s, strlen(s)) == values[_i].date, "date %s", s);
-	ck_assert_msg(iamp_is_number(s, strlen(s)) == values[_i].number, "number %s", s);
-	ck_assert_msg(iamp_is_ip_or_cidr(s, strlen(s)) == values[_i].ip, "ip %s", s);
+	int64_t when;
+	double num;
+	struct iamp_ip ip;
+
+	/* The syntax lint accepts is the evaluator's (match.h). */
+	ck_assert_msg(iamp_date_parse(&when, s, strlen(s)) == values[_i].date, "date %s", s);
+	ck_assert_msg(iamp_number_parse(&num, s, strlen(s)) == values[_i].number, "number %s", s);
+	ck_assert_msg(iamp_ip_parse(&ip, s, strlen(s)) == values[_i].ip, "ip %s", s);
 }
 END_TEST
 
@@ -234,7 +211,7 @@ Suite *suite_lint(void)
 	Suite *s = suite_create("lint");
 	TCase *tc = tcase_create("lint");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_checked_fixture(tc, NULL, th_teardown);
 	tcase_add_loop_test(tc, rules, 0, sizeof(cases) / sizeof(*cases));
 	tcase_add_test(tc, positions);
 	tcase_add_test(tc, variable_position);

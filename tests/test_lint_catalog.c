@@ -7,45 +7,16 @@
 #include <string.h>
 
 #include "diag.h"
+#include "helpers.h"
 #include "lint.h"
 #include "load.h"
 #include "policy.h"
 
-static struct iamp_document *doc;
-static struct iamp_diags diags;
-
-static void lint(const char *text, enum iamp_policy_type type)
-{
-	struct iamp_policy *p = NULL;
-
-	iamp_diags_init(&diags);
-	ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", text, strlen(text), IAMP_FORMAT_JSON, NULL, &diags), 0);
-	ck_assert_int_eq(iamp_policy_build(&p, doc, type, NULL, &diags), 0);
-	if (p)
-		iamp_lint_policy(p, &diags);
-}
-
-static void teardown(void)
-{
-	iamp_document_free(doc);
-	doc = NULL;
-	iamp_diags_clear(&diags);
-}
-
-static int count_rule(enum iamp_rule_id rule)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < diags.count; i++)
-		n += diags.items[i].rule == rule;
-	return n;
-}
-
 static const char *message_of(enum iamp_rule_id rule)
 {
-	for (size_t i = 0; i < diags.count; i++)
-		if (diags.items[i].rule == rule)
-			return diags.items[i].message;
+	for (size_t i = 0; i < th_diags.count; i++)
+		if (th_diags.items[i].rule == rule)
+			return th_diags.items[i].message;
 	return "";
 }
 
@@ -159,30 +130,30 @@ static const struct {
 
 START_TEST(rules)
 {
-	lint(cases[_i].json, cases[_i].type);
-	ck_assert_msg(count_rule(cases[_i].rule) == cases[_i].count,
+	th_lint(cases[_i].json, cases[_i].type);
+	ck_assert_msg(th_count(cases[_i].rule) == cases[_i].count,
 		      "row %d (%s): expected %d x %s, got %d", _i, cases[_i].json, cases[_i].count,
-		      iamp_rules[cases[_i].rule].id, count_rule(cases[_i].rule));
+		      iamp_rules[cases[_i].rule].id, th_count(cases[_i].rule));
 }
 END_TEST
 
 START_TEST(did_you_mean)
 {
-	lint(ST(ALLOW ACT("\"s3:GetObjekt\"") RES("\"*\"")), ID);
+	th_lint(ST(ALLOW ACT("\"s3:GetObjekt\"") RES("\"*\"")), ID);
 	ck_assert_ptr_nonnull(strstr(message_of(R(UNKNOWN_ACTION)), "did you mean \"s3:GetObject\""));
-	teardown();
-	lint(ST(ALLOW ACT("\"ec3:RunInstances\"") RES("\"*\"")), ID);
+	th_teardown();
+	th_lint(ST(ALLOW ACT("\"ec3:RunInstances\"") RES("\"*\"")), ID);
 	ck_assert_ptr_nonnull(strstr(message_of(R(UNKNOWN_SERVICE)), "did you mean \"ec2\""));
-	teardown();
-	lint(ST(ALLOW ACT("\"s3:CompletelyDifferentThing\"") RES("\"*\"")), ID);
+	th_teardown();
+	th_lint(ST(ALLOW ACT("\"s3:CompletelyDifferentThing\"") RES("\"*\"")), ID);
 	ck_assert_ptr_null(strstr(message_of(R(UNKNOWN_ACTION)), "did you mean"));
 }
 END_TEST
 
 START_TEST(privesc_names_combination)
 {
-	lint(ST(ALLOW ACT("[\"iam:PassRole\", \"ec2:RunInstances\"]") RES("\"*\"")), ID);
-	ck_assert_int_eq(count_rule(R(PRIVILEGE_ESCALATION)), 1);
+	th_lint(ST(ALLOW ACT("[\"iam:PassRole\", \"ec2:RunInstances\"]") RES("\"*\"")), ID);
+	ck_assert_int_eq(th_count(R(PRIVILEGE_ESCALATION)), 1);
 	ck_assert_ptr_nonnull(strstr(message_of(R(PRIVILEGE_ESCALATION)), "PassRoleEc2"));
 	ck_assert_ptr_nonnull(strstr(message_of(R(PRIVILEGE_ESCALATION)), "ec2:RunInstances"));
 }
@@ -206,14 +177,14 @@ START_TEST(large_policy)
 
 	iamp_limits_default(&lim);
 	lim.max_statements = N;
-	iamp_diags_init(&diags);
+	iamp_diags_init(&th_diags);
 	struct iamp_policy *p = NULL;
 
-	ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", text, n, IAMP_FORMAT_JSON, &lim, &diags), 0);
-	ck_assert_int_eq(iamp_policy_build(&p, doc, ID, &lim, &diags), 0);
-	iamp_lint_policy_catalog(p, &diags);
-	ck_assert_int_eq(count_rule(R(REDUNDANT_ACTION)), N);
-	ck_assert_int_eq(count_rule(R(REDUNDANT_STATEMENT)), 0);
+	ck_assert_int_eq(iamp_load_buffer(&th_doc, "t.json", text, n, IAMP_FORMAT_JSON, &lim, &th_diags), 0);
+	ck_assert_int_eq(iamp_policy_build(&p, th_doc, ID, &lim, &th_diags), 0);
+	iamp_lint_policy_catalog(p, &th_diags);
+	ck_assert_int_eq(th_count(R(REDUNDANT_ACTION)), N);
+	ck_assert_int_eq(th_count(R(REDUNDANT_STATEMENT)), 0);
 }
 END_TEST
 
@@ -222,7 +193,7 @@ Suite *suite_lint_catalog(void)
 	Suite *s = suite_create("lint_catalog");
 	TCase *tc = tcase_create("lint_catalog");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_checked_fixture(tc, NULL, th_teardown);
 	tcase_add_loop_test(tc, rules, 0, sizeof(cases) / sizeof(*cases));
 	tcase_add_test(tc, did_you_mean);
 	tcase_add_test(tc, privesc_names_combination);
