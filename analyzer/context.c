@@ -12,6 +12,8 @@
 #include "arena.h"
 #include "error.h"
 #include "load.h"
+#include "principal.h"
+#include "arn.h"
 
 const struct iamp_ctx_key *iamp_request_key(const struct iamp_request *req,
 					    const char *name, size_t len)
@@ -23,40 +25,6 @@ const struct iamp_ctx_key *iamp_request_key(const struct iamp_request *req,
 			return k;
 	}
 	return NULL;
-}
-
-bool iamp_arn_parse(struct iamp_arn *out, const char *s, size_t len)
-{
-	const char *part[6];
-	size_t plen[6];
-	size_t start = 0;
-	int n = 0;
-
-	if (len < 4 || memcmp(s, "arn:", 4) != 0)
-		return false;
-	for (size_t i = 0; i < len && n < 5; i++) {
-		if (s[i] == ':') {
-			part[n] = s + start;
-			plen[n] = i - start;
-			n++;
-			start = i + 1;
-		}
-	}
-	if (n != 5)
-		return false;
-	part[5] = s + start;
-	plen[5] = len - start;
-	out->partition = part[1];
-	out->partition_len = plen[1];
-	out->service = part[2];
-	out->service_len = plen[2];
-	out->region = part[3];
-	out->region_len = plen[3];
-	out->account = part[4];
-	out->account_len = plen[4];
-	out->resource = part[5];
-	out->resource_len = plen[5];
-	return true;
 }
 
 static int field_error(const struct iamp_value *v, const char *what)
@@ -218,38 +186,33 @@ int iamp_request_fill_derived(struct iamp_request *req, struct iamp_arena *arena
 	struct { const char *name; const char *text; size_t len; } add[3];
 	size_t nadd = 0;
 	struct iamp_arn arn;
+	struct iamp_caller caller;
 
-	if (iamp_arn_parse(&arn, req->principal, req->principal_len)) {
-		if (!iamp_request_key(req, "aws:PrincipalArn", 16)) {
-			const char *text = req->principal;
-			size_t len = req->principal_len;
+	iamp_caller_parse(&caller, req->principal, req->principal_len);
+	if (caller.partition && !iamp_request_key(req, "aws:PrincipalArn", 16)) {
+		const char *text = req->principal;
+		size_t len = req->principal_len;
+		char buf[512];
+		size_t n = iamp_caller_role_arn(buf, sizeof(buf), &caller);
 
-			/* arn:aws:sts::A:assumed-role/R/S -> arn:aws:iam::A:role/R */
-			if (arn.service_len == 3 && memcmp(arn.service, "sts", 3) == 0 &&
-			    arn.resource_len > 13 && memcmp(arn.resource, "assumed-role/", 13) == 0) {
-				const char *role = arn.resource + 13;
-				const char *slash = memchr(role, '/', arn.resource_len - 13);
-				size_t rlen = slash ? (size_t)(slash - role) : arn.resource_len - 13;
-				size_t cap = 32 + arn.partition_len + arn.account_len + rlen;
-				char *buf = iamp_arena_alloc(arena, cap);
+		/* arn:aws:sts::A:assumed-role/R/S -> arn:aws:iam::A:role/R */
+		if (n) {
+			char *copy = iamp_arena_strndup(arena, buf, n);
 
-				if (!buf)
-					return iamp_error_set(IAMP_ENOMEM, "out of memory");
-				len = (size_t)snprintf(buf, cap, "arn:%.*s:iam::%.*s:role/%.*s",
-						       (int)arn.partition_len, arn.partition,
-						       (int)arn.account_len, arn.account, (int)rlen, role);
-				text = buf;
-			}
-			add[nadd].name = "aws:PrincipalArn";
-			add[nadd].text = text;
-			add[nadd++].len = len;
+			if (!copy)
+				return iamp_error_set(IAMP_ENOMEM, "out of memory");
+			text = copy;
+			len = n;
 		}
-		if (iamp_is_account_id(arn.account, arn.account_len) &&
-		    !iamp_request_key(req, "aws:PrincipalAccount", 20)) {
-			add[nadd].name = "aws:PrincipalAccount";
-			add[nadd].text = arn.account;
-			add[nadd++].len = arn.account_len;
-		}
+		add[nadd].name = "aws:PrincipalArn";
+		add[nadd].text = text;
+		add[nadd++].len = len;
+	}
+	if (caller.account &&
+	    !iamp_request_key(req, "aws:PrincipalAccount", 20)) {
+		add[nadd].name = "aws:PrincipalAccount";
+		add[nadd].text = caller.account;
+		add[nadd++].len = caller.account_len;
 	}
 	if (iamp_arn_parse(&arn, req->resource, req->resource_len) &&
 	    iamp_is_account_id(arn.account, arn.account_len) &&
@@ -280,5 +243,27 @@ int iamp_request_fill_derived(struct iamp_request *req, struct iamp_arena *arena
 	}
 	req->keys = keys;
 	req->key_count += nadd;
+	return 0;
+}
+
+int iamp_request_add_key(struct iamp_request *req, struct iamp_arena *arena, const char *name,
+			 const char *value)
+{
+	struct iamp_ctx_key *keys = iamp_arena_alloc(arena, (req->key_count + 1) * sizeof(*keys));
+	struct iamp_ctx_value *val = iamp_arena_alloc(arena, sizeof(*val));
+
+	if (!keys || !val)
+		return iamp_error_set(IAMP_ENOMEM, "out of memory");
+	if (req->key_count)
+		memcpy(keys, req->keys, req->key_count * sizeof(*keys));
+	val->text = value;
+	val->len = strlen(value);
+	keys[req->key_count].name = name;
+	keys[req->key_count].name_len = strlen(name);
+	keys[req->key_count].values = val;
+	keys[req->key_count].count = 1;
+	keys[req->key_count].multi = false;
+	req->keys = keys;
+	req->key_count++;
 	return 0;
 }

@@ -68,14 +68,11 @@ int iamp_request_from_value(struct iamp_request *out, struct iamp_arena *arena,
  */
 int iamp_request_fill_derived(struct iamp_request *req, struct iamp_arena *arena);
 
-/*
- * The parts of an ARN "arn:partition:service:region:account:resource".
- * False when s does not have six parts.
- */
-struct iamp_arn {
-	const char *partition, *service, *region, *account, *resource;
-	size_t partition_len, service_len, region_len, account_len, resource_len;
-};
-bool iamp_arn_parse(struct iamp_arn *out, const char *s, size_t len);
+/* Adds key `name` with the single value `value` (both must outlive the
+ * request). The caller checks first that the key is absent. Returns 0 or
+ * IAMP_ENOMEM. */
+int iamp_request_add_key(struct iamp_request *req, struct iamp_arena *arena, const char *name,
+			 const char *value);
+
 
 #endif

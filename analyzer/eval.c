@@ -24,13 +24,17 @@
 #include <strings.h>
 
 #include "arena.h"
+#include "arn.h"
+#include "compat.h"
 #include "error.h"
 #include "match.h"
+#include "org.h"
+#include "principal.h"
 #include "operators.h"
 #include "variables.h"
 
-#define MAX_LEVELS 16
-#define MAX_VARS 32
+#define MAX_LEVELS IAMP_MAX_LEVELS
+#define MAX_VARS 32 /* on the stack; more are scanned again into the arena */
 
 struct piece {
 	const char *text; /* literal: compiled text; variable: the key */
@@ -116,7 +120,8 @@ struct cstmt {
 struct cpolicy {
 	const struct iamp_policy *src;
 	enum iamp_policy_type type;
-	unsigned level;
+	unsigned level;                    /* levels mode */
+	const struct iamp_org_node *node;  /* org mode */
 	char *name;
 	struct cstmt *stmts;
 	size_t nstmts;
@@ -136,6 +141,8 @@ struct iamp_evaluator {
 	bool has_boundary, has_session, has_resource;
 	char mgmt[32];
 	size_t mgmt_len;
+	const struct iamp_org *org; /* org mode */
+	unsigned compat;
 };
 
 const char *iamp_decision_name(enum iamp_decision d)
@@ -194,14 +201,19 @@ static char *copy_text(struct iamp_arena *a, const char *s, size_t len, bool wil
 static int pat_compile(struct cpat *out, struct iamp_arena *a, const char *s, size_t len,
 		       bool vars, bool wild)
 {
-	struct iamp_var v[MAX_VARS];
+	struct iamp_var stack[MAX_VARS], *v = stack;
 	size_t nv = 0, err_off;
 	const char *err;
 	bool keys = false;
 
 	memset(out, 0, sizeof(*out));
 	if (vars && iamp_vars_present(s, len) &&
-	    iamp_vars_scan(s, len, v, MAX_VARS, &nv, &err_off, &err) == 0 && nv <= MAX_VARS) {
+	    iamp_vars_scan(s, len, v, MAX_VARS, &nv, &err_off, &err) == 0) {
+		if (nv > MAX_VARS) {
+			v = iamp_arena_alloc(a, nv * sizeof(*v));
+			if (!v || iamp_vars_scan(s, len, v, nv, &nv, &err_off, &err) != 0)
+				return IAMP_ENOMEM;
+		}
 		for (size_t i = 0; i < nv; i++)
 			keys |= v[i].kind == IAMP_VAR_KEY;
 	} else {
@@ -511,19 +523,60 @@ int iamp_evaluator_set_management_account(struct iamp_evaluator *ev, const char 
 	return 0;
 }
 
+static int add_policy(struct iamp_evaluator *ev, enum iamp_policy_type type, unsigned level,
+		      const struct iamp_org_node *node, const struct iamp_policy *policy,
+		      const char *name, bool vars);
+
+void iamp_evaluator_set_compat(struct iamp_evaluator *ev, unsigned compat)
+{
+	ev->compat = compat;
+}
+
+int iamp_evaluator_set_org(struct iamp_evaluator *ev, const struct iamp_org *org)
+{
+	if (ev->nscp || ev->nrcp)
+		return iamp_error_set(IAMP_EINVAL, "SCP or RCP levels are set: an organization replaces them");
+	ev->org = org;
+	return org->management_account
+		       ? iamp_evaluator_set_management_account(ev, org->management_account) : 0;
+}
+
+int iamp_evaluator_attach(struct iamp_evaluator *ev, enum iamp_policy_type type,
+			  const struct iamp_org_node *node, const struct iamp_policy *policy,
+			  const char *name)
+{
+	bool vars = policy->version == IAMP_VERSION_2012 ||
+		    (ev->compat & IAMP_COMPAT_BIT(VARIABLES_IN_2008));
+
+	if (!ev->org || (type != IAMP_POLICY_SCP && type != IAMP_POLICY_RCP))
+		return iamp_error_set(IAMP_EINVAL, "only SCPs and RCPs attach to organization nodes");
+	return add_policy(ev, type, 0, node, policy, name, vars);
+}
+
 int iamp_evaluator_add(struct iamp_evaluator *ev, enum iamp_policy_type type,
 		       unsigned level, const struct iamp_policy *policy, const char *name)
 {
-	struct cpolicy *p;
-	bool vars = policy->version == IAMP_VERSION_2012;
+	bool vars = policy->version == IAMP_VERSION_2012 ||
+		    (ev->compat & IAMP_COMPAT_BIT(VARIABLES_IN_2008));
 	int rc;
 
 	if (type == IAMP_POLICY_SCP || type == IAMP_POLICY_RCP) {
+		if (ev->org)
+			return iamp_error_set(IAMP_EINVAL, "an organization is set: attach SCPs and RCPs to its nodes");
 		if ((rc = ensure_level(ev, type, level)))
 			return rc;
 	} else {
 		level = 0;
 	}
+	return add_policy(ev, type, level, NULL, policy, name, vars);
+}
+
+static int add_policy(struct iamp_evaluator *ev, enum iamp_policy_type type, unsigned level,
+		      const struct iamp_org_node *node, const struct iamp_policy *policy,
+		      const char *name, bool vars)
+{
+	struct cpolicy *p;
+
 	if (ev->npols == ev->cap) {
 		size_t cap = ev->cap ? 2 * ev->cap : 8;
 		struct cpolicy *np = realloc(ev->pols, cap * sizeof(*np));
@@ -538,6 +591,7 @@ int iamp_evaluator_add(struct iamp_evaluator *ev, enum iamp_policy_type type,
 	p->src = policy;
 	p->type = type;
 	p->level = level;
+	p->node = node;
 	p->name = iamp_arena_strndup(ev->arena, name ? name : "", name ? strlen(name) : 0);
 	if (!p->name)
 		return iamp_error_set(IAMP_ENOMEM, "out of memory");
@@ -562,168 +616,34 @@ int iamp_evaluator_add(struct iamp_evaluator *ev, enum iamp_policy_type type,
 
 /* ---- evaluating ---------------------------------------------------------- */
 
-enum pkind { PK_ANON, PK_ROOT, PK_USER, PK_ROLE, PK_SESSION, PK_FEDERATED_USER, PK_SERVICE, PK_OTHER };
-
-struct pinfo {
-	enum pkind kind;
-	const char *arn;
-	size_t arn_len;
-	const char *account;
-	size_t account_len;
-	const char *role_name; /* roles and sessions */
-	size_t role_name_len;
-	bool slr;
-};
+const char *iamp_assumption_text(enum iamp_assumption a)
+{
+	switch (a) {
+	case IAMP_ASSUME_RESOURCE_ACCOUNT:
+		return "resource account unknown: taken as the caller's (give aws:ResourceAccount or --resource-account)";
+	case IAMP_ASSUME_CALLER_ACCOUNT:
+		return "caller account unknown: taken as the resource's";
+	case IAMP_ASSUME_SCP_LEVELS:
+		return "SCP levels given without an organization: they govern every caller";
+	case IAMP_ASSUME_RCP_LEVELS:
+		return "RCP levels given without an organization: they govern every resource";
+	}
+	return "";
+}
 
 /* Per-request state: the lower-cased action and a scratch buffer. */
 struct req_state {
 	const struct iamp_request *req;
+	const struct iamp_evaluator *ev;
 	const char *action; /* lower-cased */
 	size_t action_len;
 	size_t svc_len;
-	struct pinfo p;
+	struct iamp_caller caller;
 	char *scratch;
 	size_t scratch_cap;
 	char stack[1024];
 	bool oom;
 };
-
-static bool has_prefix(const char *s, size_t len, const char *p)
-{
-	size_t n = strlen(p);
-
-	return len >= n && memcmp(s, p, n) == 0;
-}
-
-static bool has_suffix(const char *s, size_t len, const char *p)
-{
-	size_t n = strlen(p);
-
-	return len >= n && memcmp(s + len - n, p, n) == 0;
-}
-
-static void principal_parse(struct pinfo *out, const char *s, size_t len)
-{
-	struct iamp_arn arn;
-
-	memset(out, 0, sizeof(*out));
-	out->arn = s;
-	out->arn_len = len;
-	out->kind = PK_OTHER;
-	if ((len == 1 && s[0] == '*') || (len == 9 && memcmp(s, "anonymous", 9) == 0)) {
-		out->kind = PK_ANON;
-		return;
-	}
-	if (iamp_is_account_id(s, len)) {
-		out->kind = PK_ROOT;
-		out->account = s;
-		out->account_len = len;
-		return;
-	}
-	if (iamp_arn_parse(&arn, s, len)) {
-		const char *r = arn.resource;
-		size_t rl = arn.resource_len;
-
-		out->account = arn.account;
-		out->account_len = arn.account_len;
-		if (arn.service_len == 3 && memcmp(arn.service, "iam", 3) == 0) {
-			if (rl == 4 && memcmp(r, "root", 4) == 0) {
-				out->kind = PK_ROOT;
-			} else if (has_prefix(r, rl, "user/")) {
-				out->kind = PK_USER;
-			} else if (has_prefix(r, rl, "role/")) {
-				const char *slash = r + rl;
-
-				while (slash > r && slash[-1] != '/')
-					slash--;
-				out->kind = PK_ROLE;
-				out->role_name = slash;
-				out->role_name_len = (size_t)(r + rl - slash);
-				out->slr = has_prefix(r, rl, "role/aws-service-role/");
-			}
-		} else if (arn.service_len == 3 && memcmp(arn.service, "sts", 3) == 0) {
-			if (has_prefix(r, rl, "assumed-role/")) {
-				const char *name = r + 13;
-				const char *slash = memchr(name, '/', rl - 13);
-
-				out->kind = PK_SESSION;
-				out->role_name = name;
-				out->role_name_len = slash ? (size_t)(slash - name) : rl - 13;
-				out->slr = has_prefix(name, out->role_name_len, "AWSServiceRoleFor");
-			} else if (has_prefix(r, rl, "federated-user/")) {
-				out->kind = PK_FEDERATED_USER;
-			}
-		}
-		return;
-	}
-	if (!memchr(s, ':', len) && (has_suffix(s, len, ".amazonaws.com") ||
-				     has_suffix(s, len, ".amazonaws.com.cn")))
-		out->kind = PK_SERVICE;
-}
-
-/* How a resource-policy statement's principal named the requester. */
-enum pmatch { PM_NONE, PM_ACCOUNT, PM_WILD, PM_ROLE, PM_DIRECT }; /* weakest grant first */
-
-static enum pmatch principal_item(const struct cprin *c, const struct pinfo *p)
-{
-	struct iamp_arn arn;
-
-	if (c->kind != IAMP_PRINCIPAL_AWS) {
-		/* Service, Federated, CanonicalUser: the requester by name. */
-		if (c->len == 1 && c->text[0] == '*')
-			return PM_WILD;
-		if (c->len == p->arn_len && memcmp(c->text, p->arn, c->len) == 0)
-			return p->kind == PK_ANON ? PM_NONE : PM_DIRECT;
-		return PM_NONE;
-	}
-	if (c->len == 1 && c->text[0] == '*')
-		return PM_WILD;
-	if (p->kind == PK_ANON || p->kind == PK_SERVICE)
-		return PM_NONE;
-	if (iamp_is_account_id(c->text, c->len))
-		return (p->account_len == c->len && memcmp(p->account, c->text, c->len) == 0)
-			       ? PM_ACCOUNT : PM_NONE;
-	if (!iamp_arn_parse(&arn, c->text, c->len))
-		return PM_NONE;
-	if (arn.resource_len == 4 && memcmp(arn.resource, "root", 4) == 0 &&
-	    arn.service_len == 3 && memcmp(arn.service, "iam", 3) == 0)
-		return (p->account_len == arn.account_len &&
-			memcmp(p->account, arn.account, arn.account_len) == 0)
-			       ? PM_ACCOUNT : PM_NONE;
-	if (c->len == p->arn_len && memcmp(c->text, p->arn, c->len) == 0)
-		return p->kind == PK_ROLE ? PM_ROLE : PM_DIRECT;
-	/* A role ARN names every session of the role. */
-	if (p->kind == PK_SESSION && arn.service_len == 3 && memcmp(arn.service, "iam", 3) == 0 &&
-	    has_prefix(arn.resource, arn.resource_len, "role/") &&
-	    p->account_len == arn.account_len &&
-	    memcmp(p->account, arn.account, arn.account_len) == 0) {
-		const char *r = arn.resource, *slash = r + arn.resource_len;
-
-		while (slash > r && slash[-1] != '/')
-			slash--;
-		if ((size_t)(r + arn.resource_len - slash) == p->role_name_len &&
-		    memcmp(slash, p->role_name, p->role_name_len) == 0)
-			return PM_ROLE;
-	}
-	return PM_NONE;
-}
-
-static enum pmatch principal_match(const struct cstmt *s, const struct pinfo *p)
-{
-	enum pmatch best = PM_NONE;
-
-	if (s->principal_star)
-		best = PM_WILD;
-	for (size_t i = 0; i < s->nprin && best != PM_DIRECT; i++) {
-		enum pmatch m = principal_item(&s->prin[i], p);
-
-		if (m > best)
-			best = m;
-	}
-	if (s->not_principal)
-		return best == PM_NONE ? PM_WILD : PM_NONE;
-	return best;
-}
 
 static bool actions_match(const struct cactions *a, const struct req_state *st)
 {
@@ -789,7 +709,12 @@ static bool scratch_reserve(struct req_state *st, size_t need)
 	return true;
 }
 
-/* Resolves a pattern into text; false when a variable has no value. */
+/*
+ * Resolves a pattern into text. False when a variable has no value and
+ * no default: such a pattern matches nothing (AWS: a Resource entry with
+ * a variable that cannot be resolved does not match; in a condition the
+ * value compares unequal, so a negated operator holds).
+ */
 static bool pat_resolve(const struct cpat *p, struct req_state *st, const char **out,
 			size_t *out_len)
 {
@@ -832,35 +757,21 @@ static bool pat_resolve(const struct cpat *p, struct req_state *st, const char *
 	return true;
 }
 
-static bool pat_resolvable(const struct cpat *p, const struct iamp_request *req)
-{
-	for (uint32_t i = 0; i < p->npieces; i++) {
-		const struct piece *pc = &p->pieces[i];
-
-		if (pc->is_var && !pc->has_def && !var_value(req, pc->text, pc->len))
-			return false;
-	}
-	return true;
-}
-
-/* Resource/NotResource; -1 when a variable cannot be resolved. */
-static int resources_match(const struct cstmt *s, struct req_state *st)
+/* Resource/NotResource: an entry whose variable cannot be resolved
+ * matches nothing; the other entries still count. */
+static bool resources_match(const struct cstmt *s, struct req_state *st)
 {
 	const struct iamp_request *req = st->req;
 	bool any = false;
 
 	if (!s->has_resource)
-		return 1;
-	for (size_t i = 0; i < s->nres; i++)
-		if (!pat_resolvable(&s->res[i], req))
-			return -1;
+		return true;
 	for (size_t i = 0; i < s->nres && !any; i++) {
 		const char *t;
 		size_t n;
 
-		if (!pat_resolve(&s->res[i], st, &t, &n))
-			return -1;
-		any = iamp_arn_match(t, n, req->resource, req->resource_len);
+		if (pat_resolve(&s->res[i], st, &t, &n))
+			any = iamp_arn_match(t, n, req->resource, req->resource_len);
 	}
 	return any != s->not_resource;
 }
@@ -951,7 +862,7 @@ static bool value_matches(const struct iamp_operator *op, const struct cval *pv,
 			return iamp_equals_ignore_case(t, n, v->text, v->len);
 		return iamp_wild_match(t, n, v->text, v->len);
 	case IAMP_COND_ARN:
-		return iamp_arn_match(t, n, v->text, v->len);
+		return iamp_arn_like(t, n, v->text, v->len);
 	case IAMP_COND_NUMERIC:
 		if (!pv->ok || !r->ok)
 			return false;
@@ -977,6 +888,15 @@ static bool value_matches(const struct iamp_operator *op, const struct cval *pv,
 	}
 }
 
+/* compat ip-family-mismatch: no policy range of the address's family. */
+static bool ip_family_absent(const struct ccond *c, const struct rval *r)
+{
+	for (size_t i = 0; i < c->nvals; i++)
+		if (c->vals[i].ok && c->vals[i].u.ip.family == r->u.ip.family)
+			return false;
+	return true;
+}
+
 /*
  * One request value against the condition: true when some policy value
  * matches (positive operators) or none does (negated ones). A request
@@ -994,34 +914,32 @@ static bool value_satisfies(const struct ccond *c, const struct iamp_ctx_value *
 	rval_parse(&r, c->op, v);
 	if (!r.ok || c->bad_value)
 		return false;
+	if (c->op->type == IAMP_COND_IP && (st->ev->compat & IAMP_COMPAT_BIT(IP_FAMILY_MISMATCH)) &&
+	    ip_family_absent(c, &r))
+		return false;
 	for (size_t i = 0; i < c->nvals && !any; i++)
 		any = value_matches(c->op, &c->vals[i], v, &r, st);
 	return any != c->op->negated;
 }
 
-/* 1 true, 0 false, -1 a variable cannot be resolved. */
-static int cond_eval(const struct ccond *c, struct req_state *st)
+static bool cond_eval(const struct ccond *c, struct req_state *st)
 {
 	const struct iamp_ctx_key *k;
 	bool absent;
 
 	if (!c->op)
-		return 0;
-	if (c->has_vars)
-		for (size_t i = 0; i < c->nvals; i++)
-			if (!pat_resolvable(&c->vals[i].pat, st->req))
-				return -1;
+		return false;
 	k = iamp_request_key(st->req, c->key, c->key_len);
 	absent = !k || k->count == 0;
 	if (c->op->type == IAMP_COND_NULL) {
 		for (size_t i = 0; i < c->nvals; i++)
 			if (c->vals[i].ok && c->vals[i].u.b == absent)
-				return 1;
-		return 0;
+				return true;
+		return false;
 	}
 	if (absent) {
 		if (c->set == IAMP_SET_FOR_ALL_VALUES)
-			return 1;
+			return true;
 		if (c->set == IAMP_SET_FOR_ANY_VALUE)
 			return c->if_exists;
 		return c->if_exists || c->op->negated;
@@ -1029,95 +947,292 @@ static int cond_eval(const struct ccond *c, struct req_state *st)
 	if (c->set == IAMP_SET_FOR_ALL_VALUES) {
 		for (size_t i = 0; i < k->count; i++)
 			if (!value_satisfies(c, &k->values[i], st))
-				return 0;
-		return 1;
+				return false;
+		return true;
 	}
 	if (c->set == IAMP_SET_FOR_ANY_VALUE) {
 		for (size_t i = 0; i < k->count; i++)
 			if (value_satisfies(c, &k->values[i], st))
-				return 1;
-		return 0;
+				return true;
+		return false;
 	}
+	if (k->multi && (st->ev->compat & IAMP_COMPAT_BIT(PLAIN_OPERATOR_ON_LIST)))
+		return false;
 	/* No set operator on a multivalued key: positive operators need one
 	 * value to match, negated ones that no value matches. */
 	if (c->op->negated) {
 		for (size_t i = 0; i < k->count; i++)
 			if (!value_satisfies(c, &k->values[i], st))
-				return 0;
-		return 1;
+				return false;
+		return true;
 	}
 	for (size_t i = 0; i < k->count; i++)
 		if (value_satisfies(c, &k->values[i], st))
-			return 1;
-	return 0;
+			return true;
+	return false;
+}
+
+/* How the statement's Principal or NotPrincipal names the caller. */
+static enum iamp_pmatch principal_match(const struct cstmt *s, const struct req_state *st)
+{
+	enum iamp_pmatch best = IAMP_PM_NONE;
+	unsigned names = 0;
+
+	if (s->not_principal) {
+		for (size_t i = 0; i < s->nprin; i++)
+			names |= iamp_principal_value_names(s->prin[i].kind, s->prin[i].text,
+							    s->prin[i].len, &st->caller);
+		if (s->principal_star)
+			names |= IAMP_NAMES_ALL;
+		return iamp_principal_spared(names, &st->caller, st->ev->has_boundary)
+			       ? IAMP_PM_NONE : IAMP_PM_WILD;
+	}
+	if (s->principal_star)
+		best = IAMP_PM_WILD;
+	for (size_t i = 0; i < s->nprin && best != IAMP_PM_DIRECT; i++) {
+		enum iamp_pmatch m = iamp_principal_value_match(s->prin[i].kind, s->prin[i].text,
+								 s->prin[i].len, &st->caller);
+
+		if (m > best)
+			best = m;
+	}
+	return best;
 }
 
 /* Whether the statement applies; *pm says how a principal matched. */
-static bool stmt_applies(const struct cstmt *s, struct req_state *st, enum pmatch *pm)
+static bool stmt_applies(const struct cstmt *s, struct req_state *st, enum iamp_pmatch *pm)
 {
-	*pm = PM_NONE;
+	*pm = IAMP_PM_NONE;
 	if (!s->usable)
 		return false;
 	if (actions_match(&s->act, st) == s->not_action)
 		return false;
-	if (s->check_principal && (*pm = principal_match(s, &st->p)) == PM_NONE)
+	if (s->check_principal && (*pm = principal_match(s, st)) == IAMP_PM_NONE)
 		return false;
-	if (resources_match(s, st) != 1)
+	if (!resources_match(s, st))
 		return false;
 	for (size_t i = 0; i < s->nconds; i++)
-		if (cond_eval(&s->conds[i], st) != 1)
+		if (!cond_eval(&s->conds[i], st))
 			return false;
 	return true;
 }
 
-/* Requests whose resource policy must allow: a KMS action on a KMS key
- * (the key policy) and role assumption on a role (the trust policy). */
-static bool resource_required(const struct req_state *st)
-{
-	struct iamp_arn arn;
-	const struct iamp_request *req = st->req;
-
-	if (!iamp_arn_parse(&arn, req->resource, req->resource_len))
-		return false;
-	if (st->svc_len == 3 && memcmp(st->action, "kms", 3) == 0)
-		return arn.service_len == 3 && memcmp(arn.service, "kms", 3) == 0 &&
-		       has_prefix(arn.resource, arn.resource_len, "key/");
-	return has_prefix(st->action, st->action_len, "sts:assumerole") &&
-	       arn.service_len == 3 && memcmp(arn.service, "iam", 3) == 0 &&
-	       has_prefix(arn.resource, arn.resource_len, "role/");
-}
-
 static bool same_text(const char *a, size_t alen, const char *b, size_t blen)
 {
-	return alen == blen && memcmp(a, b, alen) == 0;
+	return a && b && alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/* Requests whose resource policy must allow: a KMS action on a KMS key
+ * (the key policy) and role assumption on a role (the trust policy). */
+static bool owner_policy_rule(const struct req_state *st)
+{
+	const struct iamp_evaluator *ev = st->ev;
+	const struct iamp_request *req = st->req;
+	bool kms = st->svc_len == 3 && memcmp(st->action, "kms", 3) == 0;
+	bool sts = st->svc_len == 3 && memcmp(st->action, "sts", 3) == 0;
+	struct iamp_arn arn;
+	bool parsed = iamp_arn_parse(&arn, req->resource, req->resource_len);
+
+	if (kms && parsed && iamp_arn_is(&arn, "kms", "key/"))
+		return ev->has_resource || (ev->compat & IAMP_COMPAT_BIT(KMS_NEEDS_KEY_POLICY));
+	if (!ev->has_resource)
+		return false;
+	if (sts && (ev->compat & IAMP_COMPAT_BIT(STS_TRUST_ANY_RESOURCE)))
+		return true;
+	return sts && strncmp(st->action, "sts:assumerole", 14) == 0 && parsed &&
+	       iamp_arn_is(&arn, "iam", "role/");
+}
+
+/* The org path of `account` into path[]; the number of levels, 0 when the
+ * account is not in the organization (or unknown). */
+static unsigned org_path(const struct iamp_evaluator *ev, const char *account, size_t len,
+			 const struct iamp_org_node **path)
+{
+	char id[16];
+	const struct iamp_org_node *node;
+	size_t n;
+
+	if (!account || len >= sizeof(id))
+		return 0;
+	memcpy(id, account, len);
+	id[len] = '\0';
+	node = iamp_org_account(ev->org, id);
+	if (!node)
+		return 0;
+	n = iamp_org_path(node, path, MAX_LEVELS);
+	return n > MAX_LEVELS ? 0 : (unsigned)n;
+}
+
+/* The level of an SCP/RCP on the request's path, or -1 when off it. */
+static int policy_level(const struct cpolicy *p, const struct iamp_result *res)
+{
+	const struct iamp_org_node *const *path = p->type == IAMP_POLICY_SCP ? res->scp_path : res->rcp_path;
+	unsigned n = p->type == IAMP_POLICY_SCP ? res->scp_levels : res->rcp_levels;
+
+	if (!p->node)
+		return p->level < n ? (int)p->level : -1;
+	for (unsigned i = 0; i < n; i++)
+		if (path[i] == p->node)
+			return (int)i;
+	return -1;
+}
+
+/* Where the request sits: accounts, paths, who is governed. */
+static void place(struct iamp_result *res, struct iamp_facts *f, const struct req_state *st)
+{
+	const struct iamp_evaluator *ev = st->ev;
+	const struct iamp_request *req = st->req;
+	const struct iamp_caller *c = &st->caller;
+	const struct iamp_ctx_key *rk = iamp_request_key(req, "aws:ResourceAccount", 19);
+	struct iamp_arn rarn;
+	bool person = c->kind != IAMP_CALLER_ANONYMOUS && c->kind != IAMP_CALLER_SERVICE;
+	bool caller_mgmt, resource_mgmt;
+
+	res->caller_account = c->account;
+	res->caller_account_len = c->account_len;
+	if (rk && rk->count == 1 && !rk->multi) {
+		res->resource_account = rk->values[0].text;
+		res->resource_account_len = rk->values[0].len;
+	} else if (iamp_arn_parse(&rarn, req->resource, req->resource_len) && rarn.account_len) {
+		res->resource_account = rarn.account;
+		res->resource_account_len = rarn.account_len;
+	}
+	if (!res->resource_account && person && c->account) {
+		res->resource_account = c->account;
+		res->resource_account_len = c->account_len;
+		res->assumptions |= IAMP_ASSUME_RESOURCE_ACCOUNT;
+	} else if (!c->account && person && res->resource_account) {
+		res->assumptions |= IAMP_ASSUME_CALLER_ACCOUNT;
+	}
+	res->same_account = !c->account || !res->resource_account ||
+			    same_text(res->resource_account, res->resource_account_len, c->account,
+				      c->account_len);
+	caller_mgmt = ev->mgmt_len && same_text(ev->mgmt, ev->mgmt_len, c->account, c->account_len);
+	resource_mgmt = ev->mgmt_len && same_text(ev->mgmt, ev->mgmt_len, res->resource_account,
+						  res->resource_account_len);
+
+	if (ev->org) {
+		res->scp_levels = person ? org_path(ev, c->account, c->account_len, res->scp_path) : 0;
+		res->rcp_levels = org_path(ev, res->resource_account, res->resource_account_len,
+					   res->rcp_path);
+		for (unsigned i = 0; i < res->scp_levels; i++)
+			f->scp_allow[i] = iamp_org_scp_full(res->scp_path[i]);
+		for (unsigned i = 0; i < res->rcp_levels; i++)
+			f->rcp_allow[i] = 1; /* RCPFullAWSAccess cannot be detached */
+		if (person && !res->scp_levels)
+			res->scp_exempt = c->account ? "the caller's account is outside the organization"
+						     : "the caller names no account";
+		if (!res->rcp_levels)
+			res->rcp_exempt = res->resource_account
+						  ? "the resource's account is outside the organization"
+						  : "the resource names no account";
+	} else {
+		res->scp_levels = ev->nscp;
+		res->rcp_levels = ev->nrcp;
+		for (unsigned i = 0; i < ev->nscp; i++)
+			f->scp_allow[i] = ev->scp[i].full;
+		for (unsigned i = 0; i < ev->nrcp; i++)
+			f->rcp_allow[i] = ev->rcp[i].full;
+		if (ev->nscp && person)
+			res->assumptions |= IAMP_ASSUME_SCP_LEVELS;
+		if (ev->nrcp)
+			res->assumptions |= IAMP_ASSUME_RCP_LEVELS;
+	}
+	f->scp_levels = res->scp_levels;
+	f->rcp_levels = res->rcp_levels;
+	f->anonymous = c->kind == IAMP_CALLER_ANONYMOUS;
+	f->service = c->kind == IAMP_CALLER_SERVICE;
+	f->root = c->kind == IAMP_CALLER_ROOT;
+	f->slr = c->slr;
+	f->caller_scp = res->scp_levels > 0 && !caller_mgmt;
+	f->resource_rcp = res->rcp_levels > 0 && !resource_mgmt;
+	f->rcp_service = iamp_org_rcp_service(st->action, st->svc_len);
+	f->same_account = res->same_account;
+	f->owner_policy = owner_policy_rule(st);
+	f->has_boundary = ev->has_boundary;
+	f->has_session = ev->has_session;
+
+	if (!res->scp_exempt && res->scp_levels) {
+		if (!person)
+			res->scp_exempt = "SCPs do not apply to service principals or anonymous requests";
+		else if (c->slr)
+			res->scp_exempt = "SCPs do not apply to service-linked roles";
+		else if (caller_mgmt)
+			res->scp_exempt = "SCPs do not apply to the management account";
+	}
+	if (!res->rcp_exempt && res->rcp_levels) {
+		if (c->slr)
+			res->rcp_exempt = "RCPs do not apply to service-linked roles";
+		else if (resource_mgmt)
+			res->rcp_exempt = "RCPs do not apply to resources of the management account";
+		else if (!f->rcp_service)
+			res->rcp_exempt = "RCPs do not apply to this service's actions";
+	}
+}
+
+/* The first requirement of the verdict that failed (an explanation only:
+ * the decision is the verdict's). */
+static void explain(struct iamp_result *res, const struct iamp_verdict *v, const struct iamp_facts *f)
+{
+	for (unsigned i = 0; i < f->scp_levels; i++) {
+		if (!v->scp_ok[i]) {
+			res->gap = IAMP_GAP_SCP_LEVEL;
+			res->gap_level = i;
+			return;
+		}
+	}
+	for (unsigned i = 0; i < f->rcp_levels; i++) {
+		if (!v->rcp_ok[i]) {
+			res->gap = IAMP_GAP_RCP_LEVEL;
+			res->gap_level = i;
+			return;
+		}
+	}
+	if (v->grant)
+		return;
+	if (v->resource_only || (f->owner_policy && !v->res_any))
+		res->gap = IAMP_GAP_RESOURCE;
+	else if (!v->id_ok && (f->owner_policy || !f->same_account))
+		res->gap = f->same_account ? IAMP_GAP_NO_ALLOW : IAMP_GAP_IDENTITY;
+	else if (!v->id_ok && !f->res_direct && !f->res_role)
+		res->gap = IAMP_GAP_NO_ALLOW;
+	else if (!v->bound_ok)
+		res->gap = IAMP_GAP_BOUNDARY;
+	else if (!v->sess_ok)
+		res->gap = IAMP_GAP_SESSION;
+	else
+		res->gap = IAMP_GAP_RESOURCE;
 }
 
 int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 		  const struct iamp_request *req)
 {
 	struct req_state st;
+	struct iamp_facts f;
+	struct iamp_verdict v;
 	char actbuf[256];
 	char *actheap = NULL;
 	const char *colon;
-	bool deny = false, identity = false, boundary = false, session = false;
-	bool scp_allow[MAX_LEVELS] = { false }, rcp_allow[MAX_LEVELS] = { false };
-	bool rcp_applies;
-	enum pmatch resource = PM_NONE;
-	const char *racct = NULL;
-	size_t racct_len = 0;
-	const struct iamp_ctx_key *rk;
-	struct iamp_arn rarn;
+	size_t keep, unstored[2] = { 0, 0 }; /* SCP, RCP matches past match_cap */
 
+	memset(&f, 0, sizeof(f));
 	res->decision = IAMP_DECISION_IMPLICIT_DENY;
 	res->gap = IAMP_GAP_NONE;
 	res->gap_level = 0;
 	res->match_count = 0;
 	res->match_total = 0;
-	res->scp_exempt = NULL;
+	res->scp_exempt = res->rcp_exempt = NULL;
 	res->resource_direct = false;
+	res->assumptions = 0;
+	res->caller_account = res->resource_account = NULL;
+	res->caller_account_len = res->resource_account_len = 0;
+	res->scp_levels = res->rcp_levels = 0;
+	memset(res->scp_path, 0, sizeof(res->scp_path));
+	memset(res->rcp_path, 0, sizeof(res->rcp_path));
 
 	memset(&st, 0, sizeof(st));
 	st.req = req;
+	st.ev = ev;
 	st.scratch = st.stack;
 	st.scratch_cap = sizeof(st.stack);
 	if (req->action_len < sizeof(actbuf)) {
@@ -1133,42 +1248,19 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	st.action_len = req->action_len;
 	colon = memchr(st.action, ':', st.action_len);
 	st.svc_len = colon ? (size_t)(colon - st.action) : st.action_len;
-	principal_parse(&st.p, req->principal, req->principal_len);
-
-	/* Which account owns the resource. */
-	rk = iamp_request_key(req, "aws:ResourceAccount", 19);
-	if (rk && rk->count == 1 && !rk->multi) {
-		racct = rk->values[0].text;
-		racct_len = rk->values[0].len;
-	} else if (iamp_arn_parse(&rarn, req->resource, req->resource_len) && rarn.account_len) {
-		racct = rarn.account;
-		racct_len = rarn.account_len;
-	}
-	res->same_account = !racct || !st.p.account_len ||
-			    same_text(racct, racct_len, st.p.account, st.p.account_len);
-
-	res->scp_applies = ev->nscp > 0;
-	if (res->scp_applies) {
-		if (st.p.kind == PK_SERVICE || st.p.kind == PK_ANON)
-			res->scp_exempt = "SCPs do not apply to service principals or anonymous requests";
-		else if (st.p.slr)
-			res->scp_exempt = "SCPs do not apply to service-linked roles";
-		else if (ev->mgmt_len && same_text(ev->mgmt, ev->mgmt_len, st.p.account, st.p.account_len))
-			res->scp_exempt = "SCPs do not apply to the management account";
-		res->scp_applies = !res->scp_exempt;
-	}
-	rcp_applies = ev->nrcp > 0 && !st.p.slr &&
-		      !(ev->mgmt_len && racct && same_text(ev->mgmt, ev->mgmt_len, racct, racct_len));
+	iamp_caller_parse(&st.caller, req->principal, req->principal_len);
+	place(res, &f, &st);
 
 	for (size_t i = 0; i < ev->npols; i++) {
 		const struct cpolicy *p = &ev->pols[i];
+		int level = 0;
 
-		if ((p->type == IAMP_POLICY_SCP && !res->scp_applies) ||
-		    (p->type == IAMP_POLICY_RCP && !rcp_applies))
+		if ((p->type == IAMP_POLICY_SCP || p->type == IAMP_POLICY_RCP) &&
+		    (level = policy_level(p, res)) < 0)
 			continue;
 		for (size_t j = 0; j < p->nstmts; j++) {
 			const struct cstmt *s = &p->stmts[j];
-			enum pmatch pm;
+			enum iamp_pmatch pm;
 
 			if (!stmt_applies(s, &st, &pm))
 				continue;
@@ -1176,39 +1268,43 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 				struct iamp_match *m = &res->matches[res->match_count++];
 
 				m->type = p->type;
-				m->level = p->level;
+				m->level = (unsigned)level;
 				m->name = p->name;
 				m->policy = p->src;
 				m->stmt = s->src;
 				m->deny = s->deny;
 			}
+			else if (p->type == IAMP_POLICY_SCP || p->type == IAMP_POLICY_RCP)
+				unstored[p->type == IAMP_POLICY_RCP]++;
 			res->match_total++;
-			if (s->deny) {
-				deny = true;
-				continue;
-			}
 			switch (p->type) {
-			case IAMP_POLICY_IDENTITY:
-				identity = true;
-				break;
-			case IAMP_POLICY_RESOURCE:
-			case IAMP_POLICY_TRUST:
-				if (pm > resource)
-					resource = pm;
-				break;
-			case IAMP_POLICY_BOUNDARY:
-				boundary = true;
-				break;
-			case IAMP_POLICY_SESSION:
-				session = true;
-				break;
 			case IAMP_POLICY_SCP:
-				scp_allow[p->level] = true;
+				if (s->deny)
+					f.scp_deny = 1;
+				else
+					f.scp_allow[level] = 1;
 				break;
 			case IAMP_POLICY_RCP:
-				rcp_allow[p->level] = true;
+				if (s->deny)
+					f.rcp_deny = 1;
+				else
+					f.rcp_allow[level] = 1;
 				break;
 			default:
+				if (s->deny)
+					f.deny = 1;
+				else if (p->type == IAMP_POLICY_IDENTITY)
+					f.identity = 1;
+				else if (p->type == IAMP_POLICY_BOUNDARY)
+					f.boundary = 1;
+				else if (p->type == IAMP_POLICY_SESSION)
+					f.session = 1;
+				else if (pm == IAMP_PM_DIRECT)
+					f.res_direct = 1;
+				else if (pm == IAMP_PM_ACCOUNT)
+					f.res_account = 1;
+				else
+					f.res_role = 1;
 				break;
 			}
 		}
@@ -1218,81 +1314,35 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	free(actheap);
 	if (st.oom)
 		return iamp_error_set(IAMP_ENOMEM, "out of memory");
-	res->resource_direct = resource == PM_DIRECT;
 
-	if (deny) {
+	iamp_decide(&v, &iamp_logic_bool, &f,
+		    (ev->compat & IAMP_COMPAT_BIT(ROOT_NEEDS_IDENTITY)) ? IAMP_DECIDE_ROOT_NEEDS_IDENTITY : 0);
+	res->scp_applies = v.scp_governs;
+	res->rcp_applies = v.rcp_governs;
+	res->resource_direct = f.res_direct;
+	/* SCP and RCP statements that do not govern this request are not
+	 * part of its explanation. */
+	if (!v.scp_governs)
+		res->match_total -= unstored[0];
+	if (!v.rcp_governs)
+		res->match_total -= unstored[1];
+	keep = 0;
+	for (size_t i = 0; i < res->match_count; i++) {
+		const struct iamp_match *m = &res->matches[i];
+
+		if ((m->type == IAMP_POLICY_SCP && !v.scp_governs) ||
+		    (m->type == IAMP_POLICY_RCP && !v.rcp_governs)) {
+			res->match_total--;
+			continue;
+		}
+		res->matches[keep++] = *m;
+	}
+	res->match_count = keep;
+	if (v.explicit_deny)
 		res->decision = IAMP_DECISION_EXPLICIT_DENY;
-		return 0;
-	}
-	if (res->scp_applies) {
-		for (unsigned l = 0; l < ev->nscp; l++) {
-			if (!ev->scp[l].full && !scp_allow[l]) {
-				res->gap = IAMP_GAP_SCP_LEVEL;
-				res->gap_level = l;
-				return 0;
-			}
-		}
-	}
-	(void)rcp_allow; /* every RCP level holds RCPFullAWSAccess */
-
-	if (st.p.kind == PK_SERVICE || st.p.kind == PK_ANON) {
-		if (resource != PM_NONE)
-			res->decision = IAMP_DECISION_ALLOWED;
-		else
-			res->gap = IAMP_GAP_RESOURCE;
-		return 0;
-	}
-	bool is_root = st.p.kind == PK_ROOT;
-	bool id_ok = identity || is_root;
-	bool bound_ok = !ev->has_boundary || boundary || is_root;
-	bool sess_ok = !ev->has_session || session;
-	bool limits_ok = bound_ok && sess_ok;
-
-	/*
-	 * A KMS key policy and a role trust policy must themselves allow: an
-	 * identity policy counts only where they name the account (AWS KMS
-	 * "Key policies", IAM "Role trust policies").
-	 */
-	if (ev->has_resource && resource_required(&st)) {
-		if (resource == PM_NONE)
-			res->gap = IAMP_GAP_RESOURCE;
-		else if (resource == PM_ACCOUNT && !id_ok)
-			res->gap = res->same_account ? IAMP_GAP_NO_ALLOW : IAMP_GAP_IDENTITY;
-		else if ((resource == PM_ACCOUNT || !res->same_account) && !limits_ok)
-			res->gap = bound_ok ? IAMP_GAP_SESSION : IAMP_GAP_BOUNDARY;
-		else if (!res->same_account && !id_ok)
-			res->gap = IAMP_GAP_IDENTITY;
-		else if (resource != PM_DIRECT && !limits_ok)
-			res->gap = bound_ok ? IAMP_GAP_SESSION : IAMP_GAP_BOUNDARY;
-		else
-			res->decision = IAMP_DECISION_ALLOWED;
-		return 0;
-	}
-	if (res->same_account) {
-		/* A resource policy naming the account delegates to the
-		 * account's identity policies: it grants nothing alone. */
-		if ((id_ok && limits_ok) || resource == PM_DIRECT ||
-		    ((resource == PM_ROLE || resource == PM_WILD) && limits_ok)) {
-			res->decision = IAMP_DECISION_ALLOWED;
-			return 0;
-		}
-		if (!id_ok && (resource == PM_NONE || resource == PM_ACCOUNT))
-			res->gap = IAMP_GAP_NO_ALLOW;
-		else if (!bound_ok)
-			res->gap = IAMP_GAP_BOUNDARY;
-		else
-			res->gap = IAMP_GAP_SESSION;
-		return 0;
-	}
-	if (!id_ok)
-		res->gap = IAMP_GAP_IDENTITY;
-	else if (!bound_ok)
-		res->gap = IAMP_GAP_BOUNDARY;
-	else if (!sess_ok)
-		res->gap = IAMP_GAP_SESSION;
-	else if (resource == PM_NONE)
-		res->gap = IAMP_GAP_RESOURCE;
-	else
+	else if (v.allowed)
 		res->decision = IAMP_DECISION_ALLOWED;
+	else
+		explain(res, &v, &f);
 	return 0;
 }

@@ -8,27 +8,34 @@
  * numbers, dates, CIDRs, booleans or bytes. Deciding a request
  * (iamp_evaluate) then reads those tables only.
  *
- * The decision follows AWS's documented evaluation logic:
+ *   request ──▶ caller (principal.h), resource account, SCP path of the
+ *               caller's account, RCP path of the resource's account
+ *           ──▶ every statement on those paths and in the other policies
+ *               matched (Action, Resource, Principal, Condition)
+ *           ──▶ facts (decide.h): which kinds of statement applied where
+ *           ──▶ iamp_decide() ──▶ decision, and the first requirement that
+ *               failed as the reason
  *
- *   any applicable Deny (identity, resource, boundary, session, SCP, RCP) ─▶ explicitDeny
- *   every SCP level (root ... account) has an applicable Allow?   no ──────▶ implicitDeny
- *       (not for the management account, service-linked roles, service principals)
- *   every RCP level has an applicable Allow (RCPFullAWSAccess is implied) ─ always
- *   same account:  identity Allow (and boundary, session Allow where present)
- *                  or resource Allow naming the user / session directly
- *                  or resource Allow naming the role, account or "*"
- *                     (and boundary, session Allow where present)
- *   cross account: identity Allow (and boundary, session) and resource Allow
- *   root user:     needs no identity policy; no boundary applies to it
- *   service principal or anonymous ("*"): a resource Allow only
- *                                                   all of that ─▶ allowed, else implicitDeny
+ * The decision itself lives in decide.c, shared with the prover; this
+ * file only gathers facts. Organization levels come in two forms:
+ *  - levels (iamp_evaluator_add with a level, iamp_evaluator_level): the
+ *    SCP levels given apply to every caller, the RCP levels to every
+ *    resource, as `simulate --scp/--rcp` gives them;
+ *  - an organization (iamp_evaluator_set_org, iamp_evaluator_attach): the
+ *    caller's SCPs are those on its account's path from the root, the
+ *    resource's RCPs those on the owner account's path; an account outside
+ *    the organization meets none, the management account neither.
  *
  * A statement applies when its Action/NotAction, Resource/NotResource,
- * Principal/NotPrincipal (resource policies, trust policies and RCPs
- * only) and every condition match. A statement whose Resource or
- * condition values need a policy variable that the request cannot supply
- * (no such key, no default) never applies: AWS says such a variable "might
- * cause the entire statement to be invalid" (docs/semantics.md).
+ * Principal/NotPrincipal (resource policies, trust policies and RCPs) and
+ * every condition match. A policy variable that the request cannot supply
+ * (no such key, no default) matches nothing where it stands: a Resource
+ * or NotResource entry holding it matches no resource, a condition value
+ * holding it matches no request value (so a negated operator holds).
+ *
+ * What the answer rests on is part of it: the result lists its
+ * assumptions (IAMP_ASSUME_*), for example a resource ARN without an
+ * account, taken as the caller's.
  */
 #ifndef IAMP_EVAL_H
 #define IAMP_EVAL_H
@@ -37,7 +44,11 @@
 #include <stddef.h>
 
 #include "context.h"
+#include "decide.h"
 #include "policy.h"
+
+struct iamp_org;
+struct iamp_org_node;
 
 struct iamp_evaluator;
 
@@ -54,6 +65,7 @@ const char *iamp_decision_name(enum iamp_decision d);
 enum iamp_gap {
 	IAMP_GAP_NONE,
 	IAMP_GAP_SCP_LEVEL,      /* gap_level names the SCP level without an Allow */
+	IAMP_GAP_RCP_LEVEL,      /* gap_level names the RCP level without an Allow */
 	IAMP_GAP_NO_ALLOW,       /* neither an identity nor a resource policy allows */
 	IAMP_GAP_IDENTITY,       /* cross account: no identity policy allows */
 	IAMP_GAP_RESOURCE,       /* cross account (or service/anonymous): no resource policy allows */
@@ -71,20 +83,45 @@ struct iamp_match {
 	bool deny;
 };
 
+/* What an answer rests on (bits of iamp_result.assumptions). */
+enum iamp_assumption {
+	IAMP_ASSUME_RESOURCE_ACCOUNT = 1u << 0, /* resource account unknown: taken as the caller's */
+	IAMP_ASSUME_CALLER_ACCOUNT = 1u << 1,   /* caller account unknown: taken as the resource's */
+	IAMP_ASSUME_SCP_LEVELS = 1u << 2,       /* SCP levels given without an organization:
+						   they apply to every caller */
+	IAMP_ASSUME_RCP_LEVELS = 1u << 3        /* RCP levels given without an organization */
+};
+
 struct iamp_result {
 	enum iamp_decision decision;
 	enum iamp_gap gap;
 	unsigned gap_level;
 	bool same_account;
-	bool scp_applies;          /* false: no SCPs, or an exempt principal */
+	const char *caller_account;   /* or NULL; points into the request */
+	size_t caller_account_len;
+	const char *resource_account; /* or NULL */
+	size_t resource_account_len;
+	bool scp_applies;          /* SCPs govern this caller */
 	const char *scp_exempt;    /* why SCPs do not apply, or NULL */
+	bool rcp_applies;          /* RCPs govern this resource and action */
+	const char *rcp_exempt;    /* why RCPs do not apply, or NULL */
 	bool resource_direct;      /* a resource policy named the user/session ARN */
-	/* Applicable statements, in policy order (the caller's buffer). */
+	unsigned assumptions;      /* IAMP_ASSUME_* */
+	/* The organization path (org mode), root first; NULL entries in
+	 * levels mode, where iamp_evaluator_level_name() names the levels. */
+	unsigned scp_levels, rcp_levels;
+	const struct iamp_org_node *scp_path[IAMP_MAX_LEVELS];
+	const struct iamp_org_node *rcp_path[IAMP_MAX_LEVELS];
+	/* Applicable statements, in policy order (the caller's buffer). SCP
+	 * and RCP statements are listed only where SCPs/RCPs govern. */
 	struct iamp_match *matches;
 	size_t match_cap;
 	size_t match_count;        /* stored */
 	size_t match_total;        /* found (may exceed match_cap) */
 };
+
+/* The text of one assumption bit, for every output format. */
+const char *iamp_assumption_text(enum iamp_assumption a);
 
 int iamp_evaluator_new(struct iamp_evaluator **out);
 void iamp_evaluator_free(struct iamp_evaluator *ev);
@@ -113,8 +150,24 @@ int iamp_evaluator_level(struct iamp_evaluator *ev, enum iamp_policy_type type,
 const char *iamp_evaluator_level_name(const struct iamp_evaluator *ev,
 				      enum iamp_policy_type type, unsigned level);
 
-/* The organization's management account: SCPs do not limit it. */
+/* The organization's management account: SCPs do not limit it, RCPs do
+ * not limit its resources. */
 int iamp_evaluator_set_management_account(struct iamp_evaluator *ev, const char *account);
+
+/*
+ * Organization mode: SCPs and RCPs are attached to the nodes of `org`
+ * (which must outlive the evaluator) and apply along account paths. Sets
+ * the management account too. Use either this or levels, not both.
+ */
+int iamp_evaluator_set_org(struct iamp_evaluator *ev, const struct iamp_org *org);
+
+/* Attaches an SCP or RCP to a node of the organization. */
+int iamp_evaluator_attach(struct iamp_evaluator *ev, enum iamp_policy_type type,
+			  const struct iamp_org_node *node, const struct iamp_policy *policy,
+			  const char *name);
+
+/* Compatibility switches (compat.h bits); set before adding policies. */
+void iamp_evaluator_set_compat(struct iamp_evaluator *ev, unsigned compat);
 
 /*
  * Decides `req`. res->matches/match_cap must be set by the caller (a NULL

@@ -7,6 +7,7 @@
  */
 #include "match.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,47 +101,6 @@ bool iamp_equals_ignore_case(const char *a, size_t alen, const char *b, size_t b
 		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
 			return false;
 	return true;
-}
-
-/* Offsets of the first five colons; false when there are fewer. */
-static bool arn_colons(size_t pos[5], const char *s, size_t len)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < len && n < 5; i++)
-		if (s[i] == ':')
-			pos[n++] = i;
-	return n == 5;
-}
-
-static bool arn_match(const char *pat, size_t plen, const char *s, size_t slen, bool raw)
-{
-	size_t pc[5], sc[5], pstart = 0, sstart = 0;
-
-	if (!arn_colons(pc, pat, plen))
-		return glob(pat, plen, s, slen, raw, false);
-	if (!arn_colons(sc, s, slen))
-		return false;
-	for (int part = 0; part < 6; part++) {
-		size_t pend = part < 5 ? pc[part] : plen;
-		size_t send = part < 5 ? sc[part] : slen;
-
-		if (!glob(pat + pstart, pend - pstart, s + sstart, send - sstart, raw, false))
-			return false;
-		pstart = pend + 1;
-		sstart = send + 1;
-	}
-	return true;
-}
-
-bool iamp_arn_match(const char *pat, size_t plen, const char *s, size_t slen)
-{
-	return arn_match(pat, plen, s, slen, false);
-}
-
-bool iamp_match_arn(const char *pat, size_t plen, const char *s, size_t slen)
-{
-	return arn_match(pat, plen, s, slen, true);
 }
 
 /* ---- IP addresses ------------------------------------------------------ */
@@ -367,6 +327,8 @@ static bool is_leap(unsigned y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+#define EPOCH_MAX_SECS (INT64_MAX / 1000000 - 1)
+
 static bool parse_epoch(int64_t *out, const char *s, size_t len)
 {
 	size_t i = 0;
@@ -395,6 +357,13 @@ static bool parse_epoch(int64_t *out, const char *s, size_t len)
 	}
 	if (i != len)
 		return false;
+	/* Up to 15 digits are taken (AWS gives no limit); past the year
+	 * 292,000 the microseconds no longer fit, and every such date is the
+	 * same instant, later than any real one. */
+	if (secs > EPOCH_MAX_SECS) {
+		secs = EPOCH_MAX_SECS;
+		frac = 0;
+	}
 	*out = secs * 1000000 + frac;
 	return true;
 }

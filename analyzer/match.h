@@ -6,9 +6,7 @@
  *
  *   wildcards   "s3:Get*" ~ "s3:getobject"      actions: both sides lower-cased first
  *               "arn:aws:s3:::b/k*" ~ "arn:aws:s3:::b/k1"  resources, *Like: case-sensitive
- *   ARNs        ArnLike/ArnEquals: the six colon-separated parts one by one,
- *               "arn:aws:iam::*:role/x" ~ "arn:aws:iam::111122223333:role/x";
- *               a '*' never crosses a colon except in the last part
+ *   ARNs        part by part: see arn.h
  *   IP          "203.0.113.0/24" contains "203.0.113.9"; IPv6 alike
  *   dates       "2020-01-01T00:00:00Z", "2020-01-01", "1577836800" -> microseconds
  *   numbers     "1", "-2.5", "1e3" -> double
@@ -55,18 +53,6 @@ bool iamp_equals_ignore_case(const char *a, size_t alen, const char *b, size_t b
 
 /* An action pattern (raw, any case) against an action (any case). */
 bool iamp_match_action(const char *pat, size_t plen, const char *action, size_t alen);
-
-/*
- * ARN matching with a compiled pattern: when the pattern has at least five
- * colons, each of the six parts is matched on its own (the last part holds
- * the rest, colons included) and the value must have six parts too;
- * otherwise (a bare "*", "arn:aws:s3:*") the pattern is matched against
- * the whole value.
- */
-bool iamp_arn_match(const char *pat, size_t plen, const char *s, size_t slen);
-
-/* The same with a raw pattern. */
-bool iamp_match_arn(const char *pat, size_t plen, const char *s, size_t slen);
 
 /* An IPv4 or IPv6 address with a prefix length. */
 struct iamp_ip {

@@ -5,8 +5,10 @@
  */
 #include "org.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -364,4 +366,40 @@ size_t iamp_org_path(const struct iamp_org_node *node, const struct iamp_org_nod
 			out[i] = p;
 	}
 	return n;
+}
+
+bool iamp_org_scp_full(const struct iamp_org_node *node)
+{
+	if (!node->has_scps)
+		return true;
+	for (size_t i = 0; i < node->scp_count; i++)
+		if (node->scps[i].full_access)
+			return true;
+	return false;
+}
+
+void iamp_org_node_name(char *buf, size_t size, const struct iamp_org_node *n)
+{
+	if (n->kind == IAMP_ORG_ROOT)
+		snprintf(buf, size, "root");
+	else if (n->kind == IAMP_ORG_OU)
+		snprintf(buf, size, "OU %s", n->name ? n->name : "?");
+	else if (n->name && n->id && strcmp(n->name, n->id) != 0)
+		snprintf(buf, size, "account %s (%s)", n->name, n->id);
+	else
+		snprintf(buf, size, "account %s", n->id ? n->id : "?");
+}
+
+bool iamp_org_rcp_service(const char *svc, size_t len)
+{
+	static const char *const services[] = {
+#define RCP_SERVICE(s) s,
+#include "rcp_services.def"
+#undef RCP_SERVICE
+	};
+
+	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++)
+		if (strlen(services[i]) == len && strncasecmp(services[i], svc, len) == 0)
+			return true;
+	return false;
 }

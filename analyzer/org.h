@@ -93,4 +93,15 @@ const struct iamp_org_node *iamp_org_account(const struct iamp_org *org, const c
 size_t iamp_org_path(const struct iamp_org_node *node, const struct iamp_org_node **out,
 		     size_t max);
 
+/* Whether AWS's FullAWSAccess is attached at the node (or no SCP is
+ * named, which leaves AWS's default attachment). */
+bool iamp_org_scp_full(const struct iamp_org_node *node);
+
+/* "root", "OU Workloads", "account prod (222233334444)". */
+void iamp_org_node_name(char *buf, size_t size, const struct iamp_org_node *node);
+
+/* Whether RCPs govern the actions of service prefix svc[0..len)
+ * (rcp_services.def). */
+bool iamp_org_rcp_service(const char *svc, size_t len);
+
 #endif

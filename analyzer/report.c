@@ -14,8 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
 #include "diag.h"
 #include "error.h"
+#include "eval.h"
+#include "org.h"
+#include "policy.h"
 
 /* --- UTF-8 ------------------------------------------------------------ */
 
@@ -209,7 +213,7 @@ struct jw {
 /* A JSON string: quotes and backslash escaped, every control character
  * (and DEL) as an escape, valid UTF-8 as it is, each invalid byte as
  * \ufffd. */
-static void jw_put_string(FILE *out, const char *s, size_t n)
+void iamp_json_string(FILE *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
@@ -252,7 +256,7 @@ static void jw_member(struct jw *w, const char *key)
 		fprintf(w->out, "\n%*s", 2 * w->depth, "");
 	}
 	if (key) {
-		jw_put_string(w->out, key, strlen(key));
+		iamp_json_string(w->out, key, strlen(key));
 		fputs(": ", w->out);
 	}
 }
@@ -286,7 +290,7 @@ static void jw_string(struct jw *w, const char *key, const char *s)
 {
 	jw_member(w, key);
 	if (s)
-		jw_put_string(w->out, s, strlen(s));
+		iamp_json_string(w->out, s, strlen(s));
 	else
 		fputs("null", w->out);
 }
@@ -687,7 +691,7 @@ static void sarif_region(struct jw *w, const struct iamp_diag *d)
 		if (e > b) {
 			jw_object(w, "snippet");
 			jw_member(w, "text");
-			jw_put_string(w->out, d->source_line + b, e - b);
+			iamp_json_string(w->out, d->source_line + b, e - b);
 			jw_object_end(w);
 		}
 	}
@@ -697,7 +701,7 @@ static void sarif_region(struct jw *w, const struct iamp_diag *d)
 		jw_uint(w, "startLine", line);
 		jw_object(w, "snippet");
 		jw_member(w, "text");
-		jw_put_string(w->out, d->source_line, line_length(d->source_line));
+		iamp_json_string(w->out, d->source_line, line_length(d->source_line));
 		jw_object_end(w);
 		jw_object_end(w);
 	}
@@ -1037,4 +1041,181 @@ int iamp_rules_write_markdown(FILE *out)
 		fputs("\n", out);
 	}
 	return finish(out, IAMP_OK);
+}
+
+/* ---- decisions of the evaluator ------------------------------------------ */
+
+/* The name of an SCP/RCP level: the org node's, or the evaluator's. */
+static const char *level_name(char *buf, size_t size, const struct iamp_result *r,
+			      const struct iamp_evaluator *ev, enum iamp_policy_type type,
+			      unsigned level)
+{
+	const struct iamp_org_node *node = NULL;
+
+	if (level < IAMP_MAX_LEVELS)
+		node = type == IAMP_POLICY_SCP ? r->scp_path[level] : r->rcp_path[level];
+	if (node) {
+		iamp_org_node_name(buf, size, node);
+		return buf;
+	}
+	return iamp_evaluator_level_name(ev, type, level);
+}
+
+const char *iamp_decision_reason(char *buf, size_t size, const struct iamp_result *r,
+				 const struct iamp_evaluator *ev)
+{
+	char nbuf[256];
+	const char *name;
+
+	switch (r->gap) {
+	case IAMP_GAP_SCP_LEVEL:
+	case IAMP_GAP_RCP_LEVEL: {
+		enum iamp_policy_type t = r->gap == IAMP_GAP_SCP_LEVEL ? IAMP_POLICY_SCP : IAMP_POLICY_RCP;
+		const char *what = t == IAMP_POLICY_SCP ? "SCP" : "RCP";
+
+		name = level_name(nbuf, sizeof(nbuf), r, ev, t, r->gap_level);
+		if (name)
+			snprintf(buf, size, "no %s at level %u (%s) allows the request", what,
+				 r->gap_level, name);
+		else
+			snprintf(buf, size, "no %s at level %u allows the request", what, r->gap_level);
+		return buf;
+	}
+	case IAMP_GAP_NO_ALLOW:
+		return "no identity or resource policy allows the request";
+	case IAMP_GAP_IDENTITY:
+		return "cross-account request: no identity policy of the principal allows it";
+	case IAMP_GAP_RESOURCE:
+		return r->same_account ? "no resource policy allows the request"
+				       : "cross-account request: the resource policy does not allow it";
+	case IAMP_GAP_BOUNDARY:
+		return "the permission boundary does not allow the request";
+	case IAMP_GAP_SESSION:
+		return "the session policy does not allow the request";
+	default:
+		return NULL;
+	}
+}
+
+static void decision_json(FILE *out, const struct iamp_result *r, const struct iamp_evaluator *ev)
+{
+	char buf[320];
+	const char *why = iamp_decision_reason(buf, sizeof(buf), r, ev);
+	bool first = true;
+
+	fprintf(out, "{\"decision\":\"%s\",\"matched\":[", iamp_decision_name(r->decision));
+	for (size_t i = 0; i < r->match_count; i++) {
+		const struct iamp_match *m = &r->matches[i];
+
+		fprintf(out, "%s{\"file\":", i ? "," : "");
+		iamp_json_string(out, m->name, strlen(m->name));
+		fputs(",\"sid\":", out);
+		if (m->stmt->has_sid)
+			iamp_json_string(out, m->stmt->sid.text, m->stmt->sid.len);
+		else
+			fputs("null", out);
+		fprintf(out, ",\"line\":%u,\"effect\":\"%s\",\"policyType\":\"%s\"",
+			(unsigned)m->stmt->span.start.line, m->deny ? "Deny" : "Allow",
+			iamp_policy_type_name(m->type));
+		if (m->type == IAMP_POLICY_SCP || m->type == IAMP_POLICY_RCP)
+			fprintf(out, ",\"level\":%u", m->level);
+		fputc('}', out);
+	}
+	fputc(']', out);
+	if (r->match_total > r->match_count)
+		fprintf(out, ",\"matchedTotal\":%zu", r->match_total);
+	fprintf(out, ",\"sameAccount\":%s", r->same_account ? "true" : "false");
+	if (r->scp_exempt) {
+		fputs(",\"scpExempt\":", out);
+		iamp_json_string(out, r->scp_exempt, strlen(r->scp_exempt));
+	}
+	if (r->rcp_exempt) {
+		fputs(",\"rcpExempt\":", out);
+		iamp_json_string(out, r->rcp_exempt, strlen(r->rcp_exempt));
+	}
+	if (why) {
+		fputs(",\"reason\":", out);
+		iamp_json_string(out, why, strlen(why));
+	}
+	fputs(",\"assumptions\":[", out);
+	for (unsigned bit = 1; bit && bit <= r->assumptions; bit <<= 1) {
+		const char *t;
+
+		if (!(r->assumptions & bit))
+			continue;
+		t = iamp_assumption_text((enum iamp_assumption)bit);
+		fputs(first ? "" : ",", out);
+		iamp_json_string(out, t, strlen(t));
+		first = false;
+	}
+	fputs("]}\n", out);
+}
+
+static void decision_text(FILE *out, const struct iamp_request *req, const struct iamp_result *r,
+			  const struct iamp_evaluator *ev, size_t no)
+{
+	char buf[320], nbuf[256];
+	const char *why = iamp_decision_reason(buf, sizeof(buf), r, ev);
+
+	fprintf(out, "request %zu: %.*s on %.*s by %.*s\n", no, (int)req->action_len, req->action,
+		(int)req->resource_len, req->resource, (int)req->principal_len, req->principal);
+	switch (r->decision) {
+	case IAMP_DECISION_ALLOWED:
+		fprintf(out, "  ALLOWED%s\n",
+			r->same_account ? "" : " (cross-account: identity and resource policies both allow)");
+		break;
+	case IAMP_DECISION_EXPLICIT_DENY:
+		fputs("  EXPLICITLY DENIED by a Deny statement\n", out);
+		break;
+	default:
+		fprintf(out, "  IMPLICITLY DENIED: %s\n", why ? why : "nothing allows the request");
+		break;
+	}
+	if (r->scp_exempt)
+		fprintf(out, "  note: %s\n", r->scp_exempt);
+	if (r->rcp_exempt)
+		fprintf(out, "  note: %s\n", r->rcp_exempt);
+	for (unsigned bit = 1; bit && bit <= r->assumptions; bit <<= 1)
+		if (r->assumptions & bit)
+			fprintf(out, "  assumption: %s\n", iamp_assumption_text((enum iamp_assumption)bit));
+	for (size_t i = 0; i < r->match_count; i++) {
+		const struct iamp_match *m = &r->matches[i];
+		bool level = m->type == IAMP_POLICY_SCP || m->type == IAMP_POLICY_RCP;
+		const char *lname = level ? level_name(nbuf, sizeof(nbuf), r, ev, m->type, m->level) : NULL;
+
+		/* On an explicit deny the Deny statements decided: show those. */
+		if (r->decision == IAMP_DECISION_EXPLICIT_DENY && !m->deny)
+			continue;
+		fprintf(out, "  %s %s:%u: %s policy", m->deny ? "deny " : "allow", m->name,
+			(unsigned)m->stmt->span.start.line, iamp_policy_type_name(m->type));
+		if (level)
+			fprintf(out, " (level %u%s%s)", m->level, lname ? ", " : "", lname ? lname : "");
+		if (m->stmt->has_sid)
+			fprintf(out, ", statement %s", m->stmt->sid.text);
+		else
+			fprintf(out, ", statement #%zu", m->stmt->index + 1);
+		fputc('\n', out);
+	}
+	if (r->match_count == 0)
+		fputs("  no statement applies to this request\n", out);
+	if (r->match_total > r->match_count)
+		fprintf(out, "  (%zu more applicable statements not shown)\n",
+			r->match_total - r->match_count);
+}
+
+int iamp_report_decision(FILE *out, enum iamp_report_format fmt, const struct iamp_request *req,
+			 const struct iamp_result *res, const struct iamp_evaluator *ev,
+			 size_t request_no)
+{
+	switch (fmt) {
+	case IAMP_REPORT_JSON:
+		decision_json(out, res, ev);
+		return 0;
+	case IAMP_REPORT_TEXT:
+		decision_text(out, req, res, ev, request_no);
+		return 0;
+	default:
+		return iamp_error_set(IAMP_EINVAL, "decisions have no %s form",
+				      iamp_report_format_name(fmt));
+	}
 }

@@ -53,6 +53,9 @@
 #include <stdio.h>
 
 struct iamp_diags;
+struct iamp_evaluator;
+struct iamp_request;
+struct iamp_result;
 
 /* The project's home page: SARIF informationUri, and the base of every
  * rule's helpUri (IAMP_REPORT_PROJECT_URI "/blob/main/docs/rules.md#id"). */
@@ -98,5 +101,27 @@ int iamp_rules_write_markdown(FILE *out);
 /* "MISSING_EFFECT" -> "MissingEffect" (SARIF reportingDescriptor.name).
  * Writes at most `size` bytes, NUL included; returns `out`. */
 char *iamp_rule_name(char *out, size_t size, const char *id);
+
+/* A JSON string: quotes and backslashes escaped, control characters (and
+ * DEL) as escapes, valid UTF-8 as it is, each invalid byte as \ufffd.
+ * Every JSON writer of the project uses this one. */
+void iamp_json_string(FILE *out, const char *s, size_t n);
+
+/*
+ * Writes one decision of the evaluator: a JSON line
+ *   {"decision", "matched": [...], "sameAccount", "scpExempt"?,
+ *    "rcpExempt"?, "reason"?, "assumptions": [...]}
+ * or, for IAMP_REPORT_TEXT, a paragraph in words headed "request N:".
+ * `ev` names the levels; `request_no` counts from 1. Returns 0, or
+ * IAMP_EINVAL for a format that has no decision form (SARIF).
+ */
+int iamp_report_decision(FILE *out, enum iamp_report_format fmt, const struct iamp_request *req,
+			 const struct iamp_result *res, const struct iamp_evaluator *ev,
+			 size_t request_no);
+
+/* The reason for an implicit deny, in words, into buf (NULL when there is
+ * none). */
+const char *iamp_decision_reason(char *buf, size_t size, const struct iamp_result *res,
+				 const struct iamp_evaluator *ev);
 
 #endif

@@ -116,8 +116,23 @@ static const struct eval_case cases[] = {
 	  .request = REQ("config.amazonaws.com", "s3:PutObject", OBJ), .want = I },
 	{ "NotPrincipal deny", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"" USER "\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
 	  .request = REQ("arn:aws:iam::111122223333:user/carol", "s3:GetObject", OBJ), .want = E },
-	{ "NotPrincipal deny spares the named", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"" USER "\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	/* IAM User Guide, "NotPrincipal": name the account too, or the Deny
+	 * applies to the account and so to the user. */
+	{ "NotPrincipal deny: the user alone is not spared", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"" USER "\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
+	{ "NotPrincipal deny spares the user and its account", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":[\"" USER "\",\"arn:aws:iam::111122223333:root\"]},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
 	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	{ "NotPrincipal deny: the account spares only its root user", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
+	{ "NotPrincipal deny: the account spares its root user", .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .request = REQ("arn:aws:iam::111122223333:root", "s3:GetObject", OBJ), .want = A },
+	{ "NotPrincipal deny: a session is spared by its role and account", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":[\"" ROLE "\",\"111122223333\"]},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(SESSION, "s3:GetObject", OBJ), .want = A },
+	/* IAM User Guide, "Permissions boundaries": a NotPrincipal Deny always
+	 * denies a principal with a boundary, whatever it lists. */
+	{ "NotPrincipal deny: a principal with a boundary is never spared", P(ALLOW_ALL), .boundary = P(ALLOW_ALL),
+	  .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":[\"" USER "\",\"111122223333\"]},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
 
 	{ "same account: a resource policy naming the account delegates", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"s3:GetObject\",\"Resource\":\"" OBJ "\"}"),
 	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = I },
@@ -248,8 +263,20 @@ static const struct eval_case cases[] = {
 	  .request = REQC(USER, "s3:GetObject", "arn:aws:s3:::bucket/alice/x", "{\"aws:username\":\"alice\"}"), .want = A },
 	{ "variable in Resource, other user", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}"),
 	  .request = REQC(USER, "s3:GetObject", "arn:aws:s3:::bucket/bob/x", "{\"aws:username\":\"alice\"}"), .want = I },
-	{ "unresolvable variable: statement does not apply", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::bucket/${aws:username}/*\",\"*\"]}"),
-	  .request = REQ(USER, "s3:GetObject", "arn:aws:s3:::bucket/alice/x"), .want = I },
+	/* IAM User Guide, "Policy variables": an entry whose variable has no
+	 * value matches nothing; the statement's other entries still do. */
+	{ "unresolvable variable: the entry matches nothing, others do", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::bucket/${aws:username}/*\",\"*\"]}"),
+	  .request = REQ(SESSION, "s3:GetObject", "arn:aws:s3:::bucket/alice/x"), .want = A },
+	{ "unresolvable variable: the only entry matches nothing", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}"),
+	  .request = REQ(SESSION, "s3:GetObject", "arn:aws:s3:::bucket/alice/x"), .want = I },
+	{ "unresolvable variable in NotResource: the Deny still applies", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"NotResource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}"),
+	  .request = REQ(SESSION, "s3:GetObject", "arn:aws:s3:::bucket/alice/x"), .want = E },
+	{ "unresolvable variable in a Deny list: the plain entry still denies", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::x/${aws:username}\",\"arn:aws:s3:::bucket/*\"]}"),
+	  .request = REQ(SESSION, "s3:GetObject", "arn:aws:s3:::bucket/alice/x"), .want = E },
+	{ "unresolvable variable in a negated operator: the condition holds", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:ResourceTag/team\":\"${aws:PrincipalTag/team}\"}}}"),
+	  .request = REQC(SESSION, "s3:GetObject", OBJ, "{\"aws:ResourceTag/team\":\"red\"}"), .want = E },
+	{ "unresolvable variable in a positive operator: no match", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/team\":\"${aws:PrincipalTag/team}\"}}}"),
+	  .request = REQC(SESSION, "s3:GetObject", OBJ, "{\"aws:ResourceTag/team\":\"red\"}"), .want = I },
 	{ "variable default", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::bucket/${aws:PrincipalTag/team, 'none'}/*\"}"),
 	  .request = REQ(USER, "s3:GetObject", "arn:aws:s3:::bucket/none/x"), .want = A },
 	{ "variable in condition", COND("{\"StringEquals\":{\"aws:ResourceTag/owner\":\"${aws:PrincipalTag/owner}\"}}"),

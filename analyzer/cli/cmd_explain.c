@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "report.h"
 #include "commands.h"
 
 struct explain {
@@ -45,67 +46,9 @@ static void usage(FILE *f)
 		   "  --count   print only the number of actions each pattern matches\n");
 }
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned int cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
-/* A JSON string: control characters escaped, invalid UTF-8 as U+FFFD. */
 static void json_str(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-
-	fputc('"', f);
-	while (n > 0) {
-		size_t l;
-
-		if (*p == '"' || *p == '\\') {
-			fprintf(f, "\\%c", *p);
-			l = 1;
-		} else if (*p == '\n') {
-			fputs("\\n", f);
-			l = 1;
-		} else if (*p == '\t') {
-			fputs("\\t", f);
-			l = 1;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(f, "\\u%04x", *p);
-			l = 1;
-		} else if ((l = utf8_len(p, n)) == 0) {
-			fputs("\\ufffd", f);
-			l = 1;
-		} else {
-			fwrite(p, 1, l, f);
-		}
-		p += l;
-		n -= l;
-	}
-	fputc('"', f);
+	iamp_json_string(f, s, strlen(s));
 }
 
 /* A pattern on a terminal: control characters shown as '?'. */

@@ -3,11 +3,13 @@
  * evaluator and explain the decision (docs/simulate.md).
  *
  *   policies (--identity, --resource-policy, --boundary, --session-policy,
- *   --scp, --rcp, or --org org.yaml --account ID)
+ *   --scp, --rcp, or --org org.yaml: SCPs along the caller's account path,
+ *   RCPs along the resource owner's)
  *        └─▶ load + build (errors: diagnostics on stderr, exit 2)
  *        └─▶ one evaluator (plus one per org.yaml principal)
  *   requests (--request JSON, --requests FILE.jsonl, '-' for stdin)
- *        └─▶ one output line (JSON) or paragraph (text) each
+ *        └─▶ one output line (JSON) or paragraph (text) each, written by
+ *            iamp_report_decision (report.c)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,14 +17,18 @@
 #include <string.h>
 
 #include "arena.h"
+#include "arn.h"
+#include "compat.h"
 #include "commands.h"
 #include "context.h"
 #include "diag.h"
 #include "error.h"
 #include "eval.h"
 #include "load.h"
+#include "match.h"
 #include "org.h"
 #include "policy.h"
+#include "principal.h"
 #include "report.h"
 
 #define MAX_MATCHES 64
@@ -33,6 +39,7 @@ struct loaded {
 	struct iamp_policy *policy;
 	enum iamp_policy_type type;
 	unsigned level;
+	const struct iamp_org_node *node; /* org mode: where it is attached */
 	const char *path;
 	char *owned; /* path, when this run allocated it */
 };
@@ -54,8 +61,8 @@ struct sim {
 	struct principal_ev *pevs;
 	size_t npevs;
 	struct iamp_org *org;
-	const char *account;
-	unsigned scp_levels, rcp_levels;
+	const char *resource_account; /* --resource-account */
+	unsigned compat;
 	size_t request_no;
 };
 
@@ -70,21 +77,25 @@ static void usage(FILE *out)
 		"  --session-policy F    the session policy\n"
 		"  --scp F[,F...]        the SCPs of one organization level (repeatable: root first)\n"
 		"  --rcp F[,F...]        the RCPs of one level (repeatable; RCPFullAWSAccess is implied)\n"
-		"  --org org.yaml --account ID\n"
-		"                        SCP/RCP levels on the account's path, and the identity policies\n"
-		"                        and boundaries of the principals org.yaml lists\n"
+		"  --org org.yaml        the organization: SCPs along the caller's account path, RCPs\n"
+		"                        along the resource owner's, and the identity policies and\n"
+		"                        boundaries of the principals org.yaml lists\n"
+		"  --resource-account ID the account of resources whose ARN names none (S3)\n"
+		"  --compat NAME[,NAME]  mimic a documented difference of another simulator\n"
+		"                        (--list-compat lists them; docs/semantics.md)\n"
 		"\nrequests, one JSON object each:\n"
 		"  {\"principal\": ARN, \"action\": \"s3:GetObject\", \"resource\": ARN, \"context\": {KEY: VALUE|[VALUES]}}\n"
 		"  --request JSON        one request\n"
 		"  --requests FILE       JSON Lines, one request per line ('-' reads standard input)\n"
 		"\noutput: one JSON line per request ({\"decision\": \"allowed\"|\"explicitDeny\"|\"implicitDeny\",\n"
-		"\"matched\": [...], ...}) or, with --format text, the decision explained in words.\n"
+		"\"matched\": [...], \"assumptions\": [...], ...}) or, with --format text, the decision\n"
+		"explained in words.\n"
 		"exit codes: 0 every request decided, 2 usage error, unusable policy or bad request, 3 internal error\n");
 }
 
 /* Loads and builds one policy file; problems go to s->diags. */
 static struct iamp_policy *load_policy(struct sim *s, const char *path, enum iamp_policy_type type,
-				       unsigned level, char *owned)
+				       unsigned level, const struct iamp_org_node *node, char *owned)
 {
 	struct loaded *l;
 	int rc;
@@ -106,6 +117,7 @@ static struct iamp_policy *load_policy(struct sim *s, const char *path, enum iam
 	l->path = path;
 	l->type = type;
 	l->level = level;
+	l->node = node;
 	l->owned = owned;
 	rc = iamp_load_file(&l->doc, path, &s->limits, &s->diags);
 	s->nfiles++;
@@ -138,7 +150,7 @@ static void add_level(struct sim *s, const char *list, enum iamp_policy_type typ
 			s->failed = true;
 			break;
 		}
-		load_policy(s, path, type, level, path);
+		load_policy(s, path, type, level, NULL, path);
 	}
 	free(copy);
 }
@@ -151,28 +163,21 @@ static void print_diags(struct sim *s)
 	iamp_report_write(stderr, IAMP_REPORT_TEXT, &s->diags, &opts);
 }
 
-/* Level names for an org path: "root", "ou Workloads", "account prod (2222...)". */
-static char *level_name(const struct iamp_org_node *n)
+/* Loads every SCP and RCP attached in the organization, node by node. */
+static void load_org_node(struct sim *s, const struct iamp_org_node *n)
 {
-	char buf[256];
-
-	if (n->kind == IAMP_ORG_ROOT)
-		snprintf(buf, sizeof(buf), "root");
-	else if (n->kind == IAMP_ORG_OU)
-		snprintf(buf, sizeof(buf), "OU %s", n->name ? n->name : "?");
-	else if (n->name && n->id && strcmp(n->name, n->id) != 0)
-		snprintf(buf, sizeof(buf), "account %s (%s)", n->name, n->id);
-	else
-		snprintf(buf, sizeof(buf), "account %s", n->id ? n->id : "?");
-	return strdup(buf);
+	for (size_t j = 0; j < n->scp_count; j++)
+		if (!n->scps[j].full_access)
+			load_policy(s, n->scps[j].path, IAMP_POLICY_SCP, 0, n, NULL);
+	for (size_t j = 0; j < n->rcp_count; j++)
+		if (!n->rcps[j].full_access)
+			load_policy(s, n->rcps[j].path, IAMP_POLICY_RCP, 0, n, NULL);
+	for (size_t i = 0; i < n->child_count; i++)
+		load_org_node(s, n->children[i]);
 }
 
-/* Loads the policies of the org path of s->account. */
 static int load_org(struct sim *s, const char *org_path)
 {
-	const struct iamp_org_node *path[MAX_ORG_LEVELS];
-	const struct iamp_org_node *acct;
-	size_t n;
 	int rc = iamp_org_load(&s->org, org_path, &s->limits, &s->diags);
 
 	if (rc) {
@@ -181,27 +186,7 @@ static int load_org(struct sim *s, const char *org_path)
 	}
 	if (!s->org)
 		return -1;
-	acct = iamp_org_account(s->org, s->account);
-	if (!acct) {
-		fprintf(stderr, "iamproof: %s: account %s is not in the organization\n", org_path,
-			s->account);
-		return -1;
-	}
-	n = iamp_org_path(acct, path, MAX_ORG_LEVELS);
-	if (n > MAX_ORG_LEVELS) {
-		fprintf(stderr, "iamproof: %s: organization deeper than %d levels\n", org_path,
-			MAX_ORG_LEVELS);
-		return -1;
-	}
-	s->scp_levels = s->rcp_levels = (unsigned)n;
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < path[i]->scp_count; j++)
-			if (!path[i]->scps[j].full_access)
-				load_policy(s, path[i]->scps[j].path, IAMP_POLICY_SCP, (unsigned)i, NULL);
-		for (size_t j = 0; j < path[i]->rcp_count; j++)
-			if (!path[i]->rcps[j].full_access)
-				load_policy(s, path[i]->rcps[j].path, IAMP_POLICY_RCP, (unsigned)i, NULL);
-	}
+	load_org_node(s, s->org->root);
 	return 0;
 }
 
@@ -211,33 +196,20 @@ static int build_evaluator(struct sim *s, struct iamp_evaluator **out)
 
 	if (iamp_evaluator_new(&ev))
 		return -1;
-	if (s->org) {
-		const struct iamp_org_node *path[MAX_ORG_LEVELS];
-		size_t n = iamp_org_path(iamp_org_account(s->org, s->account), path, MAX_ORG_LEVELS);
-
-		for (size_t i = 0; i < n; i++) {
-			bool full = !path[i]->has_scps;
-			char *name = level_name(path[i]);
-
-			for (size_t j = 0; j < path[i]->scp_count; j++)
-				full |= path[i]->scps[j].full_access;
-			if (!name || iamp_evaluator_level(ev, IAMP_POLICY_SCP, (unsigned)i, name, full) ||
-			    iamp_evaluator_level(ev, IAMP_POLICY_RCP, (unsigned)i, name, true)) {
-				free(name);
-				goto fail;
-			}
-			free(name);
-		}
-		if (s->org->management_account &&
-		    iamp_evaluator_set_management_account(ev, s->org->management_account))
-			goto fail;
-	}
+	iamp_evaluator_set_compat(ev, s->compat);
+	if (s->org && iamp_evaluator_set_org(ev, s->org))
+		goto fail;
 	for (size_t i = 0; i < s->nfiles; i++) {
 		const struct loaded *l = &s->files[i];
+		int rc;
 
 		if (!l->policy || l->type == IAMP_POLICY__COUNT)
 			continue;
-		if (iamp_evaluator_add(ev, l->type, l->level, l->policy, l->path))
+		if (l->node)
+			rc = iamp_evaluator_attach(ev, l->type, l->node, l->policy, l->path);
+		else
+			rc = iamp_evaluator_add(ev, l->type, l->level, l->policy, l->path);
+		if (rc)
 			goto fail;
 	}
 	*out = ev;
@@ -247,179 +219,15 @@ fail:
 	return -1;
 }
 
-/* ---- output -------------------------------------------------------------- */
-
-static void json_str(FILE *out, const char *s, size_t len)
-{
-	fputc('"', out);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\') {
-			fputc('\\', out);
-			fputc(c, out);
-		} else if (c < 0x20) {
-			fprintf(out, "\\u%04x", c);
-		} else {
-			fputc(c, out);
-		}
-	}
-	fputc('"', out);
-}
-
-static const char *gap_text(char *buf, size_t size, const struct iamp_result *r,
-			    const struct iamp_evaluator *ev)
-{
-	const char *name;
-
-	switch (r->gap) {
-	case IAMP_GAP_SCP_LEVEL:
-		name = iamp_evaluator_level_name(ev, IAMP_POLICY_SCP, r->gap_level);
-		if (name)
-			snprintf(buf, size, "no SCP at level %u (%s) allows the request", r->gap_level, name);
-		else
-			snprintf(buf, size, "no SCP at level %u allows the request", r->gap_level);
-		return buf;
-	case IAMP_GAP_NO_ALLOW:
-		return "no identity or resource policy allows the request";
-	case IAMP_GAP_IDENTITY:
-		return "cross-account request: no identity policy of the principal allows it";
-	case IAMP_GAP_RESOURCE:
-		return r->same_account ? "no resource policy allows the request"
-				       : "cross-account request: the resource policy does not allow it";
-	case IAMP_GAP_BOUNDARY:
-		return "the permission boundary does not allow the request";
-	case IAMP_GAP_SESSION:
-		return "the session policy does not allow the request";
-	default:
-		return NULL;
-	}
-}
-
-static void print_json(const struct sim *s, const struct iamp_result *r,
-		       const struct iamp_evaluator *ev)
-{
-	char buf[256];
-	const char *why = gap_text(buf, sizeof(buf), r, ev);
-
-	printf("{\"decision\":\"%s\",\"matched\":[", iamp_decision_name(r->decision));
-	for (size_t i = 0; i < r->match_count; i++) {
-		const struct iamp_match *m = &r->matches[i];
-
-		printf("%s{\"file\":", i ? "," : "");
-		json_str(stdout, m->name, strlen(m->name));
-		fputs(",\"sid\":", stdout);
-		if (m->stmt->has_sid)
-			json_str(stdout, m->stmt->sid.text, m->stmt->sid.len);
-		else
-			fputs("null", stdout);
-		printf(",\"line\":%u,\"effect\":\"%s\",\"policyType\":\"%s\"",
-		       (unsigned)m->stmt->span.start.line, m->deny ? "Deny" : "Allow",
-		       iamp_policy_type_name(m->type));
-		if (m->type == IAMP_POLICY_SCP || m->type == IAMP_POLICY_RCP)
-			printf(",\"level\":%u", m->level);
-		fputc('}', stdout);
-	}
-	fputc(']', stdout);
-	if (r->match_total > r->match_count)
-		printf(",\"matchedTotal\":%zu", r->match_total);
-	printf(",\"sameAccount\":%s", r->same_account ? "true" : "false");
-	if (r->scp_exempt) {
-		fputs(",\"scpExempt\":", stdout);
-		json_str(stdout, r->scp_exempt, strlen(r->scp_exempt));
-	}
-	if (why) {
-		fputs(",\"reason\":", stdout);
-		json_str(stdout, why, strlen(why));
-	}
-	fputs("}\n", stdout);
-	(void)s;
-}
-
-static void print_text(const struct sim *s, const struct iamp_request *req,
-		       const struct iamp_result *r, const struct iamp_evaluator *ev)
-{
-	char buf[256];
-	const char *why = gap_text(buf, sizeof(buf), r, ev);
-	bool any_deny = false;
-
-	printf("request %zu: %.*s on %.*s by %.*s\n", s->request_no, (int)req->action_len,
-	       req->action, (int)req->resource_len, req->resource, (int)req->principal_len,
-	       req->principal);
-	switch (r->decision) {
-	case IAMP_DECISION_ALLOWED:
-		printf("  ALLOWED%s\n", r->same_account ? "" : " (cross-account: identity and resource policies both allow)");
-		break;
-	case IAMP_DECISION_EXPLICIT_DENY:
-		printf("  EXPLICITLY DENIED by a Deny statement\n");
-		break;
-	default:
-		printf("  IMPLICITLY DENIED: %s\n", why ? why : "nothing allows the request");
-		break;
-	}
-	if (r->scp_exempt)
-		printf("  note: %s\n", r->scp_exempt);
-	for (size_t i = 0; i < r->match_count; i++)
-		any_deny |= r->matches[i].deny;
-	for (size_t i = 0; i < r->match_count; i++) {
-		const struct iamp_match *m = &r->matches[i];
-		const char *lname = NULL;
-
-		/* On an explicit deny the Deny statements decided; list them first. */
-		if (r->decision == IAMP_DECISION_EXPLICIT_DENY && !m->deny)
-			continue;
-		if (m->type == IAMP_POLICY_SCP || m->type == IAMP_POLICY_RCP)
-			lname = iamp_evaluator_level_name(ev, m->type, m->level);
-		printf("  %s %s:%u: %s policy", m->deny ? "deny " : "allow", m->name,
-		       (unsigned)m->stmt->span.start.line, iamp_policy_type_name(m->type));
-		if (m->type == IAMP_POLICY_SCP || m->type == IAMP_POLICY_RCP)
-			printf(" (level %u%s%s)", m->level, lname ? ", " : "", lname ? lname : "");
-		if (m->stmt->has_sid)
-			printf(", statement %s", m->stmt->sid.text);
-		else
-			printf(", statement #%zu", m->stmt->index + 1);
-		putchar('\n');
-	}
-	if (r->match_count == 0)
-		printf("  no statement applies to this request\n");
-	if (r->match_total > r->match_count)
-		printf("  (%zu more applicable statements not shown)\n", r->match_total - r->match_count);
-	(void)any_deny;
-}
-
 /* ---- requests ------------------------------------------------------------ */
-
-/* Whether org.yaml's principal `arn` is the requester: the same ARN, or
- * the role of which the requester is a session. */
-static bool principal_is(const char *arn, const struct iamp_request *req)
-{
-	struct iamp_arn a, r;
-	size_t n = strlen(arn);
-	const char *name, *sname, *slash;
-	size_t name_len, sname_len;
-
-	if (n == req->principal_len && memcmp(arn, req->principal, n) == 0)
-		return true;
-	if (!iamp_arn_parse(&a, arn, n) || !iamp_arn_parse(&r, req->principal, req->principal_len))
-		return false;
-	if (a.resource_len < 5 || memcmp(a.resource, "role/", 5) != 0 ||
-	    r.resource_len < 13 || memcmp(r.resource, "assumed-role/", 13) != 0 ||
-	    a.account_len != r.account_len || memcmp(a.account, r.account, a.account_len) != 0)
-		return false;
-	name = a.resource + a.resource_len;
-	while (name > a.resource && name[-1] != '/')
-		name--;
-	name_len = (size_t)(a.resource + a.resource_len - name);
-	sname = r.resource + 13;
-	slash = memchr(sname, '/', r.resource_len - 13);
-	sname_len = slash ? (size_t)(slash - sname) : r.resource_len - 13;
-	return name_len == sname_len && memcmp(name, sname, name_len) == 0;
-}
 
 static const struct iamp_evaluator *evaluator_for(const struct sim *s, const struct iamp_request *req)
 {
+	struct iamp_caller c;
+
+	iamp_caller_parse(&c, req->principal, req->principal_len);
 	for (size_t i = 0; i < s->npevs; i++)
-		if (principal_is(s->pevs[i].arn, req))
+		if (iamp_caller_is(&c, s->pevs[i].arn, strlen(s->pevs[i].arn)))
 			return s->pevs[i].ev;
 	return s->ev;
 }
@@ -460,16 +268,24 @@ static int one_request(struct sim *s, const char *text, size_t len, const char *
 		rc = EXIT_INTERNAL;
 		goto cleanup;
 	}
+	if (s->resource_account && !iamp_request_key(&req, "aws:ResourceAccount", 19)) {
+		struct iamp_arn arn;
+
+		if ((!iamp_arn_parse(&arn, req.resource, req.resource_len) || !arn.account_len) &&
+		    iamp_request_add_key(&req, arena, "aws:ResourceAccount", s->resource_account) != 0) {
+			fprintf(stderr, "iamproof: out of memory\n");
+			rc = EXIT_INTERNAL;
+			goto cleanup;
+		}
+	}
 	ev = evaluator_for(s, &req);
 	if (iamp_evaluate(&res, ev, &req) != 0) {
 		fprintf(stderr, "iamproof: %s\n", iamp_error_last());
 		rc = EXIT_INTERNAL;
 		goto cleanup;
 	}
-	if (s->text)
-		print_text(s, &req, &res, ev);
-	else
-		print_json(s, &res, ev);
+	iamp_report_decision(stdout, s->text ? IAMP_REPORT_TEXT : IAMP_REPORT_JSON, &req, &res, ev,
+			     s->request_no);
 	goto cleanup;
 bad:
 	s->bad_request = true;
@@ -538,6 +354,13 @@ int iamp_cmd_simulate(int argc, char **argv)
 			rc = EXIT_CLEAN;
 			goto cleanup;
 		}
+		if (strcmp(a, "--list-compat") == 0) {
+			for (int c = 0; c < IAMP_COMPAT__COUNT; c++)
+				printf("%s\t%s\n", iamp_compat_name((enum iamp_compat)c),
+				       iamp_compat_description((enum iamp_compat)c));
+			rc = EXIT_CLEAN;
+			goto cleanup;
+		}
 		if (!v || strncmp(a, "--", 2) != 0) {
 			fprintf(stderr, "iamproof simulate: %s '%s'\n",
 				strncmp(a, "--", 2) == 0 ? "missing value after" : "unexpected argument", a);
@@ -546,21 +369,35 @@ int iamp_cmd_simulate(int argc, char **argv)
 		}
 		i++;
 		if (strcmp(a, "--identity") == 0)
-			load_policy(&s, v, IAMP_POLICY_IDENTITY, 0, NULL);
+			load_policy(&s, v, IAMP_POLICY_IDENTITY, 0, NULL, NULL);
 		else if (strcmp(a, "--resource-policy") == 0)
-			load_policy(&s, v, IAMP_POLICY_RESOURCE, 0, NULL);
+			load_policy(&s, v, IAMP_POLICY_RESOURCE, 0, NULL, NULL);
 		else if (strcmp(a, "--boundary") == 0)
-			load_policy(&s, v, IAMP_POLICY_BOUNDARY, 0, NULL);
+			load_policy(&s, v, IAMP_POLICY_BOUNDARY, 0, NULL, NULL);
 		else if (strcmp(a, "--session-policy") == 0)
-			load_policy(&s, v, IAMP_POLICY_SESSION, 0, NULL);
+			load_policy(&s, v, IAMP_POLICY_SESSION, 0, NULL, NULL);
 		else if (strcmp(a, "--scp") == 0)
 			add_level(&s, v, IAMP_POLICY_SCP, scp_level++);
 		else if (strcmp(a, "--rcp") == 0)
 			add_level(&s, v, IAMP_POLICY_RCP, rcp_level++);
 		else if (strcmp(a, "--org") == 0)
 			org_path = v;
-		else if (strcmp(a, "--account") == 0)
-			s.account = v;
+		else if (strcmp(a, "--resource-account") == 0) {
+			if (!iamp_is_account_id(v, strlen(v))) {
+				fprintf(stderr, "iamproof simulate: --resource-account takes a 12-digit account id\n");
+				goto cleanup;
+			}
+			s.resource_account = v;
+		} else if (strcmp(a, "--compat") == 0) {
+			if (iamp_compat_parse(&s.compat, v) != 0) {
+				fprintf(stderr, "iamproof simulate: %s (see --list-compat)\n", iamp_error_last());
+				goto cleanup;
+			}
+		} else if (strcmp(a, "--account") == 0) {
+			fprintf(stderr, "iamproof simulate: --account is gone: with --org, the caller's account "
+					"comes from the principal and the resource's from the resource\n");
+			goto cleanup;
+		}
 		else if (strcmp(a, "--request") == 0)
 			request = v;
 		else if (strcmp(a, "--requests") == 0)
@@ -580,10 +417,6 @@ int iamp_cmd_simulate(int argc, char **argv)
 	}
 	if (!request == !requests) {
 		fprintf(stderr, "iamproof simulate: give one of --request JSON or --requests FILE\n");
-		goto cleanup;
-	}
-	if (!org_path != !s.account) {
-		fprintf(stderr, "iamproof simulate: --org and --account go together\n");
 		goto cleanup;
 	}
 	if (org_path && (scp_level || rcp_level)) {
@@ -616,9 +449,9 @@ int iamp_cmd_simulate(int argc, char **argv)
 		struct iamp_evaluator *ev;
 
 		for (size_t j = 0; j < p->identity_count; j++)
-			load_policy(&s, p->identity[j].path, IAMP_POLICY_IDENTITY, 0, NULL);
+			load_policy(&s, p->identity[j].path, IAMP_POLICY_IDENTITY, 0, NULL, NULL);
 		if (p->has_boundary)
-			load_policy(&s, p->boundary.path, IAMP_POLICY_BOUNDARY, 0, NULL);
+			load_policy(&s, p->boundary.path, IAMP_POLICY_BOUNDARY, 0, NULL, NULL);
 		if (iamp_diags_max_severity(&s.diags) >= IAMP_SEV_ERROR || s.failed) {
 			print_diags(&s);
 			fprintf(stderr, "iamproof simulate: the policies above cannot be used\n");
