@@ -10,7 +10,10 @@
  * and "Policy variables" (defaults, ${*}, Version 2008-10-17).
  */
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "context.h"
@@ -18,6 +21,7 @@
 #include "error.h"
 #include "eval.h"
 #include "load.h"
+#include "org.h"
 #include "policy.h"
 
 #define P(stmts) "{\"Version\":\"2012-10-17\",\"Statement\":[" stmts "]}"
@@ -293,6 +297,47 @@ static const struct eval_case cases[] = {
 	  .request = REQC(USER, "s3:GetObject", "arn:aws:s3:::bucket/alice/x", "{\"aws:username\":\"alice\"}"), .want = I },
 	{ "derived aws:PrincipalArn for a session", COND("{\"ArnEquals\":{\"aws:PrincipalArn\":\"" ROLE "\"}}"),
 	  .request = REQ(SESSION, "s3:GetObject", OBJ), .want = A },
+	/* Organizations "Resource control policies": the services RCPs cover. */
+	{ "RCP Deny applies to a covered service (s3)", P(ALLOW_ALL), .rcp = { P("{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}") },
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
+	{ "RCP Deny does not apply to an uncovered service (ec2)", P(ALLOW_ALL), .rcp = { P("{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}") },
+	  .request = REQ(USER, "ec2:DescribeInstances", "arn:aws:ec2:us-east-1:111122223333:instance/i-1"), .want = A },
+	/* SCPs and RCPs do not govern service-linked roles. */
+	{ "SCP Deny: not for a service-linked role's session", P(ALLOW_ALL), .scp = { P("{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}") },
+	  .request = REQ("arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/s", "s3:GetObject", OBJ), .want = A },
+	{ "SCP Deny: not for a service-linked role", P(ALLOW_ALL), .scp = { P("{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}") },
+	  .request = REQ("arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport", "s3:GetObject", OBJ), .want = A },
+	{ "SCP Deny: an ordinary session", P(ALLOW_ALL), .scp = { P("{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}") },
+	  .request = REQ(SESSION, "s3:GetObject", OBJ), .want = E },
+	{ "RCP Deny: not for a service-linked role", P(ALLOW_ALL), .rcp = { P("{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}") },
+	  .request = REQ("arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/s", "s3:GetObject", OBJ), .want = A },
+	/* IAM "Session policies": a resource policy naming the federated-user
+	 * session grants beyond the session policy; one naming someone else
+	 * leaves the session policy in charge. */
+	{ "federated user named by the resource policy: the session policy does not limit", P(ALLOW_ALL),
+	  .session = P("{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}"),
+	  .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:sts::111122223333:federated-user/bob\"},\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}"),
+	  .request = REQ("arn:aws:sts::111122223333:federated-user/bob", "s3:GetObject", OBJ), .want = A },
+	{ "federated user, resource names the IAM user: the session policy limits", P(ALLOW_ALL),
+	  .session = P("{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}"),
+	  .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" USER "\"},\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}"),
+	  .request = REQ("arn:aws:sts::111122223333:federated-user/bob", "s3:GetObject", OBJ), .want = I },
+	/* "Condition operators", ARN operators: six parts, each on its own. */
+	{ "ArnLike: a pattern with fewer parts never matches", COND("{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:s3:*\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceArn\":\"arn:aws:s3:::bucket\"}"), .want = I },
+	{ "ArnLike: six parts match part by part", COND("{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:s3:::*\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceArn\":\"arn:aws:s3:::bucket\"}"), .want = A },
+	{ "ArnLike: a '*' does not cross a colon", COND("{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:sqs:*:queue\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceArn\":\"arn:aws:sqs:us-east-1:111122223333:queue\"}"), .want = I },
+	{ "ArnNotLike: another principal is unlike", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"ArnNotLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*:role/admin\"}}}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
+	{ "resource account 12 digits: matched by an account wildcard", P("{\"Effect\":\"Allow\",\"Action\":\"sqs:*\",\"Resource\":\"arn:aws:sqs:*:1111*:q\"}"),
+	  .request = REQ(USER, "sqs:SendMessage", "arn:aws:sqs:us-east-1:111122223333:q"), .want = A },
+	/* Epoch dates of 15 digits: far in the future, never an overflow. */
+	{ "epoch date of 15 digits is later than now", COND("{\"DateLessThan\":{\"aws:CurrentTime\":\"999999999999999\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"2026-01-01T00:00:00Z\"}"), .want = A },
+	{ "epoch date of 15 digits: not earlier", COND("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"999999999999999\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"2026-01-01T00:00:00Z\"}"), .want = I },
 	{ "derived aws:PrincipalAccount", COND("{\"StringEquals\":{\"aws:PrincipalAccount\":\"111122223333\"}}"),
 	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
 };
@@ -469,6 +514,164 @@ START_TEST(request_errors)
 }
 END_TEST
 
+/* A pattern with more variables than the compiler keeps on its stack is
+ * still resolved, not matched as literal text. */
+START_TEST(many_variables)
+{
+	char policy[4096], request[2048], value[1024] = "", want[512] = "";
+	struct iamp_evaluator *ev;
+	struct iamp_result res = { 0 };
+
+	for (int i = 0; i < 40; i++) {
+		strcat(value, "${aws:username}-");
+		strcat(want, "alice-");
+	}
+	snprintf(policy, sizeof(policy), P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
+					  "\"Condition\":{\"StringEquals\":{\"s3:prefix\":\"%s\"}}}"), value);
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	add(ev, IAMP_POLICY_IDENTITY, 0, policy);
+	snprintf(request, sizeof(request), REQC(USER, "s3:ListBucket", "arn:aws:s3:::b", "{\"aws:username\":\"alice\",\"s3:prefix\":\"%s\"}"), want);
+	ck_assert_int_eq(decide(ev, request, &res), IAMP_DECISION_ALLOWED);
+	snprintf(request, sizeof(request), REQC(USER, "s3:ListBucket", "arn:aws:s3:::b", "{\"aws:username\":\"alice\",\"s3:prefix\":\"%s\"}"), value);
+	ck_assert_int_eq(decide(ev, request, &res), IAMP_DECISION_IMPLICIT_DENY);
+	iamp_evaluator_free(ev);
+	free_docs();
+}
+END_TEST
+
+/* An S3 ARN names no account: the answer says it took the caller's. */
+START_TEST(assumptions)
+{
+	struct iamp_evaluator *ev;
+	struct iamp_result res = { 0 };
+
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	add(ev, IAMP_POLICY_IDENTITY, 0, P(ALLOW_ALL));
+	ck_assert_int_eq(decide(ev, REQ(USER, "s3:GetObject", OBJ), &res), IAMP_DECISION_ALLOWED);
+	ck_assert_uint_eq(res.assumptions, IAMP_ASSUME_RESOURCE_ACCOUNT);
+	ck_assert(res.same_account);
+	ck_assert_ptr_nonnull(strstr(iamp_assumption_text(IAMP_ASSUME_RESOURCE_ACCOUNT), "taken as the caller's"));
+	/* Given, nothing is assumed; another account makes it cross-account. */
+	ck_assert_int_eq(decide(ev, REQC(USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"444455556666\"}"), &res),
+			 IAMP_DECISION_IMPLICIT_DENY);
+	ck_assert_uint_eq(res.assumptions, 0);
+	ck_assert(!res.same_account);
+	ck_assert_int_eq(res.gap, IAMP_GAP_RESOURCE);
+	/* An ARN with an account needs no assumption. */
+	ck_assert_int_eq(decide(ev, REQ(USER, "sqs:SendMessage", "arn:aws:sqs:us-east-1:111122223333:q"), &res),
+			 IAMP_DECISION_ALLOWED);
+	ck_assert_uint_eq(res.assumptions, 0);
+	/* Levels without an organization govern everyone: said. */
+	add(ev, IAMP_POLICY_SCP, 0, P(ALLOW_ALL));
+	ck_assert_int_eq(decide(ev, REQ(USER, "sqs:SendMessage", "arn:aws:sqs:us-east-1:111122223333:q"), &res),
+			 IAMP_DECISION_ALLOWED);
+	ck_assert_uint_eq(res.assumptions, IAMP_ASSUME_SCP_LEVELS);
+	iamp_evaluator_free(ev);
+	free_docs();
+}
+END_TEST
+
+/*
+ * An organization: SCPs along the caller's account path, RCPs along the
+ * resource owner's (AWS Organizations, "Service control policies" and
+ * "Resource control policies"); outside the organization neither; the
+ * management account neither.
+ *
+ *   root (FullAWSAccess)                   management 111111111111
+ *   ├── OU A: SCP deny-s3, RCP deny-s3     account 222222222222
+ *   └── OU B: FullAWSAccess                account 333333333333
+ */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+#define DENY_S3 P("{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}")
+#define RCP_DENY_S3 P("{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}")
+#define IN_A "arn:aws:iam::222222222222:user/a"
+#define IN_B "arn:aws:iam::333333333333:user/b"
+#define OUTSIDE "arn:aws:iam::999999999999:user/x"
+#define MGMT "arn:aws:iam::111111111111:user/m"
+#define OBJ_IN(acct) "{\"aws:ResourceAccount\":\"" acct "\"}"
+
+struct org_case {
+	const char *name;
+	const char *principal, *resource_account;
+	enum iamp_decision want;
+	const char *exempt; /* substring of scpExempt or rcpExempt, or NULL */
+};
+
+static const struct org_case org_cases[] = {
+	{ "caller in OU A, resource in OU A: SCP and RCP deny", IN_A, "222222222222", E, NULL },
+	{ "caller in OU B, resource in OU A: the resource's RCP denies", IN_B, "222222222222", E, NULL },
+	{ "caller in OU A, resource in OU B: the caller's SCP denies", IN_A, "333333333333", E, NULL },
+	{ "caller in OU B, resource in OU B: neither", IN_B, "333333333333", A, NULL },
+	{ "caller outside, resource in OU B: no SCP", OUTSIDE, "333333333333", A, "caller's account is outside" },
+	{ "caller outside, resource in OU A: the RCP still denies", OUTSIDE, "222222222222", E, NULL },
+	{ "caller in OU B, resource outside: no RCP", IN_B, "999999999999", A, "resource's account is outside" },
+	{ "management caller: no SCP", MGMT, "333333333333", A, "management account" },
+	{ "management resource: no RCP", IN_B, "111111111111", A, "resources of the management account" },
+};
+
+START_TEST(org_paths)
+{
+	const struct org_case *c = &org_cases[_i];
+	char dir[] = "/tmp/iamp-org-XXXXXX", path[600], request[1024];
+	struct iamp_diags diags;
+	struct iamp_org *org = NULL;
+	struct iamp_evaluator *ev;
+	struct iamp_result res = { 0 };
+	const struct iamp_org_node *a;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	write_file(dir, "org.yaml",
+		   "management_account: \"111111111111\"\n"
+		   "root:\n"
+		   "  accounts: [{id: \"111111111111\"}]\n"
+		   "  ous:\n"
+		   "    - name: A\n"
+		   "      scps: [FullAWSAccess]\n"
+		   "      accounts: [{id: \"222222222222\"}]\n"
+		   "    - name: B\n"
+		   "      accounts: [{id: \"333333333333\"}]\n");
+	snprintf(path, sizeof(path), "%s/org.yaml", dir);
+	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_org_load(&org, path, NULL, &diags), 0);
+	ck_assert_msg(org && diags.count == 0, "%s", diags.count ? diags.items[0].message : "no org");
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	ck_assert_int_eq(iamp_evaluator_set_org(ev, org), 0);
+	add(ev, IAMP_POLICY_IDENTITY, 0, P(ALLOW_ALL));
+	/* cross-account requests need the resource's policy too */
+	add(ev, IAMP_POLICY_RESOURCE, 0, P("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}"));
+	a = iamp_org_account(org, "222222222222")->parent;
+	ck_assert_int_eq(iamp_evaluator_attach(ev, IAMP_POLICY_SCP, a, load_policy(DENY_S3, IAMP_POLICY_SCP), "scp"), 0);
+	ck_assert_int_eq(iamp_evaluator_attach(ev, IAMP_POLICY_RCP, a, load_policy(RCP_DENY_S3, IAMP_POLICY_RCP), "rcp"), 0);
+	/* Levels and an organization do not mix. */
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_SCP, 0, load_policy(DENY_S3, IAMP_POLICY_SCP), "x"), IAMP_EINVAL);
+	snprintf(request, sizeof(request), "{\"principal\":\"%s\",\"action\":\"s3:GetObject\",\"resource\":\"" OBJ "\","
+		 "\"context\":{\"aws:ResourceAccount\":\"%s\"}}", c->principal, c->resource_account);
+	ck_assert_msg(decide(ev, request, &res) == c->want, "%s: got %s", c->name, iamp_decision_name(res.decision));
+	if (c->exempt) {
+		const char *e = res.scp_exempt && strstr(res.scp_exempt, c->exempt) ? res.scp_exempt : res.rcp_exempt;
+
+		ck_assert_msg(e && strstr(e, c->exempt), "%s: no \"%s\"", c->name, c->exempt);
+	}
+	iamp_evaluator_free(ev);
+	iamp_org_free(org);
+	iamp_diags_clear(&diags);
+	free_docs();
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *suite_eval(void)
@@ -481,6 +684,9 @@ Suite *suite_eval(void)
 	tcase_add_test(tc, full_access_level);
 	tcase_add_test(tc, matches_reported);
 	tcase_add_loop_test(tc, request_errors, 0, N(bad_requests));
+	tcase_add_test(tc, many_variables);
+	tcase_add_test(tc, assumptions);
+	tcase_add_loop_test(tc, org_paths, 0, N(org_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }
