@@ -18,22 +18,39 @@ static bool colons(size_t pos[5], const char *s, size_t len)
 	return n == 5;
 }
 
+bool iamp_arn_split(const char *s, size_t len, const char *field[6], size_t field_len[6])
+{
+	size_t c[5], start = 0;
+
+	if (!colons(c, s, len))
+		return false;
+	for (int i = 0; i < 6; i++) {
+		size_t end = i < 5 ? c[i] : len;
+
+		field[i] = s + start;
+		field_len[i] = end - start;
+		start = end + 1;
+	}
+	return true;
+}
+
 bool iamp_arn_parse(struct iamp_arn *out, const char *s, size_t len)
 {
-	size_t c[5];
+	const char *f[6];
+	size_t fl[6];
 
-	if (len < 4 || memcmp(s, "arn:", 4) != 0 || !colons(c, s, len))
+	if (len < 4 || memcmp(s, "arn:", 4) != 0 || !iamp_arn_split(s, len, f, fl))
 		return false;
-	out->partition = s + c[0] + 1;
-	out->partition_len = c[1] - c[0] - 1;
-	out->service = s + c[1] + 1;
-	out->service_len = c[2] - c[1] - 1;
-	out->region = s + c[2] + 1;
-	out->region_len = c[3] - c[2] - 1;
-	out->account = s + c[3] + 1;
-	out->account_len = c[4] - c[3] - 1;
-	out->resource = s + c[4] + 1;
-	out->resource_len = len - c[4] - 1;
+	out->partition = f[1];
+	out->partition_len = fl[1];
+	out->service = f[2];
+	out->service_len = fl[2];
+	out->region = f[3];
+	out->region_len = fl[3];
+	out->account = f[4];
+	out->account_len = fl[4];
+	out->resource = f[5];
+	out->resource_len = fl[5];
 	return true;
 }
 

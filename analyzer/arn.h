@@ -36,6 +36,11 @@ struct iamp_arn {
 	size_t partition_len, service_len, region_len, account_len, resource_len;
 };
 
+/* Splits s at its first five colons into six fields, the "arn" field
+ * included and the last holding the rest; false with fewer colons. No
+ * field is checked: this serves patterns and globs as well as ARNs. */
+bool iamp_arn_split(const char *s, size_t len, const char *field[6], size_t field_len[6]);
+
 /* Splits s into its six parts. False when s does not start with "arn:" or
  * has fewer than six parts. The parts point into s. */
 bool iamp_arn_parse(struct iamp_arn *out, const char *s, size_t len);

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arn.h"
 #include "catalog.h"
 #include "diag.h"
 #include "operators.h"
@@ -593,26 +594,6 @@ static bool globs_meet(const char *a, size_t la, const char *b, size_t lb)
 	return next[0];
 }
 
-/* Splits an ARN into its six fields (the last is the rest, colons and
- * all); false when it has fewer than six. */
-static bool arn_fields(const char *s, size_t len, const char *f[6], size_t fl[6])
-{
-	const char *p = s, *end = s + len;
-
-	for (int i = 0; i < 5; i++) {
-		const char *c = memchr(p, ':', (size_t)(end - p));
-
-		if (!c)
-			return false;
-		f[i] = p;
-		fl[i] = (size_t)(c - p);
-		p = c + 1;
-	}
-	f[5] = p;
-	fl[5] = (size_t)(end - p);
-	return true;
-}
-
 /* Whether two ARN globs can name one resource: field by field, as AWS
  * compares ARNs, with the whole string as a fallback. */
 static bool arns_meet(const char *a, size_t la, const char *b, size_t lb)
@@ -620,7 +601,7 @@ static bool arns_meet(const char *a, size_t la, const char *b, size_t lb)
 	const char *fa[6], *fb[6];
 	size_t fla[6], flb[6];
 
-	if (!arn_fields(a, la, fa, fla) || !arn_fields(b, lb, fb, flb))
+	if (!iamp_arn_split(a, la, fa, fla) || !iamp_arn_split(b, lb, fb, flb))
 		return globs_meet(a, la, b, lb);
 	for (int i = 5; i >= 0; i--) { /* the resource field first: it differs most */
 		const char *x = fa[i], *y = fb[i];

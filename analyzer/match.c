@@ -335,9 +335,9 @@ static bool parse_epoch(int64_t *out, const char *s, size_t len)
 	int64_t secs = 0, frac = 0, scale = 1000000;
 
 	while (i < len && s[i] >= '0' && s[i] <= '9') {
-		if (i >= 15)
-			return false;
-		secs = secs * 10 + (s[i++] - '0');
+		if (secs <= EPOCH_MAX_SECS)
+			secs = secs * 10 + (s[i] - '0');
+		i++;
 	}
 	if (i == 0)
 		return false;
@@ -357,9 +357,9 @@ static bool parse_epoch(int64_t *out, const char *s, size_t len)
 	}
 	if (i != len)
 		return false;
-	/* Up to 15 digits are taken (AWS gives no limit); past the year
-	 * 292,000 the microseconds no longer fit, and every such date is the
-	 * same instant, later than any real one. */
+	/* AWS gives no limit on the digits; past the year 292,000 the
+	 * microseconds no longer fit, and every such date is the same
+	 * instant, later than any real one. */
 	if (secs > EPOCH_MAX_SECS) {
 		secs = EPOCH_MAX_SECS;
 		frac = 0;

@@ -217,13 +217,24 @@ void iamp_json_string(FILE *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
+	size_t i = 0, run = 0; /* p[run..i) is written as it is */
 
 	fputc('"', out);
 	while (i < n) {
 		uint32_t cp;
-		size_t len = utf8_next(p + i, n - i, &cp);
+		size_t len;
 
+		/* printable ASCII other than quote and backslash: the common case */
+		if (p[i] >= 0x20 && p[i] < 0x7F && p[i] != '"' && p[i] != '\\') {
+			i++;
+			continue;
+		}
+		len = utf8_next(p + i, n - i, &cp);
+		if (cp >= 0x80 && !(cp == REPLACEMENT && len == 1)) {
+			i += len; /* valid UTF-8 */
+			continue;
+		}
+		fwrite(p + run, 1, i - run, out);
 		switch (cp) {
 		case '"': fputs("\\\"", out); break;
 		case '\\': fputs("\\\\", out); break;
@@ -235,13 +246,13 @@ void iamp_json_string(FILE *out, const char *s, size_t n)
 		default:
 			if (cp < 0x20 || cp == 0x7F)
 				fprintf(out, "\\u00%c%c", hex[cp >> 4], hex[cp & 0xF]);
-			else if (cp == REPLACEMENT && len == 1)
-				fputs("\\ufffd", out);
 			else
-				fwrite(p + i, 1, len, out);
+				fputs("\\ufffd", out);
 		}
 		i += len;
+		run = i;
 	}
+	fwrite(p + run, 1, i - run, out);
 	fputc('"', out);
 }
 
