@@ -639,6 +639,8 @@ struct req_state {
 	size_t action_len;
 	size_t svc_len;
 	struct iamp_caller caller;
+	struct iamp_arn rarn; /* the resource's ARN, when rarn_ok */
+	bool rarn_ok;
 	char *scratch;
 	size_t scratch_cap;
 	char stack[1024];
@@ -1030,17 +1032,18 @@ static bool owner_policy_rule(const struct req_state *st)
 	const struct iamp_request *req = st->req;
 	bool kms = st->svc_len == 3 && memcmp(st->action, "kms", 3) == 0;
 	bool sts = st->svc_len == 3 && memcmp(st->action, "sts", 3) == 0;
-	struct iamp_arn arn;
-	bool parsed = iamp_arn_parse(&arn, req->resource, req->resource_len);
+	const struct iamp_arn *arn = &st->rarn;
+	bool parsed = st->rarn_ok;
 
-	if (kms && parsed && iamp_arn_is(&arn, "kms", "key/"))
+	(void)req;
+	if (kms && parsed && iamp_arn_is(arn, "kms", "key/"))
 		return ev->has_resource || (ev->compat & IAMP_COMPAT_BIT(KMS_NEEDS_KEY_POLICY));
 	if (!ev->has_resource)
 		return false;
 	if (sts && (ev->compat & IAMP_COMPAT_BIT(STS_TRUST_ANY_RESOURCE)))
 		return true;
 	return sts && strncmp(st->action, "sts:assumerole", 14) == 0 && parsed &&
-	       iamp_arn_is(&arn, "iam", "role/");
+	       iamp_arn_is(arn, "iam", "role/");
 }
 
 /* The org path of `account` into path[]; the number of levels, 0 when the
@@ -1084,7 +1087,6 @@ static void place(struct iamp_result *res, struct iamp_facts *f, const struct re
 	const struct iamp_request *req = st->req;
 	const struct iamp_caller *c = &st->caller;
 	const struct iamp_ctx_key *rk = iamp_request_key(req, "aws:ResourceAccount", 19);
-	struct iamp_arn rarn;
 	bool person = c->kind != IAMP_CALLER_ANONYMOUS && c->kind != IAMP_CALLER_SERVICE;
 	bool caller_mgmt, resource_mgmt;
 
@@ -1093,9 +1095,9 @@ static void place(struct iamp_result *res, struct iamp_facts *f, const struct re
 	if (rk && rk->count == 1 && !rk->multi) {
 		res->resource_account = rk->values[0].text;
 		res->resource_account_len = rk->values[0].len;
-	} else if (iamp_arn_parse(&rarn, req->resource, req->resource_len) && rarn.account_len) {
-		res->resource_account = rarn.account;
-		res->resource_account_len = rarn.account_len;
+	} else if (st->rarn_ok && st->rarn.account_len) {
+		res->resource_account = st->rarn.account;
+		res->resource_account_len = st->rarn.account_len;
 	}
 	if (!res->resource_account && person && c->account) {
 		res->resource_account = c->account;
@@ -1249,6 +1251,7 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	colon = memchr(st.action, ':', st.action_len);
 	st.svc_len = colon ? (size_t)(colon - st.action) : st.action_len;
 	iamp_caller_parse(&st.caller, req->principal, req->principal_len);
+	st.rarn_ok = iamp_arn_parse(&st.rarn, req->resource, req->resource_len);
 	place(res, &f, &st);
 
 	for (size_t i = 0; i < ev->npols; i++) {

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -390,16 +389,38 @@ void iamp_org_node_name(char *buf, size_t size, const struct iamp_org_node *n)
 		snprintf(buf, size, "account %s", n->id ? n->id : "?");
 }
 
-bool iamp_org_rcp_service(const char *svc, size_t len)
-{
-	static const char *const services[] = {
+static const char *const rcp_services[] = {
 #define RCP_SERVICE(s) s,
 #include "rcp_services.def"
 #undef RCP_SERVICE
-	};
+};
 
-	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++)
-		if (strlen(services[i]) == len && strncasecmp(services[i], svc, len) == 0)
+bool iamp_org_rcp_service(const char *svc, size_t len)
+{
+	size_t lo = 0, hi = sizeof(rcp_services) / sizeof(rcp_services[0]);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const char *s = rcp_services[mid];
+		size_t n = strlen(s);
+		int c = memcmp(s, svc, n < len ? n : len);
+
+		if (c == 0)
+			c = (n > len) - (n < len);
+		if (c == 0)
 			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return false;
+}
+
+bool iamp_org_rcp_services_sorted(void)
+{
+	for (size_t i = 1; i < sizeof(rcp_services) / sizeof(rcp_services[0]); i++)
+		if (strcmp(rcp_services[i - 1], rcp_services[i]) >= 0)
+			return false;
+	return true;
 }

@@ -100,8 +100,11 @@ bool iamp_org_scp_full(const struct iamp_org_node *node);
 /* "root", "OU Workloads", "account prod (222233334444)". */
 void iamp_org_node_name(char *buf, size_t size, const struct iamp_org_node *node);
 
-/* Whether RCPs govern the actions of service prefix svc[0..len)
- * (rcp_services.def). */
+/* Whether RCPs govern the actions of the lower-case service prefix
+ * svc[0..len) (rcp_services.def). */
 bool iamp_org_rcp_service(const char *svc, size_t len);
+
+/* Whether rcp_services.def is sorted, as the search needs (a test). */
+bool iamp_org_rcp_services_sorted(void);
 
 #endif

@@ -672,6 +672,20 @@ START_TEST(org_paths)
 }
 END_TEST
 
+START_TEST(rcp_services)
+{
+	ck_assert(iamp_org_rcp_services_sorted());
+	ck_assert(iamp_org_rcp_service("s3", 2));
+	ck_assert(iamp_org_rcp_service("xray", 4));
+	ck_assert(iamp_org_rcp_service("appstream", 9));
+	ck_assert(iamp_org_rcp_service("cognito-idp", 11));
+	ck_assert(!iamp_org_rcp_service("cognito", 7));
+	ck_assert(!iamp_org_rcp_service("ec2", 3));
+	ck_assert(!iamp_org_rcp_service("s", 1));
+	ck_assert(!iamp_org_rcp_service("zzz", 3));
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *suite_eval(void)
@@ -687,6 +701,7 @@ Suite *suite_eval(void)
 	tcase_add_test(tc, many_variables);
 	tcase_add_test(tc, assumptions);
 	tcase_add_loop_test(tc, org_paths, 0, N(org_cases));
+	tcase_add_test(tc, rcp_services);
 	suite_add_tcase(s, tc);
 	return s;
 }
