@@ -122,5 +122,20 @@ else
 	echo "cli: note: $corpus not found; corpus checks skipped"
 fi
 
+# simulate: flags of the decision (docs/simulate.md)
+req='{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"}'
+expect_exit 0 "simulate --list-compat" -- "$bin" simulate --list-compat
+grep -q "^root-needs-identity" "$tmp/out" && ok || no "--list-compat does not list root-needs-identity"
+expect_exit 2 "simulate --compat unknown" -- "$bin" simulate --identity good.json --compat no-such-switch --request "$req"
+grep -q "no-such-switch" "$tmp/err" && ok || no "--compat does not name the unknown switch"
+expect_exit 2 "simulate --account (gone)" -- "$bin" simulate --identity good.json --account 111122223333 --request "$req"
+expect_exit 2 "simulate --resource-account not an account" -- "$bin" simulate --identity good.json --resource-account 12 --request "$req"
+expect_exit 0 "simulate: S3 ARN without account" -- "$bin" simulate --identity good.json --request "$req"
+grep -q '"assumptions":\["resource account unknown: taken as the caller' "$tmp/out" && ok || no "the resource-account assumption is not in the JSON output"
+expect_exit 0 "simulate --format text shows assumptions" -- "$bin" simulate --identity good.json --format text --request "$req"
+grep -q "^  assumption: resource account unknown" "$tmp/out" && ok || no "the assumption is not in the text output"
+expect_exit 0 "simulate --resource-account" -- "$bin" simulate --identity good.json --resource-account 444455556666 --request "$req"
+grep -q '"decision":"implicitDeny".*"sameAccount":false.*"assumptions":\[\]' "$tmp/out" && ok || no "--resource-account does not make the request cross-account: $(cat "$tmp/out")"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
