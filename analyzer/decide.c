@@ -40,15 +40,16 @@ void iamp_decide(struct iamp_verdict *out, const struct iamp_logic *L,
 		 const struct iamp_facts *f, unsigned flags)
 {
 	iamp_term levels = L->t, limits, via_identity, grant_resource_only, grant_owner;
-	iamp_term grant_same, grant_cross, grant_person;
+	iamp_term grant_same, grant_cross, grant_person, direct;
 
 	/* Who the organization's policies govern. */
 	out->scp_governs = AND(f->caller_scp, NOT(OR(OR(f->anonymous, f->service), f->slr)));
 	out->rcp_governs = AND(AND(f->resource_rcp, f->rcp_service), NOT(f->slr));
 
 	/* 1. Explicit deny. */
-	out->explicit_deny = OR(OR(f->deny, AND(out->scp_governs, f->scp_deny)),
-				AND(out->rcp_governs, f->rcp_deny));
+	out->explicit_deny = AND(NOT(f->no_authz),
+				 OR(OR(f->deny, AND(out->scp_governs, f->scp_deny)),
+				    AND(out->rcp_governs, f->rcp_deny)));
 
 	/* 2, 3. Every SCP level of the caller's path, every RCP level of the
 	 * resource's path. */
@@ -67,7 +68,12 @@ void iamp_decide(struct iamp_verdict *out, const struct iamp_logic *L,
 	out->res_any = OR(OR(f->res_direct, f->res_role), f->res_account);
 	out->id_ok = (flags & IAMP_DECIDE_ROOT_NEEDS_IDENTITY) ? f->identity
 							       : OR(f->identity, f->root);
-	out->bound_ok = f->has_boundary ? OR(f->boundary, f->root) : L->t;
+	if (!f->has_boundary)
+		out->bound_ok = L->t;
+	else if (flags & IAMP_DECIDE_ROOT_NEEDS_IDENTITY)
+		out->bound_ok = f->boundary;
+	else
+		out->bound_ok = OR(f->boundary, f->root);
 	out->sess_ok = f->has_session ? f->session : L->t;
 	limits = AND(out->bound_ok, out->sess_ok);
 	via_identity = AND(out->id_ok, limits);
@@ -75,15 +81,20 @@ void iamp_decide(struct iamp_verdict *out, const struct iamp_logic *L,
 	/* 4. Service principals and anonymous callers: a resource policy only. */
 	grant_resource_only = OR(f->res_direct, f->res_role);
 
+	/* A direct grant (naming the user or session) escapes the boundary
+	 * and session policy. */
+	direct = (flags & IAMP_DECIDE_SESSION_LIMITS_ALL) ? AND(f->res_direct, out->sess_ok)
+							  : f->res_direct;
+
 	/* 5. A key or trust policy must allow; naming the account delegates to
 	 * the identity side; only a direct grant in the same account escapes
 	 * the boundary and session policy. */
 	grant_owner = AND(AND(out->res_any, OR(OR(f->res_direct, f->res_role), out->id_ok)),
 			  AND(OR(f->same_account, out->id_ok),
-			      OR(limits, AND(f->res_direct, f->same_account))));
+			      OR(limits, AND(direct, f->same_account))));
 
 	/* 6. Same account: either side. */
-	grant_same = OR(OR(via_identity, f->res_direct), AND(f->res_role, limits));
+	grant_same = OR(OR(via_identity, direct), AND(f->res_role, limits));
 
 	/* 7. Cross account: both sides. */
 	grant_cross = AND(via_identity, out->res_any);
@@ -91,5 +102,5 @@ void iamp_decide(struct iamp_verdict *out, const struct iamp_logic *L,
 	grant_person = ite(L, f->owner_policy, grant_owner,
 			   ite(L, f->same_account, grant_same, grant_cross));
 	out->grant = ite(L, out->resource_only, grant_resource_only, grant_person);
-	out->allowed = AND(AND(NOT(out->explicit_deny), levels), out->grant);
+	out->allowed = OR(f->no_authz, AND(AND(NOT(out->explicit_deny), levels), out->grant));
 }

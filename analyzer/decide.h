@@ -45,6 +45,9 @@
  *   7. Cross account: the identity side (identity Allow, boundary, session)
  *      and a resource Allow, both.
  *   The root user needs no identity policy and no boundary applies to it.
+ *   An action that needs no permission (sts:GetCallerIdentity: "No
+ *   permissions are required to perform this operation", even under an
+ *   explicit deny) is allowed to any authenticated caller.
  *
  * The "ok" terms of the verdict are the requirements the decision is the
  * conjunction of; an explanation names the first that fails. They carry
@@ -76,7 +79,9 @@ extern const struct iamp_logic iamp_logic_bool;
 /* Documented differences of the independent simulator that the decision
  * itself can mimic (analyzer/compat.def lists every switch). */
 enum iamp_decide_flag {
-	IAMP_DECIDE_ROOT_NEEDS_IDENTITY = 1u << 0
+	IAMP_DECIDE_ROOT_NEEDS_IDENTITY = 1u << 0, /* root is an IAM principal like any:
+						      identity Allow, boundary */
+	IAMP_DECIDE_SESSION_LIMITS_ALL = 1u << 1   /* the session policy limits a direct grant */
 };
 
 struct iamp_facts {
@@ -92,6 +97,8 @@ struct iamp_facts {
 	iamp_term resource_rcp;  /* the resource's account is a member account under RCPs */
 	iamp_term rcp_service;   /* the action's service is one RCPs cover */
 	iamp_term owner_policy;  /* a KMS key policy or role trust policy must itself allow */
+	iamp_term no_authz;      /* the action needs no permission (sts:GetCallerIdentity
+				    by an authenticated caller): allowed whatever denies */
 	/* What applies. */
 	iamp_term deny;          /* a Deny in an identity, resource, boundary or session policy */
 	iamp_term scp_deny;      /* a Deny in an SCP of the caller's path */

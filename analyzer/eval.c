@@ -106,6 +106,7 @@ struct cstmt {
 	struct cactions act;
 	bool has_resource;
 	bool not_resource;
+	bool short_not_resource; /* compat notresource-short-entry: a short entry */
 	struct cpat *res;
 	size_t nres;
 	bool check_principal;
@@ -430,10 +431,20 @@ static int stmt_compile(struct cstmt *c, struct iamp_arena *a, const struct iamp
 		c->res = iamp_arena_alloc(a, s->resource.count * sizeof(*c->res));
 		if (!c->res)
 			return IAMP_ENOMEM;
-		for (size_t i = 0; i < s->resource.count; i++)
-			if ((rc = pat_compile(&c->res[i], a, s->resource.items[i].text,
-					      s->resource.items[i].len, vars, true)))
+		for (size_t i = 0; i < s->resource.count; i++) {
+			const struct iamp_str *r = &s->resource.items[i];
+			const char *f[6];
+			size_t fl[6];
+
+			if ((rc = pat_compile(&c->res[i], a, r->text, r->len, vars, true)))
 				return rc;
+			/* compat notresource-short-entry: the other simulator's
+			 * reading of an entry such as "<third-party-resource>" */
+			if (c->not_resource && !(r->len == 1 && r->text[0] == '*') &&
+			    !iamp_arn_split(r->text, r->len, f, fl) &&
+			    (type != IAMP_POLICY_RESOURCE || memchr(r->text, '*', r->len)))
+				c->short_not_resource = true;
+		}
 		c->nres = s->resource.count;
 	}
 	c->check_principal = type == IAMP_POLICY_RESOURCE || type == IAMP_POLICY_TRUST ||
@@ -641,6 +652,7 @@ struct req_state {
 	struct iamp_caller caller;
 	struct iamp_arn rarn; /* the resource's ARN, when rarn_ok */
 	bool rarn_ok;
+	bool unresolved_fails; /* compat unresolved-variable-fails */
 	char *scratch;
 	size_t scratch_cap;
 	char stack[1024];
@@ -685,11 +697,11 @@ static bool actions_match(const struct cactions *a, const struct req_state *st)
 /* The single value of a key, for a policy variable; NULL when absent or
  * multi-valued. */
 static const struct iamp_ctx_value *var_value(const struct iamp_request *req, const char *key,
-					      size_t len)
+					      size_t len, bool empty_unresolved)
 {
 	const struct iamp_ctx_key *k = iamp_request_key(req, key, len);
 
-	if (!k || k->multi || k->count != 1)
+	if (!k || k->multi || k->count != 1 || (empty_unresolved && k->values[0].len == 0))
 		return NULL;
 	return &k->values[0];
 }
@@ -735,12 +747,13 @@ static bool pat_resolve(const struct cpat *p, struct req_state *st, const char *
 			size_t len = pc->len;
 
 			if (pc->is_var) {
-				const struct iamp_ctx_value *v = var_value(st->req, pc->text, pc->len);
+				const struct iamp_ctx_value *v = var_value(st->req, pc->text, pc->len,
+									   st->unresolved_fails);
 
 				if (v) {
 					t = v->text;
 					len = v->len;
-				} else if (pc->has_def) {
+				} else if (pc->has_def && !(st->unresolved_fails && pc->def_len == 0)) {
 					t = pc->def;
 					len = pc->def_len;
 				} else {
@@ -768,12 +781,16 @@ static bool resources_match(const struct cstmt *s, struct req_state *st)
 
 	if (!s->has_resource)
 		return true;
+	if (s->short_not_resource && (st->ev->compat & IAMP_COMPAT_BIT(NOTRESOURCE_SHORT_ENTRY)))
+		return false;
 	for (size_t i = 0; i < s->nres && !any; i++) {
 		const char *t;
 		size_t n;
 
 		if (pat_resolve(&s->res[i], st, &t, &n))
 			any = iamp_arn_match(t, n, req->resource, req->resource_len);
+		else if (s->not_resource && st->unresolved_fails)
+			return false;
 	}
 	return any != s->not_resource;
 }
@@ -834,6 +851,15 @@ static bool ordered(enum iamp_cond_cmp cmp, int c)
 	}
 }
 
+/* A date written as epoch seconds (digits, maybe a fraction). */
+static bool epoch_form(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((s[i] < '0' || s[i] > '9') && s[i] != '.')
+			return false;
+	return n > 0;
+}
+
 /* Whether request value v (parsed as r) matches policy value pv, in the
  * operator's positive sense. */
 static bool value_matches(const struct iamp_operator *op, const struct cval *pv,
@@ -872,6 +898,13 @@ static bool value_matches(const struct iamp_operator *op, const struct cval *pv,
 	case IAMP_COND_DATE:
 		if (!pv->ok || !r->ok)
 			return false;
+		if (st->ev->compat & IAMP_COMPAT_BIT(DATE_EPOCH_MIXED)) {
+			/* epoch seconds against ISO milliseconds, as numbers */
+			int64_t a = epoch_form(v->text, v->len) ? r->u.date / 1000000 : r->u.date / 1000;
+			int64_t b = epoch_form(t, n) ? pv->u.date / 1000000 : pv->u.date / 1000;
+
+			return ordered(op->cmp, (a > b) - (a < b));
+		}
 		return ordered(op->cmp, (r->u.date > pv->u.date) - (r->u.date < pv->u.date));
 	case IAMP_COND_BOOL:
 		return pv->ok && r->ok && pv->u.b == r->u.b;
@@ -919,8 +952,15 @@ static bool value_satisfies(const struct ccond *c, const struct iamp_ctx_value *
 	if (c->op->type == IAMP_COND_IP && (st->ev->compat & IAMP_COMPAT_BIT(IP_FAMILY_MISMATCH)) &&
 	    ip_family_absent(c, &r))
 		return false;
-	for (size_t i = 0; i < c->nvals && !any; i++)
+	for (size_t i = 0; i < c->nvals && !any; i++) {
+		const char *t;
+		size_t n;
+
+		if (c->op->negated && st->unresolved_fails && c->vals[i].pat.npieces &&
+		    !pat_resolve(&c->vals[i].pat, st, &t, &n))
+			return false;
 		any = value_matches(c->op, &c->vals[i], v, &r, st);
+	}
 	return any != c->op->negated;
 }
 
@@ -974,6 +1014,26 @@ static bool cond_eval(const struct ccond *c, struct req_state *st)
 	return false;
 }
 
+static bool same_text(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return a && b && alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/* compat federated-user-as-iam-user: "arn:P:iam::A:user/N" names the
+ * caller "arn:P:sts::A:federated-user/N". */
+static enum iamp_pmatch federated_as_user(const struct cprin *p, const struct iamp_caller *c)
+{
+	struct iamp_arn a, b;
+
+	if (p->kind != IAMP_PRINCIPAL_AWS || c->kind != IAMP_CALLER_FEDERATED_USER ||
+	    !iamp_arn_parse(&a, p->text, p->len) || !iamp_arn_parse(&b, c->arn, c->arn_len) ||
+	    !iamp_arn_is(&a, "iam", "user/"))
+		return IAMP_PM_NONE;
+	return same_text(a.account, a.account_len, b.account, b.account_len) &&
+		       same_text(a.resource + 5, a.resource_len - 5, b.resource + 15, b.resource_len - 15)
+		       ? IAMP_PM_DIRECT : IAMP_PM_NONE;
+}
+
 /* How the statement's Principal or NotPrincipal names the caller. */
 static enum iamp_pmatch principal_match(const struct cstmt *s, const struct req_state *st)
 {
@@ -981,19 +1041,32 @@ static enum iamp_pmatch principal_match(const struct cstmt *s, const struct req_
 	unsigned names = 0;
 
 	if (s->not_principal) {
+		const struct iamp_evaluator *ev = st->ev;
+		bool spared;
+
 		for (size_t i = 0; i < s->nprin; i++)
 			names |= iamp_principal_value_names(s->prin[i].kind, s->prin[i].text,
 							    s->prin[i].len, &st->caller);
 		if (s->principal_star)
 			names |= IAMP_NAMES_ALL;
-		return iamp_principal_spared(names, &st->caller, st->ev->has_boundary)
-			       ? IAMP_PM_NONE : IAMP_PM_WILD;
+		if (ev->compat & IAMP_COMPAT_BIT(NOTPRINCIPAL_ANY_ENTRY))
+			spared = names != 0;
+		else
+			spared = iamp_principal_spared(names, &st->caller, ev->has_boundary);
+		/* compat root-needs-identity: a boundary given applies to root too */
+		if ((ev->compat & IAMP_COMPAT_BIT(ROOT_NEEDS_IDENTITY)) && ev->has_boundary &&
+		    st->caller.kind == IAMP_CALLER_ROOT)
+			spared = false;
+		return spared ? IAMP_PM_NONE : IAMP_PM_WILD;
 	}
 	if (s->principal_star)
 		best = IAMP_PM_WILD;
 	for (size_t i = 0; i < s->nprin && best != IAMP_PM_DIRECT; i++) {
 		enum iamp_pmatch m = iamp_principal_value_match(s->prin[i].kind, s->prin[i].text,
 								 s->prin[i].len, &st->caller);
+
+		if (m == IAMP_PM_NONE && (st->ev->compat & IAMP_COMPAT_BIT(FEDERATED_USER_AS_IAM_USER)))
+			m = federated_as_user(&s->prin[i], &st->caller);
 
 		if (m > best)
 			best = m;
@@ -1017,11 +1090,6 @@ static bool stmt_applies(const struct cstmt *s, struct req_state *st, enum iamp_
 		if (!cond_eval(&s->conds[i], st))
 			return false;
 	return true;
-}
-
-static bool same_text(const char *a, size_t alen, const char *b, size_t blen)
-{
-	return a && b && alen == blen && memcmp(a, b, alen) == 0;
 }
 
 /* Requests whose resource policy must allow: a KMS action on a KMS key
@@ -1148,7 +1216,14 @@ static void place(struct iamp_result *res, struct iamp_facts *f, const struct re
 	f->slr = c->slr;
 	f->caller_scp = res->scp_levels > 0 && !caller_mgmt;
 	f->resource_rcp = res->rcp_levels > 0 && !resource_mgmt;
-	f->rcp_service = iamp_org_rcp_service(st->action, st->svc_len);
+	f->rcp_service = iamp_org_rcp_service(st->action, st->svc_len) ||
+			 (ev->compat & IAMP_COMPAT_BIT(RCP_ALL_SERVICES));
+	if (ev->compat & IAMP_COMPAT_BIT(SLR_NOT_EXEMPT))
+		f->slr = 0;
+	/* "No permissions are required to perform this operation" (STS
+	 * GetCallerIdentity), for any authenticated caller. */
+	f->no_authz = c->kind != IAMP_CALLER_ANONYMOUS && st->action_len == 21 &&
+		      memcmp(st->action, "sts:getcalleridentity", 21) == 0;
 	f->same_account = res->same_account;
 	f->owner_policy = owner_policy_rule(st);
 	f->has_boundary = ev->has_boundary;
@@ -1157,19 +1232,57 @@ static void place(struct iamp_result *res, struct iamp_facts *f, const struct re
 	if (!res->scp_exempt && res->scp_levels) {
 		if (!person)
 			res->scp_exempt = "SCPs do not apply to service principals or anonymous requests";
-		else if (c->slr)
+		else if (f->slr)
 			res->scp_exempt = "SCPs do not apply to service-linked roles";
 		else if (caller_mgmt)
 			res->scp_exempt = "SCPs do not apply to the management account";
 	}
 	if (!res->rcp_exempt && res->rcp_levels) {
-		if (c->slr)
+		if (f->slr)
 			res->rcp_exempt = "RCPs do not apply to service-linked roles";
 		else if (resource_mgmt)
 			res->rcp_exempt = "RCPs do not apply to resources of the management account";
 		else if (!f->rcp_service)
 			res->rcp_exempt = "RCPs do not apply to this service's actions";
 	}
+}
+
+/* compat reserved-resources: the other simulator's service rules for
+ * roles under /aws-reserved/, AWS managed policies and alias/aws/. */
+static bool reserved_resource(const struct req_state *st, enum iamp_decision d)
+{
+	static const char *const role_actions[] = {
+		"iam:attachrolepolicy", "iam:createrole", "iam:createservicelinkedrole",
+		"iam:deleterole", "iam:deleterolepermissionsboundary", "iam:deleterolepolicy",
+		"iam:deleteservicelinkedrole", "iam:detachrolepolicy", "iam:passrole",
+		"iam:putrolepermissionsboundary", "iam:putrolepolicy", "iam:tagrole",
+		"iam:untagrole", "iam:updateassumerolepolicy", "iam:updaterole",
+		"iam:updateroledescription", NULL
+	};
+	static const char *const policy_actions[] = {
+		"iam:createpolicy", "iam:createpolicyversion", "iam:deletepolicy",
+		"iam:deletepolicyversion", "iam:setdefaultpolicyversion", "iam:tagpolicy",
+		"iam:untagpolicy", NULL
+	};
+	static const char *const alias_actions[] = {
+		"kms:createalias", "kms:deletealias", "kms:updatealias", NULL
+	};
+	const struct iamp_arn *a = &st->rarn;
+	const char *const *list = NULL;
+
+	if (!st->rarn_ok)
+		return false;
+	if (iamp_arn_is(a, "iam", "") && a->resource_len >= 18 &&
+	    strncasecmp(a->resource, "role/aws-reserved/", 18) == 0)
+		list = role_actions;
+	else if (iamp_arn_is(a, "iam", "policy/") && same_text(a->account, a->account_len, "aws", 3))
+		list = policy_actions;
+	else if (iamp_arn_is(a, "kms", "alias/aws/") && d != IAMP_DECISION_EXPLICIT_DENY)
+		list = alias_actions;
+	for (; list && *list; list++)
+		if (strlen(*list) == st->action_len && memcmp(*list, st->action, st->action_len) == 0)
+			return true;
+	return false;
 }
 
 /* The first requirement of the verdict that failed (an explanation only:
@@ -1216,6 +1329,8 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	char *actheap = NULL;
 	const char *colon;
 	size_t keep, unstored[2] = { 0, 0 }; /* SCP, RCP matches past match_cap */
+	bool principal_side;
+	unsigned flags = 0;
 
 	memset(&f, 0, sizeof(f));
 	res->decision = IAMP_DECISION_IMPLICIT_DENY;
@@ -1250,7 +1365,9 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	st.action_len = req->action_len;
 	colon = memchr(st.action, ':', st.action_len);
 	st.svc_len = colon ? (size_t)(colon - st.action) : st.action_len;
+	st.unresolved_fails = ev->compat & IAMP_COMPAT_BIT(UNRESOLVED_VARIABLE_FAILS);
 	iamp_caller_parse(&st.caller, req->principal, req->principal_len);
+	principal_side = st.caller.kind != IAMP_CALLER_ANONYMOUS && st.caller.kind != IAMP_CALLER_SERVICE;
 	st.rarn_ok = iamp_arn_parse(&st.rarn, req->resource, req->resource_len);
 	place(res, &f, &st);
 
@@ -1260,6 +1377,12 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 
 		if ((p->type == IAMP_POLICY_SCP || p->type == IAMP_POLICY_RCP) &&
 		    (level = policy_level(p, res)) < 0)
+			continue;
+		/* Identity policies, boundaries and session policies belong to an
+		 * IAM principal: a service principal or an anonymous caller has
+		 * none. */
+		if (!principal_side && (p->type == IAMP_POLICY_IDENTITY || p->type == IAMP_POLICY_BOUNDARY ||
+					p->type == IAMP_POLICY_SESSION))
 			continue;
 		for (size_t j = 0; j < p->nstmts; j++) {
 			const struct cstmt *s = &p->stmts[j];
@@ -1318,8 +1441,11 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	if (st.oom)
 		return iamp_error_set(IAMP_ENOMEM, "out of memory");
 
-	iamp_decide(&v, &iamp_logic_bool, &f,
-		    (ev->compat & IAMP_COMPAT_BIT(ROOT_NEEDS_IDENTITY)) ? IAMP_DECIDE_ROOT_NEEDS_IDENTITY : 0);
+	if (ev->compat & IAMP_COMPAT_BIT(ROOT_NEEDS_IDENTITY))
+		flags |= IAMP_DECIDE_ROOT_NEEDS_IDENTITY;
+	if (ev->compat & IAMP_COMPAT_BIT(SESSION_POLICY_LIMITS_ALL))
+		flags |= IAMP_DECIDE_SESSION_LIMITS_ALL;
+	iamp_decide(&v, &iamp_logic_bool, &f, flags);
 	res->scp_applies = v.scp_governs;
 	res->rcp_applies = v.rcp_governs;
 	res->resource_direct = f.res_direct;
@@ -1347,5 +1473,7 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 		res->decision = IAMP_DECISION_ALLOWED;
 	else
 		explain(res, &v, &f);
+	if ((ev->compat & IAMP_COMPAT_BIT(RESERVED_RESOURCES)) && reserved_resource(&st, res->decision))
+		res->decision = IAMP_DECISION_IMPLICIT_DENY;
 	return 0;
 }

@@ -30,6 +30,7 @@ struct row {
 	bool deny, scp_deny, rcp_deny, no_scp_allow, no_rcp_allow;
 	bool identity, res_direct, res_role, res_account;
 	bool has_boundary, boundary, has_session, session;
+	bool no_authz;
 	int want; /* 0 implicit deny, 1 explicit deny, 2 allowed */
 };
 
@@ -68,6 +69,7 @@ static const struct row rows[] = {
 	{ "root user: an explicit Deny still denies", ROOT, .deny = 1, .want = EXPL },
 	{ "root user cross account: the resource policy must allow", ROOT, .cross = 1, .want = IMPL },
 	{ "root user cross account, resource names the account", ROOT, .cross = 1, .res_account = 1, .want = ALLOW },
+	{ "root user: no boundary applies", ROOT, .has_boundary = 1, .want = ALLOW },
 	/* Organizations "Service control policies". */
 	{ "SCP level without an Allow denies a member's user", PERSON, .in_org = 1, .no_scp_allow = 1, .identity = 1, .want = IMPL },
 	{ "SCP level without an Allow denies the member's root user", ROOT, .in_org = 1, .no_scp_allow = 1, .want = IMPL },
@@ -96,6 +98,10 @@ static const struct row rows[] = {
 	{ "key policy naming the role grants alone", PERSON, .owner = 1, .res_role = 1, .want = ALLOW },
 	{ "trust policy cross account: identity must allow too", PERSON, .owner = 1, .cross = 1, .res_role = 1, .want = IMPL },
 	{ "trust policy cross account: both allow", PERSON, .owner = 1, .cross = 1, .res_role = 1, .identity = 1, .want = ALLOW },
+	/* STS API reference, GetCallerIdentity: "No permissions are required
+	 * to perform this operation", even under an explicit deny. */
+	{ "an action that needs no permission: allowed despite a Deny", PERSON, .deny = 1, .in_org = 1, .scp_deny = 1, .no_authz = 1, .want = ALLOW },
+	{ "an action that needs no permission: allowed with nothing", PERSON, .cross = 1, .no_authz = 1, .want = ALLOW },
 };
 
 static void facts_of(struct iamp_facts *f, const struct row *r)
@@ -125,6 +131,7 @@ static void facts_of(struct iamp_facts *f, const struct row *r)
 	f->boundary = r->boundary;
 	f->has_session = r->has_session;
 	f->session = r->session;
+	f->no_authz = r->no_authz;
 }
 
 static int outcome(const struct iamp_verdict *v)
@@ -154,6 +161,28 @@ START_TEST(root_needs_identity_switch)
 	ck_assert_int_eq(outcome(&v), IMPL);
 	f.identity = 1;
 	iamp_decide(&v, &iamp_logic_bool, &f, IAMP_DECIDE_ROOT_NEEDS_IDENTITY);
+	ck_assert_int_eq(outcome(&v), ALLOW);
+	/* ... and a boundary limits it too */
+	f.has_boundary = 1;
+	iamp_decide(&v, &iamp_logic_bool, &f, IAMP_DECIDE_ROOT_NEEDS_IDENTITY);
+	ck_assert_int_eq(outcome(&v), IMPL);
+	iamp_decide(&v, &iamp_logic_bool, &f, 0);
+	ck_assert_int_eq(outcome(&v), ALLOW);
+}
+END_TEST
+
+START_TEST(session_limits_all_switch)
+{
+	struct iamp_facts f;
+	struct iamp_verdict v;
+
+	facts_of(&f, &(struct row){ .name = "direct", .who = PERSON, .res_direct = 1, .has_session = 1 });
+	iamp_decide(&v, &iamp_logic_bool, &f, 0);
+	ck_assert_int_eq(outcome(&v), ALLOW);
+	iamp_decide(&v, &iamp_logic_bool, &f, IAMP_DECIDE_SESSION_LIMITS_ALL);
+	ck_assert_int_eq(outcome(&v), IMPL);
+	f.session = 1;
+	iamp_decide(&v, &iamp_logic_bool, &f, IAMP_DECIDE_SESSION_LIMITS_ALL);
 	ck_assert_int_eq(outcome(&v), ALLOW);
 }
 END_TEST
@@ -378,7 +407,7 @@ START_TEST(symbolic_agrees_with_boolean)
 			       &f.same_account, &f.resource_rcp, &f.rcp_service, &f.owner_policy,
 			       &f.deny, &f.scp_deny, &f.rcp_deny, &f.scp_allow[0], &f.rcp_allow[0],
 			       &f.identity, &f.res_direct, &f.res_role, &f.res_account,
-			       &f.boundary, &f.session };
+			       &f.boundary, &f.session, &f.no_authz };
 	const size_t nslots = sizeof(slots) / sizeof(slots[0]);
 	uint32_t seed = 12345;
 
@@ -420,6 +449,7 @@ Suite *suite_decide(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, table, 0, sizeof(rows) / sizeof(rows[0]));
 	tcase_add_test(tc, root_needs_identity_switch);
+	tcase_add_test(tc, session_limits_all_switch);
 	tcase_add_loop_test(tc, properties, PERSON, ANON + 1);
 	tcase_add_test(tc, symbolic_agrees_with_boolean);
 	suite_add_tcase(s, tc);

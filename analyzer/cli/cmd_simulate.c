@@ -73,6 +73,7 @@ static void usage(FILE *out)
 		"\npolicies:\n"
 		"  --identity F          an identity policy of the principal (repeatable)\n"
 		"  --resource-policy F   the resource's policy\n"
+		"  --trust-policy F      the role's trust policy (the resource policy of sts:AssumeRole*)\n"
 		"  --boundary F          the principal's permission boundary\n"
 		"  --session-policy F    the session policy\n"
 		"  --scp F[,F...]        the SCPs of one organization level (repeatable: root first)\n"
@@ -372,6 +373,8 @@ int iamp_cmd_simulate(int argc, char **argv)
 			load_policy(&s, v, IAMP_POLICY_IDENTITY, 0, NULL, NULL);
 		else if (strcmp(a, "--resource-policy") == 0)
 			load_policy(&s, v, IAMP_POLICY_RESOURCE, 0, NULL, NULL);
+		else if (strcmp(a, "--trust-policy") == 0)
+			load_policy(&s, v, IAMP_POLICY_TRUST, 0, NULL, NULL);
 		else if (strcmp(a, "--boundary") == 0)
 			load_policy(&s, v, IAMP_POLICY_BOUNDARY, 0, NULL, NULL);
 		else if (strcmp(a, "--session-policy") == 0)
