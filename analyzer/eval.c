@@ -1163,7 +1163,9 @@ static void place(struct iamp_result *res, struct iamp_facts *f, const struct re
 	if (rk && rk->count == 1 && !rk->multi) {
 		res->resource_account = rk->values[0].text;
 		res->resource_account_len = rk->values[0].len;
-	} else if (st->rarn_ok && st->rarn.account_len) {
+	} else if (st->rarn_ok && iamp_is_account_id(st->rarn.account, st->rarn.account_len)) {
+		/* only a 12-digit account owns a resource: "aws" in an AWS
+		 * managed policy's ARN names none of the caller's accounts */
 		res->resource_account = st->rarn.account;
 		res->resource_account_len = st->rarn.account_len;
 	}

@@ -333,6 +333,12 @@ static const struct eval_case cases[] = {
 	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
 	{ "resource account 12 digits: matched by an account wildcard", P("{\"Effect\":\"Allow\",\"Action\":\"sqs:*\",\"Resource\":\"arn:aws:sqs:*:1111*:q\"}"),
 	  .request = REQ(USER, "sqs:SendMessage", "arn:aws:sqs:us-east-1:111122223333:q"), .want = A },
+	/* An ARN's account part need not be 12 digits: AWS managed policies
+	 * live in account "aws" and still match an account wildcard. */
+	{ "resource account \"aws\": matched by an account wildcard", P("{\"Effect\":\"Allow\",\"Action\":\"iam:GetPolicy\",\"Resource\":\"arn:aws:iam::*:policy/*\"}"),
+	  .request = REQ(USER, "iam:GetPolicy", "arn:aws:iam::aws:policy/ReadOnlyAccess"), .want = A },
+	{ "ArnLike: account \"aws\" matched part by part", COND("{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:iam::*:policy/*\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceArn\":\"arn:aws:iam::aws:policy/x\"}"), .want = A },
 	/* Epoch dates of 15 digits: far in the future, never an overflow. */
 	{ "epoch date of 15 digits is later than now", COND("{\"DateLessThan\":{\"aws:CurrentTime\":\"999999999999999\"}}"),
 	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"2026-01-01T00:00:00Z\"}"), .want = A },
