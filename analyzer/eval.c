@@ -1,20 +1,17 @@
 /*
- * eval.c - the concrete evaluator; see eval.h for the decision logic.
+ * eval.c - the concrete evaluator; see eval.h. It gathers the facts of a
+ * request; decide.c decides.
  *
  * Compiled forms, all in the evaluator's arena:
  *
  *   cpolicy ─▶ cstmt[] ─┬─ actions: lower-cased patterns, those whose service
  *                       │  part is literal sorted by it ("s3:get*" under "s3"),
  *                       │  the others ("*", "s?:x") in a list scanned always
- *                       ├─ resources: cpat[] (wildcards compiled, variables as pieces)
+ *                       ├─ resources: iamp_pattern[] (pattern.h: wildcards
+ *                       │  compiled, variables as pieces)
  *                       ├─ principals
  *                       └─ conditions: ccond[] ─▶ cval[] (pattern + parsed number,
  *                                                 date, CIDR, boolean or bytes)
- *
- * A cpat without policy variables is one compiled string, matched in
- * place. One with variables is a list of pieces (literal text, or a key
- * with an optional default) that is resolved into a scratch buffer for
- * each match.
  */
 #include "eval.h"
 
@@ -29,28 +26,11 @@
 #include "error.h"
 #include "match.h"
 #include "org.h"
+#include "pattern.h"
 #include "principal.h"
 #include "operators.h"
-#include "variables.h"
 
 #define MAX_LEVELS IAMP_MAX_LEVELS
-#define MAX_VARS 32 /* on the stack; more are scanned again into the arena */
-
-struct piece {
-	const char *text; /* literal: compiled text; variable: the key */
-	uint32_t len;
-	bool is_var;
-	bool has_def;
-	const char *def;
-	uint32_t def_len;
-};
-
-struct cpat {
-	const char *text; /* compiled text, when npieces == 0 */
-	uint32_t len;
-	uint32_t npieces;
-	const struct piece *pieces;
-};
 
 struct cact {
 	const char *text; /* lower-cased, raw wildcards */
@@ -66,7 +46,7 @@ struct cactions {
 };
 
 struct cval {
-	struct cpat pat;
+	struct iamp_pattern pat;
 	bool ok; /* parsed for the operator's type (values without variables) */
 	union {
 		double num;
@@ -107,7 +87,7 @@ struct cstmt {
 	bool has_resource;
 	bool not_resource;
 	bool short_not_resource; /* compat notresource-short-entry: a short entry */
-	struct cpat *res;
+	struct iamp_pattern *res;
 	size_t nres;
 	bool check_principal;
 	bool not_principal;
@@ -181,116 +161,6 @@ void iamp_evaluator_free(struct iamp_evaluator *ev)
 }
 
 /* ---- compiling ---------------------------------------------------------- */
-
-static char *copy_text(struct iamp_arena *a, const char *s, size_t len, bool wild)
-{
-	char *out = iamp_arena_alloc(a, len + 1);
-
-	if (!out)
-		return NULL;
-	if (wild)
-		iamp_wild_compile(out, s, len);
-	else
-		memcpy(out, s, len);
-	return out;
-}
-
-/*
- * Compiles s[0..len) into *out. `vars`: the policy has variables (Version
- * 2012-10-17). `wild`: '*' and '?' are wildcards (Resource, *Like, Arn*).
- */
-static int pat_compile(struct cpat *out, struct iamp_arena *a, const char *s, size_t len,
-		       bool vars, bool wild)
-{
-	struct iamp_var stack[MAX_VARS], *v = stack;
-	size_t nv = 0, err_off;
-	const char *err;
-	bool keys = false;
-
-	memset(out, 0, sizeof(*out));
-	if (vars && iamp_vars_present(s, len) &&
-	    iamp_vars_scan(s, len, v, MAX_VARS, &nv, &err_off, &err) == 0) {
-		if (nv > MAX_VARS) {
-			v = iamp_arena_alloc(a, nv * sizeof(*v));
-			if (!v || iamp_vars_scan(s, len, v, nv, &nv, &err_off, &err) != 0)
-				return IAMP_ENOMEM;
-		}
-		for (size_t i = 0; i < nv; i++)
-			keys |= v[i].kind == IAMP_VAR_KEY;
-	} else {
-		nv = 0;
-	}
-	if (nv == 0) {
-		out->text = copy_text(a, s, len, wild);
-		out->len = (uint32_t)len;
-		return out->text ? 0 : IAMP_ENOMEM;
-	}
-	if (!keys) {
-		/* Only ${*} ${?} ${$}: one literal string. */
-		char *t = iamp_arena_alloc(a, len + 1);
-		size_t n = 0, pos = 0;
-
-		if (!t)
-			return IAMP_ENOMEM;
-		for (size_t i = 0; i < nv; i++) {
-			if (wild)
-				iamp_wild_compile(t + n, s + pos, v[i].start - pos);
-			else
-				memcpy(t + n, s + pos, v[i].start - pos);
-			n += v[i].start - pos;
-			t[n++] = v[i].kind == IAMP_VAR_STAR ? '*' : v[i].kind == IAMP_VAR_QUESTION ? '?' : '$';
-			pos = v[i].end;
-		}
-		if (wild)
-			iamp_wild_compile(t + n, s + pos, len - pos);
-		else
-			memcpy(t + n, s + pos, len - pos);
-		n += len - pos;
-		out->text = t;
-		out->len = (uint32_t)n;
-		return 0;
-	}
-	struct piece *p = iamp_arena_alloc(a, (2 * nv + 1) * sizeof(*p));
-	char *lit = iamp_arena_alloc(a, len + 1);
-	size_t np = 0, n = 0, pos = 0, lit_start = 0;
-
-	if (!p || !lit)
-		return IAMP_ENOMEM;
-	for (size_t i = 0; i <= nv; i++) {
-		size_t end = i < nv ? v[i].start : len;
-
-		if (wild)
-			iamp_wild_compile(lit + n, s + pos, end - pos);
-		else
-			memcpy(lit + n, s + pos, end - pos);
-		n += end - pos;
-		if (i == nv)
-			break;
-		pos = v[i].end;
-		if (v[i].kind != IAMP_VAR_KEY) {
-			lit[n++] = v[i].kind == IAMP_VAR_STAR ? '*' : v[i].kind == IAMP_VAR_QUESTION ? '?' : '$';
-			continue;
-		}
-		if (n > lit_start) {
-			p[np].text = lit + lit_start;
-			p[np++].len = (uint32_t)(n - lit_start);
-		}
-		lit_start = n;
-		p[np].is_var = true;
-		p[np].text = v[i].key;
-		p[np].len = (uint32_t)v[i].key_len;
-		p[np].has_def = v[i].has_default;
-		p[np].def = v[i].def;
-		p[np++].def_len = (uint32_t)v[i].def_len;
-	}
-	if (n > lit_start) {
-		p[np].text = lit + lit_start;
-		p[np++].len = (uint32_t)(n - lit_start);
-	}
-	out->pieces = p;
-	out->npieces = (uint32_t)np;
-	return 0;
-}
 
 static int cmp_cact(const void *a, const void *b)
 {
@@ -394,7 +264,7 @@ static int cond_compile(struct ccond *c, struct iamp_arena *a, const struct iamp
 		struct cval *v = &c->vals[i];
 		const struct iamp_str *s = &src->values[i].text;
 
-		if (pat_compile(&v->pat, a, s->text, s->len, vars, wild))
+		if (iamp_pattern_compile(&v->pat, a, s->text, s->len, vars, wild))
 			return IAMP_ENOMEM;
 		if (v->pat.npieces) {
 			c->has_vars = true;
@@ -436,7 +306,7 @@ static int stmt_compile(struct cstmt *c, struct iamp_arena *a, const struct iamp
 			const char *f[6];
 			size_t fl[6];
 
-			if ((rc = pat_compile(&c->res[i], a, r->text, r->len, vars, true)))
+			if ((rc = iamp_pattern_compile(&c->res[i], a, r->text, r->len, vars, true)))
 				return rc;
 			/* compat notresource-short-entry: the other simulator's
 			 * reading of an entry such as "<third-party-resource>" */
@@ -653,10 +523,7 @@ struct req_state {
 	struct iamp_arn rarn; /* the resource's ARN, when rarn_ok */
 	bool rarn_ok;
 	bool unresolved_fails; /* compat unresolved-variable-fails */
-	char *scratch;
-	size_t scratch_cap;
-	char stack[1024];
-	bool oom;
+	struct iamp_scratch sc; /* resolved patterns */
 };
 
 static bool actions_match(const struct cactions *a, const struct req_state *st)
@@ -694,84 +561,6 @@ static bool actions_match(const struct cactions *a, const struct req_state *st)
 	return false;
 }
 
-/* The single value of a key, for a policy variable; NULL when absent or
- * multi-valued. */
-static const struct iamp_ctx_value *var_value(const struct iamp_request *req, const char *key,
-					      size_t len, bool empty_unresolved)
-{
-	const struct iamp_ctx_key *k = iamp_request_key(req, key, len);
-
-	if (!k || k->multi || k->count != 1 || (empty_unresolved && k->values[0].len == 0))
-		return NULL;
-	return &k->values[0];
-}
-
-static bool scratch_reserve(struct req_state *st, size_t need)
-{
-	if (need <= st->scratch_cap)
-		return true;
-	if (st->scratch != st->stack)
-		free(st->scratch);
-	st->scratch = malloc(need);
-	if (!st->scratch) {
-		st->scratch = st->stack;
-		st->scratch_cap = sizeof(st->stack);
-		st->oom = true;
-		return false;
-	}
-	st->scratch_cap = need;
-	return true;
-}
-
-/*
- * Resolves a pattern into text. False when a variable has no value and
- * no default: such a pattern matches nothing (AWS: a Resource entry with
- * a variable that cannot be resolved does not match; in a condition the
- * value compares unequal, so a negated operator holds).
- */
-static bool pat_resolve(const struct cpat *p, struct req_state *st, const char **out,
-			size_t *out_len)
-{
-	size_t n = 0;
-
-	if (!p->npieces) {
-		*out = p->text;
-		*out_len = p->len;
-		return true;
-	}
-	for (int pass = 0; pass < 2; pass++) {
-		n = 0;
-		for (uint32_t i = 0; i < p->npieces; i++) {
-			const struct piece *pc = &p->pieces[i];
-			const char *t = pc->text;
-			size_t len = pc->len;
-
-			if (pc->is_var) {
-				const struct iamp_ctx_value *v = var_value(st->req, pc->text, pc->len,
-									   st->unresolved_fails);
-
-				if (v) {
-					t = v->text;
-					len = v->len;
-				} else if (pc->has_def && !(st->unresolved_fails && pc->def_len == 0)) {
-					t = pc->def;
-					len = pc->def_len;
-				} else {
-					return false;
-				}
-			}
-			if (pass == 1)
-				memcpy(st->scratch + n, t, len);
-			n += len;
-		}
-		if (pass == 0 && !scratch_reserve(st, n + 1))
-			return false;
-	}
-	*out = st->scratch;
-	*out_len = n;
-	return true;
-}
-
 /* Resource/NotResource: an entry whose variable cannot be resolved
  * matches nothing; the other entries still count. */
 static bool resources_match(const struct cstmt *s, struct req_state *st)
@@ -787,7 +576,7 @@ static bool resources_match(const struct cstmt *s, struct req_state *st)
 		const char *t;
 		size_t n;
 
-		if (pat_resolve(&s->res[i], st, &t, &n))
+		if (iamp_pattern_resolve(&s->res[i], st->req, st->unresolved_fails, &st->sc, &t, &n))
 			any = iamp_arn_match(t, n, req->resource, req->resource_len);
 		else if (s->not_resource && st->unresolved_fails)
 			return false;
@@ -870,7 +659,7 @@ static bool value_matches(const struct iamp_operator *op, const struct cval *pv,
 	size_t n;
 	struct cval tmp;
 
-	if (!pat_resolve(&pv->pat, st, &t, &n))
+	if (!iamp_pattern_resolve(&pv->pat, st->req, st->unresolved_fails, &st->sc, &t, &n))
 		return false;
 	if (pv->pat.npieces && op->type != IAMP_COND_STRING && op->type != IAMP_COND_ARN) {
 		/* a resolved non-string value: parse it now */
@@ -957,7 +746,7 @@ static bool value_satisfies(const struct ccond *c, const struct iamp_ctx_value *
 		size_t n;
 
 		if (c->op->negated && st->unresolved_fails && c->vals[i].pat.npieces &&
-		    !pat_resolve(&c->vals[i].pat, st, &t, &n))
+		    !iamp_pattern_resolve(&c->vals[i].pat, st->req, st->unresolved_fails, &st->sc, &t, &n))
 			return false;
 		any = value_matches(c->op, &c->vals[i], v, &r, st);
 	}
@@ -1352,8 +1141,7 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	memset(&st, 0, sizeof(st));
 	st.req = req;
 	st.ev = ev;
-	st.scratch = st.stack;
-	st.scratch_cap = sizeof(st.stack);
+	iamp_scratch_init(&st.sc);
 	if (req->action_len < sizeof(actbuf)) {
 		iamp_ascii_lower(actbuf, req->action, req->action_len);
 		st.action = actbuf;
@@ -1437,10 +1225,9 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 			}
 		}
 	}
-	if (st.scratch != st.stack)
-		free(st.scratch);
+	iamp_scratch_free(&st.sc);
 	free(actheap);
-	if (st.oom)
+	if (st.sc.oom)
 		return iamp_error_set(IAMP_ENOMEM, "out of memory");
 
 	if (ev->compat & IAMP_COMPAT_BIT(ROOT_NEEDS_IDENTITY))
