@@ -281,6 +281,16 @@ static const struct eval_case cases[] = {
 	  .request = REQC(SESSION, "s3:GetObject", OBJ, "{\"aws:ResourceTag/team\":\"red\"}"), .want = E },
 	{ "unresolvable variable in a positive operator: no match", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/team\":\"${aws:PrincipalTag/team}\"}}}"),
 	  .request = REQC(SESSION, "s3:GetObject", OBJ, "{\"aws:ResourceTag/team\":\"red\"}"), .want = I },
+	/* ${*} beside a key variable: a literal '*', not a wildcard. */
+	{ "${*} beside a variable is a literal star", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/${aws:username}/${*}\"}"),
+	  .request = REQC(SESSION, "s3:GetObject", "arn:aws:s3:::b/alice/*", "{\"aws:username\":\"alice\"}"), .want = A },
+	{ "${*} beside a variable matches nothing else", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/${aws:username}/${*}\"}"),
+	  .request = REQC(SESSION, "s3:GetObject", "arn:aws:s3:::b/alice/x", "{\"aws:username\":\"alice\"}"), .want = I },
+	/* A malformed variable leaves the whole string literal text. */
+	{ "malformed variable: the text is literal", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/${aws:username}/${oops\"}"),
+	  .request = REQC(SESSION, "s3:GetObject", "arn:aws:s3:::b/${aws:username}/${oops", "{\"aws:username\":\"alice\"}"), .want = A },
+	{ "malformed variable: no substitution", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/${aws:username}/${oops\"}"),
+	  .request = REQC(SESSION, "s3:GetObject", "arn:aws:s3:::b/alice/${oops", "{\"aws:username\":\"alice\"}"), .want = I },
 	{ "variable default", P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::bucket/${aws:PrincipalTag/team, 'none'}/*\"}"),
 	  .request = REQ(USER, "s3:GetObject", "arn:aws:s3:::bucket/none/x"), .want = A },
 	{ "variable in condition", COND("{\"StringEquals\":{\"aws:ResourceTag/owner\":\"${aws:PrincipalTag/owner}\"}}"),
