@@ -255,8 +255,10 @@ static int cond_compile(struct ccond *c, struct iamp_arena *a, const struct iamp
 	if (!op)
 		return 0;
 	wild = op->cmp == IAMP_CMP_LIKE || op->type == IAMP_COND_ARN;
-	/* Variables are resolved in string-like values only: not in Null. */
-	vars = vars && op->type != IAMP_COND_NULL;
+	/* Variables are resolved "in string comparisons" (IAM "Policy
+	 * variables"): String and Arn operators; elsewhere literal text, as
+	 * lint says (VARIABLE_NOT_SUPPORTED). */
+	vars = vars && (op->type == IAMP_COND_STRING || op->type == IAMP_COND_ARN);
 	c->vals = iamp_arena_alloc(a, (src->value_count + 1) * sizeof(*c->vals));
 	if (!c->vals)
 		return IAMP_ENOMEM;
@@ -406,7 +408,7 @@ int iamp_evaluator_set_management_account(struct iamp_evaluator *ev, const char 
 
 static int add_policy(struct iamp_evaluator *ev, enum iamp_policy_type type, unsigned level,
 		      const struct iamp_org_node *node, const struct iamp_policy *policy,
-		      const char *name, bool vars);
+		      const char *name);
 
 void iamp_evaluator_set_compat(struct iamp_evaluator *ev, unsigned compat)
 {
@@ -426,19 +428,14 @@ int iamp_evaluator_attach(struct iamp_evaluator *ev, enum iamp_policy_type type,
 			  const struct iamp_org_node *node, const struct iamp_policy *policy,
 			  const char *name)
 {
-	bool vars = policy->version == IAMP_VERSION_2012 ||
-		    (ev->compat & IAMP_COMPAT_BIT(VARIABLES_IN_2008));
-
 	if (!ev->org || (type != IAMP_POLICY_SCP && type != IAMP_POLICY_RCP))
 		return iamp_error_set(IAMP_EINVAL, "only SCPs and RCPs attach to organization nodes");
-	return add_policy(ev, type, 0, node, policy, name, vars);
+	return add_policy(ev, type, 0, node, policy, name);
 }
 
 int iamp_evaluator_add(struct iamp_evaluator *ev, enum iamp_policy_type type,
 		       unsigned level, const struct iamp_policy *policy, const char *name)
 {
-	bool vars = policy->version == IAMP_VERSION_2012 ||
-		    (ev->compat & IAMP_COMPAT_BIT(VARIABLES_IN_2008));
 	int rc;
 
 	if (type == IAMP_POLICY_SCP || type == IAMP_POLICY_RCP) {
@@ -449,14 +446,17 @@ int iamp_evaluator_add(struct iamp_evaluator *ev, enum iamp_policy_type type,
 	} else {
 		level = 0;
 	}
-	return add_policy(ev, type, level, NULL, policy, name, vars);
+	return add_policy(ev, type, level, NULL, policy, name);
 }
 
 static int add_policy(struct iamp_evaluator *ev, enum iamp_policy_type type, unsigned level,
 		      const struct iamp_org_node *node, const struct iamp_policy *policy,
-		      const char *name, bool vars)
+		      const char *name)
 {
 	struct cpolicy *p;
+	/* Variables exist in Version 2012-10-17 only (IAM "Version"). */
+	bool vars = policy->version == IAMP_VERSION_2012 ||
+		    (ev->compat & IAMP_COMPAT_BIT(VARIABLES_IN_2008));
 
 	if (ev->npols == ev->cap) {
 		size_t cap = ev->cap ? 2 * ev->cap : 8;
@@ -657,20 +657,12 @@ static bool value_matches(const struct iamp_operator *op, const struct cval *pv,
 {
 	const char *t;
 	size_t n;
-	struct cval tmp;
 
+	/* Only String and Arn values hold variables; the others were parsed
+	 * when compiled, and value_satisfies has checked that both sides
+	 * parse for the operator's type. */
 	if (!iamp_pattern_resolve(&pv->pat, st->req, st->unresolved_fails, &st->sc, &t, &n))
 		return false;
-	if (pv->pat.npieces && op->type != IAMP_COND_STRING && op->type != IAMP_COND_ARN) {
-		/* a resolved non-string value: parse it now */
-		memset(&tmp, 0, sizeof(tmp));
-		tmp.pat.text = t;
-		tmp.pat.len = (uint32_t)n;
-		if (op->type == IAMP_COND_BINARY)
-			return n == v->len && memcmp(t, v->text, n) == 0;
-		value_parse(&tmp, NULL, op);
-		pv = &tmp;
-	}
 	switch (op->type) {
 	case IAMP_COND_STRING:
 		if (op->cmp == IAMP_CMP_EQUALS)
@@ -681,12 +673,8 @@ static bool value_matches(const struct iamp_operator *op, const struct cval *pv,
 	case IAMP_COND_ARN:
 		return iamp_arn_like(t, n, v->text, v->len);
 	case IAMP_COND_NUMERIC:
-		if (!pv->ok || !r->ok)
-			return false;
 		return ordered(op->cmp, (r->u.num > pv->u.num) - (r->u.num < pv->u.num));
 	case IAMP_COND_DATE:
-		if (!pv->ok || !r->ok)
-			return false;
 		if (st->ev->compat & IAMP_COMPAT_BIT(DATE_EPOCH_MIXED)) {
 			/* epoch seconds against ISO milliseconds, as numbers */
 			int64_t a = epoch_form(v->text, v->len) ? r->u.date / 1000000 : r->u.date / 1000;
@@ -696,9 +684,9 @@ static bool value_matches(const struct iamp_operator *op, const struct cval *pv,
 		}
 		return ordered(op->cmp, (r->u.date > pv->u.date) - (r->u.date < pv->u.date));
 	case IAMP_COND_BOOL:
-		return pv->ok && r->ok && pv->u.b == r->u.b;
+		return pv->u.b == r->u.b;
 	case IAMP_COND_IP:
-		return pv->ok && r->ok && iamp_ip_contains(&pv->u.ip, &r->u.ip);
+		return iamp_ip_contains(&pv->u.ip, &r->u.ip);
 	case IAMP_COND_BINARY: {
 		uint8_t buf[512];
 		size_t blen;

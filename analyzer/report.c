@@ -1136,6 +1136,14 @@ static void decision_json(FILE *out, const struct iamp_result *r, const struct i
 	if (r->match_total > r->match_count)
 		fprintf(out, ",\"matchedTotal\":%zu", r->match_total);
 	fprintf(out, ",\"sameAccount\":%s", r->same_account ? "true" : "false");
+	if (r->caller_account) {
+		fputs(",\"callerAccount\":", out);
+		iamp_json_string(out, r->caller_account, r->caller_account_len);
+	}
+	if (r->resource_account) {
+		fputs(",\"resourceAccount\":", out);
+		iamp_json_string(out, r->resource_account, r->resource_account_len);
+	}
 	if (r->scp_exempt) {
 		fputs(",\"scpExempt\":", out);
 		iamp_json_string(out, r->scp_exempt, strlen(r->scp_exempt));

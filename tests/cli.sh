@@ -137,5 +137,13 @@ grep -q "^  assumption: resource account unknown" "$tmp/out" && ok || no "the as
 expect_exit 0 "simulate --resource-account" -- "$bin" simulate --identity good.json --resource-account 444455556666 --request "$req"
 grep -q '"decision":"implicitDeny".*"sameAccount":false.*"assumptions":\[\]' "$tmp/out" && ok || no "--resource-account does not make the request cross-account: $(cat "$tmp/out")"
 
+expect_exit 0 "simulate: accounts in the JSON output" -- "$bin" simulate --identity good.json --request '{"principal":"arn:aws:iam::111122223333:user/a","action":"sqs:SendMessage","resource":"arn:aws:sqs:us-east-1:444455556666:q"}'
+grep -q '"callerAccount":"111122223333","resourceAccount":"444455556666"' "$tmp/out" && ok || no "callerAccount/resourceAccount missing: $(cat "$tmp/out")"
+expect_exit 0 "simulate: no SCP, no exemption to report" -- "$bin" simulate --identity good.json --request '{"principal":"cloudtrail.amazonaws.com","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"}'
+grep -q 'scpExempt\|rcpExempt' "$tmp/out" && no "an exemption is reported where no SCP or RCP is given: $(cat "$tmp/out")" || ok
+printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' > all.json
+expect_exit 0 "simulate: SCP levels and a service principal" -- "$bin" simulate --identity good.json --scp all.json --request '{"principal":"cloudtrail.amazonaws.com","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"}'
+grep -q '"scpExempt":"SCPs do not apply to service principals' "$tmp/out" && ok || no "no scpExempt for a service principal: $(cat "$tmp/out")"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "compat.h"
 #include "context.h"
 #include "diag.h"
 #include "error.h"
@@ -39,6 +40,7 @@ struct eval_case {
 	const char *rcp[2];
 	const char *request;
 	enum iamp_decision want;
+	const char *compat; /* switches (compat.def), or NULL */
 };
 
 #define REQ(principal, action, resource) \
@@ -349,6 +351,79 @@ static const struct eval_case cases[] = {
 	  .request = REQ(USER, "iam:GetPolicy", "arn:aws:iam::aws:policy/ReadOnlyAccess"), .want = A },
 	{ "ArnLike: account \"aws\" matched part by part", COND("{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:iam::*:policy/*\"}}"),
 	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceArn\":\"arn:aws:iam::aws:policy/x\"}"), .want = A },
+	/* NotPrincipal "*" names everyone: the Deny spares all. */
+	{ "NotPrincipal \"*\": the Deny applies to no one", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	/* BinaryEquals compares base64 values. */
+	{ "BinaryEquals: the same bytes", COND("{\"BinaryEquals\":{\"s3:x\":\"QmluYXJ5\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"s3:x\":\"QmluYXJ5\"}"), .want = A },
+	{ "BinaryEquals: other bytes", COND("{\"BinaryEquals\":{\"s3:x\":\"QmluYXJ5\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"s3:x\":\"bm9wZQ==\"}"), .want = I },
+	{ "BinaryEquals: a request value that is not base64", COND("{\"BinaryEquals\":{\"s3:x\":\"QmluYXJ5\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"s3:x\":\"%%\"}"), .want = I },
+	/* Variables only in string comparisons: a Numeric value is literal. */
+	{ "a variable in a Numeric value is not resolved", COND("{\"NumericEquals\":{\"s3:max-keys\":\"${aws:PrincipalTag/n}\"}}"),
+	  .request = REQC(USER, "s3:ListBucket", "arn:aws:s3:::b", "{\"s3:max-keys\":\"5\",\"aws:PrincipalTag/n\":\"5\"}"), .want = I },
+	/* Each compatibility switch changes only what it names. */
+	{ "compat ip-family-mismatch: IPv6 against an IPv4 range", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"NotIpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceIp\":\"2001:db8::1\"}"), .want = A, .compat = "ip-family-mismatch" },
+	{ "without it: NotIpAddress holds for IPv6", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"NotIpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceIp\":\"2001:db8::1\"}"), .want = E },
+	{ "compat ip-family-mismatch leaves strings alone", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"s3:x\":\"a\"}}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"s3:x\":\"b\"}"), .want = E, .compat = "ip-family-mismatch" },
+	{ "compat rcp-all-services: an RCP on ec2", P(ALLOW_ALL), .rcp = { P("{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}") },
+	  .request = REQ(USER, "ec2:DescribeInstances", "arn:aws:ec2:us-east-1:111122223333:instance/i-1"), .want = E, .compat = "rcp-all-services" },
+	{ "compat slr-not-exempt: an SCP governs a service-linked role", P(ALLOW_ALL), .scp = { P("{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}") },
+	  .request = REQ("arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/s", "s3:GetObject", OBJ), .want = E, .compat = "slr-not-exempt" },
+	{ "compat notprincipal-any-entry: the user alone spares it", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"" USER "\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A, .compat = "notprincipal-any-entry" },
+	{ "compat unresolved-variable-fails: the negated condition fails", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:ResourceTag/team\":\"${aws:PrincipalTag/team}\"}}}"),
+	  .request = REQC(SESSION, "s3:GetObject", OBJ, "{\"aws:ResourceTag/team\":\"red\"}"), .want = A, .compat = "unresolved-variable-fails" },
+	{ "compat unresolved-variable-fails: an empty value is none", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:ResourceTag/team\":\"${aws:PrincipalTag/team}\"}}}"),
+	  .request = REQC(SESSION, "s3:GetObject", OBJ, "{\"aws:ResourceTag/team\":\"red\",\"aws:PrincipalTag/team\":\"\"}"), .want = A, .compat = "unresolved-variable-fails" },
+	{ "compat unresolved-variable-fails: a NotResource statement fails", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"NotResource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}"),
+	  .request = REQ(SESSION, "s3:GetObject", "arn:aws:s3:::bucket/alice/x"), .want = A, .compat = "unresolved-variable-fails" },
+	{ "compat notresource-short-entry", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"NotResource\":[\"<placeholder>*\",\"arn:aws:s3:::x/*\"]}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A, .compat = "notresource-short-entry" },
+	{ "without it: the short entry matches nothing", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"NotResource\":[\"<placeholder>*\",\"arn:aws:s3:::x/*\"]}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
+	{ "compat reserved-resources: an aws-reserved role", P(ALLOW_ALL),
+	  .request = REQ(USER, "iam:UpdateRole", "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_x"), .want = I, .compat = "reserved-resources" },
+	{ "compat reserved-resources: another role", P(ALLOW_ALL),
+	  .request = REQ(USER, "iam:UpdateRole", "arn:aws:iam::111122223333:role/app"), .want = A, .compat = "reserved-resources" },
+	{ "compat date-epoch-mixed: epoch seconds against ISO milliseconds", COND("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2020-01-01T00:00:00Z\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"1700000000\"}"), .want = I, .compat = "date-epoch-mixed" },
+	{ "without it: the instants compare", COND("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2020-01-01T00:00:00Z\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"1700000000\"}"), .want = A },
+	{ "compat federated-user-as-iam-user", P("{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}"),
+	  .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:user/bob\"},\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}"),
+	  .request = REQ("arn:aws:sts::111122223333:federated-user/bob", "s3:GetObject", OBJ), .want = A, .compat = "federated-user-as-iam-user" },
+	{ "compat session-policy-limits-all", P(ALLOW_ALL), .session = P("{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}"),
+	  .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:sts::111122223333:federated-user/bob\"},\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}"),
+	  .request = REQ("arn:aws:sts::111122223333:federated-user/bob", "s3:GetObject", OBJ), .want = I, .compat = "session-policy-limits-all" },
+	{ "compat plain-operator-on-list", COND("{\"StringEquals\":{\"aws:TagKeys\":\"a\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:TagKeys\":[\"a\",\"b\"]}"), .want = I, .compat = "plain-operator-on-list" },
+	{ "without it: one value of the list matches", COND("{\"StringEquals\":{\"aws:TagKeys\":\"a\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:TagKeys\":[\"a\",\"b\"]}"), .want = A },
+	{ "compat kms-needs-key-policy", P(ALLOW_ALL),
+	  .request = REQ(USER, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k1"), .want = I, .compat = "kms-needs-key-policy" },
+	{ "without it: the identity policy decides", P(ALLOW_ALL),
+	  .request = REQ(USER, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k1"), .want = A },
+	{ "compat sts-trust-any-resource", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "sts:GetSessionToken", "arn:aws:sts::111122223333:self"), .want = I, .compat = "sts-trust-any-resource" },
+	{ "compat root-needs-identity", .request = REQ("arn:aws:iam::111122223333:root", "s3:GetObject", OBJ), .want = I, .compat = "root-needs-identity" },
+	{ "compat variables-in-2008", "{\"Version\":\"2008-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/${aws:username}/*\"}]}",
+	  .request = REQC(USER, "s3:GetObject", "arn:aws:s3:::b/alice/x", "{\"aws:username\":\"alice\"}"), .want = A, .compat = "variables-in-2008" },
+	/* STS "GetCallerIdentity": no permission needed, even under a Deny. */
+	{ "sts:GetCallerIdentity despite a Deny", P("{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "sts:GetCallerIdentity", "*"), .want = A },
+	{ "sts:GetCallerIdentity: not for anonymous callers", .request = REQ("*", "sts:GetCallerIdentity", "*"), .want = I },
+	{ "sts:GetSessionToken: the policies decide", P("{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "sts:GetSessionToken", "*"), .want = E },
+	/* Service principals have no identity policy or boundary. */
+	{ "a service principal ignores identity policies", P("{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}"),
+	  .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"*\"}"),
+	  .request = REQ("cloudtrail.amazonaws.com", "s3:PutObject", OBJ), .want = A },
 	/* Epoch dates of 15 digits: far in the future, never an overflow. */
 	{ "epoch date of 15 digits is later than now", COND("{\"DateLessThan\":{\"aws:CurrentTime\":\"999999999999999\"}}"),
 	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"2026-01-01T00:00:00Z\"}"), .want = A },
@@ -418,6 +493,12 @@ START_TEST(decision)
 	struct iamp_result res = { .matches = m, .match_cap = 32 };
 
 	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	if (c->compat) {
+		unsigned bits;
+
+		ck_assert_int_eq(iamp_compat_parse(&bits, c->compat), 0);
+		iamp_evaluator_set_compat(ev, bits);
+	}
 	add(ev, IAMP_POLICY_IDENTITY, 0, c->identity);
 	add(ev, IAMP_POLICY_RESOURCE, 0, c->resource);
 	add(ev, IAMP_POLICY_BOUNDARY, 0, c->boundary);
@@ -527,6 +608,38 @@ START_TEST(request_errors)
 	iamp_document_free(doc);
 	iamp_arena_free(arena);
 	iamp_diags_clear(&diags);
+}
+END_TEST
+
+/* A statement with an invalid Effect or without Action never applies, in
+ * either direction (the builder reports it; the evaluator must not guess). */
+START_TEST(unusable_statements)
+{
+	static const char *const policies[] = {
+		P("{\"Effect\":\"Alow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+		P("{\"Effect\":\"Allow\",\"Resource\":\"*\"}"),
+		P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\"}"),
+	};
+	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+		struct iamp_diags diags;
+		struct iamp_policy *p = NULL;
+		struct iamp_document *doc = NULL;
+		struct iamp_evaluator *ev;
+		struct iamp_result res = { 0 };
+
+		iamp_diags_init(&diags);
+		ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", policies[i], strlen(policies[i]), IAMP_FORMAT_JSON, NULL, &diags), 0);
+		ck_assert_int_eq(iamp_policy_build(&p, doc, IAMP_POLICY_IDENTITY, NULL, &diags), 0);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+		ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_IDENTITY, 0, p, "t.json"), 0);
+		ck_assert_msg(decide(ev, REQ(USER, "s3:GetObject", OBJ), &res) == IAMP_DECISION_IMPLICIT_DENY,
+			      "%s: got %s", policies[i], iamp_decision_name(res.decision));
+		ck_assert_uint_eq(res.match_total, 0);
+		iamp_evaluator_free(ev);
+		iamp_document_free(doc);
+		iamp_diags_clear(&diags);
+	}
 }
 END_TEST
 
@@ -715,6 +828,7 @@ Suite *suite_eval(void)
 	tcase_add_test(tc, matches_reported);
 	tcase_add_loop_test(tc, request_errors, 0, N(bad_requests));
 	tcase_add_test(tc, many_variables);
+	tcase_add_test(tc, unusable_statements);
 	tcase_add_test(tc, assumptions);
 	tcase_add_loop_test(tc, org_paths, 0, N(org_cases));
 	tcase_add_test(tc, rcp_services);
