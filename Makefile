@@ -8,15 +8,10 @@ PREFIX ?= /usr/local
 BUILD ?= build
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := json-c yaml-0.1 libpcre2-8 z3
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP \
-	-Ianalyzer $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
-CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
-CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP -Ianalyzer
 
 LIB_SRC := $(sort $(wildcard analyzer/*.c))
 CLI_SRC := $(sort $(wildcard analyzer/cli/*.c))
@@ -25,26 +20,58 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/helpers.o $(BUILD)/tests/runner.o
 
+# pkg-config packages, each group next to what includes its headers. An
+# object or link asks for $(PKGS), set per target below (`private`: not
+# passed on to prerequisites). A module that starts using a library adds
+# its group here, its Debian name to deb.* and its package to
+# scripts/deps.sh (PCRE2 comes with the pattern compiler, Z3 with the SMT
+# encoder).
+#   analyzer/load_yaml.c:
+YAML_PKGS := yaml-0.1
+#   tests/*.c, the unit-test runner:
+CHECK_PKGS := check
+#   tests/test_report.c, which reads our JSON output back:
+JSONC_PKGS := json-c
+#   whatever links libiamproof.a:
+LIB_PKGS := $(YAML_PKGS)
+deb.yaml-0.1 := libyaml-dev
+deb.check := check
+deb.json-c := libjson-c-dev
+
+$(BUILD)/analyzer/load_yaml.o: private PKGS := $(YAML_PKGS)
+$(TEST_OBJ): private PKGS := $(CHECK_PKGS)
+$(BUILD)/tests/test_report.o: private PKGS := $(CHECK_PKGS) $(JSONC_PKGS)
+$(BUILD)/iamproof: private PKGS := $(LIB_PKGS)
+$(BUILD)/test_runner: private PKGS := $(LIB_PKGS) $(CHECK_PKGS) $(JSONC_PKGS)
+
+# $(call pkg,--cflags|--libs): pkg-config's flags for $(PKGS), or make
+# stops naming the first package pkg-config cannot find. Expanded only in
+# recipes, so only a target being built asks: `make deps`, `make clean`
+# and `make help` need no package.
+pkg = $(if $(strip $(PKGS)),$(pkg_need)$(shell $(PKG_CONFIG) $(1) $(PKGS)))
+pkg_need = $(if $(shell command -v $(PKG_CONFIG) 2>/dev/null),,$(error missing '$(PKG_CONFIG)' (Debian: pkg-config); run: make deps))$(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists '$(p)' 2>/dev/null && echo y),,$(error missing package '$(p)' (Debian: $(or $(deb.$(p)),unknown)); run: make deps)))
+
 ifeq ($(V),1)
 Q :=
 else
 Q := @
 endif
 
-.PHONY: all deps test unit golden demo bench asan install clean catalog difftest check-style
+.PHONY: all deps test unit golden demo bench asan install clean catalog difftest check-style \
+	mutate mutate-short help
 
 all: $(BUILD)/iamproof $(BUILD)/libiamproof.a
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg,--cflags) -c -o $@ $<
 
 # Suites are found by name, not declared in a header.
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg,--cflags) -Wno-missing-prototypes -c -o $@ $<
 
 $(BUILD)/libiamproof.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
@@ -52,7 +79,7 @@ $(BUILD)/libiamproof.a: $(LIB_OBJ)
 
 $(BUILD)/iamproof: $(CLI_OBJ) $(BUILD)/libiamproof.a
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libiamproof.a $(LIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libiamproof.a $(call pkg,--libs) -lm
 
 # The runner calls every suite_*() that tests/test_*.c define; the list is
 # generated so that a new suite file needs no edit elsewhere.
@@ -63,11 +90,11 @@ $(BUILD)/tests/suites.h: $(TEST_SRC)
 
 $(BUILD)/tests/runner.o: tests/runner.c $(BUILD)/tests/suites.h
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(BUILD)/tests -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg,--cflags) -I$(BUILD)/tests -c -o $@ $<
 
 $(BUILD)/test_runner: $(TEST_OBJ) $(BUILD)/libiamproof.a
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libiamproof.a $(CHECK_LIBS) $(LIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libiamproof.a $(call pkg,--libs) -lm
 
 deps:
 	@sh scripts/deps.sh
@@ -88,6 +115,7 @@ test: deps
 	$(Q)sh tests/corpus.sh $(BUILD)/iamproof
 	$(Q)sh tests/catalog.sh $(BUILD)/iamproof
 	$(Q)sh tests/simulate.sh $(BUILD)/iamproof
+	$(Q)sh tests/rules.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own.
@@ -97,6 +125,7 @@ asan:
 		all build-asan/test_runner
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan unit golden
 	$(Q)sh tests/cli.sh build-asan/iamproof
+	$(Q)sh tests/rules.sh build-asan/iamproof
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -123,6 +152,27 @@ difftest: deps
 
 check-style:
 	$(Q)sh scripts/checksrc.sh
+
+# Mutation testing (docs/testing.md): change one site of the evaluator,
+# the matcher or the decision, and some test must fail. `mutate` runs
+# every mutant; `mutate-short` a fixed sample of 25 and fails below a
+# kill rate of 90% (CI). MUTATE_* variables tune both.
+mutate: deps
+	$(Q)sh scripts/mutate.sh
+
+mutate-short: deps
+	$(Q)MUTATE_LIMIT=$${MUTATE_LIMIT:-25} MUTATE_MIN=$${MUTATE_MIN:-90} sh scripts/mutate.sh
+
+help:
+	@echo "make [all]      build $(BUILD)/iamproof and $(BUILD)/libiamproof.a"
+	@echo "make deps       install the Debian packages the build and tests use"
+	@echo "make test       every test (installs what is missing first)"
+	@echo "make unit | golden | check-style    one part of the tests"
+	@echo "make asan       the tests under ASan and UBSan"
+	@echo "make difftest   the evaluator against an independent simulator"
+	@echo "make mutate | mutate-short    mutation testing (docs/testing.md)"
+	@echo "make demo | bench | catalog | install | clean"
+	@echo "V=1 shows full commands; BUILD=dir builds elsewhere"
 
 clean:
 	rm -rf build build-asan

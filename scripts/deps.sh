@@ -2,7 +2,16 @@
 # Installs the Debian packages iamproof builds and tests with, when missing.
 # As root it runs apt-get; otherwise it prints the exact line to run.
 set -e
-pkgs="build-essential pkg-config libjson-c-dev libyaml-dev libpcre2-dev libz3-dev check nodejs npm"
+# Only what the build and tests use today, one line per user; the
+# Makefile's *_PKGS groups name the pkg-config side of each. A module
+# that starts using a library adds its package here and its group there
+# (libpcre2-dev comes with the pattern compiler, libz3-dev with the SMT
+# encoder).
+pkgs="build-essential pkg-config"
+pkgs="$pkgs libyaml-dev"   # analyzer/load_yaml.c
+pkgs="$pkgs check"         # tests/*.c, the unit-test runner
+pkgs="$pkgs libjson-c-dev" # tests/test_report.c reads our JSON output back
+pkgs="$pkgs nodejs npm"    # oracles and generators under scripts/ and tests/
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -7,6 +7,7 @@
 #include <check.h>
 #include <string.h>
 
+#include "arn.h"
 #include "match.h"
 
 struct glob_case {
@@ -33,6 +34,12 @@ static const struct glob_case like_cases[] = {
 	{ "arn:aws:s3:::b/*", "arn:aws:s3:::b/", true },
 	{ "a**b", "ab", true },
 	{ "*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false },
+	/* '?' is one code point (match.h) of two, three or four bytes */
+	{ "?b", "\xc3\xa9" "b", true },
+	{ "?b", "\xe2\x82\xac" "b", true },
+	{ "?b", "\xf0\x9f\x98\x80" "b", true },
+	/* a '*' matches text after what precedes it, never inside it */
+	{ "ab*ba", "aba", false },
 };
 
 START_TEST(like)
@@ -120,6 +127,13 @@ static const struct glob_case ip_cases[] = {
 	{ "2001:db8::/32", "203.0.113.1", false },
 	{ "203.0.113.0/24", "::ffff:203.0.113.9", true },
 	{ "2001:db8:0:0:0:0:2:1", "2001:db8::2:1", true },
+	{ "1::/16", "1::5", true },
+	{ "2001:db8::/32", "2101:db8::1", false },
+	/* families must agree, except for IPv4-mapped IPv6 (match.h) */
+	{ "203.0.113.0/24", "2001:db8::cb00:7109", false },
+	{ "2001:db8::cb00:7101", "203.0.113.1", false },
+	{ "::ffff:203.0.113.0/120", "203.0.113.9", true },
+	{ "::ffff:203.0.113.0/120", "203.0.114.9", false },
 };
 
 START_TEST(ip)
@@ -136,6 +150,8 @@ END_TEST
 static const char *const bad_ips[] = {
 	"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4/33", "1.2.3.4/", "::1::2",
 	"2001:db8::/129", "12345::", "1:2:3:4:5:6:7:8:9", "a.b.c.d", ":1:2", "1.2.3.4/-1",
+	"1:::2", "1:2:3:4:5:6:7:", "1:2:3", "1:2:3:4::5:6:7:8", "::ffff:1.2.3",
+	"1:2:3:4:5:6:7:1.2.3.4",
 };
 
 START_TEST(ip_invalid)
@@ -172,6 +188,26 @@ static const struct date_case date_cases[] = {
 	{ "yesterday", false, 0 },
 	{ "", false, 0 },
 	{ "2020-01-01T00:00:00Zjunk", false, 0 },
+	{ "20200101T0000Z", true, 1577836800000000LL },
+	{ "1577836800.", false, 0 },
+	{ ".", false, 0 },
+	{ "2020-0101", false, 0 },
+	{ "2020--01", false, 0 },
+	{ "2020-01-", false, 0 },
+	{ "2020-01-00", false, 0 },
+	{ "2020-00-10", false, 0 },
+	{ "2020-01-01T", false, 0 },
+	{ "2020-01-01T1:30Z", false, 0 },
+	{ "2020-01-01T00:", false, 0 },
+	{ "2020-01-01T00:00:", false, 0 },
+	{ "2020-01-01T00:00:+01:00", false, 0 },
+	{ "2020-01-01T00:00:00.Z", false, 0 },
+	{ "2020-01-01T00:60:00Z", false, 0 },
+	{ "2020-01-01T24:30:00Z", false, 0 },
+	{ "2020-01-01T24:00:30Z", false, 0 },
+	{ "2020-01-01T00:00:00+", false, 0 },
+	{ "2020-01-01T00:00:00+01:0", false, 0 },
+	{ "2020-01-01T00:00:00+24:00", false, 0 },
 };
 
 START_TEST(date)
@@ -188,7 +224,7 @@ END_TEST
 
 START_TEST(number)
 {
-	double d;
+	double d, d2;
 
 	ck_assert(iamp_number_parse(&d, "10", 2) && d == 10);
 	ck_assert(iamp_number_parse(&d, "-2.5", 4) && d == -2.5);
@@ -201,6 +237,55 @@ START_TEST(number)
 	ck_assert(!iamp_number_parse(&d, "1 ", 2));
 	ck_assert(!iamp_number_parse(&d, "1e", 2));
 	ck_assert(!iamp_number_parse(&d, "-", 1));
+	ck_assert(iamp_number_parse(&d, "1e-3", 4) && d == 0.001);
+	ck_assert(iamp_number_parse(&d, "1E+3", 4) && d == 1000);
+	/* nothing of a longer number parsed before is read */
+	ck_assert(iamp_number_parse(&d, "123456", 6) && iamp_number_parse(&d2, "12", 2) &&
+		  d == 123456 && d2 == 12);
+}
+END_TEST
+
+/* Every parser reads s[0..len) and no further (each takes its text as
+ * (s, len), not as a C string): each text here is a valid value followed
+ * by characters that would change or spoil it. */
+START_TEST(length_bound)
+{
+	int64_t t;
+	double d;
+
+	ck_assert(iamp_date_parse(&t, "1577836800.5", 10) && t == 1577836800000000LL);
+	ck_assert(iamp_date_parse(&t, "2020-01-01T00:00:00Z", 10) && t == 1577836800000000LL);
+	ck_assert(iamp_date_parse(&t, "2020-01-01T00:00:00+01:00", 19) &&
+		  t == 1577836800000000LL);
+	ck_assert(iamp_number_parse(&d, "1.25", 3) && d == 1.2);
+	ck_assert(iamp_number_parse(&d, "1e25", 3) && d == 100);
+	ck_assert(iamp_is_account_id("1111222233334", 12));
+}
+END_TEST
+
+START_TEST(epoch_cap)
+{
+	/* docs/semantics.md: epoch dates of any length are read; past the
+	 * year 292,000 they are all one instant, later than any real date. */
+	int64_t a, b, now;
+
+	ck_assert(iamp_date_parse(&a, "99999999999999999999", 20));
+	ck_assert(iamp_date_parse(&b, "99999999999999999999.5", 22));
+	ck_assert(iamp_date_parse(&now, "9999-12-31T23:59:59Z", 20));
+	ck_assert(a == b);
+	ck_assert(a > now);
+}
+END_TEST
+
+START_TEST(account_id)
+{
+	ck_assert(iamp_is_account_id("111122223333", 12));
+	ck_assert(iamp_is_account_id("000000000000", 12));
+	ck_assert(!iamp_is_account_id("11112222333a", 12));
+	ck_assert(!iamp_is_account_id("11112222333:", 12));
+	ck_assert(!iamp_is_account_id("11112222333", 11));
+	ck_assert(!iamp_is_account_id("1111222233334", 13));
+	ck_assert(!iamp_is_account_id("", 0));
 }
 END_TEST
 
@@ -254,6 +339,9 @@ Suite *suite_match(void)
 	tcase_add_loop_test(tc, ip_invalid, 0, N(bad_ips));
 	tcase_add_loop_test(tc, date, 0, N(date_cases));
 	tcase_add_test(tc, number);
+	tcase_add_test(tc, length_bound);
+	tcase_add_test(tc, epoch_cap);
+	tcase_add_test(tc, account_id);
 	tcase_add_test(tc, boolean);
 	tcase_add_test(tc, base64);
 	tcase_add_test(tc, ignore_case);
