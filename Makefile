@@ -155,13 +155,15 @@ check-style:
 
 # Mutation testing (docs/testing.md): change one site of the evaluator,
 # the matcher or the decision, and some test must fail. `mutate` runs
-# every mutant; `mutate-short` a fixed sample of 25 and fails below a
-# kill rate of 90% (CI). MUTATE_* variables tune both.
+# every mutant (the target: 90% killed); `mutate-short` a fixed sample of
+# 25 and fails below 80% (a sample of 25 measures a 90% rate to within
+# about 12 points, so a 90% floor there would fail at random). MUTATE_*
+# variables tune both.
 mutate: deps
 	$(Q)sh scripts/mutate.sh
 
 mutate-short: deps
-	$(Q)MUTATE_LIMIT=$${MUTATE_LIMIT:-25} MUTATE_MIN=$${MUTATE_MIN:-90} sh scripts/mutate.sh
+	$(Q)MUTATE_LIMIT=$${MUTATE_LIMIT:-25} MUTATE_MIN=$${MUTATE_MIN:-80} sh scripts/mutate.sh
 
 help:
 	@echo "make [all]      build $(BUILD)/iamproof and $(BUILD)/libiamproof.a"

@@ -1122,7 +1122,6 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	res->assumptions = 0;
 	res->caller_account = res->resource_account = NULL;
 	res->caller_account_len = res->resource_account_len = 0;
-	res->scp_levels = res->rcp_levels = 0;
 	memset(res->scp_path, 0, sizeof(res->scp_path));
 	memset(res->rcp_path, 0, sizeof(res->rcp_path));
 

@@ -420,6 +420,12 @@ static const struct eval_case cases[] = {
 	{ "sts:GetCallerIdentity: not for anonymous callers", .request = REQ("*", "sts:GetCallerIdentity", "*"), .want = I },
 	{ "sts:GetSessionToken: the policies decide", P("{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}"),
 	  .request = REQ(USER, "sts:GetSessionToken", "*"), .want = E },
+	/* SCPs do not govern a service principal, RCPs do: an SCP Deny must
+	 * not count as an RCP Deny. */
+	{ "service principal: an SCP Deny does not apply, an RCP level does", .scp = { P("{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}") },
+	  .rcp = { P("{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:DeleteBucket\",\"Resource\":\"*\"}") },
+	  .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"*\"}"),
+	  .request = REQ("cloudtrail.amazonaws.com", "s3:PutObject", OBJ), .want = A },
 	/* Service principals have no identity policy or boundary. */
 	{ "a service principal ignores identity policies", P("{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}"),
 	  .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"*\"}"),
