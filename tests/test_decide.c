@@ -96,6 +96,9 @@ static const struct row rows[] = {
 	{ "key policy naming the account delegates to the identity Allow", PERSON, .owner = 1, .identity = 1, .res_account = 1, .want = ALLOW },
 	{ "key policy naming the account, no identity Allow", PERSON, .owner = 1, .res_account = 1, .want = IMPL },
 	{ "key policy naming the role grants alone", PERSON, .owner = 1, .res_role = 1, .want = ALLOW },
+	{ "key policy naming the role: the boundary still limits", PERSON, .owner = 1, .res_role = 1, .has_boundary = 1, .want = IMPL },
+	{ "key policy naming the user: the boundary does not limit", PERSON, .owner = 1, .res_direct = 1, .has_boundary = 1, .want = ALLOW },
+	{ "key policy naming the user cross account: the boundary limits", PERSON, .owner = 1, .cross = 1, .res_direct = 1, .identity = 1, .has_boundary = 1, .want = IMPL },
 	{ "trust policy cross account: identity must allow too", PERSON, .owner = 1, .cross = 1, .res_role = 1, .want = IMPL },
 	{ "trust policy cross account: both allow", PERSON, .owner = 1, .cross = 1, .res_role = 1, .identity = 1, .want = ALLOW },
 	/* STS API reference, GetCallerIdentity: "No permissions are required
