@@ -1118,7 +1118,6 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	res->match_count = 0;
 	res->match_total = 0;
 	res->scp_exempt = res->rcp_exempt = NULL;
-	res->resource_direct = false;
 	res->assumptions = 0;
 	res->caller_account = res->resource_account = NULL;
 	res->caller_account_len = res->resource_account_len = 0;
@@ -1224,7 +1223,6 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	iamp_decide(&v, &iamp_logic_bool, &f, flags);
 	res->scp_applies = v.scp_governs;
 	res->rcp_applies = v.rcp_governs;
-	res->resource_direct = f.res_direct;
 	/* SCP and RCP statements that do not govern this request are not
 	 * part of its explanation. */
 	if (!v.scp_governs)

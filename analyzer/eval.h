@@ -105,7 +105,6 @@ struct iamp_result {
 	const char *scp_exempt;    /* why SCPs do not apply, or NULL */
 	bool rcp_applies;          /* RCPs govern this resource and action */
 	const char *rcp_exempt;    /* why RCPs do not apply, or NULL */
-	bool resource_direct;      /* a resource policy named the user/session ARN */
 	unsigned assumptions;      /* IAMP_ASSUME_* */
 	/* The organization path (org mode), root first; NULL entries in
 	 * levels mode, where iamp_evaluator_level_name() names the levels. */

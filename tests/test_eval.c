@@ -351,6 +351,10 @@ static const struct eval_case cases[] = {
 	  .request = REQ(USER, "iam:GetPolicy", "arn:aws:iam::aws:policy/ReadOnlyAccess"), .want = A },
 	{ "ArnLike: account \"aws\" matched part by part", COND("{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:iam::*:policy/*\"}}"),
 	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceArn\":\"arn:aws:iam::aws:policy/x\"}"), .want = A },
+	/* A request value that is not an ARN satisfies neither ArnLike nor
+	 * ArnNotLike. */
+	{ "ArnNotLike: a request value that is not an ARN", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"ArnNotLike\":{\"aws:SourceArn\":\"arn:aws:s3:::b\"}}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceArn\":\"not-an-arn\"}"), .want = A },
 	/* NotPrincipal "*" names everyone: the Deny spares all. */
 	{ "NotPrincipal \"*\": the Deny applies to no one", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
 	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
@@ -809,6 +813,12 @@ END_TEST
 
 START_TEST(rcp_services)
 {
+	struct iamp_evaluator *ev;
+
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	ck_assert_int_eq(iamp_evaluator_level(ev, IAMP_POLICY_IDENTITY, 0, "x", true), IAMP_EINVAL);
+	ck_assert_int_eq(iamp_evaluator_level(ev, IAMP_POLICY_SCP, 0, "root", true), 0);
+	iamp_evaluator_free(ev);
 	ck_assert(iamp_org_rcp_services_sorted());
 	ck_assert(iamp_org_rcp_service("s3", 2));
 	ck_assert(iamp_org_rcp_service("xray", 4));
