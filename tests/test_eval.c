@@ -355,6 +355,11 @@ static const struct eval_case cases[] = {
 	 * ArnNotLike. */
 	{ "ArnNotLike: a request value that is not an ARN", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"ArnNotLike\":{\"aws:SourceArn\":\"arn:aws:s3:::b\"}}}"),
 	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceArn\":\"not-an-arn\"}"), .want = A },
+	/* A list-valued key is no value for a variable, even with one element. */
+	{ "a variable of a list-valued key is unresolved", COND("{\"StringEquals\":{\"s3:x\":\"${aws:PrincipalTag/t}\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"s3:x\":\"a\",\"aws:PrincipalTag/t\":[\"a\"]}"), .want = I },
+	{ "a variable of a single value resolves", COND("{\"StringEquals\":{\"s3:x\":\"${aws:PrincipalTag/t}\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"s3:x\":\"a\",\"aws:PrincipalTag/t\":\"a\"}"), .want = A },
 	/* NotPrincipal "*" names everyone: the Deny spares all. */
 	{ "NotPrincipal \"*\": the Deny applies to no one", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
 	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
