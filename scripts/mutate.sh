@@ -16,11 +16,13 @@
 #   MUTATE_CFLAGS   CFLAGS for the trees' builds (default: the Makefile's);
 #                   e.g. make asan's, to kill mutants that only corrupt memory
 #   MUTATE_LIST=1   print the mutants and stop
-# Work area: .cache/mutate (src/ the snapshot, tree-N/ the scratch trees,
-# logs/, report.txt with every survivor and its diff).
+#   MUTATE_WORK     work area (default .cache/mutate): src/ the snapshot,
+#                   tree-N/ the scratch trees, logs/, report.txt with every
+#                   survivor and its diff. One run at a time in each.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WORK=$ROOT/.cache/mutate
+WORK=${MUTATE_WORK:-$ROOT/.cache/mutate}
+case $WORK in /*) ;; *) WORK=$(pwd)/$WORK ;; esac
 FILES=${MUTATE_FILES:-analyzer/eval.c analyzer/match.c analyzer/decide.c analyzer/principal.c analyzer/arn.c analyzer/pattern.c}
 LIMIT=${MUTATE_LIMIT:-0}
 SEED=${MUTATE_SEED:-1}
@@ -269,6 +271,7 @@ run_job() {
 		fi
 		# The original back, with a new mtime so that make rebuilds it.
 		cat "$WORK/src/$file" > "$tree/$file"
+		touch "$WORK/lock/beat"
 		took=$(secs "$start" "$(now)")
 		printf '%s\n' "$id$US$file$US$line$US$op$US$before$US$after$US$status$US$by$US$took" > "$WORK/results/$id"
 		printf '%s %s:%s %s  %s -> %s  %s%s (%ss)\n' "$id" "$file" "$line" "$op" "$before" "$after" \
@@ -292,16 +295,20 @@ if [ "${MUTATE_LIST:-}" = 1 ]; then
 	exit 0
 fi
 
-# One run at a time in .cache/mutate.
+# One run at a time in a work area. A run touches lock/beat after each
+# mutant; a lock whose process is gone and whose beat is older than 15
+# minutes is stale (the process may live in another PID namespace).
 lock=$WORK/lock
 if ! mkdir "$lock" 2>/dev/null; then
 	other=$(cat "$lock/pid" 2>/dev/null)
-	if [ -n "$other" ] && kill -0 "$other" 2>/dev/null; then
-		die "another run (pid $other) is using ${WORK#"$ROOT"/}"
+	if { [ -n "$other" ] && kill -0 "$other" 2>/dev/null; } ||
+	   [ -z "$(find "$lock/beat" -mmin +15 2>/dev/null)" ]; then
+		die "another run (pid ${other:-?}) is using ${WORK#"$ROOT"/}; MUTATE_WORK=dir runs elsewhere"
 	fi
 	rm -rf "$lock" && mkdir "$lock" || die "cannot lock $WORK"
 fi
 echo $$ > "$lock/pid"
+touch "$lock/beat"
 jobpids=""
 trap 'rm -rf "$lock"' EXIT
 # Background jobs of a script ignore SIGINT: stop them by their ids (the
