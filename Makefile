@@ -24,21 +24,24 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/helpers.o $(BUILD)/tests
 # object or link asks for $(PKGS), set per target below (`private`: not
 # passed on to prerequisites). A module that starts using a library adds
 # its group here, its Debian name to deb.* and its package to
-# scripts/deps.sh (PCRE2 comes with the pattern compiler, Z3 with the SMT
-# encoder).
+# scripts/deps.sh (PCRE2 comes with the pattern compiler).
 #   analyzer/load_yaml.c:
 YAML_PKGS := yaml-0.1
 #   tests/*.c, the unit-test runner:
 CHECK_PKGS := check
 #   tests/test_report.c, which reads our JSON output back:
 JSONC_PKGS := json-c
+#   analyzer/smt.c, the prover (the only file that includes z3.h):
+Z3_PKGS := z3
 #   whatever links libiamproof.a:
-LIB_PKGS := $(YAML_PKGS)
+LIB_PKGS := $(YAML_PKGS) $(Z3_PKGS)
 deb.yaml-0.1 := libyaml-dev
 deb.check := check
 deb.json-c := libjson-c-dev
+deb.z3 := libz3-dev
 
 $(BUILD)/analyzer/load_yaml.o: private PKGS := $(YAML_PKGS)
+$(BUILD)/analyzer/smt.o: private PKGS := $(Z3_PKGS)
 $(TEST_OBJ): private PKGS := $(CHECK_PKGS)
 $(BUILD)/tests/test_report.o: private PKGS := $(CHECK_PKGS) $(JSONC_PKGS)
 $(BUILD)/iamproof: private PKGS := $(LIB_PKGS)
@@ -79,7 +82,7 @@ $(BUILD)/libiamproof.a: $(LIB_OBJ)
 
 $(BUILD)/iamproof: $(CLI_OBJ) $(BUILD)/libiamproof.a
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libiamproof.a $(call pkg,--libs) -lm
+	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libiamproof.a $(call pkg,--libs) -lpthread -lm
 
 # The runner calls every suite_*() that tests/test_*.c define; the list is
 # generated so that a new suite file needs no edit elsewhere.
@@ -94,7 +97,7 @@ $(BUILD)/tests/runner.o: tests/runner.c $(BUILD)/tests/suites.h
 
 $(BUILD)/test_runner: $(TEST_OBJ) $(BUILD)/libiamproof.a
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libiamproof.a $(call pkg,--libs) -lm
+	$(Q)$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libiamproof.a $(call pkg,--libs) -lpthread -lm
 
 deps:
 	@sh scripts/deps.sh

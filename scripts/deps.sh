@@ -5,12 +5,12 @@ set -e
 # Only what the build and tests use today, one line per user; the
 # Makefile's *_PKGS groups name the pkg-config side of each. A module
 # that starts using a library adds its package here and its group there
-# (libpcre2-dev comes with the pattern compiler, libz3-dev with the SMT
-# encoder).
+# (libpcre2-dev comes with the pattern compiler).
 pkgs="build-essential pkg-config"
 pkgs="$pkgs libyaml-dev"   # analyzer/load_yaml.c
 pkgs="$pkgs check"         # tests/*.c, the unit-test runner
 pkgs="$pkgs libjson-c-dev" # tests/test_report.c reads our JSON output back
+pkgs="$pkgs libz3-dev"     # analyzer/smt.c, the prover
 pkgs="$pkgs nodejs npm"    # oracles and generators under scripts/ and tests/
 missing=""
 for p in $pkgs; do

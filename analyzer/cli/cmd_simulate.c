@@ -29,20 +29,11 @@
 #include "org.h"
 #include "policy.h"
 #include "principal.h"
+#include "policyset.h"
 #include "report.h"
 
 #define MAX_MATCHES 64
 #define MAX_ORG_LEVELS 16
-
-struct loaded {
-	struct iamp_document *doc;
-	struct iamp_policy *policy;
-	enum iamp_policy_type type;
-	unsigned level;
-	const struct iamp_org_node *node; /* org mode: where it is attached */
-	const char *path;
-	char *owned; /* path, when this run allocated it */
-};
 
 struct principal_ev {
 	const char *arn;
@@ -50,17 +41,12 @@ struct principal_ev {
 };
 
 struct sim {
-	struct iamp_limits limits;
-	struct iamp_diags diags;
-	struct loaded *files;
-	size_t nfiles, cap;
+	struct pset ps;
 	bool text;
-	bool failed;       /* a policy could not be loaded */
 	bool bad_request;  /* some request was rejected */
 	struct iamp_evaluator *ev;
 	struct principal_ev *pevs;
 	size_t npevs;
-	struct iamp_org *org;
 	const char *resource_account; /* --resource-account */
 	unsigned compat;
 	size_t request_no;
@@ -94,132 +80,6 @@ static void usage(FILE *out)
 		"exit codes: 0 every request decided, 2 usage error, unusable policy or bad request, 3 internal error\n");
 }
 
-/* Loads and builds one policy file; problems go to s->diags. */
-static struct iamp_policy *load_policy(struct sim *s, const char *path, enum iamp_policy_type type,
-				       unsigned level, const struct iamp_org_node *node, char *owned)
-{
-	struct loaded *l;
-	int rc;
-
-	if (s->nfiles == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 16;
-		struct loaded *nf = realloc(s->files, cap * sizeof(*nf));
-
-		if (!nf) {
-			s->failed = true;
-			free(owned);
-			return NULL;
-		}
-		s->files = nf;
-		s->cap = cap;
-	}
-	l = &s->files[s->nfiles];
-	memset(l, 0, sizeof(*l));
-	l->path = path;
-	l->type = type;
-	l->level = level;
-	l->node = node;
-	l->owned = owned;
-	rc = iamp_load_file(&l->doc, path, &s->limits, &s->diags);
-	s->nfiles++;
-	if (rc) {
-		fprintf(stderr, "iamproof: %s\n", iamp_error_last());
-		s->failed = true;
-		return NULL;
-	}
-	if (l->doc->root &&
-	    iamp_policy_build(&l->policy, l->doc, type, &s->limits, &s->diags) != 0) {
-		fprintf(stderr, "iamproof: %s: %s\n", path, iamp_error_last());
-		s->failed = true;
-	}
-	return l->policy;
-}
-
-/* Adds a comma-separated list of files as one SCP or RCP level. */
-static void add_level(struct sim *s, const char *list, enum iamp_policy_type type, unsigned level)
-{
-	char *copy = strdup(list), *save = NULL;
-
-	if (!copy) {
-		s->failed = true;
-		return;
-	}
-	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *path = strdup(tok);
-
-		if (!path) {
-			s->failed = true;
-			break;
-		}
-		load_policy(s, path, type, level, NULL, path);
-	}
-	free(copy);
-}
-
-static void print_diags(struct sim *s)
-{
-	struct iamp_report_opts opts = { .show_source = true };
-
-	iamp_diags_sort(&s->diags);
-	iamp_report_write(stderr, IAMP_REPORT_TEXT, &s->diags, &opts);
-}
-
-/* Loads every SCP and RCP attached in the organization, node by node. */
-static void load_org_node(struct sim *s, const struct iamp_org_node *n)
-{
-	for (size_t j = 0; j < n->scp_count; j++)
-		if (!n->scps[j].full_access)
-			load_policy(s, n->scps[j].path, IAMP_POLICY_SCP, 0, n, NULL);
-	for (size_t j = 0; j < n->rcp_count; j++)
-		if (!n->rcps[j].full_access)
-			load_policy(s, n->rcps[j].path, IAMP_POLICY_RCP, 0, n, NULL);
-	for (size_t i = 0; i < n->child_count; i++)
-		load_org_node(s, n->children[i]);
-}
-
-static int load_org(struct sim *s, const char *org_path)
-{
-	int rc = iamp_org_load(&s->org, org_path, &s->limits, &s->diags);
-
-	if (rc) {
-		fprintf(stderr, "iamproof: %s\n", iamp_error_last());
-		return -1;
-	}
-	if (!s->org)
-		return -1;
-	load_org_node(s, s->org->root);
-	return 0;
-}
-
-static int build_evaluator(struct sim *s, struct iamp_evaluator **out)
-{
-	struct iamp_evaluator *ev;
-
-	if (iamp_evaluator_new(&ev))
-		return -1;
-	iamp_evaluator_set_compat(ev, s->compat);
-	if (s->org && iamp_evaluator_set_org(ev, s->org))
-		goto fail;
-	for (size_t i = 0; i < s->nfiles; i++) {
-		const struct loaded *l = &s->files[i];
-		int rc;
-
-		if (!l->policy || l->type == IAMP_POLICY__COUNT)
-			continue;
-		if (l->node)
-			rc = iamp_evaluator_attach(ev, l->type, l->node, l->policy, l->path);
-		else
-			rc = iamp_evaluator_add(ev, l->type, l->level, l->policy, l->path);
-		if (rc)
-			goto fail;
-	}
-	*out = ev;
-	return 0;
-fail:
-	iamp_evaluator_free(ev);
-	return -1;
-}
-
 /* ---- requests ------------------------------------------------------------ */
 
 static const struct iamp_evaluator *evaluator_for(const struct sim *s, const struct iamp_request *req)
@@ -247,7 +107,7 @@ static int one_request(struct sim *s, const char *text, size_t len, const char *
 
 	s->request_no++;
 	iamp_diags_init(&diags);
-	if (iamp_load_buffer(&doc, where, text, len, IAMP_FORMAT_JSON, &s->limits, &diags) != 0 ||
+	if (iamp_load_buffer(&doc, where, text, len, IAMP_FORMAT_JSON, &s->ps.limits, &diags) != 0 ||
 	    !(arena = iamp_arena_new())) {
 		fprintf(stderr, "iamproof: out of memory\n");
 		rc = EXIT_INTERNAL;
@@ -340,12 +200,10 @@ int iamp_cmd_simulate(int argc, char **argv)
 {
 	struct sim s;
 	const char *request = NULL, *requests = NULL, *org_path = NULL;
-	unsigned scp_level = 0, rcp_level = 0;
 	int rc = EXIT_USAGE;
 
 	memset(&s, 0, sizeof(s));
-	iamp_limits_default(&s.limits);
-	iamp_diags_init(&s.diags);
+	pset_init(&s.ps, "simulate");
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -370,19 +228,19 @@ int iamp_cmd_simulate(int argc, char **argv)
 		}
 		i++;
 		if (strcmp(a, "--identity") == 0)
-			load_policy(&s, v, IAMP_POLICY_IDENTITY, 0, NULL, NULL);
+			pset_load(&s.ps, v, IAMP_POLICY_IDENTITY, 0, NULL, NULL);
 		else if (strcmp(a, "--resource-policy") == 0)
-			load_policy(&s, v, IAMP_POLICY_RESOURCE, 0, NULL, NULL);
+			pset_load(&s.ps, v, IAMP_POLICY_RESOURCE, 0, NULL, NULL);
 		else if (strcmp(a, "--trust-policy") == 0)
-			load_policy(&s, v, IAMP_POLICY_TRUST, 0, NULL, NULL);
+			pset_load(&s.ps, v, IAMP_POLICY_TRUST, 0, NULL, NULL);
 		else if (strcmp(a, "--boundary") == 0)
-			load_policy(&s, v, IAMP_POLICY_BOUNDARY, 0, NULL, NULL);
+			pset_load(&s.ps, v, IAMP_POLICY_BOUNDARY, 0, NULL, NULL);
 		else if (strcmp(a, "--session-policy") == 0)
-			load_policy(&s, v, IAMP_POLICY_SESSION, 0, NULL, NULL);
+			pset_load(&s.ps, v, IAMP_POLICY_SESSION, 0, NULL, NULL);
 		else if (strcmp(a, "--scp") == 0)
-			add_level(&s, v, IAMP_POLICY_SCP, scp_level++);
+			pset_add_level(&s.ps, v, IAMP_POLICY_SCP);
 		else if (strcmp(a, "--rcp") == 0)
-			add_level(&s, v, IAMP_POLICY_RCP, rcp_level++);
+			pset_add_level(&s.ps, v, IAMP_POLICY_RCP);
 		else if (strcmp(a, "--org") == 0)
 			org_path = v;
 		else if (strcmp(a, "--resource-account") == 0) {
@@ -422,56 +280,49 @@ int iamp_cmd_simulate(int argc, char **argv)
 		fprintf(stderr, "iamproof simulate: give one of --request JSON or --requests FILE\n");
 		goto cleanup;
 	}
-	if (org_path && (scp_level || rcp_level)) {
+	if (org_path && (s.ps.scp_levels || s.ps.rcp_levels)) {
 		fprintf(stderr, "iamproof simulate: --org gives the SCP and RCP levels; drop --scp/--rcp\n");
 		goto cleanup;
 	}
-	if (org_path && load_org(&s, org_path) != 0)
-		s.failed = true;
-	if (s.org) {
-		s.pevs = calloc(s.org->principal_count + 1, sizeof(*s.pevs));
+	if (org_path)
+		pset_load_org(&s.ps, org_path);
+	if (s.ps.org) {
+		s.pevs = calloc(s.ps.org->principal_count + 1, sizeof(*s.pevs));
 		if (!s.pevs) {
 			rc = EXIT_INTERNAL;
 			goto cleanup;
 		}
 	}
-	if (iamp_diags_max_severity(&s.diags) >= IAMP_SEV_ERROR || s.failed) {
-		print_diags(&s);
-		fprintf(stderr, "iamproof simulate: the policies above cannot be used\n");
+	if (!pset_usable(&s.ps))
 		goto cleanup;
-	}
-	if (build_evaluator(&s, &s.ev) != 0) {
+	if (pset_build(&s.ps, s.compat, &s.ev) != 0) {
 		fprintf(stderr, "iamproof: %s\n", iamp_error_last());
 		rc = EXIT_INTERNAL;
 		goto cleanup;
 	}
 	/* org.yaml principals: the common policies plus their own */
-	for (size_t i = 0; s.org && i < s.org->principal_count; i++) {
-		const struct iamp_org_principal *p = &s.org->principals[i];
-		size_t first = s.nfiles;
+	for (size_t i = 0; s.ps.org && i < s.ps.org->principal_count; i++) {
+		const struct iamp_org_principal *p = &s.ps.org->principals[i];
+		size_t first = s.ps.nfiles;
 		struct iamp_evaluator *ev;
 
 		for (size_t j = 0; j < p->identity_count; j++)
-			load_policy(&s, p->identity[j].path, IAMP_POLICY_IDENTITY, 0, NULL, NULL);
+			pset_load(&s.ps, p->identity[j].path, IAMP_POLICY_IDENTITY, 0, NULL, NULL);
 		if (p->has_boundary)
-			load_policy(&s, p->boundary.path, IAMP_POLICY_BOUNDARY, 0, NULL, NULL);
-		if (iamp_diags_max_severity(&s.diags) >= IAMP_SEV_ERROR || s.failed) {
-			print_diags(&s);
-			fprintf(stderr, "iamproof simulate: the policies above cannot be used\n");
+			pset_load(&s.ps, p->boundary.path, IAMP_POLICY_BOUNDARY, 0, NULL, NULL);
+		if (!pset_usable(&s.ps))
 			goto cleanup;
-		}
-		if (build_evaluator(&s, &ev) != 0) {
+		if (pset_build(&s.ps, s.compat, &ev) != 0) {
 			rc = EXIT_INTERNAL;
 			goto cleanup;
 		}
 		s.pevs[s.npevs].arn = p->arn;
 		s.pevs[s.npevs++].ev = ev;
 		/* the next principal must not see these files */
-		for (size_t j = first; j < s.nfiles; j++)
-			s.files[j].type = IAMP_POLICY__COUNT;
+		pset_retire(&s.ps, first);
 	}
-	if (s.diags.count)
-		print_diags(&s); /* warnings: shown, not fatal */
+	if (s.ps.diags.count)
+		pset_print_diags(&s.ps); /* warnings: shown, not fatal */
 	if (request)
 		rc = one_request(&s, request, strlen(request), "--request");
 	else
@@ -487,12 +338,6 @@ cleanup:
 		iamp_evaluator_free(s.pevs[i].ev);
 	free(s.pevs);
 	iamp_evaluator_free(s.ev);
-	for (size_t i = 0; i < s.nfiles; i++) {
-		iamp_document_free(s.files[i].doc);
-		free(s.files[i].owned);
-	}
-	free(s.files);
-	iamp_org_free(s.org);
-	iamp_diags_clear(&s.diags);
+	pset_free(&s.ps);
 	return rc;
 }

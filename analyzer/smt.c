@@ -1,0 +1,2844 @@
+/*
+ * smt.c - the prover; see smt.h. The only file that includes z3.h.
+ *
+ * One question builds one Z3 context holding a symbolic request:
+ *
+ *   action     a: Int, an index into the action table: the catalog's
+ *              actions (0 .. N-1, sorted, catalog.h) and made-up actions
+ *              (N ..), one per distinct action pattern of the question,
+ *              its wildcards filled ("s3:get*" -> "s3:getzq", "*" ->
+ *              "zq:zq"), so that actions AWS has not published yet stay
+ *              possible. A pattern is the set of indices it matches,
+ *              computed here in C and stated as ranges:
+ *                  "s3:Get*"  ->  (a >= 17710 && a < 17795) || a == 21998
+ *   principal  k: Int (enum iamp_caller_kind), acct: String (12 digits),
+ *              path, name, session, service: Strings over their IAM
+ *              alphabets; the principal ARN p is built from them:
+ *                  k = USER    -> p = "arn:aws:iam::" ++ acct ++ ":user" ++ path ++ name
+ *                  k = SESSION -> p = "arn:aws:sts::" ++ acct ++ ":assumed-role/"
+ *                                     ++ name ++ "/" ++ session
+ *   resource   r = "arn:" ++ r1 ++ ":" ++ r2 ++ ":" ++ r3 ++ ":" ++ r4 ++ ":" ++ r5,
+ *              r1..r4 without ':' (so the split is unique), and the
+ *              resource's account racct: 12 digits, r4 itself when r4 is
+ *              an account id (the request carries it as aws:ResourceAccount)
+ *   keys       per condition key: present: Bool, and K value slots of the
+ *              key's type (String, Real, Int microseconds for dates, Bool,
+ *              a 128-bit vector and a family bit for IP addresses), with a
+ *              count 1..K for multivalued keys. Keys AWS derives from the
+ *              request (aws:PrincipalArn, aws:PrincipalAccount,
+ *              aws:ResourceAccount, aws:username) are terms of the
+ *              principal and resource, not free.
+ *
+ * Each compiled statement (eval_internal.h: the very tables the concrete
+ * evaluator reads) becomes a term "this statement applies"; the terms are
+ * gathered into the facts of decide.h exactly as iamp_evaluate gathers
+ * booleans, and iamp_decide() runs over Z3 terms. One atom per pattern,
+ * shaped to the pattern:
+ *
+ *     "*"                       true
+ *     "arn:aws:s3:::b/k"        r = "arn:aws:s3:::b/k"
+ *     "arn:aws:s3:::b/k*"       str.prefixof("arn:aws:s3:::b/k", r)
+ *     "arn:aws:iam::*:role/x?"  r in re("arn:aws:iam::" [^:]* ":role/x" .)
+ *                               (a '*' in the first five ARN parts never
+ *                               crosses a colon, as arn.c matches)
+ *
+ * Policy variables are substituted by the key's value term, polarity-
+ * safe: "arn:aws:s3:::home/${aws:username}/x*" is
+ * str.prefixof("arn:aws:s3:::home/" ++ username ++ "/x", r), with the
+ * username over IAM's alphabet (no '/'). Only patterns whose wildcards are
+ * all at the end are encoded with variables; others are UNKNOWN.
+ *
+ * Text is given to Z3 as \u{..} escapes (Z3_mk_string reads them; it has
+ * no escape for a backslash, which is \u{5c} then), and read back one
+ * character at a time, because Z3_get_string's output is ambiguous.
+ */
+#include "smt.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <z3.h>
+
+#include "arn.h"
+#include "catalog.h"
+#include "context.h"
+#include "decide.h"
+#include "error.h"
+#include "eval.h"
+#include "eval_internal.h"
+#include "match.h"
+#include "operators.h"
+#include "org.h"
+#include "principal.h"
+
+/* ---- names ----------------------------------------------------------------- */
+
+const char *iamp_proof_name(enum iamp_proof p)
+{
+	switch (p) {
+	case IAMP_PROOF_PROVEN:
+		return "proven";
+	case IAMP_PROOF_VIOLATED:
+		return "violated";
+	case IAMP_PROOF_VACUOUS:
+		return "vacuous";
+	default:
+		return "unknown";
+	}
+}
+
+const char *iamp_expect_name(enum iamp_expect e)
+{
+	switch (e) {
+	case IAMP_EXPECT_ALLOWED:
+		return "allowed";
+	case IAMP_EXPECT_NOT_MORE_THAN:
+		return "not-more-than";
+	default:
+		return "denied";
+	}
+}
+
+bool iamp_expect_parse(enum iamp_expect *out, const char *s)
+{
+	if (strcmp(s, "denied") == 0)
+		*out = IAMP_EXPECT_DENIED;
+	else if (strcmp(s, "allowed") == 0)
+		*out = IAMP_EXPECT_ALLOWED;
+	else if (strcmp(s, "not-more-than") == 0)
+		*out = IAMP_EXPECT_NOT_MORE_THAN;
+	else
+		return false;
+	return true;
+}
+
+const char *iamp_diff_verdict_name(enum iamp_diff_verdict v)
+{
+	switch (v) {
+	case IAMP_DIFF_EQUIVALENT:
+		return "equivalent";
+	case IAMP_DIFF_MORE_PERMISSIVE:
+		return "more-permissive";
+	case IAMP_DIFF_LESS_PERMISSIVE:
+		return "less-permissive";
+	case IAMP_DIFF_INCOMPARABLE:
+		return "incomparable";
+	default:
+		return "unknown";
+	}
+}
+
+void iamp_scope_governed(struct iamp_scope *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->kinds = IAMP_SCOPE_KIND(IAMP_CALLER_ROOT) | IAMP_SCOPE_KIND(IAMP_CALLER_USER) |
+		   IAMP_SCOPE_KIND(IAMP_CALLER_ROLE) | IAMP_SCOPE_KIND(IAMP_CALLER_SESSION) |
+		   IAMP_SCOPE_KIND(IAMP_CALLER_FEDERATED_USER);
+	s->no_slr = true;
+	s->not_management = true;
+}
+
+void iamp_cex_free(struct iamp_cex *c)
+{
+	if (!c)
+		return;
+	free(c->principal);
+	free(c->action);
+	free(c->resource);
+	for (size_t i = 0; i < c->nkeys; i++) {
+		for (size_t j = 0; j < c->keys[i].count; j++)
+			free(c->keys[i].values[j]);
+		free(c->keys[i].values);
+		free(c->keys[i].name);
+	}
+	free(c->keys);
+	memset(c, 0, sizeof(*c));
+}
+
+void iamp_prove_result_free(struct iamp_prove_result *r)
+{
+	iamp_cex_free(&r->cex);
+}
+
+void iamp_diff_result_free(struct iamp_diff_result *r)
+{
+	for (int d = 0; d < 2; d++) {
+		for (size_t i = 0; i < r->nwitness[d]; i++)
+			iamp_cex_free(&r->witness[d][i]);
+		free(r->witness[d]);
+		r->witness[d] = NULL;
+		r->nwitness[d] = 0;
+	}
+}
+
+/* ---- the symbolic request ------------------------------------------------- */
+
+/* Key value types of the model. */
+enum ktype { KT_NONE, KT_STR, KT_NUM, KT_DATE, KT_BOOL, KT_IP };
+
+/* Keys that are terms of the principal or the resource. */
+enum ktie { TIE_NONE, TIE_PRINCIPAL_ARN, TIE_PRINCIPAL_ACCOUNT, TIE_RESOURCE_ACCOUNT, TIE_USERNAME };
+
+/* When AWS always sends a key (IAM User Guide, "AWS global condition
+ * context keys": "Availability – This key is always included in the
+ * request context"). */
+enum kavail { AV_FREE, AV_ALWAYS, AV_PRINCIPAL };
+
+static const struct {
+	const char *name;
+	enum ktie tie;
+	enum kavail avail;
+} known_keys[] = {
+	{ "aws:principalarn", TIE_PRINCIPAL_ARN, AV_PRINCIPAL },
+	{ "aws:principalaccount", TIE_PRINCIPAL_ACCOUNT, AV_PRINCIPAL },
+	{ "aws:resourceaccount", TIE_RESOURCE_ACCOUNT, AV_ALWAYS },
+	{ "aws:username", TIE_USERNAME, AV_FREE },
+	{ "aws:principaltype", TIE_NONE, AV_PRINCIPAL },
+	{ "aws:userid", TIE_NONE, AV_PRINCIPAL },
+	{ "aws:requestedregion", TIE_NONE, AV_ALWAYS },
+	{ "aws:securetransport", TIE_NONE, AV_ALWAYS },
+	{ "aws:currenttime", TIE_NONE, AV_ALWAYS },
+	{ "aws:epochtime", TIE_NONE, AV_ALWAYS },
+	{ "aws:principalisawsservice", TIE_NONE, AV_ALWAYS },
+	{ "aws:viaawsservice", TIE_NONE, AV_ALWAYS },
+};
+
+#define MAX_SLOTS 32 /* values of one multivalued key; more is UNKNOWN */
+
+struct skey {
+	char *name;             /* lower-cased */
+	char *spelling;         /* as first written */
+	enum ktype type;
+	enum ktie tie;
+	enum kavail avail;
+	bool multi;             /* a list: set operators, or ArrayOf in the catalog */
+	unsigned uses;          /* conditions that read it */
+	unsigned k;             /* value slots */
+	Z3_ast present;
+	Z3_ast count;           /* multi: Int 1..k when present */
+	Z3_ast val[MAX_SLOTS];
+	Z3_ast is6[MAX_SLOTS];  /* IP: the address is IPv6 */
+};
+
+struct smt {
+	Z3_context ctx;
+	Z3_sort s_str, s_int, s_real, s_bool, s_re, s_bv;
+	/* the action table */
+	uint32_t ncat;
+	char **made;            /* made-up action names, lower-case */
+	size_t nmade, capmade;
+	/* the request */
+	Z3_ast a, k, acct, path, name, sess, svc, p, parn;
+	Z3_ast r, r1, r2, r3, r4, r5, racct;
+	Z3_ast person, iam;     /* not anonymous or a service; an IAM caller with an account */
+	struct skey *keys;
+	size_t nkeys, capkeys;
+	/* cached regexes */
+	Z3_ast re_any, re_anychar, re_nocolon, re_nocolon_star, re_digits12;
+	/* the first construct the encoding cannot state, or "" */
+	char unsupported[200];
+	bool oom;
+	/* memo: statement -> term */
+	const void **memo_key;
+	Z3_ast *memo_val;
+	size_t nmemo, capmemo;
+	unsigned fresh;
+};
+
+static _Thread_local Z3_error_code z3_failure;
+
+/* Z3's default handler exits; ours records. */
+static void on_z3_error(Z3_context ctx, Z3_error_code e)
+{
+	(void)ctx;
+	if (!z3_failure)
+		z3_failure = e;
+}
+
+static void unsupported(struct smt *S, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (S->unsupported[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(S->unsupported, sizeof(S->unsupported), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- terms ------------------------------------------------------------------- */
+
+#define CTX (S->ctx)
+
+static Z3_ast T(struct smt *S)
+{
+	return Z3_mk_true(CTX);
+}
+
+static Z3_ast F(struct smt *S)
+{
+	return Z3_mk_false(CTX);
+}
+
+static Z3_ast and2(struct smt *S, Z3_ast x, Z3_ast y)
+{
+	if (Z3_is_eq_ast(CTX, x, F(S)) || Z3_is_eq_ast(CTX, y, F(S)))
+		return F(S);
+	if (Z3_is_eq_ast(CTX, x, T(S)))
+		return y;
+	if (Z3_is_eq_ast(CTX, y, T(S)))
+		return x;
+	return Z3_mk_and(CTX, 2, (Z3_ast[]){ x, y });
+}
+
+static Z3_ast or2(struct smt *S, Z3_ast x, Z3_ast y)
+{
+	if (Z3_is_eq_ast(CTX, x, T(S)) || Z3_is_eq_ast(CTX, y, T(S)))
+		return T(S);
+	if (Z3_is_eq_ast(CTX, x, F(S)))
+		return y;
+	if (Z3_is_eq_ast(CTX, y, F(S)))
+		return x;
+	return Z3_mk_or(CTX, 2, (Z3_ast[]){ x, y });
+}
+
+static Z3_ast not1(struct smt *S, Z3_ast x)
+{
+	if (Z3_is_eq_ast(CTX, x, T(S)))
+		return F(S);
+	if (Z3_is_eq_ast(CTX, x, F(S)))
+		return T(S);
+	return Z3_mk_not(CTX, x);
+}
+
+static Z3_ast eq(struct smt *S, Z3_ast x, Z3_ast y)
+{
+	return Z3_mk_eq(CTX, x, y);
+}
+
+static Z3_ast cat(struct smt *S, unsigned n, Z3_ast *xs)
+{
+	return n == 1 ? xs[0] : Z3_mk_seq_concat(CTX, n, xs);
+}
+
+static Z3_ast int_(struct smt *S, long v)
+{
+	return Z3_mk_int64(CTX, v, S->s_int);
+}
+
+static Z3_ast kind_is(struct smt *S, enum iamp_caller_kind k)
+{
+	return eq(S, S->k, int_(S, (long)k));
+}
+
+/* The decision's algebra over Z3 terms (decide.h). */
+static iamp_term L_and(void *ctx, iamp_term a, iamp_term b)
+{
+	return (iamp_term)and2(ctx, (Z3_ast)a, (Z3_ast)b);
+}
+
+static iamp_term L_or(void *ctx, iamp_term a, iamp_term b)
+{
+	return (iamp_term)or2(ctx, (Z3_ast)a, (Z3_ast)b);
+}
+
+static iamp_term L_not(void *ctx, iamp_term a)
+{
+	return (iamp_term)not1(ctx, (Z3_ast)a);
+}
+
+/* One UTF-8 code point at s[*i] (advanced); -1 when invalid. */
+static long utf8_next(const unsigned char *s, size_t len, size_t *i)
+{
+	unsigned char c = s[*i];
+	int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+	long cp;
+
+	if (n < 0) {
+		(*i)++;
+		return -1;
+	}
+	cp = n == 0 ? c : n == 1 ? (c & 0x1F) : n == 2 ? (c & 0x0F) : (c & 0x07);
+	for (int j = 1; j <= n; j++) {
+		if (*i + (size_t)j >= len || (s[*i + (size_t)j] & 0xC0) != 0x80) {
+			(*i)++;
+			return -1;
+		}
+		cp = (cp << 6) | (s[*i + (size_t)j] & 0x3F);
+	}
+	*i += (size_t)n + 1;
+	return cp;
+}
+
+/*
+ * A string literal. Z3_mk_string reads \u{..} escapes and nothing else, so
+ * everything but printable ASCII (and the backslash) is written so.
+ * Example: "a\b" -> "a\u{5c}b"; "é" -> "\u{e9}".
+ */
+static Z3_ast lit(struct smt *S, const char *text, size_t len)
+{
+	char stackbuf[512], *buf = stackbuf;
+	size_t cap = sizeof(stackbuf), n = 0, i = 0;
+	Z3_ast out;
+
+	if (len * 10 + 1 > cap) {
+		cap = len * 10 + 1;
+		if (!(buf = malloc(cap))) {
+			S->oom = true;
+			return Z3_mk_string(CTX, "");
+		}
+	}
+	while (i < len) {
+		long cp = utf8_next((const unsigned char *)text, len, &i);
+
+		if (cp < 0 || cp > 0x2FFFF) {
+			unsupported(S, "a character outside Z3's range (U+30000 and above) or invalid UTF-8");
+			cp = '?';
+		}
+		if (cp >= 0x20 && cp < 0x7F && cp != '\\')
+			buf[n++] = (char)cp;
+		else
+			n += (size_t)snprintf(buf + n, cap - n, "\\u{%lx}", cp);
+	}
+	buf[n] = '\0';
+	out = Z3_mk_string(CTX, buf);
+	if (buf != stackbuf)
+		free(buf);
+	return out;
+}
+
+static Z3_ast clit(struct smt *S, const char *text)
+{
+	return lit(S, text, strlen(text));
+}
+
+static Z3_ast str_var(struct smt *S, const char *name)
+{
+	return Z3_mk_const(CTX, Z3_mk_string_symbol(CTX, name), S->s_str);
+}
+
+static Z3_ast in_re(struct smt *S, Z3_ast s, Z3_ast re)
+{
+	return Z3_mk_seq_in_re(CTX, s, re);
+}
+
+static Z3_ast re_lit(struct smt *S, const char *text, size_t len)
+{
+	return Z3_mk_seq_to_re(CTX, lit(S, text, len));
+}
+
+static Z3_ast re_range(struct smt *S, const char *lo, const char *hi)
+{
+	return Z3_mk_re_range(CTX, Z3_mk_string(CTX, lo), Z3_mk_string(CTX, hi));
+}
+
+static Z3_ast re_union(struct smt *S, unsigned n, Z3_ast *xs)
+{
+	return n == 1 ? xs[0] : Z3_mk_re_union(CTX, n, xs);
+}
+
+static Z3_ast re_concat(struct smt *S, unsigned n, Z3_ast *xs)
+{
+	return n == 1 ? xs[0] : Z3_mk_re_concat(CTX, n, xs);
+}
+
+/* IAM names: letters, digits and +=,.@_- */
+static Z3_ast re_iam_name_char(struct smt *S)
+{
+	Z3_ast parts[] = { re_range(S, "a", "z"), re_range(S, "A", "Z"), re_range(S, "0", "9"),
+			   re_range(S, "+", "."), re_lit(S, "=", 1), re_lit(S, "@", 1),
+			   re_lit(S, "_", 1) };
+
+	return re_union(S, 7, parts); /* "+", ",", "-", "." are one range */
+}
+
+/* ---- patterns -------------------------------------------------------------- */
+
+/*
+ * The regex of a compiled wildcard text (match.h bytes). `colon_free`: a
+ * wildcard does not match ':' (the first five ARN parts).
+ * Example: "x" STAR "y" ONE -> re("x") . re.all . re("y") . allchar
+ */
+static Z3_ast re_glob(struct smt *S, const char *t, size_t len, bool colon_free)
+{
+	Z3_ast parts[64];
+	unsigned n = 0;
+	size_t i = 0;
+
+	while (i < len) {
+		if (n == 63) { /* fold what we have, go on */
+			parts[0] = re_concat(S, n, parts);
+			n = 1;
+		}
+		if (t[i] == IAMP_WILD_STAR) {
+			parts[n++] = colon_free ? S->re_nocolon_star : S->re_any;
+			i++;
+		} else if (t[i] == IAMP_WILD_ONE) {
+			parts[n++] = colon_free ? S->re_nocolon : S->re_anychar;
+			i++;
+		} else {
+			size_t j = i;
+
+			while (j < len && t[j] != IAMP_WILD_STAR && t[j] != IAMP_WILD_ONE)
+				j++;
+			parts[n++] = re_lit(S, t + i, j - i);
+			i = j;
+		}
+	}
+	if (!n)
+		return Z3_mk_seq_to_re(CTX, Z3_mk_string(CTX, ""));
+	return re_concat(S, n, parts);
+}
+
+static bool has_wild(const char *t, size_t len)
+{
+	return memchr(t, IAMP_WILD_STAR, len) || memchr(t, IAMP_WILD_ONE, len);
+}
+
+/* Offsets of the first five colons of a compiled text; false with fewer. */
+static bool five_colons(const char *t, size_t len, size_t pos[5])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n < 5; i++)
+		if (t[i] == ':')
+			pos[n++] = i;
+	return n == 5;
+}
+
+/*
+ * Whether subject `s` matches the compiled ARN pattern as arn.c does.
+ * `like`: ArnLike/ArnEquals (six parts on both sides); otherwise Resource
+ * (a pattern with fewer parts is matched as text).
+ *   "*"                  -> true (Resource)
+ *   "arn:aws:s3:::b"     -> s = "arn:aws:s3:::b"
+ *   "arn:aws:s3:::b/k*"  -> prefixof("arn:aws:s3:::b/k", s)
+ *   "arn:aws:iam::*:x"   -> s in "arn:aws:iam::" [^:]* ":x"
+ */
+static Z3_ast arn_atom(struct smt *S, const char *t, size_t len, Z3_ast s, bool like)
+{
+	size_t pos[5];
+	bool parts = five_colons(t, len, pos);
+	Z3_ast re[11];
+
+	if (like && !parts)
+		return F(S);
+	if (!has_wild(t, len)) {
+		Z3_ast e = eq(S, s, lit(S, t, len));
+
+		/* an ArnEquals value must itself have six parts: it has, as it
+		 * equals the pattern */
+		return e;
+	}
+	if (!like && len == 1 && t[0] == IAMP_WILD_STAR)
+		return T(S);
+	/* a single trailing '*' after every colon that matters: a prefix */
+	if (t[len - 1] == IAMP_WILD_STAR && !has_wild(t, len - 1) &&
+	    (parts ? true : !like)) {
+		if (!parts || pos[4] < len - 1)
+			return Z3_mk_seq_prefix(CTX, lit(S, t, len - 1), s);
+	}
+	if (!parts)
+		return in_re(S, s, re_glob(S, t, len, false));
+	{
+		size_t start = 0;
+		unsigned n = 0;
+
+		for (int i = 0; i < 6; i++) {
+			size_t end = i < 5 ? pos[i] : len;
+
+			re[n++] = re_glob(S, t + start, end - start, i < 5);
+			if (i < 5)
+				re[n++] = Z3_mk_seq_to_re(CTX, Z3_mk_string(CTX, ":"));
+			start = end + 1;
+		}
+		return in_re(S, s, re_concat(S, n, re));
+	}
+}
+
+/* A plain wildcard match (StringLike), the whole text. */
+static Z3_ast like_atom(struct smt *S, const char *t, size_t len, Z3_ast s)
+{
+	if (!has_wild(t, len))
+		return eq(S, s, lit(S, t, len));
+	if (len == 1 && t[0] == IAMP_WILD_STAR)
+		return T(S);
+	if (t[len - 1] == IAMP_WILD_STAR && !has_wild(t, len - 1))
+		return Z3_mk_seq_prefix(CTX, lit(S, t, len - 1), s);
+	return in_re(S, s, re_glob(S, t, len, false));
+}
+
+/* StringEqualsIgnoreCase: each ASCII letter either case. */
+static Z3_ast icase_atom(struct smt *S, const char *t, size_t len, Z3_ast s)
+{
+	Z3_ast *parts;
+	Z3_ast out;
+	size_t n = 0;
+
+	if (!len)
+		return eq(S, s, Z3_mk_string(CTX, ""));
+	if (!(parts = malloc(len * sizeof(*parts)))) {
+		S->oom = true;
+		return F(S);
+	}
+	for (size_t i = 0; i < len;) {
+		char c = t[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+			char lo = (char)(c | 0x20), up = (char)(c & ~0x20);
+			Z3_ast u[2] = { re_lit(S, &lo, 1), re_lit(S, &up, 1) };
+
+			parts[n++] = re_union(S, 2, u);
+			i++;
+		} else {
+			size_t j = i;
+
+			while (j < len && !((t[j] >= 'a' && t[j] <= 'z') || (t[j] >= 'A' && t[j] <= 'Z')))
+				j++;
+			parts[n++] = re_lit(S, t + i, j - i);
+			i = j;
+		}
+	}
+	out = in_re(S, s, re_concat(S, (unsigned)n, parts));
+	free(parts);
+	return out;
+}
+
+/* ---- keys --------------------------------------------------------------------- */
+
+static struct skey *key_find(struct smt *S, const char *name, size_t len)
+{
+	for (size_t i = 0; i < S->nkeys; i++)
+		if (strlen(S->keys[i].name) == len && strncasecmp(S->keys[i].name, name, len) == 0)
+			return &S->keys[i];
+	return NULL;
+}
+
+static struct skey *key_get(struct smt *S, const char *name, size_t len)
+{
+	struct skey *k = key_find(S, name, len);
+
+	if (k)
+		return k;
+	if (S->nkeys == S->capkeys) {
+		size_t cap = S->capkeys ? 2 * S->capkeys : 16;
+		struct skey *nk = realloc(S->keys, cap * sizeof(*nk));
+
+		if (!nk) {
+			S->oom = true;
+			return NULL;
+		}
+		S->keys = nk;
+		S->capkeys = cap;
+	}
+	k = &S->keys[S->nkeys];
+	memset(k, 0, sizeof(*k));
+	k->name = malloc(len + 1);
+	k->spelling = malloc(len + 1);
+	if (!k->name || !k->spelling) {
+		free(k->name);
+		free(k->spelling);
+		S->oom = true;
+		return NULL;
+	}
+	memcpy(k->spelling, name, len);
+	k->spelling[len] = '\0';
+	iamp_ascii_lower(k->name, name, len);
+	k->name[len] = '\0';
+	for (size_t i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++) {
+		if (strcmp(known_keys[i].name, k->name) == 0) {
+			k->tie = known_keys[i].tie;
+			k->avail = known_keys[i].avail;
+		}
+	}
+	if (k->tie != TIE_NONE)
+		k->type = KT_STR;
+	{
+		const struct iamp_condition_key *ck = iamp_catalog_key(name, len);
+
+		if (ck && (ck->flags & IAMP_KEY_MULTIVALUED))
+			k->multi = true;
+	}
+	S->nkeys++;
+	return k;
+}
+
+static enum ktype op_ktype(const struct iamp_operator *op)
+{
+	switch (op->type) {
+	case IAMP_COND_STRING:
+	case IAMP_COND_ARN:
+		return KT_STR;
+	case IAMP_COND_NUMERIC:
+		return KT_NUM;
+	case IAMP_COND_DATE:
+		return KT_DATE;
+	case IAMP_COND_BOOL:
+		return KT_BOOL;
+	case IAMP_COND_IP:
+		return KT_IP;
+	default:
+		return KT_NONE;
+	}
+}
+
+static const char *ktype_name(enum ktype t)
+{
+	static const char *const n[] = { "none", "String", "Numeric", "Date", "Bool", "IpAddress" };
+
+	return n[t];
+}
+
+static void key_use(struct smt *S, const char *name, size_t len, enum ktype t, bool set)
+{
+	struct skey *k = key_get(S, name, len);
+
+	if (!k)
+		return;
+	k->uses++;
+	if (set)
+		k->multi = true;
+	if (t == KT_NONE)
+		return;
+	if (k->type == KT_NONE)
+		k->type = t;
+	else if (k->type != t)
+		unsupported(S, "condition key %s is compared both as %s and as %s", k->spelling,
+			    ktype_name(k->type), ktype_name(t));
+}
+
+static void pattern_keys(struct smt *S, const struct iamp_pattern *p)
+{
+	for (uint32_t i = 0; i < p->npieces; i++) {
+		struct skey *k;
+
+		if (!p->pieces[i].is_var)
+			continue;
+		k = key_get(S, p->pieces[i].text, p->pieces[i].len);
+		if (!k)
+			return;
+		if (k->type == KT_NONE)
+			k->type = KT_STR;
+		else if (k->type != KT_STR)
+			unsupported(S, "condition key %s is a policy variable and compared as %s",
+				    k->spelling, ktype_name(k->type));
+	}
+}
+
+/* ---- the action table -------------------------------------------------------- */
+
+static bool made_has(struct smt *S, const char *name)
+{
+	for (size_t i = 0; i < S->nmade; i++)
+		if (strcmp(S->made[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void made_add(struct smt *S, const char *name)
+{
+	char *copy;
+
+	if (iamp_catalog_action(name, strlen(name)) || made_has(S, name))
+		return;
+	if (S->nmade == S->capmade) {
+		size_t cap = S->capmade ? 2 * S->capmade : 16;
+		char **n = realloc(S->made, cap * sizeof(*n));
+
+		if (!n) {
+			S->oom = true;
+			return;
+		}
+		S->made = n;
+		S->capmade = cap;
+	}
+	if (!(copy = strdup(name))) {
+		S->oom = true;
+		return;
+	}
+	S->made[S->nmade++] = copy;
+}
+
+/*
+ * The made-up action of a pattern: its wildcards filled with text no
+ * published action holds ("s3:get*" -> "s3:getzq", "s?:x" -> "szq:x"),
+ * and a service part where the pattern has none ("*" -> "zq:zq").
+ * A future action that this pattern matches, and the more specific
+ * patterns of the question do not, is then always one of the table.
+ */
+static void made_for_pattern(struct smt *S, const char *t, size_t len)
+{
+	char buf[600];
+	size_t n = 0;
+	bool colon = false;
+
+	if (len > 256)
+		len = 256;
+	for (size_t i = 0; i < len; i++) {
+		if (t[i] == '*' || t[i] == '?') {
+			if (!colon && (i + 1 == len || memchr(t + i + 1, ':', len - i - 1) == NULL)) {
+				/* the wildcard may stand for the colon too */
+				memcpy(buf + n, "zq:zq", 5);
+				n += 5;
+				colon = true;
+			} else {
+				memcpy(buf + n, "zq", 2);
+				n += 2;
+			}
+		} else {
+			if (t[i] == ':')
+				colon = true;
+			buf[n++] = t[i];
+		}
+	}
+	buf[n] = '\0';
+	made_add(S, buf);
+}
+
+static uint32_t nactions(const struct smt *S)
+{
+	return S->ncat + (uint32_t)S->nmade;
+}
+
+/* The action's lower-case name into buf. */
+static size_t action_name(const struct smt *S, uint32_t idx, char *buf, size_t cap, bool canonical)
+{
+	if (idx < S->ncat) {
+		size_t n = iamp_catalog_action_format(buf, cap, &iamp_catalog_actions[idx]);
+
+		if (!canonical)
+			iamp_ascii_lower(buf, buf, n < cap ? n : cap - 1);
+		return n;
+	}
+	return (size_t)snprintf(buf, cap, "%s", S->made[idx - S->ncat]);
+}
+
+/* A set of action indices as a bitmap. */
+struct aset {
+	uint64_t *bits;
+	uint32_t n;
+};
+
+static bool aset_init(struct aset *s, uint32_t n)
+{
+	s->n = n;
+	s->bits = calloc((n + 63) / 64, sizeof(uint64_t));
+	return s->bits != NULL;
+}
+
+static void aset_add(struct aset *s, uint32_t first, uint32_t end)
+{
+	for (uint32_t i = first; i < end; i++)
+		s->bits[i / 64] |= 1ull << (i % 64);
+}
+
+static bool aset_has(const struct aset *s, uint32_t i)
+{
+	return (s->bits[i / 64] >> (i % 64)) & 1;
+}
+
+static int aset_cb(void *ctx, uint32_t first, uint32_t end)
+{
+	aset_add(ctx, first, end);
+	return 0;
+}
+
+/* Adds the actions a lower-case pattern matches. */
+static void aset_pattern(const struct smt *S, struct aset *s, const char *pat, size_t len)
+{
+	iamp_catalog_match(NULL, pat, len, aset_cb, s);
+	for (size_t i = 0; i < S->nmade; i++)
+		if (iamp_catalog_glob(pat, len, S->made[i], strlen(S->made[i])))
+			aset_add(s, S->ncat + (uint32_t)i, S->ncat + (uint32_t)i + 1);
+}
+
+/* The term "a is in the set": one comparison per maximal run. */
+static Z3_ast aset_term(struct smt *S, const struct aset *s)
+{
+	Z3_ast *terms = NULL, out;
+	size_t n = 0, cap = 0;
+	uint32_t i = 0;
+	bool all = true;
+
+	for (uint32_t j = 0; j < s->n && all; j++)
+		all = aset_has(s, j);
+	if (all)
+		return T(S);
+	while (i < s->n) {
+		uint32_t j;
+
+		if (!aset_has(s, i)) {
+			i++;
+			continue;
+		}
+		for (j = i; j < s->n && aset_has(s, j); j++)
+			;
+		if (n == cap) {
+			Z3_ast *nt;
+
+			cap = cap ? 2 * cap : 16;
+			if (!(nt = realloc(terms, cap * sizeof(*nt)))) {
+				free(terms);
+				S->oom = true;
+				return F(S);
+			}
+			terms = nt;
+		}
+		if (j == i + 1)
+			terms[n++] = eq(S, S->a, int_(S, i));
+		else
+			terms[n++] = Z3_mk_and(CTX, 2, (Z3_ast[]){ Z3_mk_ge(CTX, S->a, int_(S, i)),
+								   Z3_mk_lt(CTX, S->a, int_(S, j)) });
+		i = j;
+	}
+	out = n == 0 ? F(S) : n == 1 ? terms[0] : Z3_mk_or(CTX, (unsigned)n, terms);
+	free(terms);
+	return out;
+}
+
+/* The actions of a compiled Action/NotAction list. */
+static Z3_ast actions_term(struct smt *S, const struct cactions *ca)
+{
+	struct aset s;
+	Z3_ast out;
+
+	if (!aset_init(&s, nactions(S))) {
+		S->oom = true;
+		return F(S);
+	}
+	for (size_t i = 0; i < ca->nsvc; i++)
+		aset_pattern(S, &s, ca->svc[i].text, ca->svc[i].len);
+	for (size_t i = 0; i < ca->nwild; i++)
+		aset_pattern(S, &s, ca->wild[i].text, ca->wild[i].len);
+	out = aset_term(S, &s);
+	free(s.bits);
+	return out;
+}
+
+/* Actions whose lower-case names satisfy a predicate. */
+static Z3_ast actions_where(struct smt *S, bool (*pred)(const char *name, size_t len, const void *arg),
+			    const void *arg)
+{
+	struct aset s;
+	char buf[300];
+	Z3_ast out;
+
+	if (!aset_init(&s, nactions(S))) {
+		S->oom = true;
+		return F(S);
+	}
+	for (uint32_t i = 0; i < nactions(S); i++) {
+		size_t n = action_name(S, i, buf, sizeof(buf), false);
+
+		if (n < sizeof(buf) && pred(buf, n, arg))
+			aset_add(&s, i, i + 1);
+	}
+	out = aset_term(S, &s);
+	free(s.bits);
+	return out;
+}
+
+static bool pred_prefix(const char *name, size_t len, const void *arg)
+{
+	size_t n = strlen(arg);
+
+	return len >= n && memcmp(name, arg, n) == 0;
+}
+
+static bool pred_exact(const char *name, size_t len, const void *arg)
+{
+	return strlen(arg) == len && memcmp(name, arg, len) == 0;
+}
+
+static bool pred_rcp_service(const char *name, size_t len, const void *arg)
+{
+	const char *colon = memchr(name, ':', len);
+
+	(void)arg;
+	return iamp_org_rcp_service(name, colon ? (size_t)(colon - name) : len);
+}
+
+/* ---- collecting what a question mentions -------------------------------------- */
+
+static void scan_cactions(struct smt *S, const struct cactions *ca)
+{
+	for (size_t i = 0; i < ca->nsvc; i++)
+		made_for_pattern(S, ca->svc[i].text, ca->svc[i].len);
+	for (size_t i = 0; i < ca->nwild; i++)
+		made_for_pattern(S, ca->wild[i].text, ca->wild[i].len);
+}
+
+/*
+ * Numbers and dates. A request's numbers are modelled as decimals of six
+ * places and its dates as whole milliseconds: one place finer than every
+ * policy value allowed (five places, whole seconds), so that between two
+ * policy values there is always a request value, and every comparison a
+ * policy can make keeps its answers.
+ */
+static bool decimal_ok(const char *t, size_t len)
+{
+	const char *dot = memchr(t, '.', len);
+
+	if (memchr(t, 'e', len) || memchr(t, 'E', len))
+		return false;
+	return !dot || (size_t)(t + len - dot - 1) <= 5;
+}
+
+static void scan_evaluator(struct smt *S, const struct iamp_evaluator *ev)
+{
+	for (size_t i = 0; ev && i < ev->npols; i++) {
+		const struct cpolicy *p = &ev->pols[i];
+
+		for (size_t j = 0; j < p->nstmts; j++) {
+			const struct cstmt *s = &p->stmts[j];
+
+			if (!s->usable)
+				continue;
+			scan_cactions(S, &s->act);
+			for (size_t r = 0; r < s->nres; r++)
+				pattern_keys(S, &s->res[r]);
+			for (size_t c = 0; c < s->nconds; c++) {
+				const struct ccond *cc = &s->conds[c];
+
+				if (!cc->op)
+					continue;
+				if (cc->op->type == IAMP_COND_BINARY)
+					unsupported(S, "the Binary condition operators");
+				key_use(S, cc->key, cc->key_len, op_ktype(cc->op),
+					cc->set != IAMP_SET_NONE);
+				for (size_t v = 0; v < cc->nvals; v++) {
+					const struct cval *cv = &cc->vals[v];
+
+					pattern_keys(S, &cv->pat);
+					if (!cv->ok || cv->pat.npieces)
+						continue;
+					if (cc->op->type == IAMP_COND_NUMERIC && !decimal_ok(cv->pat.text, cv->pat.len))
+						unsupported(S, "the number %.*s: more than five decimals or an exponent",
+							    (int)cv->pat.len, cv->pat.text);
+					if (cc->op->type == IAMP_COND_DATE && cv->u.date % 1000000)
+						unsupported(S, "the date %.*s: a fraction of a second",
+							    (int)cv->pat.len, cv->pat.text);
+				}
+			}
+		}
+	}
+}
+
+/* ---- building the request ---------------------------------------------------- */
+
+static Z3_ast fresh_const(struct smt *S, const char *base, Z3_sort sort)
+{
+	char name[200];
+
+	snprintf(name, sizeof(name), "%.160s!%u", base, S->fresh++);
+	return Z3_mk_const(CTX, Z3_mk_string_symbol(CTX, name), sort);
+}
+
+/* No UTF-16 surrogates: request text is UTF-8. */
+static Z3_ast text_domain(struct smt *S, Z3_ast s)
+{
+	Z3_ast chars[2] = { re_range(S, "\\u{0}", "\\u{d7ff}"), re_range(S, "\\u{e000}", "\\u{2ffff}") };
+
+	return in_re(S, s, Z3_mk_re_star(CTX, re_union(S, 2, chars)));
+}
+
+static void setup(struct smt *S, Z3_ast *domain)
+{
+	Z3_ast ds[64];
+	unsigned nd = 0;
+	Z3_ast digit = re_range(S, "0", "9");
+	Z3_ast namechar = re_iam_name_char(S);
+	Z3_ast namere = Z3_mk_re_loop(CTX, namechar, 1, 64);
+	Z3_ast slash = re_lit(S, "/", 1);
+	Z3_ast iam_prefix = clit(S, "arn:aws:iam::");
+
+	S->re_anychar = re_range(S, "\\u{0}", "\\u{2ffff}");
+	S->re_any = Z3_mk_re_star(CTX, S->re_anychar);
+	S->re_nocolon = re_union(S, 2, (Z3_ast[]){ re_range(S, "\\u{0}", "9"),
+						  re_range(S, ";", "\\u{2ffff}") });
+	S->re_nocolon_star = Z3_mk_re_star(CTX, S->re_nocolon);
+	S->re_digits12 = Z3_mk_re_loop(CTX, digit, 12, 12);
+
+	S->a = Z3_mk_const(CTX, Z3_mk_string_symbol(CTX, "action"), S->s_int);
+	ds[nd++] = Z3_mk_ge(CTX, S->a, int_(S, 0));
+	ds[nd++] = Z3_mk_lt(CTX, S->a, int_(S, nactions(S)));
+
+	/* the principal */
+	S->k = Z3_mk_const(CTX, Z3_mk_string_symbol(CTX, "kind"), S->s_int);
+	S->acct = str_var(S, "account");
+	S->path = str_var(S, "path");
+	S->name = str_var(S, "name");
+	S->sess = str_var(S, "session");
+	S->svc = str_var(S, "service");
+	ds[nd++] = in_re(S, S->acct, S->re_digits12);
+	/* "/" or "/a/b/": IAM paths, characters ! to ~ */
+	ds[nd++] = in_re(S, S->path,
+			 re_concat(S, 2, (Z3_ast[]){ slash, Z3_mk_re_star(CTX, re_concat(S, 2, (Z3_ast[]){
+				 Z3_mk_re_plus(CTX, re_union(S, 2, (Z3_ast[]){ re_range(S, "!", "."),
+									      re_range(S, "0", "~") })),
+				 slash })) }));
+	ds[nd++] = in_re(S, S->name, namere);
+	ds[nd++] = in_re(S, S->sess, Z3_mk_re_loop(CTX, namechar, 2, 64));
+	/* service principals: "name.amazonaws.com" */
+	ds[nd++] = in_re(S, S->svc, Z3_mk_re_plus(CTX, re_union(S, 4, (Z3_ast[]){
+		re_range(S, "a", "z"), re_range(S, "0", "9"), re_lit(S, "-", 1), re_lit(S, ".", 1) })));
+	ds[nd++] = Z3_mk_ge(CTX, S->k, int_(S, IAMP_CALLER_ANONYMOUS));
+	ds[nd++] = Z3_mk_le(CTX, S->k, int_(S, IAMP_CALLER_SERVICE));
+
+	{
+		Z3_ast root = cat(S, 3, (Z3_ast[]){ iam_prefix, S->acct, clit(S, ":root") });
+		Z3_ast user = cat(S, 4, (Z3_ast[]){ iam_prefix, S->acct, clit(S, ":user"),
+						    cat(S, 2, (Z3_ast[]){ S->path, S->name }) });
+		Z3_ast role = cat(S, 4, (Z3_ast[]){ iam_prefix, S->acct, clit(S, ":role"),
+						    cat(S, 2, (Z3_ast[]){ S->path, S->name }) });
+		Z3_ast sess = cat(S, 6, (Z3_ast[]){ clit(S, "arn:aws:sts::"), S->acct,
+						    clit(S, ":assumed-role/"), S->name, clit(S, "/"),
+						    S->sess });
+		Z3_ast fed = cat(S, 4, (Z3_ast[]){ clit(S, "arn:aws:sts::"), S->acct,
+						   clit(S, ":federated-user/"), S->name });
+		Z3_ast svc = cat(S, 2, (Z3_ast[]){ S->svc, clit(S, ".amazonaws.com") });
+		Z3_ast role_of_sess = cat(S, 4, (Z3_ast[]){ iam_prefix, S->acct, clit(S, ":role/"),
+							    S->name });
+
+		S->p = Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_ROOT), root,
+		       Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_USER), user,
+		       Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_ROLE), role,
+		       Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_SESSION), sess,
+		       Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_FEDERATED_USER), fed,
+		       Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_SERVICE), svc, clit(S, "*")))))));
+		/* aws:PrincipalArn: a session's role, without its path (the
+		 * session ARN does not carry it), as context.c derives it */
+		S->parn = Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_SESSION), role_of_sess, S->p);
+	}
+	S->person = and2(S, not1(S, kind_is(S, IAMP_CALLER_ANONYMOUS)),
+			 not1(S, kind_is(S, IAMP_CALLER_SERVICE)));
+	S->iam = S->person;
+
+	/* the resource */
+	S->r1 = str_var(S, "r_partition");
+	S->r2 = str_var(S, "r_service");
+	S->r3 = str_var(S, "r_region");
+	S->r4 = str_var(S, "r_account");
+	S->r5 = str_var(S, "r_resource");
+	S->racct = str_var(S, "resource_account");
+	{
+		Z3_ast colon = Z3_mk_string(CTX, ":");
+
+		S->r = cat(S, 10, (Z3_ast[]){ clit(S, "arn:"), S->r1, colon, S->r2, colon, S->r3,
+					      colon, S->r4, colon, S->r5 });
+	}
+	ds[nd++] = in_re(S, S->r1, S->re_nocolon_star);
+	ds[nd++] = in_re(S, S->r2, S->re_nocolon_star);
+	ds[nd++] = in_re(S, S->r3, S->re_nocolon_star);
+	ds[nd++] = in_re(S, S->r4, S->re_nocolon_star);
+	ds[nd++] = text_domain(S, S->r1);
+	ds[nd++] = text_domain(S, S->r2);
+	ds[nd++] = text_domain(S, S->r3);
+	ds[nd++] = text_domain(S, S->r4);
+	ds[nd++] = text_domain(S, S->r5);
+	ds[nd++] = in_re(S, S->racct, S->re_digits12);
+	ds[nd++] = Z3_mk_implies(CTX, in_re(S, S->r4, S->re_digits12), eq(S, S->racct, S->r4));
+	*domain = Z3_mk_and(CTX, nd, ds);
+}
+
+/* The keys' terms, once every statement has been scanned. */
+static Z3_ast setup_keys(struct smt *S)
+{
+	Z3_ast *ds;
+	size_t nd = 0;
+	Z3_ast out;
+
+	if (!(ds = malloc((S->nkeys * (MAX_SLOTS * 2 + 4) + 1) * sizeof(*ds)))) {
+		S->oom = true;
+		return F(S);
+	}
+	for (size_t i = 0; i < S->nkeys; i++) {
+		struct skey *k = &S->keys[i];
+		char base[160];
+
+		snprintf(base, sizeof(base), "key:%s", k->name);
+		if (k->type == KT_NONE)
+			k->type = KT_STR;
+		if (k->tie != TIE_NONE) {
+			k->multi = false;
+			k->k = 1;
+			switch (k->tie) {
+			case TIE_PRINCIPAL_ARN:
+				k->present = S->person;
+				k->val[0] = S->parn;
+				break;
+			case TIE_PRINCIPAL_ACCOUNT:
+				k->present = S->person;
+				k->val[0] = S->acct;
+				break;
+			case TIE_RESOURCE_ACCOUNT:
+				k->present = T(S);
+				k->val[0] = S->racct;
+				break;
+			default: /* aws:username: IAM users only */
+				k->present = kind_is(S, IAMP_CALLER_USER);
+				k->val[0] = S->name;
+				break;
+			}
+			continue;
+		}
+		k->k = k->multi ? (k->uses ? k->uses : 1) : 1;
+		if (k->k > MAX_SLOTS) {
+			unsupported(S, "condition key %s is read by %u conditions, more than %d values can be modelled",
+				    k->spelling, k->uses, MAX_SLOTS);
+			k->k = MAX_SLOTS;
+		}
+		k->present = fresh_const(S, base, S->s_bool);
+		if (k->avail == AV_ALWAYS)
+			ds[nd++] = k->present;
+		else if (k->avail == AV_PRINCIPAL)
+			ds[nd++] = Z3_mk_implies(CTX, S->person, k->present);
+		if (k->multi) {
+			k->count = fresh_const(S, base, S->s_int);
+			ds[nd++] = Z3_mk_ge(CTX, k->count, int_(S, 1));
+			ds[nd++] = Z3_mk_le(CTX, k->count, int_(S, k->k));
+		}
+		for (unsigned j = 0; j < k->k; j++) {
+			switch (k->type) {
+			case KT_NUM:
+				k->val[j] = fresh_const(S, base, S->s_real);
+				ds[nd++] = Z3_mk_is_int(CTX, Z3_mk_mul(CTX, 2, (Z3_ast[]){
+					k->val[j], Z3_mk_real(CTX, 1000000, 1) }));
+				break;
+			case KT_DATE:
+				k->val[j] = fresh_const(S, base, S->s_int);
+				/* 1970 to 9999 */
+				ds[nd++] = Z3_mk_ge(CTX, k->val[j], int_(S, 0));
+				ds[nd++] = Z3_mk_le(CTX, k->val[j], int_(S, 253402300799000000L));
+				ds[nd++] = eq(S, Z3_mk_mod(CTX, k->val[j], int_(S, 1000)), int_(S, 0));
+				break;
+			case KT_BOOL:
+				k->val[j] = fresh_const(S, base, S->s_bool);
+				break;
+			case KT_IP:
+				k->val[j] = fresh_const(S, base, S->s_bv);
+				k->is6[j] = fresh_const(S, base, S->s_bool);
+				/* an IPv4 address has its upper 96 bits zero */
+				ds[nd++] = Z3_mk_implies(CTX, not1(S, k->is6[j]),
+					eq(S, Z3_mk_extract(CTX, 127, 32, k->val[j]),
+					   Z3_mk_int(CTX, 0, Z3_mk_bv_sort(CTX, 96))));
+				break;
+			default:
+				k->val[j] = fresh_const(S, base, S->s_str);
+				ds[nd++] = text_domain(S, k->val[j]);
+				break;
+			}
+		}
+	}
+	out = nd ? Z3_mk_and(CTX, (unsigned)nd, ds) : T(S);
+	free(ds);
+	return out;
+}
+
+/* ---- statements ------------------------------------------------------------ */
+
+/*
+ * A pattern with variables resolved into a term: literal pieces and the
+ * keys' values. *ok: the term is exact here (every wildcard at the very
+ * end, none before a variable); *resolvable: the variables have values.
+ * *star: the pattern ends in '*' (dropped from the term).
+ * Example: "home/${aws:username}/x*" -> "home/" ++ name ++ "/x", star.
+ */
+static Z3_ast pattern_term(struct smt *S, const struct iamp_pattern *p, Z3_ast *resolvable,
+			   bool *star, bool *ok)
+{
+	Z3_ast parts[64];
+	unsigned n = 0;
+
+	*resolvable = T(S);
+	*star = false;
+	*ok = p->npieces <= 64;
+	for (uint32_t i = 0; i < p->npieces && i < 64; i++) {
+		const struct iamp_pattern_piece *pc = &p->pieces[i];
+
+		if (!pc->is_var) {
+			size_t len = pc->len;
+
+			if (i + 1 == p->npieces && len && pc->text[len - 1] == IAMP_WILD_STAR) {
+				*star = true;
+				len--;
+			}
+			if (has_wild(pc->text, len))
+				*ok = false;
+			parts[n++] = lit(S, pc->text, len);
+		} else {
+			struct skey *k = key_find(S, pc->text, pc->len);
+			Z3_ast v, has;
+
+			if (!k) { /* cannot happen: scanned */
+				*ok = false;
+				parts[n++] = Z3_mk_string(CTX, "");
+				continue;
+			}
+			/* a list value resolves nothing (pattern.c) */
+			has = k->multi ? F(S) : k->present;
+			v = k->val[0];
+			if (pc->has_def) {
+				v = Z3_mk_ite(CTX, has, v, lit(S, pc->def, pc->def_len));
+				has = T(S);
+			}
+			*resolvable = and2(S, *resolvable, has);
+			parts[n++] = v;
+		}
+	}
+	if (!n)
+		return Z3_mk_string(CTX, "");
+	return cat(S, n, parts);
+}
+
+/* One Resource/NotResource entry against the request's resource. */
+static Z3_ast resource_entry(struct smt *S, const struct iamp_pattern *p)
+{
+	Z3_ast resolvable, term;
+	bool star, ok;
+
+	if (!p->npieces)
+		return arn_atom(S, p->text, p->len, S->r, false);
+	term = pattern_term(S, p, &resolvable, &star, &ok);
+	if (!ok) {
+		unsupported(S, "a policy variable in a pattern with a wildcard before its end");
+		return F(S);
+	}
+	/* exact: see docs/prove.md ("Policy variables") */
+	return and2(S, resolvable, star ? Z3_mk_seq_prefix(CTX, term, S->r) : eq(S, S->r, term));
+}
+
+static Z3_ast resources_term(struct smt *S, const struct cstmt *s)
+{
+	Z3_ast any = F(S);
+
+	if (!s->has_resource)
+		return T(S);
+	for (size_t i = 0; i < s->nres; i++)
+		any = or2(S, any, resource_entry(S, &s->res[i]));
+	return s->not_resource ? not1(S, any) : any;
+}
+
+/* The caller's account is `text` (an account id or a root ARN's). */
+static bool account_of_value(const char *text, size_t len, const char **acct, size_t *acct_len)
+{
+	struct iamp_arn arn;
+
+	if (iamp_is_account_id(text, len)) {
+		*acct = text;
+		*acct_len = len;
+		return true;
+	}
+	if (iamp_arn_parse(&arn, text, len) && iamp_arn_is(&arn, "iam", "") && arn.resource_len == 4 &&
+	    memcmp(arn.resource, "root", 4) == 0) {
+		*acct = arn.account;
+		*acct_len = arn.account_len;
+		return true;
+	}
+	return false;
+}
+
+/* The caller is a session of the role `text` names (account and last
+ * name; any path). */
+static Z3_ast callers_role(struct smt *S, const char *text, size_t len)
+{
+	struct iamp_arn arn;
+	const char *nm;
+
+	if (!iamp_arn_parse(&arn, text, len) || !iamp_arn_is(&arn, "iam", "role/"))
+		return F(S);
+	nm = arn.resource + arn.resource_len;
+	while (nm > arn.resource && nm[-1] != '/')
+		nm--;
+	return and2(S, kind_is(S, IAMP_CALLER_SESSION),
+		    and2(S, eq(S, S->acct, lit(S, arn.account, arn.account_len)),
+			 eq(S, S->name, lit(S, nm, (size_t)(arn.resource + arn.resource_len - nm)))));
+}
+
+/* How one Principal value names the caller (principal.c), as four terms. */
+struct pm_terms {
+	Z3_ast direct, role, wild, account;
+};
+
+static void principal_value(struct smt *S, const struct cprin *v, struct pm_terms *out)
+{
+	const char *acct;
+	size_t acct_len;
+	Z3_ast is_account = F(S), same;
+
+	memset(out, 0, sizeof(*out));
+	out->direct = out->role = out->wild = out->account = F(S);
+	if (v->len == 1 && v->text[0] == '*') {
+		out->wild = T(S);
+		return;
+	}
+	same = eq(S, S->p, lit(S, v->text, v->len));
+	if (v->kind != IAMP_PRINCIPAL_AWS) {
+		out->direct = and2(S, same, not1(S, kind_is(S, IAMP_CALLER_ANONYMOUS)));
+		return;
+	}
+	if (account_of_value(v->text, v->len, &acct, &acct_len))
+		is_account = and2(S, S->iam, eq(S, S->acct, lit(S, acct, acct_len)));
+	out->account = is_account;
+	out->direct = and2(S, S->iam, and2(S, not1(S, is_account),
+					   and2(S, same, not1(S, kind_is(S, IAMP_CALLER_ROLE)))));
+	out->role = and2(S, S->iam, and2(S, not1(S, is_account),
+					 or2(S, and2(S, same, kind_is(S, IAMP_CALLER_ROLE)),
+					     callers_role(S, v->text, v->len))));
+}
+
+/* What the NotPrincipal values name of the caller (IAMP_NAMES_* terms). */
+static Z3_ast not_principal_spared(struct smt *S, const struct cstmt *s, bool has_boundary)
+{
+	Z3_ast account = F(S), self = F(S), role = F(S), all = s->principal_star ? T(S) : F(S);
+	Z3_ast spared;
+
+	for (size_t i = 0; i < s->nprin; i++) {
+		const struct cprin *v = &s->prin[i];
+		const char *acct;
+		size_t acct_len;
+		Z3_ast same, is_account = F(S);
+
+		if (v->len == 1 && v->text[0] == '*') {
+			all = T(S);
+			continue;
+		}
+		same = eq(S, S->p, lit(S, v->text, v->len));
+		if (v->kind != IAMP_PRINCIPAL_AWS) {
+			self = or2(S, self, and2(S, same, not1(S, kind_is(S, IAMP_CALLER_ANONYMOUS))));
+			continue;
+		}
+		if (account_of_value(v->text, v->len, &acct, &acct_len))
+			is_account = and2(S, S->iam, eq(S, S->acct, lit(S, acct, acct_len)));
+		account = or2(S, account, is_account);
+		self = or2(S, self, and2(S, is_account, kind_is(S, IAMP_CALLER_ROOT)));
+		self = or2(S, self, and2(S, S->iam, and2(S, not1(S, is_account), same)));
+		role = or2(S, role, and2(S, S->iam, and2(S, not1(S, is_account),
+							  and2(S, not1(S, same), callers_role(S, v->text, v->len)))));
+	}
+	/* iamp_principal_spared */
+	spared = Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_ROOT), account,
+		 Z3_mk_ite(CTX, or2(S, kind_is(S, IAMP_CALLER_USER),
+				    or2(S, kind_is(S, IAMP_CALLER_ROLE), kind_is(S, IAMP_CALLER_FEDERATED_USER))),
+			   and2(S, account, self),
+		 Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_SESSION), and2(S, account, or2(S, self, role)),
+		 Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_ANONYMOUS), F(S), self))));
+	/* "*" spares every caller, an anonymous one too */
+	spared = or2(S, all, spared);
+	if (has_boundary)
+		spared = and2(S, spared, not1(S, or2(S, kind_is(S, IAMP_CALLER_USER),
+						     or2(S, kind_is(S, IAMP_CALLER_ROLE),
+							 kind_is(S, IAMP_CALLER_SESSION)))));
+	return spared;
+}
+
+/* ---- conditions -------------------------------------------------------------- */
+
+static Z3_ast real_lit(struct smt *S, double d)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%.17g", d);
+	if (strchr(buf, 'e') || strchr(buf, 'n') || strchr(buf, 'i')) {
+		unsupported(S, "a number Z3 cannot read exactly (%s)", buf);
+		return Z3_mk_real(CTX, 0, 1);
+	}
+	return Z3_mk_numeral(CTX, buf, S->s_real);
+}
+
+static Z3_ast cmp_term(struct smt *S, enum iamp_cond_cmp cmp, Z3_ast x, Z3_ast y)
+{
+	switch (cmp) {
+	case IAMP_CMP_EQUALS:
+		return eq(S, x, y);
+	case IAMP_CMP_LESS_THAN:
+		return Z3_mk_lt(CTX, x, y);
+	case IAMP_CMP_LESS_THAN_EQUALS:
+		return Z3_mk_le(CTX, x, y);
+	case IAMP_CMP_GREATER_THAN:
+		return Z3_mk_gt(CTX, x, y);
+	case IAMP_CMP_GREATER_THAN_EQUALS:
+		return Z3_mk_ge(CTX, x, y);
+	default:
+		return F(S);
+	}
+}
+
+/* The address (is6, v) lies in the CIDR. */
+static Z3_ast ip_in(struct smt *S, const struct iamp_ip *cidr, Z3_ast v, Z3_ast is6)
+{
+	unsigned width = cidr->family == 4 ? 32 : 128;
+	unsigned prefix = cidr->prefix > width ? width : cidr->prefix;
+	Z3_ast fam = cidr->family == 4 ? not1(S, is6) : is6;
+	char bits[129];
+	Z3_ast net;
+
+	if (prefix == 0)
+		return fam;
+	for (unsigned i = 0; i < 128; i++) {
+		unsigned bit = cidr->family == 4 ? (i < 96 ? 0 : (cidr->addr[(i - 96) / 8] >> (7 - (i - 96) % 8)) & 1)
+						 : (cidr->addr[i / 8] >> (7 - i % 8)) & 1;
+		bits[i] = (char)('0' + bit);
+	}
+	bits[128] = '\0';
+	{
+		/* the top `prefix` bits of the address's width */
+		unsigned lo = width - prefix, hi = width - 1;
+		Z3_ast top = Z3_mk_extract(CTX, hi, lo, v);
+		bool lsb[128];
+
+		/* Z3_mk_bv_numeral takes the bits least significant first */
+		for (unsigned i = 0; i < prefix; i++)
+			lsb[i] = bits[128 - lo - 1 - i] == '1';
+		net = Z3_mk_bv_numeral(CTX, prefix, lsb);
+		return and2(S, fam, eq(S, top, net));
+	}
+}
+
+/* One request value (slot j of key k) against one policy value, in the
+ * operator's positive sense (eval.c value_matches). */
+static Z3_ast value_match(struct smt *S, const struct ccond *c, const struct cval *pv,
+			  const struct skey *k, unsigned j)
+{
+	const struct iamp_operator *op = c->op;
+	Z3_ast v = k->val[j];
+
+	switch (op->type) {
+	case IAMP_COND_STRING:
+	case IAMP_COND_ARN: {
+		bool arn = op->type == IAMP_COND_ARN;
+
+		if (pv->pat.npieces) {
+			Z3_ast resolvable, term;
+			bool star, ok;
+
+			term = pattern_term(S, &pv->pat, &resolvable, &star, &ok);
+			if (!ok || (star && op->cmp != IAMP_CMP_LIKE && !arn) ||
+			    op->cmp == IAMP_CMP_EQUALS_IGNORE_CASE) {
+				unsupported(S, "a policy variable in a %s value with wildcards", op->name);
+				return F(S);
+			}
+			/* ArnEquals/ArnLike: the value has six parts (the
+			 * caller checks), so a value equal to the term or
+			 * extending it compares part by part as text does */
+			if (arn) {
+				size_t colons = 0;
+
+				for (uint32_t i = 0; i < pv->pat.npieces; i++)
+					if (!pv->pat.pieces[i].is_var)
+						for (uint32_t b = 0; b < pv->pat.pieces[i].len; b++)
+							colons += pv->pat.pieces[i].text[b] == ':';
+				if (colons < 5) {
+					unsupported(S, "a policy variable in an ARN value with fewer than five colons of its own");
+					return F(S);
+				}
+			}
+			return and2(S, resolvable, star ? Z3_mk_seq_prefix(CTX, term, v) : eq(S, v, term));
+		}
+		if (arn)
+			return arn_atom(S, pv->pat.text, pv->pat.len, v, true);
+		if (op->cmp == IAMP_CMP_EQUALS)
+			return eq(S, v, lit(S, pv->pat.text, pv->pat.len));
+		if (op->cmp == IAMP_CMP_EQUALS_IGNORE_CASE)
+			return icase_atom(S, pv->pat.text, pv->pat.len, v);
+		return like_atom(S, pv->pat.text, pv->pat.len, v);
+	}
+	case IAMP_COND_NUMERIC:
+		return cmp_term(S, op->cmp, v, real_lit(S, pv->u.num));
+	case IAMP_COND_DATE:
+		return cmp_term(S, op->cmp, v, int_(S, (long)pv->u.date));
+	case IAMP_COND_BOOL:
+		return pv->u.b ? v : not1(S, v);
+	case IAMP_COND_IP:
+		return ip_in(S, &pv->u.ip, v, k->is6[j]);
+	default:
+		return F(S);
+	}
+}
+
+/* eval.c value_satisfies: the slot's value parses for the operator's type
+ * (typed keys always do; an ARN operator needs "arn:" and five colons),
+ * and some value matches (positive) or none does (negated). */
+static Z3_ast value_satisfies(struct smt *S, const struct ccond *c, const struct skey *k, unsigned j)
+{
+	Z3_ast any = F(S), parses = T(S);
+
+	if (c->bad_value)
+		return F(S);
+	if (c->op->type == IAMP_COND_ARN) {
+		Z3_ast nc = S->re_nocolon_star, colon = Z3_mk_seq_to_re(CTX, Z3_mk_string(CTX, ":"));
+
+		parses = in_re(S, k->val[j], re_concat(S, 10, (Z3_ast[]){
+			re_lit(S, "arn:", 4), nc, colon, nc, colon, nc, colon, nc, colon, S->re_any }));
+	}
+	for (size_t i = 0; i < c->nvals; i++)
+		any = or2(S, any, value_match(S, c, &c->vals[i], k, j));
+	return and2(S, parses, c->op->negated ? not1(S, any) : any);
+}
+
+/* eval.c cond_eval over the key's slots. */
+static Z3_ast condition_term(struct smt *S, const struct ccond *c)
+{
+	struct skey *k;
+	Z3_ast absent, when_absent, when_present;
+
+	if (!c->op)
+		return F(S);
+	k = key_find(S, c->key, c->key_len);
+	if (!k) {
+		unsupported(S, "condition key %.*s was not scanned", (int)c->key_len, c->key);
+		return F(S);
+	}
+	absent = not1(S, k->present);
+	if (c->op->type == IAMP_COND_NULL) {
+		Z3_ast out = F(S);
+
+		for (size_t i = 0; i < c->nvals; i++)
+			if (c->vals[i].ok)
+				out = or2(S, out, c->vals[i].u.b ? absent : k->present);
+		return out;
+	}
+	if ((c->op->type == IAMP_COND_BOOL && k->type != KT_BOOL) ||
+	    (c->op->type == IAMP_COND_NUMERIC && k->type != KT_NUM) ||
+	    (c->op->type == IAMP_COND_DATE && k->type != KT_DATE) ||
+	    (c->op->type == IAMP_COND_IP && k->type != KT_IP) ||
+	    ((c->op->type == IAMP_COND_STRING || c->op->type == IAMP_COND_ARN) && k->type != KT_STR)) {
+		unsupported(S, "condition key %s compared as another type", k->spelling);
+		return F(S);
+	}
+	if (c->set == IAMP_SET_FOR_ALL_VALUES)
+		when_absent = T(S);
+	else if (c->set == IAMP_SET_FOR_ANY_VALUE)
+		when_absent = c->if_exists ? T(S) : F(S);
+	else
+		when_absent = (c->if_exists || c->op->negated) ? T(S) : F(S);
+	{
+		bool all = c->set == IAMP_SET_FOR_ALL_VALUES ||
+			   (c->set == IAMP_SET_NONE && c->op->negated);
+		Z3_ast acc = all ? T(S) : F(S);
+
+		for (unsigned j = 0; j < k->k; j++) {
+			Z3_ast sat = value_satisfies(S, c, k, j);
+			Z3_ast in = k->multi ? Z3_mk_gt(CTX, k->count, int_(S, j)) : T(S);
+
+			if (all)
+				acc = and2(S, acc, Z3_mk_implies(CTX, in, sat));
+			else
+				acc = or2(S, acc, and2(S, in, sat));
+		}
+		when_present = acc;
+	}
+	return Z3_mk_ite(CTX, absent, when_absent, when_present);
+}
+
+/* ---- statements and policies ----------------------------------------------- */
+
+static Z3_ast memo_get(struct smt *S, const void *key)
+{
+	for (size_t i = S->nmemo; i-- > 0;)
+		if (S->memo_key[i] == key)
+			return S->memo_val[i];
+	return NULL;
+}
+
+static void memo_put(struct smt *S, const void *key, Z3_ast v)
+{
+	if (S->nmemo == S->capmemo) {
+		size_t cap = S->capmemo ? 2 * S->capmemo : 64;
+		const void **nk = realloc(S->memo_key, cap * sizeof(*nk));
+		Z3_ast *nv;
+
+		if (!nk) {
+			S->oom = true;
+			return;
+		}
+		S->memo_key = nk;
+		if (!(nv = realloc(S->memo_val, cap * sizeof(*nv)))) {
+			S->oom = true;
+			return;
+		}
+		S->memo_val = nv;
+		S->capmemo = cap;
+	}
+	S->memo_key[S->nmemo] = key;
+	S->memo_val[S->nmemo++] = v;
+}
+
+/* Everything of stmt_applies but the principal. */
+static Z3_ast stmt_base(struct smt *S, const struct cstmt *s)
+{
+	Z3_ast t, m;
+
+	if (!s->usable)
+		return F(S);
+	if ((m = memo_get(S, s)))
+		return m;
+	t = actions_term(S, &s->act);
+	if (s->not_action)
+		t = not1(S, t);
+	t = and2(S, t, resources_term(S, s));
+	for (size_t i = 0; i < s->nconds; i++)
+		t = and2(S, t, condition_term(S, &s->conds[i]));
+	memo_put(S, s, t);
+	return t;
+}
+
+/* The facts a target contributes (eval.c iamp_evaluate's loop and place()). */
+struct target_terms {
+	struct iamp_facts f;
+	Z3_ast allowed;
+};
+
+/* Every account of the organization, into out (may be NULL to count). */
+static size_t org_accounts(const struct iamp_org_node *n, const struct iamp_org_node **out, size_t i)
+{
+	if (n->kind == IAMP_ORG_ACCOUNT && n->id) {
+		if (out)
+			out[i] = n;
+		i++;
+	}
+	for (size_t c = 0; c < n->child_count; c++)
+		i = org_accounts(n->children[c], out, i);
+	return i;
+}
+
+/* The Allow/Deny terms of one SCP or RCP node. */
+static void node_terms(struct smt *S, const struct iamp_evaluator *ev, enum iamp_policy_type type,
+		       const struct iamp_org_node *node, Z3_ast *allow, Z3_ast *deny)
+{
+	*allow = F(S);
+	*deny = F(S);
+	for (size_t i = 0; i < ev->npols; i++) {
+		const struct cpolicy *p = &ev->pols[i];
+
+		if (p->type != type || p->node != node)
+			continue;
+		for (size_t j = 0; j < p->nstmts; j++) {
+			const struct cstmt *s = &p->stmts[j];
+			Z3_ast t = stmt_base(S, s);
+
+			if (s->check_principal && s->usable) {
+				if (s->not_principal) {
+					t = and2(S, t, not1(S, not_principal_spared(S, s, ev->has_boundary)));
+				} else {
+					struct pm_terms any = { F(S), F(S), s->principal_star ? T(S) : F(S), F(S) };
+
+					for (size_t v = 0; v < s->nprin; v++) {
+						struct pm_terms pm;
+
+						principal_value(S, &s->prin[v], &pm);
+						any.direct = or2(S, any.direct, pm.direct);
+						any.role = or2(S, any.role, pm.role);
+						any.wild = or2(S, any.wild, pm.wild);
+						any.account = or2(S, any.account, pm.account);
+					}
+					t = and2(S, t, or2(S, or2(S, any.direct, any.role),
+							   or2(S, any.wild, any.account)));
+				}
+			}
+			if (s->deny)
+				*deny = or2(S, *deny, t);
+			else
+				*allow = or2(S, *allow, t);
+		}
+	}
+}
+
+static Z3_ast acct_is(struct smt *S, Z3_ast acct, const char *id)
+{
+	return eq(S, acct, clit(S, id));
+}
+
+static void target_build(struct smt *S, const struct iamp_evaluator *ev, const struct iamp_scope *sc,
+			 struct target_terms *out)
+{
+	struct iamp_facts *f = &out->f;
+	const struct iamp_logic L = { L_and, L_or, L_not, (iamp_term)T(S), (iamp_term)F(S), S };
+	struct iamp_verdict verdict;
+	Z3_ast caller_mgmt = F(S), resource_mgmt = F(S);
+
+	memset(f, 0, sizeof(*f));
+#define TERM(x) ((iamp_term)(x))
+	f->anonymous = TERM(kind_is(S, IAMP_CALLER_ANONYMOUS));
+	f->service = TERM(kind_is(S, IAMP_CALLER_SERVICE));
+	f->root = TERM(kind_is(S, IAMP_CALLER_ROOT));
+	f->slr = TERM(or2(S, and2(S, kind_is(S, IAMP_CALLER_ROLE),
+				  Z3_mk_seq_prefix(CTX, clit(S, "/aws-service-role/"), S->path)),
+			  and2(S, kind_is(S, IAMP_CALLER_SESSION),
+			       Z3_mk_seq_prefix(CTX, clit(S, "AWSServiceRoleFor"), S->name))));
+	if (ev->mgmt_len) {
+		caller_mgmt = and2(S, S->person, eq(S, S->acct, lit(S, ev->mgmt, ev->mgmt_len)));
+		resource_mgmt = eq(S, S->racct, lit(S, ev->mgmt, ev->mgmt_len));
+	}
+	f->same_account = TERM(or2(S, not1(S, S->person), eq(S, S->acct, S->racct)));
+	f->rcp_service = TERM(actions_where(S, pred_rcp_service, NULL));
+	f->no_authz = TERM(and2(S, not1(S, kind_is(S, IAMP_CALLER_ANONYMOUS)),
+				actions_where(S, pred_exact, "sts:getcalleridentity")));
+	{
+		/* eval.c owner_policy_rule */
+		Z3_ast kms_key = and2(S, eq(S, S->r2, clit(S, "kms")),
+				      Z3_mk_seq_prefix(CTX, clit(S, "key/"), S->r5));
+		Z3_ast iam_role = and2(S, eq(S, S->r2, clit(S, "iam")),
+				       Z3_mk_seq_prefix(CTX, clit(S, "role/"), S->r5));
+		Z3_ast kms = actions_where(S, pred_prefix, "kms:");
+		Z3_ast assume = actions_where(S, pred_prefix, "sts:assumerole");
+
+		f->owner_policy = TERM(ev->has_resource ? or2(S, and2(S, kms, kms_key),
+							       and2(S, assume, iam_role))
+							: F(S));
+	}
+	f->has_boundary = ev->has_boundary;
+	f->has_session = ev->has_session;
+
+	/* identity, boundary, session and resource policies */
+	{
+		Z3_ast deny = F(S), identity = F(S), boundary = F(S), session = F(S);
+		Z3_ast direct = F(S), account = F(S), role = F(S);
+
+		for (size_t i = 0; i < ev->npols; i++) {
+			const struct cpolicy *p = &ev->pols[i];
+
+			if (p->type == IAMP_POLICY_SCP || p->type == IAMP_POLICY_RCP)
+				continue;
+			for (size_t j = 0; j < p->nstmts; j++) {
+				const struct cstmt *s = &p->stmts[j];
+				Z3_ast t = stmt_base(S, s);
+
+				if (!s->usable)
+					continue;
+				if (p->type == IAMP_POLICY_IDENTITY || p->type == IAMP_POLICY_BOUNDARY ||
+				    p->type == IAMP_POLICY_SESSION)
+					t = and2(S, t, S->person);
+				if (s->check_principal) {
+					if (s->not_principal) {
+						Z3_ast applies = and2(S, t, not1(S, not_principal_spared(S, s, ev->has_boundary)));
+
+						if (s->deny)
+							deny = or2(S, deny, applies);
+						else
+							role = or2(S, role, applies); /* IAMP_PM_WILD */
+						continue;
+					}
+					{
+						struct pm_terms any = { F(S), F(S), s->principal_star ? T(S) : F(S), F(S) };
+						Z3_ast d, rw, ac;
+
+						for (size_t v = 0; v < s->nprin; v++) {
+							struct pm_terms pm;
+
+							principal_value(S, &s->prin[v], &pm);
+							any.direct = or2(S, any.direct, pm.direct);
+							any.role = or2(S, any.role, pm.role);
+							any.wild = or2(S, any.wild, pm.wild);
+							any.account = or2(S, any.account, pm.account);
+						}
+						/* the best match: DIRECT > ROLE > WILD > ACCOUNT */
+						d = any.direct;
+						rw = and2(S, not1(S, d), or2(S, any.role, any.wild));
+						ac = and2(S, and2(S, not1(S, d), not1(S, or2(S, any.role, any.wild))),
+							  any.account);
+						if (s->deny) {
+							deny = or2(S, deny, and2(S, t, or2(S, d, or2(S, rw, ac))));
+						} else {
+							direct = or2(S, direct, and2(S, t, d));
+							role = or2(S, role, and2(S, t, rw));
+							account = or2(S, account, and2(S, t, ac));
+						}
+						continue;
+					}
+				}
+				if (s->deny)
+					deny = or2(S, deny, t);
+				else if (p->type == IAMP_POLICY_IDENTITY)
+					identity = or2(S, identity, t);
+				else if (p->type == IAMP_POLICY_BOUNDARY)
+					boundary = or2(S, boundary, t);
+				else if (p->type == IAMP_POLICY_SESSION)
+					session = or2(S, session, t);
+				else
+					role = or2(S, role, t);
+			}
+		}
+		f->deny = TERM(deny);
+		f->identity = TERM(identity);
+		f->boundary = TERM(boundary);
+		f->session = TERM(session);
+		f->res_direct = TERM(direct);
+		f->res_account = TERM(account);
+		f->res_role = TERM(role);
+	}
+
+	/* SCPs and RCPs */
+	if (!ev->org) {
+		Z3_ast scp_deny = F(S), rcp_deny = F(S);
+
+		f->scp_levels = ev->nscp;
+		f->rcp_levels = ev->nrcp;
+		for (unsigned i = 0; i < ev->nscp; i++)
+			f->scp_allow[i] = TERM(ev->scp[i].full ? T(S) : F(S));
+		for (unsigned i = 0; i < ev->nrcp; i++)
+			f->rcp_allow[i] = TERM(ev->rcp[i].full ? T(S) : F(S));
+		/* levels mode: every SCP and RCP is on the path */
+		for (size_t i = 0; i < ev->npols; i++) {
+			const struct cpolicy *p = &ev->pols[i];
+
+			if (p->type != IAMP_POLICY_SCP && p->type != IAMP_POLICY_RCP)
+				continue;
+			for (size_t j = 0; j < p->nstmts; j++) {
+				const struct cstmt *s = &p->stmts[j];
+				Z3_ast t = stmt_base(S, s);
+
+				if (!s->usable)
+					continue;
+				if (s->check_principal) {
+					Z3_ast pm;
+
+					if (s->not_principal) {
+						pm = not1(S, not_principal_spared(S, s, ev->has_boundary));
+					} else {
+						pm = s->principal_star ? T(S) : F(S);
+						for (size_t v = 0; v < s->nprin; v++) {
+							struct pm_terms x;
+
+							principal_value(S, &s->prin[v], &x);
+							pm = or2(S, pm, or2(S, or2(S, x.direct, x.role),
+									    or2(S, x.wild, x.account)));
+						}
+					}
+					t = and2(S, t, pm);
+				}
+				if (p->type == IAMP_POLICY_SCP) {
+					if (s->deny)
+						scp_deny = or2(S, scp_deny, t);
+					else
+						f->scp_allow[p->level] = TERM(or2(S, (Z3_ast)f->scp_allow[p->level], t));
+				} else {
+					if (s->deny)
+						rcp_deny = or2(S, rcp_deny, t);
+					else
+						f->rcp_allow[p->level] = TERM(or2(S, (Z3_ast)f->rcp_allow[p->level], t));
+				}
+			}
+		}
+		f->scp_deny = TERM(scp_deny);
+		f->rcp_deny = TERM(rcp_deny);
+		f->caller_scp = TERM(ev->nscp ? and2(S, S->person, not1(S, caller_mgmt)) : F(S));
+		f->resource_rcp = TERM(ev->nrcp ? not1(S, resource_mgmt) : F(S));
+	} else {
+		/* Organization: the caller's path is that of its account (one of
+		 * the scope's accounts, or any), the resource's that of the
+		 * resource's account; accounts outside have none. */
+		size_t nacc = org_accounts(ev->org->root, NULL, 0);
+		const struct iamp_org_node **accs = calloc(nacc + 1, sizeof(*accs));
+		Z3_ast scp_deny = F(S), rcp_deny = F(S), caller_in = F(S), resource_in = F(S);
+		unsigned maxl = 0;
+
+		if (!accs) {
+			S->oom = true;
+			return;
+		}
+		org_accounts(ev->org->root, accs, 0);
+		for (unsigned l = 0; l < IAMP_MAX_LEVELS; l++)
+			f->scp_allow[l] = TERM(T(S));
+		for (size_t i = 0; i < nacc; i++) {
+			const struct iamp_org_node *path[IAMP_MAX_LEVELS];
+			size_t n = iamp_org_path(accs[i], path, IAMP_MAX_LEVELS);
+			Z3_ast here = acct_is(S, S->acct, accs[i]->id);
+			Z3_ast there = acct_is(S, S->racct, accs[i]->id);
+			bool in_scope = !sc->accounts;
+
+			for (size_t s = 0; sc->accounts && s < sc->naccounts; s++)
+				in_scope |= strcmp(sc->accounts[s], accs[i]->id) == 0;
+			if (n > IAMP_MAX_LEVELS)
+				continue;
+			resource_in = or2(S, resource_in, there);
+			for (size_t l = 0; l < n; l++) {
+				Z3_ast allow, deny;
+
+				node_terms(S, ev, IAMP_POLICY_RCP, path[l], &allow, &deny);
+				rcp_deny = or2(S, rcp_deny, and2(S, there, deny));
+			}
+			if (!in_scope)
+				continue;
+			caller_in = or2(S, caller_in, here);
+			if (n > maxl)
+				maxl = (unsigned)n;
+			for (size_t l = 0; l < n; l++) {
+				Z3_ast allow, deny;
+
+				node_terms(S, ev, IAMP_POLICY_SCP, path[l], &allow, &deny);
+				if (iamp_org_scp_full(path[l]))
+					allow = T(S);
+				scp_deny = or2(S, scp_deny, and2(S, here, deny));
+				f->scp_allow[l] = TERM(and2(S, (Z3_ast)f->scp_allow[l],
+							    Z3_mk_implies(CTX, here, allow)));
+			}
+		}
+		free(accs);
+		f->scp_levels = maxl;
+		/* RCPFullAWSAccess is on every level: only denies count */
+		f->rcp_levels = 0;
+		f->scp_deny = TERM(scp_deny);
+		f->rcp_deny = TERM(rcp_deny);
+		f->caller_scp = TERM(and2(S, and2(S, S->person, caller_in), not1(S, caller_mgmt)));
+		f->resource_rcp = TERM(and2(S, resource_in, not1(S, resource_mgmt)));
+	}
+	iamp_decide(&verdict, &L, f, 0);
+	out->allowed = (Z3_ast)verdict.allowed;
+#undef TERM
+}
+
+/* The request-set statement applies (the set's one policy). */
+static Z3_ast set_term(struct smt *S, const struct iamp_evaluator *set)
+{
+	Z3_ast any = F(S);
+
+	for (size_t i = 0; i < set->npols; i++) {
+		const struct cpolicy *p = &set->pols[i];
+
+		for (size_t j = 0; j < p->nstmts; j++) {
+			const struct cstmt *s = &p->stmts[j];
+			Z3_ast t = stmt_base(S, s);
+
+			if (!s->usable || s->deny)
+				continue;
+			if (s->check_principal) {
+				Z3_ast pm;
+
+				if (s->not_principal) {
+					pm = not1(S, not_principal_spared(S, s, set->has_boundary));
+				} else {
+					pm = s->principal_star ? T(S) : F(S);
+					for (size_t v = 0; v < s->nprin; v++) {
+						struct pm_terms x;
+
+						principal_value(S, &s->prin[v], &x);
+						pm = or2(S, pm, or2(S, or2(S, x.direct, x.role),
+								    or2(S, x.wild, x.account)));
+					}
+				}
+				t = and2(S, t, pm);
+			}
+			any = or2(S, any, t);
+		}
+	}
+	return any;
+}
+
+static Z3_ast scope_term(struct smt *S, const struct iamp_scope *sc, const struct iamp_evaluator *ev)
+{
+	Z3_ast t = T(S);
+
+	if (sc->kinds) {
+		Z3_ast k = F(S);
+
+		for (int i = IAMP_CALLER_ANONYMOUS; i <= IAMP_CALLER_SERVICE; i++)
+			if (sc->kinds & IAMP_SCOPE_KIND(i))
+				k = or2(S, k, kind_is(S, (enum iamp_caller_kind)i));
+		t = and2(S, t, k);
+	} else {
+		t = and2(S, t, not1(S, kind_is(S, IAMP_CALLER_OTHER)));
+	}
+	if (sc->no_slr)
+		t = and2(S, t, not1(S, or2(S, and2(S, kind_is(S, IAMP_CALLER_ROLE),
+						     Z3_mk_seq_prefix(CTX, clit(S, "/aws-service-role/"), S->path)),
+					   and2(S, kind_is(S, IAMP_CALLER_SESSION),
+						Z3_mk_seq_prefix(CTX, clit(S, "AWSServiceRoleFor"), S->name)))));
+	if (sc->accounts) {
+		Z3_ast a = F(S);
+
+		for (size_t i = 0; i < sc->naccounts; i++)
+			a = or2(S, a, acct_is(S, S->acct, sc->accounts[i]));
+		t = and2(S, t, a);
+	}
+	if (sc->not_management && ev && ev->mgmt_len)
+		t = and2(S, t, not1(S, eq(S, S->acct, lit(S, ev->mgmt, ev->mgmt_len))));
+	return t;
+}
+
+/* ---- solving ------------------------------------------------------------------ */
+
+/*
+ * A two-solver portfolio (DESIGN.md section 5): Z3's simple solver with
+ * phase_selection=0, strong on counterexamples, and the default solver,
+ * strong where a matching ARN must be built, each in its own context on
+ * its own thread. The first definite answer wins and interrupts the
+ * other. A timeout or a failure is UNKNOWN, never an answer.
+ */
+struct run {
+	Z3_context ctx;
+	Z3_ast phi;
+	bool simple;
+	unsigned timeout_ms;
+	Z3_lbool res;
+	Z3_solver solver;
+	Z3_model model;
+	char why[160];
+	volatile int finished;
+	pthread_mutex_t *mu;
+	int *decided;            /* index of the winner + 1, under mu */
+	int me;
+};
+
+static void *run_solver(void *arg)
+{
+	struct run *r = arg;
+	Z3_params params;
+
+	z3_failure = Z3_OK;
+	r->solver = r->simple ? Z3_mk_simple_solver(r->ctx) : Z3_mk_solver(r->ctx);
+	Z3_solver_inc_ref(r->ctx, r->solver);
+	params = Z3_mk_params(r->ctx);
+	Z3_params_inc_ref(r->ctx, params);
+	Z3_params_set_uint(r->ctx, params, Z3_mk_string_symbol(r->ctx, "timeout"), r->timeout_ms);
+	Z3_params_set_uint(r->ctx, params, Z3_mk_string_symbol(r->ctx, "phase_selection"), 0);
+	Z3_solver_set_params(r->ctx, r->solver, params);
+	Z3_params_dec_ref(r->ctx, params);
+	Z3_solver_assert(r->ctx, r->solver, r->phi);
+	r->res = z3_failure ? Z3_L_UNDEF : Z3_solver_check(r->ctx, r->solver);
+	if (r->res == Z3_L_TRUE) {
+		r->model = Z3_solver_get_model(r->ctx, r->solver);
+		if (r->model)
+			Z3_model_inc_ref(r->ctx, r->model);
+		else
+			r->res = Z3_L_UNDEF;
+	}
+	if (r->res == Z3_L_UNDEF)
+		snprintf(r->why, sizeof(r->why), "%s",
+			 z3_failure ? "solver error" : Z3_solver_get_reason_unknown(r->ctx, r->solver));
+	if (z3_failure && r->res != Z3_L_UNDEF)
+		r->res = Z3_L_UNDEF;
+	pthread_mutex_lock(r->mu);
+	if (!*r->decided && r->res != Z3_L_UNDEF)
+		*r->decided = r->me + 1;
+	pthread_mutex_unlock(r->mu);
+	r->finished = 1;
+	return NULL;
+}
+
+static void run_free(struct run *r)
+{
+	if (r->model)
+		Z3_model_dec_ref(r->ctx, r->model);
+	if (r->solver)
+		Z3_solver_dec_ref(r->ctx, r->solver);
+	r->model = NULL;
+	r->solver = NULL;
+}
+
+static Z3_context new_context(void)
+{
+	Z3_config cfg = Z3_mk_config();
+	Z3_context ctx;
+
+	Z3_set_param_value(cfg, "model", "true");
+	ctx = Z3_mk_context(cfg);
+	Z3_del_config(cfg);
+	if (ctx) {
+		Z3_set_error_handler(ctx, on_z3_error);
+		/* Z3 may print warnings; keep stdout for reports */
+		Z3_set_ast_print_mode(ctx, Z3_PRINT_SMTLIB2_COMPLIANT);
+	}
+	return ctx;
+}
+
+/*
+ * Checks phi. On sat, *model is a model in S->ctx (the caller frees it
+ * with Z3_model_dec_ref). On unknown, why says why.
+ */
+static Z3_lbool solve(struct smt *S, Z3_ast phi, unsigned timeout_ms, Z3_model *model,
+		      char *why, size_t whylen)
+{
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	int decided = 0;
+	struct run r[2];
+	pthread_t th;
+	Z3_context ctx2 = new_context();
+	Z3_lbool res;
+	bool threaded;
+
+	*model = NULL;
+	memset(r, 0, sizeof(r));
+	r[0].ctx = S->ctx;
+	r[0].phi = phi;
+	r[0].simple = true;
+	r[1].simple = false;
+	for (int i = 0; i < 2; i++) {
+		r[i].timeout_ms = timeout_ms;
+		r[i].mu = &mu;
+		r[i].decided = &decided;
+		r[i].me = i;
+	}
+	threaded = ctx2 != NULL;
+	if (threaded) {
+		r[1].ctx = ctx2;
+		r[1].phi = Z3_translate(S->ctx, phi, ctx2);
+		threaded = r[1].phi && !z3_failure &&
+			   pthread_create(&th, NULL, run_solver, &r[1]) == 0;
+	}
+	run_solver(&r[0]);
+	if (threaded) {
+		/* the winner interrupts the other; an interrupt that comes
+		 * before the other's check starts is lost, so repeat it */
+		while (!r[1].finished) {
+			if (decided)
+				Z3_interrupt(ctx2);
+			else if (r[0].finished && r[0].res != Z3_L_UNDEF)
+				Z3_interrupt(ctx2);
+			nanosleep(&(struct timespec){ 0, 200000 }, NULL);
+			if (r[0].res == Z3_L_UNDEF && !decided)
+				continue;
+		}
+		pthread_join(th, NULL);
+	}
+	if (decided == 2) {
+		res = r[1].res;
+		if (res == Z3_L_TRUE) {
+			*model = Z3_model_translate(ctx2, r[1].model, S->ctx);
+			if (*model)
+				Z3_model_inc_ref(S->ctx, *model);
+			else
+				res = Z3_L_UNDEF;
+		}
+	} else {
+		res = r[0].res;
+		if (res == Z3_L_TRUE) {
+			*model = r[0].model;
+			r[0].model = NULL;
+		}
+	}
+	if (res == Z3_L_UNDEF)
+		snprintf(why, whylen, "%s", r[0].why[0] ? r[0].why : r[1].why);
+	run_free(&r[0]);
+	if (ctx2) {
+		run_free(&r[1]);
+		Z3_del_context(ctx2);
+	}
+	return res;
+}
+
+/* ---- reading a model ----------------------------------------------------------- */
+
+static Z3_ast model_value(struct smt *S, Z3_model m, Z3_ast t)
+{
+	Z3_ast v = NULL;
+
+	if (!Z3_model_eval(CTX, m, t, true, &v))
+		return NULL;
+	return v;
+}
+
+static bool model_long(struct smt *S, Z3_model m, Z3_ast t, long *out)
+{
+	Z3_ast v = model_value(S, m, t);
+	int64_t x;
+
+	if (!v || !Z3_get_numeral_int64(CTX, v, &x))
+		return false;
+	*out = (long)x;
+	return true;
+}
+
+static bool model_bool(struct smt *S, Z3_model m, Z3_ast t)
+{
+	Z3_ast v = model_value(S, m, t);
+
+	return v && Z3_get_bool_value(CTX, v) == Z3_L_TRUE;
+}
+
+/* Appends code point cp as UTF-8. */
+static size_t put_utf8(char *out, unsigned long cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/*
+ * A string term's value, as UTF-8. Z3_get_string writes a backslash as
+ * itself and other characters as \u{..}, so "\u{41}" could be either:
+ * read one character at a time, where a one-character answer is the
+ * character and a longer one an escape.
+ */
+static char *model_string(struct smt *S, Z3_model m, Z3_ast t)
+{
+	long len;
+	char *out;
+	size_t n = 0;
+
+	if (!model_long(S, m, Z3_mk_seq_length(CTX, t), &len) || len < 0 || len > 1 << 20)
+		return NULL;
+	if (!(out = malloc((size_t)len * 4 + 1)))
+		return NULL;
+	for (long i = 0; i < len; i++) {
+		Z3_ast c = model_value(S, m, Z3_mk_seq_at(CTX, t, int_(S, i)));
+		const char *txt;
+		size_t tl;
+
+		if (!c || !Z3_is_string(CTX, c)) {
+			free(out);
+			return NULL;
+		}
+		txt = Z3_get_string(CTX, c);
+		tl = strlen(txt);
+		if (tl == 1) {
+			out[n++] = txt[0];
+		} else if (tl > 4 && strncmp(txt, "\\u{", 3) == 0) {
+			n += put_utf8(out + n, strtoul(txt + 3, NULL, 16));
+		} else if (tl == 2 && txt[0] == '\\') {
+			out[n++] = txt[1];
+		} else {
+			free(out);
+			return NULL;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static char *dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *dupf(const char *fmt, ...)
+{
+	va_list ap;
+	char *out = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&out, fmt, ap) < 0)
+		out = NULL;
+	va_end(ap);
+	return out;
+}
+
+/* A slot's value as the text a request carries. */
+static char *slot_text(struct smt *S, Z3_model m, const struct skey *k, unsigned j)
+{
+	switch (k->type) {
+	case KT_NUM: {
+		Z3_ast v = model_value(S, m, k->val[j]);
+		const char *d;
+		char *out, *q;
+
+		if (!v)
+			return NULL;
+		d = Z3_get_numeral_decimal_string(CTX, v, 6);
+		if (!d || !(out = strdup(d)))
+			return NULL;
+		if ((q = strchr(out, '?')))
+			*q = '\0';
+		return out;
+	}
+	case KT_DATE: {
+		long us;
+		time_t secs;
+		struct tm tm;
+		char buf[64];
+
+		if (!model_long(S, m, k->val[j], &us))
+			return NULL;
+		secs = (time_t)(us / 1000000);
+		if (!gmtime_r(&secs, &tm))
+			return NULL;
+		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+		return dupf("%s.%03ldZ", buf, (us / 1000) % 1000);
+	}
+	case KT_BOOL:
+		return strdup(model_bool(S, m, k->val[j]) ? "true" : "false");
+	case KT_IP: {
+		Z3_ast v = model_value(S, m, k->val[j]);
+		unsigned __int128 x = 0;
+		const char *d;
+
+		if (!v || !(d = Z3_get_numeral_string(CTX, v)))
+			return NULL;
+		for (; *d >= '0' && *d <= '9'; d++)
+			x = x * 10 + (unsigned)(*d - '0');
+		if (!model_bool(S, m, k->is6[j]))
+			return dupf("%u.%u.%u.%u", (unsigned)(x >> 24) & 255, (unsigned)(x >> 16) & 255,
+				    (unsigned)(x >> 8) & 255, (unsigned)x & 255);
+		return dupf("%x:%x:%x:%x:%x:%x:%x:%x", (unsigned)(x >> 112) & 0xffff,
+			    (unsigned)(x >> 96) & 0xffff, (unsigned)(x >> 80) & 0xffff,
+			    (unsigned)(x >> 64) & 0xffff, (unsigned)(x >> 48) & 0xffff,
+			    (unsigned)(x >> 32) & 0xffff, (unsigned)(x >> 16) & 0xffff,
+			    (unsigned)x & 0xffff);
+	}
+	default:
+		return model_string(S, m, k->val[j]);
+	}
+}
+
+static int cex_add_key(struct iamp_cex *c, const char *name, size_t count, bool multi)
+{
+	struct iamp_cex_key *nk = realloc(c->keys, (c->nkeys + 1) * sizeof(*nk));
+
+	if (!nk)
+		return IAMP_ENOMEM;
+	c->keys = nk;
+	nk = &c->keys[c->nkeys];
+	memset(nk, 0, sizeof(*nk));
+	nk->name = strdup(name);
+	nk->values = calloc(count ? count : 1, sizeof(char *));
+	if (!nk->name || !nk->values) {
+		free(nk->name);
+		free(nk->values);
+		return IAMP_ENOMEM;
+	}
+	nk->multi = multi;
+	c->nkeys++;
+	return 0;
+}
+
+/* The counterexample of a model. */
+static int cex_read(struct smt *S, Z3_model m, struct iamp_cex *c)
+{
+	long a;
+	char buf[600];
+	bool has_racct = false;
+
+	memset(c, 0, sizeof(*c));
+	if (!model_long(S, m, S->a, &a) || a < 0 || (uint32_t)a >= nactions(S))
+		return iamp_error_set(IAMP_EINTERNAL, "the solver's model has no action");
+	action_name(S, (uint32_t)a, buf, sizeof(buf), true);
+	c->action = strdup(buf);
+	c->principal = model_string(S, m, S->p);
+	c->resource = model_string(S, m, S->r);
+	if (!c->action || !c->principal || !c->resource) {
+		iamp_cex_free(c);
+		return iamp_error_set(IAMP_EINTERNAL, "the solver's model could not be read");
+	}
+	for (size_t i = 0; i < S->nkeys; i++) {
+		const struct skey *k = &S->keys[i];
+		long count = 1;
+
+		if (k->tie == TIE_RESOURCE_ACCOUNT)
+			has_racct = true;
+		if (!model_bool(S, m, k->present))
+			continue;
+		if (k->multi && (!model_long(S, m, k->count, &count) || count < 1 || count > (long)k->k)) {
+			iamp_cex_free(c);
+			return iamp_error_set(IAMP_EINTERNAL, "the solver's model has no count for %s", k->spelling);
+		}
+		if (cex_add_key(c, k->spelling, (size_t)count, k->multi)) {
+			iamp_cex_free(c);
+			return iamp_error_set(IAMP_ENOMEM, "out of memory");
+		}
+		for (long j = 0; j < count; j++) {
+			char *t = slot_text(S, m, k, (unsigned)j);
+
+			if (!t) {
+				iamp_cex_free(c);
+				return iamp_error_set(IAMP_EINTERNAL, "the solver's value of %s could not be read",
+						      k->spelling);
+			}
+			c->keys[c->nkeys - 1].values[c->keys[c->nkeys - 1].count++] = t;
+		}
+	}
+	/* The resource's account is part of the request even when no policy
+	 * reads the key: it decides same or cross account. */
+	if (!has_racct) {
+		char *t = model_string(S, m, S->racct);
+
+		if (!t || cex_add_key(c, "aws:ResourceAccount", 1, false)) {
+			free(t);
+			iamp_cex_free(c);
+			return iamp_error_set(IAMP_ENOMEM, "out of memory");
+		}
+		c->keys[c->nkeys - 1].values[0] = t;
+		c->keys[c->nkeys - 1].count = 1;
+	}
+	return 0;
+}
+
+/* ---- replaying ---------------------------------------------------------------- */
+
+struct replay {
+	struct iamp_request req;
+	struct iamp_ctx_key *keys;
+	struct iamp_ctx_value *vals;
+};
+
+static int replay_init(struct replay *rp, const struct iamp_cex *c)
+{
+	size_t nv = 0, v = 0;
+
+	memset(rp, 0, sizeof(*rp));
+	for (size_t i = 0; i < c->nkeys; i++)
+		nv += c->keys[i].count;
+	rp->keys = calloc(c->nkeys + 1, sizeof(*rp->keys));
+	rp->vals = calloc(nv + 1, sizeof(*rp->vals));
+	if (!rp->keys || !rp->vals) {
+		free(rp->keys);
+		free(rp->vals);
+		return IAMP_ENOMEM;
+	}
+	for (size_t i = 0; i < c->nkeys; i++) {
+		rp->keys[i].name = c->keys[i].name;
+		rp->keys[i].name_len = strlen(c->keys[i].name);
+		rp->keys[i].values = &rp->vals[v];
+		rp->keys[i].count = c->keys[i].count;
+		rp->keys[i].multi = c->keys[i].multi;
+		for (size_t j = 0; j < c->keys[i].count; j++, v++) {
+			rp->vals[v].text = c->keys[i].values[j];
+			rp->vals[v].len = strlen(c->keys[i].values[j]);
+		}
+	}
+	rp->req.principal = c->principal;
+	rp->req.principal_len = strlen(c->principal);
+	rp->req.action = c->action;
+	rp->req.action_len = strlen(c->action);
+	rp->req.resource = c->resource;
+	rp->req.resource_len = strlen(c->resource);
+	rp->req.keys = rp->keys;
+	rp->req.key_count = c->nkeys;
+	return 0;
+}
+
+static void replay_free(struct replay *rp)
+{
+	free(rp->keys);
+	free(rp->vals);
+}
+
+/* The concrete decision of `ev` on the counterexample; *in_set: some
+ * statement of it applies (for the request-set evaluator). */
+static int replay(const struct iamp_evaluator *ev, const struct iamp_cex *c,
+		  enum iamp_decision *d, bool *in_set)
+{
+	struct replay rp;
+	struct iamp_match m[1];
+	struct iamp_result res;
+	int rc;
+
+	if ((rc = replay_init(&rp, c)))
+		return iamp_error_set(rc, "out of memory");
+	memset(&res, 0, sizeof(res));
+	res.matches = m;
+	res.match_cap = 1;
+	rc = iamp_evaluate(&res, ev, &rp.req);
+	replay_free(&rp);
+	if (rc)
+		return rc;
+	*d = res.decision;
+	if (in_set)
+		*in_set = res.match_total > 0;
+	return 0;
+}
+
+/* ---- questions ---------------------------------------------------------------- */
+
+static void smt_free(struct smt *S)
+{
+	for (size_t i = 0; i < S->nmade; i++)
+		free(S->made[i]);
+	free(S->made);
+	for (size_t i = 0; i < S->nkeys; i++) {
+		free(S->keys[i].name);
+		free(S->keys[i].spelling);
+	}
+	free(S->keys);
+	free(S->memo_key);
+	free(S->memo_val);
+	if (S->ctx)
+		Z3_del_context(S->ctx);
+	memset(S, 0, sizeof(*S));
+}
+
+/* Opens a context over the evaluators a question reads (NULLs skipped). */
+static int smt_open(struct smt *S, const struct iamp_evaluator *const *evs, size_t n, Z3_ast *base)
+{
+	Z3_ast dom, keys;
+
+	memset(S, 0, sizeof(*S));
+	for (size_t i = 0; i < n; i++)
+		if (evs[i] && evs[i]->compat)
+			return iamp_error_set(IAMP_EINVAL,
+					      "the prover follows AWS's semantics only: no compatibility switches");
+	z3_failure = Z3_OK;
+	if (!(S->ctx = new_context()))
+		return iamp_error_set(IAMP_ENOMEM, "Z3 could not create a context");
+	S->s_str = Z3_mk_string_sort(CTX);
+	S->s_int = Z3_mk_int_sort(CTX);
+	S->s_real = Z3_mk_real_sort(CTX);
+	S->s_bool = Z3_mk_bool_sort(CTX);
+	S->s_re = Z3_mk_re_sort(CTX, S->s_str);
+	S->s_bv = Z3_mk_bv_sort(CTX, 128);
+	S->ncat = iamp_catalog_counts.actions;
+	made_for_pattern(S, "*", 1); /* an unknown service's unknown action */
+	for (size_t i = 0; i < n; i++)
+		if (evs[i])
+			scan_evaluator(S, evs[i]);
+	setup(S, &dom);
+	keys = setup_keys(S);
+	*base = and2(S, dom, keys);
+	if (S->oom)
+		return iamp_error_set(IAMP_ENOMEM, "out of memory");
+	return 0;
+}
+
+static int z3_check_failure(struct smt *S)
+{
+	if (S->oom)
+		return iamp_error_set(IAMP_ENOMEM, "out of memory");
+	if (z3_failure)
+		return iamp_error_set(IAMP_EINTERNAL, "Z3 failed while the question was built (error %d)",
+				      (int)z3_failure);
+	return 0;
+}
+
+/*
+ * One solver call of a question: sat gives the counterexample. Returns
+ * 0 and *res; the caller owns *cex when sat.
+ */
+static int ask(struct smt *S, Z3_ast phi, unsigned timeout_ms, Z3_lbool *res,
+	       struct iamp_cex *cex, char *why, size_t whylen, unsigned *calls)
+{
+	Z3_model m = NULL;
+	int rc = 0;
+
+	(*calls)++;
+	*res = solve(S, phi, timeout_ms, &m, why, whylen);
+	if (*res == Z3_L_TRUE) {
+		if (cex)
+			rc = cex_read(S, m, cex);
+		Z3_model_dec_ref(CTX, m);
+	}
+	return rc;
+}
+
+int iamp_prove(struct iamp_prove_result *out, const struct iamp_prove_query *q)
+{
+	const struct iamp_evaluator *evs[3] = { q->target, q->set, q->reference };
+	unsigned tmo = q->timeout_ms ? q->timeout_ms : 10000;
+	struct target_terms tt, rt;
+	struct smt S;
+	Z3_ast base, in_set, phi;
+	Z3_lbool res;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (q->expect == IAMP_EXPECT_NOT_MORE_THAN && !q->reference)
+		return iamp_error_set(IAMP_EINVAL, "not-more-than needs a reference policy");
+	if ((rc = smt_open(&S, evs, 3, &base))) {
+		smt_free(&S);
+		return rc;
+	}
+	target_build(&S, q->target, &q->scope, &tt);
+	if (q->reference)
+		target_build(&S, q->reference, &q->scope, &rt);
+	in_set = set_term(&S, q->set);
+	base = and2(&S, base, scope_term(&S, &q->scope, q->target));
+	if ((rc = z3_check_failure(&S))) {
+		smt_free(&S);
+		return rc;
+	}
+	if (S.unsupported[0]) {
+		out->proof = IAMP_PROOF_UNKNOWN;
+		snprintf(out->reason, sizeof(out->reason), "unsupported: %s", S.unsupported);
+		smt_free(&S);
+		return 0;
+	}
+	switch (q->expect) {
+	case IAMP_EXPECT_DENIED:
+		phi = and2(&S, in_set, tt.allowed);
+		break;
+	case IAMP_EXPECT_ALLOWED:
+		phi = and2(&S, in_set, not1(&S, tt.allowed));
+		break;
+	default:
+		phi = and2(&S, in_set, and2(&S, tt.allowed, not1(&S, rt.allowed)));
+		break;
+	}
+	rc = ask(&S, and2(&S, base, phi), tmo, &res, &out->cex, out->reason, sizeof(out->reason),
+		 &out->solver_calls);
+	if (rc)
+		goto done;
+	if (res == Z3_L_UNDEF) {
+		out->proof = IAMP_PROOF_UNKNOWN;
+		goto done;
+	}
+	if (res == Z3_L_TRUE) {
+		enum iamp_decision d, dr = IAMP_DECISION_IMPLICIT_DENY;
+		bool member = false;
+
+		out->proof = IAMP_PROOF_VIOLATED;
+		if ((rc = replay(q->target, &out->cex, &d, NULL)) ||
+		    (rc = replay(q->set, &out->cex, &dr, &member)))
+			goto done;
+		if (q->reference && (rc = replay(q->reference, &out->cex, &dr, NULL)))
+			goto done;
+		if (!member ||
+		    (q->expect == IAMP_EXPECT_DENIED && d != IAMP_DECISION_ALLOWED) ||
+		    (q->expect == IAMP_EXPECT_ALLOWED && d == IAMP_DECISION_ALLOWED) ||
+		    (q->expect == IAMP_EXPECT_NOT_MORE_THAN &&
+		     (d != IAMP_DECISION_ALLOWED || dr == IAMP_DECISION_ALLOWED))) {
+			rc = iamp_error_set(IAMP_EINTERNAL,
+					    "the counterexample does not replay: %s %s on %s is %s by the "
+					    "evaluator%s",
+					    out->cex.principal, out->cex.action, out->cex.resource,
+					    iamp_decision_name(d), member ? "" : ", outside the request set");
+		}
+		goto done;
+	}
+	/* Proven, unless there is nothing to prove. */
+	out->proof = IAMP_PROOF_PROVEN;
+	rc = ask(&S, and2(&S, base, in_set), tmo, &res, NULL, out->reason, sizeof(out->reason),
+		 &out->solver_calls);
+	if (rc)
+		goto done;
+	if (res == Z3_L_FALSE) {
+		out->proof = IAMP_PROOF_VACUOUS;
+		snprintf(out->reason, sizeof(out->reason), "the request set is empty");
+		goto done;
+	}
+	if (res == Z3_L_UNDEF) {
+		out->proof = IAMP_PROOF_UNKNOWN;
+		goto done;
+	}
+	if (q->expect != IAMP_EXPECT_ALLOWED) {
+		rc = ask(&S, and2(&S, base, tt.allowed), tmo, &res, NULL, out->reason,
+			 sizeof(out->reason), &out->solver_calls);
+		if (rc)
+			goto done;
+		if (res == Z3_L_FALSE) {
+			out->proof = IAMP_PROOF_VACUOUS;
+			snprintf(out->reason, sizeof(out->reason), "the target allows no request at all");
+		} else if (res == Z3_L_UNDEF) {
+			out->proof = IAMP_PROOF_UNKNOWN;
+		}
+	}
+	if (out->proof != IAMP_PROOF_UNKNOWN && out->proof != IAMP_PROOF_VACUOUS)
+		out->reason[0] = '\0';
+done:
+	if (rc)
+		iamp_cex_free(&out->cex);
+	smt_free(&S);
+	return rc;
+}
+
+int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q)
+{
+	const struct iamp_evaluator *evs[3] = { q->old_target, q->new_target, q->set };
+	unsigned tmo = q->timeout_ms ? q->timeout_ms : 10000;
+	unsigned want = q->witnesses ? q->witnesses : 3, calls = 0;
+	struct target_terms ot, nt;
+	struct smt S;
+	Z3_ast base;
+	bool found[2] = { false, false };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = smt_open(&S, evs, 3, &base))) {
+		smt_free(&S);
+		return rc;
+	}
+	target_build(&S, q->old_target, &q->scope, &ot);
+	target_build(&S, q->new_target, &q->scope, &nt);
+	base = and2(&S, base, scope_term(&S, &q->scope, q->new_target));
+	if (q->set)
+		base = and2(&S, base, set_term(&S, q->set));
+	if ((rc = z3_check_failure(&S))) {
+		smt_free(&S);
+		return rc;
+	}
+	if (S.unsupported[0]) {
+		out->verdict = IAMP_DIFF_UNKNOWN;
+		snprintf(out->reason, sizeof(out->reason), "unsupported: %s", S.unsupported);
+		smt_free(&S);
+		return 0;
+	}
+	for (int d = 0; d < 2 && !rc; d++) {
+		/* d = 0: allowed by NEW only; 1: by OLD only */
+		Z3_ast phi = d == 0 ? and2(&S, nt.allowed, not1(&S, ot.allowed))
+				    : and2(&S, ot.allowed, not1(&S, nt.allowed));
+
+		if (!(out->witness[d] = calloc(want, sizeof(struct iamp_cex)))) {
+			rc = iamp_error_set(IAMP_ENOMEM, "out of memory");
+			break;
+		}
+		while (out->nwitness[d] < want) {
+			struct iamp_cex *c = &out->witness[d][out->nwitness[d]];
+			enum iamp_decision dn, dold;
+			Z3_lbool res;
+			long a;
+
+			if ((rc = ask(&S, and2(&S, base, phi), tmo, &res, c, out->reason,
+				      sizeof(out->reason), &calls)))
+				break;
+			if (res == Z3_L_UNDEF) {
+				out->unknown[d] = true;
+				break;
+			}
+			if (res == Z3_L_FALSE)
+				break;
+			found[d] = true;
+			out->nwitness[d]++;
+			if ((rc = replay(q->new_target, c, &dn, NULL)) ||
+			    (rc = replay(q->old_target, c, &dold, NULL)))
+				break;
+			if ((d == 0) != (dn == IAMP_DECISION_ALLOWED && dold != IAMP_DECISION_ALLOWED) ||
+			    (d == 1) != (dold == IAMP_DECISION_ALLOWED && dn != IAMP_DECISION_ALLOWED)) {
+				rc = iamp_error_set(IAMP_EINTERNAL,
+						    "a witness does not replay: %s %s on %s is %s by OLD and %s by NEW",
+						    c->principal, c->action, c->resource,
+						    iamp_decision_name(dold), iamp_decision_name(dn));
+				break;
+			}
+			/* the next witness: another action */
+			{
+				const struct iamp_catalog_counts *cc = &iamp_catalog_counts;
+				char buf[300];
+
+				(void)cc;
+				a = -1;
+				for (uint32_t i = 0; i < nactions(&S); i++) {
+					action_name(&S, i, buf, sizeof(buf), true);
+					if (strcmp(buf, c->action) == 0) {
+						a = i;
+						break;
+					}
+				}
+				if (a < 0)
+					break;
+				phi = and2(&S, phi, not1(&S, eq(&S, S.a, int_(&S, a))));
+			}
+		}
+	}
+	if (!rc) {
+		if (out->unknown[0] || out->unknown[1])
+			out->verdict = IAMP_DIFF_UNKNOWN;
+		else if (found[0] && found[1])
+			out->verdict = IAMP_DIFF_INCOMPARABLE;
+		else if (found[0])
+			out->verdict = IAMP_DIFF_MORE_PERMISSIVE;
+		else if (found[1])
+			out->verdict = IAMP_DIFF_LESS_PERMISSIVE;
+		else
+			out->verdict = IAMP_DIFF_EQUIVALENT;
+	} else {
+		iamp_diff_result_free(out);
+	}
+	smt_free(&S);
+	return rc;
+}

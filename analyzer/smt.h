@@ -1,0 +1,146 @@
+/*
+ * smt.h - the prover: the evaluator's semantics over a symbolic request,
+ * decided by Z3. smt.c is the only file that includes z3.h.
+ *
+ * A question is a set of requests (one Allow statement, written as a
+ * property's `requests`) and an expectation about a target: a set of
+ * compiled policies (eval.h), SCP levels or an organization included.
+ *
+ *   expect DENIED       no request of the set is allowed by the target
+ *   expect ALLOWED      every request of the set is allowed
+ *   expect NOT_MORE_THAN no request of the set is allowed by the target
+ *                       and not by the reference
+ *
+ * The answer is one of four, never inferred from a failure:
+ *
+ *   PROVEN     the solver showed that no counterexample exists
+ *   VIOLATED   a counterexample request, replayed through the concrete
+ *              evaluator (iamp_evaluate) before it is returned; a replay
+ *              that disagrees is an internal error (IAMP_EINTERNAL)
+ *   UNKNOWN    a timeout, or a construct the encoding does not support,
+ *              with the reason
+ *   VACUOUS    the set is empty, or the target allows nothing at all in
+ *              the scope (so "denied" holds for no reason worth trusting)
+ *
+ * The same machinery compares two targets (iamp_smt_diff): requests that
+ * one allows and the other does not, as concrete witnesses.
+ *
+ * docs/prove.md describes the encoding, its model of a request and its
+ * limits; docs/semantics.md the argument for the multivalued-key bound.
+ */
+#ifndef IAMP_SMT_H
+#define IAMP_SMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct iamp_evaluator;
+
+enum iamp_proof {
+	IAMP_PROOF_PROVEN,
+	IAMP_PROOF_VIOLATED,
+	IAMP_PROOF_UNKNOWN,
+	IAMP_PROOF_VACUOUS
+};
+
+/* "proven", "violated", "unknown", "vacuous". */
+const char *iamp_proof_name(enum iamp_proof p);
+
+enum iamp_expect { IAMP_EXPECT_DENIED, IAMP_EXPECT_ALLOWED, IAMP_EXPECT_NOT_MORE_THAN };
+
+/* "denied", "allowed", "not-more-than"; parse is exact. */
+const char *iamp_expect_name(enum iamp_expect e);
+bool iamp_expect_parse(enum iamp_expect *out, const char *s);
+
+/* A concrete request found by the solver, in simulate's request format.
+ * Every string is NUL-terminated and owned by the struct. */
+struct iamp_cex_key {
+	char *name;
+	char **values;
+	size_t count;
+	bool multi;   /* written as a list */
+};
+
+struct iamp_cex {
+	char *principal;
+	char *action;
+	char *resource;
+	struct iamp_cex_key *keys;
+	size_t nkeys;
+};
+
+void iamp_cex_free(struct iamp_cex *c);
+
+/* Who may make the requests of a question. */
+#define IAMP_SCOPE_KIND(k) (1u << (k)) /* k: enum iamp_caller_kind */
+
+struct iamp_scope {
+	unsigned kinds;              /* IAMP_SCOPE_KIND bits; 0: every kind the model has */
+	bool no_slr;                 /* no service-linked roles (SCPs do not govern them) */
+	const char *const *accounts; /* the caller's account is one of these; NULL: any */
+	size_t naccounts;
+	bool not_management;         /* not the target's management account */
+};
+
+/* The callers SCPs govern: root users, IAM users, roles, role sessions and
+ * federated users of member accounts, no service-linked roles. */
+void iamp_scope_governed(struct iamp_scope *s);
+
+struct iamp_prove_query {
+	const struct iamp_evaluator *target;
+	const struct iamp_evaluator *set;       /* one policy, one statement: the request set */
+	const struct iamp_evaluator *reference; /* NOT_MORE_THAN only */
+	enum iamp_expect expect;
+	struct iamp_scope scope;
+	unsigned timeout_ms;                    /* per solver call; 0: 10,000 */
+};
+
+struct iamp_prove_result {
+	enum iamp_proof proof;
+	char reason[256];        /* UNKNOWN and VACUOUS: why */
+	struct iamp_cex cex;     /* VIOLATED: the replayed counterexample */
+	unsigned solver_calls;
+};
+
+/*
+ * Answers the question. Returns 0 (with *out filled), IAMP_ENOMEM,
+ * IAMP_EINVAL (a target with compatibility switches: the prover follows
+ * AWS only) or IAMP_EINTERNAL (a counterexample that the concrete
+ * evaluator does not confirm: a bug, never a finding; iamp_error_last()
+ * says what differed).
+ */
+int iamp_prove(struct iamp_prove_result *out, const struct iamp_prove_query *q);
+void iamp_prove_result_free(struct iamp_prove_result *r);
+
+/* The comparison of two targets over one scope (and an optional set). */
+struct iamp_diff_query {
+	const struct iamp_evaluator *old_target, *new_target;
+	const struct iamp_evaluator *set;    /* NULL: every request */
+	struct iamp_scope scope;
+	unsigned witnesses;                  /* per direction; 0: 3 */
+	unsigned timeout_ms;
+};
+
+enum iamp_diff_verdict {
+	IAMP_DIFF_EQUIVALENT,
+	IAMP_DIFF_MORE_PERMISSIVE,   /* NEW allows something OLD does not, never the reverse */
+	IAMP_DIFF_LESS_PERMISSIVE,
+	IAMP_DIFF_INCOMPARABLE,
+	IAMP_DIFF_UNKNOWN
+};
+
+const char *iamp_diff_verdict_name(enum iamp_diff_verdict v);
+
+struct iamp_diff_result {
+	enum iamp_diff_verdict verdict;
+	char reason[256];
+	/* [0]: allowed by NEW only (gained), [1]: allowed by OLD only (lost) */
+	struct iamp_cex *witness[2];
+	size_t nwitness[2];
+	bool unknown[2];
+};
+
+int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q);
+void iamp_diff_result_free(struct iamp_diff_result *r);
+
+#endif
