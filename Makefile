@@ -17,7 +17,8 @@ LIB_SRC := $(sort $(wildcard analyzer/*.c))
 CLI_SRC := $(sort $(wildcard analyzer/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+PACKS := $(sort $(wildcard properties/*.yaml))
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/packs.o
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/helpers.o $(BUILD)/tests/runner.o
 
 # pkg-config packages, each group next to what includes its headers. An
@@ -80,6 +81,15 @@ $(BUILD)/libiamproof.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+# The built-in property packs, compiled in (analyzer/cli/packs.h).
+$(BUILD)/packs.c: $(PACKS) scripts/embed-packs.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh scripts/embed-packs.sh $@ $(PACKS)
+
+$(BUILD)/packs.o: $(BUILD)/packs.c analyzer/cli/packs.h
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Ianalyzer/cli -c -o $@ $<
+
 $(BUILD)/iamproof: $(CLI_OBJ) $(BUILD)/libiamproof.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libiamproof.a $(call pkg,--libs) -lpthread -lm
@@ -119,6 +129,7 @@ test: deps
 	$(Q)sh tests/catalog.sh $(BUILD)/iamproof
 	$(Q)sh tests/simulate.sh $(BUILD)/iamproof
 	$(Q)sh tests/rules.sh $(BUILD)/iamproof
+	$(Q)sh tests/prove.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own.
@@ -134,6 +145,9 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	@echo "==> iamproof check policies/"
 	-$(Q)cd policies && ../$(BUILD)/iamproof check .
+	@echo "==> iamproof prove --org policies/org.yaml --properties stage6"
+	-$(Q)cd policies && ../$(BUILD)/iamproof prove --org org.yaml --properties stage6 \
+		--param 'break_glass=arn:aws:iam::*:role/break-glass'
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all

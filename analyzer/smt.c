@@ -55,6 +55,7 @@
 #include "smt.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,10 +188,16 @@ enum ktie { TIE_NONE, TIE_PRINCIPAL_ARN, TIE_PRINCIPAL_ACCOUNT, TIE_RESOURCE_ACC
 /* When AWS always sends a key (IAM User Guide, "AWS global condition
  * context keys": "Availability – This key is always included in the
  * request context"). */
-enum kavail { AV_FREE, AV_ALWAYS, AV_PRINCIPAL };
+enum kavail {
+	AV_FREE,        /* may be absent or present */
+	AV_ALWAYS,      /* always present */
+	AV_PRINCIPAL,   /* present exactly for IAM principals (not anonymous, not services) */
+	AV_PERSON_ONLY, /* present only for IAM principals */
+	AV_SERVICE      /* present exactly for service principals */
+};
 
 static const struct {
-	const char *name;
+	const char *name;   /* a trailing '/' names a family: aws:PrincipalTag/... */
 	enum ktie tie;
 	enum kavail avail;
 } known_keys[] = {
@@ -198,7 +205,7 @@ static const struct {
 	{ "aws:principalaccount", TIE_PRINCIPAL_ACCOUNT, AV_PRINCIPAL },
 	{ "aws:resourceaccount", TIE_RESOURCE_ACCOUNT, AV_ALWAYS },
 	{ "aws:username", TIE_USERNAME, AV_FREE },
-	{ "aws:principaltype", TIE_NONE, AV_PRINCIPAL },
+	{ "aws:principaltype", TIE_NONE, AV_ALWAYS },
 	{ "aws:userid", TIE_NONE, AV_PRINCIPAL },
 	{ "aws:requestedregion", TIE_NONE, AV_ALWAYS },
 	{ "aws:securetransport", TIE_NONE, AV_ALWAYS },
@@ -206,6 +213,14 @@ static const struct {
 	{ "aws:epochtime", TIE_NONE, AV_ALWAYS },
 	{ "aws:principalisawsservice", TIE_NONE, AV_ALWAYS },
 	{ "aws:viaawsservice", TIE_NONE, AV_ALWAYS },
+	{ "aws:principalservicename", TIE_NONE, AV_SERVICE },
+	{ "aws:principalorgid", TIE_NONE, AV_PERSON_ONLY },
+	{ "aws:principalorgpaths", TIE_NONE, AV_PERSON_ONLY },
+	{ "aws:principaltag/", TIE_NONE, AV_PERSON_ONLY },
+	{ "aws:multifactorauthpresent", TIE_NONE, AV_PERSON_ONLY },
+	{ "aws:multifactorauthage", TIE_NONE, AV_PERSON_ONLY },
+	{ "aws:tokenissuetime", TIE_NONE, AV_PERSON_ONLY },
+	{ "aws:sourceidentity", TIE_NONE, AV_PERSON_ONLY },
 };
 
 #define MAX_SLOTS 32 /* values of one multivalued key; more is UNKNOWN */
@@ -223,7 +238,14 @@ struct skey {
 	Z3_ast count;           /* multi: Int 1..k when present */
 	Z3_ast val[MAX_SLOTS];
 	Z3_ast is6[MAX_SLOTS];  /* IP: the address is IPv6 */
+	/* tied keys whose value depends on the kind of caller: val[0] is
+	 * case[i] where guard[i] holds */
+	const Z3_ast *guard, *cases;
+	struct sarn *const *parts;
+	unsigned ncase;
 };
+
+struct sarn;
 
 struct smt {
 	Z3_context ctx;
@@ -233,9 +255,18 @@ struct smt {
 	char **made;            /* made-up action names, lower-case */
 	size_t nmade, capmade;
 	/* the request */
-	Z3_ast a, k, acct, path, name, sess, svc, p, parn;
+	Z3_ast a, k, acct, path, name, sess, svc, prov, p, parn;
 	Z3_ast r, r1, r2, r3, r4, r5, racct;
 	Z3_ast person, iam;     /* not anonymous or a service; an IAM caller with an account */
+	Z3_ast no_authz;        /* the action needs no authorization (decide.h) */
+	/* p and aws:PrincipalArn case by case: atoms are stated on each
+	 * case's concatenation, which the string solver reads far faster
+	 * than an ite of strings */
+	Z3_ast pguard[8], pcase[8], acase[8];
+	struct sarn *aparts[8];  /* aws:PrincipalArn's parts per case, or NULL */
+	struct sarn *rparts;     /* the resource's */
+	struct sarn *caseparts;  /* storage: 9 of them */
+	unsigned npcase;
 	struct skey *keys;
 	size_t nkeys, capkeys;
 	/* cached regexes */
@@ -243,6 +274,7 @@ struct smt {
 	/* the first construct the encoding cannot state, or "" */
 	char unsupported[200];
 	bool oom;
+	bool saw_nul;            /* the last model read held a NUL character */
 	/* memo: statement -> term */
 	const void **memo_key;
 	Z3_ast *memo_val;
@@ -447,16 +479,6 @@ static Z3_ast re_concat(struct smt *S, unsigned n, Z3_ast *xs)
 	return n == 1 ? xs[0] : Z3_mk_re_concat(CTX, n, xs);
 }
 
-/* IAM names: letters, digits and +=,.@_- */
-static Z3_ast re_iam_name_char(struct smt *S)
-{
-	Z3_ast parts[] = { re_range(S, "a", "z"), re_range(S, "A", "Z"), re_range(S, "0", "9"),
-			   re_range(S, "+", "."), re_lit(S, "=", 1), re_lit(S, "@", 1),
-			   re_lit(S, "_", 1) };
-
-	return re_union(S, 7, parts); /* "+", ",", "-", "." are one range */
-}
-
 /* ---- patterns -------------------------------------------------------------- */
 
 /*
@@ -573,6 +595,40 @@ static Z3_ast like_atom(struct smt *S, const char *t, size_t len, Z3_ast s)
 	return in_re(S, s, re_glob(S, t, len, false));
 }
 
+/*
+ * A subject whose six ARN parts are terms of their own (the request's
+ * resource, the principal's ARN case by case): parts 0 to 4 hold no
+ * colon by construction, so a pattern is matched part by part, each part
+ * an atom on a short term, as arn.c matches:
+ *   "arn:aws:ec2:*:*:instance/i-*" -> r1 = "aws" && r2 = "ec2" &&
+ *                                     prefixof("instance/i-", r5)
+ * A wildcard in a part cannot meet a colon there, so it needs no class.
+ */
+struct sarn {
+	Z3_ast part[6];
+	Z3_ast whole;
+};
+
+static Z3_ast arn_parts_atom(struct smt *S, const char *t, size_t len, const struct sarn *a,
+			     bool like)
+{
+	size_t pos[5], start = 0;
+	Z3_ast out = T(S);
+
+	if (!five_colons(t, len, pos)) {
+		if (like)
+			return F(S);
+		return like_atom(S, t, len, a->whole);
+	}
+	for (int i = 0; i < 6; i++) {
+		size_t end = i < 5 ? pos[i] : len;
+
+		out = and2(S, out, like_atom(S, t + start, end - start, a->part[i]));
+		start = end + 1;
+	}
+	return out;
+}
+
 /* StringEqualsIgnoreCase: each ASCII letter either case. */
 static Z3_ast icase_atom(struct smt *S, const char *t, size_t len, Z3_ast s)
 {
@@ -651,7 +707,11 @@ static struct skey *key_get(struct smt *S, const char *name, size_t len)
 	iamp_ascii_lower(k->name, name, len);
 	k->name[len] = '\0';
 	for (size_t i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++) {
-		if (strcmp(known_keys[i].name, k->name) == 0) {
+		size_t n = strlen(known_keys[i].name);
+		bool family = known_keys[i].name[n - 1] == '/';
+
+		if (family ? strncmp(known_keys[i].name, k->name, n) == 0
+			   : strcmp(known_keys[i].name, k->name) == 0) {
 			k->tie = known_keys[i].tie;
 			k->avail = known_keys[i].avail;
 		}
@@ -1039,27 +1099,17 @@ static Z3_ast fresh_const(struct smt *S, const char *base, Z3_sort sort)
 	return Z3_mk_const(CTX, Z3_mk_string_symbol(CTX, name), sort);
 }
 
-/* No UTF-16 surrogates: request text is UTF-8. */
-static Z3_ast text_domain(struct smt *S, Z3_ast s)
-{
-	Z3_ast chars[2] = { re_range(S, "\\u{0}", "\\u{d7ff}"), re_range(S, "\\u{e000}", "\\u{2ffff}") };
-
-	return in_re(S, s, Z3_mk_re_star(CTX, re_union(S, 2, chars)));
-}
 
 static void setup(struct smt *S, Z3_ast *domain)
 {
 	Z3_ast ds[64];
 	unsigned nd = 0;
 	Z3_ast digit = re_range(S, "0", "9");
-	Z3_ast namechar = re_iam_name_char(S);
-	Z3_ast namere = Z3_mk_re_loop(CTX, namechar, 1, 64);
-	Z3_ast slash = re_lit(S, "/", 1);
 	Z3_ast iam_prefix = clit(S, "arn:aws:iam::");
 
 	S->re_anychar = re_range(S, "\\u{0}", "\\u{2ffff}");
 	S->re_any = Z3_mk_re_star(CTX, S->re_anychar);
-	S->re_nocolon = re_union(S, 2, (Z3_ast[]){ re_range(S, "\\u{0}", "9"),
+	S->re_nocolon = re_union(S, 2, (Z3_ast[]){ re_range(S, "\\u{1}", "9"),
 						  re_range(S, ";", "\\u{2ffff}") });
 	S->re_nocolon_star = Z3_mk_re_star(CTX, S->re_nocolon);
 	S->re_digits12 = Z3_mk_re_loop(CTX, digit, 12, 12);
@@ -1076,44 +1126,87 @@ static void setup(struct smt *S, Z3_ast *domain)
 	S->sess = str_var(S, "session");
 	S->svc = str_var(S, "service");
 	ds[nd++] = in_re(S, S->acct, S->re_digits12);
-	/* "/" or "/a/b/": IAM paths, characters ! to ~ */
-	ds[nd++] = in_re(S, S->path,
-			 re_concat(S, 2, (Z3_ast[]){ slash, Z3_mk_re_star(CTX, re_concat(S, 2, (Z3_ast[]){
-				 Z3_mk_re_plus(CTX, re_union(S, 2, (Z3_ast[]){ re_range(S, "!", "."),
-									      re_range(S, "0", "~") })),
-				 slash })) }));
-	ds[nd++] = in_re(S, S->name, namere);
-	ds[nd++] = in_re(S, S->sess, Z3_mk_re_loop(CTX, namechar, 2, 64));
-	/* service principals: "name.amazonaws.com" */
-	ds[nd++] = in_re(S, S->svc, Z3_mk_re_plus(CTX, re_union(S, 4, (Z3_ast[]){
-		re_range(S, "a", "z"), re_range(S, "0", "9"), re_lit(S, "-", 1), re_lit(S, ".", 1) })));
+	/*
+	 * The alphabets are wider than IAM's where that changes no decision
+	 * (every extra string is one more request to consider, so a proof
+	 * stays a proof), and exact where parsing depends on them: a name
+	 * holds no '/' (the role name of a session ARN ends at the first
+	 * one; a ${aws:username} cannot reach another user's path), a
+	 * service principal no ':'. Narrow alphabets cost the solver dearly.
+	 *   path:    "/" ... "/"        name: [^/]+       session: .+
+	 */
+	ds[nd++] = Z3_mk_seq_prefix(CTX, clit(S, "/"), S->path);
+	ds[nd++] = Z3_mk_seq_suffix(CTX, clit(S, "/"), S->path);
+	ds[nd++] = in_re(S, S->name, Z3_mk_re_plus(CTX, re_union(S, 2, (Z3_ast[]){
+		re_range(S, "\\u{1}", "."), re_range(S, "0", "\\u{2ffff}") })));
+	ds[nd++] = Z3_mk_gt(CTX, Z3_mk_seq_length(CTX, S->sess), int_(S, 0));
+	ds[nd++] = in_re(S, S->svc, Z3_mk_re_plus(CTX, S->re_nocolon));
 	ds[nd++] = Z3_mk_ge(CTX, S->k, int_(S, IAMP_CALLER_ANONYMOUS));
-	ds[nd++] = Z3_mk_le(CTX, S->k, int_(S, IAMP_CALLER_SERVICE));
+	ds[nd++] = Z3_mk_le(CTX, S->k, int_(S, IAMP_CALLER_OTHER));
 
 	{
-		Z3_ast root = cat(S, 3, (Z3_ast[]){ iam_prefix, S->acct, clit(S, ":root") });
-		Z3_ast user = cat(S, 4, (Z3_ast[]){ iam_prefix, S->acct, clit(S, ":user"),
-						    cat(S, 2, (Z3_ast[]){ S->path, S->name }) });
-		Z3_ast role = cat(S, 4, (Z3_ast[]){ iam_prefix, S->acct, clit(S, ":role"),
-						    cat(S, 2, (Z3_ast[]){ S->path, S->name }) });
-		Z3_ast sess = cat(S, 6, (Z3_ast[]){ clit(S, "arn:aws:sts::"), S->acct,
-						    clit(S, ":assumed-role/"), S->name, clit(S, "/"),
-						    S->sess });
-		Z3_ast fed = cat(S, 4, (Z3_ast[]){ clit(S, "arn:aws:sts::"), S->acct,
-						   clit(S, ":federated-user/"), S->name });
-		Z3_ast svc = cat(S, 2, (Z3_ast[]){ S->svc, clit(S, ".amazonaws.com") });
-		Z3_ast role_of_sess = cat(S, 4, (Z3_ast[]){ iam_prefix, S->acct, clit(S, ":role/"),
-							    S->name });
+		/* The six parts of each kind's ARN: arn, partition, service,
+		 * region, account, resource. */
+		static const char *const svc_of[8] = { NULL, "iam", "iam", "iam", "sts", "sts", NULL, "iam" };
+		Z3_ast res5[8], full[8];
 
-		S->p = Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_ROOT), root,
-		       Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_USER), user,
-		       Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_ROLE), role,
-		       Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_SESSION), sess,
-		       Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_FEDERATED_USER), fed,
-		       Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_SERVICE), svc, clit(S, "*")))))));
-		/* aws:PrincipalArn: a session's role, without its path (the
-		 * session ARN does not carry it), as context.c derives it */
-		S->parn = Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_SESSION), role_of_sess, S->p);
+		S->prov = str_var(S, "provider");
+		res5[IAMP_CALLER_ROOT] = clit(S, "root");
+		res5[IAMP_CALLER_USER] = cat(S, 3, (Z3_ast[]){ clit(S, "user"), S->path, S->name });
+		res5[IAMP_CALLER_ROLE] = cat(S, 3, (Z3_ast[]){ clit(S, "role"), S->path, S->name });
+		res5[IAMP_CALLER_SESSION] = cat(S, 4, (Z3_ast[]){ clit(S, "assumed-role/"), S->name,
+								  clit(S, "/"), S->sess });
+		res5[IAMP_CALLER_FEDERATED_USER] = cat(S, 2, (Z3_ast[]){ clit(S, "federated-user/"), S->name });
+		/* web identity and SAML sign-in: the provider's ARN */
+		res5[IAMP_CALLER_OTHER] = S->prov;
+		ds[nd++] = or2(S, Z3_mk_seq_prefix(CTX, clit(S, "oidc-provider/"), S->prov),
+			       Z3_mk_seq_prefix(CTX, clit(S, "saml-provider/"), S->prov));
+
+		full[IAMP_CALLER_ANONYMOUS] = clit(S, "*");
+		full[IAMP_CALLER_SERVICE] = cat(S, 2, (Z3_ast[]){ S->svc, clit(S, ".amazonaws.com") });
+		if (!(S->caseparts = calloc(10, sizeof(struct sarn)))) {
+			S->oom = true;
+			*domain = F(S);
+			return;
+		}
+		for (int i = IAMP_CALLER_ANONYMOUS; i <= IAMP_CALLER_OTHER; i++) {
+			struct sarn *a = &S->caseparts[i];
+
+			if (svc_of[i]) {
+				a->part[0] = clit(S, "arn");
+				a->part[1] = clit(S, "aws");
+				a->part[2] = clit(S, svc_of[i]);
+				a->part[3] = clit(S, "");
+				a->part[4] = S->acct;
+				a->part[5] = res5[i];
+				full[i] = cat(S, 4, (Z3_ast[]){ clit(S, svc_of[i][0] == 'i' ? "arn:aws:iam::" : "arn:aws:sts::"),
+								S->acct, clit(S, ":"), res5[i] });
+				a->whole = full[i];
+			}
+			S->pguard[S->npcase] = kind_is(S, (enum iamp_caller_kind)i);
+			S->pcase[S->npcase] = full[i];
+			S->acase[S->npcase] = full[i];
+			S->aparts[S->npcase] = svc_of[i] ? a : NULL;
+			S->npcase++;
+		}
+		/* aws:PrincipalArn of a session: its role, without the path
+		 * (the session ARN does not carry it), as context.c derives it */
+		{
+			struct sarn *a = &S->caseparts[8];
+
+			*a = S->caseparts[IAMP_CALLER_SESSION];
+			a->part[2] = clit(S, "iam");
+			a->part[5] = cat(S, 2, (Z3_ast[]){ clit(S, "role/"), S->name });
+			a->whole = cat(S, 4, (Z3_ast[]){ iam_prefix, S->acct, clit(S, ":"), a->part[5] });
+			S->acase[IAMP_CALLER_SESSION] = a->whole;
+			S->aparts[IAMP_CALLER_SESSION] = a;
+		}
+		S->p = full[IAMP_CALLER_ANONYMOUS];
+		S->parn = full[IAMP_CALLER_ANONYMOUS];
+		for (int i = IAMP_CALLER_ROOT; i <= IAMP_CALLER_OTHER; i++) {
+			S->p = Z3_mk_ite(CTX, kind_is(S, (enum iamp_caller_kind)i), full[i], S->p);
+			S->parn = Z3_mk_ite(CTX, kind_is(S, (enum iamp_caller_kind)i), S->acase[i], S->parn);
+		}
 	}
 	S->person = and2(S, not1(S, kind_is(S, IAMP_CALLER_ANONYMOUS)),
 			 not1(S, kind_is(S, IAMP_CALLER_SERVICE)));
@@ -1131,17 +1224,21 @@ static void setup(struct smt *S, Z3_ast *domain)
 
 		S->r = cat(S, 10, (Z3_ast[]){ clit(S, "arn:"), S->r1, colon, S->r2, colon, S->r3,
 					      colon, S->r4, colon, S->r5 });
+		S->rparts = &S->caseparts[9];
+		S->rparts->part[0] = clit(S, "arn");
+		S->rparts->part[1] = S->r1;
+		S->rparts->part[2] = S->r2;
+		S->rparts->part[3] = S->r3;
+		S->rparts->part[4] = S->r4;
+		S->rparts->part[5] = S->r5;
+		S->rparts->whole = S->r;
 	}
 	ds[nd++] = in_re(S, S->r1, S->re_nocolon_star);
 	ds[nd++] = in_re(S, S->r2, S->re_nocolon_star);
 	ds[nd++] = in_re(S, S->r3, S->re_nocolon_star);
 	ds[nd++] = in_re(S, S->r4, S->re_nocolon_star);
-	ds[nd++] = text_domain(S, S->r1);
-	ds[nd++] = text_domain(S, S->r2);
-	ds[nd++] = text_domain(S, S->r3);
-	ds[nd++] = text_domain(S, S->r4);
-	ds[nd++] = text_domain(S, S->r5);
 	ds[nd++] = in_re(S, S->racct, S->re_digits12);
+
 	ds[nd++] = Z3_mk_implies(CTX, in_re(S, S->r4, S->re_digits12), eq(S, S->racct, S->r4));
 	*domain = Z3_mk_and(CTX, nd, ds);
 }
@@ -1171,6 +1268,10 @@ static Z3_ast setup_keys(struct smt *S)
 			case TIE_PRINCIPAL_ARN:
 				k->present = S->person;
 				k->val[0] = S->parn;
+				k->guard = S->pguard;
+				k->cases = S->acase;
+				k->parts = S->aparts;
+				k->ncase = S->npcase;
 				break;
 			case TIE_PRINCIPAL_ACCOUNT:
 				k->present = S->person;
@@ -1197,7 +1298,11 @@ static Z3_ast setup_keys(struct smt *S)
 		if (k->avail == AV_ALWAYS)
 			ds[nd++] = k->present;
 		else if (k->avail == AV_PRINCIPAL)
-			ds[nd++] = Z3_mk_implies(CTX, S->person, k->present);
+			ds[nd++] = eq(S, S->person, k->present);
+		else if (k->avail == AV_PERSON_ONLY)
+			ds[nd++] = Z3_mk_implies(CTX, k->present, S->person);
+		else if (k->avail == AV_SERVICE)
+			ds[nd++] = eq(S, kind_is(S, IAMP_CALLER_SERVICE), k->present);
 		if (k->multi) {
 			k->count = fresh_const(S, base, S->s_int);
 			ds[nd++] = Z3_mk_ge(CTX, k->count, int_(S, 1));
@@ -1230,7 +1335,6 @@ static Z3_ast setup_keys(struct smt *S)
 				break;
 			default:
 				k->val[j] = fresh_const(S, base, S->s_str);
-				ds[nd++] = text_domain(S, k->val[j]);
 				break;
 			}
 		}
@@ -1297,13 +1401,61 @@ static Z3_ast pattern_term(struct smt *S, const struct iamp_pattern *p, Z3_ast *
 }
 
 /* One Resource/NotResource entry against the request's resource. */
+/*
+ * A Resource entry with variables whose first five colons are all in its
+ * literal text before the first variable: parts 0 to 4 are matched as
+ * literal patterns, part 5 is the rest with the variables' values.
+ *   "arn:aws:iam::*:user/${aws:username}" -> r1 = "aws" && r2 = "iam" &&
+ *                                            r5 = "user/" ++ username
+ * Where a variable comes earlier, its value could hold a colon and move
+ * the parts: the whole text is compared instead. Returns NULL when the
+ * entry does not have this shape.
+ */
+static Z3_ast resource_parts_var(struct smt *S, const struct iamp_pattern *p)
+{
+	const struct iamp_pattern_piece *first = &p->pieces[0];
+	struct iamp_pattern rest;
+	struct iamp_pattern_piece *pieces;
+	size_t pos[5], start = 0;
+	Z3_ast out = T(S), resolvable, term;
+	bool star, ok;
+
+	if (first->is_var || !five_colons(first->text, first->len, pos))
+		return NULL;
+	for (int i = 0; i < 5; i++) {
+		out = and2(S, out, like_atom(S, first->text + start, pos[i] - start, S->rparts->part[i]));
+		start = pos[i] + 1;
+	}
+	if (!(pieces = malloc(p->npieces * sizeof(*pieces)))) {
+		S->oom = true;
+		return F(S);
+	}
+	memcpy(pieces, p->pieces, p->npieces * sizeof(*pieces));
+	pieces[0].text = first->text + start;
+	pieces[0].len = first->len - (uint32_t)start;
+	rest.text = NULL;
+	rest.len = 0;
+	rest.npieces = p->npieces;
+	rest.pieces = pieces;
+	term = pattern_term(S, &rest, &resolvable, &star, &ok);
+	free(pieces);
+	if (!ok) {
+		unsupported(S, "a policy variable in a Resource with a wildcard before its end");
+		return F(S);
+	}
+	return and2(S, and2(S, out, resolvable),
+		    star ? Z3_mk_seq_prefix(CTX, term, S->r5) : eq(S, S->r5, term));
+}
+
 static Z3_ast resource_entry(struct smt *S, const struct iamp_pattern *p)
 {
 	Z3_ast resolvable, term;
 	bool star, ok;
 
 	if (!p->npieces)
-		return arn_atom(S, p->text, p->len, S->r, false);
+		return arn_parts_atom(S, p->text, p->len, S->rparts, false);
+	if ((term = resource_parts_var(S, p)))
+		return term;
 	term = pattern_term(S, p, &resolvable, &star, &ok);
 	if (!ok) {
 		unsupported(S, "a policy variable in a pattern with a wildcard before its end");
@@ -1325,6 +1477,16 @@ static Z3_ast resources_term(struct smt *S, const struct cstmt *s)
 }
 
 /* The caller's account is `text` (an account id or a root ARN's). */
+/* p = text, case by case. */
+static Z3_ast p_is(struct smt *S, const char *text, size_t len)
+{
+	Z3_ast t = lit(S, text, len), out = F(S);
+
+	for (unsigned i = 0; i < S->npcase; i++)
+		out = or2(S, out, and2(S, S->pguard[i], eq(S, S->pcase[i], t)));
+	return out;
+}
+
 static bool account_of_value(const char *text, size_t len, const char **acct, size_t *acct_len)
 {
 	struct iamp_arn arn;
@@ -1377,7 +1539,7 @@ static void principal_value(struct smt *S, const struct cprin *v, struct pm_term
 		out->wild = T(S);
 		return;
 	}
-	same = eq(S, S->p, lit(S, v->text, v->len));
+	same = p_is(S, v->text, v->len);
 	if (v->kind != IAMP_PRINCIPAL_AWS) {
 		out->direct = and2(S, same, not1(S, kind_is(S, IAMP_CALLER_ANONYMOUS)));
 		return;
@@ -1408,7 +1570,7 @@ static Z3_ast not_principal_spared(struct smt *S, const struct cstmt *s, bool ha
 			all = T(S);
 			continue;
 		}
-		same = eq(S, S->p, lit(S, v->text, v->len));
+		same = p_is(S, v->text, v->len);
 		if (v->kind != IAMP_PRINCIPAL_AWS) {
 			self = or2(S, self, and2(S, same, not1(S, kind_is(S, IAMP_CALLER_ANONYMOUS))));
 			continue;
@@ -1503,10 +1665,9 @@ static Z3_ast ip_in(struct smt *S, const struct iamp_ip *cidr, Z3_ast v, Z3_ast 
 /* One request value (slot j of key k) against one policy value, in the
  * operator's positive sense (eval.c value_matches). */
 static Z3_ast value_match(struct smt *S, const struct ccond *c, const struct cval *pv,
-			  const struct skey *k, unsigned j)
+			  const struct skey *k, unsigned j, Z3_ast v, const struct sarn *parts)
 {
 	const struct iamp_operator *op = c->op;
-	Z3_ast v = k->val[j];
 
 	switch (op->type) {
 	case IAMP_COND_STRING:
@@ -1541,7 +1702,8 @@ static Z3_ast value_match(struct smt *S, const struct ccond *c, const struct cva
 			return and2(S, resolvable, star ? Z3_mk_seq_prefix(CTX, term, v) : eq(S, v, term));
 		}
 		if (arn)
-			return arn_atom(S, pv->pat.text, pv->pat.len, v, true);
+			return parts ? arn_parts_atom(S, pv->pat.text, pv->pat.len, parts, true)
+				     : arn_atom(S, pv->pat.text, pv->pat.len, v, true);
 		if (op->cmp == IAMP_CMP_EQUALS)
 			return eq(S, v, lit(S, pv->pat.text, pv->pat.len));
 		if (op->cmp == IAMP_CMP_EQUALS_IGNORE_CASE)
@@ -1564,21 +1726,38 @@ static Z3_ast value_match(struct smt *S, const struct ccond *c, const struct cva
 /* eval.c value_satisfies: the slot's value parses for the operator's type
  * (typed keys always do; an ARN operator needs "arn:" and five colons),
  * and some value matches (positive) or none does (negated). */
-static Z3_ast value_satisfies(struct smt *S, const struct ccond *c, const struct skey *k, unsigned j)
+static Z3_ast value_satisfies_on(struct smt *S, const struct ccond *c, const struct skey *k,
+				 unsigned j, Z3_ast v, const struct sarn *parts)
 {
 	Z3_ast any = F(S), parses = T(S);
 
 	if (c->bad_value)
 		return F(S);
-	if (c->op->type == IAMP_COND_ARN) {
+	/* the principal's ARN is an ARN by construction */
+	if (c->op->type == IAMP_COND_ARN && k->tie != TIE_PRINCIPAL_ARN) {
 		Z3_ast nc = S->re_nocolon_star, colon = Z3_mk_seq_to_re(CTX, Z3_mk_string(CTX, ":"));
 
-		parses = in_re(S, k->val[j], re_concat(S, 10, (Z3_ast[]){
+		parses = in_re(S, v, re_concat(S, 10, (Z3_ast[]){
 			re_lit(S, "arn:", 4), nc, colon, nc, colon, nc, colon, nc, colon, S->re_any }));
 	}
 	for (size_t i = 0; i < c->nvals; i++)
-		any = or2(S, any, value_match(S, c, &c->vals[i], k, j));
+		any = or2(S, any, value_match(S, c, &c->vals[i], k, j, v, parts));
 	return and2(S, parses, c->op->negated ? not1(S, any) : any);
+}
+
+static Z3_ast value_satisfies(struct smt *S, const struct ccond *c, const struct skey *k, unsigned j)
+{
+	Z3_ast out = F(S);
+
+	if (!k->ncase)
+		return value_satisfies_on(S, c, k, j, k->val[j], NULL);
+	for (unsigned i = 0; i < k->ncase; i++) {
+		if (k->tie == TIE_PRINCIPAL_ARN && !k->parts[i])
+			continue; /* anonymous, services: no aws:PrincipalArn */
+		out = or2(S, out, and2(S, k->guard[i],
+				       value_satisfies_on(S, c, k, j, k->cases[i], k->parts[i])));
+	}
+	return out;
 }
 
 /* eval.c cond_eval over the key's slots. */
@@ -1777,8 +1956,7 @@ static void target_build(struct smt *S, const struct iamp_evaluator *ev, const s
 	}
 	f->same_account = TERM(or2(S, not1(S, S->person), eq(S, S->acct, S->racct)));
 	f->rcp_service = TERM(actions_where(S, pred_rcp_service, NULL));
-	f->no_authz = TERM(and2(S, not1(S, kind_is(S, IAMP_CALLER_ANONYMOUS)),
-				actions_where(S, pred_exact, "sts:getcalleridentity")));
+	f->no_authz = TERM(S->no_authz);
 	{
 		/* eval.c owner_policy_rule */
 		Z3_ast kms_key = and2(S, eq(S, S->r2, clit(S, "kms")),
@@ -2037,13 +2215,14 @@ static Z3_ast scope_term(struct smt *S, const struct iamp_scope *sc, const struc
 	if (sc->kinds) {
 		Z3_ast k = F(S);
 
-		for (int i = IAMP_CALLER_ANONYMOUS; i <= IAMP_CALLER_SERVICE; i++)
+		for (int i = IAMP_CALLER_ANONYMOUS; i <= IAMP_CALLER_OTHER; i++)
 			if (sc->kinds & IAMP_SCOPE_KIND(i))
 				k = or2(S, k, kind_is(S, (enum iamp_caller_kind)i));
 		t = and2(S, t, k);
-	} else {
-		t = and2(S, t, not1(S, kind_is(S, IAMP_CALLER_OTHER)));
 	}
+	/* An action that needs no authorization (sts:GetCallerIdentity) is
+	 * allowed whatever the policies say: no question is about it. */
+	t = and2(S, t, not1(S, S->no_authz));
 	if (sc->no_slr)
 		t = and2(S, t, not1(S, or2(S, and2(S, kind_is(S, IAMP_CALLER_ROLE),
 						     Z3_mk_seq_prefix(CTX, clit(S, "/aws-service-role/"), S->path)),
@@ -2056,8 +2235,61 @@ static Z3_ast scope_term(struct smt *S, const struct iamp_scope *sc, const struc
 			a = or2(S, a, acct_is(S, S->acct, sc->accounts[i]));
 		t = and2(S, t, a);
 	}
+	if (sc->no_owner_root)
+		t = and2(S, t, not1(S, and2(S, kind_is(S, IAMP_CALLER_ROOT), eq(S, S->acct, S->racct))));
 	if (sc->not_management && ev && ev->mgmt_len)
 		t = and2(S, t, not1(S, eq(S, S->acct, lit(S, ev->mgmt, ev->mgmt_len))));
+	return t;
+}
+
+/*
+ * Readable counterexamples: partition "aws", lower-case service and
+ * region, printable ASCII elsewhere. Asked first; a question that has no
+ * such answer is asked again without it, so it never decides a proof.
+ */
+static Z3_ast pretty_term(struct smt *S)
+{
+	Z3_ast lower = Z3_mk_re_star(CTX, re_union(S, 3, (Z3_ast[]){ re_range(S, "a", "z"),
+								     re_range(S, "0", "9"),
+								     re_lit(S, "-", 1) }));
+	Z3_ast print = Z3_mk_re_star(CTX, re_range(S, " ", "~"));
+	Z3_ast t = and2(S, eq(S, S->r1, clit(S, "aws")),
+			and2(S, in_re(S, S->r2, lower), in_re(S, S->r3, lower)));
+
+	t = and2(S, t, and2(S, in_re(S, S->r4, print), in_re(S, S->r5, print)));
+	t = and2(S, t, and2(S, in_re(S, S->name, print), in_re(S, S->sess, print)));
+	t = and2(S, t, and2(S, in_re(S, S->path, print), in_re(S, S->prov, print)));
+	for (size_t i = 0; i < S->nkeys; i++) {
+		const struct skey *k = &S->keys[i];
+
+		if (k->tie != TIE_NONE || k->type != KT_STR)
+			continue;
+		for (unsigned j = 0; j < k->k; j++)
+			t = and2(S, t, in_re(S, k->val[j], print));
+	}
+	return t;
+}
+
+/*
+ * No NUL character: a request's text is C text to the evaluator. Asked
+ * only when a model holds one (rare, and costly to state always).
+ */
+static Z3_ast nonul_term(struct smt *S)
+{
+	Z3_ast nul = Z3_mk_string(CTX, "\\u{0}");
+	Z3_ast vars[] = { S->sess, S->path, S->prov, S->r5 };
+	Z3_ast t = T(S);
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		t = and2(S, t, not1(S, Z3_mk_seq_contains(CTX, vars[i], nul)));
+	for (size_t i = 0; i < S->nkeys; i++) {
+		const struct skey *k = &S->keys[i];
+
+		if (k->tie != TIE_NONE || k->type != KT_STR)
+			continue;
+		for (unsigned j = 0; j < k->k; j++)
+			t = and2(S, t, not1(S, Z3_mk_seq_contains(CTX, k->val[j], nul)));
+	}
 	return t;
 }
 
@@ -2079,10 +2311,11 @@ struct run {
 	Z3_solver solver;
 	Z3_model model;
 	char why[160];
-	volatile int finished;
+	_Atomic int finished;
 	pthread_mutex_t *mu;
 	int *decided;            /* index of the winner + 1, under mu */
 	int me;
+	struct run *other;       /* NULL when running alone */
 };
 
 static void *run_solver(void *arg)
@@ -2118,6 +2351,13 @@ static void *run_solver(void *arg)
 		*r->decided = r->me + 1;
 	pthread_mutex_unlock(r->mu);
 	r->finished = 1;
+	/* The winner stops the other. An interrupt that comes before the
+	 * other's check has started is lost, so repeat it until it ends. */
+	if (r->other && r->res != Z3_L_UNDEF)
+		while (!r->other->finished) {
+			Z3_interrupt(r->other->ctx);
+			nanosleep(&(struct timespec){ 0, 200000 }, NULL);
+		}
 	return NULL;
 }
 
@@ -2141,7 +2381,6 @@ static Z3_context new_context(void)
 	Z3_del_config(cfg);
 	if (ctx) {
 		Z3_set_error_handler(ctx, on_z3_error);
-		/* Z3 may print warnings; keep stdout for reports */
 		Z3_set_ast_print_mode(ctx, Z3_PRINT_SMTLIB2_COMPLIANT);
 	}
 	return ctx;
@@ -2157,67 +2396,63 @@ static Z3_lbool solve(struct smt *S, Z3_ast phi, unsigned timeout_ms, Z3_model *
 	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	int decided = 0;
 	struct run r[2];
-	pthread_t th;
-	Z3_context ctx2 = new_context();
-	Z3_lbool res;
-	bool threaded;
+	pthread_t th[2];
+	bool started[2] = { false, false };
+	Z3_lbool res = Z3_L_UNDEF;
 
+	/* Both solvers run in contexts of their own: an interrupt that
+	 * lands after a check has ended would otherwise cancel the next
+	 * question asked in S->ctx. */
 	*model = NULL;
+	why[0] = '\0';
 	memset(r, 0, sizeof(r));
-	r[0].ctx = S->ctx;
-	r[0].phi = phi;
-	r[0].simple = true;
-	r[1].simple = false;
 	for (int i = 0; i < 2; i++) {
+		r[i].simple = i == 0;
 		r[i].timeout_ms = timeout_ms;
 		r[i].mu = &mu;
 		r[i].decided = &decided;
 		r[i].me = i;
+		r[i].ctx = new_context();
+		if (r[i].ctx)
+			r[i].phi = Z3_translate(S->ctx, phi, r[i].ctx);
 	}
-	threaded = ctx2 != NULL;
-	if (threaded) {
-		r[1].ctx = ctx2;
-		r[1].phi = Z3_translate(S->ctx, phi, ctx2);
-		threaded = r[1].phi && !z3_failure &&
-			   pthread_create(&th, NULL, run_solver, &r[1]) == 0;
-	}
-	run_solver(&r[0]);
-	if (threaded) {
-		/* the winner interrupts the other; an interrupt that comes
-		 * before the other's check starts is lost, so repeat it */
-		while (!r[1].finished) {
-			if (decided)
-				Z3_interrupt(ctx2);
-			else if (r[0].finished && r[0].res != Z3_L_UNDEF)
-				Z3_interrupt(ctx2);
-			nanosleep(&(struct timespec){ 0, 200000 }, NULL);
-			if (r[0].res == Z3_L_UNDEF && !decided)
-				continue;
+	if (r[0].phi && r[1].phi && !z3_failure) {
+		r[0].other = &r[1];
+		r[1].other = &r[0];
+		for (int i = 0; i < 2; i++)
+			started[i] = pthread_create(&th[i], NULL, run_solver, &r[i]) == 0;
+		if (started[0] != started[1]) {
+			/* one thread only: let it run alone */
+			int i = started[0] ? 0 : 1;
+
+			r[i].other = NULL;
+			r[1 - i].finished = 1;
 		}
-		pthread_join(th, NULL);
-	}
-	if (decided == 2) {
-		res = r[1].res;
-		if (res == Z3_L_TRUE) {
-			*model = Z3_model_translate(ctx2, r[1].model, S->ctx);
-			if (*model)
-				Z3_model_inc_ref(S->ctx, *model);
-			else
-				res = Z3_L_UNDEF;
+		for (int i = 0; i < 2; i++)
+			if (started[i])
+				pthread_join(th[i], NULL);
+		if (decided) {
+			struct run *w = &r[decided - 1];
+
+			res = w->res;
+			if (res == Z3_L_TRUE) {
+				*model = Z3_model_translate(w->ctx, w->model, S->ctx);
+				if (*model)
+					Z3_model_inc_ref(S->ctx, *model);
+				else
+					res = Z3_L_UNDEF;
+			}
 		}
-	} else {
-		res = r[0].res;
-		if (res == Z3_L_TRUE) {
-			*model = r[0].model;
-			r[0].model = NULL;
-		}
+		if (res == Z3_L_UNDEF)
+			snprintf(why, whylen, "%s", r[0].why[0] ? r[0].why : r[1].why);
 	}
-	if (res == Z3_L_UNDEF)
-		snprintf(why, whylen, "%s", r[0].why[0] ? r[0].why : r[1].why);
-	run_free(&r[0]);
-	if (ctx2) {
-		run_free(&r[1]);
-		Z3_del_context(ctx2);
+	if (!why[0] && res == Z3_L_UNDEF)
+		snprintf(why, whylen, "the solver could not be started");
+	for (int i = 0; i < 2; i++) {
+		if (r[i].ctx) {
+			run_free(&r[i]);
+			Z3_del_context(r[i].ctx);
+		}
 	}
 	return res;
 }
@@ -2282,6 +2517,8 @@ static size_t put_utf8(char *out, unsigned long cp)
  * read one character at a time, where a one-character answer is the
  * character and a longer one an escape.
  */
+#define CEX_NUL 1 /* cex_read: a string held a NUL character */
+
 static char *model_string(struct smt *S, Z3_model m, Z3_ast t)
 {
 	long len;
@@ -2306,7 +2543,14 @@ static char *model_string(struct smt *S, Z3_model m, Z3_ast t)
 		if (tl == 1) {
 			out[n++] = txt[0];
 		} else if (tl > 4 && strncmp(txt, "\\u{", 3) == 0) {
-			n += put_utf8(out + n, strtoul(txt + 3, NULL, 16));
+			unsigned long cp = strtoul(txt + 3, NULL, 16);
+
+			if (cp == 0) {
+				S->saw_nul = true;
+				free(out);
+				return NULL;
+			}
+			n += put_utf8(out + n, cp);
 		} else if (tl == 2 && txt[0] == '\\') {
 			out[n++] = txt[1];
 		} else {
@@ -2418,6 +2662,7 @@ static int cex_read(struct smt *S, Z3_model m, struct iamp_cex *c)
 	bool has_racct = false;
 
 	memset(c, 0, sizeof(*c));
+	S->saw_nul = false;
 	if (!model_long(S, m, S->a, &a) || a < 0 || (uint32_t)a >= nactions(S))
 		return iamp_error_set(IAMP_EINTERNAL, "the solver's model has no action");
 	action_name(S, (uint32_t)a, buf, sizeof(buf), true);
@@ -2426,6 +2671,8 @@ static int cex_read(struct smt *S, Z3_model m, struct iamp_cex *c)
 	c->resource = model_string(S, m, S->r);
 	if (!c->action || !c->principal || !c->resource) {
 		iamp_cex_free(c);
+		if (S->saw_nul)
+			return CEX_NUL;
 		return iamp_error_set(IAMP_EINTERNAL, "the solver's model could not be read");
 	}
 	for (size_t i = 0; i < S->nkeys; i++) {
@@ -2449,6 +2696,8 @@ static int cex_read(struct smt *S, Z3_model m, struct iamp_cex *c)
 
 			if (!t) {
 				iamp_cex_free(c);
+				if (S->saw_nul)
+					return CEX_NUL;
 				return iamp_error_set(IAMP_EINTERNAL, "the solver's value of %s could not be read",
 						      k->spelling);
 			}
@@ -2521,24 +2770,32 @@ static void replay_free(struct replay *rp)
 	free(rp->vals);
 }
 
+int iamp_cex_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
+		      const struct iamp_cex *c)
+{
+	struct replay rp;
+	int rc;
+
+	if ((rc = replay_init(&rp, c)))
+		return iamp_error_set(rc, "out of memory");
+	rc = iamp_evaluate(res, ev, &rp.req);
+	replay_free(&rp);
+	return rc;
+}
+
 /* The concrete decision of `ev` on the counterexample; *in_set: some
  * statement of it applies (for the request-set evaluator). */
 static int replay(const struct iamp_evaluator *ev, const struct iamp_cex *c,
 		  enum iamp_decision *d, bool *in_set)
 {
-	struct replay rp;
 	struct iamp_match m[1];
 	struct iamp_result res;
 	int rc;
 
-	if ((rc = replay_init(&rp, c)))
-		return iamp_error_set(rc, "out of memory");
 	memset(&res, 0, sizeof(res));
 	res.matches = m;
 	res.match_cap = 1;
-	rc = iamp_evaluate(&res, ev, &rp.req);
-	replay_free(&rp);
-	if (rc)
+	if ((rc = iamp_cex_evaluate(&res, ev, c)))
 		return rc;
 	*d = res.decision;
 	if (in_set)
@@ -2560,6 +2817,7 @@ static void smt_free(struct smt *S)
 	free(S->keys);
 	free(S->memo_key);
 	free(S->memo_val);
+	free(S->caseparts);
 	if (S->ctx)
 		Z3_del_context(S->ctx);
 	memset(S, 0, sizeof(*S));
@@ -2590,6 +2848,8 @@ static int smt_open(struct smt *S, const struct iamp_evaluator *const *evs, size
 		if (evs[i])
 			scan_evaluator(S, evs[i]);
 	setup(S, &dom);
+	S->no_authz = and2(S, not1(S, kind_is(S, IAMP_CALLER_ANONYMOUS)),
+			   actions_where(S, pred_exact, "sts:getcalleridentity"));
 	keys = setup_keys(S);
 	*base = and2(S, dom, keys);
 	if (S->oom)
@@ -2611,18 +2871,65 @@ static int z3_check_failure(struct smt *S)
  * One solver call of a question: sat gives the counterexample. Returns
  * 0 and *res; the caller owns *cex when sat.
  */
+static FILE *smt_trace;
+static const char *smt_dump;
+
+void iamp_smt_debug(FILE *trace, const char *dump_path)
+{
+	smt_trace = trace;
+	smt_dump = dump_path;
+}
+
+static double trace_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
 static int ask(struct smt *S, Z3_ast phi, unsigned timeout_ms, Z3_lbool *res,
 	       struct iamp_cex *cex, char *why, size_t whylen, unsigned *calls)
 {
 	Z3_model m = NULL;
 	int rc = 0;
+	double t0 = trace_ms();
 
 	(*calls)++;
+	if (smt_dump) {
+		FILE *f = fopen(smt_dump, "a");
+
+		if (f) {
+			Z3_solver sv = Z3_mk_simple_solver(CTX);
+
+			Z3_solver_inc_ref(CTX, sv);
+			Z3_solver_assert(CTX, sv, phi);
+			fprintf(f, "; question %u\n(push)\n%s(check-sat)\n(pop)\n", *calls,
+				Z3_solver_to_string(CTX, sv));
+			Z3_solver_dec_ref(CTX, sv);
+			fclose(f);
+		}
+	}
 	*res = solve(S, phi, timeout_ms, &m, why, whylen);
+	if (smt_trace)
+		fprintf(smt_trace, "smt: solve %d in %.1f ms%s%s\n", (int)*res, trace_ms() - t0,
+			*res == Z3_L_UNDEF ? ": " : "", *res == Z3_L_UNDEF ? why : "");
 	if (*res == Z3_L_TRUE) {
 		if (cex)
 			rc = cex_read(S, m, cex);
 		Z3_model_dec_ref(CTX, m);
+		if (rc == CEX_NUL) {
+			/* the same question, without NUL characters */
+			(*calls)++;
+			rc = 0;
+			*res = solve(S, and2(S, phi, nonul_term(S)), timeout_ms, &m, why, whylen);
+			if (*res == Z3_L_TRUE) {
+				rc = cex_read(S, m, cex);
+				Z3_model_dec_ref(CTX, m);
+				if (rc == CEX_NUL)
+					rc = iamp_error_set(IAMP_EINTERNAL, "a model with a NUL character");
+			}
+		}
 	}
 	return rc;
 }
@@ -2670,8 +2977,12 @@ int iamp_prove(struct iamp_prove_result *out, const struct iamp_prove_query *q)
 		phi = and2(&S, in_set, and2(&S, tt.allowed, not1(&S, rt.allowed)));
 		break;
 	}
-	rc = ask(&S, and2(&S, base, phi), tmo, &res, &out->cex, out->reason, sizeof(out->reason),
-		 &out->solver_calls);
+	/* the readable pass is a preference, so it gets a short budget */
+	rc = ask(&S, and2(&S, and2(&S, base, phi), pretty_term(&S)), tmo < 1000 ? tmo : 1000, &res,
+		 &out->cex, out->reason, sizeof(out->reason), &out->solver_calls);
+	if (!rc && res != Z3_L_TRUE)
+		rc = ask(&S, and2(&S, base, phi), tmo, &res, &out->cex, out->reason,
+			 sizeof(out->reason), &out->solver_calls);
 	if (rc)
 		goto done;
 	if (res == Z3_L_UNDEF) {
@@ -2783,7 +3094,12 @@ int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q)
 			Z3_lbool res;
 			long a;
 
-			if ((rc = ask(&S, and2(&S, base, phi), tmo, &res, c, out->reason,
+			if ((rc = ask(&S, and2(&S, and2(&S, base, phi), pretty_term(&S)),
+				      tmo < 1000 ? tmo : 1000, &res, c,
+				      out->reason, sizeof(out->reason), &calls)))
+				break;
+			if (res != Z3_L_TRUE &&
+			    (rc = ask(&S, and2(&S, base, phi), tmo, &res, c, out->reason,
 				      sizeof(out->reason), &calls)))
 				break;
 			if (res == Z3_L_UNDEF) {

@@ -33,6 +33,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct iamp_evaluator;
 
@@ -71,6 +72,13 @@ struct iamp_cex {
 
 void iamp_cex_free(struct iamp_cex *c);
 
+struct iamp_result;
+
+/* Decides the counterexample with the concrete evaluator (res->matches
+ * and match_cap set by the caller, as for iamp_evaluate). */
+int iamp_cex_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
+		      const struct iamp_cex *c);
+
 /* Who may make the requests of a question. */
 #define IAMP_SCOPE_KIND(k) (1u << (k)) /* k: enum iamp_caller_kind */
 
@@ -80,6 +88,8 @@ struct iamp_scope {
 	const char *const *accounts; /* the caller's account is one of these; NULL: any */
 	size_t naccounts;
 	bool not_management;         /* not the target's management account */
+	bool no_owner_root;          /* not the root user of the resource's own account
+					(always allowed there: never an exposure) */
 };
 
 /* The callers SCPs govern: root users, IAM users, roles, role sessions and
@@ -139,6 +149,11 @@ struct iamp_diff_result {
 	size_t nwitness[2];
 	bool unknown[2];
 };
+
+/* For developing the encoding: one line per solver call (its answer and
+ * time) to `trace`, and each question in SMT-LIB appended to the file
+ * `dump_path`. NULL turns either off. Not thread-safe; set it first. */
+void iamp_smt_debug(FILE *trace, const char *dump_path);
 
 int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q);
 void iamp_diff_result_free(struct iamp_diff_result *r);

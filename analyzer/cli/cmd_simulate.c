@@ -227,20 +227,8 @@ int iamp_cmd_simulate(int argc, char **argv)
 			goto cleanup;
 		}
 		i++;
-		if (strcmp(a, "--identity") == 0)
-			pset_load(&s.ps, v, IAMP_POLICY_IDENTITY, 0, NULL, NULL);
-		else if (strcmp(a, "--resource-policy") == 0)
-			pset_load(&s.ps, v, IAMP_POLICY_RESOURCE, 0, NULL, NULL);
-		else if (strcmp(a, "--trust-policy") == 0)
-			pset_load(&s.ps, v, IAMP_POLICY_TRUST, 0, NULL, NULL);
-		else if (strcmp(a, "--boundary") == 0)
-			pset_load(&s.ps, v, IAMP_POLICY_BOUNDARY, 0, NULL, NULL);
-		else if (strcmp(a, "--session-policy") == 0)
-			pset_load(&s.ps, v, IAMP_POLICY_SESSION, 0, NULL, NULL);
-		else if (strcmp(a, "--scp") == 0)
-			pset_add_level(&s.ps, v, IAMP_POLICY_SCP);
-		else if (strcmp(a, "--rcp") == 0)
-			pset_add_level(&s.ps, v, IAMP_POLICY_RCP);
+		if (pset_option(&s.ps, a, v))
+			;
 		else if (strcmp(a, "--org") == 0)
 			org_path = v;
 		else if (strcmp(a, "--resource-account") == 0) {

@@ -19,6 +19,7 @@ static const struct command {
 	{ "rules", iamp_cmd_rules, "list the lint rules: iamproof rules [--format text|json|markdown]" },
 	{ "explain", iamp_cmd_explain, "the actions a pattern matches: iamproof explain [--count] [--format json] PATTERN..." },
 	{ "simulate", iamp_cmd_simulate, "decide requests as AWS does: iamproof simulate --identity F --request JSON" },
+	{ "prove", iamp_cmd_prove, "prove properties for every request: iamproof prove --org org.yaml --properties stage6" },
 };
 
 

@@ -114,8 +114,20 @@ void pset_add_level(struct pset *ps, const char *list, enum iamp_policy_type typ
 		ps->failed = true;
 		return;
 	}
+	if (level >= IAMP_MAX_LEVELS) {
+		fprintf(stderr, "iamproof %s: more than %d levels\n", ps->cmd, IAMP_MAX_LEVELS);
+		ps->failed = true;
+		free(copy);
+		return;
+	}
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *path = strdup(tok);
+		char *path;
+
+		if (strcmp(tok, "FullAWSAccess") == 0 && type == IAMP_POLICY_SCP) {
+			ps->scp_full[level] = true;
+			continue;
+		}
+		path = strdup(tok);
 
 		if (!path) {
 			ps->failed = true;
@@ -124,6 +136,32 @@ void pset_add_level(struct pset *ps, const char *list, enum iamp_policy_type typ
 		pset_load(ps, path, type, level, NULL, path);
 	}
 	free(copy);
+}
+
+bool pset_option(struct pset *ps, const char *opt, const char *val)
+{
+	static const struct {
+		const char *opt;
+		enum iamp_policy_type type;
+	} one[] = {
+		{ "--identity", IAMP_POLICY_IDENTITY },
+		{ "--resource-policy", IAMP_POLICY_RESOURCE },
+		{ "--trust-policy", IAMP_POLICY_TRUST },
+		{ "--boundary", IAMP_POLICY_BOUNDARY },
+		{ "--session-policy", IAMP_POLICY_SESSION },
+	};
+
+	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+		if (strcmp(opt, one[i].opt) == 0) {
+			pset_load(ps, val, one[i].type, 0, NULL, NULL);
+			return true;
+		}
+	}
+	if (strcmp(opt, "--scp") == 0 || strcmp(opt, "--rcp") == 0) {
+		pset_add_level(ps, val, opt[2] == 's' ? IAMP_POLICY_SCP : IAMP_POLICY_RCP);
+		return true;
+	}
+	return false;
 }
 
 static void load_org_node(struct pset *ps, const struct iamp_org_node *n)
@@ -189,6 +227,12 @@ int pset_build(struct pset *ps, unsigned compat, struct iamp_evaluator **out)
 	iamp_evaluator_set_compat(ev, compat);
 	if (ps->org && iamp_evaluator_set_org(ev, ps->org))
 		goto fail;
+	for (unsigned l = 0; l < ps->scp_levels; l++)
+		if (iamp_evaluator_level(ev, IAMP_POLICY_SCP, l, NULL, ps->scp_full[l]))
+			goto fail;
+	for (unsigned l = 0; l < ps->rcp_levels; l++)
+		if (iamp_evaluator_level(ev, IAMP_POLICY_RCP, l, NULL, true))
+			goto fail;
 	for (size_t i = 0; i < ps->nfiles; i++) {
 		const struct pset_file *l = &ps->files[i];
 		int rc;

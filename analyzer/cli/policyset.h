@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "decide.h"
 #include "diag.h"
 #include "load.h"
 #include "policy.h"
@@ -40,6 +41,7 @@ struct pset {
 	bool failed;                 /* a file could not be read or built */
 	struct iamp_org *org;
 	unsigned scp_levels, rcp_levels;
+	bool scp_full[IAMP_MAX_LEVELS]; /* FullAWSAccess named in the level's list */
 };
 
 void pset_init(struct pset *ps, const char *cmd);
@@ -54,8 +56,15 @@ struct iamp_policy *pset_load(struct pset *ps, const char *path, enum iamp_polic
 struct iamp_policy *pset_load_text(struct pset *ps, const char *name, const char *text,
 				   enum iamp_policy_type type);
 
-/* A comma-separated list of files as the next SCP or RCP level. */
+/* A comma-separated list of files as the next SCP or RCP level; the name
+ * FullAWSAccess stands for AWS's managed policy, as in org.yaml. */
 void pset_add_level(struct pset *ps, const char *list, enum iamp_policy_type type);
+
+/* The policy options every command shares: --identity F,
+ * --resource-policy F, --trust-policy F, --boundary F, --session-policy F,
+ * --scp F[,F] and --rcp F[,F]. Loads `val` and returns true when `opt` is
+ * one of them; false otherwise. */
+bool pset_option(struct pset *ps, const char *opt, const char *val);
 
 /* Reads org.yaml and loads every SCP and RCP attached in it. */
 int pset_load_org(struct pset *ps, const char *org_path);

@@ -1,0 +1,846 @@
+/*
+ * cmd_prove.c - `iamproof prove`: properties proven over every request,
+ * with the Z3 encoding of smt.c (docs/prove.md).
+ *
+ *   target  --org org.yaml       one target per account path (accounts with
+ *                                the same SCPs along their path share one)
+ *           --scp F[,F] ...      SCP levels, root first (and --rcp)
+ *           --identity F ...     policies, as simulate takes them
+ *   properties --properties FILE|PACK (repeatable), --param NAME=VALUE
+ *        └─▶ per target and property: iamp_prove ─▶ proven | violated
+ *            (counterexample replayed) | unknown (reason) | vacuous
+ *
+ * With SCPs only (levels or an organization), the question is what the
+ * guardrails permit: identity policies are taken as allowing everything,
+ * and the callers are those SCPs govern. The output says so.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "diag.h"
+#include "error.h"
+#include "eval.h"
+#include "org.h"
+#include "packs.h"
+#include "policyset.h"
+#include "principal.h"
+#include "props.h"
+#include "report.h"
+#include "smt.h"
+
+#define MAX_MATCHES 32
+
+enum fmt { FMT_TEXT, FMT_JSON, FMT_MARKDOWN, FMT_SARIF };
+
+/* One thing to prove properties of. */
+struct target {
+	char *name;
+	struct iamp_evaluator *ev;
+	struct iamp_scope scope;
+	const char **accounts;  /* org mode: the accounts that share the path */
+	size_t naccounts;
+	bool guardrails;        /* SCPs only: identity taken as allowing everything */
+};
+
+/* One property with its request set built. */
+struct prop {
+	const char *file;       /* the property file's display name */
+	const struct iamp_property *p;
+	struct iamp_evaluator *set;
+	struct iamp_evaluator *ref;
+	struct pset refs;
+};
+
+struct prove {
+	struct pset ps;          /* the target's policies */
+	struct pset props_ps;    /* the request sets */
+	struct iamp_propfile **files;
+	char **file_names;
+	size_t nfiles;
+	struct prop *props;
+	size_t nprops;
+	struct target *targets;
+	size_t ntargets;
+	enum fmt fmt;
+	unsigned timeout_ms;
+	unsigned counts[4];
+	enum iamp_policy_type rtype; /* what a reference policy is read as */
+	bool assumed_identity;       /* no identity policy given: taken as allowing all */
+	bool first_json;
+	FILE *out;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: iamproof prove TARGET --properties FILE|PACK [--param NAME=VALUE] [--timeout S]\n"
+		"                      [--format text|json|markdown|sarif]\n"
+		"\ntarget:\n"
+		"  --org org.yaml        every account path of the organization\n"
+		"  --scp F[,F...]        the SCPs of one level (repeatable: root first); --rcp alike\n"
+		"  --identity F, --resource-policy F, --trust-policy F, --boundary F, --session-policy F\n"
+		"                        policies, as `simulate` takes them\n"
+		"\nproperties:\n"
+		"  --properties X        a property file, or a built-in pack: stage6, least-privilege,\n"
+		"                        public-access (repeatable)\n"
+		"  --param NAME=VALUE    a parameter of the properties (a list: comma-separated)\n"
+		"  --timeout S           seconds per solver call (default 10); a timeout is unknown\n"
+		"\nEach result is proven, violated (with a counterexample request the concrete evaluator\n"
+		"confirms), unknown (with the reason) or vacuous (nothing to prove).\n"
+		"exit codes: 0 all proven or vacuous, 1 some violated or unknown, 2 usage or input error,\n"
+		"3 internal error\n");
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- property files ------------------------------------------------------------- */
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		size_t got;
+
+		if (n + 4096 + 1 > cap) {
+			char *nb;
+
+			cap = cap ? 2 * cap : 8192;
+			if (cap > (64u << 20) || !(nb = realloc(buf, cap))) {
+				free(buf);
+				fclose(f);
+				errno = EFBIG;
+				return NULL;
+			}
+			buf = nb;
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static int load_properties(struct prove *pv, const char *what, const char *const *params,
+			   size_t nparams)
+{
+	struct iamp_propfile *pf = NULL;
+	char *text = NULL, *dir = NULL, *name;
+	size_t len = 0;
+	int rc;
+
+	if (access(what, F_OK) == 0) {
+		char *slash;
+
+		if (!(text = read_all(what, &len))) {
+			fprintf(stderr, "iamproof prove: %s: %s\n", what, strerror(errno));
+			return -1;
+		}
+		name = strdup(what);
+		dir = strdup(what);
+		if (dir && (slash = strrchr(dir, '/')))
+			*slash = '\0';
+		else if (dir)
+			strcpy(dir, ".");
+	} else {
+		const struct iamp_pack *p = iamp_packs;
+
+		while (p->name && strcmp(p->name, what) != 0)
+			p++;
+		if (!p->name) {
+			fprintf(stderr, "iamproof prove: %s is neither a file nor a built-in pack (", what);
+			for (p = iamp_packs; p->name; p++)
+				fprintf(stderr, "%s%s", p == iamp_packs ? "" : ", ", p->name);
+			fprintf(stderr, ")\n");
+			return -1;
+		}
+		if (!(text = malloc(p->len + 1)))
+			return -1;
+		memcpy(text, p->text, p->len);
+		text[p->len] = '\0';
+		len = p->len;
+		if (asprintf(&name, "%s.yaml", p->name) < 0)
+			name = NULL;
+		dir = strdup(".");
+	}
+	if (!name || !dir) {
+		free(text);
+		free(name);
+		free(dir);
+		return -1;
+	}
+	rc = iamp_props_load(&pf, name, dir, text, len, params, nparams, &pv->ps.limits,
+			     &pv->props_ps.diags);
+	free(text);
+	free(dir);
+	if (rc) {
+		fprintf(stderr, "iamproof prove: %s\n", iamp_error_last());
+		iamp_props_free(pf);
+		free(name);
+		return -1;
+	}
+	{
+		struct iamp_propfile **nf = realloc(pv->files, (pv->nfiles + 1) * sizeof(*nf));
+		char **nn = realloc(pv->file_names, (pv->nfiles + 1) * sizeof(*nn));
+
+		if (nf)
+			pv->files = nf;
+		if (nn)
+			pv->file_names = nn;
+		if (!nf || !nn) {
+			iamp_props_free(pf);
+			free(name);
+			return -1;
+		}
+		pv->files[pv->nfiles] = pf;
+		pv->file_names[pv->nfiles++] = name;
+	}
+	return 0;
+}
+
+/* The reference's policy type: that of the target's own policies. */
+static enum iamp_policy_type reference_type(const struct pset *ps)
+{
+	static const enum iamp_policy_type order[] = { IAMP_POLICY_IDENTITY, IAMP_POLICY_RESOURCE,
+						       IAMP_POLICY_TRUST, IAMP_POLICY_SESSION,
+						       IAMP_POLICY_BOUNDARY };
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (pset_has(ps, order[i]))
+			return order[i];
+	return IAMP_POLICY_SCP;
+}
+
+static const char allow_all[] =
+	"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TakenAsAllowingEverything\","
+	"\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}";
+
+/* With resource or trust policies but no identity policy: a caller of
+ * another account is taken as allowed by its own identity policies; the
+ * owner's account gets only what the resource policy grants. */
+static const char allow_other_accounts[] =
+	"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"OtherAccountsTakenAsAllowingEverything\","
+	"\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":"
+	"{\"aws:PrincipalAccount\":\"${aws:ResourceAccount}\"}}}]}";
+
+/* With SCPs only, resource policies (cross account, KMS keys, role trust)
+ * are taken as allowing every caller too: only the guardrails limit. */
+static const char allow_all_resource[] =
+	"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TakenAsAllowingEverything\","
+	"\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"*\",\"Resource\":\"*\"}]}";
+
+static int build_props(struct prove *pv)
+{
+	enum iamp_policy_type rtype = pv->rtype;
+
+	for (size_t f = 0; f < pv->nfiles; f++) {
+		for (size_t i = 0; i < pv->files[f]->nprops; i++) {
+			const struct iamp_property *p = &pv->files[f]->props[i];
+			struct prop *np = realloc(pv->props, (pv->nprops + 1) * sizeof(*np));
+			char *name = NULL;
+			size_t first = pv->props_ps.nfiles;
+
+			if (!np)
+				return -1;
+			pv->props = np;
+			np = &pv->props[pv->nprops++];
+			memset(np, 0, sizeof(*np));
+			np->file = pv->file_names[f];
+			np->p = p;
+			pset_init(&np->refs, "prove");
+			if (asprintf(&name, "%s#%s requests", pv->file_names[f], p->id) < 0)
+				return -1;
+			pset_load_text(&pv->props_ps, name, p->policy_json, IAMP_POLICY_RESOURCE);
+			free(name);
+			if (!pset_usable(&pv->props_ps))
+				return -2;
+			if (pset_build(&pv->props_ps, 0, &np->set))
+				return -1;
+			pset_retire(&pv->props_ps, first);
+			if (p->reference) {
+				if (rtype == IAMP_POLICY_SCP) {
+					pset_load_text(&np->refs, "(identity policies)", allow_all,
+						       IAMP_POLICY_IDENTITY);
+					pset_load_text(&np->refs, "(resource policies)", allow_all_resource,
+						       IAMP_POLICY_RESOURCE);
+					pset_add_level(&np->refs, p->reference, IAMP_POLICY_SCP);
+				} else {
+					pset_load(&np->refs, p->reference, rtype, 0, NULL, NULL);
+				}
+				if (!pset_usable(&np->refs))
+					return -2;
+				if (pset_build(&np->refs, 0, &np->ref))
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- targets --------------------------------------------------------------------- */
+
+static int add_target(struct prove *pv, char *name, struct iamp_evaluator *ev, bool guardrails,
+		      const char **accounts, size_t naccounts)
+{
+	struct target *nt = realloc(pv->targets, (pv->ntargets + 1) * sizeof(*nt));
+
+	if (!nt || !name)
+		return -1;
+	pv->targets = nt;
+	nt = &pv->targets[pv->ntargets++];
+	memset(nt, 0, sizeof(*nt));
+	nt->name = name;
+	nt->ev = ev;
+	nt->guardrails = guardrails;
+	nt->accounts = accounts;
+	nt->naccounts = naccounts;
+	if (guardrails) {
+		iamp_scope_governed(&nt->scope);
+	} else if (pv->assumed_identity) {
+		/* a resource or trust policy: what it grants */
+		nt->scope.no_owner_root = true;
+	} else {
+		/* identity policies: the principals they are attached to */
+		nt->scope.kinds = IAMP_SCOPE_KIND(IAMP_CALLER_USER) | IAMP_SCOPE_KIND(IAMP_CALLER_ROLE) |
+				  IAMP_SCOPE_KIND(IAMP_CALLER_SESSION) |
+				  IAMP_SCOPE_KIND(IAMP_CALLER_FEDERATED_USER);
+	}
+	nt->scope.accounts = accounts;
+	nt->scope.naccounts = naccounts;
+	return 0;
+}
+
+/* The SCPs along an account's path, as text: accounts with the same text
+ * are governed alike. */
+static char *path_signature(const struct iamp_org_node *acct)
+{
+	const struct iamp_org_node *path[IAMP_MAX_LEVELS];
+	size_t n = iamp_org_path(acct, path, IAMP_MAX_LEVELS);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	if (n > IAMP_MAX_LEVELS)
+		fprintf(f, "too deep:%s", acct->id);
+	for (size_t i = 0; i < n && i < IAMP_MAX_LEVELS; i++) {
+		fprintf(f, "[");
+		if (!path[i]->has_scps)
+			fprintf(f, "FullAWSAccess");
+		for (size_t j = 0; j < path[i]->scp_count; j++)
+			fprintf(f, "%s,", path[i]->scps[j].full_access ? "FullAWSAccess" : path[i]->scps[j].path);
+		fprintf(f, "]");
+	}
+	fclose(f);
+	return buf;
+}
+
+static void collect_accounts(const struct iamp_org_node *n, const struct iamp_org_node ***out,
+			     size_t *count)
+{
+	if (n->kind == IAMP_ORG_ACCOUNT && n->id) {
+		const struct iamp_org_node **no = realloc(*out, (*count + 1) * sizeof(*no));
+
+		if (no) {
+			*out = no;
+			no[(*count)++] = n;
+		}
+	}
+	for (size_t i = 0; i < n->child_count; i++)
+		collect_accounts(n->children[i], out, count);
+}
+
+static int org_targets(struct prove *pv)
+{
+	const struct iamp_org_node **accs = NULL;
+	char **sigs;
+	bool *done;
+	size_t n = 0;
+	int rc = 0;
+
+	collect_accounts(pv->ps.org->root, &accs, &n);
+	sigs = calloc(n + 1, sizeof(*sigs));
+	done = calloc(n + 1, sizeof(*done));
+	if (!sigs || !done) {
+		rc = -1;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!(sigs[i] = path_signature(accs[i]))) {
+			rc = -1;
+			goto out;
+		}
+	for (size_t i = 0; i < n && !rc; i++) {
+		const char *mgmt = pv->ps.org->management_account;
+		const char **group;
+		size_t ng = 0;
+		struct iamp_evaluator *ev;
+		char *name = NULL;
+
+		if (done[i])
+			continue;
+		if (mgmt && strcmp(mgmt, accs[i]->id) == 0) {
+			done[i] = true;
+			continue; /* SCPs do not govern the management account */
+		}
+		if (!(group = calloc(n, sizeof(*group)))) {
+			rc = -1;
+			break;
+		}
+		for (size_t j = i; j < n; j++) {
+			if (!done[j] && strcmp(sigs[i], sigs[j]) == 0 &&
+			    !(mgmt && strcmp(mgmt, accs[j]->id) == 0)) {
+				group[ng++] = accs[j]->id;
+				done[j] = true;
+			}
+		}
+		if (pset_build(&pv->ps, 0, &ev)) {
+			free(group);
+			rc = -1;
+			break;
+		}
+		if (ng == 1)
+			rc = asprintf(&name, "account %s (%s)", accs[i]->id, accs[i]->name) < 0 ? -1 : 0;
+		else
+			rc = asprintf(&name, "account %s (%s) and %zu more with the same SCPs", accs[i]->id,
+				      accs[i]->name, ng - 1) < 0 ? -1 : 0;
+		if (rc || add_target(pv, name, ev, true, group, ng)) {
+			iamp_evaluator_free(ev);
+			free(group);
+			rc = -1;
+		}
+	}
+out:
+	for (size_t i = 0; sigs && i < n; i++)
+		free(sigs[i]);
+	free(sigs);
+	free(done);
+	free(accs);
+	return rc;
+}
+
+/* ---- output ---------------------------------------------------------------------- */
+
+static void json_str(FILE *f, const char *s)
+{
+	iamp_json_string(f, s, strlen(s));
+}
+
+static void cex_json(FILE *f, const struct iamp_cex *c)
+{
+	fputs("{\"principal\":", f);
+	json_str(f, c->principal);
+	fputs(",\"action\":", f);
+	json_str(f, c->action);
+	fputs(",\"resource\":", f);
+	json_str(f, c->resource);
+	fputs(",\"context\":{", f);
+	for (size_t i = 0; i < c->nkeys; i++) {
+		const struct iamp_cex_key *k = &c->keys[i];
+
+		fputs(i ? "," : "", f);
+		json_str(f, k->name);
+		fputc(':', f);
+		if (k->multi)
+			fputc('[', f);
+		for (size_t j = 0; j < k->count; j++) {
+			fputs(j ? "," : "", f);
+			json_str(f, k->values[j]);
+		}
+		if (k->multi)
+			fputc(']', f);
+	}
+	fputs("}}", f);
+}
+
+/* The statements the counterexample meets in the target. */
+static size_t cex_statements(const struct target *t, const struct iamp_cex *c,
+			     struct iamp_match *m, size_t cap, enum iamp_decision *d)
+{
+	struct iamp_result res;
+
+	memset(&res, 0, sizeof(res));
+	res.matches = m;
+	res.match_cap = cap;
+	if (iamp_cex_evaluate(&res, t->ev, c))
+		return 0;
+	*d = res.decision;
+	return res.match_count;
+}
+
+static void statement_where(FILE *f, const struct iamp_match *m)
+{
+	fprintf(f, "%s:%u:%u", m->name, m->stmt->span.start.line, m->stmt->span.start.col);
+}
+
+static void emit_result(struct prove *pv, const struct target *t, const struct prop *pr,
+			const struct iamp_prove_result *r, double ms)
+{
+	FILE *f = pv->out;
+	struct iamp_match m[MAX_MATCHES];
+	size_t nm = 0;
+	enum iamp_decision d = IAMP_DECISION_IMPLICIT_DENY;
+	const char *name = iamp_proof_name(r->proof);
+
+	if (r->proof == IAMP_PROOF_VIOLATED)
+		nm = cex_statements(t, &r->cex, m, MAX_MATCHES, &d);
+	switch (pv->fmt) {
+	case FMT_JSON:
+		fputs(pv->first_json ? "\n" : ",\n", f);
+		pv->first_json = false;
+		fputs("{\"property\":", f);
+		json_str(f, pr->p->id);
+		fputs(",\"file\":", f);
+		json_str(f, pr->file);
+		fputs(",\"title\":", f);
+		json_str(f, pr->p->title);
+		fputs(",\"expect\":", f);
+		json_str(f, iamp_expect_name(pr->p->expect));
+		fputs(",\"target\":", f);
+		json_str(f, t->name);
+		fprintf(f, ",\"result\":\"%s\"", name);
+		if (r->proof == IAMP_PROOF_VIOLATED) {
+			fputs(",\"counterexample\":", f);
+			cex_json(f, &r->cex);
+			fprintf(f, ",\"decision\":\"%s\",\"statements\":[", iamp_decision_name(d));
+			for (size_t i = 0; i < nm; i++) {
+				fputs(i ? "," : "", f);
+				fputs("{\"policy\":", f);
+				json_str(f, m[i].name);
+				fprintf(f, ",\"line\":%u,\"column\":%u,\"effect\":\"%s\"",
+					m[i].stmt->span.start.line, m[i].stmt->span.start.col,
+					m[i].deny ? "Deny" : "Allow");
+				if (m[i].stmt->has_sid) {
+					fputs(",\"sid\":", f);
+					json_str(f, m[i].stmt->sid.text);
+				}
+				fputc('}', f);
+			}
+			fputc(']', f);
+		}
+		if (r->reason[0]) {
+			fputs(",\"reason\":", f);
+			json_str(f, r->reason);
+		}
+		fprintf(f, ",\"ms\":%.1f}", ms);
+		break;
+	case FMT_MARKDOWN:
+		fprintf(f, "| %s | `%s` | %s | %s | %s |\n",
+			r->proof == IAMP_PROOF_VIOLATED ? "**violated**" :
+			r->proof == IAMP_PROOF_UNKNOWN ? "*unknown*" : name,
+			pr->p->id, pr->p->title, t->name, r->reason);
+		if (r->proof == IAMP_PROOF_VIOLATED) {
+			fputs("| | | counterexample: `", f);
+			cex_json(f, &r->cex);
+			fputs("` |", f);
+			for (size_t i = 0; i < nm; i++) {
+				fputs(i ? ", " : " ", f);
+				statement_where(f, &m[i]);
+			}
+			fputs(" | |\n", f);
+		}
+		break;
+	case FMT_SARIF:
+		break;
+	default:
+		fprintf(f, "%-9s %s  %s  (%.0f ms)\n", name, pr->p->id, pr->p->title, ms);
+		if (r->reason[0])
+			fprintf(f, "          %s\n", r->reason);
+		if (r->proof == IAMP_PROOF_VIOLATED) {
+			fputs("          counterexample: ", f);
+			cex_json(f, &r->cex);
+			fprintf(f, "\n          %s by:", iamp_decision_name(d));
+			if (!nm)
+				fputs(" no statement (nothing denies it)", f);
+			for (size_t i = 0; i < nm; i++) {
+				fputs(i ? "," : "", f);
+				fprintf(f, " %s ", m[i].deny ? "Deny" : "Allow");
+				statement_where(f, &m[i]);
+				if (m[i].stmt->has_sid)
+					fprintf(f, " (%s)", m[i].stmt->sid.text);
+			}
+			fputc('\n', f);
+		}
+		break;
+	}
+}
+
+static void emit_target_header(struct prove *pv, const struct target *t)
+{
+	if (pv->fmt == FMT_TEXT) {
+		fprintf(pv->out, "target: %s\n", t->name);
+		if (!t->guardrails && pv->assumed_identity)
+			fprintf(pv->out, "  no identity policy given: callers of other accounts taken as allowed by "
+					 "their own; the owner's account gets what the resource policy grants (its "
+					 "root user, always allowed, is left out)\n");
+		if (!t->guardrails && !pv->assumed_identity)
+			fprintf(pv->out, "  callers: IAM users, roles, role sessions and federated users (the "
+					 "principals identity policies are attached to)\n");
+		if (t->guardrails)
+			fprintf(pv->out, "  identity and resource policies taken as allowing everything; callers: "
+					 "the principals SCPs govern (users, roles, sessions, root users; no "
+					 "service-linked roles)\n");
+	}
+}
+
+/* ---- main ----------------------------------------------------------------------- */
+
+static int prove_all(struct prove *pv)
+{
+	int rc = EXIT_CLEAN;
+
+	if (pv->fmt == FMT_JSON) {
+		fputs("{\"results\": [", pv->out);
+		pv->first_json = true;
+	} else if (pv->fmt == FMT_MARKDOWN) {
+		fputs("## iamproof prove\n\n| result | property | title | target | reason |\n"
+		      "|---|---|---|---|---|\n", pv->out);
+	}
+	for (size_t t = 0; t < pv->ntargets; t++) {
+		emit_target_header(pv, &pv->targets[t]);
+		for (size_t i = 0; i < pv->nprops; i++) {
+			struct prop *pr = &pv->props[i];
+			struct iamp_prove_query q;
+			struct iamp_prove_result r;
+			double t0 = now_ms();
+
+			memset(&q, 0, sizeof(q));
+			q.target = pv->targets[t].ev;
+			q.set = pr->set;
+			q.reference = pr->ref;
+			q.expect = pr->p->expect;
+			q.scope = pv->targets[t].scope;
+			q.timeout_ms = pv->timeout_ms;
+			if (iamp_prove(&r, &q)) {
+				fprintf(stderr, "iamproof prove: %s: %s\n", pr->p->id, iamp_error_last());
+				return EXIT_INTERNAL;
+			}
+			pv->counts[r.proof]++;
+			emit_result(pv, &pv->targets[t], pr, &r, now_ms() - t0);
+			if (r.proof == IAMP_PROOF_VIOLATED || r.proof == IAMP_PROOF_UNKNOWN)
+				rc = EXIT_FINDINGS;
+			iamp_prove_result_free(&r);
+		}
+	}
+	if (pv->fmt == FMT_JSON)
+		fputs("\n]}\n", pv->out);
+	else if (pv->fmt == FMT_TEXT)
+		fprintf(pv->out, "summary: %u proven, %u violated, %u unknown, %u vacuous\n",
+			pv->counts[IAMP_PROOF_PROVEN], pv->counts[IAMP_PROOF_VIOLATED],
+			pv->counts[IAMP_PROOF_UNKNOWN], pv->counts[IAMP_PROOF_VACUOUS]);
+	return rc;
+}
+
+int iamp_cmd_prove(int argc, char **argv)
+{
+	struct prove pv;
+	const char **params = calloc((size_t)argc + 1, sizeof(char *));
+	const char **propfiles = calloc((size_t)argc + 1, sizeof(char *));
+	size_t nparams = 0, nprop = 0;
+	const char *org_path = NULL;
+	int rc = EXIT_USAGE;
+
+	memset(&pv, 0, sizeof(pv));
+	pset_init(&pv.ps, "prove");
+	pset_init(&pv.props_ps, "prove");
+	pv.out = stdout;
+	pv.timeout_ms = 10000;
+	/* developing the encoding: docs/prove.md, "Debugging" */
+	iamp_smt_debug(getenv("IAMPROOF_SMT_TRACE") ? stderr : NULL, getenv("IAMPROOF_SMT_DUMP"));
+	if (!params || !propfiles) {
+		rc = EXIT_INTERNAL;
+		goto cleanup;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			rc = EXIT_CLEAN;
+			goto cleanup;
+		}
+		if (!v || strncmp(a, "--", 2) != 0) {
+			fprintf(stderr, "iamproof prove: %s '%s'\n",
+				strncmp(a, "--", 2) == 0 ? "missing value after" : "unexpected argument", a);
+			usage(stderr);
+			goto cleanup;
+		}
+		i++;
+		if (pset_option(&pv.ps, a, v))
+			;
+		else if (strcmp(a, "--org") == 0)
+			org_path = v;
+		else if (strcmp(a, "--properties") == 0)
+			propfiles[nprop++] = v;
+		else if (strcmp(a, "--param") == 0)
+			params[nparams++] = v;
+		else if (strcmp(a, "--timeout") == 0) {
+			char *end;
+			double s = strtod(v, &end);
+
+			if (*end || !(s > 0) || s > 3600) {
+				fprintf(stderr, "iamproof prove: --timeout takes seconds, from 0.001 to 3600\n");
+				goto cleanup;
+			}
+			pv.timeout_ms = (unsigned)(s * 1000.0 + 0.5) ? (unsigned)(s * 1000.0 + 0.5) : 1;
+		} else if (strcmp(a, "--format") == 0) {
+			if (strcmp(v, "text") == 0)
+				pv.fmt = FMT_TEXT;
+			else if (strcmp(v, "json") == 0)
+				pv.fmt = FMT_JSON;
+			else if (strcmp(v, "markdown") == 0)
+				pv.fmt = FMT_MARKDOWN;
+			else if (strcmp(v, "sarif") == 0)
+				pv.fmt = FMT_SARIF;
+			else {
+				fprintf(stderr, "iamproof prove: --format must be text, json, markdown or sarif\n");
+				goto cleanup;
+			}
+		} else {
+			fprintf(stderr, "iamproof prove: unknown option '%s'\n", a);
+			usage(stderr);
+			goto cleanup;
+		}
+	}
+	if (!nprop) {
+		fprintf(stderr, "iamproof prove: give --properties FILE or a pack (stage6, ...)\n");
+		goto cleanup;
+	}
+	if (org_path && (pv.ps.scp_levels || pv.ps.rcp_levels)) {
+		fprintf(stderr, "iamproof prove: --org gives the SCP and RCP levels; drop --scp/--rcp\n");
+		goto cleanup;
+	}
+	if (!org_path && !pv.ps.nfiles) {
+		fprintf(stderr, "iamproof prove: give a target: --org, --scp or policies\n");
+		goto cleanup;
+	}
+	if (org_path)
+		pset_load_org(&pv.ps, org_path);
+	for (size_t i = 0; i < nprop; i++)
+		if (load_properties(&pv, propfiles[i], params, nparams))
+			goto cleanup;
+	if (!pset_usable(&pv.props_ps) || !pset_usable(&pv.ps))
+		goto cleanup;
+	pv.rtype = reference_type(&pv.ps);
+	{
+		bool guardrails = !pset_has(&pv.ps, IAMP_POLICY_IDENTITY) &&
+				  !pset_has(&pv.ps, IAMP_POLICY_RESOURCE) &&
+				  !pset_has(&pv.ps, IAMP_POLICY_TRUST) &&
+				  !pset_has(&pv.ps, IAMP_POLICY_SESSION) &&
+				  !pset_has(&pv.ps, IAMP_POLICY_BOUNDARY);
+
+		/* What is not given is taken as allowing: the caller's own
+		 * identity policies always (unless given), resource policies
+		 * too where only SCPs are given. */
+		pv.assumed_identity = !pset_has(&pv.ps, IAMP_POLICY_IDENTITY);
+		if (guardrails) {
+			pset_load_text(&pv.ps, "(identity policies)", allow_all, IAMP_POLICY_IDENTITY);
+			pset_load_text(&pv.ps, "(resource policies)", allow_all_resource, IAMP_POLICY_RESOURCE);
+		} else if (pv.assumed_identity) {
+			pset_load_text(&pv.ps, "(identity policies of other accounts)", allow_other_accounts,
+				       IAMP_POLICY_IDENTITY);
+		}
+		rc = build_props(&pv);
+		if (rc == -2) {
+			rc = EXIT_USAGE;
+			goto cleanup;
+		}
+		if (rc) {
+			fprintf(stderr, "iamproof prove: %s\n", iamp_error_last());
+			rc = EXIT_INTERNAL;
+			goto cleanup;
+		}
+		if (pv.ps.org) {
+			if (org_targets(&pv)) {
+				rc = EXIT_INTERNAL;
+				goto cleanup;
+			}
+		} else {
+			struct iamp_evaluator *ev;
+			char *name = NULL;
+			char *buf = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&buf, &len);
+
+			if (!f || pset_build(&pv.ps, 0, &ev)) {
+				if (f)
+					fclose(f);
+				free(buf);
+				rc = EXIT_INTERNAL;
+				goto cleanup;
+			}
+			for (unsigned l = 0; l < pv.ps.scp_levels; l++) {
+				fprintf(f, "%sSCP level %u:%s", l ? "; " : "", l,
+					pv.ps.scp_full[l] ? " FullAWSAccess" : "");
+				for (size_t i = 0; i < pv.ps.nfiles; i++)
+					if (pv.ps.files[i].type == IAMP_POLICY_SCP && pv.ps.files[i].level == l)
+						fprintf(f, " %s", pv.ps.files[i].path);
+			}
+			if (!pv.ps.scp_levels) {
+				for (size_t i = 0, n = 0; i < pv.ps.nfiles; i++)
+					if (pv.ps.files[i].policy && pv.ps.files[i].path[0] != '(')
+						fprintf(f, "%s%s %s", n++ ? ", " : "",
+							iamp_policy_type_name(pv.ps.files[i].type), pv.ps.files[i].path);
+			}
+			fclose(f);
+			name = buf;
+			if (add_target(&pv, name, ev, guardrails, NULL, 0)) {
+				iamp_evaluator_free(ev);
+				rc = EXIT_INTERNAL;
+				goto cleanup;
+			}
+		}
+	}
+	if (pv.ps.diags.count)
+		pset_print_diags(&pv.ps);
+	rc = prove_all(&pv);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "iamproof: cannot write the output\n");
+		rc = EXIT_INTERNAL;
+	}
+cleanup:
+	for (size_t i = 0; i < pv.ntargets; i++) {
+		iamp_evaluator_free(pv.targets[i].ev);
+		free(pv.targets[i].name);
+		free(pv.targets[i].accounts);
+	}
+	free(pv.targets);
+	for (size_t i = 0; i < pv.nprops; i++) {
+		iamp_evaluator_free(pv.props[i].set);
+		iamp_evaluator_free(pv.props[i].ref);
+		pset_free(&pv.props[i].refs);
+	}
+	free(pv.props);
+	for (size_t i = 0; i < pv.nfiles; i++) {
+		iamp_props_free(pv.files[i]);
+		free(pv.file_names[i]);
+	}
+	free(pv.files);
+	free(pv.file_names);
+	pset_free(&pv.props_ps);
+	pset_free(&pv.ps);
+	free(params);
+	free(propfiles);
+	return rc;
+}
