@@ -1,0 +1,357 @@
+/*
+ * test_smt.c - the prover against the concrete evaluator.
+ *
+ * Hand-written questions with known answers, and a randomized cross-check
+ * (issue 8, "Cross-checks that the prover is sound"): random SCP levels
+ * and random request sets; wherever prove says proven, a thousand sampled
+ * requests of the set are decided by the evaluator and none may break the
+ * property; wherever it says violated, the counterexample must be in the
+ * set and decided as the violation says; vacuous must find no sampled
+ * request in the set (or none allowed). An unknown is counted, never
+ * taken as an answer.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "context.h"
+#include "diag.h"
+#include "eval.h"
+#include "load.h"
+#include "policy.h"
+#include "principal.h"
+#include "smt.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct iamp_document *docs[64];
+static size_t ndocs;
+
+static const struct iamp_policy *policy(const char *text, enum iamp_policy_type type)
+{
+	struct iamp_diags diags;
+	struct iamp_policy *p = NULL;
+	struct iamp_document *doc = NULL;
+
+	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", text, strlen(text), IAMP_FORMAT_JSON, NULL, &diags), 0);
+	ck_assert_int_eq(iamp_policy_build(&p, doc, type, NULL, &diags), 0);
+	ck_assert_msg(diags.count == 0, "%s: %s", text, diags.count ? diags.items[0].message : "");
+	ck_assert_ptr_nonnull(p);
+	iamp_diags_clear(&diags);
+	ck_assert_uint_lt(ndocs, N(docs));
+	docs[ndocs++] = doc;
+	return p;
+}
+
+static void free_docs(void)
+{
+	for (size_t i = 0; i < ndocs; i++)
+		iamp_document_free(docs[i]);
+	ndocs = 0;
+}
+
+static const char allow_all[] =
+	"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}";
+static const char allow_all_resource[] =
+	"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
+	"\"Action\":\"*\",\"Resource\":\"*\"}]}";
+
+/* SCP levels (each a policy text) under allow-all identity and resource
+ * policies: what the guardrails let through. */
+static struct iamp_evaluator *guardrails(const char *const *levels, size_t n)
+{
+	struct iamp_evaluator *ev;
+
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_IDENTITY, 0, policy(allow_all, IAMP_POLICY_IDENTITY), "id"), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_RESOURCE, 0,
+					    policy(allow_all_resource, IAMP_POLICY_RESOURCE), "res"), 0);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_SCP, (unsigned)i,
+						    policy(levels[i], IAMP_POLICY_SCP), "scp"), 0);
+	return ev;
+}
+
+/* A request set: one Allow statement, Principal "*". */
+static struct iamp_evaluator *request_set(const char *stmt_body)
+{
+	struct iamp_evaluator *ev;
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",%s}]}",
+		 stmt_body);
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_RESOURCE, 0, policy(text, IAMP_POLICY_RESOURCE), "set"), 0);
+	return ev;
+}
+
+static enum iamp_proof prove(const struct iamp_evaluator *target, const struct iamp_evaluator *set,
+			     enum iamp_expect expect, struct iamp_prove_result *r)
+{
+	struct iamp_prove_query q;
+
+	memset(&q, 0, sizeof(q));
+	q.target = target;
+	q.set = set;
+	q.expect = expect;
+	q.timeout_ms = 20000;
+	iamp_scope_governed(&q.scope);
+	ck_assert_int_eq(iamp_prove(r, &q), 0);
+	return r->proof;
+}
+
+/* ---- known answers ----------------------------------------------------------------- */
+
+#define FULL "{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}"
+#define SCP(...) "{\"Version\":\"2012-10-17\",\"Statement\":[" __VA_ARGS__ "]}"
+
+struct known {
+	const char *name;
+	const char *levels[2];
+	const char *set;
+	enum iamp_expect expect;
+	enum iamp_proof want;
+};
+
+static const struct known known[] = {
+	{ "deny root proves root denied",
+	  { SCP(FULL ",{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":"
+		"{\"StringLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*:root\"}}}") },
+	  "\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"StringLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*:root\"}}",
+	  IAMP_EXPECT_DENIED, IAMP_PROOF_PROVEN },
+	{ "a deny list missing an action",
+	  { SCP(FULL ",{\"Effect\":\"Deny\",\"Action\":[\"guardduty:DeleteDetector\"],\"Resource\":\"*\"}") },
+	  "\"Action\":[\"guardduty:DeleteDetector\",\"guardduty:UpdateDetector\"],\"Resource\":\"*\"",
+	  IAMP_EXPECT_DENIED, IAMP_PROOF_VIOLATED },
+	{ "a level without an Allow: vacuous",
+	  { SCP(FULL), SCP("{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}") },
+	  "\"Action\":\"iam:CreateAccessKey\",\"Resource\":\"*\"", IAMP_EXPECT_DENIED, IAMP_PROOF_VACUOUS },
+	{ "an empty request set: vacuous",
+	  { SCP(FULL) },
+	  "\"Action\":\"s3:GetObject\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:RequestedRegion\":\"a\"},"
+	  "\"StringNotEquals\":{\"aws:RequestedRegion\":\"a\"}}",
+	  IAMP_EXPECT_DENIED, IAMP_PROOF_VACUOUS },
+	{ "a future action of a listed service (NotAction allow-list)",
+	  { SCP("{\"Effect\":\"Allow\",\"NotAction\":[\"s3:GetObject\",\"iam:*\"],\"Resource\":\"*\"}") },
+	  "\"Action\":\"s3:*\",\"NotResource\":\"arn:aws:s3:::nothing\"", IAMP_EXPECT_DENIED, IAMP_PROOF_VIOLATED },
+	{ "allowed: FullAWSAccess allows s3",
+	  { SCP(FULL) }, "\"Action\":\"s3:Get*\",\"Resource\":\"*\"", IAMP_EXPECT_ALLOWED, IAMP_PROOF_PROVEN },
+	{ "allowed: a region deny breaks it",
+	  { SCP(FULL ",{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":"
+		"{\"StringNotEquals\":{\"aws:RequestedRegion\":\"eu-west-1\"}}}") },
+	  "\"Action\":\"s3:Get*\",\"Resource\":\"*\"", IAMP_EXPECT_ALLOWED, IAMP_PROOF_VIOLATED },
+};
+
+START_TEST(known_answers)
+{
+	const struct known *k = &known[_i];
+	size_t n = k->levels[1] ? 2 : 1;
+	struct iamp_evaluator *t = guardrails(k->levels, n), *set = request_set(k->set);
+	struct iamp_prove_result r;
+
+	ck_assert_msg(prove(t, set, k->expect, &r) == k->want, "%s: got %s (%s), want %s", k->name,
+		      iamp_proof_name(r.proof), r.reason, iamp_proof_name(k->want));
+	iamp_prove_result_free(&r);
+	iamp_evaluator_free(t);
+	iamp_evaluator_free(set);
+	free_docs();
+}
+END_TEST
+
+/* A target with compatibility switches is refused: the prover follows AWS. */
+START_TEST(compat_refused)
+{
+	const char *levels[] = { SCP(FULL) };
+	struct iamp_evaluator *t = guardrails(levels, 1), *set = request_set("\"Action\":\"*\",\"Resource\":\"*\"");
+	struct iamp_prove_query q;
+	struct iamp_prove_result r;
+
+	iamp_evaluator_set_compat(t, 1);
+	memset(&q, 0, sizeof(q));
+	q.target = t;
+	q.set = set;
+	ck_assert_int_eq(iamp_prove(&r, &q), -3);
+	iamp_evaluator_free(t);
+	iamp_evaluator_free(set);
+	free_docs();
+}
+END_TEST
+
+/* ---- the randomized cross-check ---------------------------------------------------- */
+
+static const char *const r_actions[] = { "\"s3:GetObject\"", "\"s3:Get*\"", "\"s3:*\"", "\"ec2:RunInstances\"",
+					  "\"ec2:*\"", "\"iam:CreateAccessKey\"", "\"iam:*\"", "\"*\"",
+					  "\"s3:PutObject\"", "\"kms:Decrypt\"" };
+static const char *const r_resources[] = { "\"*\"", "\"arn:aws:s3:::b/*\"", "\"arn:aws:s3:::b/k\"",
+					    "\"arn:aws:ec2:*:*:instance/*\"", "\"arn:aws:iam::*:user/*\"" };
+static const char *const r_conditions[] = {
+	"",
+	",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"us-east-1\"]}}",
+	",\"Condition\":{\"StringLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*:root\"}}",
+	",\"Condition\":{\"ArnNotLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*:role/Admin\"}}",
+	",\"Condition\":{\"StringEquals\":{\"aws:RequestedRegion\":\"eu-west-1\"}}",
+	",\"Condition\":{\"BoolIfExists\":{\"aws:MultiFactorAuthPresent\":\"false\"}}",
+	",\"Condition\":{\"StringNotEqualsIfExists\":{\"aws:PrincipalAccount\":\"111122223333\"}}",
+};
+
+static unsigned rnd(unsigned *seed, unsigned n)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 16) % n;
+}
+
+/* A random statement body (no Effect, no Principal). */
+static void body(char *out, size_t cap, unsigned *seed)
+{
+	const char *a1 = r_actions[rnd(seed, N(r_actions))], *a2 = r_actions[rnd(seed, N(r_actions))];
+
+	snprintf(out, cap, "\"%s\":[%s,%s],\"Resource\":%s%s", rnd(seed, 4) ? "Action" : "NotAction",
+		 a1, a2, r_resources[rnd(seed, N(r_resources))], r_conditions[rnd(seed, N(r_conditions))]);
+}
+
+static void scp_level(char *out, size_t cap, unsigned *seed)
+{
+	size_t n = (size_t)snprintf(out, cap, "{\"Version\":\"2012-10-17\",\"Statement\":[%s",
+				    rnd(seed, 3) ? FULL : "{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}");
+	unsigned k = 1 + rnd(seed, 3);
+
+	for (unsigned i = 0; i < k; i++) {
+		char b[512];
+
+		body(b, sizeof(b), seed);
+		n += (size_t)snprintf(out + n, cap - n, ",{\"Effect\":\"%s\",%s}", rnd(seed, 3) ? "Deny" : "Allow", b);
+	}
+	snprintf(out + n, cap - n, "]}");
+}
+
+static const char *const s_principals[] = {
+	"arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:user/alice",
+	"arn:aws:sts::111122223333:assumed-role/Admin/s", "arn:aws:sts::444455556666:assumed-role/app/s",
+	"arn:aws:iam::111122223333:role/Admin", "arn:aws:sts::444455556666:federated-user/bob",
+};
+static const char *const s_actions[] = { "s3:GetObject", "s3:PutObject", "s3:GetNewThing", "ec2:RunInstances",
+					  "iam:CreateAccessKey", "kms:Decrypt", "ec2:DescribeInstances",
+					  "iam:CreateUser" };
+static const char *const s_resources[] = { "arn:aws:s3:::b/k", "arn:aws:s3:::b/x", "arn:aws:s3:::c",
+					    "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+					    "arn:aws:iam::111122223333:user/bob",
+					    "arn:aws:kms:us-east-1:111122223333:key/k1" };
+static const char *const s_regions[] = { "us-east-1", "eu-west-1", "ap-south-1" };
+static const char *const s_mfa[] = { NULL, "true", "false" };
+
+/* A sampled request, decided by `ev`; *in_set from `set`. */
+static enum iamp_decision sample(const struct iamp_evaluator *ev, const struct iamp_evaluator *set,
+				 unsigned *seed, bool *in_set, char *what, size_t cap)
+{
+	struct iamp_ctx_value vals[2];
+	struct iamp_ctx_key keys[2];
+	struct iamp_request req;
+	struct iamp_arena *arena = iamp_arena_new();
+	struct iamp_match m[1];
+	struct iamp_result res;
+	const char *mfa = s_mfa[rnd(seed, N(s_mfa))];
+	enum iamp_decision d;
+
+	memset(&req, 0, sizeof(req));
+	req.principal = s_principals[rnd(seed, N(s_principals))];
+	req.principal_len = strlen(req.principal);
+	req.action = s_actions[rnd(seed, N(s_actions))];
+	req.action_len = strlen(req.action);
+	req.resource = s_resources[rnd(seed, N(s_resources))];
+	req.resource_len = strlen(req.resource);
+	vals[0].text = s_regions[rnd(seed, N(s_regions))];
+	vals[0].len = strlen(vals[0].text);
+	keys[0] = (struct iamp_ctx_key){ "aws:RequestedRegion", 19, &vals[0], 1, false };
+	req.key_count = 1;
+	if (mfa) {
+		vals[1].text = mfa;
+		vals[1].len = strlen(mfa);
+		keys[1] = (struct iamp_ctx_key){ "aws:MultiFactorAuthPresent", 26, &vals[1], 1, false };
+		req.key_count = 2;
+	}
+	req.keys = keys;
+	ck_assert_int_eq(iamp_request_fill_derived(&req, arena), 0);
+	snprintf(what, cap, "%s %s %s %s mfa=%s", req.principal, req.action, req.resource, vals[0].text,
+		 mfa ? mfa : "-");
+	memset(&res, 0, sizeof(res));
+	res.matches = m;
+	res.match_cap = 1;
+	ck_assert_int_eq(iamp_evaluate(&res, set, &req), 0);
+	*in_set = res.match_total > 0;
+	ck_assert_int_eq(iamp_evaluate(&res, ev, &req), 0);
+	d = res.decision;
+	iamp_arena_free(arena);
+	return d;
+}
+
+#define ROUNDS 10
+#define SAMPLES 1000
+
+START_TEST(cross_check)
+{
+	unsigned seed = 0x5eed0000u + (unsigned)_i * 7919u;
+	char levels_text[2][4096], b[512], what[512];
+	const char *levels[2] = { levels_text[0], levels_text[1] };
+	size_t nlevels = 1 + rnd(&seed, 2);
+	struct iamp_evaluator *t, *set;
+	enum iamp_expect expect = rnd(&seed, 4) ? IAMP_EXPECT_DENIED : IAMP_EXPECT_ALLOWED;
+	struct iamp_prove_result r;
+	enum iamp_proof p;
+	unsigned in_set = 0, allowed = 0;
+
+	for (size_t i = 0; i < nlevels; i++)
+		scp_level(levels_text[i], sizeof(levels_text[i]), &seed);
+	body(b, sizeof(b), &seed);
+	t = guardrails(levels, nlevels);
+	set = request_set(b);
+	p = prove(t, set, expect, &r);
+	if (p == IAMP_PROOF_VIOLATED) {
+		/* prove has replayed it; check it once more from here */
+		struct iamp_match m[1];
+		struct iamp_result res = { .matches = m, .match_cap = 1 };
+
+		ck_assert_int_eq(iamp_cex_evaluate(&res, set, &r.cex), 0);
+		ck_assert_msg(res.match_total > 0, "round %d: the counterexample is outside the set", _i);
+		ck_assert_int_eq(iamp_cex_evaluate(&res, t, &r.cex), 0);
+		ck_assert_msg((res.decision == IAMP_DECISION_ALLOWED) == (expect == IAMP_EXPECT_DENIED),
+			      "round %d: the counterexample does not break the property", _i);
+	}
+	for (unsigned i = 0; i < SAMPLES; i++) {
+		bool member;
+		enum iamp_decision d = sample(t, set, &seed, &member, what, sizeof(what));
+
+		if (!member)
+			continue;
+		in_set++;
+		allowed += d == IAMP_DECISION_ALLOWED;
+		if (p == IAMP_PROOF_PROVEN)
+			ck_assert_msg((d == IAMP_DECISION_ALLOWED) == (expect == IAMP_EXPECT_ALLOWED),
+				      "round %d: proven %s, but %s is %s\nlevels: %s | %s\nset: %s", _i,
+				      iamp_expect_name(expect), what, iamp_decision_name(d), levels[0],
+				      nlevels > 1 ? levels[1] : "", b);
+	}
+	if (p == IAMP_PROOF_VACUOUS)
+		ck_assert_msg(in_set == 0 || allowed == 0, "round %d: vacuous (%s), yet %u sampled requests are in the set, %u allowed",
+			      _i, r.reason, in_set, allowed);
+	iamp_prove_result_free(&r);
+	iamp_evaluator_free(t);
+	iamp_evaluator_free(set);
+	free_docs();
+}
+END_TEST
+
+Suite *suite_smt(void)
+{
+	Suite *s = suite_create("smt");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_loop_test(tc, known_answers, 0, N(known));
+	tcase_add_test(tc, compat_refused);
+	tcase_add_loop_test(tc, cross_check, 0, ROUNDS);
+	suite_add_tcase(s, tc);
+	return s;
+}
