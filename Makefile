@@ -61,7 +61,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps test unit golden demo bench asan install clean catalog difftest check-style \
+.PHONY: all deps test unit golden demo bench bench-prove asan install clean catalog difftest check-style \
 	mutate mutate-short help
 
 all: $(BUILD)/iamproof $(BUILD)/libiamproof.a
@@ -152,6 +152,12 @@ demo: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh scripts/bench.sh $(BUILD)/iamproof
+
+# The prover's benchmark (docs/bench.md): stage6 over corpus SCPs and
+# synthetic organizations; BENCH_PROVE_SCPS=all for every corpus file.
+bench-prove: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh scripts/bench-prove.sh $(BUILD)/iamproof
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -844,3 +844,180 @@ cleanup:
 	free(propfiles);
 	return rc;
 }
+
+/* ---- diff ------------------------------------------------------------------------- */
+
+static void diff_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: iamproof diff OLD NEW [--type identity|resource|trust|scp] [--witnesses N]\n"
+		"                     [--timeout S] [--format text|json]\n"
+		"\nSays whether NEW allows exactly what OLD allows (equivalent), more (more-permissive),\n"
+		"less (less-permissive) or some of each (incomparable), with up to N requests (default 3)\n"
+		"per direction that differ in action, each replayed through the evaluator.\n"
+		"OLD and NEW are policy files; with --type scp, each is one SCP level: a comma-separated\n"
+		"list of files (FullAWSAccess names AWS's managed policy).\n"
+		"exit codes: 0 equivalent or less permissive, 1 more permissive, incomparable or unknown,\n"
+		"2 usage or input error, 3 internal error\n");
+}
+
+/* One side of a diff: the policy (or SCP level) and what is assumed. */
+static int diff_side(struct pset *ps, const char *what, enum iamp_policy_type type,
+		     struct iamp_evaluator **out)
+{
+	if (type == IAMP_POLICY_SCP) {
+		pset_load_text(ps, "(identity policies)", allow_all, IAMP_POLICY_IDENTITY);
+		pset_load_text(ps, "(resource policies)", allow_all_resource, IAMP_POLICY_RESOURCE);
+		pset_add_level(ps, what, IAMP_POLICY_SCP);
+	} else {
+		pset_load(ps, what, type, 0, NULL, NULL);
+		if (type != IAMP_POLICY_IDENTITY)
+			pset_load_text(ps, "(identity policies of other accounts)", allow_other_accounts,
+				       IAMP_POLICY_IDENTITY);
+	}
+	if (!pset_usable(ps))
+		return EXIT_USAGE;
+	if (pset_build(ps, 0, out)) {
+		fprintf(stderr, "iamproof diff: %s\n", iamp_error_last());
+		return EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+int iamp_cmd_diff(int argc, char **argv)
+{
+	struct pset old_ps, new_ps;
+	struct iamp_evaluator *old_ev = NULL, *new_ev = NULL;
+	struct iamp_diff_query q;
+	struct iamp_diff_result r;
+	enum iamp_policy_type type = IAMP_POLICY_IDENTITY;
+	const char *paths[2] = { NULL, NULL };
+	bool json = false;
+	int rc = EXIT_USAGE;
+
+	memset(&q, 0, sizeof(q));
+	memset(&r, 0, sizeof(r));
+	pset_init(&old_ps, "diff");
+	pset_init(&new_ps, "diff");
+	q.timeout_ms = 10000;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			diff_usage(stdout);
+			rc = EXIT_CLEAN;
+			goto cleanup;
+		}
+		if (strncmp(a, "--", 2) != 0) {
+			if (paths[0] && paths[1]) {
+				fprintf(stderr, "iamproof diff: unexpected argument '%s'\n", a);
+				goto cleanup;
+			}
+			paths[paths[0] ? 1 : 0] = a;
+			continue;
+		}
+		if (!v) {
+			fprintf(stderr, "iamproof diff: missing value after '%s'\n", a);
+			goto cleanup;
+		}
+		i++;
+		if (strcmp(a, "--type") == 0) {
+			if (!iamp_policy_type_parse(&type, v) || type == IAMP_POLICY_BOUNDARY ||
+			    type == IAMP_POLICY_SESSION || type == IAMP_POLICY_RCP) {
+				fprintf(stderr, "iamproof diff: --type takes identity, resource, trust or scp\n");
+				goto cleanup;
+			}
+		} else if (strcmp(a, "--witnesses") == 0) {
+			char *end;
+			long n = strtol(v, &end, 10);
+
+			if (*end || n < 1 || n > 100) {
+				fprintf(stderr, "iamproof diff: --witnesses takes 1 to 100\n");
+				goto cleanup;
+			}
+			q.witnesses = (unsigned)n;
+		} else if (strcmp(a, "--timeout") == 0) {
+			char *end;
+			double s = strtod(v, &end);
+
+			if (*end || !(s > 0) || s > 3600) {
+				fprintf(stderr, "iamproof diff: --timeout takes seconds, from 0.001 to 3600\n");
+				goto cleanup;
+			}
+			q.timeout_ms = (unsigned)(s * 1000.0) ? (unsigned)(s * 1000.0) : 1;
+		} else if (strcmp(a, "--format") == 0 && (strcmp(v, "json") == 0 || strcmp(v, "text") == 0)) {
+			json = strcmp(v, "json") == 0;
+		} else {
+			fprintf(stderr, "iamproof diff: unknown option '%s %s'\n", a, v);
+			diff_usage(stderr);
+			goto cleanup;
+		}
+	}
+	if (!paths[1]) {
+		fprintf(stderr, "iamproof diff: give OLD and NEW\n");
+		diff_usage(stderr);
+		goto cleanup;
+	}
+	if ((rc = diff_side(&old_ps, paths[0], type, &old_ev)) ||
+	    (rc = diff_side(&new_ps, paths[1], type, &new_ev)))
+		goto cleanup;
+	q.old_target = old_ev;
+	q.new_target = new_ev;
+	if (type == IAMP_POLICY_SCP)
+		iamp_scope_governed(&q.scope);
+	else if (type == IAMP_POLICY_IDENTITY)
+		q.scope.kinds = IAMP_SCOPE_KIND(IAMP_CALLER_USER) | IAMP_SCOPE_KIND(IAMP_CALLER_ROLE) |
+				IAMP_SCOPE_KIND(IAMP_CALLER_SESSION) |
+				IAMP_SCOPE_KIND(IAMP_CALLER_FEDERATED_USER);
+	else
+		q.scope.no_owner_root = true;
+	if (iamp_smt_diff(&r, &q)) {
+		fprintf(stderr, "iamproof diff: %s\n", iamp_error_last());
+		rc = EXIT_INTERNAL;
+		goto cleanup;
+	}
+	if (json) {
+		printf("{\"verdict\":\"%s\"", iamp_diff_verdict_name(r.verdict));
+		for (int d = 0; d < 2; d++) {
+			printf(",\"%s\":[", d == 0 ? "newOnly" : "oldOnly");
+			for (size_t i = 0; i < r.nwitness[d]; i++) {
+				fputs(i ? "," : "", stdout);
+				cex_json(stdout, &r.witness[d][i]);
+			}
+			printf("]");
+		}
+		if (r.reason[0] && r.verdict == IAMP_DIFF_UNKNOWN) {
+			fputs(",\"reason\":", stdout);
+			json_str(stdout, r.reason);
+		}
+		printf("}\n");
+	} else {
+		printf("diff: %s -> %s: %s\n", paths[0], paths[1], iamp_diff_verdict_name(r.verdict));
+		if (type == IAMP_POLICY_SCP)
+			printf("  identity and resource policies taken as allowing everything; callers: the "
+			       "principals SCPs govern\n");
+		for (int d = 0; d < 2; d++) {
+			printf("  allowed by %s only:%s\n", d == 0 ? "NEW" : "OLD",
+			       r.nwitness[d] ? "" : r.unknown[d] ? " unknown" : " nothing");
+			for (size_t i = 0; i < r.nwitness[d]; i++) {
+				fputs("    ", stdout);
+				cex_json(stdout, &r.witness[d][i]);
+				fputc('\n', stdout);
+			}
+		}
+		if (r.verdict == IAMP_DIFF_UNKNOWN && r.reason[0])
+			printf("  unknown: %s\n", r.reason);
+	}
+	rc = r.verdict == IAMP_DIFF_EQUIVALENT || r.verdict == IAMP_DIFF_LESS_PERMISSIVE ? EXIT_CLEAN
+											 : EXIT_FINDINGS;
+	if (fflush(stdout) != 0)
+		rc = EXIT_INTERNAL;
+cleanup:
+	iamp_diff_result_free(&r);
+	iamp_evaluator_free(old_ev);
+	iamp_evaluator_free(new_ev);
+	pset_free(&old_ps);
+	pset_free(&new_ps);
+	return rc;
+}
