@@ -235,7 +235,7 @@ static void emit_string(struct reader *r, FILE *f, const struct iamp_value *v)
 			char name[128];
 
 			snprintf(name, sizeof(name), "%.*s", (int)(close - open - 2), open + 2);
-			diag(r, IAMP_RULE_UNKNOWN_PARAMETER, v->span, "no value for parameter %s%s", name, "");
+			diag(r, IAMP_RULE_UNKNOWN_ELEMENT, v->span, "no value for parameter {{%s}}: give it a default under parameters: or --param%s", name, "");
 		} else if (p->is_list || p->count != 1) {
 			diag(r, IAMP_RULE_WRONG_TYPE, v->span,
 			     "parameter %s is a list: it can only stand alone in a string%s", p->name, "");

@@ -180,7 +180,7 @@ expect_exit 2 "prove without a target" -- "$bin" prove --properties props.yaml
 expect_exit 2 "prove with an unknown pack" -- "$bin" prove --scp scp-leave.json --properties nosuchpack
 expect_exit 2 "prove with a bad property file" -- "$bin" prove --scp scp-leave.json --properties props-bad.yaml
 grep -q "props-bad.yaml:4:13: error: .*expect must be" "$tmp/err" && ok || no "a bad expect is not reported at its position"
-grep -q "UNKNOWN_PARAMETER" "$tmp/err" && ok || no "an unknown parameter is not reported"
+grep -q "props-bad.yaml:6:15: error: no value for parameter {{nobody}}.*UNKNOWN_ELEMENT" "$tmp/err" && ok || no "an unknown parameter is not reported at its position"
 expect_exit 2 "prove with --param without =" -- "$bin" prove --scp scp-leave.json --properties props.yaml --param who
 # a level without FullAWSAccess allows nothing: vacuous; with it, one
 # property holds and one is violated (exit 1), in every format
