@@ -211,7 +211,11 @@ run_test() {
 	tree=$1
 	tmo=${3:-0}
 	case $2 in
-	unit) (cd "$tree/tests" && CK_FORK=no IAMP_BIN=../$BUILD/iamproof timeout -k 5 "$tmo" ../$BUILD/test_runner) ;;
+	# The prover's suite (smt) is left out: it takes a minute, its
+	# answers depend on Z3's time limits under the load of parallel
+	# mutants, and the mutated files have suites of their own.
+	unit) (cd "$tree/tests" && CK_FORK=no CK_EXCLUDE_SUITE=smt IAMP_BIN=../$BUILD/iamproof \
+		timeout -k 5 "$tmo" ../$BUILD/test_runner) ;;
 	cli) timeout -k 5 "$tmo" sh "$tree/tests/cli.sh" "$tree/$BUILD/iamproof" ;;
 	golden) timeout -k 5 "$tmo" sh "$tree/tests/golden.sh" "$tree/$BUILD/iamproof" ;;
 	simulate) timeout -k 5 "$tmo" sh "$tree/tests/simulate.sh" "$tree/$BUILD/iamproof" ;;
