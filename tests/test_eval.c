@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "error.h"
 #include "eval.h"
+#include "eval_internal.h"
 #include "load.h"
 #include "org.h"
 #include "policy.h"
@@ -41,6 +42,7 @@ struct eval_case {
 	const char *request;
 	enum iamp_decision want;
 	const char *compat; /* switches (compat.def), or NULL */
+	enum iamp_gap gap;  /* an implicit deny's reason (eval.h), or 0: not checked */
 };
 
 #define REQ(principal, action, resource) \
@@ -58,7 +60,7 @@ static const struct eval_case cases[] = {
 	/* --- the basic decision -------------------------------------------- */
 	{ "identity allow", P("{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bucket/*\"}"),
 	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
-	{ "no policy: implicit deny", .request = REQ(USER, "s3:GetObject", OBJ), .want = I },
+	{ "no policy: implicit deny", .request = REQ(USER, "s3:GetObject", OBJ), .want = I, .gap = IAMP_GAP_NO_ALLOW },
 	{ "deny wins over allow", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
 	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
 	{ "action is case-insensitive", P("{\"Effect\":\"Allow\",\"Action\":\"S3:getobject\",\"Resource\":\"*\"}"),
@@ -80,7 +82,7 @@ static const struct eval_case cases[] = {
 	{ "SCP levels all allow", P(ALLOW_ALL), .scp = { P(ALLOW_ALL), P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}") },
 	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
 	{ "SCP level without allow", P(ALLOW_ALL), .scp = { P(ALLOW_ALL), P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}") },
-	  .request = REQ(USER, "ec2:RunInstances", "*"), .want = I },
+	  .request = REQ(USER, "ec2:RunInstances", "*"), .want = I, .gap = IAMP_GAP_SCP_LEVEL },
 	{ "SCP deny", P(ALLOW_ALL), .scp = { P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}") },
 	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
 	{ "SCPs never grant", .scp = { P(ALLOW_ALL) }, .request = REQ(USER, "s3:GetObject", OBJ), .want = I },
@@ -107,9 +109,9 @@ static const struct eval_case cases[] = {
 	{ "resource policy names someone else", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:user/carol\"},\"Action\":\"s3:GetObject\",\"Resource\":\"" OBJ "\"}"),
 	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = I },
 	{ "cross account: identity alone", P(ALLOW_ALL),
-	  .request = REQC(OTHER_USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = I },
+	  .request = REQC(OTHER_USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = I, .gap = IAMP_GAP_RESOURCE },
 	{ "cross account: resource alone", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"s3:GetObject\",\"Resource\":\"" OBJ "\"}"),
-	  .request = REQC(OTHER_USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = I },
+	  .request = REQC(OTHER_USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = I, .gap = IAMP_GAP_IDENTITY },
 	{ "cross account: both", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"},\"Action\":\"s3:GetObject\",\"Resource\":\"" OBJ "\"}"),
 	  .request = REQC(OTHER_USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = A },
 	{ "role ARN names its sessions", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:role/path/r\"},\"Action\":\"s3:GetObject\",\"Resource\":\"" OBJ "\"}"),
@@ -119,7 +121,7 @@ static const struct eval_case cases[] = {
 	{ "service principal", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"" OBJ "\"}"),
 	  .request = REQ("cloudtrail.amazonaws.com", "s3:PutObject", OBJ), .want = A },
 	{ "other service principal", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"" OBJ "\"}"),
-	  .request = REQ("config.amazonaws.com", "s3:PutObject", OBJ), .want = I },
+	  .request = REQ("config.amazonaws.com", "s3:PutObject", OBJ), .want = I, .gap = IAMP_GAP_RESOURCE },
 	{ "NotPrincipal deny", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"" USER "\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
 	  .request = REQ("arn:aws:iam::111122223333:user/carol", "s3:GetObject", OBJ), .want = E },
 	/* IAM User Guide, "NotPrincipal": name the account too, or the Deny
@@ -141,9 +143,9 @@ static const struct eval_case cases[] = {
 	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
 
 	{ "same account: a resource policy naming the account delegates", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"s3:GetObject\",\"Resource\":\"" OBJ "\"}"),
-	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = I },
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:ResourceAccount\":\"111122223333\"}"), .want = I, .gap = IAMP_GAP_NO_ALLOW },
 	{ "key policy must allow", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:user/carol\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}"),
-	  .request = REQ(USER, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k1"), .want = I },
+	  .request = REQ(USER, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k1"), .want = I, .gap = IAMP_GAP_RESOURCE },
 	{ "key policy delegating to the account, with identity", P(ALLOW_ALL), .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}"),
 	  .request = REQ(USER, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k1"), .want = A },
 	{ "trust policy naming the user", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" USER "\"},\"Action\":\"sts:AssumeRole\",\"Resource\":\"*\"}"),
@@ -151,7 +153,7 @@ static const struct eval_case cases[] = {
 
 	/* --- boundaries and session policies -------------------------------- */
 	{ "boundary limits", P(ALLOW_ALL), .boundary = P("{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}"),
-	  .request = REQ(USER, "s3:PutObject", OBJ), .want = I },
+	  .request = REQ(USER, "s3:PutObject", OBJ), .want = I, .gap = IAMP_GAP_BOUNDARY },
 	{ "boundary and identity", P(ALLOW_ALL), .boundary = P("{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}"),
 	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
 	{ "boundary alone grants nothing", .boundary = P(ALLOW_ALL), .request = REQ(USER, "s3:GetObject", OBJ), .want = I },
@@ -169,7 +171,7 @@ static const struct eval_case cases[] = {
 	  .session = P("{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}"),
 	  .request = REQ(SESSION, "s3:GetObject", OBJ), .want = A },
 	{ "session policy limits", P(ALLOW_ALL), .session = P("{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}"),
-	  .request = REQ(SESSION, "s3:GetObject", OBJ), .want = I },
+	  .request = REQ(SESSION, "s3:GetObject", OBJ), .want = I, .gap = IAMP_GAP_SESSION },
 	{ "boundary deny", P(ALLOW_ALL), .boundary = P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
 	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E },
 
@@ -446,6 +448,32 @@ static const struct eval_case cases[] = {
 	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"2026-01-01T00:00:00Z\"}"), .want = I },
 	{ "derived aws:PrincipalAccount", COND("{\"StringEquals\":{\"aws:PrincipalAccount\":\"111122223333\"}}"),
 	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
+	/* eval.h: an implicit deny names the first requirement that failed. A
+	 * key policy naming the account delegates to the identity side, which
+	 * grants nothing here. */
+	{ "key policy delegating to the account, no identity policy", .resource = P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k1"), .want = I, .gap = IAMP_GAP_NO_ALLOW },
+	/* docs/semantics.md, "Placeholders in corpus policies": the switch
+	 * takes a NotResource entry with fewer than six ARN parts (one that
+	 * starts with '*' too) as never letting its statement apply, and
+	 * leaves full ARNs alone. */
+	{ "compat notresource-short-entry: an entry starting with '*'", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"NotResource\":[\"*<placeholder>\",\"arn:aws:s3:::x/*\"]}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A, .compat = "notresource-short-entry" },
+	{ "compat notresource-short-entry: a full ARN is not short", P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"NotResource\":\"arn:aws:s3:::x/*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = E, .compat = "notresource-short-entry" },
+	/* docs/semantics.md, "Dates": the switch compares epoch seconds with
+	 * ISO dates in milliseconds, as numbers, for every operator. */
+	{ "compat date-epoch-mixed: epoch seconds are less than ISO milliseconds", COND("{\"DateLessThan\":{\"aws:CurrentTime\":\"2020-01-01T00:00:00Z\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"1700000000\"}"), .want = A, .compat = "date-epoch-mixed" },
+	{ "compat date-epoch-mixed: equal as numbers", COND("{\"DateEquals\":{\"aws:CurrentTime\":\"2020-01-01T00:00:00Z\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"1577836800000\"}"), .want = A, .compat = "date-epoch-mixed" },
+	/* "Condition operators", binary: the base64-decoded bytes compare, not
+	 * the text (padding is optional, match.h); a policy value that is not
+	 * base64 is compared as text, so it equals no bytes, not even none. */
+	{ "BinaryEquals: the same bytes, padded or not", COND("{\"BinaryEquals\":{\"s3:x\":\"QQ==\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"s3:x\":\"QQ\"}"), .want = A },
+	{ "BinaryEquals: a policy value that is not base64 equals no bytes", COND("{\"BinaryEquals\":{\"s3:x\":\"%%\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"s3:x\":\"\"}"), .want = I },
 };
 
 static struct iamp_document *docs[16];
@@ -524,6 +552,8 @@ START_TEST(decision)
 		add(ev, IAMP_POLICY_RCP, l, c->rcp[l]);
 	ck_assert_msg(decide(ev, c->request, &res) == c->want, "%s: got %s, want %s", c->name,
 		      iamp_decision_name(res.decision), iamp_decision_name(c->want));
+	if (c->gap)
+		ck_assert_msg(res.gap == c->gap, "%s: gap %d, want %d", c->name, res.gap, c->gap);
 	iamp_evaluator_free(ev);
 	free_docs();
 }
@@ -626,14 +656,16 @@ START_TEST(request_errors)
 }
 END_TEST
 
-/* A statement with an invalid Effect or without Action never applies, in
- * either direction (the builder reports it; the evaluator must not guess). */
+/* A statement with an invalid Effect, without Action or with an empty
+ * Action list never applies, in either direction (the builder reports it;
+ * the evaluator must not guess, nor fail). */
 START_TEST(unusable_statements)
 {
 	static const char *const policies[] = {
 		P("{\"Effect\":\"Alow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
 		P("{\"Effect\":\"Allow\",\"Resource\":\"*\"}"),
 		P("{\"Effect\":\"Allow\",\"Action\":\"s3:*\"}"),
+		P("{\"Effect\":\"Allow\",\"Action\":[],\"Resource\":\"*\"}"),
 	};
 	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
 		struct iamp_diags diags;
@@ -762,6 +794,8 @@ static const struct org_case org_cases[] = {
 	{ "caller in OU B, resource outside: no RCP", IN_B, "999999999999", A, "resource's account is outside" },
 	{ "management caller: no SCP", MGMT, "333333333333", A, "management account" },
 	{ "management resource: no RCP", IN_B, "111111111111", A, "resources of the management account" },
+	{ "resource account longer than any id: outside", IN_B, "1111222233334444555566667777888899990000", A,
+	  "resource's account is outside" },
 };
 
 START_TEST(org_paths)
@@ -836,6 +870,128 @@ START_TEST(rcp_services)
 }
 END_TEST
 
+/*
+ * The compiled Action list (eval_internal.h): patterns whose service part
+ * is literal are indexed by it, sorted by service, and only the others are
+ * scanned for every request; the evaluator's throughput rests on it.
+ */
+START_TEST(action_index)
+{
+	struct iamp_evaluator *ev;
+	const struct cactions *a;
+
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	add(ev, IAMP_POLICY_IDENTITY, 0,
+	    P("{\"Effect\":\"Allow\",\"Action\":[\"SQS:Send*\",\"*\",\"s?:x\",\"s3:Get*\",\"iam:PassRole\"],\"Resource\":\"*\"}"));
+	a = &ev->pols[0].stmts[0].act;
+	ck_assert_uint_eq(a->nsvc, 3);
+	ck_assert_str_eq(a->svc[0].text, "iam:passrole");
+	ck_assert_uint_eq(a->svc[0].svc_len, 3);
+	ck_assert_str_eq(a->svc[1].text, "s3:get*");
+	ck_assert_uint_eq(a->svc[1].svc_len, 2);
+	ck_assert_str_eq(a->svc[2].text, "sqs:send*");
+	ck_assert_uint_eq(a->svc[2].svc_len, 3);
+	ck_assert_uint_eq(a->nwild, 2);
+	ck_assert_str_eq(a->wild[0].text, "*");
+	ck_assert_str_eq(a->wild[1].text, "s?:x");
+	iamp_evaluator_free(ev);
+	free_docs();
+}
+END_TEST
+
+/*
+ * The applicable statements (eval.h): stored up to match_cap, counted in
+ * match_total past it, each naming its policy; SCP and RCP statements only
+ * where SCPs and RCPs govern the request (scp_applies, rcp_applies).
+ */
+START_TEST(match_counts)
+{
+	const struct iamp_policy *id = load_policy(P(ALLOW_ALL ",{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+						   IAMP_POLICY_IDENTITY);
+	const struct iamp_policy *scp = load_policy(P(ALLOW_ALL), IAMP_POLICY_SCP);
+	const struct iamp_policy *rcp = load_policy(P("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}"),
+						    IAMP_POLICY_RCP);
+	struct iamp_evaluator *ev;
+	struct iamp_match m[4];
+	struct iamp_result res = { .matches = m, .match_cap = 4 };
+
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_IDENTITY, 0, id, "id.json"), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_SCP, 0, scp, "scp.json"), 0);
+	ck_assert_int_eq(decide(ev, REQ(USER, "s3:GetObject", OBJ), &res), A);
+	ck_assert(res.scp_applies);
+	ck_assert_uint_eq(res.match_count, 3);
+	ck_assert_uint_eq(res.match_total, 3);
+	ck_assert_ptr_eq(m[0].policy, id);
+	ck_assert_ptr_eq(m[2].policy, scp);
+	ck_assert_int_eq(m[2].type, IAMP_POLICY_SCP);
+	ck_assert_str_eq(m[2].name, "scp.json");
+	res.match_cap = 1;
+	ck_assert_int_eq(decide(ev, REQ(USER, "s3:GetObject", OBJ), &res), A);
+	ck_assert_uint_eq(res.match_count, 1);
+	ck_assert_uint_eq(res.match_total, 3);
+
+	/* SCPs do not govern the management account: its SCP statements are
+	 * neither listed nor counted, stored or not. */
+	ck_assert_int_eq(iamp_evaluator_set_management_account(ev, "111122223333"), 0);
+	res.match_cap = 4;
+	ck_assert_int_eq(decide(ev, REQ(USER, "s3:GetObject", OBJ), &res), A);
+	ck_assert(!res.scp_applies);
+	ck_assert_uint_eq(res.match_count, 2);
+	ck_assert_uint_eq(res.match_total, 2);
+	res.match_cap = 2;
+	ck_assert_int_eq(decide(ev, REQ(USER, "s3:GetObject", OBJ), &res), A);
+	ck_assert_uint_eq(res.match_count, 2);
+	ck_assert_uint_eq(res.match_total, 2);
+	iamp_evaluator_free(ev);
+
+	/* RCPs govern the services AWS lists for them (s3), not others (ec2). */
+	res.match_cap = 4;
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_IDENTITY, 0, id, "id.json"), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_RCP, 0, rcp, "rcp.json"), 0);
+	ck_assert_int_eq(decide(ev, REQ(USER, "s3:GetObject", OBJ), &res), A);
+	ck_assert(res.rcp_applies);
+	ck_assert(!res.scp_applies);
+	ck_assert_uint_eq(res.match_count, 3);
+	ck_assert_uint_eq(res.match_total, 3);
+	ck_assert_ptr_eq(m[2].policy, rcp);
+	ck_assert_int_eq(decide(ev, REQ(USER, "ec2:RunInstances", "*"), &res), A);
+	ck_assert(!res.rcp_applies);
+	ck_assert_uint_eq(res.match_count, 1);
+	ck_assert_uint_eq(res.match_total, 1);
+	res.match_cap = 0;
+	ck_assert_int_eq(decide(ev, REQ(USER, "ec2:RunInstances", "*"), &res), A);
+	ck_assert_uint_eq(res.match_count, 0);
+	ck_assert_uint_eq(res.match_total, 1);
+	iamp_evaluator_free(ev);
+	free_docs();
+}
+END_TEST
+
+/* An action longer than the evaluator's stack buffer is matched all the
+ * same (the IAM reference names actions of any length). */
+START_TEST(long_action)
+{
+	char action[300], request[600];
+	struct iamp_evaluator *ev;
+	struct iamp_result res = { 0 };
+
+	memcpy(action, "s3:Get", 6);
+	memset(action + 6, 'X', sizeof(action) - 7);
+	action[sizeof(action) - 1] = '\0';
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	add(ev, IAMP_POLICY_IDENTITY, 0, P("{\"Effect\":\"Allow\",\"Action\":\"s3:getx*\",\"Resource\":\"*\"}"));
+	snprintf(request, sizeof(request), REQ(USER, "%s", OBJ), action);
+	ck_assert_int_eq(decide(ev, request, &res), A);
+	action[0] = 'x';
+	snprintf(request, sizeof(request), REQ(USER, "%s", OBJ), action);
+	ck_assert_int_eq(decide(ev, request, &res), I);
+	iamp_evaluator_free(ev);
+	free_docs();
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *suite_eval(void)
@@ -847,6 +1003,9 @@ Suite *suite_eval(void)
 	tcase_add_test(tc, management_account);
 	tcase_add_test(tc, full_access_level);
 	tcase_add_test(tc, matches_reported);
+	tcase_add_test(tc, match_counts);
+	tcase_add_test(tc, long_action);
+	tcase_add_test(tc, action_index);
 	tcase_add_loop_test(tc, request_errors, 0, N(bad_requests));
 	tcase_add_test(tc, many_variables);
 	tcase_add_test(tc, unusable_statements);
