@@ -123,9 +123,10 @@ static void value_parse(struct cval *v, struct iamp_arena *a, const struct iamp_
 		v->ok = iamp_ip_parse(&v->u.ip, t, n);
 		break;
 	case IAMP_COND_BINARY: {
-		uint8_t *buf = iamp_arena_alloc(a, n + 1);
+		/* base64 never decodes to more bytes than it has characters */
+		uint8_t *buf = iamp_arena_alloc(a, n);
 
-		v->ok = buf && iamp_base64_decode(buf, n + 1, &v->u.bin.n, t, n);
+		v->ok = buf && iamp_base64_decode(buf, n, &v->u.bin.n, t, n);
 		v->u.bin.p = buf;
 		break;
 	}
@@ -407,7 +408,9 @@ const char *iamp_assumption_text(enum iamp_assumption a)
 	return "";
 }
 
-/* Per-request state: the lower-cased action and a scratch buffer. */
+/* Per-request state: the lower-cased action and a scratch buffer.
+ * iamp_evaluate sets every field before it is read (rarn only where
+ * rarn_ok), so it is not zeroed: the scratch buffer alone is 1 KiB. */
 struct req_state {
 	const struct iamp_request *req;
 	const struct iamp_evaluator *ev;
@@ -1019,7 +1022,6 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	memset(res->scp_path, 0, sizeof(res->scp_path));
 	memset(res->rcp_path, 0, sizeof(res->rcp_path));
 
-	memset(&st, 0, sizeof(st));
 	st.req = req;
 	st.ev = ev;
 	iamp_scratch_init(&st.sc);

@@ -479,17 +479,14 @@ bool iamp_number_parse(double *out, const char *s, size_t len)
 	}
 	if (!any)
 		return false;
+	/* An exponent without digits ("1e", "1e+") strtod leaves unread, and
+	 * the end check below refuses. */
 	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-		size_t e;
-
 		i++;
 		if (i < len && (s[i] == '-' || s[i] == '+'))
 			i++;
-		e = i;
 		while (i < len && s[i] >= '0' && s[i] <= '9')
 			i++;
-		if (i == e)
-			return false;
 	}
 	if (i != len)
 		return false;

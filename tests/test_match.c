@@ -236,6 +236,8 @@ START_TEST(number)
 	ck_assert(!iamp_number_parse(&d, "nan", 3));
 	ck_assert(!iamp_number_parse(&d, "1 ", 2));
 	ck_assert(!iamp_number_parse(&d, "1e", 2));
+	ck_assert(!iamp_number_parse(&d, "1e+", 3));
+	ck_assert(!iamp_number_parse(&d, "2.5E-", 5));
 	ck_assert(!iamp_number_parse(&d, "-", 1));
 	ck_assert(iamp_number_parse(&d, "1e-3", 4) && d == 0.001);
 	ck_assert(iamp_number_parse(&d, "1E+3", 4) && d == 1000);
