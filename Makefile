@@ -129,6 +129,7 @@ test: deps
 	$(Q)sh tests/catalog.sh $(BUILD)/iamproof
 	$(Q)sh tests/simulate.sh $(BUILD)/iamproof
 	$(Q)sh tests/rules.sh $(BUILD)/iamproof
+	$(Q)sh tests/prove-cli.sh $(BUILD)/iamproof
 	$(Q)sh tests/prove.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,

@@ -1,0 +1,90 @@
+#!/bin/sh
+# prove and diff on the command line: usage, input errors at their
+# position, results and exit codes in every format. Kept apart from
+# cli.sh, which mutation runs repeat for every mutant: these call Z3.
+# Usage: sh tests/prove-cli.sh path/to/iamproof
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+no() { echo "prove-cli: FAIL: $*"; fail=$((fail + 1)); }
+# expect_exit CODE DESCRIPTION -- command...
+expect_exit() {
+	want=$1 what=$2
+	shift 3
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	got=$?
+	if [ "$got" = "$want" ]; then ok; else no "$what: exit $got, expected $want"; sed 's/^/    /' "$tmp/out" "$tmp/err" | head -5; fi
+}
+
+cd "$tmp" || exit 2
+cat > good.json <<'J'
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+J
+printf '{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}' > broken.json
+
+# prove and diff: usage, input errors at their position, exit codes
+cat > scp-leave.json <<'J'
+{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]}
+J
+cat > props.yaml <<'J'
+parameters:
+  who: "arn:aws:iam::*:role/BreakGlass"
+properties:
+  - id: no-leave
+    title: No leaving
+    expect: denied
+    requests:
+      Action: organizations:LeaveOrganization
+      Condition:
+        ArnNotLike: {aws:PrincipalArn: "{{who}}"}
+  - id: no-keys
+    title: No access keys
+    expect: denied
+    requests:
+      Action: iam:CreateAccessKey
+J
+cat > props-bad.yaml <<'J'
+properties:
+  - id: p
+    title: t
+    expect: sometimes
+    requests:
+      Action: "{{nobody}}"
+J
+expect_exit 0 "prove --help" -- "$bin" prove --help
+expect_exit 2 "prove without properties" -- "$bin" prove --scp scp-leave.json
+expect_exit 2 "prove without a target" -- "$bin" prove --properties props.yaml
+expect_exit 2 "prove with an unknown pack" -- "$bin" prove --scp scp-leave.json --properties nosuchpack
+expect_exit 2 "prove with a bad property file" -- "$bin" prove --scp scp-leave.json --properties props-bad.yaml
+grep -q "props-bad.yaml:4:13: error: .*expect must be" "$tmp/err" && ok || no "a bad expect is not reported at its position"
+grep -q "props-bad.yaml:6:15: error: no value for parameter {{nobody}}.*UNKNOWN_ELEMENT" "$tmp/err" && ok || no "an unknown parameter is not reported at its position"
+expect_exit 2 "prove with --param without =" -- "$bin" prove --scp scp-leave.json --properties props.yaml --param who
+# a level without FullAWSAccess allows nothing: vacuous; with it, one
+# property holds and one is violated (exit 1), in every format
+expect_exit 0 "prove: vacuous is not a failure" -- "$bin" prove --scp scp-leave.json --properties props.yaml
+grep -q "^vacuous" "$tmp/out" && ok || no "a level without an Allow is not vacuous"
+expect_exit 1 "prove: a violation" -- "$bin" prove --scp FullAWSAccess,scp-leave.json --properties props.yaml --format json
+grep -q '"property":"no-leave".*"result":"proven"' "$tmp/out" && ok || no "no-leave is not proven"
+grep -q '"property":"no-keys".*"result":"violated".*"counterexample":{"principal"' "$tmp/out" && ok || no "no-keys is not violated with a counterexample"
+expect_exit 1 "prove: markdown" -- "$bin" prove --scp FullAWSAccess,scp-leave.json --properties props.yaml --format markdown
+grep -q '^| \*\*violated\*\* | `no-keys`' "$tmp/out" && ok || no "markdown has no violated row"
+# the break-glass parameter: a --param that exempts every role breaks no-leave
+expect_exit 1 "prove --param" -- "$bin" prove --scp FullAWSAccess,scp-leave.json --properties props.yaml --param 'who=arn:aws:iam::*:role/*'
+grep -q "^proven    no-leave" "$tmp/out" && ok || no "no-leave must stay proven when the set excludes every role"
+expect_exit 0 "diff: equivalent" -- "$bin" diff good.json good.json
+cat > wider.json <<'J'
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*"}]}
+J
+expect_exit 1 "diff: more permissive" -- "$bin" diff good.json wider.json --witnesses 1 --format json
+grep -q '"verdict":"more-permissive","newOnly":\[{"principal"' "$tmp/out" && ok || no "diff gives no witness"
+expect_exit 0 "diff: less permissive" -- "$bin" diff wider.json good.json
+grep -q "less-permissive" "$tmp/out" && ok || no "diff does not say less-permissive"
+expect_exit 2 "diff with one file" -- "$bin" diff good.json
+expect_exit 2 "diff with a broken file" -- "$bin" diff good.json broken.json
+
+echo "prove-cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
