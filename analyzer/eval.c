@@ -164,9 +164,8 @@ static int cond_compile(struct ccond *c, struct iamp_arena *a, const struct iamp
 
 		if (iamp_pattern_compile(&v->pat, a, s->text, s->len, vars, wild))
 			return IAMP_ENOMEM;
-		if (v->pat.npieces) {
-			c->has_vars = true;
-		} else {
+		/* a value with variables is parsed per request, once resolved */
+		if (!v->pat.npieces) {
 			value_parse(v, a, op);
 			if (!v->ok && op->type != IAMP_COND_BINARY && op->type != IAMP_COND_NULL)
 				c->bad_value = true;

@@ -58,7 +58,6 @@ struct ccond {
 	const struct iamp_operator *op; /* NULL: unknown operator, never true */
 	enum iamp_set_op set;
 	bool if_exists;
-	bool has_vars;
 	bool bad_value; /* a value that does not parse for the operator's type */
 	const char *key;
 	size_t key_len;
