@@ -86,5 +86,19 @@ grep -q "less-permissive" "$tmp/out" && ok || no "diff does not say less-permiss
 expect_exit 2 "diff with one file" -- "$bin" diff good.json
 expect_exit 2 "diff with a broken file" -- "$bin" diff good.json broken.json
 
+# an organization: one target per distinct SCP path, the management
+# account skipped, results per account
+org=$(cd "$(dirname "$bin")/.." && pwd)/policies/org.yaml
+expect_exit 1 "prove --org" -- "$bin" prove --org "$org" --properties stage6 \
+	--param 'break_glass=arn:aws:iam::*:role/break-glass' --format json --timeout 30
+grep -c '"target":"account 222233334444 (prod)"' "$tmp/out" | grep -qx 17 && ok || no "prod is not one target of 17 results"
+grep -c '"target":"account 333344445555 (sandbox)"' "$tmp/out" | grep -qx 17 && ok || no "sandbox is not one target of 17 results"
+grep -q '111111111111' "$tmp/out" && no "the management account is a target" || ok
+grep -q '"property":"root-denied".*"target":"account 222233334444 (prod)","result":"proven"' "$tmp/out" && ok || no "root-denied is not proven in prod"
+# the sandbox's allow-list admits no GuardDuty change; prod's guardrails do not stop one
+grep -q '"property":"guardduty-protected".*sandbox)","result":"proven"' "$tmp/out" && ok || no "guardduty-protected is not proven in sandbox"
+grep -q '"property":"guardduty-protected".*prod)","result":"violated","counterexample":{"principal":"arn:aws:[a-z]*::222233334444:' "$tmp/out" && ok || no "guardduty-protected has no counterexample in prod's account"
+grep -q '"result":"unknown"' "$tmp/out" && no "an organization result is unknown" || ok
+
 echo "prove-cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -571,7 +571,7 @@ static void emit_result(struct prove *pv, const struct target *t, const struct p
 			cex_json(f, &r->cex);
 			fprintf(f, "\n          %s by:", iamp_decision_name(d));
 			if (!nm)
-				fputs(" no statement (nothing denies it)", f);
+				fputs(d == IAMP_DECISION_ALLOWED ? " no statement" : " no statement (nothing allows it)", f);
 			for (size_t i = 0; i < nm; i++) {
 				fputs(i ? "," : "", f);
 				fprintf(f, " %s ", m[i].deny ? "Deny" : "Allow");
@@ -579,6 +579,8 @@ static void emit_result(struct prove *pv, const struct target *t, const struct p
 				if (m[i].stmt->has_sid)
 					fprintf(f, " (%s)", m[i].stmt->sid.text);
 			}
+			if (t->guardrails && d == IAMP_DECISION_ALLOWED)
+				fputs(", and FullAWSAccess where it is attached", f);
 			fputc('\n', f);
 		}
 		break;
