@@ -141,6 +141,7 @@ static void read_params(struct reader *r, const struct iamp_value *obj)
 
 		if (!p)
 			return;
+		p->declared = true;
 		if (m->value->kind == IAMP_VALUE_ARRAY) {
 			p->is_list = true;
 			for (size_t j = 0; j < m->value->u.array.count; j++) {
@@ -410,7 +411,7 @@ static void property_free(struct iamp_property *p)
 static void read_property(struct reader *r, const struct iamp_value *v, const char *dir)
 {
 	static const char *const keys[] = { "id", "title", "description", "expect", "reference",
-					    "requests", "parameters", NULL };
+					    "requests", NULL };
 	struct iamp_property p;
 	const struct iamp_value *where;
 	char *expect;

@@ -53,7 +53,8 @@ struct iamp_param {
 	bool is_list;
 	char **values;
 	size_t count;
-	bool used;
+	bool declared;           /* under parameters: */
+	bool used;               /* some property reads it */
 };
 
 struct iamp_propfile {

@@ -1735,6 +1735,48 @@ static Z3_ast not_principal_spared(struct smt *S, const struct cstmt *s, bool ha
 	return spared;
 }
 
+/*
+ * Whether the statement's Principal or NotPrincipal names the caller
+ * (eval.c principal_match), and, for Principal, how: *best holds the
+ * strongest kind of match, each term exclusive of the stronger ones:
+ * direct, role (ROLE or WILD), account; a NotPrincipal that applies is
+ * WILD, in `wild`. NULL `best` when only "names the caller" matters.
+ */
+static Z3_ast stmt_principal(struct smt *S, const struct cstmt *s, bool has_boundary,
+			     struct pm_terms *best)
+{
+	struct pm_terms any = { F(S), F(S), s->principal_star ? T(S) : F(S), F(S) };
+
+	if (best)
+		*best = (struct pm_terms){ F(S), F(S), F(S), F(S) };
+	if (!s->check_principal)
+		return T(S);
+	if (s->not_principal) {
+		Z3_ast t = not1(S, not_principal_spared(S, s, has_boundary));
+
+		if (best)
+			best->wild = t; /* IAMP_PM_WILD */
+		return t;
+	}
+	for (size_t v = 0; v < s->nprin; v++) {
+		struct pm_terms pm;
+
+		principal_value(S, &s->prin[v], &pm);
+		any.direct = or2(S, any.direct, pm.direct);
+		any.role = or2(S, any.role, pm.role);
+		any.wild = or2(S, any.wild, pm.wild);
+		any.account = or2(S, any.account, pm.account);
+	}
+	if (best) {
+		Z3_ast rw = or2(S, any.role, any.wild);
+
+		best->direct = any.direct;
+		best->role = and2(S, not1(S, any.direct), rw);
+		best->account = and2(S, not1(S, or2(S, any.direct, rw)), any.account);
+	}
+	return or2(S, or2(S, any.direct, any.role), or2(S, any.wild, any.account));
+}
+
 /* ---- conditions -------------------------------------------------------------- */
 
 static Z3_ast real_lit(struct smt *S, double d)
@@ -2041,25 +2083,8 @@ static void node_terms(struct smt *S, const struct iamp_evaluator *ev, enum iamp
 			const struct cstmt *s = &p->stmts[j];
 			Z3_ast t = stmt_base(S, s);
 
-			if (s->check_principal && s->usable) {
-				if (s->not_principal) {
-					t = and2(S, t, not1(S, not_principal_spared(S, s, ev->has_boundary)));
-				} else {
-					struct pm_terms any = { F(S), F(S), s->principal_star ? T(S) : F(S), F(S) };
-
-					for (size_t v = 0; v < s->nprin; v++) {
-						struct pm_terms pm;
-
-						principal_value(S, &s->prin[v], &pm);
-						any.direct = or2(S, any.direct, pm.direct);
-						any.role = or2(S, any.role, pm.role);
-						any.wild = or2(S, any.wild, pm.wild);
-						any.account = or2(S, any.account, pm.account);
-					}
-					t = and2(S, t, or2(S, or2(S, any.direct, any.role),
-							   or2(S, any.wild, any.account)));
-				}
-			}
+			if (s->usable)
+				t = and2(S, t, stmt_principal(S, s, ev->has_boundary, NULL));
 			if (s->deny)
 				*deny = or2(S, *deny, t);
 			else
@@ -2133,42 +2158,17 @@ static void target_build(struct smt *S, const struct iamp_evaluator *ev, const s
 				    p->type == IAMP_POLICY_SESSION)
 					t = and2(S, t, S->person);
 				if (s->check_principal) {
-					if (s->not_principal) {
-						Z3_ast applies = and2(S, t, not1(S, not_principal_spared(S, s, ev->has_boundary)));
+					struct pm_terms best;
 
-						if (s->deny)
-							deny = or2(S, deny, applies);
-						else
-							role = or2(S, role, applies); /* IAMP_PM_WILD */
-						continue;
+					t = and2(S, t, stmt_principal(S, s, ev->has_boundary, &best));
+					if (s->deny) {
+						deny = or2(S, deny, t);
+					} else {
+						direct = or2(S, direct, and2(S, t, best.direct));
+						role = or2(S, role, and2(S, t, or2(S, best.role, best.wild)));
+						account = or2(S, account, and2(S, t, best.account));
 					}
-					{
-						struct pm_terms any = { F(S), F(S), s->principal_star ? T(S) : F(S), F(S) };
-						Z3_ast d, rw, ac;
-
-						for (size_t v = 0; v < s->nprin; v++) {
-							struct pm_terms pm;
-
-							principal_value(S, &s->prin[v], &pm);
-							any.direct = or2(S, any.direct, pm.direct);
-							any.role = or2(S, any.role, pm.role);
-							any.wild = or2(S, any.wild, pm.wild);
-							any.account = or2(S, any.account, pm.account);
-						}
-						/* the best match: DIRECT > ROLE > WILD > ACCOUNT */
-						d = any.direct;
-						rw = and2(S, not1(S, d), or2(S, any.role, any.wild));
-						ac = and2(S, and2(S, not1(S, d), not1(S, or2(S, any.role, any.wild))),
-							  any.account);
-						if (s->deny) {
-							deny = or2(S, deny, and2(S, t, or2(S, d, or2(S, rw, ac))));
-						} else {
-							direct = or2(S, direct, and2(S, t, d));
-							role = or2(S, role, and2(S, t, rw));
-							account = or2(S, account, and2(S, t, ac));
-						}
-						continue;
-					}
+					continue;
 				}
 				if (s->deny)
 					deny = or2(S, deny, t);
@@ -2213,23 +2213,7 @@ static void target_build(struct smt *S, const struct iamp_evaluator *ev, const s
 
 				if (!s->usable)
 					continue;
-				if (s->check_principal) {
-					Z3_ast pm;
-
-					if (s->not_principal) {
-						pm = not1(S, not_principal_spared(S, s, ev->has_boundary));
-					} else {
-						pm = s->principal_star ? T(S) : F(S);
-						for (size_t v = 0; v < s->nprin; v++) {
-							struct pm_terms x;
-
-							principal_value(S, &s->prin[v], &x);
-							pm = or2(S, pm, or2(S, or2(S, x.direct, x.role),
-									    or2(S, x.wild, x.account)));
-						}
-					}
-					t = and2(S, t, pm);
-				}
+				t = and2(S, t, stmt_principal(S, s, ev->has_boundary, NULL));
 				if (p->type == IAMP_POLICY_SCP) {
 					if (s->deny)
 						scp_deny = or2(S, scp_deny, t);
@@ -2272,8 +2256,10 @@ static void target_build(struct smt *S, const struct iamp_evaluator *ev, const s
 
 			for (size_t s = 0; sc->accounts && s < sc->naccounts; s++)
 				in_scope |= strcmp(sc->accounts[s], accs[i]->id) == 0;
-			if (n > IAMP_MAX_LEVELS)
+			if (n > IAMP_MAX_LEVELS) {
+				unsupported(S, "account %s is more than %d levels deep", accs[i]->id, IAMP_MAX_LEVELS);
 				continue;
+			}
 			resource_in = or2(S, resource_in, there);
 			for (size_t l = 0; l < n; l++) {
 				Z3_ast allow, deny;
@@ -2325,23 +2311,7 @@ static Z3_ast set_term(struct smt *S, const struct iamp_evaluator *set)
 
 			if (!s->usable || s->deny)
 				continue;
-			if (s->check_principal) {
-				Z3_ast pm;
-
-				if (s->not_principal) {
-					pm = not1(S, not_principal_spared(S, s, set->has_boundary));
-				} else {
-					pm = s->principal_star ? T(S) : F(S);
-					for (size_t v = 0; v < s->nprin; v++) {
-						struct pm_terms x;
-
-						principal_value(S, &s->prin[v], &x);
-						pm = or2(S, pm, or2(S, or2(S, x.direct, x.role),
-								    or2(S, x.wild, x.account)));
-					}
-				}
-				t = and2(S, t, pm);
-			}
+			t = and2(S, t, stmt_principal(S, s, set->has_boundary, NULL));
 			any = or2(S, any, t);
 		}
 	}

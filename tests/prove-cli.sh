@@ -63,6 +63,20 @@ expect_exit 2 "prove with a bad property file" -- "$bin" prove --scp scp-leave.j
 grep -q "props-bad.yaml:4:13: error: .*expect must be" "$tmp/err" && ok || no "a bad expect is not reported at its position"
 grep -q "props-bad.yaml:6:15: error: no value for parameter {{nobody}}.*UNKNOWN_ELEMENT" "$tmp/err" && ok || no "an unknown parameter is not reported at its position"
 expect_exit 2 "prove with --param without =" -- "$bin" prove --scp scp-leave.json --properties props.yaml --param who
+expect_exit 2 "prove with a --param no property uses" -- "$bin" prove --scp scp-leave.json --properties props.yaml --param wh0=x
+grep -q -- "--param wh0: no property file declares or uses it" "$tmp/err" && ok || no "a misspelt --param is not named"
+expect_exit 2 "prove --format sarif (not yet)" -- "$bin" prove --scp scp-leave.json --properties props.yaml --format sarif
+cat > props-extra.yaml <<'J'
+properties:
+  - id: p
+    title: t
+    expect: denied
+    parameters: {who: x}
+    requests:
+      Action: s3:GetObject
+J
+expect_exit 2 "prove: per-property parameters are not read" -- "$bin" prove --scp scp-leave.json --properties props-extra.yaml
+grep -q "props-extra.yaml:5:5: error: unknown property element parameters" "$tmp/err" && ok || no "an unread element is not reported"
 # a level without FullAWSAccess allows nothing: vacuous; with it, one
 # property holds and one is violated (exit 1), in every format
 expect_exit 0 "prove: vacuous is not a failure" -- "$bin" prove --scp scp-leave.json --properties props.yaml
@@ -70,6 +84,7 @@ grep -q "^vacuous" "$tmp/out" && ok || no "a level without an Allow is not vacuo
 expect_exit 1 "prove: a violation" -- "$bin" prove --scp FullAWSAccess,scp-leave.json --properties props.yaml --format json
 grep -q '"property":"no-leave".*"result":"proven"' "$tmp/out" && ok || no "no-leave is not proven"
 grep -q '"property":"no-keys".*"result":"violated".*"counterexample":{"principal"' "$tmp/out" && ok || no "no-keys is not violated with a counterexample"
+grep -q '"assumptions":"identity and resource policies taken as allowing everything' "$tmp/out" && ok || no "JSON results do not carry their assumptions"
 expect_exit 1 "prove: markdown" -- "$bin" prove --scp FullAWSAccess,scp-leave.json --properties props.yaml --format markdown
 grep -q '^| \*\*violated\*\* | `no-keys`' "$tmp/out" && ok || no "markdown has no violated row"
 # the break-glass parameter: a --param that exempts every role breaks no-leave
@@ -97,7 +112,7 @@ grep -q '111111111111' "$tmp/out" && no "the management account is a target" || 
 grep -q '"property":"root-denied".*"target":"account 222233334444 (prod)","result":"proven"' "$tmp/out" && ok || no "root-denied is not proven in prod"
 # the sandbox's allow-list admits no GuardDuty change; prod's guardrails do not stop one
 grep -q '"property":"guardduty-protected".*sandbox)","result":"proven"' "$tmp/out" && ok || no "guardduty-protected is not proven in sandbox"
-grep -q '"property":"guardduty-protected".*prod)","result":"violated","counterexample":{"principal":"arn:aws:[a-z]*::222233334444:' "$tmp/out" && ok || no "guardduty-protected has no counterexample in prod's account"
+grep -q '"property":"guardduty-protected".*prod)","result":"violated",.*"counterexample":{"principal":"arn:aws:[a-z]*::222233334444:' "$tmp/out" && ok || no "guardduty-protected has no counterexample in prod's account"
 grep -q '"result":"unknown"' "$tmp/out" && no "an organization result is unknown" || ok
 
 echo "prove-cli: $pass passed, $fail failed"
