@@ -180,6 +180,49 @@ START_TEST(compat_refused)
 }
 END_TEST
 
+/* A resource policy's Allow with NotPrincipal grants, as a Principal "*"
+ * would, to every caller it does not name (IAMP_PM_WILD): a same-account
+ * user is allowed, a caller of the named account is not. */
+START_TEST(not_principal_allow)
+{
+	static const char bucket[] =
+		"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+		"\"NotPrincipal\":{\"AWS\":\"arn:aws:iam::999999999999:root\"},"
+		"\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}]}";
+	static const struct {
+		const char *set;
+		enum iamp_proof want;
+	} q[] = {
+		{ "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/k\",\"Condition\":{\"StringEquals\":"
+		  "{\"aws:PrincipalArn\":\"arn:aws:iam::111122223333:user/alice\","
+		  "\"aws:ResourceAccount\":\"111122223333\"}}", IAMP_PROOF_PROVEN },
+		{ "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/k\",\"Condition\":{\"StringEquals\":"
+		  "{\"aws:PrincipalArn\":\"arn:aws:iam::999999999999:root\","
+		  "\"aws:ResourceAccount\":\"111122223333\"}}", IAMP_PROOF_VIOLATED },
+	};
+
+	for (size_t i = 0; i < N(q); i++) {
+		struct iamp_evaluator *t, *set = request_set(q[i].set);
+		struct iamp_prove_query pq;
+		struct iamp_prove_result r;
+
+		ck_assert_int_eq(iamp_evaluator_new(&t), 0);
+		ck_assert_int_eq(iamp_evaluator_add(t, IAMP_POLICY_RESOURCE, 0, policy(bucket, IAMP_POLICY_RESOURCE), "b"), 0);
+		memset(&pq, 0, sizeof(pq));
+		pq.target = t;
+		pq.set = set;
+		pq.expect = IAMP_EXPECT_ALLOWED;
+		pq.timeout_ms = 20000;
+		ck_assert_int_eq(iamp_prove(&r, &pq), 0);
+		ck_assert_msg(r.proof == q[i].want, "case %zu: got %s (%s)", i, iamp_proof_name(r.proof), r.reason);
+		iamp_prove_result_free(&r);
+		iamp_evaluator_free(t);
+		iamp_evaluator_free(set);
+	}
+	free_docs();
+}
+END_TEST
+
 /* ---- the randomized cross-check ---------------------------------------------------- */
 
 static const char *const r_actions[] = { "\"s3:GetObject\"", "\"s3:Get*\"", "\"s3:*\"", "\"ec2:RunInstances\"",
@@ -356,6 +399,7 @@ Suite *suite_smt(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_loop_test(tc, known_answers, 0, N(known));
 	tcase_add_test(tc, compat_refused);
+	tcase_add_test(tc, not_principal_allow);
 	tcase_add_loop_test(tc, cross_check, 0, ROUNDS);
 	suite_add_tcase(s, tc);
 	return s;
