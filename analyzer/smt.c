@@ -3332,3 +3332,1004 @@ int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q)
 	smt_free(&S);
 	return rc;
 }
+
+/* ---- semantic checks of one policy ---------------------------------------------- */
+
+/*
+ * What a statement of the policy does, as terms over the request. For a
+ * resource or trust policy the Allow terms are split by how the
+ * principal matched (decide.h: direct, role, account), because the
+ * decision reads them apart; every other statement has one term.
+ *
+ * Worked example: an identity policy
+ *   s0  Allow s3:*        on *
+ *   s1  Allow s3:GetObject on arn:aws:s3:::b/x
+ * s1 is a REDUNDANT_ALLOW: base ∧ m1 ∧ ¬m0 is unsat (s3:GetObject
+ * is one of s3:*); s0 is not: its first witness (say s3:ListBucket on *)
+ * matches s0 only, which the concrete evaluator confirms, and no second
+ * question is asked.
+ */
+struct sem_stmt {
+	Z3_ast any;   /* the statement applies */
+	Z3_ast pm[3]; /* Allow of a resource policy: direct, role, account */
+};
+
+static void sem_terms(struct smt *S, const struct cpolicy *p, const struct cstmt *s,
+		      struct sem_stmt *out)
+{
+	Z3_ast t = stmt_base(S, s);
+
+	out->pm[0] = out->pm[1] = out->pm[2] = F(S);
+	if (!s->usable) {
+		out->any = F(S);
+		return;
+	}
+	if (p->type == IAMP_POLICY_IDENTITY || p->type == IAMP_POLICY_BOUNDARY ||
+	    p->type == IAMP_POLICY_SESSION)
+		t = and2(S, t, S->person);
+	if (p->type != IAMP_POLICY_SCP && p->type != IAMP_POLICY_RCP && s->check_principal) {
+		struct pm_terms best;
+
+		t = and2(S, t, stmt_principal(S, s, false, &best));
+		if (!s->deny) {
+			out->pm[0] = and2(S, t, best.direct);
+			out->pm[1] = and2(S, t, or2(S, best.role, best.wild));
+			out->pm[2] = and2(S, t, best.account);
+		}
+	} else if (p->type == IAMP_POLICY_SCP || p->type == IAMP_POLICY_RCP) {
+		t = and2(S, t, stmt_principal(S, s, false, NULL));
+	}
+	out->any = t;
+}
+
+/* Raw text (as written) with a wildcard. */
+static bool raw_wild(const char *t, size_t len)
+{
+	return memchr(t, '*', len) || memchr(t, '?', len);
+}
+
+/* The services a policy names: the service part of every Action and
+ * NotAction entry and of every Resource and NotResource ARN, lower-case;
+ * a service part with a wildcard ("*", "*:Get*") names none. */
+struct svcnames {
+	char **glob;
+	size_t n, cap;
+	bool oom;
+};
+
+static void svc_add(struct svcnames *v, const char *t, size_t len)
+{
+	char *g;
+
+	for (size_t i = 0; i < v->n; i++)
+		if (strlen(v->glob[i]) == len && strncasecmp(v->glob[i], t, len) == 0)
+			return;
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 16;
+		char **n = realloc(v->glob, cap * sizeof(*n));
+
+		if (!n) {
+			v->oom = true;
+			return;
+		}
+		v->glob = n;
+		v->cap = cap;
+	}
+	if (!(g = malloc(len + 1))) {
+		v->oom = true;
+		return;
+	}
+	iamp_ascii_lower(g, t, len);
+	g[len] = '\0';
+	v->glob[v->n++] = g;
+}
+
+static void svc_free(struct svcnames *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->glob[i]);
+	free(v->glob);
+}
+
+static void svc_collect(struct svcnames *v, const struct iamp_policy *pol)
+{
+	for (size_t i = 0; i < pol->statement_count; i++) {
+		const struct iamp_statement *st = &pol->statements[i];
+
+		for (size_t j = 0; j < st->action.count; j++) {
+			const struct iamp_str *a = &st->action.items[j];
+			const char *colon = memchr(a->text, ':', a->len);
+
+			size_t n = colon ? (size_t)(colon - a->text) : a->len;
+
+			if (!raw_wild(a->text, n))
+				svc_add(v, a->text, n);
+		}
+		for (size_t j = 0; j < st->resource.count; j++) {
+			const struct iamp_str *r = &st->resource.items[j];
+			const char *f[6];
+			size_t fl[6];
+
+			if (iamp_arn_split(r->text, r->len, f, fl) && fl[2] && !memchr(f[2], '$', fl[2]) &&
+			    !raw_wild(f[2], fl[2]))
+				svc_add(v, f[2], fl[2]);
+		}
+	}
+}
+
+static bool svc_named(const struct svcnames *v, const char *action, size_t len)
+{
+	const char *colon = memchr(action, ':', len);
+	size_t n = colon ? (size_t)(colon - action) : len;
+	char buf[300];
+
+	if (n >= sizeof(buf))
+		return false;
+	iamp_ascii_lower(buf, action, n);
+	for (size_t i = 0; i < v->n; i++)
+		if (iamp_match_like(v->glob[i], strlen(v->glob[i]), buf, n))
+			return true;
+	return false;
+}
+
+static bool pred_named(const char *name, size_t len, const void *arg)
+{
+	return svc_named(arg, name, len);
+}
+
+void iamp_semantic_result_free(struct iamp_semantic_result *r)
+{
+	for (size_t i = 0; i < r->nfindings; i++)
+		iamp_cex_free(&r->findings[i].example);
+	free(r->findings);
+	r->findings = NULL;
+	r->nfindings = 0;
+}
+
+static int sem_add(struct iamp_semantic_result *out, enum iamp_stmt_issue issue,
+		   const struct iamp_statement *st, struct iamp_cex *example)
+{
+	struct iamp_stmt_finding *n = realloc(out->findings, (out->nfindings + 1) * sizeof(*n));
+
+	if (!n)
+		return iamp_error_set(IAMP_ENOMEM, "out of memory");
+	out->findings = n;
+	memset(&n[out->nfindings], 0, sizeof(*n));
+	n[out->nfindings].issue = issue;
+	n[out->nfindings].stmt = st;
+	if (example) {
+		n[out->nfindings].example = *example;
+		memset(example, 0, sizeof(*example));
+	}
+	out->nfindings++;
+	return 0;
+}
+
+/* The statements of `pol` that apply to the request, as flags by index. */
+static int sem_replay(const struct iamp_evaluator *ev, const struct iamp_policy *pol,
+		      const struct iamp_cex *c, bool *applies)
+{
+	struct iamp_match *m = calloc(pol->statement_count + 1, sizeof(*m));
+	struct iamp_result res;
+	int rc;
+
+	if (!m)
+		return iamp_error_set(IAMP_ENOMEM, "out of memory");
+	memset(&res, 0, sizeof(res));
+	res.matches = m;
+	res.match_cap = pol->statement_count + 1;
+	rc = iamp_cex_evaluate(&res, ev, c);
+	for (size_t i = 0; i < pol->statement_count; i++)
+		applies[i] = false;
+	for (size_t i = 0; !rc && i < res.match_count; i++)
+		if (m[i].stmt && m[i].stmt->index < pol->statement_count &&
+		    m[i].stmt == &pol->statements[m[i].stmt->index])
+			applies[m[i].stmt->index] = true;
+	free(m);
+	return rc;
+}
+
+/* Another statement decides every request `applies` shows: for an
+ * Allow, any other statement; for a Deny, another Deny. */
+static bool sem_covered(const struct iamp_policy *pol, size_t si, bool deny, const bool *applies)
+{
+	for (size_t j = 0; j < pol->statement_count; j++)
+		if (j != si && applies[j] && (!deny || pol->statements[j].effect == IAMP_EFFECT_DENY))
+			return true;
+	return false;
+}
+
+/* One question within the budget; with `pretty`, a readable answer is
+ * asked for first (a question expected to be unsat skips that). */
+static int sem_ask(struct smt *S, Z3_ast phi, bool pretty, double deadline, Z3_lbool *res,
+		   struct iamp_cex *cex, struct iamp_semantic_result *out)
+{
+	double left = deadline - trace_ms();
+	char why[256] = "";
+	int rc;
+
+	*res = Z3_L_UNDEF;
+	if (left < 1) {
+		snprintf(why, sizeof(why), "out of time budget");
+	} else {
+		unsigned tmo = (unsigned)left;
+
+		rc = pretty ? ask(S, and2(S, phi, pretty_term(S)), tmo < 1000 ? tmo : 1000, res, cex, why,
+				  sizeof(why), &out->solver_calls)
+			    : 0;
+		if (rc)
+			return rc;
+		left = deadline - trace_ms();
+		if (*res != Z3_L_TRUE && left >= 1) {
+			if (cex)
+				iamp_cex_free(cex);
+			rc = ask(S, phi, (unsigned)left, res, cex, why, sizeof(why), &out->solver_calls);
+			if (rc)
+				return rc;
+		} else if (*res != Z3_L_TRUE) {
+			*res = Z3_L_UNDEF;
+			snprintf(why, sizeof(why), "out of time budget");
+		}
+	}
+	if (*res == Z3_L_UNDEF && trace_ms() >= deadline - 5)
+		snprintf(why, sizeof(why), "out of time budget");
+	if (*res == Z3_L_UNDEF) {
+		out->undecided++;
+		if (!out->reason[0])
+			snprintf(out->reason, sizeof(out->reason), "%s", why[0] ? why : "unknown");
+	}
+	return 0;
+}
+
+/*
+ * Concrete candidates: requests built from a statement's own text, tried
+ * with the concrete evaluator before the solver is asked. Most
+ * statements apply to the request their first action, first resource
+ * and first condition values spell out; the solver is asked only when
+ * no candidate answers, and a candidate answers only after the
+ * evaluator confirmed it. Keys AWS always sends are given values when
+ * the policy reads them, and no candidate gives a key to a caller AWS
+ * never sends it for (known_keys), so a candidate is a request the
+ * solver's model could have produced.
+ *
+ * Worked example: Allow ec2:* on * with StringEquals aws:RequestedRegion
+ * eu-west-1 gives ec2:acceptaddresstransfer (the catalog's first ec2
+ * action) on * by arn:aws:iam::111122223333:user/alice with
+ * aws:RequestedRegion=eu-west-1.
+ */
+#define CAND_ACCOUNT "111122223333"
+#define CAND_USER "arn:aws:iam::" CAND_ACCOUNT ":user/alice"
+
+/* The candidate being built. */
+struct cand {
+	struct iamp_cex *c;
+	const char *principal;
+	bool service;
+	bool oom;
+};
+
+/* The request's value of a key, or NULL. */
+static const char *cand_has(const struct iamp_cex *c, const char *name, size_t len)
+{
+	for (size_t i = 0; i < c->nkeys; i++)
+		if (strlen(c->keys[i].name) == len && strncasecmp(c->keys[i].name, name, len) == 0)
+			return c->keys[i].count ? c->keys[i].values[0] : "";
+	return NULL;
+}
+
+/* Gives the request key=value unless it has the key; its value after. */
+static const char *cand_key(struct cand *k, const char *name, size_t len, const char *value, bool multi)
+{
+	const char *v = cand_has(k->c, name, len);
+	char nm[160];
+
+	if (v)
+		return v;
+	if (len >= sizeof(nm) || k->oom)
+		return NULL;
+	memcpy(nm, name, len);
+	nm[len] = '\0';
+	if (cex_add_key(k->c, nm, 1, multi) ||
+	    !(k->c->keys[k->c->nkeys - 1].values[0] = strdup(value))) {
+		k->oom = true;
+		return NULL;
+	}
+	k->c->keys[k->c->nkeys - 1].count = 1;
+	return value;
+}
+
+/*
+ * Writes text the way a request would satisfy it: a variable ${k} (or
+ * ${k, 'd'}) takes the request's value of k, which gets "x" when it has
+ * none (aws:username is the caller's name); with `wild`, * and ? become
+ * letters, and an ARN part that is all wildcard its usual value
+ * (partition aws, region us-east-1, account CAND_ACCOUNT). False when
+ * it does not fit or a variable is one the candidate cannot give.
+ */
+static bool cand_fill(struct cand *k, char *out, size_t cap, const char *t, size_t len, bool wild)
+{
+	char tmp[600];
+	size_t n = 0;
+	const char *f[6];
+	size_t fl[6];
+
+	for (size_t i = 0; i < len;) {
+		if (t[i] == '$' && i + 1 < len && t[i + 1] == '{') {
+			const char *end = memchr(t + i, '}', len - i), *v;
+			size_t kl, vl;
+			const char *key = t + i + 2;
+
+			if (!end || !k)
+				return false;
+			kl = (size_t)(end - key);
+			if (memchr(key, ',', kl))
+				kl = (size_t)((const char *)memchr(key, ',', kl) - key);
+			while (kl && key[kl - 1] == ' ')
+				kl--;
+			if (kl <= 1 || iamp_equals_ignore_case(key, kl, "aws:principalarn", 16) ||
+			    iamp_equals_ignore_case(key, kl, "aws:principalaccount", 20) ||
+			    iamp_equals_ignore_case(key, kl, "aws:resourceaccount", 19) ||
+			    iamp_equals_ignore_case(key, kl, "aws:userid", 10))
+				return false;
+			if (iamp_equals_ignore_case(key, kl, "aws:username", 12)) {
+				if (strcmp(k->principal, CAND_USER) != 0)
+					return false;
+				v = cand_key(k, key, kl, "alice", false);
+			} else {
+				v = cand_key(k, key, kl, "x", false);
+			}
+			if (!v || (vl = strlen(v)) + n >= sizeof(tmp))
+				return false;
+			memcpy(tmp + n, v, vl);
+			n += vl;
+			i = (size_t)(end - t) + 1;
+			continue;
+		}
+		if (n + 1 >= sizeof(tmp))
+			return false;
+		tmp[n++] = t[i++];
+	}
+	tmp[n] = '\0';
+	if (n >= cap)
+		return false;
+	if (!wild) {
+		memcpy(out, tmp, n + 1);
+		return true;
+	}
+	if (n > 4 && memcmp(tmp, "arn:", 4) == 0 && iamp_arn_split(tmp, n, f, fl)) {
+		static const char *const usual[6] = { "arn", "aws", "x", "us-east-1", CAND_ACCOUNT, "x" };
+		size_t o = 0;
+
+		for (int p = 0; p < 6; p++) {
+			bool all = fl[p] > 0;
+
+			for (size_t j = 0; j < fl[p]; j++)
+				all = all && (f[p][j] == '*' || f[p][j] == '?');
+			if (o + fl[p] + 16 >= cap)
+				return false;
+			if (p)
+				out[o++] = ':';
+			if (all && p != 2 && p != 5) {
+				o += (size_t)snprintf(out + o, cap - o, "%s", usual[p]);
+				continue;
+			}
+			for (size_t j = 0; j < fl[p]; j++)
+				out[o++] = f[p][j] == '*' || f[p][j] == '?' ? 'x' : f[p][j];
+		}
+		out[o] = '\0';
+		return true;
+	}
+	for (size_t i = 0; i <= n; i++)
+		out[i] = tmp[i] == '*' || tmp[i] == '?' ? 'x' : tmp[i];
+	return true;
+}
+
+/* The first action of the table the statement's Action (or NotAction)
+ * admits, and when `named` is given, of a service it does not name. */
+static bool cand_action(struct smt *S, const struct iamp_statement *st, size_t entry,
+			const struct svcnames *named, char *out, size_t cap)
+{
+	const struct iamp_list *al = &st->action;
+
+	if (!al->is_not) {
+		const struct iamp_str *a = &al->items[entry];
+
+		if (!raw_wild(a->text, a->len) && !named)
+			return cand_fill(NULL, out, cap, a->text, a->len, false);
+	}
+	for (uint32_t i = 0; i < S->ncat; i++) {
+		size_t n = action_name(S, i, out, cap, true);
+		bool hit = false;
+
+		if (n >= cap || (named && svc_named(named, out, n)))
+			continue;
+		if (al->is_not) {
+			for (size_t j = 0; j < al->count && !hit; j++)
+				hit = iamp_match_action(al->items[j].text, al->items[j].len, out, n);
+			if (!hit)
+				return true;
+		} else if (iamp_match_action(al->items[entry].text, al->items[entry].len, out, n)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The caller: one the statement names, in Principal or in a positive
+ * aws:PrincipalArn or aws:PrincipalAccount condition, else alice. */
+static bool cand_principal(const struct iamp_statement *st, char *out, size_t cap, bool *service)
+{
+	const struct iamp_principal_value *v = NULL;
+
+	*service = false;
+	for (size_t i = 0; i < st->condition_count; i++) {
+		const struct iamp_condition *cd = &st->conditions[i];
+
+		if (!cd->op || cd->op->negated || !cd->value_count || cd->set != IAMP_SET_NONE ||
+		    cd->if_exists || cd->op->cmp == IAMP_CMP_EXISTS)
+			continue;
+		if (iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:principalarn", 16))
+			return cand_fill(NULL, out, cap, cd->values[0].text.text, cd->values[0].text.len,
+					 cd->op->cmp == IAMP_CMP_LIKE || cd->op->type == IAMP_COND_ARN);
+		if (iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:principalaccount", 20)) {
+			snprintf(out, cap, "arn:aws:iam::%.*s:user/alice", (int)cd->values[0].text.len,
+				 cd->values[0].text.text);
+			return true;
+		}
+	}
+	if (st->principal.present && !st->principal.is_not && !st->principal.star && st->principal.count)
+		v = &st->principal.items[0];
+	if (!v || (v->value.len == 1 && v->value.text[0] == '*')) {
+		snprintf(out, cap, "%s", CAND_USER);
+		return true;
+	}
+	if (v->kind == IAMP_PRINCIPAL_SERVICE) {
+		*service = true;
+		return cand_fill(NULL, out, cap, v->value.text, v->value.len, false);
+	}
+	if (v->kind != IAMP_PRINCIPAL_AWS)
+		return false;
+	if (iamp_is_account_id(v->value.text, v->value.len)) {
+		snprintf(out, cap, "arn:aws:iam::%.*s:user/alice", (int)v->value.len, v->value.text);
+		return true;
+	}
+	if (v->value.len > 5 && memcmp(v->value.text + v->value.len - 5, ":root", 5) == 0 &&
+	    v->value.len + 16 < cap) {
+		snprintf(out, cap, "%.*s:user/alice", (int)(v->value.len - 5), v->value.text);
+		return true;
+	}
+	return cand_fill(NULL, out, cap, v->value.text, v->value.len, true);
+}
+
+/* The availability of a key (known_keys), AV_FREE when unknown. */
+static enum kavail key_avail(const char *name, size_t len)
+{
+	char low[128];
+
+	if (len >= sizeof(low))
+		return AV_FREE;
+	iamp_ascii_lower(low, name, len);
+	low[len] = '\0';
+	for (size_t i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++) {
+		size_t n = strlen(known_keys[i].name);
+		bool family = known_keys[i].name[n - 1] == '/';
+
+		if (family ? strncmp(known_keys[i].name, low, n) == 0 : strcmp(known_keys[i].name, low) == 0)
+			return known_keys[i].avail;
+	}
+	return AV_FREE;
+}
+
+/* What AWS sends for a key it always sends, or NULL. */
+static const char *always_default(const char *name, size_t len, const struct cand *k)
+{
+	static const struct {
+		const char *key, *value;
+	} d[] = {
+		{ "aws:requestedregion", "us-east-1" },
+		{ "aws:securetransport", "true" },
+		{ "aws:currenttime", "2026-01-01T00:00:00Z" },
+		{ "aws:epochtime", "1767225600" },
+		{ "aws:viaawsservice", "false" },
+		{ "aws:userid", "AIDAEXAMPLEUSERID" },
+	};
+
+	if (iamp_equals_ignore_case(name, len, "aws:principalisawsservice", 25))
+		return k->service ? "true" : "false";
+	if (iamp_equals_ignore_case(name, len, "aws:principaltype", 17))
+		return k->service ? "AWSService" : strstr(k->principal, ":user/") ? "User"
+			: strstr(k->principal, ":root") ? "Account" : "AssumedRole";
+	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
+		if (iamp_equals_ignore_case(name, len, d[i].key, strlen(d[i].key)))
+			return d[i].value;
+	return NULL;
+}
+
+/* v satisfies none of the condition's values (as a Like, ignoring case:
+ * the strictest reading of every negated operator's values). */
+static bool cand_differs(const struct iamp_condition *cd, const char *v)
+{
+	char lv[600], lp[600];
+	size_t n = strlen(v);
+
+	if (n >= sizeof(lv))
+		return false;
+	iamp_ascii_lower(lv, v, n + 1);
+	for (size_t i = 0; i < cd->value_count; i++) {
+		const struct iamp_str *t = &cd->values[i].text;
+
+		if (t->len >= sizeof(lp) || memmem(t->text, t->len, "${", 2))
+			return false;
+		if (cd->op->type == IAMP_COND_IP) {
+			struct iamp_ip a, cidr;
+
+			if (!iamp_ip_parse(&a, v, n) || !iamp_ip_parse(&cidr, t->text, t->len) ||
+			    iamp_ip_contains(&cidr, &a))
+				return false;
+			continue;
+		}
+		if (cd->op->type == IAMP_COND_NUMERIC) {
+			double x, y;
+
+			if (!iamp_number_parse(&x, v, n) || !iamp_number_parse(&y, t->text, t->len) || x == y)
+				return false;
+			continue;
+		}
+		iamp_ascii_lower(lp, t->text, t->len);
+		if (iamp_match_like(lp, t->len, lv, n))
+			return false;
+	}
+	return true;
+}
+
+/* A value for a negated condition that must have one: the key's usual
+ * value, else one of its type that none of the values matches. */
+static const char *cand_other(const struct iamp_condition *cd, const struct cand *k)
+{
+	static const char *const regions[] = { "us-east-1", "us-west-2", "eu-west-1", "eu-central-1",
+					       "ap-southeast-2", "sa-east-1", "af-south-1", "me-central-1" };
+	static const char *const strings[] = { "example", "zz-example" };
+	static const char *const arns[] = { "arn:aws:iam::999988887777:role/example",
+					    "arn:aws:s3:::zz-example" };
+	static const char *const numbers[] = { "0", "1", "7" };
+	static const char *const dates[] = { "1990-01-01T00:00:00Z", "2001-01-01T00:00:00Z" };
+	static const char *const ips[] = { "192.0.2.1", "198.51.100.1", "2001:db8::1" };
+	const char *usual = always_default(cd->key.text, cd->key.len, k);
+	const char *const *alt = strings;
+	size_t nalt = 2;
+
+	if (usual && cand_differs(cd, usual))
+		return usual;
+	if (iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:requestedregion", 19))
+		alt = regions, nalt = sizeof(regions) / sizeof(regions[0]);
+	else if (cd->op->type == IAMP_COND_ARN)
+		alt = arns, nalt = 2;
+	else if (cd->op->type == IAMP_COND_NUMERIC)
+		alt = numbers, nalt = 3;
+	else if (cd->op->type == IAMP_COND_DATE)
+		alt = dates, nalt = 2;
+	else if (cd->op->type == IAMP_COND_IP)
+		alt = ips, nalt = 3;
+	else if (cd->op->type == IAMP_COND_BOOL || cd->op->type == IAMP_COND_BINARY)
+		return NULL;
+	for (size_t i = 0; i < nalt; i++)
+		if (cand_differs(cd, alt[i]))
+			return alt[i];
+	return NULL;
+}
+
+/* A value the condition holds for, into out; "" for an absent key (when
+ * `present` the key cannot be absent). */
+static bool cand_value(struct cand *k, const struct iamp_condition *cd, bool present, char *out, size_t cap)
+{
+	const char *v;
+	size_t vl;
+
+	out[0] = '\0';
+	if (!cd->op || !cd->value_count)
+		return false;
+	v = cd->values[0].text.text;
+	vl = cd->values[0].text.len;
+	if (cd->op->cmp == IAMP_CMP_EXISTS) {
+		bool absent;
+
+		if (!iamp_bool_parse(&absent, v, vl) || (absent && present))
+			return false;
+		if (!absent)
+			snprintf(out, cap, "x");
+		return true;
+	}
+	if (cd->op->negated) {
+		const char *o;
+
+		if (!present && cd->set != IAMP_SET_FOR_ANY_VALUE)
+			return true;
+		if (!(o = cand_other(cd, k)))
+			return false;
+		snprintf(out, cap, "%s", o);
+		return true;
+	}
+	if (cd->set == IAMP_SET_FOR_ALL_VALUES && !present)
+		return true;
+	switch (cd->op->type) {
+	case IAMP_COND_NUMERIC: {
+		double d;
+
+		if (!iamp_number_parse(&d, v, vl))
+			return false;
+		if (cd->op->cmp == IAMP_CMP_LESS_THAN)
+			d -= 1;
+		else if (cd->op->cmp == IAMP_CMP_GREATER_THAN)
+			d += 1;
+		snprintf(out, cap, "%.17g", d);
+		return true;
+	}
+	case IAMP_COND_DATE:
+		if (cd->op->cmp == IAMP_CMP_LESS_THAN)
+			snprintf(out, cap, "1990-01-01T00:00:00Z");
+		else if (cd->op->cmp == IAMP_CMP_GREATER_THAN)
+			snprintf(out, cap, "2100-01-01T00:00:00Z");
+		else
+			return cand_fill(k, out, cap, v, vl, false);
+		return true;
+	case IAMP_COND_IP: {
+		const char *slash = memchr(v, '/', vl);
+
+		return cand_fill(k, out, cap, v, slash ? (size_t)(slash - v) : vl, false);
+	}
+	case IAMP_COND_ARN:
+		return cand_fill(k, out, cap, v, vl, true);
+	default:
+		return cand_fill(k, out, cap, v, vl, cd->op->cmp == IAMP_CMP_LIKE);
+	}
+}
+
+/* Some condition of the policy reads the key. */
+static bool cand_reads(const struct iamp_policy *pol, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (size_t i = 0; i < pol->statement_count; i++)
+		for (size_t k = 0; k < pol->statements[i].condition_count; k++)
+			if (iamp_equals_ignore_case(pol->statements[i].conditions[k].key.text,
+						    pol->statements[i].conditions[k].key.len, key, n))
+				return true;
+	return false;
+}
+
+/*
+ * Candidate number `n` for statement `st` of `pol`: its Action entry n
+ * (or, for NotAction, the first action it admits), its first Resource.
+ * `named`: an action of a service the policy does not name. `avoid`:
+ * the keys the other statements read get values their conditions are
+ * false for, where the candidate has none of its own. Returns 1
+ * with *c filled, 0 when there is no such candidate, or an error.
+ */
+static int candidate(struct smt *S, const struct iamp_policy *pol, const struct iamp_statement *st,
+		     size_t n, bool avoid, const struct svcnames *named, struct iamp_cex *c)
+{
+	char action[300], resource[600], principal[600], val[600], racct[64];
+	struct cand k;
+	bool person;
+	const char *f[6];
+	size_t fl[6];
+
+	memset(c, 0, sizeof(*c));
+	memset(&k, 0, sizeof(k));
+	k.c = c;
+	k.principal = principal;
+	if (st->action.is_not ? n > 0 : n >= st->action.count)
+		return 0;
+	if (!cand_action(S, st, n, named, action, sizeof(action)) ||
+	    !cand_principal(st, principal, sizeof(principal), &k.service))
+		return 0;
+	person = !k.service;
+	if (!st->resource.present)
+		snprintf(resource, sizeof(resource), "arn:aws:iam::%s:role/example", CAND_ACCOUNT);
+	else if (st->resource.is_not)
+		snprintf(resource, sizeof(resource), "*");
+	else if (!st->resource.count)
+		goto none;
+	else if (st->resource.items[0].len == 1 && st->resource.items[0].text[0] == '*')
+		snprintf(resource, sizeof(resource), "*");
+	else if (!cand_fill(&k, resource, sizeof(resource), st->resource.items[0].text,
+			    st->resource.items[0].len, true))
+		goto none;
+	/* the statement's own conditions first, then the keys AWS always
+	 * sends that the policy's other statements read */
+	for (size_t pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < pol->statement_count; i++) {
+			const struct iamp_statement *o = &pol->statements[i];
+
+			if ((pass == 0) != (o == st))
+				continue;
+			for (size_t j = 0; j < o->condition_count; j++) {
+				const struct iamp_condition *cd = &o->conditions[j];
+				enum kavail av = key_avail(cd->key.text, cd->key.len);
+				bool present = av == AV_ALWAYS || (av == AV_PRINCIPAL && person) ||
+					       (av == AV_SERVICE && k.service);
+				bool never = ((av == AV_PRINCIPAL || av == AV_PERSON_ONLY) && !person) ||
+					     (av == AV_SERVICE && !k.service);
+				const char *dv;
+
+				if (iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:principalarn", 16) ||
+				    iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:principalaccount", 20) ||
+				    iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:resourceaccount", 19) ||
+				    iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:username", 12))
+					continue; /* below, from the principal and resource */
+				if (pass == 0) {
+					if (!cand_value(&k, cd, present, val, sizeof(val)))
+						goto none;
+					if (!val[0])
+						continue;
+					if (never)
+						goto none;
+					if (!cand_key(&k, cd->key.text, cd->key.len, val, cd->set != IAMP_SET_NONE) &&
+					    k.oom)
+						goto oom;
+					continue;
+				}
+				if (avoid && !never && cd->op && cd->value_count &&
+				    !cand_has(c, cd->key.text, cd->key.len)) {
+					/* a value the other statement's condition is false for */
+					const struct iamp_str *v0 = &cd->values[0].text;
+					bool absent;
+
+					dv = NULL;
+					if (cd->op->cmp == IAMP_CMP_EXISTS) {
+						if (iamp_bool_parse(&absent, v0->text, v0->len) && absent)
+							dv = "x";
+					} else if (cd->op->negated) {
+						if (cand_fill(&k, val, sizeof(val), v0->text, v0->len,
+							      cd->op->cmp == IAMP_CMP_LIKE))
+							dv = val;
+					} else if (present) {
+						dv = cand_other(cd, &k);
+					}
+					if (dv && !cand_key(&k, cd->key.text, cd->key.len, dv,
+							    cd->set != IAMP_SET_NONE) && k.oom)
+						goto oom;
+				}
+				if (present) {
+					if (!(dv = always_default(cd->key.text, cd->key.len, &k)))
+						goto none;
+					if (!cand_key(&k, cd->key.text, cd->key.len, dv, false) && k.oom)
+						goto oom;
+				}
+			}
+		}
+	}
+	/* the keys tied to the principal and the resource */
+	snprintf(racct, sizeof(racct), "%s", CAND_ACCOUNT);
+	if (person && iamp_arn_split(principal, strlen(principal), f, fl) && fl[4] == 12)
+		snprintf(racct, sizeof(racct), "%.*s", (int)fl[4], f[4]);
+	if (person) {
+		const char *user = strstr(principal, ":user/");
+
+		if (cand_reads(pol, "aws:PrincipalArn"))
+			cand_key(&k, "aws:PrincipalArn", 16, principal, false);
+		if (cand_reads(pol, "aws:PrincipalAccount"))
+			cand_key(&k, "aws:PrincipalAccount", 20, racct, false);
+		if (user && cand_reads(pol, "aws:username"))
+			cand_key(&k, "aws:username", 12, strrchr(principal, '/') + 1, false);
+	}
+	if (iamp_arn_split(resource, strlen(resource), f, fl) && fl[4] == 12)
+		snprintf(racct, sizeof(racct), "%.*s", (int)fl[4], f[4]);
+	cand_key(&k, "aws:ResourceAccount", 19, racct, false);
+	if (k.oom || !(c->principal = strdup(principal)) || !(c->action = strdup(action)) ||
+	    !(c->resource = strdup(resource)))
+		goto oom;
+	return 1;
+none:
+	iamp_cex_free(c);
+	return 0;
+oom:
+	iamp_cex_free(c);
+	return iamp_error_set(IAMP_ENOMEM, "out of memory");
+}
+
+int iamp_smt_semantic(struct iamp_semantic_result *out, const struct iamp_semantic_query *q)
+{
+	const struct iamp_evaluator *ev = q->ev;
+	const struct iamp_evaluator *evs[1] = { ev };
+	double deadline = trace_ms() + (q->budget_ms ? q->budget_ms : 5000);
+	const struct cpolicy *p;
+	const struct iamp_policy *pol;
+	struct sem_stmt *t = NULL;
+	struct svcnames named = { 0 };
+	struct iamp_scope sc;
+	bool *applies = NULL;
+	Z3_ast base, deny_any, in_named;
+	struct smt S;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!ev || ev->npols != 1)
+		return iamp_error_set(IAMP_EINVAL, "semantic checks read one policy");
+	p = &ev->pols[0];
+	pol = p->src;
+	if ((rc = smt_open(&S, evs, 1, &base))) {
+		smt_free(&S);
+		return rc;
+	}
+	memset(&sc, 0, sizeof(sc));
+	if (p->type == IAMP_POLICY_SCP)
+		iamp_scope_governed(&sc);
+	base = and2(&S, base, scope_term(&S, &sc, ev));
+	t = calloc(p->nstmts + 1, sizeof(*t));
+	applies = calloc(pol->statement_count + 1, sizeof(*applies));
+	if (!t || !applies) {
+		rc = iamp_error_set(IAMP_ENOMEM, "out of memory");
+		goto done;
+	}
+	deny_any = F(&S);
+	for (size_t i = 0; i < p->nstmts; i++) {
+		sem_terms(&S, p, &p->stmts[i], &t[i]);
+		if (p->stmts[i].deny)
+			deny_any = or2(&S, deny_any, t[i].any);
+	}
+	svc_collect(&named, pol);
+	in_named = actions_where(&S, pred_named, &named);
+	if (named.oom) {
+		rc = iamp_error_set(IAMP_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = z3_check_failure(&S)))
+		goto done;
+	if (S.unsupported[0]) {
+		for (size_t i = 0; i < p->nstmts; i++)
+			out->undecided += p->stmts[i].usable;
+		snprintf(out->reason, sizeof(out->reason), "unsupported: %s", S.unsupported);
+		goto done;
+	}
+	for (size_t i = 0; i < p->nstmts && !rc; i++) {
+		const struct cstmt *s = &p->stmts[i];
+		struct iamp_cex w;
+		Z3_lbool res;
+		bool covered = false, resource_allow;
+		size_t si = s->src->index;
+
+		if (!s->usable || si >= pol->statement_count)
+			continue;
+		resource_allow = !s->deny && p->type != IAMP_POLICY_SCP && p->type != IAMP_POLICY_RCP &&
+				 s->check_principal;
+		/* 1. does it apply to anything? Candidates first, then the
+		 * solver. The statement may be redundant only if every request
+		 * seen that it applies to is covered by another statement. */
+		{
+			bool seen = false;
+
+			covered = true;
+			for (size_t n = 0; n < 16 && !rc; n++) {
+				int got = candidate(&S, pol, s->src, n / 2, n % 2, NULL, &w);
+
+				if (got < 0)
+					rc = got;
+				if (got <= 0)
+					continue;
+				rc = sem_replay(ev, pol, &w, applies);
+				iamp_cex_free(&w);
+				if (!rc && applies[si]) {
+					seen = true;
+					covered = covered && sem_covered(pol, si, s->deny, applies);
+					if (!covered)
+						break;
+				}
+			}
+			if (rc)
+				break;
+			if (!seen) {
+				memset(&w, 0, sizeof(w));
+				if ((rc = sem_ask(&S, and2(&S, base, t[i].any), false, deadline, &res, &w, out)))
+					break;
+				if (res == Z3_L_UNDEF)
+					continue;
+				if (res == Z3_L_FALSE) {
+					rc = sem_add(out, IAMP_STMT_NEVER_APPLIES, s->src, NULL);
+					continue;
+				}
+				rc = sem_replay(ev, pol, &w, applies);
+				if (!rc && !applies[si])
+					rc = iamp_error_set(IAMP_EINTERNAL,
+							    "a witness does not replay: statement %zu does not "
+							    "apply to %s %s on %s",
+							    si + 1, w.principal, w.action, w.resource);
+				covered = !rc && sem_covered(pol, si, s->deny, applies);
+				iamp_cex_free(&w);
+				if (rc)
+					break;
+			}
+		}
+		/* 2. does removing it change a decision? Only asked when the
+		 * witness did not already show that it does. */
+		if (covered) {
+			Z3_ast rest = F(&S), phi;
+
+			if (s->deny) {
+				for (size_t j = 0; j < p->nstmts; j++)
+					if (j != i && p->stmts[j].deny)
+						rest = or2(&S, rest, t[j].any);
+				phi = and2(&S, t[i].any, not1(&S, rest));
+			} else if (resource_allow) {
+				phi = F(&S);
+				for (int k = 0; k < 3; k++) {
+					Z3_ast other = F(&S);
+
+					for (size_t j = 0; j < p->nstmts; j++)
+						if (j != i && !p->stmts[j].deny)
+							other = or2(&S, other, t[j].pm[k]);
+					phi = or2(&S, phi, and2(&S, t[i].pm[k], not1(&S, other)));
+				}
+				phi = and2(&S, phi, not1(&S, deny_any));
+			} else {
+				for (size_t j = 0; j < p->nstmts; j++)
+					if (j != i)
+						rest = or2(&S, rest, t[j].any);
+				phi = and2(&S, t[i].any, not1(&S, rest));
+			}
+			if ((rc = sem_ask(&S, and2(&S, base, phi), false, deadline, &res, NULL, out)))
+				break;
+			if (res == Z3_L_FALSE) {
+				rc = sem_add(out, s->deny ? IAMP_STMT_INEFFECTIVE_DENY : IAMP_STMT_REDUNDANT_ALLOW,
+					     s->src, NULL);
+				continue;
+			}
+		}
+		/* 3. an Allow with NotAction or NotResource: what else it grants */
+		if (!s->deny && (s->not_action || s->not_resource)) {
+			Z3_ast phi = and2(&S, and2(&S, t[i].any, not1(&S, deny_any)), not1(&S, in_named));
+
+			int got = 0;
+
+			for (size_t n = 0; n < 16 && !got && !rc; n++) {
+				bool denied = false;
+
+				if ((got = candidate(&S, pol, s->src, n, true, &named, &w)) < 0)
+					rc = got;
+				if (got <= 0)
+					continue;
+				if ((rc = sem_replay(ev, pol, &w, applies)))
+					break;
+				for (size_t j = 0; j < pol->statement_count; j++)
+					denied |= applies[j] && pol->statements[j].effect == IAMP_EFFECT_DENY;
+				if (!applies[si] || denied) {
+					iamp_cex_free(&w);
+					got = 0;
+				}
+			}
+			if (rc) {
+				iamp_cex_free(&w);
+				break;
+			}
+			if (!got) {
+				memset(&w, 0, sizeof(w));
+				if ((rc = sem_ask(&S, and2(&S, base, phi), true, deadline, &res, &w, out)))
+					break;
+				if (res != Z3_L_TRUE)
+					continue;
+			}
+			rc = sem_replay(ev, pol, &w, applies);
+			if (!rc) {
+				bool denied = false;
+
+				for (size_t j = 0; j < pol->statement_count; j++)
+					denied |= applies[j] && pol->statements[j].effect == IAMP_EFFECT_DENY;
+				if (!applies[si] || denied || svc_named(&named, w.action, strlen(w.action)))
+					rc = iamp_error_set(IAMP_EINTERNAL,
+							    "an example does not replay: %s %s on %s",
+							    w.principal, w.action, w.resource);
+			}
+			if (!rc)
+				rc = sem_add(out, IAMP_STMT_NOT_GRANTS_MORE, s->src, &w);
+			iamp_cex_free(&w);
+		}
+	}
+done:
+	if (rc)
+		iamp_semantic_result_free(out);
+	svc_free(&named);
+	free(t);
+	free(applies);
+	smt_free(&S);
+	return rc;
+}

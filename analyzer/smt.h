@@ -36,6 +36,7 @@
 #include <stdio.h>
 
 struct iamp_evaluator;
+struct iamp_statement;
 
 enum iamp_proof {
 	IAMP_PROOF_PROVEN,
@@ -157,5 +158,58 @@ void iamp_smt_debug(FILE *trace, const char *dump_path);
 
 int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q);
 void iamp_diff_result_free(struct iamp_diff_result *r);
+
+/*
+ * The semantic checks of one policy (`iamproof check --semantic`): what
+ * its statements do as a whole, which no single element shows.
+ *
+ *   NEVER_APPLIES     no request the policy type governs makes the
+ *                     statement apply (contradictory conditions,
+ *                     NotAction or NotResource covering everything)
+ *   REDUNDANT_ALLOW   every request the Allow applies to is allowed by
+ *                     another Allow or denied by a Deny of the policy:
+ *                     removing it changes no decision
+ *   INEFFECTIVE_DENY  every request the Deny applies to is denied by
+ *                     another Deny of the policy
+ *   NOT_GRANTS_MORE   an Allow with NotAction or NotResource allows an
+ *                     action of a service that no Action, NotAction,
+ *                     Resource or NotResource of the policy names; the
+ *                     example is such a request, replayed
+ *
+ * Every answer comes from the solver (a witness request is replayed
+ * through the concrete evaluator first); a question that runs out of
+ * the budget, or meets a construct the encoding does not state, reports
+ * nothing and counts in `undecided`.
+ */
+enum iamp_stmt_issue {
+	IAMP_STMT_NEVER_APPLIES,
+	IAMP_STMT_REDUNDANT_ALLOW,
+	IAMP_STMT_INEFFECTIVE_DENY,
+	IAMP_STMT_NOT_GRANTS_MORE
+};
+
+struct iamp_stmt_finding {
+	enum iamp_stmt_issue issue;
+	const struct iamp_statement *stmt;
+	struct iamp_cex example;      /* NOT_GRANTS_MORE */
+};
+
+struct iamp_semantic_query {
+	const struct iamp_evaluator *ev; /* one policy, as iamp_evaluator_add compiled it */
+	unsigned budget_ms;              /* every question of the policy; 0: 5,000 */
+};
+
+struct iamp_semantic_result {
+	struct iamp_stmt_finding *findings;
+	size_t nfindings;
+	unsigned undecided;              /* checks that reported nothing: budget, unsupported */
+	char reason[256];                /* the first undecided check's reason */
+	unsigned solver_calls;
+};
+
+/* Returns 0, IAMP_ENOMEM, IAMP_EINVAL (compatibility switches) or
+ * IAMP_EINTERNAL (a witness the concrete evaluator does not confirm). */
+int iamp_smt_semantic(struct iamp_semantic_result *out, const struct iamp_semantic_query *q);
+void iamp_semantic_result_free(struct iamp_semantic_result *r);
 
 #endif

@@ -164,7 +164,8 @@ put('# Rules',
     'not bytes. On a terminal the source line and a caret follow each finding.',
     'The examples below are the golden fixtures of `tests/golden.sh`, run from',
     '`fixtures/rules/` (whose `.iamproof.yaml` sets the policy type from the file',
-    'name) with `iamproof check --no-color --quiet`.',
+    'name) with `iamproof check --no-color --quiet` (and `--semantic` for the',
+    'semantic rules).',
     '',
     '| Rule | Severity | Title |',
     '|---|---|---|');
@@ -177,10 +178,19 @@ for (const r of rules) {
 	const passes = fixtures(r.id, 'passes');
 	if (!fires.length || !passes.length)
 		throw new Error(`fixtures/rules/${r.id}: needs a fires* and a passes* fixture`);
+	let args = '';
+	try {
+		args = fs.readFileSync(path.join(dir, r.id, 'args'), 'utf8').trim();
+	} catch (e) {
+		/* no options */
+	}
 	put(`## ${r.id}`, '',
 	    `Severity: **${r.severity}**`, '',
-	    `**${r.title}.** ${r.help}`, '',
-	    'Fires:', '');
+	    `**${r.title}.** ${r.help}`, '');
+	if (args === '--semantic')
+		put('Reported by `iamproof check --semantic` only: the prover decides it',
+		    '(see [semantic checks](prove.md#semantic-checks-in-iamproof-check)).', '');
+	put('Fires:', '');
 	example(r.id, fires[0], true);
 	put('Does not fire:', '');
 	example(r.id, passes[0], false);

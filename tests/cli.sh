@@ -51,6 +51,24 @@ expect_exit 1 "warning at --fail-on warning" -- "$bin" check --no-config --fail-
 expect_exit 0 "--disable" -- "$bin" check --no-config --fail-on warning --disable MISSING_VERSION warn.json
 expect_exit 1 "syntax error" -- "$bin" check --no-config broken.json
 grep -q '^broken.json:1:.*\[SYNTAX_ERROR\]$' "$tmp/out" && ok || no "syntax error line: $(cat "$tmp/out")"
+# --semantic: the prover's checks; files with errors are skipped and
+# counted; a budget too small reports nothing and says so.
+cat > never.json <<'J'
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*",
+ "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": "300"}, "NumericGreaterThan": {"aws:MultiFactorAuthAge": "3600"}}}]}
+J
+expect_exit 1 "--semantic, errors" -- "$bin" check --no-config --semantic never.json good.json bad.json broken.json
+grep -q '^never.json:1:41: warning: statement 1 applies to no request \[STATEMENT_NEVER_APPLIES\]$' "$tmp/out" && ok || no "--semantic finding: $(cat "$tmp/out")"
+grep -q '^semantic checks: 2 files, 0 checks undecided .*, 2 files with errors not checked$' "$tmp/err" && ok || no "--semantic summary: $(cat "$tmp/err")"
+expect_exit 0 "without --semantic" -- "$bin" check --no-config never.json
+grep -q 'STATEMENT_NEVER_APPLIES' "$tmp/out" && no "a semantic rule without --semantic" || ok
+grep -q 'semantic checks' "$tmp/err" && no "a semantic summary without --semantic" || ok
+expect_exit 0 "--semantic-budget 1" -- "$bin" check --no-config --semantic-budget 1 never.json
+[ -s "$tmp/out" ] && no "out of budget, yet reported: $(cat "$tmp/out")" || ok
+grep -q '^iamproof: never.json: 1 semantic check undecided (out of time budget): nothing reported for it$' "$tmp/err" && ok || no "budget line: $(cat "$tmp/err")"
+grep -q '^semantic checks: 1 file, 1 check undecided' "$tmp/err" && ok || no "budget summary: $(cat "$tmp/err")"
+expect_exit 2 "--semantic-budget x" -- "$bin" check --no-config --semantic-budget x never.json
+expect_exit 2 "--semantic-budget 0" -- "$bin" check --no-config --semantic-budget 0 never.json
 # Unreadable input: exit 2, and the other files are still checked.
 expect_exit 2 "missing file" -- "$bin" check --no-config missing.json bad.json
 grep -q INVALID_EFFECT "$tmp/out" && ok || no "run did not go on after a missing file"

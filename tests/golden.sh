@@ -2,7 +2,9 @@
 # Golden fixtures: for every rule, fixtures/rules/<RULE_ID>/ holds inputs
 # named fires*.<ext> (must report [RULE_ID]) and passes*.<ext> (must not),
 # each next to <input>.expected, the exact text output of
-#   iamproof check --no-color --quiet RULE_ID/<input>
+#   iamproof check --no-color --quiet [ARGS] RULE_ID/<input>
+# (ARGS: the one line of RULE_ID/args, for rules that need an option:
+# the semantic rules need --semantic)
 # run from fixtures/rules (whose .iamproof.yaml sets the policy type from
 # the file name: x.scp.json is an SCP, x.trust.json a trust policy, ...).
 # Every rule of `iamproof rules` must have at least one of each.
@@ -24,7 +26,10 @@ for input in */fires* */passes*; do
 	case "$input" in *.expected) continue ;; esac
 	[ -f "$input" ] || continue
 	id=${input%%/*}
-	out=$("$bin" check --no-color --quiet "$input" 2>&1)
+	# <RULE_ID>/args: options the rule needs (--semantic), one line
+	args=$(cat "$id/args" 2>/dev/null || true)
+	# shellcheck disable=SC2086
+	out=$("$bin" check --no-color --quiet $args "$input" 2>&1)
 	if [ "${UPDATE:-}" = 1 ]; then
 		printf '%s\n' "$out" > "$input.expected"
 	fi

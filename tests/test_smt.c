@@ -391,6 +391,197 @@ START_TEST(cross_check)
 }
 END_TEST
 
+
+/* ---- semantic checks (iamproof check --semantic) ---------------------------------- */
+
+struct sem_case {
+	const char *name;
+	enum iamp_policy_type type;
+	const char *statements; /* the Statement list's items */
+	const char *want;       /* one letter per statement: - nothing, N never applies,
+				   R redundant Allow, I ineffective Deny, G NotAction/NotResource
+				   grants beyond the services named */
+};
+
+static const struct sem_case sem_cases[] = {
+	{ "contradictory numbers", IAMP_POLICY_IDENTITY,
+	  "{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"*\",\"Condition\":{"
+	  "\"NumericLessThan\":{\"aws:MultiFactorAuthAge\":\"300\"},"
+	  "\"NumericGreaterThan\":{\"aws:MultiFactorAuthAge\":\"3600\"}}}",
+	  "N" },
+	{ "a range that holds", IAMP_POLICY_IDENTITY,
+	  "{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"*\",\"Condition\":{"
+	  "\"NumericLessThan\":{\"aws:MultiFactorAuthAge\":\"3600\"},"
+	  "\"NumericGreaterThan\":{\"aws:MultiFactorAuthAge\":\"300\"}}}",
+	  "-" },
+	{ "NotAction everything", IAMP_POLICY_SCP,
+	  "{\"Effect\":\"Deny\",\"NotAction\":\"*\",\"Resource\":\"*\"}", "N" },
+	{ "NotResource everything", IAMP_POLICY_IDENTITY,
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"NotResource\":\"*\"}", "N" },
+	{ "covered by two Allows together", IAMP_POLICY_IDENTITY,
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:Get*\",\"Resource\":\"arn:aws:s3:::b/*\"},"
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:Put*\",\"Resource\":\"arn:aws:s3:::b/*\"},"
+	  "{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::b/x/*\"}",
+	  "--R" },
+	{ "one action outside", IAMP_POLICY_IDENTITY,
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:Get*\",\"Resource\":\"arn:aws:s3:::b/*\"},"
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:Put*\",\"Resource\":\"arn:aws:s3:::b/*\"},"
+	  "{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:DeleteObject\"],\"Resource\":\"arn:aws:s3:::b/x/*\"}",
+	  "---" },
+	{ "one resource outside", IAMP_POLICY_IDENTITY,
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/*\"},"
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":[\"arn:aws:s3:::b/x\",\"arn:aws:s3:::c/x\"]}",
+	  "--" },
+	{ "allowed only where denied", IAMP_POLICY_IDENTITY,
+	  "{\"Effect\":\"Allow\",\"Action\":\"ec2:TerminateInstances\",\"Resource\":\"*\"},"
+	  "{\"Effect\":\"Deny\",\"Action\":\"ec2:Terminate*\",\"Resource\":\"*\"}",
+	  "R-" },
+	{ "a condition narrows the cover", IAMP_POLICY_IDENTITY,
+	  "{\"Effect\":\"Allow\",\"Action\":\"ec2:TerminateInstances\",\"Resource\":\"*\"},"
+	  "{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\",\"Condition\":{"
+	  "\"StringEquals\":{\"aws:RequestedRegion\":\"us-east-1\"}}}",
+	  "--" },
+	{ "a Deny inside another", IAMP_POLICY_SCP,
+	  "{\"Effect\":\"Deny\",\"Action\":\"s3:DeleteBucket\",\"Resource\":\"*\",\"Condition\":{"
+	  "\"StringNotEquals\":{\"aws:RequestedRegion\":[\"us-east-1\",\"eu-west-1\"]}}},"
+	  "{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{"
+	  "\"StringNotEquals\":{\"aws:RequestedRegion\":\"us-east-1\"}}}",
+	  "I-" },
+	{ "a Deny that reaches further", IAMP_POLICY_SCP,
+	  "{\"Effect\":\"Deny\",\"Action\":\"s3:DeleteBucket\",\"Resource\":\"*\",\"Condition\":{"
+	  "\"StringNotEquals\":{\"aws:RequestedRegion\":\"us-east-1\"}}},"
+	  "{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{"
+	  "\"StringNotEquals\":{\"aws:RequestedRegion\":[\"us-east-1\",\"eu-west-1\"]}}}",
+	  "--" },
+	{ "an Allow does not cover a Deny", IAMP_POLICY_IDENTITY,
+	  "{\"Effect\":\"Deny\",\"Action\":\"s3:DeleteBucket\",\"Resource\":\"*\"},"
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}",
+	  "--" },
+	{ "principals matched differently", IAMP_POLICY_RESOURCE,
+	  "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"s3:GetObject\","
+	  "\"Resource\":\"arn:aws:s3:::b/*\"},"
+	  "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/r\"},"
+	  "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}",
+	  "--" },
+	{ "the same principal twice", IAMP_POLICY_RESOURCE,
+	  "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/r\"},"
+	  "\"Action\":\"s3:Get*\",\"Resource\":\"arn:aws:s3:::b/*\"},"
+	  "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/r\"},"
+	  "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/x\",\"Condition\":{"
+	  "\"Bool\":{\"aws:SecureTransport\":\"true\"}}}",
+	  "-R" },
+	{ "NotAction beyond the services named", IAMP_POLICY_IDENTITY,
+	  "{\"Effect\":\"Allow\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"}", "G" },
+	{ "NotAction held in by a Deny", IAMP_POLICY_IDENTITY,
+	  "{\"Effect\":\"Allow\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"},"
+	  "{\"Effect\":\"Deny\",\"NotAction\":[\"iam:*\",\"s3:*\"],\"Resource\":\"*\"}",
+	  "--" },
+	{ "NotResource on a named service", IAMP_POLICY_IDENTITY,
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"NotResource\":\"arn:aws:s3:::secret/*\"}", "-" },
+	{ "NotResource with every action", IAMP_POLICY_IDENTITY,
+	  "{\"Effect\":\"Allow\",\"Action\":[\"s3:Get*\",\"*:Describe*\"],\"NotResource\":\"arn:aws:s3:::secret/*\"}",
+	  "G" },
+	{ "variables in the resource", IAMP_POLICY_IDENTITY,
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::home/${aws:username}/*\"},"
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::home/*\"}",
+	  "R-" },
+};
+
+static char sem_letter(enum iamp_stmt_issue i)
+{
+	switch (i) {
+	case IAMP_STMT_NEVER_APPLIES:
+		return 'N';
+	case IAMP_STMT_REDUNDANT_ALLOW:
+		return 'R';
+	case IAMP_STMT_INEFFECTIVE_DENY:
+		return 'I';
+	default:
+		return 'G';
+	}
+}
+
+static struct iamp_evaluator *one_policy(const struct iamp_policy **out, const char *statements,
+					 enum iamp_policy_type type)
+{
+	struct iamp_evaluator *ev;
+	char text[4096];
+
+	snprintf(text, sizeof(text), "{\"Version\":\"2012-10-17\",\"Statement\":[%s]}", statements);
+	*out = policy(text, type);
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, type, 0, *out, "p"), 0);
+	return ev;
+}
+
+START_TEST(semantic_checks)
+{
+	for (size_t c = 0; c < N(sem_cases); c++) {
+		const struct sem_case *k = &sem_cases[c];
+		const struct iamp_policy *pol;
+		struct iamp_evaluator *ev = one_policy(&pol, k->statements, k->type);
+		struct iamp_semantic_query q = { ev, 60000 };
+		struct iamp_semantic_result r;
+		char got[16];
+
+		ck_assert_uint_lt(pol->statement_count, sizeof(got));
+		ck_assert_int_eq(iamp_smt_semantic(&r, &q), 0);
+		ck_assert_msg(r.undecided == 0, "%s: %u undecided (%s)", k->name, r.undecided, r.reason);
+		memset(got, '-', pol->statement_count);
+		got[pol->statement_count] = '\0';
+		for (size_t i = 0; i < r.nfindings; i++) {
+			const struct iamp_stmt_finding *f = &r.findings[i];
+
+			ck_assert_msg(got[f->stmt->index] == '-', "%s: two findings for statement %zu", k->name,
+				      f->stmt->index + 1);
+			got[f->stmt->index] = sem_letter(f->issue);
+			if (f->issue == IAMP_STMT_NOT_GRANTS_MORE) {
+				/* the example is a real request the statement allows */
+				struct iamp_match m[8];
+				struct iamp_result res;
+
+				memset(&res, 0, sizeof(res));
+				res.matches = m;
+				res.match_cap = N(m);
+				ck_assert_ptr_nonnull(f->example.action);
+				ck_assert_int_eq(iamp_cex_evaluate(&res, ev, &f->example), 0);
+				ck_assert_msg(res.decision == IAMP_DECISION_ALLOWED, "%s: example %s is %s", k->name,
+					      f->example.action, iamp_decision_name(res.decision));
+				ck_assert_msg(strncmp(f->example.action, "iam:", 4) != 0 &&
+					      strncmp(f->example.action, "s3:", 3) != 0,
+					      "%s: example %s is of a named service", k->name, f->example.action);
+			} else {
+				ck_assert_ptr_null(f->example.action);
+			}
+		}
+		ck_assert_msg(strcmp(got, k->want) == 0, "%s: got %s, want %s", k->name, got, k->want);
+		iamp_semantic_result_free(&r);
+		iamp_evaluator_free(ev);
+	}
+	free_docs();
+}
+END_TEST
+
+/* Out of budget: nothing is reported, every check left is counted. */
+START_TEST(semantic_budget)
+{
+	const struct iamp_policy *pol;
+	struct iamp_evaluator *ev = one_policy(&pol, sem_cases[0].statements, sem_cases[0].type);
+	struct iamp_semantic_query q = { ev, 1 };
+	struct iamp_semantic_result r;
+
+	ck_assert_int_eq(iamp_smt_semantic(&r, &q), 0);
+	ck_assert_uint_eq(r.nfindings, 0);
+	ck_assert_uint_eq(r.undecided, 1);
+	ck_assert_str_eq(r.reason, "out of time budget");
+	iamp_semantic_result_free(&r);
+	iamp_evaluator_free(ev);
+	/* two policies are not one */
+	ck_assert_int_ne(iamp_smt_semantic(&r, &(struct iamp_semantic_query){ NULL, 0 }), 0);
+	free_docs();
+}
+END_TEST
+
 Suite *suite_smt(void)
 {
 	Suite *s = suite_create("smt");
@@ -400,6 +591,8 @@ Suite *suite_smt(void)
 	tcase_add_loop_test(tc, known_answers, 0, N(known));
 	tcase_add_test(tc, compat_refused);
 	tcase_add_test(tc, not_principal_allow);
+	tcase_add_test(tc, semantic_checks);
+	tcase_add_test(tc, semantic_budget);
 	tcase_add_loop_test(tc, cross_check, 0, ROUNDS);
 	suite_add_tcase(s, tc);
 	return s;

@@ -6,6 +6,10 @@
  *                                                        (diagnostics own copies)
  *   all diagnostics ─▶ filter (disabled rules) ─▶ sort ─▶ report ─▶ exit code
  *
+ * With --semantic, a file without errors is also compiled for the
+ * evaluator and its statements are put to the prover (iamp_smt_semantic)
+ * within a time budget per file.
+ *
  * Each document is freed as soon as it is checked, so memory stays that
  * of the largest file plus the diagnostics.
  */
@@ -28,6 +32,8 @@
 #include "load.h"
 #include "policy.h"
 #include "report.h"
+#include "eval.h"
+#include "smt.h"
 #include "version.h"
 
 
@@ -41,6 +47,12 @@ struct check {
 	size_t file_count, file_cap;
 	bool unreadable;
 	bool internal;
+	/* --semantic */
+	bool semantic;
+	unsigned budget_ms;
+	size_t sem_files, sem_skipped;
+	bool quiet;
+	unsigned sem_undecided;
 };
 
 static void check_usage(FILE *out)
@@ -57,6 +69,11 @@ static void check_usage(FILE *out)
 		"                       warning, suggestion\n"
 		"      --color, --no-color  colours in text output (default: on a terminal, unless NO_COLOR is set)\n"
 		"      --disable RULE   do not report RULE (repeatable)\n"
+		"      --semantic       also ask the prover what the statements do together: statements that\n"
+		"                       apply to nothing, redundant Allows, ineffective Denies, NotAction or\n"
+		"                       NotResource grants beyond the services named (files without errors)\n"
+		"      --semantic-budget MS  time for the semantic checks of one file (default 5000); a check\n"
+		"                       out of time reports nothing and the summary counts it\n"
 		"  -q, --quiet          no summary line on standard error\n");
 }
 
@@ -150,8 +167,106 @@ static enum iamp_policy_type type_for(const struct check *c, const char *path)
 	return c->config.has_default_type ? c->config.default_type : IAMP_POLICY_IDENTITY;
 }
 
+/* The request of an example, as one line. */
+static void cex_line(char *buf, size_t cap, const struct iamp_cex *x)
+{
+	size_t n;
+
+	n = (size_t)snprintf(buf, cap, "%s on %s by %s", x->action, x->resource, x->principal);
+	for (size_t i = 0; i < x->nkeys && n < cap; i++) {
+		n += (size_t)snprintf(buf + n, cap - n, "%s%s=", i ? ", " : " with ", x->keys[i].name);
+		for (size_t j = 0; j < x->keys[i].count && n < cap; j++)
+			n += (size_t)snprintf(buf + n, cap - n, "%s%s", j ? "|" : "", x->keys[i].values[j]);
+	}
+}
+
+/* A REDUNDANT_STATEMENT already at this statement says the same. */
+static bool said_redundant(const struct check *c, size_t first, const struct iamp_statement *st)
+{
+	for (size_t i = first; i < c->diags.count; i++) {
+		const struct iamp_diag *d = &c->diags.items[i];
+
+		if (d->rule == IAMP_RULE_REDUNDANT_STATEMENT && d->span.start.offset == st->span.start.offset)
+			return true;
+	}
+	return false;
+}
+
+static void semantic_check(struct check *c, const char *path, const struct iamp_policy *policy,
+			   size_t first)
+{
+	struct iamp_evaluator *ev = NULL;
+	struct iamp_semantic_query q;
+	struct iamp_semantic_result r;
+	int rc;
+
+	for (size_t i = first; i < c->diags.count; i++) {
+		if (c->diags.items[i].severity == IAMP_SEV_ERROR) {
+			c->sem_skipped++;
+			return;
+		}
+	}
+	if (iamp_evaluator_new(&ev) || iamp_evaluator_add(ev, policy->type, 0, policy, path)) {
+		fprintf(stderr, "iamproof: %s: %s\n", path, iamp_error_last());
+		c->internal = true;
+		iamp_evaluator_free(ev);
+		return;
+	}
+	memset(&q, 0, sizeof(q));
+	q.ev = ev;
+	q.budget_ms = c->budget_ms;
+	rc = iamp_smt_semantic(&r, &q);
+	if (rc) {
+		fprintf(stderr, "iamproof: %s: semantic checks: %s\n", path, iamp_error_last());
+		c->internal = true;
+		iamp_evaluator_free(ev);
+		return;
+	}
+	c->sem_files++;
+	c->sem_undecided += r.undecided;
+	if (r.undecided && !c->quiet)
+		fprintf(stderr, "iamproof: %s: %u semantic check%s undecided (%s): nothing reported for %s\n",
+			path, r.undecided, r.undecided == 1 ? "" : "s", r.reason, r.undecided == 1 ? "it" : "them");
+	for (size_t i = 0; i < r.nfindings; i++) {
+		const struct iamp_stmt_finding *f = &r.findings[i];
+		const struct iamp_statement *st = f->stmt;
+		size_t n = st->index + 1;
+		char ex[1024];
+
+		switch (f->issue) {
+		case IAMP_STMT_NEVER_APPLIES:
+			iamp_doc_diag(&c->diags, policy->doc, IAMP_RULE_STATEMENT_NEVER_APPLIES, st->span,
+				      "statement %zu applies to no request%s", n,
+				      policy->type == IAMP_POLICY_SCP ? " that an SCP governs" : "");
+			break;
+		case IAMP_STMT_REDUNDANT_ALLOW:
+			if (!said_redundant(c, first, st))
+				iamp_doc_diag(&c->diags, policy->doc, IAMP_RULE_REDUNDANT_ALLOW, st->span,
+					      "every request statement %zu allows is allowed or denied by the "
+					      "other statements of the policy", n);
+			break;
+		case IAMP_STMT_INEFFECTIVE_DENY:
+			if (!said_redundant(c, first, st))
+				iamp_doc_diag(&c->diags, policy->doc, IAMP_RULE_INEFFECTIVE_DENY, st->span,
+					      "every request statement %zu denies is denied by another Deny "
+					      "of the policy", n);
+			break;
+		case IAMP_STMT_NOT_GRANTS_MORE:
+			cex_line(ex, sizeof(ex), &f->example);
+			iamp_doc_diag(&c->diags, policy->doc, IAMP_RULE_NOT_ELEMENT_GRANTS_MORE,
+				      st->action.is_not ? st->action.key_span : st->resource.key_span,
+				      "statement %zu allows actions of services the policy never names, "
+				      "e.g. %s", n, ex);
+			break;
+		}
+	}
+	iamp_semantic_result_free(&r);
+	iamp_evaluator_free(ev);
+}
+
 static void check_file(struct check *c, const char *path)
 {
+	size_t first = c->diags.count;
 	struct iamp_document *doc = NULL;
 	struct iamp_policy *policy = NULL;
 	int rc;
@@ -174,8 +289,12 @@ static void check_file(struct check *c, const char *path)
 			c->internal = true;
 		} else if (policy) {
 			iamp_lint_policy(policy, &c->diags);
+			if (c->semantic)
+				semantic_check(c, path, policy, first);
 		}
 	}
+	if (c->semantic && !policy)
+		c->sem_skipped++; /* not even a policy: an error was reported */
 	iamp_document_free(doc);
 }
 
@@ -209,6 +328,11 @@ static void summary(const struct check *c)
 		count[IAMP_SEV_SECURITY_WARNING], count[IAMP_SEV_SECURITY_WARNING] == 1 ? "" : "s",
 		count[IAMP_SEV_WARNING], count[IAMP_SEV_WARNING] == 1 ? "" : "s",
 		count[IAMP_SEV_SUGGESTION], count[IAMP_SEV_SUGGESTION] == 1 ? "" : "s");
+	if (c->semantic)
+		fprintf(stderr, "semantic checks: %zu file%s, %u check%s undecided (time budget or unsupported "
+			"construct: nothing reported), %zu file%s with errors not checked\n",
+			c->sem_files, c->sem_files == 1 ? "" : "s", c->sem_undecided,
+			c->sem_undecided == 1 ? "" : "s", c->sem_skipped, c->sem_skipped == 1 ? "" : "s");
 }
 
 int iamp_cmd_check(int argc, char **argv)
@@ -223,6 +347,8 @@ int iamp_cmd_check(int argc, char **argv)
 		{ "no-color", no_argument, NULL, 'M' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "disable", required_argument, NULL, 'D' },
+		{ "semantic", no_argument, NULL, 'S' },
+		{ "semantic-budget", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -276,6 +402,7 @@ int iamp_cmd_check(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			c.quiet = true;
 			break;
 		case 'D': {
 			const struct iamp_rule *r = iamp_rule_find(optarg);
@@ -285,6 +412,21 @@ int iamp_cmd_check(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			disabled[r - iamp_rules] = true;
+			break;
+		}
+		case 'S':
+			c.semantic = true;
+			break;
+		case 'B': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (end == optarg || *end || v == 0 || v > 3600000) {
+				fprintf(stderr, "iamproof check: --semantic-budget wants milliseconds, 1 to 3600000\n");
+				return EXIT_USAGE;
+			}
+			c.budget_ms = (unsigned)v;
+			c.semantic = true;
 			break;
 		}
 		case 'h':
@@ -343,6 +485,8 @@ int iamp_cmd_check(int argc, char **argv)
 			c.internal = true;
 		}
 	}
+	if (c.semantic)
+		iamp_smt_debug(getenv("IAMPROOF_SMT_TRACE") ? stderr : NULL, getenv("IAMPROOF_SMT_DUMP"));
 	for (size_t i = 0; i < c.file_count; i++)
 		check_file(&c, c.files[i]);
 
@@ -363,6 +507,7 @@ int iamp_cmd_check(int argc, char **argv)
 	}
 	if (!quiet)
 		summary(&c);
+
 
 	max = iamp_diags_max_severity(&c.diags);
 	if (c.internal || c.diags.oom)
