@@ -194,3 +194,12 @@ void iamp_diag_fingerprint(const struct iamp_diag *d, char out[17])
 	h = fnv(h, d->message);
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
+
+void iamp_fingerprint(char out[17], const char *const *parts, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = fnv(h, parts[i]);
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}

@@ -89,4 +89,8 @@ int iamp_diags_max_severity(const struct iamp_diags *diags);
  * source line, not its number), 16 hex digits plus NUL. */
 void iamp_diag_fingerprint(const struct iamp_diag *d, char out[17]);
 
+/* The same hash over `n` strings (NULL hashes as ""), for results that
+ * are not diagnostics (`prove`'s answers). */
+void iamp_fingerprint(char out[17], const char *const *parts, size_t n);
+
 #endif

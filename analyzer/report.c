@@ -4,9 +4,10 @@
  *
  * JSON is written by hand with a small streaming writer (struct jw)
  * rather than built as a json-c tree: the output is a straight walk over
- * the diagnostics, needs no allocation apart from SARIF's artifact table,
- * and json-c stays inside the loader (STYLE.md). The writer pretty-prints
- * with two spaces, so that golden files diff well.
+ * the diagnostics, needs no allocation apart from SARIF's artifact table
+ * (and the messages of prove's results), and json-c stays inside the
+ * loader (STYLE.md). The writer pretty-prints with two spaces, so that
+ * golden files diff well, or writes one compact line (JSON lines).
  */
 #include "report.h"
 
@@ -20,6 +21,8 @@
 #include "eval.h"
 #include "org.h"
 #include "policy.h"
+#include "props.h"
+#include "smt.h"
 
 /* --- UTF-8 ------------------------------------------------------------ */
 
@@ -207,6 +210,7 @@ static void write_text(FILE *out, const struct iamp_diags *diags,
 struct jw {
 	FILE *out;
 	int depth;
+	bool compact;                 /* one line, no spaces (JSON lines) */
 	bool has_items[JW_MAX_DEPTH]; /* the open container has a member */
 };
 
@@ -264,11 +268,12 @@ static void jw_member(struct jw *w, const char *key)
 		if (w->has_items[w->depth - 1])
 			fputc(',', w->out);
 		w->has_items[w->depth - 1] = true;
-		fprintf(w->out, "\n%*s", 2 * w->depth, "");
+		if (!w->compact)
+			fprintf(w->out, "\n%*s", 2 * w->depth, "");
 	}
 	if (key) {
 		iamp_json_string(w->out, key, strlen(key));
-		fputs(": ", w->out);
+		fputs(w->compact ? ":" : ": ", w->out);
 	}
 }
 
@@ -285,10 +290,10 @@ static void jw_open(struct jw *w, const char *key, char bracket)
 static void jw_close(struct jw *w, char bracket)
 {
 	w->depth--;
-	if (w->depth < JW_MAX_DEPTH && w->has_items[w->depth])
+	if (!w->compact && w->depth < JW_MAX_DEPTH && w->has_items[w->depth])
 		fprintf(w->out, "\n%*s", 2 * w->depth, "");
 	fputc(bracket, w->out);
-	if (w->depth == 0)
+	if (!w->compact && w->depth == 0)
 		fputc('\n', w->out);
 }
 
@@ -316,6 +321,38 @@ static void jw_bool(struct jw *w, const char *key, bool v)
 {
 	jw_member(w, key);
 	fputs(v ? "true" : "false", w->out);
+}
+
+/* A counterexample in simulate's request format: {"principal", "action",
+ * "resource", "context": {key: value or [values]}}. */
+static void jw_cex(struct jw *w, const char *key, const struct iamp_cex *c)
+{
+	jw_object(w, key);
+	jw_string(w, "principal", c->principal);
+	jw_string(w, "action", c->action);
+	jw_string(w, "resource", c->resource);
+	jw_object(w, "context");
+	for (size_t i = 0; i < c->nkeys; i++) {
+		const struct iamp_cex_key *k = &c->keys[i];
+
+		if (k->multi) {
+			jw_array(w, k->name);
+			for (size_t j = 0; j < k->count; j++)
+				jw_string(w, NULL, k->values[j]);
+			jw_array_end(w);
+		} else {
+			jw_string(w, k->name, k->count ? k->values[0] : NULL);
+		}
+	}
+	jw_object_end(w);
+	jw_object_end(w);
+}
+
+void iamp_report_cex(FILE *out, const struct iamp_cex *c)
+{
+	struct jw w = { .out = out, .compact = true };
+
+	jw_cex(&w, NULL, c);
 }
 
 /* --- JSON ------------------------------------------------------------- */
@@ -363,6 +400,7 @@ static void write_json(FILE *out, const struct iamp_diags *diags,
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define SRCROOT "SRCROOT"
+#define IAMPROOFSRC "IAMPROOFSRC"
 #define RULES_DOC IAMP_REPORT_PROJECT_URI "/blob/main/docs/rules.md#"
 
 static const char *const sarif_level[] = {
@@ -384,7 +422,7 @@ char *iamp_rule_name(char *out, size_t size, const char *id)
 	if (!size)
 		return out;
 	for (; *id && n + 1 < size; id++) {
-		if (*id == '_') {
+		if (*id == '_' || *id == '-') {
 			upper = true;
 			continue;
 		}
@@ -504,17 +542,25 @@ static char *path_to_uri(const char *path, bool *relative)
 }
 
 /*
- * The artifact table: every analyzed file (opts->files, in order), then
- * each path of a diagnostic not among them, without duplicates (two
- * spellings of one path, "a.json" and "./a.json", are one artifact).
- * Entry k of `cand` is file k for k < file_count, else diagnostic
- * k - file_count; `index[k]` is its artifact's index, and `first[k]` is
- * true for the entry that defines an artifact.
+ * The artifact table, from a list of paths: the files analyzed first, then
+ * each path a result points at, without duplicates (two spellings of one
+ * path, "a.json" and "./a.json", are one artifact). Entry k of `cand` is
+ * path k; `index[k]` is its artifact's index, and `first[k]` is true for
+ * the entry that defines an artifact. A relative path resolves against
+ * its `base` (SRCROOT unless given), and the defining entry's `role` is
+ * the artifact's.
  */
+struct art_path {
+	const char *path;
+	const char *base; /* NULL: SRCROOT */
+	const char *role; /* NULL: "analysisTarget" */
+};
+
 struct artifacts {
 	struct cand {
 		char *uri;
-		bool relative;
+		const char *base; /* NULL for an absolute URI */
+		const char *role;
 		size_t k;
 	} *cand;
 	size_t *index;
@@ -527,9 +573,17 @@ static int cmp_cand(const void *pa, const void *pb)
 	const struct cand *a = pa, *b = pb;
 	int c = strcmp(a->uri, b->uri);
 
+	if (!c)
+		c = strcmp(a->base ? a->base : "", b->base ? b->base : "");
 	if (c)
 		return c;
 	return a->k < b->k ? -1 : a->k > b->k;
+}
+
+static bool cand_same(const struct cand *a, const struct cand *b)
+{
+	return strcmp(a->uri, b->uri) == 0 &&
+	       strcmp(a->base ? a->base : "", b->base ? b->base : "") == 0;
 }
 
 static void artifacts_free(struct artifacts *a)
@@ -542,15 +596,14 @@ static void artifacts_free(struct artifacts *a)
 	free(a->first);
 }
 
-static int artifacts_build(struct artifacts *a, const struct iamp_diags *diags,
-			   const struct iamp_report_opts *opts)
+static int artifacts_build(struct artifacts *a, const struct art_path *paths, size_t n)
 {
 	struct cand *sorted = NULL;
 	size_t *rep = NULL, next = 0;
 	int rc = IAMP_ENOMEM;
 
 	memset(a, 0, sizeof(*a));
-	a->n = opts->file_count + diags->count;
+	a->n = n;
 	if (!a->n)
 		return IAMP_OK;
 	a->cand = calloc(a->n, sizeof(*a->cand));
@@ -561,20 +614,21 @@ static int artifacts_build(struct artifacts *a, const struct iamp_diags *diags,
 	if (!a->cand || !a->index || !a->first || !sorted || !rep)
 		goto cleanup;
 	for (size_t k = 0; k < a->n; k++) {
-		const char *path = k < opts->file_count ? opts->files[k]
-				   : diags->items[k - opts->file_count].path;
+		bool relative;
 
 		a->cand[k].k = k;
-		a->cand[k].uri = path_to_uri(path, &a->cand[k].relative);
+		a->cand[k].uri = path_to_uri(paths[k].path, &relative);
 		if (!a->cand[k].uri)
 			goto cleanup;
+		a->cand[k].base = !relative ? NULL : paths[k].base ? paths[k].base : SRCROOT;
+		a->cand[k].role = paths[k].role ? paths[k].role : "analysisTarget";
 	}
-	/* Sort by (uri, k): the first of each run of equal URIs is the
-	 * entry that defines the artifact. */
+	/* Sort by (uri, base, k): the first of each run of equal URIs is
+	 * the entry that defines the artifact. */
 	memcpy(sorted, a->cand, a->n * sizeof(*sorted));
 	qsort(sorted, a->n, sizeof(*sorted), cmp_cand);
 	for (size_t i = 0; i < a->n; i++)
-		rep[sorted[i].k] = i && strcmp(sorted[i].uri, sorted[i - 1].uri) == 0
+		rep[sorted[i].k] = i && cand_same(&sorted[i], &sorted[i - 1])
 					   ? rep[sorted[i - 1].k] : sorted[i].k;
 	/* Number the artifacts in order of first appearance; rep[k] <= k,
 	 * so a representative is numbered before the entries it stands for. */
@@ -594,11 +648,27 @@ static void sarif_artifact_location(struct jw *w, const char *key,
 {
 	jw_object(w, key);
 	jw_string(w, "uri", c->uri);
-	if (c->relative)
-		jw_string(w, "uriBaseId", SRCROOT);
+	if (c->base)
+		jw_string(w, "uriBaseId", c->base);
 	if (index)
 		jw_uint(w, "index", *index);
 	jw_object_end(w);
+}
+
+static void sarif_artifacts(struct jw *w, const struct artifacts *a)
+{
+	jw_array(w, "artifacts");
+	for (size_t k = 0; k < a->n; k++) {
+		if (!a->first[k])
+			continue;
+		jw_object(w, NULL);
+		sarif_artifact_location(w, "location", &a->cand[k], NULL);
+		jw_array(w, "roles");
+		jw_string(w, NULL, a->cand[k].role);
+		jw_array_end(w);
+		jw_object_end(w);
+	}
+	jw_array_end(w);
 }
 
 static void sarif_rule(struct jw *w, const struct iamp_rule *r)
@@ -672,14 +742,13 @@ static void line_slice(const char *line, size_t n, uint32_t from, uint32_t to,
 
 /*
  * Every region states its start and its end (the multitool's SARIF2017:
- * consumers should not rely on the defaults). A diagnostic without a
- * position points at the start of the file; one without an end is an
- * empty region at its start. A region on one line carries its text as
- * the snippet, and the whole line as context.
+ * consumers should not rely on the defaults). A span without a position
+ * points at the start of the file; one without an end is an empty region
+ * at its start. A region on one line carries its text as the snippet, and
+ * the whole line (line[0..len), NULL when unknown) as context.
  */
-static void sarif_region(struct jw *w, const struct iamp_diag *d)
+static void sarif_region(struct jw *w, const struct iamp_span *s, const char *text, size_t len)
 {
-	const struct iamp_span *s = &d->span;
 	uint32_t line = s->start.line ? s->start.line : 1;
 	uint32_t col = s->start.line && s->start.col ? s->start.col : 1;
 	uint32_t end_line = line, end_col = col;
@@ -695,31 +764,41 @@ static void sarif_region(struct jw *w, const struct iamp_diag *d)
 	jw_uint(w, "startColumn", col);
 	jw_uint(w, "endLine", end_line);
 	jw_uint(w, "endColumn", end_col);
-	if (s->start.line && d->source_line && one_line && end_col > col) {
-		size_t n = line_length(d->source_line), b, e;
+	if (s->start.line && text && one_line && end_col > col) {
+		size_t b, e;
 
-		line_slice(d->source_line, n, col, end_col, &b, &e);
+		line_slice(text, len, col, end_col, &b, &e);
 		if (e > b) {
 			jw_object(w, "snippet");
 			jw_member(w, "text");
-			iamp_json_string(w->out, d->source_line + b, e - b);
+			iamp_json_string(w->out, text + b, e - b);
 			jw_object_end(w);
 		}
 	}
 	jw_object_end(w);
-	if (s->start.line && d->source_line && one_line) {
+	if (s->start.line && text && one_line) {
 		jw_object(w, "contextRegion");
 		jw_uint(w, "startLine", line);
 		jw_object(w, "snippet");
 		jw_member(w, "text");
-		iamp_json_string(w->out, d->source_line, line_length(d->source_line));
+		iamp_json_string(w->out, text, len);
 		jw_object_end(w);
 		jw_object_end(w);
 	}
 }
 
+/* One physical location: the artifact of candidate k, and a region. */
+static void sarif_location(struct jw *w, const struct artifacts *a, size_t k,
+			   const struct iamp_span *span, const char *text, size_t len)
+{
+	jw_object(w, "physicalLocation");
+	sarif_artifact_location(w, "artifactLocation", &a->cand[k], &a->index[k]);
+	sarif_region(w, span, text, len);
+	jw_object_end(w);
+}
+
 struct fp_entry {
-	char fp[17];
+	const char *fp;
 	size_t i;
 };
 
@@ -733,37 +812,46 @@ static int cmp_fp(const void *pa, const void *pb)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
-/* occurrence[i] = 1 + the number of earlier diagnostics with the same
- * fingerprint as diagnostic i. */
-static int fingerprint_occurrences(size_t *occurrence, const struct iamp_diags *diags)
+/* occurrence[i] = 1 + the number of earlier results with the same
+ * fingerprint as result i (fp[i]). */
+static int fingerprint_occurrences(size_t *occurrence, char (*fp)[17], size_t n)
 {
 	struct fp_entry *e;
 
-	if (!diags->count)
+	if (!n)
 		return IAMP_OK;
-	e = calloc(diags->count, sizeof(*e));
+	e = calloc(n, sizeof(*e));
 	if (!e)
 		return IAMP_ENOMEM;
-	for (size_t i = 0; i < diags->count; i++) {
-		iamp_diag_fingerprint(&diags->items[i], e[i].fp);
+	for (size_t i = 0; i < n; i++) {
+		e[i].fp = fp[i];
 		e[i].i = i;
 	}
-	qsort(e, diags->count, sizeof(*e), cmp_fp);
-	for (size_t j = 0; j < diags->count; j++)
+	qsort(e, n, sizeof(*e), cmp_fp);
+	for (size_t j = 0; j < n; j++)
 		occurrence[e[j].i] = j && strcmp(e[j].fp, e[j - 1].fp) == 0
 					     ? occurrence[e[j - 1].i] + 1 : 1;
 	free(e);
 	return IAMP_OK;
 }
 
-static void sarif_result(struct jw *w, const struct iamp_diag *d,
+/* partialFingerprints: primaryLocationLineHash "FP:N" (N counting equal
+ * fingerprints in output order, as GitHub does for equal lines) and the
+ * fingerprint itself under `key`. */
+static void sarif_fingerprints(struct jw *w, const char *key, const char *fp, size_t occurrence)
+{
+	char line_hash[40];
+
+	snprintf(line_hash, sizeof(line_hash), "%s:%zu", fp, occurrence);
+	jw_object(w, "partialFingerprints");
+	jw_string(w, "primaryLocationLineHash", line_hash);
+	jw_string(w, key, fp);
+	jw_object_end(w);
+}
+
+static void sarif_result(struct jw *w, const struct iamp_diag *d, const char *fp,
 			 const struct artifacts *a, size_t k, size_t occurrence)
 {
-	char fp[17], line_hash[40];
-
-	iamp_diag_fingerprint(d, fp);
-	snprintf(line_hash, sizeof(line_hash), "%s:%zu", fp, occurrence);
-
 	jw_object(w, NULL);
 	jw_string(w, "ruleId", iamp_rules[d->rule].id);
 	jw_uint(w, "ruleIndex", (unsigned)d->rule);
@@ -773,16 +861,11 @@ static void sarif_result(struct jw *w, const struct iamp_diag *d,
 	jw_object_end(w);
 	jw_array(w, "locations");
 	jw_object(w, NULL);
-	jw_object(w, "physicalLocation");
-	sarif_artifact_location(w, "artifactLocation", &a->cand[k], &a->index[k]);
-	sarif_region(w, d);
-	jw_object_end(w);
+	sarif_location(w, a, k, &d->span, d->source_line,
+		       d->source_line ? line_length(d->source_line) : 0);
 	jw_object_end(w);
 	jw_array_end(w);
-	jw_object(w, "partialFingerprints");
-	jw_string(w, "primaryLocationLineHash", line_hash);
-	jw_string(w, "iamproofFingerprint/v1", fp);
-	jw_object_end(w);
+	sarif_fingerprints(w, "iamproofFingerprint/v1", fp, occurrence);
 	if (d->severity != iamp_rules[d->rule].severity ||
 	    d->severity == IAMP_SEV_SECURITY_WARNING) {
 		jw_object(w, "properties");
@@ -792,103 +875,454 @@ static void sarif_result(struct jw *w, const struct iamp_diag *d,
 	jw_object_end(w);
 }
 
+/* The log up to tool.driver's rules: the schema, one run, the driver. */
+static void sarif_begin(struct jw *w, const struct iamp_report_opts *opts)
+{
+	jw_object(w, NULL);
+	jw_string(w, "$schema", SARIF_SCHEMA);
+	jw_string(w, "version", "2.1.0");
+	jw_array(w, "runs");
+	jw_object(w, NULL);
+
+	jw_object(w, "tool");
+	jw_object(w, "driver");
+	jw_string(w, "name", "iamproof");
+	if (opts->tool_version) {
+		char full[128];
+
+		snprintf(full, sizeof(full), "iamproof %s", opts->tool_version);
+		jw_string(w, "fullName", full);
+		jw_string(w, "version", opts->tool_version);
+		if (is_semver(opts->tool_version))
+			jw_string(w, "semanticVersion", opts->tool_version);
+	}
+	jw_string(w, "informationUri", IAMP_REPORT_PROJECT_URI);
+}
+
+/* After the rules: the driver's properties, the invocation (`lost`:
+ * what an out-of-memory condition lost, or NULL) and the base URIs, with
+ * IAMPROOFSRC when some artifact resolves against it. */
+static void sarif_middle(struct jw *w, const struct iamp_report_opts *opts, const char *lost,
+			 bool iamproof_src)
+{
+	if (opts->data_version) {
+		jw_object(w, "properties");
+		jw_string(w, "dataVersion", opts->data_version);
+		jw_object_end(w);
+	}
+	jw_object_end(w);
+	jw_object_end(w);
+
+	jw_array(w, "invocations");
+	jw_object(w, NULL);
+	jw_bool(w, "executionSuccessful", !lost);
+	if (lost) {
+		jw_array(w, "toolExecutionNotifications");
+		jw_object(w, NULL);
+		jw_string(w, "level", "error");
+		jw_object(w, "message");
+		jw_string(w, "text", lost);
+		jw_object_end(w);
+		jw_object_end(w);
+		jw_array_end(w);
+	}
+	jw_object_end(w);
+	jw_array_end(w);
+
+	jw_object(w, "originalUriBaseIds");
+	jw_object(w, SRCROOT);
+	jw_object(w, "description");
+	jw_string(w, "text", "The directory iamproof ran in: relative paths are resolved against it.");
+	jw_object_end(w);
+	jw_object_end(w);
+	if (iamproof_src) {
+		jw_object(w, IAMPROOFSRC);
+		jw_object(w, "description");
+		jw_string(w, "text", "The source tree of iamproof (" IAMP_REPORT_PROJECT_URI
+			  "): its built-in property packs are the files of properties/, "
+			  "compiled into the binary.");
+		jw_object_end(w);
+		jw_object_end(w);
+	}
+	jw_object_end(w);
+}
+
+static void sarif_end(struct jw *w)
+{
+	jw_string(w, "columnKind", "unicodeCodePoints");
+	jw_object_end(w);
+	jw_array_end(w);
+	jw_object_end(w);
+}
+
 static int write_sarif(FILE *out, const struct iamp_diags *diags,
 		       const struct iamp_report_opts *opts)
 {
 	struct jw w = { .out = out };
 	struct artifacts a = { 0 };
+	struct art_path *paths;
+	char(*fp)[17];
 	size_t *occurrence;
-	int rc;
+	size_t n = opts->file_count + diags->count;
+	int rc = IAMP_ENOMEM;
 
 	occurrence = calloc(diags->count ? diags->count : 1, sizeof(*occurrence));
-	if (!occurrence)
-		return IAMP_ENOMEM;
-	rc = fingerprint_occurrences(occurrence, diags);
+	fp = calloc(diags->count ? diags->count : 1, sizeof(*fp));
+	paths = calloc(n ? n : 1, sizeof(*paths));
+	if (!occurrence || !fp || !paths)
+		goto cleanup;
+	for (size_t i = 0; i < diags->count; i++)
+		iamp_diag_fingerprint(&diags->items[i], fp[i]);
+	for (size_t k = 0; k < n; k++)
+		paths[k].path = k < opts->file_count ? opts->files[k]
+				: diags->items[k - opts->file_count].path;
+	rc = fingerprint_occurrences(occurrence, fp, diags->count);
 	if (rc == IAMP_OK)
-		rc = artifacts_build(&a, diags, opts);
+		rc = artifacts_build(&a, paths, n);
 	if (rc != IAMP_OK)
 		goto cleanup;
 
-	jw_object(&w, NULL);
-	jw_string(&w, "$schema", SARIF_SCHEMA);
-	jw_string(&w, "version", "2.1.0");
-	jw_array(&w, "runs");
-	jw_object(&w, NULL);
-
-	jw_object(&w, "tool");
-	jw_object(&w, "driver");
-	jw_string(&w, "name", "iamproof");
-	if (opts->tool_version) {
-		char full[128];
-
-		snprintf(full, sizeof(full), "iamproof %s", opts->tool_version);
-		jw_string(&w, "fullName", full);
-		jw_string(&w, "version", opts->tool_version);
-		if (is_semver(opts->tool_version))
-			jw_string(&w, "semanticVersion", opts->tool_version);
-	}
-	jw_string(&w, "informationUri", IAMP_REPORT_PROJECT_URI);
+	sarif_begin(&w, opts);
 	jw_array(&w, "rules");
 	for (size_t i = 0; i < IAMP_RULE__COUNT; i++)
 		sarif_rule(&w, &iamp_rules[i]);
 	jw_array_end(&w);
-	if (opts->data_version) {
-		jw_object(&w, "properties");
-		jw_string(&w, "dataVersion", opts->data_version);
-		jw_object_end(&w);
-	}
-	jw_object_end(&w);
-	jw_object_end(&w);
-
-	jw_array(&w, "invocations");
-	jw_object(&w, NULL);
-	jw_bool(&w, "executionSuccessful", !diags->oom);
-	if (diags->oom) {
-		jw_array(&w, "toolExecutionNotifications");
-		jw_object(&w, NULL);
-		jw_string(&w, "level", "error");
-		jw_object(&w, "message");
-		jw_string(&w, "text", "Out of memory: some diagnostics were lost.");
-		jw_object_end(&w);
-		jw_object_end(&w);
-		jw_array_end(&w);
-	}
-	jw_object_end(&w);
-	jw_array_end(&w);
-
-	jw_object(&w, "originalUriBaseIds");
-	jw_object(&w, SRCROOT);
-	jw_object(&w, "description");
-	jw_string(&w, "text", "The directory iamproof ran in: relative paths are resolved against it.");
-	jw_object_end(&w);
-	jw_object_end(&w);
-	jw_object_end(&w);
-
-	jw_array(&w, "artifacts");
-	for (size_t k = 0; k < a.n; k++) {
-		if (!a.first[k])
-			continue;
-		jw_object(&w, NULL);
-		sarif_artifact_location(&w, "location", &a.cand[k], NULL);
-		jw_array(&w, "roles");
-		jw_string(&w, NULL, "analysisTarget");
-		jw_array_end(&w);
-		jw_object_end(&w);
-	}
-	jw_array_end(&w);
-
+	sarif_middle(&w, opts, diags->oom ? "Out of memory: some diagnostics were lost." : NULL, false);
+	sarif_artifacts(&w, &a);
 	jw_array(&w, "results");
 	for (size_t i = 0; i < diags->count; i++)
-		sarif_result(&w, &diags->items[i], &a, opts->file_count + i, occurrence[i]);
+		sarif_result(&w, &diags->items[i], fp[i], &a, opts->file_count + i, occurrence[i]);
 	jw_array_end(&w);
-
-	jw_string(&w, "columnKind", "unicodeCodePoints");
-	jw_object_end(&w);
-	jw_array_end(&w);
-	jw_object_end(&w);
+	sarif_end(&w);
 cleanup:
 	artifacts_free(&a);
+	free(paths);
+	free(fp);
 	free(occurrence);
+	return rc;
+}
+
+/* --- SARIF: the answers of prove ---------------------------------------- */
+
+#define PROVE_DOC IAMP_REPORT_PROJECT_URI "/blob/main/docs/prove.md#properties"
+#define PACKS_SRC IAMP_REPORT_PROJECT_URI "/blob/main/"
+
+static const char *const expect_help[] = {
+	[IAMP_EXPECT_DENIED] = "every request of the set is denied by the target",
+	[IAMP_EXPECT_ALLOWED] = "every request of the set is allowed by the target",
+	[IAMP_EXPECT_NOT_MORE_THAN] = "the target allows no request of the set that the "
+				      "reference policy does not allow",
+};
+
+static const char *decision_words(enum iamp_decision d)
+{
+	switch (d) {
+	case IAMP_DECISION_ALLOWED: return "allowed";
+	case IAMP_DECISION_EXPLICIT_DENY: return "explicitly denied";
+	default: return "implicitly denied";
+	}
+}
+
+/* Text up to its last non-blank character, then a period unless it has
+ * one (the multitool's SARIF2001: messages are sentences). */
+static void put_sentence(FILE *f, const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\n'))
+		n--;
+	fwrite(s, 1, n, f);
+	if (!n || s[n - 1] != '.')
+		fputc('.', f);
+}
+
+static void proof_rule(struct jw *w, const struct iamp_report_property *rp)
+{
+	const struct iamp_property *p = rp->p;
+	char name[128];
+	char *text = NULL, *uri = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	jw_object(w, NULL);
+	jw_string(w, "id", p->id);
+	jw_string(w, "name", iamp_rule_name(name, sizeof(name), p->id));
+	jw_object(w, "shortDescription");
+	jw_string(w, "text", p->title);
+	jw_object_end(w);
+	if ((f = open_memstream(&text, &len))) {
+		put_sentence(f, p->title);
+		if (p->description && p->description[0]) {
+			fputc(' ', f);
+			put_sentence(f, p->description);
+		}
+		fclose(f);
+	}
+	jw_object(w, "fullDescription");
+	jw_string(w, "text", text ? text : p->title);
+	jw_object_end(w);
+	free(text);
+	text = NULL;
+	if ((f = open_memstream(&text, &len))) {
+		fprintf(f, "Expect %s: %s. A violation comes with a counterexample request "
+			"(`iamproof simulate --request` replays it) and the statements it meets; "
+			"an unknown answer is not a pass. Property file: %s.",
+			iamp_expect_name(p->expect), expect_help[p->expect], rp->path);
+		fclose(f);
+	}
+	jw_object(w, "help");
+	jw_string(w, "text", text ? text : expect_help[p->expect]);
+	jw_object_end(w);
+	free(text);
+	/* A pack documents its properties; a user's file is the user's. */
+	if (rp->pack && asprintf(&uri, "%s%s", PACKS_SRC, rp->path) < 0)
+		uri = NULL;
+	jw_string(w, "helpUri", uri ? uri : PROVE_DOC);
+	free(uri);
+	jw_object(w, "defaultConfiguration");
+	jw_string(w, "level", "error");
+	jw_object_end(w);
+	jw_object(w, "properties");
+	jw_array(w, "tags");
+	jw_string(w, NULL, "security");
+	jw_array_end(w);
+	jw_string(w, "expect", iamp_expect_name(p->expect));
+	jw_string(w, "file", rp->path);
+	if (rp->pack)
+		jw_string(w, "pack", rp->pack);
+	jw_object_end(w);
+	jw_object_end(w);
+}
+
+/* Whether the answer is written as a result. */
+static bool proof_is_result(const struct iamp_report_proof *pr)
+{
+	return pr->result->proof == IAMP_PROOF_VIOLATED || pr->result->proof == IAMP_PROOF_UNKNOWN;
+}
+
+static void statement_words(FILE *f, const struct iamp_match *m)
+{
+	fprintf(f, "%s %s:%u:%u", m->deny ? "Deny" : "Allow", m->name,
+		(unsigned)m->stmt->span.start.line, (unsigned)m->stmt->span.start.col);
+	if (m->stmt->has_sid)
+		fprintf(f, " (%s)", m->stmt->sid.text);
+}
+
+/* The message: what was found, the counterexample, the statements
+ * involved, the assumptions. Returns a malloc'd string or NULL. */
+static char *proof_message(const struct iamp_report_proof *pr, const struct iamp_property *p)
+{
+	const struct iamp_prove_result *r = pr->result;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "Property %s (%s) is %s for %s", p->id, p->title, iamp_proof_name(r->proof),
+		pr->target);
+	if (r->proof == IAMP_PROOF_VIOLATED) {
+		fprintf(f, ": expected: %s; counterexample: ", expect_help[p->expect]);
+		iamp_report_cex(f, &r->cex);
+		fprintf(f, " is %s", decision_words(pr->decision));
+		if (pr->nstatements) {
+			fputs("; statements it meets: ", f);
+			for (size_t i = 0; i < pr->nstatements; i++) {
+				fputs(i ? ", " : "", f);
+				statement_words(f, &pr->statements[i]);
+			}
+		} else {
+			fputs("; it meets no statement of the policy files", f);
+			if (pr->decision == IAMP_DECISION_ALLOWED)
+				fputs(" (what is assumed, or an AWS managed policy such as "
+				      "FullAWSAccess, allows it)", f);
+		}
+		fputs(". ", f);
+	} else {
+		fputs(": ", f);
+		put_sentence(f, r->reason[0] ? r->reason : "no reason given");
+		fputs(" An unknown answer is not a pass. ", f);
+	}
+	fputs("Assumptions: ", f);
+	put_sentence(f, pr->assumptions ? pr->assumptions : "none");
+	fclose(f);
+	return text;
+}
+
+/* "Allow statement Keys that the counterexample meets." (malloc'd) */
+static char *statement_message(const struct iamp_match *m)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	fputs(m->deny ? "Deny statement" : "Allow statement", f);
+	if (m->stmt->has_sid)
+		fprintf(f, " %s", m->stmt->sid.text);
+	fputs(" that the counterexample meets.", f);
+	fclose(f);
+	return text;
+}
+
+static void proof_related(struct jw *w, const struct artifacts *a, size_t k,
+			  const struct iamp_report_property *rp)
+{
+	const struct iamp_span *span = &rp->p->span;
+	size_t len = 0;
+	const char *line = rp->doc ? iamp_document_line(rp->doc, span->start.line, &len) : NULL;
+
+	sarif_location(w, a, k, span, line, len);
+}
+
+static void proof_result(struct jw *w, const struct iamp_report_proof *pr,
+			 const struct iamp_report_property *rp, const char *message, const char *fp,
+			 size_t occurrence, const struct artifacts *a, size_t k_prop, size_t k_stmt)
+{
+	const struct iamp_prove_result *r = pr->result;
+
+	jw_object(w, NULL);
+	jw_string(w, "ruleId", rp->p->id);
+	jw_uint(w, "ruleIndex", pr->property);
+	jw_string(w, "level", r->proof == IAMP_PROOF_VIOLATED ? "error" : "warning");
+	jw_object(w, "message");
+	jw_string(w, "text", message);
+	jw_object_end(w);
+	jw_array(w, "locations");
+	for (size_t i = 0; i < pr->nstatements; i++) {
+		const struct iamp_match *m = &pr->statements[i];
+		size_t len = 0;
+		const char *line = m->policy && m->policy->doc
+			? iamp_document_line(m->policy->doc, m->stmt->span.start.line, &len) : NULL;
+		char *text = statement_message(m);
+
+		jw_object(w, NULL);
+		sarif_location(w, a, k_stmt + i, &m->stmt->span, line, len);
+		jw_object(w, "message");
+		jw_string(w, "text", text ? text : "A statement the counterexample meets.");
+		jw_object_end(w);
+		jw_object_end(w);
+		free(text);
+	}
+	if (!pr->nstatements) {
+		jw_object(w, NULL);
+		proof_related(w, a, k_prop, rp);
+		jw_object_end(w);
+	}
+	jw_array_end(w);
+	if (pr->nstatements) {
+		jw_array(w, "relatedLocations");
+		jw_object(w, NULL);
+		jw_uint(w, "id", 1);
+		proof_related(w, a, k_prop, rp);
+		jw_object(w, "message");
+		jw_string(w, "text", "The property's definition.");
+		jw_object_end(w);
+		jw_object_end(w);
+		jw_array_end(w);
+	}
+	sarif_fingerprints(w, "iamproofProof/v1", fp, occurrence);
+	jw_object(w, "properties");
+	jw_string(w, "result", iamp_proof_name(r->proof));
+	jw_string(w, "target", pr->target);
+	jw_string(w, "assumptions", pr->assumptions);
+	if (r->proof == IAMP_PROOF_VIOLATED) {
+		jw_cex(w, "counterexample", &r->cex);
+		jw_string(w, "decision", iamp_decision_name(pr->decision));
+	}
+	if (r->reason[0])
+		jw_string(w, "reason", r->reason);
+	jw_object_end(w);
+	jw_object_end(w);
+}
+
+static int write_proofs_sarif(FILE *out, const struct iamp_report_property *props, size_t nprops,
+			      const struct iamp_report_proof *proofs, size_t nproofs,
+			      const struct iamp_report_opts *opts)
+{
+	struct jw w = { .out = out };
+	struct artifacts a = { 0 };
+	struct art_path *paths = NULL;
+	char(*fp)[17] = NULL;
+	char **message = NULL;
+	size_t *occurrence = NULL, *k_stmt = NULL;
+	size_t n = opts->file_count + nprops, next;
+	unsigned count[IAMP_PROOF_VACUOUS + 1] = { 0 };
+	bool src = false;
+	int rc = IAMP_ENOMEM;
+
+	for (size_t i = 0; i < nproofs; i++)
+		n += proofs[i].nstatements;
+	paths = calloc(n ? n : 1, sizeof(*paths));
+	fp = calloc(nproofs ? nproofs : 1, sizeof(*fp));
+	message = calloc(nproofs ? nproofs : 1, sizeof(*message));
+	occurrence = calloc(nproofs ? nproofs : 1, sizeof(*occurrence));
+	k_stmt = calloc(nproofs ? nproofs : 1, sizeof(*k_stmt));
+	if (!paths || !fp || !message || !occurrence || !k_stmt)
+		goto cleanup;
+	/* Candidates: the files analyzed, the property files, then each
+	 * answer's statements. */
+	for (size_t k = 0; k < opts->file_count; k++)
+		paths[k].path = opts->files[k];
+	for (size_t i = 0; i < nprops; i++) {
+		struct art_path *ap = &paths[opts->file_count + i];
+
+		ap->path = props[i].path;
+		ap->base = props[i].pack ? IAMPROOFSRC : NULL;
+		ap->role = props[i].pack ? "toolSpecifiedConfiguration" : "userSpecifiedConfiguration";
+		src = src || props[i].pack;
+	}
+	next = opts->file_count + nprops;
+	for (size_t i = 0; i < nproofs; i++) {
+		const struct iamp_report_proof *pr = &proofs[i];
+		const struct iamp_property *p = props[pr->property].p;
+		const char *parts[] = { "prove", props[pr->property].path, p->id, pr->target_key };
+
+		count[pr->result->proof]++;
+		k_stmt[i] = next;
+		for (size_t j = 0; j < pr->nstatements; j++)
+			paths[next++].path = pr->statements[j].name;
+		iamp_fingerprint(fp[i], parts, sizeof(parts) / sizeof(parts[0]));
+		if (proof_is_result(pr) && !(message[i] = proof_message(pr, p)))
+			goto cleanup;
+	}
+	rc = fingerprint_occurrences(occurrence, fp, nproofs);
+	if (rc == IAMP_OK)
+		rc = artifacts_build(&a, paths, n);
+	if (rc != IAMP_OK)
+		goto cleanup;
+
+	sarif_begin(&w, opts);
+	jw_array(&w, "rules");
+	for (size_t i = 0; i < nprops; i++)
+		proof_rule(&w, &props[i]);
+	jw_array_end(&w);
+	sarif_middle(&w, opts, NULL, src);
+	sarif_artifacts(&w, &a);
+	jw_array(&w, "results");
+	for (size_t i = 0; i < nproofs; i++)
+		if (proof_is_result(&proofs[i]))
+			proof_result(&w, &proofs[i], &props[proofs[i].property], message[i], fp[i],
+				     occurrence[i], &a, opts->file_count + proofs[i].property, k_stmt[i]);
+	jw_array_end(&w);
+	/* Every answer, results or not: the log is complete. */
+	jw_object(&w, "properties");
+	jw_object(&w, "summary");
+	for (int p = IAMP_PROOF_PROVEN; p <= IAMP_PROOF_VACUOUS; p++)
+		jw_uint(&w, iamp_proof_name((enum iamp_proof)p), count[p]);
+	jw_object_end(&w);
+	jw_object_end(&w);
+	sarif_end(&w);
+cleanup:
+	artifacts_free(&a);
+	for (size_t i = 0; message && i < nproofs; i++)
+		free(message[i]);
+	free(message);
+	free(paths);
+	free(fp);
+	free(occurrence);
+	free(k_stmt);
 	return rc;
 }
 
@@ -948,6 +1382,20 @@ int iamp_report_write(FILE *out, enum iamp_report_format fmt,
 		return iamp_error_set(IAMP_EINVAL, "unknown report format %d", (int)fmt);
 	}
 	return finish(out, rc);
+}
+
+int iamp_report_proofs(FILE *out, enum iamp_report_format fmt,
+		       const struct iamp_report_property *props, size_t nprops,
+		       const struct iamp_report_proof *proofs, size_t nproofs,
+		       const struct iamp_report_opts *opts)
+{
+	static const struct iamp_report_opts defaults = { 0 };
+
+	if (fmt != IAMP_REPORT_SARIF)
+		return iamp_error_set(IAMP_EINVAL, "proofs have no %s form here",
+				      iamp_report_format_name(fmt));
+	return finish(out, write_proofs_sarif(out, props, nprops, proofs, nproofs,
+					      opts ? opts : &defaults));
 }
 
 /* --- the rule listing ------------------------------------------------- */

@@ -1,6 +1,7 @@
 /*
- * report.h - diagnostics out: text, JSON and SARIF 2.1.0; the rule table
- * as `iamproof rules` prints it and as docs/rules.md starts from.
+ * report.h - diagnostics out: text, JSON and SARIF 2.1.0; prove's answers
+ * as SARIF; the rule table as `iamproof rules` prints it and as
+ * docs/rules.md starts from.
  *
  * Every format reads the same struct iamp_diags (diag.h) and the one rule
  * table (rules.def), and writes to a FILE* the caller passes: the library
@@ -52,8 +53,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "eval.h"
+
+struct iamp_cex;
 struct iamp_diags;
+struct iamp_document;
 struct iamp_evaluator;
+struct iamp_match;
+struct iamp_property;
+struct iamp_prove_result;
 struct iamp_request;
 struct iamp_result;
 
@@ -98,7 +106,8 @@ int iamp_rules_write(FILE *out, enum iamp_report_format fmt);
  * id that helpUri points to. */
 int iamp_rules_write_markdown(FILE *out);
 
-/* "MISSING_EFFECT" -> "MissingEffect" (SARIF reportingDescriptor.name).
+/* "MISSING_EFFECT" -> "MissingEffect", "no-keys" -> "NoKeys" (SARIF
+ * reportingDescriptor.name).
  * Writes at most `size` bytes, NUL included; returns `out`. */
 char *iamp_rule_name(char *out, size_t size, const char *id);
 
@@ -118,6 +127,59 @@ void iamp_json_string(FILE *out, const char *s, size_t n);
 int iamp_report_decision(FILE *out, enum iamp_report_format fmt, const struct iamp_request *req,
 			 const struct iamp_result *res, const struct iamp_evaluator *ev,
 			 size_t request_no);
+
+/* A counterexample in simulate's request format, as one line of JSON
+ * without a newline: {"principal", "action", "resource", "context"}. Every
+ * output of prove and diff writes it with this. */
+void iamp_report_cex(FILE *out, const struct iamp_cex *c);
+
+/*
+ * The answers of `iamproof prove`. SARIF is the only form so far
+ * (IAMP_EINVAL for the others; the CLI still writes text, JSON and
+ * Markdown itself):
+ *
+ *   rules    one per property asked, in the order given: id, title as
+ *            shortDescription, description, help on its expectation,
+ *            properties {tags, expect, file, pack?}
+ *   results  one per answer that is violated (level error) or unknown
+ *            (warning: never a pass); proven and vacuous answers are
+ *            counted in run.properties.summary, not written as results
+ *            (docs/CONVENTIONS.md, "Decisions of issue 8"). The message
+ *            names the counterexample, its decision, the statements
+ *            involved and the target's assumptions; properties repeat
+ *            them as data.
+ *   locations the statements involved (their span in the policy file);
+ *            with none, the property's entry in its file. A built-in
+ *            pack is "properties/NAME.yaml" against uriBaseId IAMPROOFSRC
+ *            (iamproof's source tree), a user's file against SRCROOT.
+ *            relatedLocations: the property's entry, when it is not the
+ *            location.
+ *   partialFingerprints  iamp_fingerprint() of the property file, the
+ *            property id and the target's key: neither line numbers nor
+ *            the counterexample (the solver may pick another) move it.
+ */
+struct iamp_report_property {
+	const struct iamp_property *p;
+	const char *path;                 /* its file: "properties/NAME.yaml" for a pack */
+	const char *pack;                 /* the built-in pack's name, or NULL */
+	const struct iamp_document *doc;  /* the file's text, for snippets; may be NULL */
+};
+
+struct iamp_report_proof {
+	size_t property;                  /* index into the properties */
+	const char *target;               /* the target's name */
+	const char *target_key;           /* the target across runs; NULL: the only one */
+	const char *assumptions;          /* what the answer rests on */
+	const struct iamp_prove_result *result;
+	enum iamp_decision decision;      /* VIOLATED: the counterexample's */
+	const struct iamp_match *statements; /* VIOLATED: those involved, in policy files */
+	size_t nstatements;
+};
+
+int iamp_report_proofs(FILE *out, enum iamp_report_format fmt,
+		       const struct iamp_report_property *props, size_t nprops,
+		       const struct iamp_report_proof *proofs, size_t nproofs,
+		       const struct iamp_report_opts *opts);
 
 /* The reason for an implicit deny, in words, into buf (NULL when there is
  * none). */

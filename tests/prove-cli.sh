@@ -65,7 +65,7 @@ grep -q "props-bad.yaml:6:15: error: no value for parameter {{nobody}}.*UNKNOWN_
 expect_exit 2 "prove with --param without =" -- "$bin" prove --scp scp-leave.json --properties props.yaml --param who
 expect_exit 2 "prove with a --param no property uses" -- "$bin" prove --scp scp-leave.json --properties props.yaml --param wh0=x
 grep -q -- "--param wh0: no property file declares or uses it" "$tmp/err" && ok || no "a misspelt --param is not named"
-expect_exit 2 "prove --format sarif (not yet)" -- "$bin" prove --scp scp-leave.json --properties props.yaml --format sarif
+expect_exit 2 "prove --format with an unknown format" -- "$bin" prove --scp scp-leave.json --properties props.yaml --format xml
 cat > props-extra.yaml <<'J'
 properties:
   - id: p
@@ -90,6 +90,68 @@ grep -q '^| \*\*violated\*\* | `no-keys`' "$tmp/out" && ok || no "markdown has n
 # the break-glass parameter: a --param that exempts every role breaks no-leave
 expect_exit 1 "prove --param" -- "$bin" prove --scp FullAWSAccess,scp-leave.json --properties props.yaml --param 'who=arn:aws:iam::*:role/*'
 grep -q "^proven    no-leave" "$tmp/out" && ok || no "no-leave must stay proven when the set excludes every role"
+
+# SARIF (tests/sarif.sh validates these logs against the schema): one
+# result per violated or unknown answer, at the statements involved,
+# else at the property's entry; none for a proven or vacuous answer.
+# facts LOG: one line per result, "RULEID LEVEL URI:LINE:COL... related=URI:LINE
+# index=ok|bad fp=FP", then "summary P V U Va".
+command -v node >/dev/null 2>&1 || { echo "prove-cli: FAIL: node is needed to read SARIF (make deps)"; exit 1; }
+cat > facts.js <<'J'
+const log = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
+const run = log.runs[0];
+const where = l => { const p = l.physicalLocation, r = p.region;
+	return `${p.artifactLocation.uri}:${r.startLine}:${r.startColumn}`; };
+for (const r of run.results) {
+	const rule = run.tool.driver.rules[r.ruleIndex];
+	console.log([r.ruleId, r.level, ...r.locations.map(where),
+		`related=${(r.relatedLocations || []).map(where).join(',')}`,
+		`index=${rule && rule.id === r.ruleId ? 'ok' : 'bad'}`,
+		`fp=${r.partialFingerprints['iamproofProof/v1']}`].join(' '));
+}
+const s = run.properties.summary;
+console.log(`summary ${s.proven} ${s.violated} ${s.unknown} ${s.vacuous}`);
+J
+cat > id.json <<'J'
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+    {
+      "Sid": "Keys",
+      "Effect": "Allow",
+      "Action": "iam:*AccessKey*",
+      "Resource": "*"
+    }
+  ]
+}
+J
+facts() { node facts.js "$tmp/out" > "$tmp/facts" 2>&1 || { no "$1: unreadable SARIF"; sed 's/^/    /' "$tmp/facts" | head -5; }; }
+expect_exit 1 "prove --format sarif: a violation" -- "$bin" prove --identity id.json --properties props.yaml --format sarif
+facts "a violation"
+grep -q '^no-keys error id.json:5:5 related=props.yaml:11:5 index=ok fp=' "$tmp/facts" && ok ||
+	{ no "no-keys is not an error at id.json:5:5 (statement Keys) with props.yaml:11 related"; sed 's/^/    /' "$tmp/facts"; }
+grep -q '^no-leave ' "$tmp/facts" && no "the proven no-leave is a result" || ok
+grep -qx 'summary 1 1 0 0' "$tmp/facts" && ok || no "the summary does not count 1 proven, 1 violated"
+grep -q '"text": "Property no-keys (No access keys) is violated for identity id.json: .*counterexample: {\\"principal\\":.*is allowed; statements it meets: Allow id.json:5:5 (Keys). Assumptions: callers: IAM users' "$tmp/out" &&
+	ok || no "the message lacks the counterexample, the statement or the assumptions"
+fp1=$(sed -n 's/.* fp=//p' "$tmp/facts")
+expect_exit 1 "prove --format sarif: the same run again" -- "$bin" prove --identity ./id.json --properties props.yaml --format sarif
+facts "the same run again"
+[ -n "$fp1" ] && grep -q " fp=$fp1\$" "$tmp/facts" && ok || no "the fingerprint changes from one run to the next"
+# SCP levels: no statement of a file allows, so the property's entry
+expect_exit 1 "prove --format sarif: SCP levels" -- "$bin" prove --scp FullAWSAccess,scp-leave.json --properties props.yaml --format sarif
+facts "SCP levels"
+grep -qx 'no-keys error props.yaml:11:5 related= index=ok fp=.*' "$tmp/facts" && ok ||
+	{ no "no statement involved: no-keys is not at its entry props.yaml:11:5"; sed 's/^/    /' "$tmp/facts"; }
+# a timeout is unknown: a warning, never a pass
+expect_exit 1 "prove --format sarif: unknown" -- "$bin" prove --identity id.json --properties props.yaml --format sarif --timeout 0.001
+facts "unknown"
+grep -q '^no-leave warning props.yaml:4:5 ' "$tmp/facts" && ok || { no "an unknown is not a warning at the property"; sed 's/^/    /' "$tmp/facts"; }
+grep -q 'is unknown for identity id.json: .*An unknown answer is not a pass' "$tmp/out" && ok || no "an unknown's message does not say why"
+expect_exit 0 "prove --format sarif: all proven" -- "$bin" prove --identity good.json --properties props.yaml --format sarif
+facts "all proven"
+grep -qx 'summary 2 0 0 0' "$tmp/facts" && [ "$(wc -l < "$tmp/facts")" -eq 1 ] && ok || no "an all-proven log has results"
 expect_exit 0 "diff: equivalent" -- "$bin" diff good.json good.json
 cat > wider.json <<'J'
 {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*"}]}

@@ -1,6 +1,7 @@
 #!/bin/sh
-# sarif.sh - checks `iamproof check --format sarif` against the SARIF 2.1.0
-# schema and the rules of Microsoft's SARIF Multitool.
+# sarif.sh - checks `iamproof check --format sarif` and `iamproof prove
+# --format sarif` against the SARIF 2.1.0 schema and the rules of
+# Microsoft's SARIF Multitool.
 #
 #   sh tests/sarif.sh build/iamproof
 #
@@ -12,7 +13,9 @@
 # The logs come from the repository's fixtures/ and policies/ and from
 # inputs made here to be awkward: a syntax error, an empty file, bytes that
 # are not UTF-8, tabs, YAML, paths with spaces, '#', '%' and non-ASCII
-# names, relative and absolute paths. Each log is validated with
+# names, relative and absolute paths; the prove logs from a violation at
+# a statement, one with no statement involved (at the property), a timeout
+# (unknown) and a built-in pack (IAMPROOFSRC). Each log is validated with
 #
 #   Sarif.Multitool validate LOG -o OUT --json-schema sarif-2.1.0.json
 #       --rule-kind "Sarif;Gh" --level "Error;Warning;Note" -c CONFIG
@@ -25,7 +28,8 @@
 #    unknown enum value, for one), so OUT must hold at least one SARIF2009
 #    note, which every iamproof log draws (rule ids are not like "CS2001");
 #  - it does not compare ruleIndex with ruleId, nor artifactLocation.index
-#    with the artifact's uri, so this script does.
+#    with the artifact's uri (in locations and relatedLocations), so this
+#    script does.
 #
 # .NET needs ICU; where libicu is missing the multitool aborts with
 # "Couldn't find a valid ICU package", and the script reruns it with
@@ -159,6 +163,36 @@ EOF
 cat >"$in/ok.json" <<'EOF'
 {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
 EOF
+# prove's inputs live apart: check reads every file of $in.
+pin=$work/prove
+jp=$(printf '\346\227\245\346\234\254')
+mkdir -p "$pin/with space" "$pin/$jp" || exit 2
+cat >"$pin/$jp/id #1.json" <<'EOF'
+{
+	"Version": "2012-10-17",
+	"Statement": [
+		{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+		{"Sid": "Cl\u00e9s", "Effect": "Allow", "Action": "iam:*AccessKey*", "Resource": "*"}
+	]
+}
+EOF
+cat >"$pin/scp.json" <<'EOF'
+{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]}
+EOF
+cat >"$pin/with space/props 100%.yaml" <<'EOF'
+properties:
+  - id: no-leave
+    title: No leaving the organization
+    expect: denied
+    requests:
+      Action: organizations:LeaveOrganization
+  - id: no-keys
+    title: No access keys
+    description: Nobody creates access keys; "ça" se voit.
+    expect: denied
+    requests:
+      Action: iam:CreateAccessKey
+EOF
 
 # --- logs ---------------------------------------------------------------
 
@@ -179,7 +213,26 @@ run() {
 	logs="$logs $name"
 }
 
+# run_prove NAME DIR ARGS...: iamproof prove --format sarif ARGS in DIR.
+run_prove() {
+	name=$1 dir=$2
+	shift 2
+	(cd "$dir" && "$bin" prove --format sarif "$@") >"$work/$name.sarif" 2>"$work/$name.stderr"
+	rc=$?
+	if [ $rc -gt 1 ]; then
+		cat "$work/$name.stderr" >&2
+		die "iamproof prove exited $rc for the '$name' log"
+	fi
+	logs="$logs $name"
+}
+
 run relative "$in" .
+props="with space/props 100%.yaml"
+run_prove prove-statement "$pin" --identity "$jp/id #1.json" --properties "$props"
+run_prove prove-no-statement "$pin" --scp FullAWSAccess,scp.json --properties "$props"
+run_prove prove-unknown "$pin" --identity "$pin/$jp/id #1.json" --properties "$pin/$props" \
+	--timeout 0.001
+run_prove prove-pack "$pin" --identity "$jp/id #1.json" --properties least-privilege
 run absolute "$in" "$in"
 run trust "$in" --type trust "$(printf '\346\227\245\346\234\254')/trust.yaml" "with space"
 for d in fixtures policies; do
@@ -227,7 +280,7 @@ for (const run of log.runs) {
 		results++;
 		if (!rules[r.ruleIndex] || rules[r.ruleIndex].id !== r.ruleId)
 			problems.push(`results[${i}]: ruleIndex ${r.ruleIndex} is not rule ${r.ruleId}`);
-		for (const l of r.locations || []) {
+		for (const l of (r.locations || []).concat(r.relatedLocations || [])) {
 			const a = l.physicalLocation.artifactLocation;
 			const art = artifacts[a.index];
 			if (!art || art.location.uri !== a.uri || art.location.uriBaseId !== a.uriBaseId)

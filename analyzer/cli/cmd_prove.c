@@ -32,10 +32,11 @@
 #include "props.h"
 #include "report.h"
 #include "smt.h"
+#include "version.h"
 
 #define MAX_MATCHES 32
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_MARKDOWN };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_MARKDOWN, FMT_SARIF };
 
 /* One thing to prove properties of. */
 struct target {
@@ -50,18 +51,29 @@ struct target {
 
 /* One property with its request set built. */
 struct prop {
-	const char *file;       /* the property file's display name */
+	size_t file;            /* index of its file */
 	const struct iamp_property *p;
 	struct iamp_evaluator *set;
 	struct iamp_evaluator *ref;
 	struct pset refs;
 };
 
+/* SARIF: an answer kept until the log is written at the end. */
+struct answer {
+	size_t prop, target;
+	struct iamp_prove_result r;
+	enum iamp_decision d;
+	struct iamp_match m[MAX_MATCHES]; /* the statements involved */
+	size_t nm;
+};
+
 struct prove {
 	struct pset ps;          /* the target's policies */
 	struct pset props_ps;    /* the request sets */
+	const char *org_path;
 	struct iamp_propfile **files;
 	char **file_names;
+	const char **file_packs; /* the built-in pack's name, or NULL */
 	size_t nfiles;
 	struct prop *props;
 	size_t nprops;
@@ -73,6 +85,8 @@ struct prove {
 	enum iamp_policy_type rtype; /* what a reference policy is read as */
 	bool assumed_identity;       /* no identity policy given: taken as allowing all */
 	bool first_json;
+	struct answer *answers;  /* SARIF */
+	size_t nanswers;
 	FILE *out;
 };
 
@@ -80,7 +94,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: iamproof prove TARGET --properties FILE|PACK [--param NAME=VALUE] [--timeout S]\n"
-		"                      [--format text|json|markdown]\n"
+		"                      [--format text|json|sarif|markdown]\n"
 		"\ntarget:\n"
 		"  --org org.yaml        every account path of the organization\n"
 		"  --scp F[,F...]        the SCPs of one level (repeatable: root first); --rcp alike\n"
@@ -146,6 +160,7 @@ static int load_properties(struct prove *pv, const char *what, const char *const
 {
 	struct iamp_propfile *pf = NULL;
 	char *text = NULL, *dir = NULL, *name;
+	const char *pack = NULL;
 	size_t len = 0;
 	int rc;
 
@@ -179,6 +194,7 @@ static int load_properties(struct prove *pv, const char *what, const char *const
 		memcpy(text, p->text, p->len);
 		text[p->len] = '\0';
 		len = p->len;
+		pack = p->name;
 		if (asprintf(&name, "%s.yaml", p->name) < 0)
 			name = NULL;
 		dir = strdup(".");
@@ -202,17 +218,21 @@ static int load_properties(struct prove *pv, const char *what, const char *const
 	{
 		struct iamp_propfile **nf = realloc(pv->files, (pv->nfiles + 1) * sizeof(*nf));
 		char **nn = realloc(pv->file_names, (pv->nfiles + 1) * sizeof(*nn));
+		const char **np = realloc(pv->file_packs, (pv->nfiles + 1) * sizeof(*np));
 
 		if (nf)
 			pv->files = nf;
 		if (nn)
 			pv->file_names = nn;
-		if (!nf || !nn) {
+		if (np)
+			pv->file_packs = np;
+		if (!nf || !nn || !np) {
 			iamp_props_free(pf);
 			free(name);
 			return -1;
 		}
 		pv->files[pv->nfiles] = pf;
+		pv->file_packs[pv->nfiles] = pack;
 		pv->file_names[pv->nfiles++] = name;
 	}
 	return 0;
@@ -265,7 +285,7 @@ static int build_props(struct prove *pv)
 			pv->props = np;
 			np = &pv->props[pv->nprops++];
 			memset(np, 0, sizeof(*np));
-			np->file = pv->file_names[f];
+			np->file = f;
 			np->p = p;
 			pset_init(&np->refs, "prove");
 			if (asprintf(&name, "%s#%s requests", pv->file_names[f], p->id) < 0)
@@ -455,33 +475,6 @@ static void json_str(FILE *f, const char *s)
 	iamp_json_string(f, s, strlen(s));
 }
 
-static void cex_json(FILE *f, const struct iamp_cex *c)
-{
-	fputs("{\"principal\":", f);
-	json_str(f, c->principal);
-	fputs(",\"action\":", f);
-	json_str(f, c->action);
-	fputs(",\"resource\":", f);
-	json_str(f, c->resource);
-	fputs(",\"context\":{", f);
-	for (size_t i = 0; i < c->nkeys; i++) {
-		const struct iamp_cex_key *k = &c->keys[i];
-
-		fputs(i ? "," : "", f);
-		json_str(f, k->name);
-		fputc(':', f);
-		if (k->multi)
-			fputc('[', f);
-		for (size_t j = 0; j < k->count; j++) {
-			fputs(j ? "," : "", f);
-			json_str(f, k->values[j]);
-		}
-		if (k->multi)
-			fputc(']', f);
-	}
-	fputs("}}", f);
-}
-
 /* The statements the counterexample meets in the target. */
 static size_t cex_statements(const struct target *t, const struct iamp_cex *c,
 			     struct iamp_match *m, size_t cap, enum iamp_decision *d)
@@ -520,7 +513,7 @@ static void emit_result(struct prove *pv, const struct target *t, const struct p
 		fputs("{\"property\":", f);
 		json_str(f, pr->p->id);
 		fputs(",\"file\":", f);
-		json_str(f, pr->file);
+		json_str(f, pv->file_names[pr->file]);
 		fputs(",\"title\":", f);
 		json_str(f, pr->p->title);
 		fputs(",\"expect\":", f);
@@ -532,7 +525,7 @@ static void emit_result(struct prove *pv, const struct target *t, const struct p
 		json_str(f, t->assumes);
 		if (r->proof == IAMP_PROOF_VIOLATED) {
 			fputs(",\"counterexample\":", f);
-			cex_json(f, &r->cex);
+			iamp_report_cex(f, &r->cex);
 			fprintf(f, ",\"decision\":\"%s\",\"statements\":[", iamp_decision_name(d));
 			for (size_t i = 0; i < nm; i++) {
 				fputs(i ? "," : "", f);
@@ -562,7 +555,7 @@ static void emit_result(struct prove *pv, const struct target *t, const struct p
 			pr->p->id, pr->p->title, t->name, r->reason);
 		if (r->proof == IAMP_PROOF_VIOLATED) {
 			fputs("| | | counterexample: `", f);
-			cex_json(f, &r->cex);
+			iamp_report_cex(f, &r->cex);
 			fputs("` |", f);
 			for (size_t i = 0; i < nm; i++) {
 				fputs(i ? ", " : " ", f);
@@ -577,7 +570,7 @@ static void emit_result(struct prove *pv, const struct target *t, const struct p
 			fprintf(f, "          %s\n", r->reason);
 		if (r->proof == IAMP_PROOF_VIOLATED) {
 			fputs("          counterexample: ", f);
-			cex_json(f, &r->cex);
+			iamp_report_cex(f, &r->cex);
 			fprintf(f, "\n          %s by:", iamp_decision_name(d));
 			if (!nm)
 				fputs(d == IAMP_DECISION_ALLOWED ? " no statement" : " no statement (nothing allows it)", f);
@@ -594,6 +587,104 @@ static void emit_result(struct prove *pv, const struct target *t, const struct p
 		}
 		break;
 	}
+}
+
+/*
+ * The statements a SARIF result points at, kept in m[0..return): those of
+ * policy files (what is assumed has a parenthesized name and no file),
+ * and on an explicit deny only the Deny statements, which decided.
+ */
+static size_t involved(struct iamp_match *m, size_t nm, enum iamp_decision d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nm; i++)
+		if (m[i].name[0] != '(' && (d != IAMP_DECISION_EXPLICIT_DENY || m[i].deny))
+			m[n++] = m[i];
+	return n;
+}
+
+/* Keeps an answer for the SARIF log; takes over `r`. */
+static int keep_answer(struct prove *pv, size_t t, size_t prop, struct iamp_prove_result *r)
+{
+	struct answer *na = realloc(pv->answers, (pv->nanswers + 1) * sizeof(*na));
+
+	if (!na)
+		return -1;
+	pv->answers = na;
+	na = &pv->answers[pv->nanswers++];
+	memset(na, 0, sizeof(*na));
+	na->prop = prop;
+	na->target = t;
+	na->r = *r;
+	na->d = IAMP_DECISION_IMPLICIT_DENY;
+	if (r->proof == IAMP_PROOF_VIOLATED) {
+		na->nm = cex_statements(&pv->targets[t], &r->cex, na->m, MAX_MATCHES, &na->d);
+		na->nm = involved(na->m, na->nm, na->d);
+	}
+	return 0;
+}
+
+/* The SARIF log of every answer kept (report.c writes it). */
+static int write_sarif(struct prove *pv)
+{
+	struct iamp_report_property *props = calloc(pv->nprops + 1, sizeof(*props));
+	struct iamp_report_proof *proofs = calloc(pv->nanswers + 1, sizeof(*proofs));
+	const char **files = calloc(pv->ps.nfiles + 2, sizeof(*files));
+	char **paths = calloc(pv->nfiles + 1, sizeof(*paths));
+	struct iamp_report_opts opts;
+	int rc = -1;
+
+	memset(&opts, 0, sizeof(opts));
+	if (!props || !proofs || !files || !paths)
+		goto cleanup;
+	/* A built-in pack is properties/NAME.yaml of iamproof's source. */
+	for (size_t f = 0; f < pv->nfiles; f++)
+		if (asprintf(&paths[f], "%s%s", pv->file_packs[f] ? "properties/" : "",
+			     pv->file_names[f]) < 0) {
+			paths[f] = NULL;
+			goto cleanup;
+		}
+	for (size_t i = 0; i < pv->nprops; i++) {
+		props[i].p = pv->props[i].p;
+		props[i].path = paths[pv->props[i].file];
+		props[i].pack = pv->file_packs[pv->props[i].file];
+		props[i].doc = pv->files[pv->props[i].file]->doc;
+	}
+	for (size_t i = 0; i < pv->nanswers; i++) {
+		const struct answer *a = &pv->answers[i];
+		const struct target *t = &pv->targets[a->target];
+
+		proofs[i].property = a->prop;
+		proofs[i].target = t->name;
+		/* an organization's targets by their first account: the name
+		 * counts the others, which may change */
+		proofs[i].target_key = t->naccounts ? t->accounts[0] : NULL;
+		proofs[i].assumptions = t->assumes;
+		proofs[i].result = &a->r;
+		proofs[i].decision = a->d;
+		proofs[i].statements = a->m;
+		proofs[i].nstatements = a->nm;
+	}
+	if (pv->org_path)
+		files[opts.file_count++] = pv->org_path;
+	for (size_t i = 0; i < pv->ps.nfiles; i++)
+		if (pv->ps.files[i].policy && pv->ps.files[i].path[0] != '(')
+			files[opts.file_count++] = pv->ps.files[i].path;
+	opts.files = files;
+	opts.tool_version = IAMP_VERSION_STRING;
+	rc = iamp_report_proofs(pv->out, IAMP_REPORT_SARIF, props, pv->nprops, proofs, pv->nanswers,
+				&opts);
+	if (rc)
+		fprintf(stderr, "iamproof prove: %s\n", iamp_error_last());
+cleanup:
+	for (size_t f = 0; paths && f < pv->nfiles; f++)
+		free(paths[f]);
+	free(paths);
+	free(files);
+	free(proofs);
+	free(props);
+	return rc;
 }
 
 static void emit_target_header(struct prove *pv, const struct target *t)
@@ -637,12 +728,19 @@ static int prove_all(struct prove *pv)
 				return EXIT_INTERNAL;
 			}
 			pv->counts[r.proof]++;
-			emit_result(pv, &pv->targets[t], pr, &r, now_ms() - t0);
 			if (r.proof == IAMP_PROOF_VIOLATED || r.proof == IAMP_PROOF_UNKNOWN)
 				rc = EXIT_FINDINGS;
-			iamp_prove_result_free(&r);
+			if (pv->fmt != FMT_SARIF) {
+				emit_result(pv, &pv->targets[t], pr, &r, now_ms() - t0);
+				iamp_prove_result_free(&r);
+			} else if (keep_answer(pv, t, i, &r)) {
+				iamp_prove_result_free(&r);
+				return EXIT_INTERNAL;
+			}
 		}
 	}
+	if (pv->fmt == FMT_SARIF && write_sarif(pv))
+		return EXIT_INTERNAL;
 	if (pv->fmt == FMT_JSON)
 		fputs("\n]}\n", pv->out);
 	else if (pv->fmt == FMT_TEXT)
@@ -712,9 +810,10 @@ int iamp_cmd_prove(int argc, char **argv)
 				pv.fmt = FMT_JSON;
 			else if (strcmp(v, "markdown") == 0)
 				pv.fmt = FMT_MARKDOWN;
+			else if (strcmp(v, "sarif") == 0)
+				pv.fmt = FMT_SARIF;
 			else {
-				/* sarif: not yet (issue 8); refused rather than an empty log */
-				fprintf(stderr, "iamproof prove: --format must be text, json or markdown\n");
+				fprintf(stderr, "iamproof prove: --format must be text, json, sarif or markdown\n");
 				goto cleanup;
 			}
 		} else {
@@ -737,6 +836,7 @@ int iamp_cmd_prove(int argc, char **argv)
 	}
 	if (org_path)
 		pset_load_org(&pv.ps, org_path);
+	pv.org_path = org_path;
 	for (size_t i = 0; i < nprop; i++)
 		if (load_properties(&pv, propfiles[i], params, nparams))
 			goto cleanup;
@@ -839,6 +939,9 @@ int iamp_cmd_prove(int argc, char **argv)
 		rc = EXIT_INTERNAL;
 	}
 cleanup:
+	for (size_t i = 0; i < pv.nanswers; i++)
+		iamp_prove_result_free(&pv.answers[i].r);
+	free(pv.answers);
 	for (size_t i = 0; i < pv.ntargets; i++) {
 		iamp_evaluator_free(pv.targets[i].ev);
 		free(pv.targets[i].name);
@@ -857,6 +960,7 @@ cleanup:
 	}
 	free(pv.files);
 	free(pv.file_names);
+	free(pv.file_packs);
 	pset_free(&pv.props_ps);
 	pset_free(&pv.ps);
 	free(params);
@@ -1002,7 +1106,7 @@ int iamp_cmd_diff(int argc, char **argv)
 			printf(",\"%s\":[", d == 0 ? "newOnly" : "oldOnly");
 			for (size_t i = 0; i < r.nwitness[d]; i++) {
 				fputs(i ? "," : "", stdout);
-				cex_json(stdout, &r.witness[d][i]);
+				iamp_report_cex(stdout, &r.witness[d][i]);
 			}
 			printf("]");
 		}
@@ -1021,7 +1125,7 @@ int iamp_cmd_diff(int argc, char **argv)
 			       r.nwitness[d] ? "" : r.unknown[d] ? " unknown" : " nothing");
 			for (size_t i = 0; i < r.nwitness[d]; i++) {
 				fputs("    ", stdout);
-				cex_json(stdout, &r.witness[d][i]);
+				iamp_report_cex(stdout, &r.witness[d][i]);
 				fputc('\n', stdout);
 			}
 		}
