@@ -829,7 +829,10 @@ static void place(struct iamp_result *res, struct iamp_facts *f, const struct re
 	const struct iamp_request *req = st->req;
 	const struct iamp_caller *c = &st->caller;
 	const struct iamp_ctx_key *rk = iamp_request_key(req, "aws:ResourceAccount", 19);
-	bool person = c->kind != IAMP_CALLER_ANONYMOUS && c->kind != IAMP_CALLER_SERVICE;
+	/* an IAM principal (identity policies, SCPs); every caller but an
+	 * anonymous one and a service has an account */
+	bool person = iamp_caller_is_person(c->kind);
+	bool acctful = c->kind != IAMP_CALLER_ANONYMOUS && c->kind != IAMP_CALLER_SERVICE;
 	bool caller_mgmt, resource_mgmt;
 
 	res->caller_account = c->account;
@@ -843,11 +846,11 @@ static void place(struct iamp_result *res, struct iamp_facts *f, const struct re
 		res->resource_account = st->rarn.account;
 		res->resource_account_len = st->rarn.account_len;
 	}
-	if (!res->resource_account && person && c->account) {
+	if (!res->resource_account && acctful && c->account) {
 		res->resource_account = c->account;
 		res->resource_account_len = c->account_len;
 		res->assumptions |= IAMP_ASSUME_RESOURCE_ACCOUNT;
-	} else if (!c->account && person && res->resource_account) {
+	} else if (!c->account && acctful && res->resource_account) {
 		res->assumptions |= IAMP_ASSUME_CALLER_ACCOUNT;
 	}
 	res->same_account = !c->account || !res->resource_account ||
@@ -890,7 +893,7 @@ static void place(struct iamp_result *res, struct iamp_facts *f, const struct re
 	f->service = c->kind == IAMP_CALLER_SERVICE;
 	f->root = c->kind == IAMP_CALLER_ROOT;
 	f->slr = c->slr;
-	f->caller_scp = res->scp_levels > 0 && !caller_mgmt;
+	f->caller_scp = res->scp_levels > 0 && !caller_mgmt && person;
 	f->resource_rcp = res->rcp_levels > 0 && !resource_mgmt;
 	f->rcp_service = iamp_org_rcp_service(st->action, st->svc_len) ||
 			 (ev->compat & IAMP_COMPAT_BIT(RCP_ALL_SERVICES));
@@ -907,7 +910,8 @@ static void place(struct iamp_result *res, struct iamp_facts *f, const struct re
 
 	if (!res->scp_exempt && res->scp_levels) {
 		if (!person)
-			res->scp_exempt = "SCPs do not apply to service principals or anonymous requests";
+			res->scp_exempt = "SCPs do not apply to service principals, federated identity "
+					  "providers' callers or anonymous requests";
 		else if (f->slr)
 			res->scp_exempt = "SCPs do not apply to service-linked roles";
 		else if (caller_mgmt)
@@ -1039,7 +1043,7 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	st.svc_len = colon ? (size_t)(colon - st.action) : st.action_len;
 	st.unresolved_fails = ev->compat & IAMP_COMPAT_BIT(UNRESOLVED_VARIABLE_FAILS);
 	iamp_caller_parse(&st.caller, req->principal, req->principal_len);
-	principal_side = st.caller.kind != IAMP_CALLER_ANONYMOUS && st.caller.kind != IAMP_CALLER_SERVICE;
+	principal_side = iamp_caller_is_person(st.caller.kind);
 	st.rarn_ok = iamp_arn_parse(&st.rarn, req->resource, req->resource_len);
 	place(res, &f, &st);
 

@@ -39,6 +39,11 @@ static void last_name(const char *r, size_t rl, const char **out, size_t *out_le
 	*out_len = (size_t)(r + rl - slash);
 }
 
+bool iamp_caller_is_person(enum iamp_caller_kind kind)
+{
+	return kind >= IAMP_CALLER_ROOT && kind <= IAMP_CALLER_FEDERATED_USER;
+}
+
 void iamp_caller_parse(struct iamp_caller *out, const char *s, size_t len)
 {
 	struct iamp_arn arn;

@@ -60,6 +60,15 @@ struct iamp_caller {
 	bool slr;              /* a service-linked role or a session of one */
 };
 
+/*
+ * An IAM principal of an account (root, user, role, session, federated
+ * user): the callers that have identity policies and that SCPs govern.
+ * Anonymous callers, service principals and OTHER (a SAML or OIDC
+ * provider's federated caller, any form not known) have neither: their
+ * requests are authorized by resource and trust policies alone.
+ */
+bool iamp_caller_is_person(enum iamp_caller_kind kind);
+
 /* Reads the principal of a request. Never fails: unknown forms are OTHER. */
 void iamp_caller_parse(struct iamp_caller *out, const char *s, size_t len);
 

@@ -1344,9 +1344,11 @@ static void setup(struct smt *S, Z3_ast *domain)
 			S->parn = Z3_mk_ite(CTX, kind_is(S, (enum iamp_caller_kind)i), S->acase[i], S->parn);
 		}
 	}
-	S->person = and2(S, not1(S, kind_is(S, IAMP_CALLER_ANONYMOUS)),
-			 not1(S, kind_is(S, IAMP_CALLER_SERVICE)));
-	S->iam = S->person;
+	/* iamp_caller_is_person: the kinds from root to federated user */
+	S->person = and2(S, Z3_mk_ge(CTX, S->k, int_(S, IAMP_CALLER_ROOT)),
+			 Z3_mk_le(CTX, S->k, int_(S, IAMP_CALLER_FEDERATED_USER)));
+	S->iam = and2(S, not1(S, kind_is(S, IAMP_CALLER_ANONYMOUS)),
+		      not1(S, kind_is(S, IAMP_CALLER_SERVICE)));
 
 	/* the resource */
 	S->r1 = str_var(S, "r_partition");
@@ -1402,7 +1404,7 @@ static Z3_ast setup_keys(struct smt *S)
 			k->k = 1;
 			switch (k->tie) {
 			case TIE_PRINCIPAL_ARN:
-				k->present = S->person;
+				k->present = S->iam;
 				k->val[0] = S->parn;
 				k->guard = S->pguard;
 				k->cases = S->acase;
@@ -1410,7 +1412,7 @@ static Z3_ast setup_keys(struct smt *S)
 				k->ncase = S->npcase;
 				break;
 			case TIE_PRINCIPAL_ACCOUNT:
-				k->present = S->person;
+				k->present = S->iam;
 				k->val[0] = S->acct;
 				break;
 			case TIE_RESOURCE_ACCOUNT:
@@ -1434,9 +1436,9 @@ static Z3_ast setup_keys(struct smt *S)
 		if (k->avail == AV_ALWAYS)
 			ds[nd++] = k->present;
 		else if (k->avail == AV_PRINCIPAL)
-			ds[nd++] = eq(S, S->person, k->present);
+			ds[nd++] = eq(S, S->iam, k->present);
 		else if (k->avail == AV_PERSON_ONLY)
-			ds[nd++] = Z3_mk_implies(CTX, k->present, S->person);
+			ds[nd++] = Z3_mk_implies(CTX, k->present, S->iam);
 		else if (k->avail == AV_SERVICE)
 			ds[nd++] = eq(S, kind_is(S, IAMP_CALLER_SERVICE), k->present);
 		if (k->multi) {
@@ -2119,7 +2121,7 @@ static void target_build(struct smt *S, const struct iamp_evaluator *ev, const s
 		caller_mgmt = and2(S, S->person, eq(S, S->acct, lit(S, ev->mgmt, ev->mgmt_len)));
 		resource_mgmt = eq(S, S->racct, lit(S, ev->mgmt, ev->mgmt_len));
 	}
-	f->same_account = TERM(or2(S, not1(S, S->person), eq(S, S->acct, S->racct)));
+	f->same_account = TERM(or2(S, not1(S, S->iam), eq(S, S->acct, S->racct)));
 	f->rcp_service = TERM(actions_where(S, pred_rcp_service, NULL));
 	f->no_authz = TERM(S->no_authz);
 	{
@@ -3104,6 +3106,24 @@ static int ask_witness(struct smt *S, Z3_ast phi, const struct iamp_scope *sc, u
 	return ask(S, phi, timeout_ms, res, NULL, why, whylen, calls);
 }
 
+static int prove_candidate(struct smt *S, const struct iamp_prove_query *q, struct iamp_cex *out);
+
+int iamp_prove_concrete(struct iamp_prove_result *out, const struct iamp_prove_query *q)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (q->target->compat || q->set->compat || (q->reference && q->reference->compat))
+		return iamp_error_set(IAMP_EINVAL, "the prover follows AWS's semantics only: no compatibility switches");
+	rc = prove_candidate(NULL, q, &out->cex);
+	if (rc < 0)
+		return rc;
+	out->proof = rc == 1 ? IAMP_PROOF_VIOLATED : IAMP_PROOF_UNKNOWN;
+	if (rc != 1)
+		snprintf(out->reason, sizeof(out->reason), "no candidate breaks it");
+	return 0;
+}
+
 int iamp_prove(struct iamp_prove_result *out, const struct iamp_prove_query *q)
 {
 	const struct iamp_evaluator *evs[3] = { q->target, q->set, q->reference };
@@ -3147,10 +3167,18 @@ int iamp_prove(struct iamp_prove_result *out, const struct iamp_prove_query *q)
 		phi = and2(&S, in_set, and2(&S, tt.allowed, not1(&S, rt.allowed)));
 		break;
 	}
-	/* fixed callers first, then readable values: preferences, with short
-	 * budgets; a proof only comes from the unrestricted question */
-	rc = ask_quick(&S, and2(&S, base, phi), &q->scope, tmo, &res, &out->cex, out->reason,
-		       sizeof(out->reason), &out->solver_calls);
+	/* concrete candidates, then fixed callers, then readable values:
+	 * preferences, with short budgets; a proof only comes from the
+	 * unrestricted question */
+	rc = prove_candidate(&S, q, &out->cex);
+	if (rc == 1) {
+		out->proof = IAMP_PROOF_VIOLATED;
+		rc = 0;
+		goto done;
+	}
+	if (!rc)
+		rc = ask_quick(&S, and2(&S, base, phi), &q->scope, tmo, &res, &out->cex, out->reason,
+			       sizeof(out->reason), &out->solver_calls);
 	if (!rc && res != Z3_L_TRUE)
 		rc = ask(&S, and2(&S, and2(&S, base, phi), pretty_term(&S)), tmo < 1000 ? tmo : 1000, &res,
 			 &out->cex, out->reason, sizeof(out->reason), &out->solver_calls);
@@ -3604,6 +3632,9 @@ static int sem_ask(struct smt *S, Z3_ast phi, bool pretty, double deadline, Z3_l
 struct cand {
 	struct iamp_cex *c;
 	const char *principal;
+	const char *account;                /* the caller's, where the text leaves it open */
+	const struct iamp_evaluator *const *evs; /* whose policies' keys AWS always sends get values */
+	size_t nevs;
 	bool service;
 	bool oom;
 };
@@ -3659,7 +3690,7 @@ static bool cand_fill(struct cand *k, char *out, size_t cap, const char *t, size
 			size_t kl, vl;
 			const char *key = t + i + 2;
 
-			if (!end || !k)
+			if (!end || !k || !k->c)
 				return false;
 			kl = (size_t)(end - key);
 			if (memchr(key, ',', kl))
@@ -3672,7 +3703,8 @@ static bool cand_fill(struct cand *k, char *out, size_t cap, const char *t, size
 			    iamp_equals_ignore_case(key, kl, "aws:userid", 10))
 				return false;
 			if (iamp_equals_ignore_case(key, kl, "aws:username", 12)) {
-				if (strcmp(k->principal, CAND_USER) != 0)
+				if (!strstr(k->principal, ":user/alice") ||
+				    strcmp(strstr(k->principal, ":user/alice"), ":user/alice") != 0)
 					return false;
 				v = cand_key(k, key, kl, "alice", false);
 			} else {
@@ -3697,7 +3729,8 @@ static bool cand_fill(struct cand *k, char *out, size_t cap, const char *t, size
 		return true;
 	}
 	if (n > 4 && memcmp(tmp, "arn:", 4) == 0 && iamp_arn_split(tmp, n, f, fl)) {
-		static const char *const usual[6] = { "arn", "aws", "x", "us-east-1", CAND_ACCOUNT, "x" };
+		const char *const usual[6] = { "arn", "aws", "x", "us-east-1",
+					       k && k->account ? k->account : CAND_ACCOUNT, "x" };
 		size_t o = 0;
 
 		for (int p = 0; p < 6; p++) {
@@ -3737,8 +3770,9 @@ static bool cand_action(struct smt *S, const struct iamp_statement *st, size_t e
 		if (!raw_wild(a->text, a->len) && !named)
 			return cand_fill(NULL, out, cap, a->text, a->len, false);
 	}
-	for (uint32_t i = 0; i < S->ncat; i++) {
-		size_t n = action_name(S, i, out, cap, true);
+	(void)S;
+	for (uint32_t i = 0; i < iamp_catalog_counts.actions; i++) {
+		size_t n = iamp_catalog_action_format(out, cap, &iamp_catalog_actions[i]);
 		bool hit = false;
 
 		if (n >= cap || (named && svc_named(named, out, n)))
@@ -3757,9 +3791,13 @@ static bool cand_action(struct smt *S, const struct iamp_statement *st, size_t e
 
 /* The caller: one the statement names, in Principal or in a positive
  * aws:PrincipalArn or aws:PrincipalAccount condition, else alice. */
-static bool cand_principal(const struct iamp_statement *st, char *out, size_t cap, bool *service)
+static bool cand_principal(const struct cand *k, const struct iamp_statement *st, char *out, size_t cap,
+			   bool *service)
 {
 	const struct iamp_principal_value *v = NULL;
+	struct cand nv = *k;
+
+	nv.c = NULL; /* no variables in a principal */
 
 	*service = false;
 	for (size_t i = 0; i < st->condition_count; i++) {
@@ -3769,7 +3807,7 @@ static bool cand_principal(const struct iamp_statement *st, char *out, size_t ca
 		    cd->if_exists || cd->op->cmp == IAMP_CMP_EXISTS)
 			continue;
 		if (iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:principalarn", 16))
-			return cand_fill(NULL, out, cap, cd->values[0].text.text, cd->values[0].text.len,
+			return cand_fill(&nv, out, cap, cd->values[0].text.text, cd->values[0].text.len,
 					 cd->op->cmp == IAMP_CMP_LIKE || cd->op->type == IAMP_COND_ARN);
 		if (iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:principalaccount", 20)) {
 			snprintf(out, cap, "arn:aws:iam::%.*s:user/alice", (int)cd->values[0].text.len,
@@ -3780,12 +3818,12 @@ static bool cand_principal(const struct iamp_statement *st, char *out, size_t ca
 	if (st->principal.present && !st->principal.is_not && !st->principal.star && st->principal.count)
 		v = &st->principal.items[0];
 	if (!v || (v->value.len == 1 && v->value.text[0] == '*')) {
-		snprintf(out, cap, "%s", CAND_USER);
+		snprintf(out, cap, "arn:aws:iam::%s:user/alice", k->account);
 		return true;
 	}
 	if (v->kind == IAMP_PRINCIPAL_SERVICE) {
 		*service = true;
-		return cand_fill(NULL, out, cap, v->value.text, v->value.len, false);
+		return cand_fill(&nv, out, cap, v->value.text, v->value.len, false);
 	}
 	if (v->kind != IAMP_PRINCIPAL_AWS)
 		return false;
@@ -3798,7 +3836,7 @@ static bool cand_principal(const struct iamp_statement *st, char *out, size_t ca
 		snprintf(out, cap, "%.*s:user/alice", (int)(v->value.len - 5), v->value.text);
 		return true;
 	}
-	return cand_fill(NULL, out, cap, v->value.text, v->value.len, true);
+	return cand_fill(&nv, out, cap, v->value.text, v->value.len, true);
 }
 
 /* The availability of a key (known_keys), AV_FREE when unknown. */
@@ -3997,6 +4035,18 @@ static bool cand_reads(const struct iamp_policy *pol, const char *key)
 	return false;
 }
 
+/* `pol` or a policy of the question reads the key. */
+static bool cand_reads_any(const struct cand *k, const struct iamp_policy *pol, const char *key)
+{
+	if (cand_reads(pol, key))
+		return true;
+	for (size_t e = 0; e < k->nevs; e++)
+		for (size_t i = 0; i < k->evs[e]->npols; i++)
+			if (cand_reads(k->evs[e]->pols[i].src, key))
+				return true;
+	return false;
+}
+
 /*
  * Candidate number `n` for statement `st` of `pol`: its Action entry n
  * (or, for NotAction, the first action it admits), its first Resource.
@@ -4006,7 +4056,8 @@ static bool cand_reads(const struct iamp_policy *pol, const char *key)
  * with *c filled, 0 when there is no such candidate, or an error.
  */
 static int candidate(struct smt *S, const struct iamp_policy *pol, const struct iamp_statement *st,
-		     size_t n, bool avoid, const struct svcnames *named, struct iamp_cex *c)
+		     size_t n, bool avoid, const struct svcnames *named, const struct cand *opt,
+		     struct iamp_cex *c)
 {
 	char action[300], resource[600], principal[600], val[600], racct[64];
 	struct cand k;
@@ -4016,16 +4067,28 @@ static int candidate(struct smt *S, const struct iamp_policy *pol, const struct 
 
 	memset(c, 0, sizeof(*c));
 	memset(&k, 0, sizeof(k));
+	if (opt)
+		k = *opt;
+	if (!k.account)
+		k.account = CAND_ACCOUNT;
 	k.c = c;
 	k.principal = principal;
+	principal[0] = '\0';
 	if (st->action.is_not ? n > 0 : n >= st->action.count)
 		return 0;
 	if (!cand_action(S, st, n, named, action, sizeof(action)) ||
-	    !cand_principal(st, principal, sizeof(principal), &k.service))
+	    !cand_principal(&k, st, principal, sizeof(principal), &k.service))
 		return 0;
-	person = !k.service;
+	{
+		struct iamp_caller cl;
+
+		iamp_caller_parse(&cl, principal, strlen(principal));
+		/* keys of IAM principals: S->iam (any caller with an account) */
+		person = cl.kind != IAMP_CALLER_ANONYMOUS && cl.kind != IAMP_CALLER_SERVICE;
+		k.service = cl.kind == IAMP_CALLER_SERVICE;
+	}
 	if (!st->resource.present)
-		snprintf(resource, sizeof(resource), "arn:aws:iam::%s:role/example", CAND_ACCOUNT);
+		snprintf(resource, sizeof(resource), "arn:aws:iam::%s:role/example", k.account);
 	else if (st->resource.is_not)
 		snprintf(resource, sizeof(resource), "*");
 	else if (!st->resource.count)
@@ -4036,10 +4099,17 @@ static int candidate(struct smt *S, const struct iamp_policy *pol, const struct 
 			    st->resource.items[0].len, true))
 		goto none;
 	/* the statement's own conditions first, then the keys AWS always
-	 * sends that the policy's other statements read */
-	for (size_t pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < pol->statement_count; i++) {
-			const struct iamp_statement *o = &pol->statements[i];
+	 * sends that the policy's other statements read, then those that
+	 * the other policies of the question read */
+	for (size_t pass = 0; pass < 2 + k.nevs; pass++) {
+		const struct iamp_policy *pp = pass < 2 ? pol : NULL;
+		size_t np = pass < 2 ? 1 : k.evs[pass - 2]->npols;
+
+		for (size_t pi = 0; pi < np; pi++) {
+		if (pass >= 2 && (pp = k.evs[pass - 2]->pols[pi].src) == pol)
+			continue;
+		for (size_t i = 0; i < pp->statement_count; i++) {
+			const struct iamp_statement *o = &pp->statements[i];
 
 			if ((pass == 0) != (o == st))
 				continue;
@@ -4069,7 +4139,7 @@ static int candidate(struct smt *S, const struct iamp_policy *pol, const struct 
 						goto oom;
 					continue;
 				}
-				if (avoid && !never && cd->op && cd->value_count &&
+				if (avoid && pass == 1 && !never && cd->op && cd->value_count &&
 				    !cand_has(c, cd->key.text, cd->key.len)) {
 					/* a value the other statement's condition is false for */
 					const struct iamp_str *v0 = &cd->values[0].text;
@@ -4098,19 +4168,20 @@ static int candidate(struct smt *S, const struct iamp_policy *pol, const struct 
 				}
 			}
 		}
+		}
 	}
 	/* the keys tied to the principal and the resource */
-	snprintf(racct, sizeof(racct), "%s", CAND_ACCOUNT);
+	snprintf(racct, sizeof(racct), "%s", k.account);
 	if (person && iamp_arn_split(principal, strlen(principal), f, fl) && fl[4] == 12)
 		snprintf(racct, sizeof(racct), "%.*s", (int)fl[4], f[4]);
 	if (person) {
 		const char *user = strstr(principal, ":user/");
 
-		if (cand_reads(pol, "aws:PrincipalArn"))
+		if (cand_reads_any(&k, pol, "aws:PrincipalArn"))
 			cand_key(&k, "aws:PrincipalArn", 16, principal, false);
-		if (cand_reads(pol, "aws:PrincipalAccount"))
+		if (cand_reads_any(&k, pol, "aws:PrincipalAccount"))
 			cand_key(&k, "aws:PrincipalAccount", 20, racct, false);
-		if (user && cand_reads(pol, "aws:username"))
+		if (user && cand_reads_any(&k, pol, "aws:username"))
 			cand_key(&k, "aws:username", 12, strrchr(principal, '/') + 1, false);
 	}
 	if (iamp_arn_split(resource, strlen(resource), f, fl) && fl[4] == 12)
@@ -4126,6 +4197,96 @@ none:
 oom:
 	iamp_cex_free(c);
 	return iamp_error_set(IAMP_ENOMEM, "out of memory");
+}
+
+/* The request is one the question's scope admits (scope_term, concretely). */
+static bool cand_in_scope(const struct iamp_scope *sc, const struct iamp_evaluator *ev,
+			  const struct iamp_cex *c)
+{
+	struct iamp_caller cl;
+	const char *racct = NULL;
+
+	if (iamp_equals_ignore_case(c->action, strlen(c->action), "sts:getcalleridentity", 21))
+		return false;
+	iamp_caller_parse(&cl, c->principal, strlen(c->principal));
+	if (sc->kinds && !(sc->kinds & IAMP_SCOPE_KIND(cl.kind)))
+		return false;
+	if (sc->no_slr && cl.slr)
+		return false;
+	if (sc->accounts) {
+		bool in = false;
+
+		for (size_t i = 0; cl.account && i < sc->naccounts; i++)
+			in |= strlen(sc->accounts[i]) == cl.account_len &&
+			      memcmp(sc->accounts[i], cl.account, cl.account_len) == 0;
+		if (!in)
+			return false;
+	}
+	if (sc->not_management && ev && ev->mgmt_len && cl.account && cl.account_len == ev->mgmt_len &&
+	    memcmp(cl.account, ev->mgmt, ev->mgmt_len) == 0)
+		return false;
+	for (size_t i = 0; i < c->nkeys; i++)
+		if (strcasecmp(c->keys[i].name, "aws:ResourceAccount") == 0 && c->keys[i].count)
+			racct = c->keys[i].values[0];
+	if (sc->no_owner_root && cl.kind == IAMP_CALLER_ROOT &&
+	    (!racct || !cl.account || (strlen(racct) == cl.account_len &&
+				       memcmp(racct, cl.account, cl.account_len) == 0)))
+		return false;
+	return true;
+}
+
+/*
+ * A counterexample among the candidates of the request set's statements
+ * (the solver is not asked when one is found): a request of the set, in
+ * the scope, that the target decides against the expectation; replayed
+ * here, so *out is a finding as good as a model's. Returns 1 (found), 0
+ * or an error.
+ */
+static int prove_candidate(struct smt *S, const struct iamp_prove_query *q, struct iamp_cex *out)
+{
+	const struct iamp_evaluator *evs[2] = { q->target, q->reference };
+	struct cand opt;
+	int rc = 0;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.account = q->scope.accounts && q->scope.naccounts ? q->scope.accounts[0] : CAND_ACCOUNT;
+	opt.evs = evs;
+	opt.nevs = q->reference ? 2 : 1;
+	for (size_t i = 0; i < q->set->npols && !rc; i++) {
+		const struct cpolicy *p = &q->set->pols[i];
+
+		for (size_t j = 0; j < p->nstmts && !rc; j++) {
+			const struct cstmt *s = &p->stmts[j];
+
+			if (!s->usable || s->deny)
+				continue;
+			for (size_t n = 0; n < 16 && !rc; n++) {
+				enum iamp_decision d, dr = IAMP_DECISION_IMPLICIT_DENY;
+				bool member = false, bad;
+				int got = candidate(S, p->src, s->src, n, false, NULL, &opt, out);
+
+				if (got < 0)
+					return got;
+				if (!got)
+					continue;
+				if (!cand_in_scope(&q->scope, q->target, out) ||
+				    (rc = replay(q->target, out, &d, NULL)) ||
+				    (rc = replay(q->set, out, &dr, &member)) ||
+				    (q->reference && (rc = replay(q->reference, out, &dr, NULL)))) {
+					iamp_cex_free(out);
+					continue;
+				}
+				bad = member && (q->expect == IAMP_EXPECT_DENIED ? d == IAMP_DECISION_ALLOWED
+						 : q->expect == IAMP_EXPECT_ALLOWED
+						 ? d != IAMP_DECISION_ALLOWED
+						 : d == IAMP_DECISION_ALLOWED && dr != IAMP_DECISION_ALLOWED);
+				if (bad)
+					return 1;
+				iamp_cex_free(out);
+			}
+		}
+	}
+	return rc;
 }
 
 int iamp_smt_semantic(struct iamp_semantic_result *out, const struct iamp_semantic_query *q)
@@ -4201,7 +4362,7 @@ int iamp_smt_semantic(struct iamp_semantic_result *out, const struct iamp_semant
 
 			covered = true;
 			for (size_t n = 0; n < 16 && !rc; n++) {
-				int got = candidate(&S, pol, s->src, n / 2, n % 2, NULL, &w);
+				int got = candidate(&S, pol, s->src, n / 2, n % 2, NULL, NULL, &w);
 
 				if (got < 0)
 					rc = got;
@@ -4284,7 +4445,7 @@ int iamp_smt_semantic(struct iamp_semantic_result *out, const struct iamp_semant
 			for (size_t n = 0; n < 16 && !got && !rc; n++) {
 				bool denied = false;
 
-				if ((got = candidate(&S, pol, s->src, n, true, &named, &w)) < 0)
+				if ((got = candidate(&S, pol, s->src, n, true, &named, NULL, &w)) < 0)
 					rc = got;
 				if (got <= 0)
 					continue;
@@ -4330,6 +4491,75 @@ done:
 	svc_free(&named);
 	free(t);
 	free(applies);
+	smt_free(&S);
+	return rc;
+}
+
+/* ---- does a target allow anything ---------------------------------------------- */
+
+int iamp_smt_allows_any(int *answer, char *reason, size_t cap, const struct iamp_evaluator *target,
+			const struct iamp_scope *sc, unsigned timeout_ms)
+{
+	const struct iamp_evaluator *evs[1] = { target };
+	struct target_terms tt;
+	struct cand opt;
+	struct smt S;
+	Z3_ast base;
+	Z3_lbool res;
+	unsigned calls = 0;
+	int rc;
+
+	*answer = -1;
+	if (cap)
+		reason[0] = '\0';
+	if ((rc = smt_open(&S, evs, 1, &base))) {
+		smt_free(&S);
+		return rc;
+	}
+	/* candidates first: the target's own Allow statements spell out
+	 * requests it may allow */
+	memset(&opt, 0, sizeof(opt));
+	opt.account = sc->accounts && sc->naccounts ? sc->accounts[0] : CAND_ACCOUNT;
+	opt.evs = evs;
+	opt.nevs = 1;
+	for (size_t i = 0; i < target->npols && *answer < 0 && !rc; i++) {
+		const struct cpolicy *p = &target->pols[i];
+
+		for (size_t j = 0; j < p->nstmts && *answer < 0 && !rc; j++) {
+			const struct cstmt *s = &p->stmts[j];
+
+			for (size_t n = 0; n < 4 && s->usable && !s->deny && *answer < 0; n++) {
+				struct iamp_cex c;
+				enum iamp_decision d;
+				int got = candidate(&S, p->src, s->src, n, false, NULL, &opt, &c);
+
+				if (got < 0) {
+					rc = got;
+					break;
+				}
+				if (got && cand_in_scope(sc, target, &c) && !(rc = replay(target, &c, &d, NULL)) &&
+				    d == IAMP_DECISION_ALLOWED)
+					*answer = 1;
+				if (got)
+					iamp_cex_free(&c);
+			}
+		}
+	}
+	if (!rc && *answer < 0) {
+		target_build(&S, target, sc, &tt);
+		base = and2(&S, base, scope_term(&S, sc, target));
+		if (!(rc = z3_check_failure(&S))) {
+			if (S.unsupported[0]) {
+				snprintf(reason, cap, "unsupported: %s", S.unsupported);
+			} else if (!(rc = ask_witness(&S, and2(&S, base, tt.allowed), sc, timeout_ms ? timeout_ms : 10000,
+						      &res, reason, cap, &calls))) {
+				if (res == Z3_L_TRUE)
+					*answer = 1;
+				else if (res == Z3_L_FALSE)
+					*answer = 0;
+			}
+		}
+	}
 	smt_free(&S);
 	return rc;
 }

@@ -123,6 +123,16 @@ struct iamp_prove_result {
 int iamp_prove(struct iamp_prove_result *out, const struct iamp_prove_query *q);
 void iamp_prove_result_free(struct iamp_prove_result *r);
 
+/*
+ * The concrete half of iamp_prove, without the solver: requests built
+ * from the request set's statements (its actions, resources, condition
+ * values), decided by the concrete evaluator. VIOLATED with the
+ * counterexample when one breaks the property, else UNKNOWN: never a
+ * proof. Microseconds to milliseconds; an organization's targets use it
+ * before one joint question.
+ */
+int iamp_prove_concrete(struct iamp_prove_result *out, const struct iamp_prove_query *q);
+
 /* The comparison of two targets over one scope (and an optional set). */
 struct iamp_diff_query {
 	const struct iamp_evaluator *old_target, *new_target;
@@ -157,6 +167,14 @@ struct iamp_diff_result {
 void iamp_smt_debug(FILE *trace, const char *dump_path);
 
 int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q);
+
+/*
+ * Whether `target` allows any request of the scope: *answer 1 (a request
+ * it allows exists), 0 (none: what a vacuous proof rests on) or -1
+ * (unknown, with the reason). Returns 0 or an error.
+ */
+int iamp_smt_allows_any(int *answer, char *reason, size_t cap, const struct iamp_evaluator *target,
+			const struct iamp_scope *sc, unsigned timeout_ms);
 void iamp_diff_result_free(struct iamp_diff_result *r);
 
 /*

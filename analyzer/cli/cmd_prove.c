@@ -697,10 +697,207 @@ static void emit_target_header(struct prove *pv, const struct target *t)
 
 /* ---- main ----------------------------------------------------------------------- */
 
+/* One answer, kept until its target's turn in the output. */
+struct cell {
+	struct iamp_prove_result r;
+	double ms;
+	bool done;
+};
+
+static void query_for(struct prove *pv, size_t t, size_t i, struct iamp_prove_query *q)
+{
+	struct prop *pr = &pv->props[i];
+
+	memset(q, 0, sizeof(*q));
+	q->target = pv->targets[t].ev;
+	q->set = pr->set;
+	q->reference = pr->ref;
+	q->expect = pr->p->expect;
+	q->scope = pv->targets[t].scope;
+	q->timeout_ms = pv->timeout_ms;
+}
+
+/* The target among `left` whose accounts hold the counterexample's caller. */
+static size_t target_of(const struct prove *pv, const bool *left, const struct iamp_cex *c)
+{
+	struct iamp_caller cl;
+
+	iamp_caller_parse(&cl, c->principal, strlen(c->principal));
+	for (size_t t = 0; cl.account && t < pv->ntargets; t++) {
+		if (!left[t])
+			continue;
+		for (size_t a = 0; a < pv->targets[t].naccounts; a++)
+			if (strlen(pv->targets[t].accounts[a]) == cl.account_len &&
+			    memcmp(pv->targets[t].accounts[a], cl.account, cl.account_len) == 0)
+				return t;
+	}
+	return SIZE_MAX;
+}
+
+/*
+ * An organization's targets are one evaluator under different account
+ * scopes, so one question can answer for all of them. Concrete
+ * candidates find the plain violations of each target first; then, asked over the
+ * accounts of every target left, a proof holds for each (a target that
+ * allows nothing at all is vacuous, asked once per target); a
+ * counterexample names its caller's account, so its target is violated
+ * and the question is asked again without it. An unknown answer, or a
+ * counterexample outside every target, falls back to one question per
+ * target. Targets answered together share the question's time.
+ */
+static int org_property(struct prove *pv, size_t i, struct cell *cells, int *allows)
+{
+	const struct prop *pr = &pv->props[i];
+	size_t n = pv->ntargets, nleft = n, nacc = 0;
+	bool *left = calloc(n, sizeof(*left));
+	const char **acc = NULL;
+	int rc = 0;
+
+	for (size_t t = 0; t < n; t++)
+		nacc += pv->targets[t].naccounts;
+	acc = calloc(nacc + 1, sizeof(*acc));
+	if (!left || !acc) {
+		free(left);
+		free(acc);
+		return -1;
+	}
+	/* first what concrete candidates show, target by target */
+	for (size_t t = 0; t < n; t++) {
+		struct iamp_prove_query q;
+		double t0 = now_ms();
+
+		left[t] = true;
+		query_for(pv, t, i, &q);
+		if (iamp_prove_concrete(&cells[t].r, &q)) {
+			rc = -1;
+			nleft = 0;
+			break;
+		}
+		if (cells[t].r.proof == IAMP_PROOF_VIOLATED) {
+			cells[t].ms = now_ms() - t0;
+			cells[t].done = true;
+			left[t] = false;
+			nleft--;
+		} else {
+			iamp_prove_result_free(&cells[t].r);
+			memset(&cells[t].r, 0, sizeof(cells[t].r));
+		}
+	}
+	while (nleft > 0) {
+		struct iamp_prove_query q;
+		struct iamp_prove_result r;
+		size_t first = SIZE_MAX, na = 0, hit;
+		double t0 = now_ms(), ms;
+
+		for (size_t t = 0; t < n; t++) {
+			if (!left[t])
+				continue;
+			if (first == SIZE_MAX)
+				first = t;
+			for (size_t a = 0; a < pv->targets[t].naccounts; a++)
+				acc[na++] = pv->targets[t].accounts[a];
+		}
+		query_for(pv, first, i, &q);
+		q.scope.accounts = acc;
+		q.scope.naccounts = na;
+		if (iamp_prove(&r, &q)) {
+			rc = -1;
+			break;
+		}
+		ms = now_ms() - t0;
+		if (r.proof == IAMP_PROOF_VIOLATED) {
+			if ((hit = target_of(pv, left, &r.cex)) == SIZE_MAX) {
+				iamp_prove_result_free(&r);
+				break; /* one by one, below */
+			}
+			cells[hit] = (struct cell){ r, ms, true };
+			left[hit] = false;
+			nleft--;
+			continue;
+		}
+		if (r.proof == IAMP_PROOF_UNKNOWN) {
+			iamp_prove_result_free(&r);
+			break;
+		}
+		/* proven or vacuous for every target left */
+		for (size_t t = 0; t < n; t++) {
+			if (!left[t])
+				continue;
+			cells[t] = (struct cell){ r, ms / (double)nleft, true };
+			memset(&r.cex, 0, sizeof(r.cex));
+			if (r.proof == IAMP_PROOF_PROVEN && pr->p->expect != IAMP_EXPECT_ALLOWED) {
+				char why[256];
+
+				if (allows[t] == -2) {
+					double t1 = now_ms();
+
+					if (iamp_smt_allows_any(&allows[t], why, sizeof(why), pv->targets[t].ev,
+								&pv->targets[t].scope, pv->timeout_ms)) {
+						rc = -1;
+						break;
+					}
+					cells[t].ms += now_ms() - t1;
+				}
+				if (allows[t] == 0) {
+					cells[t].r.proof = IAMP_PROOF_VACUOUS;
+					snprintf(cells[t].r.reason, sizeof(cells[t].r.reason),
+						 "the target allows no request at all");
+				} else if (allows[t] < 0) {
+					cells[t].r.proof = IAMP_PROOF_UNKNOWN;
+					snprintf(cells[t].r.reason, sizeof(cells[t].r.reason),
+						 "whether the target allows anything: %.200s", why);
+				}
+			}
+			left[t] = false;
+		}
+		nleft = 0;
+	}
+	/* one question per target for what the joint questions left open */
+	for (size_t t = 0; t < n && !rc; t++) {
+		struct iamp_prove_query q;
+		double t0 = now_ms();
+
+		if (!left[t])
+			continue;
+		query_for(pv, t, i, &q);
+		if (iamp_prove(&cells[t].r, &q)) {
+			rc = -1;
+			break;
+		}
+		cells[t].ms = now_ms() - t0;
+		cells[t].done = true;
+	}
+	free(left);
+	free(acc);
+	return rc;
+}
+
 static int prove_all(struct prove *pv)
 {
 	int rc = EXIT_CLEAN;
+	bool joint = pv->ps.org && pv->ntargets > 1;
+	struct cell *cells = NULL; /* [property][target] */
+	int *allows = NULL;
 
+	if (joint) {
+		cells = calloc(pv->nprops * pv->ntargets + 1, sizeof(*cells));
+		allows = calloc(pv->ntargets + 1, sizeof(*allows));
+		if (!cells || !allows) {
+			free(cells);
+			free(allows);
+			fprintf(stderr, "iamproof prove: out of memory\n");
+			return EXIT_INTERNAL;
+		}
+		for (size_t t = 0; t < pv->ntargets; t++)
+			allows[t] = -2; /* not asked */
+		for (size_t i = 0; i < pv->nprops; i++) {
+			if (org_property(pv, i, &cells[i * pv->ntargets], allows)) {
+				fprintf(stderr, "iamproof prove: %s: %s\n", pv->props[i].p->id, iamp_error_last());
+				rc = EXIT_INTERNAL;
+				goto out;
+			}
+		}
+	}
 	if (pv->fmt == FMT_JSON) {
 		fputs("{\"results\": [", pv->out);
 		pv->first_json = true;
@@ -714,39 +911,49 @@ static int prove_all(struct prove *pv)
 			struct prop *pr = &pv->props[i];
 			struct iamp_prove_query q;
 			struct iamp_prove_result r;
-			double t0 = now_ms();
+			double t0 = now_ms(), ms;
 
-			memset(&q, 0, sizeof(q));
-			q.target = pv->targets[t].ev;
-			q.set = pr->set;
-			q.reference = pr->ref;
-			q.expect = pr->p->expect;
-			q.scope = pv->targets[t].scope;
-			q.timeout_ms = pv->timeout_ms;
-			if (iamp_prove(&r, &q)) {
-				fprintf(stderr, "iamproof prove: %s: %s\n", pr->p->id, iamp_error_last());
-				return EXIT_INTERNAL;
+			if (joint) {
+				r = cells[i * pv->ntargets + t].r;
+				ms = cells[i * pv->ntargets + t].ms;
+				memset(&cells[i * pv->ntargets + t], 0, sizeof(struct cell));
+			} else {
+				query_for(pv, t, i, &q);
+				if (iamp_prove(&r, &q)) {
+					fprintf(stderr, "iamproof prove: %s: %s\n", pr->p->id, iamp_error_last());
+					rc = EXIT_INTERNAL;
+					goto out;
+				}
+				ms = now_ms() - t0;
 			}
 			pv->counts[r.proof]++;
 			if (r.proof == IAMP_PROOF_VIOLATED || r.proof == IAMP_PROOF_UNKNOWN)
 				rc = EXIT_FINDINGS;
 			if (pv->fmt != FMT_SARIF) {
-				emit_result(pv, &pv->targets[t], pr, &r, now_ms() - t0);
+				emit_result(pv, &pv->targets[t], pr, &r, ms);
 				iamp_prove_result_free(&r);
 			} else if (keep_answer(pv, t, i, &r)) {
 				iamp_prove_result_free(&r);
-				return EXIT_INTERNAL;
+				rc = EXIT_INTERNAL;
+				goto out;
 			}
 		}
 	}
-	if (pv->fmt == FMT_SARIF && write_sarif(pv))
-		return EXIT_INTERNAL;
+	if (pv->fmt == FMT_SARIF && write_sarif(pv)) {
+		rc = EXIT_INTERNAL;
+		goto out;
+	}
 	if (pv->fmt == FMT_JSON)
 		fputs("\n]}\n", pv->out);
 	else if (pv->fmt == FMT_TEXT)
 		fprintf(pv->out, "summary: %u proven, %u violated, %u unknown, %u vacuous\n",
 			pv->counts[IAMP_PROOF_PROVEN], pv->counts[IAMP_PROOF_VIOLATED],
 			pv->counts[IAMP_PROOF_UNKNOWN], pv->counts[IAMP_PROOF_VACUOUS]);
+out:
+	for (size_t c = 0; cells && c < pv->nprops * pv->ntargets; c++)
+		iamp_prove_result_free(&cells[c].r);
+	free(cells);
+	free(allows);
 	return rc;
 }
 
