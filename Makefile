@@ -61,7 +61,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps test unit golden demo bench bench-prove asan install clean catalog difftest check-style \
+.PHONY: all deps test unit golden demo bench bench-prove asan install clean catalog difftest prove-oracle check-style \
 	mutate mutate-short help
 
 all: $(BUILD)/iamproof $(BUILD)/libiamproof.a
@@ -169,10 +169,17 @@ install: all
 catalog:
 	$(Q)sh scripts/gen-catalog.sh
 
-# The evaluator against an independent simulator (npm, run as a process).
+# The evaluator against an independent simulator (npm, run as a process),
+# then every counterexample of the prover's tests against it (prove-oracle
+# alone runs the second part).
 difftest: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh scripts/difftest.sh $(BUILD)/iamproof
+	$(Q)sh tests/prove-oracle.sh $(BUILD)/iamproof
+
+prove-oracle: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh tests/prove-oracle.sh $(BUILD)/iamproof
 
 check-style:
 	$(Q)sh scripts/checksrc.sh
@@ -195,7 +202,8 @@ help:
 	@echo "make test       every test (installs what is missing first)"
 	@echo "make unit | golden | check-style    one part of the tests"
 	@echo "make asan       the tests under ASan and UBSan"
-	@echo "make difftest   the evaluator against an independent simulator"
+	@echo "make difftest   the evaluator and the prover's counterexamples against an independent simulator"
+	@echo "make prove-oracle    the prover's counterexamples alone (docs/testing.md)"
 	@echo "make mutate | mutate-short    mutation testing (docs/testing.md)"
 	@echo "make demo | bench | catalog | install | clean"
 	@echo "V=1 shows full commands; BUILD=dir builds elsewhere"

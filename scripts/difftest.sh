@@ -3,7 +3,8 @@
 # "Differential test"):
 #   sh scripts/difftest.sh build/iamproof
 #
-# Installs the independent simulator into .cache/npm (ignored), generates
+# Installs the independent simulator into .cache/npm (ignored; by
+# scripts/oracle-install.sh), generates
 # at least 30,000 requests over fixtures/eval and ../shared/corpus/scp,
 # decides them with both, and fails (exit 1) unless every disagreement is
 # removed by exactly one of iamproof's compatibility switches alone
@@ -39,7 +40,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${DIFFTEST_OUT:-$ROOT/.cache/difftest}
 NPM=$ROOT/.cache/npm
 CACHE=${DIFFTEST_ORACLE_CACHE:-$ROOT/.cache/difftest-oracle}
-ORACLE_VERSION=0.1.173
 T=$ROOT/tests/difftest
 
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
@@ -48,11 +48,7 @@ case $CACHE in /* | off) ;; *) CACHE=$(pwd)/$CACHE ;; esac
 [ -x "$BIN" ] || { echo "difftest: $BIN not built" >&2; exit 2; }
 command -v node >/dev/null || { echo "difftest: node is required" >&2; exit 2; }
 
-if [ "$(node -p "try{require('$NPM/node_modules/@cloud-copilot/iam-simulate/package.json').version}catch(e){''}" 2>/dev/null)" != "$ORACLE_VERSION" ]; then
-	echo "difftest: installing @cloud-copilot/iam-simulate@$ORACLE_VERSION into .cache/npm" >&2
-	mkdir -p "$NPM"
-	npm install --prefix "$NPM" --no-audit --no-fund "@cloud-copilot/iam-simulate@$ORACLE_VERSION" >&2
-fi
+sh "$ROOT/scripts/oracle-install.sh"
 
 export DIFFTEST_ORACLE_CACHE="$CACHE"   # gen keeps the action catalog there too
 

@@ -3,12 +3,22 @@
 # position, results and exit codes in every format. Kept apart from
 # cli.sh, which mutation runs repeat for every mutant: these call Z3.
 # Usage: sh tests/prove-cli.sh path/to/iamproof
+# PROVE_CLI_RECORD=DIR (tests/prove-oracle.sh): work in DIR and keep it,
+# with runN.args (the command, one argument a line, run from DIR) and
+# runN.json (its output) for every run whose output is JSON, so that the
+# independent simulator can decide their counterexamples and witnesses.
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+if [ -n "${PROVE_CLI_RECORD:-}" ]; then
+	tmp=$PROVE_CLI_RECORD
+	mkdir -p "$tmp"
+else
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+fi
 pass=0
 fail=0
+runs=0
 ok() { pass=$((pass + 1)); }
 no() { echo "prove-cli: FAIL: $*"; fail=$((fail + 1)); }
 # expect_exit CODE DESCRIPTION -- command...
@@ -17,6 +27,11 @@ expect_exit() {
 	shift 3
 	"$@" > "$tmp/out" 2> "$tmp/err"
 	got=$?
+	if [ -n "${PROVE_CLI_RECORD:-}" ] && [ "$(head -c 1 "$tmp/out")" = "{" ]; then
+		runs=$((runs + 1))
+		cp "$tmp/out" "$tmp/run$runs.json"
+		printf '%s\n' "$@" > "$tmp/run$runs.args"
+	fi
 	if [ "$got" = "$want" ]; then ok; else no "$what: exit $got, expected $want"; sed 's/^/    /' "$tmp/out" "$tmp/err" | head -5; fi
 }
 

@@ -21,12 +21,12 @@
 // the repository root (policies) or to OUT (scenario directories), so that
 // the same generation in another OUT has the same cache key.
 import { createHash } from 'node:crypto';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { loadOrg, orgPath } from './org.mjs';
+import { fixedBy, parseLine, switchList } from './switches.mjs';
 
 const [mode, outArg, ...rest] = process.argv.slice(2);
 const ROOT = resolve(new URL('../..', import.meta.url).pathname);
@@ -606,42 +606,7 @@ function key() {
 // ---- compare: the switch rule ---------------------------------------------
 const DECISIONS = new Set(['allowed', 'explicitDeny', 'implicitDeny']);
 const readLines = (f) => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean) : []);
-const parseLine = (l) => { try { return JSON.parse(l); } catch { return { error: `unparsable line: ${l.slice(0, 80)}` }; } };
 const shq = (s) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-
-// The switches the binary knows: `simulate --list-compat`, else the names
-// in analyzer/compat.def (the binary then rejects them: "not available"),
-// else none. DIFFTEST_COMPAT (comma-separated) overrides both.
-function switchList(bin) {
-  if (process.env.DIFFTEST_COMPAT !== undefined)
-    return { names: process.env.DIFFTEST_COMPAT.split(',').map((s) => s.trim()).filter(Boolean), source: 'DIFFTEST_COMPAT' };
-  const r = spawnSync(bin, ['simulate', '--list-compat'], { encoding: 'utf8' });
-  // One switch a line: its name, optionally followed by a tab and what it does.
-  if (r.status === 0 && r.stdout.trim()) return { names: r.stdout.split('\n').map((s) => s.trim().split(/\s/)[0]).filter(Boolean), source: '--list-compat' };
-  const def = join(ROOT, 'analyzer/compat.def');
-  if (existsSync(def)) {
-    const names = [...readFileSync(def, 'utf8').matchAll(/^\s*COMPAT\(\s*\w+\s*,\s*"([^"]+)"/gm)].map((m) => m[1]);
-    return { names, source: 'analyzer/compat.def (the binary has no --list-compat)' };
-  }
-  return { names: [], source: 'none (no --list-compat, no analyzer/compat.def)' };
-}
-
-// Runs jobs (functions returning promises) at most `n` at a time.
-async function pool(jobs, n) {
-  let next = 0;
-  const worker = async () => { while (next < jobs.length) await jobs[next++](); };
-  await Promise.all(Array.from({ length: Math.min(n, jobs.length) }, worker));
-}
-
-function run(bin, args) {
-  return new Promise((done) => {
-    const p = spawn(bin, args, { cwd: ROOT });
-    let out = '', err = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { err += d; });
-    p.on('close', (status) => done({ status, stdout: out, stderr: err }));
-  });
-}
 
 async function compare() {
   const bin = resolve(rest[0]);
@@ -682,7 +647,7 @@ async function compare() {
     // once per switch: one run per switch and scenario.
     const file = join(dir, 'disagree.jsonl');
     writeFileSync(file, diff.map((d) => JSON.stringify(d.request)).join('\n') + '\n');
-    pending.push({ sc, diff, fixedBy: diff.map(() => new Set()), file });
+    pending.push({ sc, diff, fixedBy: null, file });
   }
 
   // DIFFTEST_FAIL_FAST=1 (mutation testing): stop at the first scenario
@@ -691,15 +656,7 @@ async function compare() {
   let stopped = failFast && unexplained.length > 0;
   for (const p of pending) {
     if (stopped) break;
-    await pool(switches.map((s) => async () => {
-      const r = await run(bin, ['simulate', ...p.sc.args, '--compat', s, '--requests', p.file]);
-      const out = r.stdout.split('\n').filter(Boolean).map(parseLine);
-      if (r.status !== 0 && out.length !== p.diff.length) {
-        unavailable[s] = unavailable[s] || r.stderr.trim().split('\n')[0] || `exit ${r.status}`;
-        return;
-      }
-      p.diff.forEach((d, k) => { if (out[k] && out[k].decision === d.oracle) p.fixedBy[k].add(s); });
-    }), Math.max(2, cpus().length));
+    p.fixedBy = await fixedBy(bin, p.sc.args, p.file, p.diff.map((d) => d.oracle), switches, unavailable);
     // A request can meet two documented differences at once (a Deny the
     // other simulator drops for one reason, on an action it denies for
     // another). Such a disagreement is explained by a pair of switches
@@ -713,13 +670,11 @@ async function compare() {
       const pairs = [];
       for (let a = 0; a < switches.length; a++)
         for (let b = a + 1; b < switches.length; b++) pairs.push([switches[a], switches[b]]);
-      await pool(pairs.map((pair) => async () => {
-        const r = await run(bin, ['simulate', ...p.sc.args, '--compat', pair.join(','), '--requests', restFile]);
-        const out = r.stdout.split('\n').filter(Boolean).map(parseLine);
-        rest.forEach((k, j) => {
-          if (out[j] && out[j].decision === p.diff[k].oracle && !pairFix.has(k)) pairFix.set(k, pair.join(' + '));
-        });
-      }), Math.max(2, cpus().length));
+      const byPair = await fixedBy(bin, p.sc.args, restFile, rest.map((k) => p.diff[k].oracle), pairs.map((pair) => pair.join(',')), {});
+      rest.forEach((k, j) => {
+        const pair = pairs.find((x) => byPair[j].has(x.join(',')));
+        if (pair) pairFix.set(k, pair.join(' + '));
+      });
     }
     p.diff.forEach((d, k) => {
       const fixed = switches.filter((s) => p.fixedBy[k].has(s));
