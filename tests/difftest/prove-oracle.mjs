@@ -188,6 +188,8 @@ function fromDiff(source, cwd, args, out) {
 function fromRun(source, cwd, args, stdout) {
   let out;
   try { out = JSON.parse(stdout); } catch (e) { problems.push(`${source}: the output is not JSON: ${e.message}`); return; }
+  // a SARIF log (--format sarif) repeats what the JSON runs give
+  if (args.includes('sarif')) return;
   if (args[0] === 'prove') fromProve(source, cwd, args.slice(1), out);
   else if (args[0] === 'diff') fromDiff(source, cwd, args.slice(1), out);
   else problems.push(`${source}: not a prove or diff run: ${args[0]}`);
