@@ -4035,6 +4035,65 @@ static bool cand_reads(const struct iamp_policy *pol, const char *key)
 	return false;
 }
 
+/* A value an operator of `type` can read. */
+static bool cand_well_formed(enum iamp_cond_type type, const char *v)
+{
+	size_t n = strlen(v);
+	struct iamp_ip ip;
+	double d;
+	int64_t t;
+	bool b;
+
+	switch (type) {
+	case IAMP_COND_IP:
+		return iamp_ip_parse(&ip, v, n);
+	case IAMP_COND_NUMERIC:
+		return iamp_number_parse(&d, v, n);
+	case IAMP_COND_DATE:
+		return iamp_date_parse(&t, v, n);
+	case IAMP_COND_BOOL:
+		return iamp_bool_parse(&b, v, n);
+	default:
+		return true;
+	}
+}
+
+/* A value of the type the policies compare the key as ("x" for text). */
+static const char *cand_typed(const struct cand *k, const struct iamp_policy *pol, const char *key, size_t len)
+{
+	for (size_t e = 0; e <= k->nevs; e++) {
+		size_t np = e == 0 ? 1 : k->evs[e - 1]->npols;
+
+		for (size_t pi = 0; pi < np; pi++) {
+			const struct iamp_policy *pp = e == 0 ? pol : k->evs[e - 1]->pols[pi].src;
+
+			for (size_t i = 0; i < pp->statement_count; i++) {
+				for (size_t j = 0; j < pp->statements[i].condition_count; j++) {
+					const struct iamp_condition *cd = &pp->statements[i].conditions[j];
+
+					if (!cd->op || !iamp_equals_ignore_case(cd->key.text, cd->key.len, key, len))
+						continue;
+					switch (cd->op->type) {
+					case IAMP_COND_BOOL:
+						return "true";
+					case IAMP_COND_NUMERIC:
+						return "1";
+					case IAMP_COND_DATE:
+						return "2026-01-01T00:00:00Z";
+					case IAMP_COND_IP:
+						return "192.0.2.1";
+					case IAMP_COND_ARN:
+						return "arn:aws:iam::999988887777:role/example";
+					default:
+						break;
+					}
+				}
+			}
+		}
+	}
+	return "x";
+}
+
 /* `pol` or a policy of the question reads the key. */
 static bool cand_reads_any(const struct cand *k, const struct iamp_policy *pol, const char *key)
 {
@@ -4139,7 +4198,8 @@ static int candidate(struct smt *S, const struct iamp_policy *pol, const struct 
 						goto oom;
 					continue;
 				}
-				if (avoid && pass == 1 && !never && cd->op && cd->value_count &&
+				if (avoid && (pass == 1 || (pass >= 2 && o->effect == IAMP_EFFECT_DENY)) &&
+				    !never && cd->op && cd->value_count &&
 				    !cand_has(c, cd->key.text, cd->key.len)) {
 					/* a value the other statement's condition is false for */
 					const struct iamp_str *v0 = &cd->values[0].text;
@@ -4148,10 +4208,16 @@ static int candidate(struct smt *S, const struct iamp_policy *pol, const struct 
 					dv = NULL;
 					if (cd->op->cmp == IAMP_CMP_EXISTS) {
 						if (iamp_bool_parse(&absent, v0->text, v0->len) && absent)
-							dv = "x";
+							dv = cand_typed(&k, pol, cd->key.text, cd->key.len);
 					} else if (cd->op->negated) {
-						if (cand_fill(&k, val, sizeof(val), v0->text, v0->len,
-							      cd->op->cmp == IAMP_CMP_LIKE))
+						/* a value the negation excludes, well formed for its type */
+						const char *slash = memchr(v0->text, '/', v0->len);
+						size_t vl = cd->op->type == IAMP_COND_IP && slash
+								    ? (size_t)(slash - v0->text) : v0->len;
+
+						if (cand_fill(&k, val, sizeof(val), v0->text, vl,
+							      cd->op->cmp == IAMP_CMP_LIKE) &&
+						    cand_well_formed(cd->op->type, val))
 							dv = val;
 					} else if (present) {
 						dv = cand_other(cd, &k);
@@ -4260,10 +4326,10 @@ static int prove_candidate(struct smt *S, const struct iamp_prove_query *q, stru
 
 			if (!s->usable || s->deny)
 				continue;
-			for (size_t n = 0; n < 16 && !rc; n++) {
+			for (size_t n = 0; n < 32 && !rc; n++) {
 				enum iamp_decision d, dr = IAMP_DECISION_IMPLICIT_DENY;
 				bool member = false, bad;
-				int got = candidate(S, p->src, s->src, n, false, NULL, &opt, out);
+				int got = candidate(S, p->src, s->src, n / 2, n % 2, NULL, &opt, out);
 
 				if (got < 0)
 					return got;
