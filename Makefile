@@ -155,7 +155,9 @@ bench: deps
 	$(Q)sh scripts/bench.sh $(BUILD)/iamproof
 
 # The prover's benchmark (docs/bench.md): stage6 over corpus SCPs and
-# synthetic organizations; BENCH_PROVE_SCPS=all for every corpus file.
+# synthetic organizations, diff over synthetic identity policies; the full
+# sizes: BENCH_PROVE_SCPS=all BENCH_PROVE_ORGS="10 100 1000"
+# BENCH_PROVE_DIFF="1 10 50 100 250 500" (scripts/bench-prove.sh).
 bench-prove: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh scripts/bench-prove.sh $(BUILD)/iamproof

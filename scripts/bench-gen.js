@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// bench-gen.js - the data side of scripts/bench.sh (docs/bench.md).
+// bench-gen.js - the data side of scripts/bench.sh and scripts/bench-prove.sh
+// (docs/bench.md).
 //
 //   node bench-gen.js synth OUT_DIR N...
 //       Writes OUT_DIR/synth-<N>.json, an identity policy of N statements,
@@ -8,6 +9,28 @@
 //       NotAction, literal and wildcard actions, ARNs of ten services,
 //       policy variables, eight kinds of condition) and are the same on
 //       every run: the generator is seeded.
+//   node bench-gen.js diff OUT_DIR N...
+//       Writes, for each N, four identity policies of N statements for
+//       `iamproof diff` (scripts/bench-prove.sh), made by the same statement
+//       generator with a seed of their own (and at most 12 conditions on the
+//       multivalued aws:TagKeys, within what the prover models):
+//         diff-<N>-old.json       the base;
+//         diff-<N>-action.json    one action of the same service added to
+//                                 the first Allow statement (an action no
+//                                 statement grants, so NEW allows more);
+//         diff-<N>-resource.json  the first resource of the last Allow
+//                                 statement widened to its resource type
+//                                 (`table/orders-5` to `table/*`);
+//         diff-<N>-reorder.json   the base with its statements shuffled
+//                                 (equivalent: the proof direction).
+//       It prints one line per N: "N sid-of-action-change sid-of-resource-change".
+//   node bench-gen.js results NAME PROVE.json
+//       Reads `iamproof prove --format json` output and prints one line per
+//       result: "NAME<TAB>property<TAB>result<TAB>ms<TAB>reason" (nothing
+//       when the file is not such output: an input error).
+//   node bench-gen.js verdict DIFF.json
+//       Reads `iamproof diff --format json` output and prints "verdict
+//       witnesses-new witnesses-old reason" ("none 0 0" when it is not).
 //   node bench-gen.js stats PATH...
 //       Prints "files bytes statements" over every .json file under PATH.
 //   node bench-gen.js findings REPORT.json [EXEMPT_RULE...]
@@ -135,6 +158,97 @@ function synth(outDir, sizes) {
   }
 }
 
+// Per service, an action none of SERVICES' patterns matches: the action
+// change of `diff` grants something new.
+const EXTRA_ACTION = {
+  s3: 'PutBucketPolicy', dynamodb: 'DeleteTable', lambda: 'DeleteFunction', sqs: 'PurgeQueue',
+  sns: 'DeleteTopic', kms: 'ScheduleKeyDeletion', ec2: 'TerminateInstances',
+  iam: 'UpdateAssumeRolePolicy', logs: 'DeleteLogGroup', secretsmanager: 'DeleteSecret',
+};
+
+// arn:aws:dynamodb:R:A:table/orders-5 -> arn:aws:dynamodb:R:A:table/*; a
+// resource part without a type (an SQS queue, an S3 object) becomes `*`.
+function widen(arn) {
+  const f = arn.split(':');
+  const res = f.slice(5).join(':');
+  const m = /^[^/:]*[/:]/.exec(res);
+  let w = m ? `${m[0]}*` : '*';
+  if (w === res)
+    w = '*';
+  return [...f.slice(0, 5), w].join(':');
+}
+
+// The lint generator's mix has 28 conditions on aws:TagKeys at 500
+// statements, 56 over a pair: `diff` answers "unknown: unsupported".
+const MAX_TAG_CONDITIONS = 12;
+
+function diffPolicies(outDir, sizes) {
+  fs.mkdirSync(outDir, { recursive: true });
+  const write = (name, doc) => fs.writeFileSync(path.join(outDir, name), JSON.stringify(doc, null, 2) + '\n');
+  const copy = (doc) => JSON.parse(JSON.stringify(doc));
+  for (const n of sizes) {
+    if (!(n > 0))
+      die(`bad size ${n}`);
+    const r = rng(0xd1ff + n);
+    const old = { Version: '2012-10-17', Statement: [] };
+    let tags = 0;
+    for (let i = 0; i < n; i++) {
+      const s = statement(r, i);
+      // the prover models up to 32 values of a multivalued key, one per
+      // condition that reads it over OLD and NEW together (docs/prove.md):
+      // at most MAX_TAG_CONDITIONS per policy, other conditions after that
+      while (s.Condition && s.Condition['ForAnyValue:StringEquals'] && ++tags > MAX_TAG_CONDITIONS)
+        s.Condition = condition(r, i);
+      old.Statement.push(s);
+    }
+    const allows = old.Statement.map((s, i) => s.Effect === 'Allow' && s.Action ? i : -1).filter((i) => i >= 0);
+    if (!allows.length)
+      die(`no Allow statement at size ${n}`);
+    write(`diff-${n}-old.json`, old);
+
+    const act = copy(old), ia = allows[0], sa = act.Statement[ia];
+    const svc = [].concat(sa.Action)[0].split(':')[0];
+    sa.Action = [].concat(sa.Action, `${svc}:${EXTRA_ACTION[svc]}`);
+    write(`diff-${n}-action.json`, act);
+
+    const wide = copy(old), ir = allows[allows.length - 1], sr = wide.Statement[ir];
+    const res = [].concat(sr.Resource);
+    res[0] = widen(res[0]);
+    sr.Resource = res.length === 1 ? res[0] : res;
+    write(`diff-${n}-resource.json`, wide);
+
+    const re = copy(old);
+    for (let i = re.Statement.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [re.Statement[i], re.Statement[j]] = [re.Statement[j], re.Statement[i]];
+    }
+    write(`diff-${n}-reorder.json`, re);
+    process.stdout.write(`${n} ${sa.Sid} ${sr.Sid}\n`);
+  }
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    return null;
+  }
+}
+
+function results(name, file) {
+  const rep = readJson(file);
+  for (const r of (rep && rep.results) || [])
+    process.stdout.write(`${name}\t${r.property}\t${r.result}\t${r.ms}\t${(r.reason || '').replace(/\s+/g, ' ')}\n`);
+}
+
+function verdict(file) {
+  const d = readJson(file);
+  if (!d || !d.verdict)
+    process.stdout.write('none 0 0\n');
+  else
+    process.stdout.write(`${d.verdict} ${d.newOnly.length} ${d.oldOnly.length} ${(d.reason || '').replace(/\s+/g, ' ')}`.trim() + '\n');
+}
+
 function walk(p, out) {
   const st = fs.statSync(p);
   if (st.isDirectory()) {
@@ -181,9 +295,15 @@ function findings(report, exempt) {
 const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'synth' && args.length >= 2)
   synth(args[0], args.slice(1).map(Number));
+else if (cmd === 'diff' && args.length >= 2)
+  diffPolicies(args[0], args.slice(1).map(Number));
+else if (cmd === 'results' && args.length === 2)
+  results(args[0], args[1]);
+else if (cmd === 'verdict' && args.length === 1)
+  verdict(args[0]);
 else if (cmd === 'stats' && args.length >= 1)
   stats(args);
 else if (cmd === 'findings' && args.length >= 1)
   findings(args[0], args.slice(1));
 else
-  die('usage: bench-gen.js synth OUT N... | stats PATH... | findings REPORT.json [EXEMPT_RULE...]');
+  die('usage: bench-gen.js synth OUT N... | diff OUT N... | results NAME PROVE.json | verdict DIFF.json | stats PATH... | findings REPORT.json [EXEMPT_RULE...]');

@@ -1230,6 +1230,8 @@ int iamp_cmd_diff(int argc, char **argv)
 	pset_init(&old_ps, "diff");
 	pset_init(&new_ps, "diff");
 	q.timeout_ms = 10000;
+	/* developing the encoding: docs/prove.md, "Debugging" */
+	iamp_smt_debug(getenv("IAMPROOF_SMT_TRACE") ? stderr : NULL, getenv("IAMPROOF_SMT_DUMP"));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
