@@ -3250,11 +3250,15 @@ done:
 	return rc;
 }
 
+static int diff_candidates(const struct iamp_diff_query *q, int d, struct iamp_cex *w, unsigned want,
+			   size_t *nw);
+
 int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q)
 {
 	const struct iamp_evaluator *evs[3] = { q->old_target, q->new_target, q->set };
 	unsigned tmo = q->timeout_ms ? q->timeout_ms : 10000;
 	unsigned want = q->witnesses ? q->witnesses : 3, calls = 0;
+	char why[256];
 	struct target_terms ot, nt;
 	struct smt S;
 	Z3_ast base;
@@ -3290,6 +3294,14 @@ int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q)
 			rc = iamp_error_set(IAMP_ENOMEM, "out of memory");
 			break;
 		}
+		/* candidates first: when they find a witness, the solver is
+		 * not asked for more */
+		if ((rc = diff_candidates(q, d, out->witness[d], want, &out->nwitness[d])))
+			break;
+		if (out->nwitness[d]) {
+			found[d] = true;
+			continue;
+		}
 		while (out->nwitness[d] < want) {
 			struct iamp_cex *c = &out->witness[d][out->nwitness[d]];
 			enum iamp_decision dn, dold;
@@ -3298,14 +3310,16 @@ int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q)
 
 			if ((rc = ask(&S, and2(&S, and2(&S, base, phi), pretty_term(&S)),
 				      tmo < 1000 ? tmo : 1000, &res, c,
-				      out->reason, sizeof(out->reason), &calls)))
+				      why, sizeof(why), &calls)))
 				break;
 			if (res != Z3_L_TRUE &&
-			    (rc = ask(&S, and2(&S, base, phi), tmo, &res, c, out->reason,
-				      sizeof(out->reason), &calls)))
+			    (rc = ask(&S, and2(&S, base, phi), tmo, &res, c, why, sizeof(why), &calls)))
 				break;
 			if (res == Z3_L_UNDEF) {
 				out->unknown[d] = true;
+				/* the first direction's reason is kept */
+				if (!out->reason[0])
+					snprintf(out->reason, sizeof(out->reason), "%s", why);
 				break;
 			}
 			if (res == Z3_L_FALSE)
@@ -3633,6 +3647,7 @@ struct cand {
 	struct iamp_cex *c;
 	const char *principal;
 	const char *account;                /* the caller's, where the text leaves it open */
+	bool account_fixed;                 /* the scope's: not taken from the resource */
 	const struct iamp_evaluator *const *evs; /* whose policies' keys AWS always sends get values */
 	size_t nevs;
 	bool service;
@@ -3958,7 +3973,10 @@ static const char *cand_other(const struct iamp_condition *cd, const struct cand
 
 /* A value the condition holds for, into out; "" for an absent key (when
  * `present` the key cannot be absent). */
-static bool cand_value(struct cand *k, const struct iamp_condition *cd, bool present, char *out, size_t cap)
+static const char *cand_typed(const struct cand *k, const struct iamp_policy *pol, const char *key, size_t len);
+
+static bool cand_value(struct cand *k, const struct iamp_policy *pol, const struct iamp_condition *cd,
+		       bool present, char *out, size_t cap)
 {
 	const char *v;
 	size_t vl;
@@ -3974,7 +3992,7 @@ static bool cand_value(struct cand *k, const struct iamp_condition *cd, bool pre
 		if (!iamp_bool_parse(&absent, v, vl) || (absent && present))
 			return false;
 		if (!absent)
-			snprintf(out, cap, "x");
+			snprintf(out, cap, "%s", cand_typed(k, pol, cd->key.text, cd->key.len));
 		return true;
 	}
 	if (cd->op->negated) {
@@ -4061,6 +4079,8 @@ static bool cand_well_formed(enum iamp_cond_type type, const char *v)
 /* A value of the type the policies compare the key as ("x" for text). */
 static const char *cand_typed(const struct cand *k, const struct iamp_policy *pol, const char *key, size_t len)
 {
+	if (!pol)
+		return "x";
 	for (size_t e = 0; e <= k->nevs; e++) {
 		size_t np = e == 0 ? 1 : k->evs[e - 1]->npols;
 
@@ -4118,7 +4138,7 @@ static int candidate(struct smt *S, const struct iamp_policy *pol, const struct 
 		     size_t n, bool avoid, const struct svcnames *named, const struct cand *opt,
 		     struct iamp_cex *c)
 {
-	char action[300], resource[600], principal[600], val[600], racct[64];
+	char action[300], resource[600], principal[600], val[600], racct[64], acct0[16];
 	struct cand k;
 	bool person;
 	const char *f[6];
@@ -4131,6 +4151,19 @@ static int candidate(struct smt *S, const struct iamp_policy *pol, const struct 
 	if (!k.account)
 		k.account = CAND_ACCOUNT;
 	k.c = c;
+	/* the caller in the resource's account, where the scope leaves it
+	 * open: across accounts a resource policy would be needed too */
+	if (!k.account_fixed && st->resource.present && !st->resource.is_not && st->resource.count) {
+		const char *rf[6];
+		size_t rfl[6];
+
+		if (iamp_arn_split(st->resource.items[0].text, st->resource.items[0].len, rf, rfl) &&
+		    iamp_is_account_id(rf[4], rfl[4]) && rfl[4] < sizeof(acct0)) {
+			memcpy(acct0, rf[4], rfl[4]);
+			acct0[rfl[4]] = '\0';
+			k.account = acct0;
+		}
+	}
 	k.principal = principal;
 	principal[0] = '\0';
 	if (st->action.is_not ? n > 0 : n >= st->action.count)
@@ -4187,7 +4220,7 @@ static int candidate(struct smt *S, const struct iamp_policy *pol, const struct 
 				    iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:username", 12))
 					continue; /* below, from the principal and resource */
 				if (pass == 0) {
-					if (!cand_value(&k, cd, present, val, sizeof(val)))
+					if (!cand_value(&k, pol, cd, present, val, sizeof(val)))
 						goto none;
 					if (!val[0])
 						continue;
@@ -4243,8 +4276,15 @@ static int candidate(struct smt *S, const struct iamp_policy *pol, const struct 
 	if (person) {
 		const char *user = strstr(principal, ":user/");
 
-		if (cand_reads_any(&k, pol, "aws:PrincipalArn"))
-			cand_key(&k, "aws:PrincipalArn", 16, principal, false);
+		if (cand_reads_any(&k, pol, "aws:PrincipalArn")) {
+			/* a session's is its role's ARN */
+			struct iamp_caller cl;
+			char role[600];
+
+			iamp_caller_parse(&cl, principal, strlen(principal));
+			cand_key(&k, "aws:PrincipalArn", 16,
+				 iamp_caller_role_arn(role, sizeof(role), &cl) ? role : principal, false);
+		}
 		if (cand_reads_any(&k, pol, "aws:PrincipalAccount"))
 			cand_key(&k, "aws:PrincipalAccount", 20, racct, false);
 		if (user && cand_reads_any(&k, pol, "aws:username"))
@@ -4316,6 +4356,7 @@ static int prove_candidate(struct smt *S, const struct iamp_prove_query *q, stru
 
 	memset(&opt, 0, sizeof(opt));
 	opt.account = q->scope.accounts && q->scope.naccounts ? q->scope.accounts[0] : CAND_ACCOUNT;
+	opt.account_fixed = q->scope.accounts != NULL;
 	opt.evs = evs;
 	opt.nevs = q->reference ? 2 : 1;
 	for (size_t i = 0; i < q->set->npols && !rc; i++) {
@@ -4349,6 +4390,59 @@ static int prove_candidate(struct smt *S, const struct iamp_prove_query *q, stru
 				if (bad)
 					return 1;
 				iamp_cex_free(out);
+			}
+		}
+	}
+	return rc;
+}
+
+/*
+ * Witnesses of a comparison among the candidates of the allowing side's
+ * Allow statements (d = 0: NEW's, 1: OLD's): allowed by that side, not by
+ * the other, in the scope and the set; distinct actions. Replayed here.
+ */
+static int diff_candidates(const struct iamp_diff_query *q, int d, struct iamp_cex *w, unsigned want,
+			   size_t *nw)
+{
+	const struct iamp_evaluator *yes = d == 0 ? q->new_target : q->old_target;
+	const struct iamp_evaluator *no = d == 0 ? q->old_target : q->new_target;
+	const struct iamp_evaluator *evs[3] = { yes, no, q->set };
+	struct cand opt;
+	int rc = 0;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.account = q->scope.accounts && q->scope.naccounts ? q->scope.accounts[0] : CAND_ACCOUNT;
+	opt.account_fixed = q->scope.accounts != NULL;
+	opt.evs = evs;
+	opt.nevs = q->set ? 3 : 2;
+	for (size_t i = 0; i < yes->npols && *nw < want && !rc; i++) {
+		const struct cpolicy *p = &yes->pols[i];
+
+		for (size_t j = 0; j < p->nstmts && *nw < want && !rc; j++) {
+			const struct cstmt *s = &p->stmts[j];
+
+			for (size_t n = 0; n < 32 && s->usable && !s->deny && *nw < want; n++) {
+				struct iamp_cex *c = &w[*nw];
+				enum iamp_decision dy, dn, ds;
+				bool member = true, dup = false;
+				int got = candidate(NULL, p->src, s->src, n / 2, n % 2, NULL, &opt, c);
+
+				if (got < 0)
+					return got;
+				if (!got)
+					continue;
+				for (size_t k = 0; k < *nw; k++)
+					dup |= strcasecmp(w[k].action, c->action) == 0;
+				if (dup || !cand_in_scope(&q->scope, q->new_target, c) ||
+				    (rc = replay(yes, c, &dy, NULL)) || (rc = replay(no, c, &dn, NULL)) ||
+				    (q->set && (rc = replay(q->set, c, &ds, &member))) ||
+				    !member || dy != IAMP_DECISION_ALLOWED || dn == IAMP_DECISION_ALLOWED) {
+					iamp_cex_free(c);
+					if (rc)
+						return rc;
+					continue;
+				}
+				(*nw)++;
 			}
 		}
 	}
@@ -4586,6 +4680,7 @@ int iamp_smt_allows_any(int *answer, char *reason, size_t cap, const struct iamp
 	 * requests it may allow */
 	memset(&opt, 0, sizeof(opt));
 	opt.account = sc->accounts && sc->naccounts ? sc->accounts[0] : CAND_ACCOUNT;
+	opt.account_fixed = sc->accounts != NULL;
 	opt.evs = evs;
 	opt.nevs = 1;
 	for (size_t i = 0; i < target->npols && *answer < 0 && !rc; i++) {
