@@ -3107,6 +3107,8 @@ static int ask_witness(struct smt *S, Z3_ast phi, const struct iamp_scope *sc, u
 }
 
 static int prove_candidate(struct smt *S, const struct iamp_prove_query *q, struct iamp_cex *out);
+static int any_candidate(const struct iamp_evaluator *ev, const struct iamp_scope *sc, bool member,
+			 const struct iamp_evaluator *const *evs, size_t nevs);
 
 int iamp_prove_concrete(struct iamp_prove_result *out, const struct iamp_prove_query *q)
 {
@@ -3214,10 +3216,17 @@ int iamp_prove(struct iamp_prove_result *out, const struct iamp_prove_query *q)
 		}
 		goto done;
 	}
-	/* Proven, unless there is nothing to prove. */
+	/* Proven, unless there is nothing to prove: candidates first, then
+	 * the solver */
 	out->proof = IAMP_PROOF_PROVEN;
-	rc = ask_witness(&S, and2(&S, base, in_set), &q->scope, tmo, &res, out->reason,
-			 sizeof(out->reason), &out->solver_calls);
+	rc = any_candidate(q->set, &q->scope, true, evs, 3 - !q->reference);
+	if (rc == 1) {
+		res = Z3_L_TRUE;
+		rc = 0;
+	} else if (!rc) {
+		rc = ask_witness(&S, and2(&S, base, in_set), &q->scope, tmo, &res, out->reason,
+				 sizeof(out->reason), &out->solver_calls);
+	}
 	if (rc)
 		goto done;
 	if (res == Z3_L_FALSE) {
@@ -3230,8 +3239,14 @@ int iamp_prove(struct iamp_prove_result *out, const struct iamp_prove_query *q)
 		goto done;
 	}
 	if (q->expect != IAMP_EXPECT_ALLOWED) {
-		rc = ask_witness(&S, and2(&S, base, tt.allowed), &q->scope, tmo, &res, out->reason,
-				 sizeof(out->reason), &out->solver_calls);
+		rc = any_candidate(q->target, &q->scope, false, evs, 3 - !q->reference);
+		if (rc == 1) {
+			res = Z3_L_TRUE;
+			rc = 0;
+		} else if (!rc) {
+			rc = ask_witness(&S, and2(&S, base, tt.allowed), &q->scope, tmo, &res, out->reason,
+					 sizeof(out->reason), &out->solver_calls);
+		}
 		if (rc)
 			goto done;
 		if (res == Z3_L_FALSE) {
@@ -3975,6 +3990,8 @@ static const char *cand_other(const struct iamp_condition *cd, const struct cand
  * `present` the key cannot be absent). */
 static const char *cand_typed(const struct cand *k, const struct iamp_policy *pol, const char *key, size_t len);
 
+static bool cand_well_formed(enum iamp_cond_type type, const char *v);
+
 static bool cand_value(struct cand *k, const struct iamp_policy *pol, const struct iamp_condition *cd,
 		       bool present, char *out, size_t cap)
 {
@@ -4000,6 +4017,36 @@ static bool cand_value(struct cand *k, const struct iamp_policy *pol, const stru
 
 		if (!present && cd->set != IAMP_SET_FOR_ANY_VALUE)
 			return true;
+		/* a value the question's other policies name for the key (an
+		 * approved region of an SCP, say) that this condition does not */
+		for (size_t e = 0; e < k->nevs; e++) {
+			for (size_t pi = 0; pi < k->evs[e]->npols; pi++) {
+				const struct iamp_policy *pp = k->evs[e]->pols[pi].src;
+
+				for (size_t i = 0; pp != pol && i < pp->statement_count; i++) {
+					for (size_t j = 0; j < pp->statements[i].condition_count; j++) {
+						const struct iamp_condition *oc = &pp->statements[i].conditions[j];
+
+						if (!oc->op || !iamp_equals_ignore_case(oc->key.text, oc->key.len,
+											cd->key.text, cd->key.len))
+							continue;
+						for (size_t w = 0; w < oc->value_count; w++) {
+							const struct iamp_str *t = &oc->values[w].text;
+
+							if (t->len < cap && !raw_wild(t->text, t->len) &&
+							    !memmem(t->text, t->len, "${", 2)) {
+								memcpy(out, t->text, t->len);
+								out[t->len] = '\0';
+								if (cand_well_formed(cd->op->type, out) &&
+								    cand_differs(cd, out))
+									return true;
+							}
+						}
+					}
+				}
+			}
+		}
+		out[0] = '\0';
 		if (!(o = cand_other(cd, k)))
 			return false;
 		snprintf(out, cap, "%s", o);
@@ -4449,6 +4496,52 @@ static int diff_candidates(const struct iamp_diff_query *q, int d, struct iamp_c
 	return rc;
 }
 
+/*
+ * Some candidate of `ev`'s Allow statements, in the scope, that `ev`
+ * allows (member: that some statement of `ev` applies to, for a request
+ * set). Keys AWS always sends that `evs` read get values. Returns 1, 0
+ * or an error.
+ */
+static int any_candidate(const struct iamp_evaluator *ev, const struct iamp_scope *sc, bool member,
+			 const struct iamp_evaluator *const *evs, size_t nevs)
+{
+	struct cand opt;
+	int rc = 0;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.account = sc->accounts && sc->naccounts ? sc->accounts[0] : CAND_ACCOUNT;
+	opt.account_fixed = sc->accounts != NULL;
+	opt.evs = evs;
+	opt.nevs = nevs;
+	for (size_t i = 0; i < ev->npols && !rc; i++) {
+		const struct cpolicy *p = &ev->pols[i];
+
+		for (size_t j = 0; j < p->nstmts && !rc; j++) {
+			const struct cstmt *s = &p->stmts[j];
+
+			for (size_t n = 0; n < 8 && s->usable && !s->deny && !rc; n++) {
+				struct iamp_cex c;
+				enum iamp_decision d;
+				bool in = false;
+				int got = candidate(NULL, p->src, s->src, n / 2, n % 2, NULL, &opt, &c);
+
+				if (got <= 0) {
+					if (got < 0)
+						rc = got;
+					continue;
+				}
+				if (cand_in_scope(sc, ev, &c) && !(rc = replay(ev, &c, &d, &in)) &&
+				    (member ? in : d == IAMP_DECISION_ALLOWED)) {
+					iamp_cex_free(&c);
+					return 1;
+				}
+				iamp_cex_free(&c);
+			}
+		}
+	}
+	return rc;
+}
+
 int iamp_smt_semantic(struct iamp_semantic_result *out, const struct iamp_semantic_query *q)
 {
 	const struct iamp_evaluator *ev = q->ev;
@@ -4662,7 +4755,6 @@ int iamp_smt_allows_any(int *answer, char *reason, size_t cap, const struct iamp
 {
 	const struct iamp_evaluator *evs[1] = { target };
 	struct target_terms tt;
-	struct cand opt;
 	struct smt S;
 	Z3_ast base;
 	Z3_lbool res;
@@ -4678,33 +4770,10 @@ int iamp_smt_allows_any(int *answer, char *reason, size_t cap, const struct iamp
 	}
 	/* candidates first: the target's own Allow statements spell out
 	 * requests it may allow */
-	memset(&opt, 0, sizeof(opt));
-	opt.account = sc->accounts && sc->naccounts ? sc->accounts[0] : CAND_ACCOUNT;
-	opt.account_fixed = sc->accounts != NULL;
-	opt.evs = evs;
-	opt.nevs = 1;
-	for (size_t i = 0; i < target->npols && *answer < 0 && !rc; i++) {
-		const struct cpolicy *p = &target->pols[i];
-
-		for (size_t j = 0; j < p->nstmts && *answer < 0 && !rc; j++) {
-			const struct cstmt *s = &p->stmts[j];
-
-			for (size_t n = 0; n < 4 && s->usable && !s->deny && *answer < 0; n++) {
-				struct iamp_cex c;
-				enum iamp_decision d;
-				int got = candidate(&S, p->src, s->src, n, false, NULL, &opt, &c);
-
-				if (got < 0) {
-					rc = got;
-					break;
-				}
-				if (got && cand_in_scope(sc, target, &c) && !(rc = replay(target, &c, &d, NULL)) &&
-				    d == IAMP_DECISION_ALLOWED)
-					*answer = 1;
-				if (got)
-					iamp_cex_free(&c);
-			}
-		}
+	rc = any_candidate(target, sc, false, evs, 1);
+	if (rc == 1) {
+		*answer = 1;
+		rc = 0;
 	}
 	if (!rc && *answer < 0) {
 		target_build(&S, target, sc, &tt);
