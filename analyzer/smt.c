@@ -3663,6 +3663,8 @@ struct cand {
 	const char *principal;
 	const char *account;                /* the caller's, where the text leaves it open */
 	bool account_fixed;                 /* the scope's: not taken from the resource */
+	unsigned variant;                   /* which value other policies name to take */
+	bool *used_other;                   /* set when a value other policies name was taken */
 	const struct iamp_evaluator *const *evs; /* whose policies' keys AWS always sends get values */
 	size_t nevs;
 	bool service;
@@ -4018,7 +4020,10 @@ static bool cand_value(struct cand *k, const struct iamp_policy *pol, const stru
 		if (!present && cd->set != IAMP_SET_FOR_ANY_VALUE)
 			return true;
 		/* a value the question's other policies name for the key (an
-		 * approved region of an SCP, say) that this condition does not */
+		 * approved region of an SCP, say) that this condition does not;
+		 * the variant-th such value */
+		unsigned skip = k->variant;
+
 		for (size_t e = 0; e < k->nevs; e++) {
 			for (size_t pi = 0; pi < k->evs[e]->npols; pi++) {
 				const struct iamp_policy *pp = k->evs[e]->pols[pi].src;
@@ -4038,8 +4043,11 @@ static bool cand_value(struct cand *k, const struct iamp_policy *pol, const stru
 								memcpy(out, t->text, t->len);
 								out[t->len] = '\0';
 								if (cand_well_formed(cd->op->type, out) &&
-								    cand_differs(cd, out))
+								    cand_differs(cd, out) && skip-- == 0) {
+									if (k->used_other)
+										*k->used_other = true;
 									return true;
+								}
 							}
 						}
 					}
@@ -4435,6 +4443,33 @@ static int prove_candidate(struct smt *S, const struct iamp_prove_query *q, stru
 						 ? d != IAMP_DECISION_ALLOWED
 						 : d == IAMP_DECISION_ALLOWED && dr != IAMP_DECISION_ALLOWED);
 				if (bad)
+					return 1;
+				iamp_cex_free(out);
+			}
+			/* the other values other policies name, one by one */
+			for (unsigned v = 1; v < 256 && !rc; v++) {
+				enum iamp_decision d, dr = IAMP_DECISION_IMPLICIT_DENY;
+				bool member = false;
+				struct cand o2 = opt;
+				bool used = false;
+				int got;
+
+				o2.variant = v;
+				o2.used_other = &used;
+				got = candidate(S, p->src, s->src, 0, true, NULL, &o2, out);
+				if (got < 0)
+					return got;
+				if (!got || !used) {
+					if (got)
+						iamp_cex_free(out);
+					break;
+				}
+				if (cand_in_scope(&q->scope, q->target, out) && !(rc = replay(q->target, out, &d, NULL)) &&
+				    !(rc = replay(q->set, out, &dr, &member)) &&
+				    !(q->reference && (rc = replay(q->reference, out, &dr, NULL))) && member &&
+				    (q->expect == IAMP_EXPECT_DENIED ? d == IAMP_DECISION_ALLOWED
+				     : q->expect == IAMP_EXPECT_ALLOWED ? d != IAMP_DECISION_ALLOWED
+				     : d == IAMP_DECISION_ALLOWED && dr != IAMP_DECISION_ALLOWED))
 					return 1;
 				iamp_cex_free(out);
 			}
