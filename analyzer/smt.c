@@ -223,6 +223,21 @@ static const struct {
 	{ "aws:sourceidentity", TIE_NONE, AV_PERSON_ONLY },
 };
 
+#define NKNOWN (sizeof(known_keys) / sizeof(known_keys[0]))
+
+/* The entry of known_keys for a lower-cased key name, or NKNOWN. */
+static size_t known_key(const char *low)
+{
+	for (size_t i = 0; i < NKNOWN; i++) {
+		size_t n = strlen(known_keys[i].name);
+		bool family = known_keys[i].name[n - 1] == '/';
+
+		if (family ? strncmp(known_keys[i].name, low, n) == 0 : strcmp(known_keys[i].name, low) == 0)
+			return i;
+	}
+	return NKNOWN;
+}
+
 #define MAX_SLOTS 32 /* values of one multivalued key; more is UNKNOWN */
 
 struct skey {
@@ -795,12 +810,10 @@ static struct skey *key_get(struct smt *S, const char *name, size_t len)
 	k->spelling[len] = '\0';
 	iamp_ascii_lower(k->name, name, len);
 	k->name[len] = '\0';
-	for (size_t i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++) {
-		size_t n = strlen(known_keys[i].name);
-		bool family = known_keys[i].name[n - 1] == '/';
+	{
+		size_t i = known_key(k->name);
 
-		if (family ? strncmp(known_keys[i].name, k->name, n) == 0
-			   : strcmp(known_keys[i].name, k->name) == 0) {
+		if (i < NKNOWN) {
 			k->tie = known_keys[i].tie;
 			k->avail = known_keys[i].avail;
 		}
@@ -3107,6 +3120,19 @@ static int ask_witness(struct smt *S, Z3_ast phi, const struct iamp_scope *sc, u
 }
 
 static int prove_candidate(struct smt *S, const struct iamp_prove_query *q, struct iamp_cex *out);
+
+/* A request of the set (`member`) that the target decides `d` (and the
+ * reference `dr`) breaks the expectation. */
+static bool breaks(enum iamp_expect e, bool member, enum iamp_decision d, enum iamp_decision dr)
+{
+	if (!member)
+		return false;
+	if (e == IAMP_EXPECT_DENIED)
+		return d == IAMP_DECISION_ALLOWED;
+	if (e == IAMP_EXPECT_ALLOWED)
+		return d != IAMP_DECISION_ALLOWED;
+	return d == IAMP_DECISION_ALLOWED && dr != IAMP_DECISION_ALLOWED;
+}
 static int any_candidate(const struct iamp_evaluator *ev, const struct iamp_scope *sc, bool member,
 			 const struct iamp_evaluator *const *evs, size_t nevs);
 
@@ -3203,11 +3229,7 @@ int iamp_prove(struct iamp_prove_result *out, const struct iamp_prove_query *q)
 			goto done;
 		if (q->reference && (rc = replay(q->reference, &out->cex, &dr, NULL)))
 			goto done;
-		if (!member ||
-		    (q->expect == IAMP_EXPECT_DENIED && d != IAMP_DECISION_ALLOWED) ||
-		    (q->expect == IAMP_EXPECT_ALLOWED && d == IAMP_DECISION_ALLOWED) ||
-		    (q->expect == IAMP_EXPECT_NOT_MORE_THAN &&
-		     (d != IAMP_DECISION_ALLOWED || dr == IAMP_DECISION_ALLOWED))) {
+		if (!breaks(q->expect, member, d, dr)) {
 			rc = iamp_error_set(IAMP_EINTERNAL,
 					    "the counterexample does not replay: %s %s on %s is %s by the "
 					    "evaluator%s",
@@ -3875,19 +3897,14 @@ static bool cand_principal(const struct cand *k, const struct iamp_statement *st
 static enum kavail key_avail(const char *name, size_t len)
 {
 	char low[128];
+	size_t i;
 
 	if (len >= sizeof(low))
 		return AV_FREE;
 	iamp_ascii_lower(low, name, len);
 	low[len] = '\0';
-	for (size_t i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++) {
-		size_t n = strlen(known_keys[i].name);
-		bool family = known_keys[i].name[n - 1] == '/';
-
-		if (family ? strncmp(known_keys[i].name, low, n) == 0 : strcmp(known_keys[i].name, low) == 0)
-			return known_keys[i].avail;
-	}
-	return AV_FREE;
+	i = known_key(low);
+	return i < NKNOWN ? known_keys[i].avail : AV_FREE;
 }
 
 /* What AWS sends for a key it always sends, or NULL. */
@@ -4182,6 +4199,78 @@ static bool cand_reads_any(const struct cand *k, const struct iamp_policy *pol, 
 }
 
 /*
+ * What the conditions of statement `o` give the candidate. pass 0: `o` is
+ * the candidate's own statement, and each condition gets a value it
+ * holds for (absent where that holds). pass 1 (another statement of the
+ * policy) and 2 (of another policy): with `avoid`, a value the
+ * condition is false for (pass 2: Deny statements only), where the
+ * candidate has none; and a key AWS always sends its usual value.
+ * Returns 0, 1 (no candidate) or IAMP_ENOMEM.
+ */
+static int cand_statement(struct cand *k, const struct iamp_policy *pol, const struct iamp_statement *o,
+			  int pass, bool avoid, bool person)
+{
+	char val[600];
+
+	for (size_t j = 0; j < o->condition_count; j++) {
+		const struct iamp_condition *cd = &o->conditions[j];
+		enum kavail av = key_avail(cd->key.text, cd->key.len);
+		bool present = av == AV_ALWAYS || (av == AV_PRINCIPAL && person) || (av == AV_SERVICE && k->service);
+		bool never = ((av == AV_PRINCIPAL || av == AV_PERSON_ONLY) && !person) ||
+			     (av == AV_SERVICE && !k->service);
+		const char *dv = NULL;
+
+		if (iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:principalarn", 16) ||
+		    iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:principalaccount", 20) ||
+		    iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:resourceaccount", 19) ||
+		    iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:username", 12))
+			continue; /* candidate() sets them from the principal and resource */
+		if (pass == 0) {
+			if (!cand_value(k, pol, cd, present, val, sizeof(val)))
+				return 1;
+			if (!val[0])
+				continue;
+			if (never)
+				return 1;
+			if (!cand_key(k, cd->key.text, cd->key.len, val, cd->set != IAMP_SET_NONE) && k->oom)
+				return IAMP_ENOMEM;
+			continue;
+		}
+		if (avoid && (pass == 1 || o->effect == IAMP_EFFECT_DENY) && !never && cd->op &&
+		    cd->value_count && !cand_has(k->c, cd->key.text, cd->key.len)) {
+			/* a value the other statement's condition is false for */
+			const struct iamp_str *v0 = &cd->values[0].text;
+			bool absent;
+
+			if (cd->op->cmp == IAMP_CMP_EXISTS) {
+				if (iamp_bool_parse(&absent, v0->text, v0->len) && absent)
+					dv = cand_typed(k, pol, cd->key.text, cd->key.len);
+			} else if (cd->op->negated) {
+				/* a value the negation excludes, well formed for its type */
+				const char *slash = memchr(v0->text, '/', v0->len);
+				size_t vl = cd->op->type == IAMP_COND_IP && slash ? (size_t)(slash - v0->text)
+										   : v0->len;
+
+				if (cand_fill(k, val, sizeof(val), v0->text, vl, cd->op->cmp == IAMP_CMP_LIKE) &&
+				    cand_well_formed(cd->op->type, val))
+					dv = val;
+			} else if (present) {
+				dv = cand_other(cd, k);
+			}
+			if (dv && !cand_key(k, cd->key.text, cd->key.len, dv, cd->set != IAMP_SET_NONE) && k->oom)
+				return IAMP_ENOMEM;
+		}
+		if (present) {
+			if (!(dv = always_default(cd->key.text, cd->key.len, k)))
+				return 1;
+			if (!cand_key(k, cd->key.text, cd->key.len, dv, false) && k->oom)
+				return IAMP_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
  * Candidate number `n` for statement `st` of `pol`: its Action entry n
  * (or, for NotAction, the first action it admits), its first Resource.
  * `named`: an action of a service the policy does not name. `avoid`:
@@ -4193,9 +4282,10 @@ static int candidate(struct smt *S, const struct iamp_policy *pol, const struct 
 		     size_t n, bool avoid, const struct svcnames *named, const struct cand *opt,
 		     struct iamp_cex *c)
 {
-	char action[300], resource[600], principal[600], val[600], racct[64], acct0[16];
+	char action[300], resource[600], principal[600], racct[64], acct0[16];
 	struct cand k;
 	bool person;
+	int rc;
 	const char *f[6];
 	size_t fl[6];
 
@@ -4248,82 +4338,22 @@ static int candidate(struct smt *S, const struct iamp_policy *pol, const struct 
 	/* the statement's own conditions first, then the keys AWS always
 	 * sends that the policy's other statements read, then those that
 	 * the other policies of the question read */
-	for (size_t pass = 0; pass < 2 + k.nevs; pass++) {
-		const struct iamp_policy *pp = pass < 2 ? pol : NULL;
-		size_t np = pass < 2 ? 1 : k.evs[pass - 2]->npols;
+	rc = cand_statement(&k, pol, st, 0, avoid, person);
+	for (size_t i = 0; i < pol->statement_count && !rc; i++)
+		if (&pol->statements[i] != st)
+			rc = cand_statement(&k, pol, &pol->statements[i], 1, avoid, person);
+	for (size_t e = 0; e < k.nevs && !rc; e++) {
+		for (size_t pi = 0; pi < k.evs[e]->npols && !rc; pi++) {
+			const struct iamp_policy *pp = k.evs[e]->pols[pi].src;
 
-		for (size_t pi = 0; pi < np; pi++) {
-		if (pass >= 2 && (pp = k.evs[pass - 2]->pols[pi].src) == pol)
-			continue;
-		for (size_t i = 0; i < pp->statement_count; i++) {
-			const struct iamp_statement *o = &pp->statements[i];
-
-			if ((pass == 0) != (o == st))
-				continue;
-			for (size_t j = 0; j < o->condition_count; j++) {
-				const struct iamp_condition *cd = &o->conditions[j];
-				enum kavail av = key_avail(cd->key.text, cd->key.len);
-				bool present = av == AV_ALWAYS || (av == AV_PRINCIPAL && person) ||
-					       (av == AV_SERVICE && k.service);
-				bool never = ((av == AV_PRINCIPAL || av == AV_PERSON_ONLY) && !person) ||
-					     (av == AV_SERVICE && !k.service);
-				const char *dv;
-
-				if (iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:principalarn", 16) ||
-				    iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:principalaccount", 20) ||
-				    iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:resourceaccount", 19) ||
-				    iamp_equals_ignore_case(cd->key.text, cd->key.len, "aws:username", 12))
-					continue; /* below, from the principal and resource */
-				if (pass == 0) {
-					if (!cand_value(&k, pol, cd, present, val, sizeof(val)))
-						goto none;
-					if (!val[0])
-						continue;
-					if (never)
-						goto none;
-					if (!cand_key(&k, cd->key.text, cd->key.len, val, cd->set != IAMP_SET_NONE) &&
-					    k.oom)
-						goto oom;
-					continue;
-				}
-				if (avoid && (pass == 1 || (pass >= 2 && o->effect == IAMP_EFFECT_DENY)) &&
-				    !never && cd->op && cd->value_count &&
-				    !cand_has(c, cd->key.text, cd->key.len)) {
-					/* a value the other statement's condition is false for */
-					const struct iamp_str *v0 = &cd->values[0].text;
-					bool absent;
-
-					dv = NULL;
-					if (cd->op->cmp == IAMP_CMP_EXISTS) {
-						if (iamp_bool_parse(&absent, v0->text, v0->len) && absent)
-							dv = cand_typed(&k, pol, cd->key.text, cd->key.len);
-					} else if (cd->op->negated) {
-						/* a value the negation excludes, well formed for its type */
-						const char *slash = memchr(v0->text, '/', v0->len);
-						size_t vl = cd->op->type == IAMP_COND_IP && slash
-								    ? (size_t)(slash - v0->text) : v0->len;
-
-						if (cand_fill(&k, val, sizeof(val), v0->text, vl,
-							      cd->op->cmp == IAMP_CMP_LIKE) &&
-						    cand_well_formed(cd->op->type, val))
-							dv = val;
-					} else if (present) {
-						dv = cand_other(cd, &k);
-					}
-					if (dv && !cand_key(&k, cd->key.text, cd->key.len, dv,
-							    cd->set != IAMP_SET_NONE) && k.oom)
-						goto oom;
-				}
-				if (present) {
-					if (!(dv = always_default(cd->key.text, cd->key.len, &k)))
-						goto none;
-					if (!cand_key(&k, cd->key.text, cd->key.len, dv, false) && k.oom)
-						goto oom;
-				}
-			}
-		}
+			for (size_t i = 0; pp != pol && i < pp->statement_count && !rc; i++)
+				rc = cand_statement(&k, pol, &pp->statements[i], 2, avoid, person);
 		}
 	}
+	if (rc == IAMP_ENOMEM)
+		goto oom;
+	if (rc)
+		goto none;
 	/* the keys tied to the principal and the resource */
 	snprintf(racct, sizeof(racct), "%s", k.account);
 	if (person && iamp_arn_split(principal, strlen(principal), f, fl) && fl[4] == 12)
@@ -4358,6 +4388,18 @@ none:
 oom:
 	iamp_cex_free(c);
 	return iamp_error_set(IAMP_ENOMEM, "out of memory");
+}
+
+/* Candidate options for a scope: its first account, and the policies
+ * whose keys AWS always sends get values. */
+static void cand_opts(struct cand *opt, const struct iamp_scope *sc, const struct iamp_evaluator *const *evs,
+		      size_t nevs)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->account = sc->accounts && sc->naccounts ? sc->accounts[0] : CAND_ACCOUNT;
+	opt->account_fixed = sc->accounts != NULL;
+	opt->evs = evs;
+	opt->nevs = nevs;
 }
 
 /* The request is one the question's scope admits (scope_term, concretely). */
@@ -4403,17 +4445,29 @@ static bool cand_in_scope(const struct iamp_scope *sc, const struct iamp_evaluat
  * here, so *out is a finding as good as a model's. Returns 1 (found), 0
  * or an error.
  */
+/* The candidate in *out, in the scope, breaks the question's
+ * expectation (replayed). Returns 1, 0 or an error. */
+static int cand_breaks(const struct iamp_prove_query *q, const struct iamp_cex *out)
+{
+	enum iamp_decision d, dr = IAMP_DECISION_IMPLICIT_DENY;
+	bool member = false;
+	int rc;
+
+	if (!cand_in_scope(&q->scope, q->target, out))
+		return 0;
+	if ((rc = replay(q->target, out, &d, NULL)) || (rc = replay(q->set, out, &dr, &member)) ||
+	    (q->reference && (rc = replay(q->reference, out, &dr, NULL))))
+		return rc;
+	return breaks(q->expect, member, d, dr);
+}
+
 static int prove_candidate(struct smt *S, const struct iamp_prove_query *q, struct iamp_cex *out)
 {
 	const struct iamp_evaluator *evs[2] = { q->target, q->reference };
 	struct cand opt;
 	int rc = 0;
 
-	memset(&opt, 0, sizeof(opt));
-	opt.account = q->scope.accounts && q->scope.naccounts ? q->scope.accounts[0] : CAND_ACCOUNT;
-	opt.account_fixed = q->scope.accounts != NULL;
-	opt.evs = evs;
-	opt.nevs = q->reference ? 2 : 1;
+	cand_opts(&opt, &q->scope, evs, q->reference ? 2 : 1);
 	for (size_t i = 0; i < q->set->npols && !rc; i++) {
 		const struct cpolicy *p = &q->set->pols[i];
 
@@ -4422,54 +4476,32 @@ static int prove_candidate(struct smt *S, const struct iamp_prove_query *q, stru
 
 			if (!s->usable || s->deny)
 				continue;
-			for (size_t n = 0; n < 32 && !rc; n++) {
-				enum iamp_decision d, dr = IAMP_DECISION_IMPLICIT_DENY;
-				bool member = false, bad;
-				int got = candidate(S, p->src, s->src, n / 2, n % 2, NULL, &opt, out);
-
-				if (got < 0)
-					return got;
-				if (!got)
-					continue;
-				if (!cand_in_scope(&q->scope, q->target, out) ||
-				    (rc = replay(q->target, out, &d, NULL)) ||
-				    (rc = replay(q->set, out, &dr, &member)) ||
-				    (q->reference && (rc = replay(q->reference, out, &dr, NULL)))) {
-					iamp_cex_free(out);
-					continue;
-				}
-				bad = member && (q->expect == IAMP_EXPECT_DENIED ? d == IAMP_DECISION_ALLOWED
-						 : q->expect == IAMP_EXPECT_ALLOWED
-						 ? d != IAMP_DECISION_ALLOWED
-						 : d == IAMP_DECISION_ALLOWED && dr != IAMP_DECISION_ALLOWED);
-				if (bad)
-					return 1;
-				iamp_cex_free(out);
-			}
-			/* the other values other policies name, one by one */
-			for (unsigned v = 1; v < 256 && !rc; v++) {
-				enum iamp_decision d, dr = IAMP_DECISION_IMPLICIT_DENY;
-				bool member = false;
+			/* each entry, without and with values that make the
+			 * target's Deny conditions false; then the other values
+			 * that other policies name for a key, one by one */
+			for (unsigned n = 0; n < 32 + 255 && !rc; n++) {
 				struct cand o2 = opt;
 				bool used = false;
 				int got;
 
-				o2.variant = v;
-				o2.used_other = &used;
-				got = candidate(S, p->src, s->src, 0, true, NULL, &o2, out);
-				if (got < 0)
-					return got;
-				if (!got || !used) {
-					if (got)
-						iamp_cex_free(out);
-					break;
+				if (n >= 32) {
+					o2.variant = n - 31;
+					o2.used_other = &used;
 				}
-				if (cand_in_scope(&q->scope, q->target, out) && !(rc = replay(q->target, out, &d, NULL)) &&
-				    !(rc = replay(q->set, out, &dr, &member)) &&
-				    !(q->reference && (rc = replay(q->reference, out, &dr, NULL))) && member &&
-				    (q->expect == IAMP_EXPECT_DENIED ? d == IAMP_DECISION_ALLOWED
-				     : q->expect == IAMP_EXPECT_ALLOWED ? d != IAMP_DECISION_ALLOWED
-				     : d == IAMP_DECISION_ALLOWED && dr != IAMP_DECISION_ALLOWED))
+				got = n < 32 ? candidate(S, p->src, s->src, n / 2, n % 2, NULL, &o2, out)
+					     : candidate(S, p->src, s->src, 0, true, NULL, &o2, out);
+				if (got <= 0) {
+					if (got < 0)
+						return got;
+					if (n >= 32)
+						break;
+					continue;
+				}
+				if (n >= 32 && !used) {
+					iamp_cex_free(out);
+					break; /* no further value */
+				}
+				if ((rc = cand_breaks(q, out)) == 1)
 					return 1;
 				iamp_cex_free(out);
 			}
@@ -4492,11 +4524,7 @@ static int diff_candidates(const struct iamp_diff_query *q, int d, struct iamp_c
 	struct cand opt;
 	int rc = 0;
 
-	memset(&opt, 0, sizeof(opt));
-	opt.account = q->scope.accounts && q->scope.naccounts ? q->scope.accounts[0] : CAND_ACCOUNT;
-	opt.account_fixed = q->scope.accounts != NULL;
-	opt.evs = evs;
-	opt.nevs = q->set ? 3 : 2;
+	cand_opts(&opt, &q->scope, evs, q->set ? 3 : 2);
 	for (size_t i = 0; i < yes->npols && *nw < want && !rc; i++) {
 		const struct cpolicy *p = &yes->pols[i];
 
@@ -4543,11 +4571,7 @@ static int any_candidate(const struct iamp_evaluator *ev, const struct iamp_scop
 	struct cand opt;
 	int rc = 0;
 
-	memset(&opt, 0, sizeof(opt));
-	opt.account = sc->accounts && sc->naccounts ? sc->accounts[0] : CAND_ACCOUNT;
-	opt.account_fixed = sc->accounts != NULL;
-	opt.evs = evs;
-	opt.nevs = nevs;
+	cand_opts(&opt, sc, evs, nevs);
 	for (size_t i = 0; i < ev->npols && !rc; i++) {
 		const struct cpolicy *p = &ev->pols[i];
 

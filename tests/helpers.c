@@ -4,6 +4,7 @@
 #include "helpers.h"
 
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lint.h"
@@ -44,4 +45,35 @@ int th_count(enum iamp_rule_id rule)
 	for (size_t i = 0; i < th_diags.count; i++)
 		n += th_diags.items[i].rule == rule;
 	return n;
+}
+
+static struct iamp_document **kept;
+static size_t nkept;
+
+const struct iamp_policy *th_keep(const char *text, enum iamp_policy_type type)
+{
+	struct iamp_diags diags;
+	struct iamp_policy *p = NULL;
+	struct iamp_document *doc = NULL;
+	struct iamp_document **n = realloc(kept, (nkept + 1) * sizeof(*n));
+
+	ck_assert_ptr_nonnull(n);
+	kept = n;
+	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", text, strlen(text), IAMP_FORMAT_JSON, NULL, &diags), 0);
+	kept[nkept++] = doc;
+	ck_assert_int_eq(iamp_policy_build(&p, doc, type, NULL, &diags), 0);
+	ck_assert_msg(diags.count == 0, "%s: %s", text, diags.count ? diags.items[0].message : "");
+	ck_assert_ptr_nonnull(p);
+	iamp_diags_clear(&diags);
+	return p;
+}
+
+void th_kept_free(void)
+{
+	for (size_t i = 0; i < nkept; i++)
+		iamp_document_free(kept[i]);
+	free(kept);
+	kept = NULL;
+	nkept = 0;
 }

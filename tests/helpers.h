@@ -23,4 +23,9 @@ void th_teardown(void);
 /* How many diagnostics of `rule` there are. */
 int th_count(enum iamp_rule_id rule);
 
+/* A policy built without a diagnostic, kept alive (with any number of
+ * others) until th_kept_free(): for evaluators that read several. */
+const struct iamp_policy *th_keep(const char *text, enum iamp_policy_type type);
+void th_kept_free(void);
+
 #endif

@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "error.h"
 #include "eval.h"
+#include "helpers.h"
 #include "eval_internal.h"
 #include "load.h"
 #include "org.h"
@@ -476,36 +477,10 @@ static const struct eval_case cases[] = {
 	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"s3:x\":\"\"}"), .want = I },
 };
 
-static struct iamp_document *docs[16];
-static size_t ndocs;
-
-static const struct iamp_policy *load_policy(const char *text, enum iamp_policy_type type)
-{
-	struct iamp_diags diags;
-	struct iamp_policy *p = NULL;
-	struct iamp_document *doc = NULL;
-
-	iamp_diags_init(&diags);
-	ck_assert_int_eq(iamp_load_buffer(&doc, "t.json", text, strlen(text), IAMP_FORMAT_JSON, NULL, &diags), 0);
-	ck_assert_int_eq(iamp_policy_build(&p, doc, type, NULL, &diags), 0);
-	ck_assert_msg(diags.count == 0, "%s: %s", text, diags.count ? diags.items[0].message : "");
-	ck_assert_ptr_nonnull(p);
-	iamp_diags_clear(&diags);
-	docs[ndocs++] = doc;
-	return p;
-}
-
-static void free_docs(void)
-{
-	for (size_t i = 0; i < ndocs; i++)
-		iamp_document_free(docs[i]);
-	ndocs = 0;
-}
-
 static void add(struct iamp_evaluator *ev, enum iamp_policy_type type, unsigned level, const char *text)
 {
 	if (text)
-		ck_assert_int_eq(iamp_evaluator_add(ev, type, level, load_policy(text, type), "t.json"), 0);
+		ck_assert_int_eq(iamp_evaluator_add(ev, type, level, th_keep(text, type), "t.json"), 0);
 }
 
 static enum iamp_decision decide(const struct iamp_evaluator *ev, const char *request,
@@ -555,7 +530,7 @@ START_TEST(decision)
 	if (c->gap)
 		ck_assert_msg(res.gap == c->gap, "%s: gap %d, want %d", c->name, res.gap, c->gap);
 	iamp_evaluator_free(ev);
-	free_docs();
+	th_kept_free();
 }
 END_TEST
 
@@ -572,7 +547,7 @@ START_TEST(management_account)
 	ck_assert_int_eq(decide(ev, REQ(USER, "s3:GetObject", OBJ), &res), A);
 	ck_assert_ptr_nonnull(res.scp_exempt);
 	iamp_evaluator_free(ev);
-	free_docs();
+	th_kept_free();
 }
 END_TEST
 
@@ -592,7 +567,7 @@ START_TEST(full_access_level)
 	ck_assert_int_eq(res.gap_level, 2);
 	ck_assert_str_eq(iamp_evaluator_level_name(ev, IAMP_POLICY_SCP, 2), "account");
 	iamp_evaluator_free(ev);
-	free_docs();
+	th_kept_free();
 }
 END_TEST
 
@@ -615,7 +590,7 @@ START_TEST(matches_reported)
 	ck_assert(m[1].deny);
 	ck_assert_int_eq(m[1].stmt->span.start.line, 3);
 	iamp_evaluator_free(ev);
-	free_docs();
+	th_kept_free();
 }
 END_TEST
 
@@ -711,7 +686,7 @@ START_TEST(many_variables)
 	snprintf(request, sizeof(request), REQC(USER, "s3:ListBucket", "arn:aws:s3:::b", "{\"aws:username\":\"alice\",\"s3:prefix\":\"%s\"}"), value);
 	ck_assert_int_eq(decide(ev, request, &res), IAMP_DECISION_IMPLICIT_DENY);
 	iamp_evaluator_free(ev);
-	free_docs();
+	th_kept_free();
 }
 END_TEST
 
@@ -743,7 +718,7 @@ START_TEST(assumptions)
 			 IAMP_DECISION_ALLOWED);
 	ck_assert_uint_eq(res.assumptions, IAMP_ASSUME_SCP_LEVELS);
 	iamp_evaluator_free(ev);
-	free_docs();
+	th_kept_free();
 }
 END_TEST
 
@@ -829,10 +804,10 @@ START_TEST(org_paths)
 	/* cross-account requests need the resource's policy too */
 	add(ev, IAMP_POLICY_RESOURCE, 0, P("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}"));
 	a = iamp_org_account(org, "222222222222")->parent;
-	ck_assert_int_eq(iamp_evaluator_attach(ev, IAMP_POLICY_SCP, a, load_policy(DENY_S3, IAMP_POLICY_SCP), "scp"), 0);
-	ck_assert_int_eq(iamp_evaluator_attach(ev, IAMP_POLICY_RCP, a, load_policy(RCP_DENY_S3, IAMP_POLICY_RCP), "rcp"), 0);
+	ck_assert_int_eq(iamp_evaluator_attach(ev, IAMP_POLICY_SCP, a, th_keep(DENY_S3, IAMP_POLICY_SCP), "scp"), 0);
+	ck_assert_int_eq(iamp_evaluator_attach(ev, IAMP_POLICY_RCP, a, th_keep(RCP_DENY_S3, IAMP_POLICY_RCP), "rcp"), 0);
 	/* Levels and an organization do not mix. */
-	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_SCP, 0, load_policy(DENY_S3, IAMP_POLICY_SCP), "x"), IAMP_EINVAL);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_SCP, 0, th_keep(DENY_S3, IAMP_POLICY_SCP), "x"), IAMP_EINVAL);
 	snprintf(request, sizeof(request), "{\"principal\":\"%s\",\"action\":\"s3:GetObject\",\"resource\":\"" OBJ "\","
 		 "\"context\":{\"aws:ResourceAccount\":\"%s\"}}", c->principal, c->resource_account);
 	ck_assert_msg(decide(ev, request, &res) == c->want, "%s: got %s", c->name, iamp_decision_name(res.decision));
@@ -844,7 +819,7 @@ START_TEST(org_paths)
 	iamp_evaluator_free(ev);
 	iamp_org_free(org);
 	iamp_diags_clear(&diags);
-	free_docs();
+	th_kept_free();
 	unlink(path);
 	rmdir(dir);
 }
@@ -895,7 +870,7 @@ START_TEST(action_index)
 	ck_assert_str_eq(a->wild[0].text, "*");
 	ck_assert_str_eq(a->wild[1].text, "s?:x");
 	iamp_evaluator_free(ev);
-	free_docs();
+	th_kept_free();
 }
 END_TEST
 
@@ -906,10 +881,10 @@ END_TEST
  */
 START_TEST(match_counts)
 {
-	const struct iamp_policy *id = load_policy(P(ALLOW_ALL ",{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
+	const struct iamp_policy *id = th_keep(P(ALLOW_ALL ",{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
 						   IAMP_POLICY_IDENTITY);
-	const struct iamp_policy *scp = load_policy(P(ALLOW_ALL), IAMP_POLICY_SCP);
-	const struct iamp_policy *rcp = load_policy(P("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}"),
+	const struct iamp_policy *scp = th_keep(P(ALLOW_ALL), IAMP_POLICY_SCP);
+	const struct iamp_policy *rcp = th_keep(P("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}"),
 						    IAMP_POLICY_RCP);
 	struct iamp_evaluator *ev;
 	struct iamp_match m[4];
@@ -965,7 +940,7 @@ START_TEST(match_counts)
 	ck_assert_uint_eq(res.match_count, 0);
 	ck_assert_uint_eq(res.match_total, 1);
 	iamp_evaluator_free(ev);
-	free_docs();
+	th_kept_free();
 }
 END_TEST
 
@@ -988,7 +963,7 @@ START_TEST(long_action)
 	snprintf(request, sizeof(request), REQ(USER, "%s", OBJ), action);
 	ck_assert_int_eq(decide(ev, request, &res), I);
 	iamp_evaluator_free(ev);
-	free_docs();
+	th_kept_free();
 }
 END_TEST
 
