@@ -16,10 +16,9 @@
  *           StringNotEquals: {aws:RequestedRegion: "{{regions}}"}
  *           ArnNotLike: {aws:PrincipalArn: "{{break_glass}}"}
  *
- * Parameters: a string that is exactly "{{name}}" takes the value (a list
- * becomes an IAM list, spliced into an enclosing list); "{{name}}" inside
- * a longer string is replaced by a string value. A list given with --param
- * is comma-separated (for parameters whose default is a list).
+ * Parameters are substituted as params.h says: "{{name}}" alone takes the
+ * value (a list is spliced into an enclosing list), inside a longer string
+ * a string value. A list given with --param is comma-separated.
  *
  * Each property's requests become one policy document (JSON text) with
  * one Allow statement, Principal "*" and Resource "*" unless given, which
@@ -33,6 +32,7 @@
 #include <stddef.h>
 
 #include "load.h"
+#include "params.h"
 #include "smt.h"
 #include "span.h"
 
@@ -48,19 +48,9 @@ struct iamp_property {
 	struct iamp_span span;   /* the property's entry */
 };
 
-struct iamp_param {
-	char *name;
-	bool is_list;
-	char **values;
-	size_t count;
-	bool declared;           /* under parameters: */
-	bool used;               /* some property reads it */
-};
-
 struct iamp_propfile {
 	struct iamp_document *doc;
-	struct iamp_param *params;
-	size_t nparams;
+	struct iamp_params params;
 	struct iamp_property *props;
 	size_t nprops;
 };

@@ -94,7 +94,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: iamproof prove TARGET --properties FILE|PACK [--param NAME=VALUE] [--timeout S]\n"
-		"                      [--format text|json|sarif|markdown]\n"
+		"                      [--format text|json|sarif|markdown] [--output FILE]\n"
 		"\ntarget:\n"
 		"  --org org.yaml        every account path of the organization\n"
 		"  --scp F[,F...]        the SCPs of one level (repeatable: root first); --rcp alike\n"
@@ -105,6 +105,7 @@ static void usage(FILE *out)
 		"                        public-access (repeatable)\n"
 		"  --param NAME=VALUE    a parameter of the properties (a list: comma-separated)\n"
 		"  --timeout S           seconds per solver call (default 10); a timeout is unknown\n"
+		"  --output FILE         write the results to FILE, not standard output\n"
 		"\nEach result is proven, violated (with a counterexample request the concrete evaluator\n"
 		"confirms), unknown (with the reason) or vacuous (nothing to prove).\n"
 		"exit codes: 0 all proven or vacuous, 1 some violated or unknown, 2 usage or input error,\n"
@@ -963,7 +964,7 @@ int iamp_cmd_prove(int argc, char **argv)
 	const char **params = calloc((size_t)argc + 1, sizeof(char *));
 	const char **propfiles = calloc((size_t)argc + 1, sizeof(char *));
 	size_t nparams = 0, nprop = 0;
-	const char *org_path = NULL;
+	const char *org_path = NULL, *output = NULL;
 	int rc = EXIT_USAGE;
 
 	memset(&pv, 0, sizeof(pv));
@@ -1001,6 +1002,8 @@ int iamp_cmd_prove(int argc, char **argv)
 			propfiles[nprop++] = v;
 		else if (strcmp(a, "--param") == 0)
 			params[nparams++] = v;
+		else if (strcmp(a, "--output") == 0)
+			output = v;
 		else if (strcmp(a, "--timeout") == 0) {
 			char *end;
 			double s = strtod(v, &end);
@@ -1041,6 +1044,11 @@ int iamp_cmd_prove(int argc, char **argv)
 		fprintf(stderr, "iamproof prove: give a target: --org, --scp or policies\n");
 		goto cleanup;
 	}
+	if (output && !(pv.out = fopen(output, "w"))) {
+		fprintf(stderr, "iamproof prove: cannot write %s: %s\n", output, strerror(errno));
+		pv.out = stdout;
+		goto cleanup;
+	}
 	if (org_path)
 		pset_load_org(&pv.ps, org_path);
 	pv.org_path = org_path;
@@ -1056,8 +1064,8 @@ int iamp_cmd_prove(int argc, char **argv)
 		bool known = false;
 
 		for (size_t f = 0; f < pv.nfiles && !known; f++)
-			for (size_t p = 0; p < pv.files[f]->nparams && !known; p++) {
-				const struct iamp_param *pp = &pv.files[f]->params[p];
+			for (size_t p = 0; p < pv.files[f]->params.count && !known; p++) {
+				const struct iamp_param *pp = &pv.files[f]->params.items[p];
 
 				known = strlen(pp->name) == n && strncmp(pp->name, params[i], n) == 0 &&
 					(pp->declared || pp->used);
@@ -1141,11 +1149,15 @@ int iamp_cmd_prove(int argc, char **argv)
 	if (pv.ps.diags.count)
 		pset_print_diags(&pv.ps);
 	rc = prove_all(&pv);
-	if (fflush(stdout) != 0) {
+	if (fflush(pv.out) != 0 || (pv.out != stdout && ferror(pv.out))) {
 		fprintf(stderr, "iamproof: cannot write the output\n");
 		rc = EXIT_INTERNAL;
 	}
 cleanup:
+	if (pv.out != stdout && fclose(pv.out) != 0 && rc < EXIT_USAGE) {
+		fprintf(stderr, "iamproof: cannot write %s\n", output);
+		rc = EXIT_INTERNAL;
+	}
 	for (size_t i = 0; i < pv.nanswers; i++)
 		iamp_prove_result_free(&pv.answers[i].r);
 	free(pv.answers);
