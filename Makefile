@@ -18,7 +18,8 @@ CLI_SRC := $(sort $(wildcard analyzer/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 PACKS := $(sort $(wildcard properties/*.yaml))
-CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/packs.o
+TEMPLATES := $(sort $(wildcard scp-templates/*.yaml))
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/packs.o $(BUILD)/templates.o
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/helpers.o $(BUILD)/tests/runner.o
 
 # pkg-config packages, each group next to what includes its headers. An
@@ -30,12 +31,13 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/helpers.o $(BUILD)/tests
 YAML_PKGS := yaml-0.1
 #   tests/*.c, the unit-test runner:
 CHECK_PKGS := check
-#   tests/test_report.c, which reads our JSON output back:
+#   analyzer/generate.c (generated statements, merged), the CLI's generate
+#   (reading its proof back), tests/test_report.c (our JSON output):
 JSONC_PKGS := json-c
 #   analyzer/smt.c, the prover (the only file that includes z3.h):
 Z3_PKGS := z3
 #   whatever links libiamproof.a:
-LIB_PKGS := $(YAML_PKGS) $(Z3_PKGS)
+LIB_PKGS := $(YAML_PKGS) $(Z3_PKGS) $(JSONC_PKGS)
 deb.yaml-0.1 := libyaml-dev
 deb.check := check
 deb.json-c := libjson-c-dev
@@ -43,10 +45,11 @@ deb.z3 := libz3-dev
 
 $(BUILD)/analyzer/load_yaml.o: private PKGS := $(YAML_PKGS)
 $(BUILD)/analyzer/smt.o: private PKGS := $(Z3_PKGS)
+$(BUILD)/analyzer/generate.o $(BUILD)/analyzer/cli/cmd_generate.o: private PKGS := $(JSONC_PKGS)
 $(TEST_OBJ): private PKGS := $(CHECK_PKGS)
 $(BUILD)/tests/test_report.o: private PKGS := $(CHECK_PKGS) $(JSONC_PKGS)
 $(BUILD)/iamproof: private PKGS := $(LIB_PKGS)
-$(BUILD)/test_runner: private PKGS := $(LIB_PKGS) $(CHECK_PKGS) $(JSONC_PKGS)
+$(BUILD)/test_runner: private PKGS := $(LIB_PKGS) $(CHECK_PKGS)
 
 # $(call pkg,--cflags|--libs): pkg-config's flags for $(PKGS), or make
 # stops naming the first package pkg-config cannot find. Expanded only in
@@ -84,9 +87,14 @@ $(BUILD)/libiamproof.a: $(LIB_OBJ)
 # The built-in property packs, compiled in (analyzer/cli/packs.h).
 $(BUILD)/packs.c: $(PACKS) scripts/embed-packs.sh
 	@mkdir -p $(dir $@)
-	$(Q)sh scripts/embed-packs.sh $@ $(PACKS)
+	$(Q)sh scripts/embed-packs.sh $@ iamp_packs $(PACKS)
 
-$(BUILD)/packs.o: $(BUILD)/packs.c analyzer/cli/packs.h
+# The SCP templates of `generate scp`, compiled in alike.
+$(BUILD)/templates.c: $(TEMPLATES) scripts/embed-packs.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh scripts/embed-packs.sh $@ iamp_templates $(TEMPLATES)
+
+$(BUILD)/packs.o $(BUILD)/templates.o: $(BUILD)/%.o: $(BUILD)/%.c analyzer/cli/packs.h
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -Ianalyzer/cli -c -o $@ $<
 

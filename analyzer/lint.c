@@ -582,13 +582,19 @@ size_t iamp_lint_policy_size(const struct iamp_policy *policy, size_t *limit)
 	const struct iamp_document *doc = policy->doc;
 	const char *s = doc->text + policy->span.start.offset;
 	const char *end = doc->text + policy->span.end.offset;
-	bool in_string = false, keep_ws;
+	bool in_string = false, keep_ws = false;
 	size_t n = 0;
 
+	/* SCPs and RCPs: as the Organizations API saves them, white space
+	 * included; SCPs hold 10,240 characters since 15 May 2026. */
 	switch (policy->type) {
 	case IAMP_POLICY_SCP:
+		*limit = 10240;
+		keep_ws = doc->format == IAMP_FORMAT_JSON;
+		break;
 	case IAMP_POLICY_RCP:
 		*limit = 5120;
+		keep_ws = doc->format == IAMP_FORMAT_JSON;
 		break;
 	case IAMP_POLICY_IDENTITY:
 	case IAMP_POLICY_BOUNDARY:
@@ -604,7 +610,6 @@ size_t iamp_lint_policy_size(const struct iamp_policy *policy, size_t *limit)
 	}
 	/* YAML is counted as the JSON it stands for would be only roughly:
 	 * its text without white space outside quotes. */
-	keep_ws = false;
 	for (; s < end; s++) {
 		unsigned char c = (unsigned char)*s;
 
@@ -653,8 +658,8 @@ int iamp_lint_policy(const struct iamp_policy *p, struct iamp_diags *diags)
 	check_sids(&l);
 	size = iamp_lint_policy_size(p, &limit);
 	if (limit && size > limit)
-		DIAG(&l, POLICY_SIZE, at, "the policy is %zu characters without white space; %s holds %zu",
-		     size, iamp_policy_type_title(p->type), limit);
+		DIAG(&l, POLICY_SIZE, at, "the policy is %zu characters%s; %s holds %zu",
+		     size, p->type == IAMP_POLICY_SCP || p->type == IAMP_POLICY_RCP ? "" : " without white space", iamp_policy_type_title(p->type), limit);
 	iamp_lint_policy_catalog(p, diags);
 	return 0;
 }

@@ -21,5 +21,6 @@ int iamp_cmd_explain(int argc, char **argv);
 int iamp_cmd_simulate(int argc, char **argv);
 int iamp_cmd_prove(int argc, char **argv);
 int iamp_cmd_diff(int argc, char **argv);
+int iamp_cmd_generate(int argc, char **argv);
 
 #endif

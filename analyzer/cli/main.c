@@ -20,6 +20,7 @@ static const struct command {
 	{ "explain", iamp_cmd_explain, "the actions a pattern matches: iamproof explain [--count] [--format json] PATTERN..." },
 	{ "simulate", iamp_cmd_simulate, "decide requests as AWS does: iamproof simulate --identity F --request JSON" },
 	{ "prove", iamp_cmd_prove, "prove properties for every request: iamproof prove --org org.yaml --properties stage6" },
+	{ "generate", iamp_cmd_generate, "generate the Stage 6 guardrail SCPs, packed and proven: iamproof generate scp --config baseline.yaml --out DIR" },
 	{ "diff", iamp_cmd_diff, "compare two policies for every request: iamproof diff OLD.json NEW.json" },
 };
 

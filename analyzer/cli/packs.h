@@ -13,7 +13,9 @@ struct iamp_pack {
 	size_t len;
 };
 
-/* Ends with an entry whose name is NULL. */
+/* Each ends with an entry whose name is NULL. */
 extern const struct iamp_pack iamp_packs[];
+/* scp-templates/NAME.yaml: the controls of `generate scp`. */
+extern const struct iamp_pack iamp_templates[];
 
 #endif
