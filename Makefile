@@ -65,7 +65,7 @@ Q := @
 endif
 
 .PHONY: all deps test unit golden demo bench bench-prove asan install clean catalog difftest prove-oracle check-style \
-	mutate mutate-short help
+	mutate mutate-short coverage help
 
 all: $(BUILD)/iamproof $(BUILD)/libiamproof.a
 
@@ -170,6 +170,13 @@ bench-prove: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh scripts/bench-prove.sh $(BUILD)/iamproof
 
+# Which Stage 6 controls each public example SCP of ../shared/corpus/scp
+# provides, as a Markdown table (docs/generate.md; about 3 minutes).
+coverage: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)IAMPROOF=$(BUILD)/iamproof sh scripts/coverage.sh > $(BUILD)/coverage.md.tmp && mv $(BUILD)/coverage.md.tmp $(BUILD)/coverage.md
+	@echo "wrote $(BUILD)/coverage.md"
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/iamproof $(DESTDIR)$(PREFIX)/bin/iamproof
@@ -215,6 +222,7 @@ help:
 	@echo "make difftest   the evaluator and the prover's counterexamples against an independent simulator"
 	@echo "make prove-oracle    the prover's counterexamples alone (docs/testing.md)"
 	@echo "make mutate | mutate-short    mutation testing (docs/testing.md)"
+	@echo "make coverage   the Stage 6 controls each public example SCP provides, to $(BUILD)/coverage.md"
 	@echo "make demo | bench | catalog | install | clean"
 	@echo "V=1 shows full commands; BUILD=dir builds elsewhere"
 
