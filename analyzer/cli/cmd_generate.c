@@ -288,9 +288,10 @@ static void jstr(FILE *f, const char *s)
 }
 
 /* Where FullAWSAccess is to be detached: the allow list replaces it. */
-static bool detaches_full_access(const struct gen *g, const struct iamp_gen_target *t)
+static bool detaches_full_access(const struct gen *g, const struct iamp_gen_target *t,
+				 bool set_only)
 {
-	if (!g->b->replace_full_access || !t->full_access)
+	if (!g->b->replace_full_access || !(t->full_access || set_only))
 		return false;
 	for (size_t c = 0; c < g->b->ncontrols; c++)
 		for (size_t i = 0; g->b->controls[c].t->allow_list && i < g->b->controls[c].ntargets; i++)
@@ -334,7 +335,7 @@ static int write_json(const struct gen *g)
 	}
 	fputs("\n  ],\n  \"detach_full_aws_access\": [", f);
 	for (size_t t = 0, n = 0; t < g->ntargets; t++)
-		if (detaches_full_access(g, &g->targets[t])) {
+		if (detaches_full_access(g, &g->targets[t], false)) {
 			fputs(n++ ? ", " : "", f);
 			jstr(f, g->targets[t].name);
 		}
@@ -550,14 +551,15 @@ static void org_ref(FILE *f, const struct iamp_org_ref *r, bool *first)
 
 /* The node's SCPs as they will be, after the files that stay: FullAWSAccess
  * unless the allow list replaces it, and the generated ones. */
-static void org_scp_items(FILE *f, const struct gen *g, const char *name, bool *first)
+static void org_scp_items(FILE *f, const struct gen *g, const char *name, bool *first,
+			  bool set_only)
 {
 	const struct iamp_gen_target *t = NULL;
 
 	for (size_t i = 0; i < g->ntargets; i++)
 		if (strcmp(g->targets[i].name, name) == 0)
 			t = &g->targets[i];
-	if (!t || (t->full_access && !detaches_full_access(g, t)))
+	if (!t || ((t->full_access || set_only) && !detaches_full_access(g, t, set_only)))
 		org_ref(f, &(struct iamp_org_ref){ .full_access = true }, first);
 	for (size_t i = 0; i < g->set.nscps; i++)
 		if (strcmp(g->set.scps[i].target, name) == 0) {
@@ -566,7 +568,13 @@ static void org_scp_items(FILE *f, const struct gen *g, const char *name, bool *
 		}
 }
 
-static void org_node(FILE *f, const struct gen *g, const struct iamp_org_node *n)
+/*
+ * A node of the proof's organization. set_only: the generated set alone,
+ * with FullAWSAccess at every node where the allow list does not replace
+ * it (what the set itself lets through); else the node's own SCPs and
+ * RCPs stay beside it.
+ */
+static void org_node(FILE *f, const struct gen *g, const struct iamp_org_node *n, bool set_only)
 {
 	bool first = true;
 
@@ -582,12 +590,12 @@ static void org_node(FILE *f, const struct gen *g, const struct iamp_org_node *n
 	}
 	/* what stays attached: the files, then FullAWSAccess and the set */
 	fputs("\"scps\": [", f);
-	for (size_t i = 0; i < n->scp_count; i++)
+	for (size_t i = 0; i < n->scp_count && !set_only; i++)
 		if (!n->scps[i].full_access)
 			org_ref(f, &n->scps[i], &first);
-	org_scp_items(f, g, target_name(n), &first);
+	org_scp_items(f, g, target_name(n), &first, set_only);
 	fputs("]", f);
-	if (n->rcp_count) {
+	if (n->rcp_count && !set_only) {
 		bool rfirst = true;
 
 		fputs(", \"rcps\": [", f);
@@ -606,7 +614,7 @@ static void org_node(FILE *f, const struct gen *g, const struct iamp_org_node *n
 				continue;
 			fprintf(f, "%s", any ? ", " : pass ? ", \"accounts\": [" : ", \"ous\": [");
 			any = true;
-			org_node(f, g, c);
+			org_node(f, g, c, set_only);
 		}
 		if (any)
 			fputs("]", f);
@@ -615,7 +623,7 @@ static void org_node(FILE *f, const struct gen *g, const struct iamp_org_node *n
 }
 
 /* The organization the set is proven on, as org.yaml's JSON form. */
-static int write_proof_org(struct gen *g, const char *path)
+static int write_proof_org(struct gen *g, const char *path, bool set_only)
 {
 	FILE *f = fopen(path, "w");
 
@@ -626,14 +634,14 @@ static int write_proof_org(struct gen *g, const char *path)
 		if (g->org->management_account)
 			fprintf(f, "\"management_account\": \"%s\", ", g->org->management_account);
 		fputs("\"root\": ", f);
-		org_node(f, g, g->org->root);
+		org_node(f, g, g->org->root, set_only);
 		fputs("}\n", f);
 	} else {
 		/* no organization given: the root and one member account under it */
 		bool first = true;
 
 		fputs("{\"root\": {\"scps\": [", f);
-		org_scp_items(f, g, "root", &first);
+		org_scp_items(f, g, "root", &first, set_only);
 		fputs("]", f);
 		fputs(", \"accounts\": [{\"id\": \"123456789012\", \"name\": \"member\"}]}}\n", f);
 	}
@@ -681,8 +689,10 @@ static int report_proof(struct gen *g, const char *json_path, unsigned npaths)
 	}
 	n = json_object_array_length(results);
 	fprintf(md, "# Proof of the generated Stage 6 SCPs\n\n"
-		    "iamproof %s (catalog of %s) proved the set with the `stage6` and `stage6-allows`\n"
-		    "packs, under the baseline's parameters, on %u account path%s of %s.\n"
+		    "iamproof %s (catalog of %s) proved the set under the baseline's parameters on\n"
+		    "%u account path%s of %s: the `stage6` pack with the organization's own SCPs\n"
+		    "and RCPs beside the set, the `stage6-allows` pack (ordinary work, break-glass)\n"
+		    "on the set alone with FullAWSAccess.\n"
 		    "Controls the baseline leaves out are listed as not selected; their verdict\n"
 		    "does not count.\n\n"
 		    "| property | control | target | result |\n|---|---|---|---|\n",
@@ -735,14 +745,98 @@ static unsigned count_paths(const struct iamp_org_node *n, const char *mgmt)
 	return c;
 }
 
-static int prove_set(struct gen *g)
+/* One pack's proof: `prove` on the organization at org_path, into out_path. */
+static int prove_pack(struct gen *g, size_t pack, const char *org_path, const char *out_path)
 {
-	char org_path[PATH_MAX], proof[PATH_MAX];
-	char **argv = calloc(16 + 2 * g->b->params.count, sizeof(char *));
+	const struct iamp_params *declared = &g->packs[pack]->params;
+	char **argv = calloc(16 + 2 * declared->count, sizeof(char *));
 	int argc = 0, rc;
 
 	if (!argv)
 		return EXIT_INTERNAL;
+	argv[argc++] = "prove";
+	argv[argc++] = "--org";
+	argv[argc++] = (char *)org_path;
+	argv[argc++] = "--properties";
+	argv[argc++] = (char *)proof_packs[pack];
+	argv[argc++] = "--format";
+	argv[argc++] = "json";
+	argv[argc++] = "--output";
+	argv[argc++] = (char *)out_path;
+	argv[argc++] = "--timeout";
+	argv[argc++] = (char *)g->timeout;
+	/* the baseline's value of each parameter the pack declares */
+	for (size_t i = 0; i < declared->count; i++) {
+		const char *name = declared->items[i].name;
+		const struct iamp_param *p = iamp_params_find(&g->b->params, name, strlen(name));
+
+		argv[argc++] = "--param";
+		if (!p || !(argv[argc++] = iamp_param_assignment(p))) {
+			rc = EXIT_INTERNAL;
+			goto out;
+		}
+	}
+	fflush(stdout);
+	rc = iamp_cmd_prove(argc, argv);
+	if (rc >= EXIT_USAGE) {
+		fprintf(stderr, "iamproof generate: the %s proof could not run (exit %d)\n",
+			proof_packs[pack], rc);
+		rc = EXIT_INTERNAL;
+	}
+out:
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i - 1], "--param") == 0)
+			free(argv[i]);
+	free(argv);
+	return rc >= EXIT_USAGE ? rc : 0;
+}
+
+/* DIR/proof.json: the packs' results, one list. */
+static int merge_proofs(struct gen *g)
+{
+	FILE *f = open_out(g, "proof.json");
+	bool first = true;
+
+	if (!f)
+		return EXIT_USAGE;
+	fputs("{\"results\": [", f);
+	for (size_t i = 0; i < NPACKS; i++) {
+		char path[PATH_MAX];
+		json_object *root, *results;
+
+		snprintf(path, sizeof(path), "%s/proof-%zu.json", g->tmp, i);
+		if (!(root = json_object_from_file(path)) ||
+		    !json_object_object_get_ex(root, "results", &results)) {
+			json_object_put(root);
+			fclose(f);
+			fprintf(stderr, "iamproof generate: cannot read the proof %s\n", path);
+			return EXIT_INTERNAL;
+		}
+		for (size_t r = 0; r < json_object_array_length(results); r++) {
+			fprintf(f, "%s\n%s", first ? "" : ",",
+				json_object_to_json_string_ext(json_object_array_get_idx(results, r),
+							       JSON_C_TO_STRING_PLAIN |
+								       JSON_C_TO_STRING_NOSLASHESCAPE));
+			first = false;
+		}
+		json_object_put(root);
+	}
+	fputs("\n]}\n", f);
+	return close_out(f, g, "proof.json");
+}
+
+/*
+ * The stage6 pack on the organization as it will be (its own SCPs and
+ * RCPs stay: they can only deny more); the stage6-allows pack on the set
+ * alone, with FullAWSAccess beside it, so that an OU's own allow list
+ * (a sandbox's few services) is not taken for a guardrail that denies
+ * too much.
+ */
+static int prove_set(struct gen *g)
+{
+	char proof[PATH_MAX];
+	int rc;
+
 	snprintf(g->tmp, sizeof(g->tmp), "%s", "/tmp/iamproof-generate-XXXXXX");
 	{
 		const char *td = getenv("TMPDIR");
@@ -754,7 +848,6 @@ static int prove_set(struct gen *g)
 		fprintf(stderr, "iamproof generate: cannot make a directory for the proof: %s\n",
 			strerror(errno));
 		g->tmp[0] = '\0';
-		free(argv);
 		return EXIT_INTERNAL;
 	}
 	for (size_t i = 0; i < g->set.nscps; i++) {
@@ -762,53 +855,24 @@ static int prove_set(struct gen *g)
 		FILE *f;
 
 		snprintf(path, sizeof(path), "%s/%s.json", g->tmp, g->set.scps[i].name);
-		if (!(f = fopen(path, "w")) ||
-		    (fputs(g->set.scps[i].json, f), fclose(f) != 0)) {
-			free(argv);
+		if (!(f = fopen(path, "w")) || (fputs(g->set.scps[i].json, f), fclose(f) != 0))
 			return EXIT_INTERNAL;
-		}
 	}
-	snprintf(org_path, sizeof(org_path), "%s/org.json", g->tmp);
-	snprintf(proof, sizeof(proof), "%s/proof.json", g->out);
-	if (write_proof_org(g, org_path)) {
-		free(argv);
-		return EXIT_INTERNAL;
-	}
-	argv[argc++] = "prove";
-	argv[argc++] = "--org";
-	argv[argc++] = org_path;
 	for (size_t i = 0; i < NPACKS; i++) {
-		argv[argc++] = "--properties";
-		argv[argc++] = (char *)proof_packs[i];
+		char org_path[PATH_MAX], out_path[PATH_MAX];
+
+		snprintf(org_path, sizeof(org_path), "%s/org-%zu.json", g->tmp, i);
+		snprintf(out_path, sizeof(out_path), "%s/proof-%zu.json", g->tmp, i);
+		if (write_proof_org(g, org_path, i == 1))
+			return EXIT_INTERNAL;
+		if ((rc = prove_pack(g, i, org_path, out_path)))
+			return rc;
 	}
-	argv[argc++] = "--format";
-	argv[argc++] = "json";
-	argv[argc++] = "--output";
-	argv[argc++] = proof;
-	argv[argc++] = "--timeout";
-	argv[argc++] = (char *)g->timeout;
-	for (size_t i = 0; i < g->b->params.count; i++) {
-		argv[argc++] = "--param";
-		if (!(argv[argc++] = iamp_param_assignment(&g->b->params.items[i]))) {
-			rc = EXIT_INTERNAL;
-			goto out;
-		}
-	}
-	fflush(stdout);
-	rc = iamp_cmd_prove(argc, argv);
-	if (rc >= EXIT_USAGE) {
-		fprintf(stderr, "iamproof generate: the proof could not run (exit %d)\n", rc);
-		rc = EXIT_INTERNAL;
-		goto out;
-	}
-	rc = report_proof(g, proof,
-			  g->org ? count_paths(g->org->root, g->org->management_account) : 1);
-out:
-	for (int i = 0; i < argc; i++)
-		if (i > 0 && strcmp(argv[i - 1], "--param") == 0)
-			free(argv[i]);
-	free(argv);
-	return rc;
+	if ((rc = merge_proofs(g)))
+		return rc;
+	snprintf(proof, sizeof(proof), "%s/proof.json", g->out);
+	return report_proof(g, proof,
+			    g->org ? count_paths(g->org->root, g->org->management_account) : 1);
 }
 
 static void remove_tmp(struct gen *g)
@@ -821,8 +885,12 @@ static void remove_tmp(struct gen *g)
 		snprintf(path, sizeof(path), "%s/%s.json", g->tmp, g->set.scps[i].name);
 		unlink(path);
 	}
-	snprintf(path, sizeof(path), "%s/org.json", g->tmp);
-	unlink(path);
+	for (size_t i = 0; i < NPACKS; i++) {
+		snprintf(path, sizeof(path), "%s/org-%zu.json", g->tmp, i);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/proof-%zu.json", g->tmp, i);
+		unlink(path);
+	}
 	rmdir(g->tmp);
 	g->tmp[0] = '\0';
 }
