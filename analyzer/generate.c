@@ -221,6 +221,8 @@ static void read_reserved(struct iamp_reader *r, struct iamp_baseline *b, const 
 {
 	static const char *const keys[] = { "target", "slots", NULL };
 
+	if (v->kind == IAMP_VALUE_NULL)
+		return; /* "reserved:" with no entry */
 	if (!iamp_reader_want(r, v, IAMP_VALUE_ARRAY, "reserved") ||
 	    !(b->reserved = calloc(v->u.array.count + 1, sizeof(*b->reserved)))) {
 		r->oom |= v->kind == IAMP_VALUE_ARRAY;
@@ -247,6 +249,7 @@ static void read_reserved(struct iamp_reader *r, struct iamp_baseline *b, const 
 			free(target);
 			continue;
 		}
+		b->reserved[b->nreserved].span = it->span;
 		b->reserved[b->nreserved].target = target;
 		b->reserved[b->nreserved++].slots = (unsigned)n;
 	}
@@ -386,6 +389,7 @@ struct unit {
 	size_t len;              /* characters */
 	const char **controls;
 	size_t ncontrols;
+	bool merged;             /* holds more than one template statement */
 	size_t doc;              /* the document it is packed into */
 };
 
@@ -501,6 +505,7 @@ static int add_statement(struct unit **units, size_t *n, json_object *st, const 
 			json_object_put(more);
 		}
 		json_object_object_add(u->st, "Action", merged);
+		u->merged = true;
 		json_object_put(st);
 		free(key);
 		if (unit_add_control(u, control))
@@ -709,6 +714,66 @@ static void say(char **msg, const char *fmt, const char *a, size_t n)
 	free(line);
 }
 
+/*
+ * A merged statement is named after its controls, "DenyAccessKeysDeny
+ * LeaveOrganization...", not after the first statement it took in; a
+ * number keeps Sids unique where two units share their controls.
+ */
+static int name_merged(struct unit *units, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *sid = NULL, *tried = NULL;
+		size_t len = 0;
+		FILE *f;
+
+		if (!units[i].merged)
+			continue;
+		if (!(f = open_memstream(&sid, &len)))
+			return iamp_error_set(IAMP_ENOMEM, "out of memory");
+		for (size_t c = 0; c < units[i].ncontrols; c++) {
+			bool up = true;
+
+			for (const char *p = units[i].controls[c]; *p; p++) {
+				if (*p == '-') {
+					up = true;
+					continue;
+				}
+				if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+				    (*p >= '0' && *p <= '9'))
+					fputc(up && *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p, f);
+				up = false;
+			}
+		}
+		if (fclose(f) != 0) {
+			free(sid);
+			return iamp_error_set(IAMP_ENOMEM, "out of memory");
+		}
+		for (unsigned k = 1;; k++) {
+			bool taken = false;
+
+			free(tried);
+			if ((k == 1 ? asprintf(&tried, "%s", sid) : asprintf(&tried, "%s%u", sid, k)) < 0) {
+				free(sid);
+				return iamp_error_set(IAMP_ENOMEM, "out of memory");
+			}
+			for (size_t j = 0; j < n && !taken; j++) {
+				json_object *v;
+
+				taken = j != i && json_object_object_get_ex(units[j].st, "Sid", &v) &&
+					strcmp(json_object_get_string(v), tried) == 0;
+			}
+			if (!taken)
+				break;
+		}
+		free(sid);
+		json_object_object_add(units[i].st, "Sid", json_object_new_string(tried));
+		free(tried);
+		if (unit_text(&units[i]))
+			return IAMP_ENOMEM;
+	}
+	return 0;
+}
+
 /* One target: its units packed into at most `free_slots` documents. */
 static int pack_target(struct iamp_gen_set *set, struct iamp_baseline *b, const char *target,
 		       unsigned free_slots, struct iamp_diags *diags)
@@ -725,7 +790,7 @@ static int pack_target(struct iamp_gen_set *set, struct iamp_baseline *b, const 
 		rc = instantiate(b, gc->t, b->replace_full_access && gc->t->allow_list, &units, &n,
 				 diags);
 	}
-	if (rc || !n)
+	if (rc || !n || (rc = name_merged(units, n)))
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (units[i].len + DOC_OVERHEAD > b->max_chars) {
@@ -825,7 +890,7 @@ int iamp_generate(struct iamp_gen_set *set, struct iamp_baseline *b,
 		while (t < ntargets && strcmp(targets[t].name, b->reserved[i].target) != 0)
 			t++;
 		if (t == ntargets)
-			iamp_reader_diag(&r, IAMP_RULE_UNKNOWN_ELEMENT, b->doc->root->span,
+			iamp_reader_diag(&r, IAMP_RULE_UNKNOWN_ELEMENT, b->reserved[i].span,
 					 "reserved: no target %s in the organization%s",
 					 b->reserved[i].target, "");
 	}

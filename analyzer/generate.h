@@ -64,6 +64,7 @@ struct iamp_gen_control {
 struct iamp_gen_reserved {
 	char *target;
 	unsigned slots;
+	struct iamp_span span;
 };
 
 struct iamp_baseline {
