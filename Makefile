@@ -193,6 +193,7 @@ difftest: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh scripts/difftest.sh $(BUILD)/iamproof
 	$(Q)sh tests/prove-oracle.sh $(BUILD)/iamproof
+	$(Q)sh tests/generate-oracle.sh $(BUILD)/iamproof
 
 prove-oracle: deps
 	$(Q)$(MAKE) --no-print-directory all
