@@ -139,6 +139,7 @@ test: deps
 	$(Q)sh tests/rules.sh $(BUILD)/iamproof
 	$(Q)sh tests/prove-cli.sh $(BUILD)/iamproof
 	$(Q)sh tests/prove.sh $(BUILD)/iamproof
+	$(Q)sh tests/generate.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own.
@@ -149,6 +150,7 @@ asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan unit golden
 	$(Q)sh tests/cli.sh build-asan/iamproof
 	$(Q)sh tests/rules.sh build-asan/iamproof
+	$(Q)sh tests/generate.sh build-asan/iamproof
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -157,6 +159,10 @@ demo: deps
 	@echo "==> iamproof prove --org policies/org.yaml --properties stage6"
 	-$(Q)cd policies && ../$(BUILD)/iamproof prove --org org.yaml --properties stage6 \
 		--param 'break_glass=arn:aws:iam::*:role/break-glass'
+	@echo "==> iamproof generate scp --config policies/baseline.yaml --org policies/org.yaml --out $(BUILD)/stage6"
+	$(Q)$(BUILD)/iamproof generate scp --config policies/baseline.yaml --org policies/org.yaml \
+		--out $(BUILD)/stage6
+	$(Q)cat $(BUILD)/stage6/proof.md
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -42,13 +42,16 @@ protect-iam-roles protected-roles-unmodifiable'
 [ -d "$CORPUS" ] || { echo "coverage: no corpus at $CORPUS" >&2; exit 2; }
 
 # controls.txt: "control property..." per line, from the templates'
-# `control: ID` and `properties: [ids]` lines, else from CONTROLS
+# `control: ID` and `properties:` (a flow or block list), else from CONTROLS
 if [ -d "$ROOT/scp-templates" ]; then
 	for t in "$ROOT"/scp-templates/*.yaml; do
+		# properties: as a flow list on its line, or a block list after it
 		awk '/^control:/ { c = $2; gsub(/"/, "", c) }
-			/^properties:/ { p = $0; sub(/^properties:/, "", p); gsub(/[^A-Za-z0-9._-]+/, " ", p) }
+			/^[a-z_]+:/ { inprops = 0 }
+			/^properties:/ { p = $0; sub(/^properties:/, "", p); gsub(/[^A-Za-z0-9._-]+/, " ", p); inprops = 1; next }
+			inprops && /^ *- / { q = $0; sub(/^ *- */, "", q); gsub(/[^A-Za-z0-9._-]+/, "", q); p = p " " q }
 			END { if (c == "" || p ~ /^ *$/) exit 1; print c p }' "$t" ||
-			{ echo "coverage: $t: no control: or properties: [...] line" >&2; exit 2; }
+			{ echo "coverage: $t: no control: or properties: line" >&2; exit 2; }
 	done > "$TMP/controls.txt"
 else
 	echo "$CONTROLS" > "$TMP/controls.txt"
