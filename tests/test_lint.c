@@ -125,18 +125,23 @@ START_TEST(size_quota)
 	struct iamp_policy *p = NULL;
 
 	n += (size_t)snprintf(text + n, sizeof(text) - n, "{" V "\"Statement\": {\"Effect\": \"Deny\", \"Action\": [");
-	for (int i = 0; i < 400; i++)
+	for (int i = 0; i < 700; i++) /* over 10,240 characters */
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s\"s3:Action%04d\"", i ? ", " : "", i);
 	snprintf(text + n, sizeof(text) - n, "], \"Resource\": \"*\"}}");
 	th_lint(text, IAMP_POLICY_SCP);
 	ck_assert_int_eq(th_count(IAMP_RULE_POLICY_SIZE), 1);
 	th_teardown();
-	/* White space outside strings is not counted; inside it is. */
+	/* An SCP is counted as saved, white space included, against
+	 * 10,240; an identity policy without white space outside strings. */
 	iamp_diags_init(&th_diags);
 	ck_assert_int_eq(iamp_load_buffer(&th_doc, "t.json", "{ \"Statement\" : { \"Sid\" : \"a b\" } }", 35, IAMP_FORMAT_JSON, NULL, &th_diags), 0);
 	ck_assert_int_eq(iamp_policy_build(&p, th_doc, IAMP_POLICY_SCP, NULL, &th_diags), 0);
 	size = iamp_lint_policy_size(p, &limit);
-	ck_assert_int_eq(limit, 5120);
+	ck_assert_int_eq(limit, 10240);
+	ck_assert_int_eq(size, 35);
+	ck_assert_int_eq(iamp_policy_build(&p, th_doc, IAMP_POLICY_IDENTITY, NULL, &th_diags), 0);
+	size = iamp_lint_policy_size(p, &limit);
+	ck_assert_int_eq(limit, 6144);
 	ck_assert_int_eq(size, strlen("{\"Statement\":{\"Sid\":\"a b\"}}"));
 }
 END_TEST
