@@ -435,6 +435,26 @@ static void check_condition(struct linter *l, const struct iamp_condition *c)
 	}
 }
 
+static bool type_takes_principal(enum iamp_policy_type t);
+
+/* PRINCIPAL_NOT_ALLOWED: a Principal where the type has none. */
+static void principal_allowed(struct linter *l, const struct iamp_statement *st)
+{
+	if (st->principal.present && !type_takes_principal(l->p->type))
+		DIAG(l, PRINCIPAL_NOT_ALLOWED, st->principal.key_span, "%s is not allowed in %s",
+		     st->principal.is_not ? "NotPrincipal" : "Principal",
+		     iamp_policy_type_title(l->p->type));
+}
+
+int iamp_lint_policy_shape(const struct iamp_policy *p, struct iamp_diags *diags)
+{
+	struct linter l = { p, diags, p->version == IAMP_VERSION_2012 };
+
+	for (size_t i = 0; i < p->statement_count; i++)
+		principal_allowed(&l, &p->statements[i]);
+	return 0;
+}
+
 static bool type_takes_principal(enum iamp_policy_type t)
 {
 	return t == IAMP_POLICY_RESOURCE || t == IAMP_POLICY_TRUST || t == IAMP_POLICY_RCP;
@@ -504,11 +524,7 @@ static void check_statement(struct linter *l, const struct iamp_statement *st)
 		DIAG(l, MISSING_RESOURCE, at, "statement %zu has no Resource or NotResource", st->index + 1);
 	}
 	if (st->principal.present) {
-		const char *el = st->principal.is_not ? "NotPrincipal" : "Principal";
-
-		if (!type_takes_principal(type))
-			DIAG(l, PRINCIPAL_NOT_ALLOWED, st->principal.key_span,
-			     "%s is not allowed in %s", el, iamp_policy_type_title(type));
+		principal_allowed(l, st);
 		check_principal(l, &st->principal);
 		if (st->principal.is_not && type == IAMP_POLICY_TRUST)
 			DIAG(l, PRINCIPAL_NOT_ALLOWED, st->principal.key_span,

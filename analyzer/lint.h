@@ -28,6 +28,12 @@ int iamp_lint_policy(const struct iamp_policy *policy, struct iamp_diags *diags)
  * iamp_lint_policy(). Returns 0. */
 int iamp_lint_policy_catalog(const struct iamp_policy *policy, struct iamp_diags *diags);
 
+/* Only the errors that leave a policy without a meaning as its type (a
+ * Principal in an SCP, an identity or a session policy: an RCP given as
+ * an SCP), for simulate and prove, which decide what a policy means and
+ * leave the rest to check. */
+int iamp_lint_policy_shape(const struct iamp_policy *policy, struct iamp_diags *diags);
+
 /* Size of a policy as the quota of its type counts it (characters, with
  * or without white space outside strings); *limit gets the quota, 0 when
  * the type has none we know. */

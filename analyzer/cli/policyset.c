@@ -2,6 +2,7 @@
  * policyset.c - the policy files of one CLI run; see policyset.h.
  */
 #include "policyset.h"
+#include "lint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,8 @@ static struct iamp_policy *build(struct pset *ps, struct pset_file *l)
 		fprintf(stderr, "iamproof: %s: %s\n", l->path, iamp_error_last());
 		ps->failed = true;
 	}
+	if (l->policy)
+		iamp_lint_policy_shape(l->policy, &ps->diags);
 	return l->policy;
 }
 
