@@ -3687,6 +3687,7 @@ struct cand {
 	bool account_fixed;                 /* the scope's: not taken from the resource */
 	unsigned variant;                   /* which value other policies name to take */
 	bool *used_other;                   /* set when a value other policies name was taken */
+	const struct iamp_str *caller_hint; /* a caller a Deny exempts, where the set leaves it open */
 	const struct iamp_evaluator *const *evs; /* whose policies' keys AWS always sends get values */
 	size_t nevs;
 	bool service;
@@ -3872,6 +3873,8 @@ static bool cand_principal(const struct cand *k, const struct iamp_statement *st
 	if (st->principal.present && !st->principal.is_not && !st->principal.star && st->principal.count)
 		v = &st->principal.items[0];
 	if (!v || (v->value.len == 1 && v->value.text[0] == '*')) {
+		if (k->caller_hint && cand_fill(&nv, out, cap, k->caller_hint->text, k->caller_hint->len, true))
+			return true;
 		snprintf(out, cap, "arn:aws:iam::%s:user/alice", k->account);
 		return true;
 	}
@@ -4504,6 +4507,42 @@ static int prove_candidate(struct smt *S, const struct iamp_prove_query *q, stru
 				if ((rc = cand_breaks(q, out)) == 1)
 					return 1;
 				iamp_cex_free(out);
+			}
+			/* callers a target's Deny exempts by a negated
+			 * aws:PrincipalArn (StringNotLike role/stacksets-exec-*),
+			 * where the set leaves the caller open */
+			for (size_t e = 0; e < q->target->npols && !rc; e++) {
+				const struct iamp_policy *tp = q->target->pols[e].src;
+
+				for (size_t t = 0; t < tp->statement_count && !rc; t++) {
+					const struct iamp_statement *ts = &tp->statements[t];
+
+					if (ts->effect != IAMP_EFFECT_DENY)
+						continue;
+					for (size_t c = 0; c < ts->condition_count && !rc; c++) {
+						const struct iamp_condition *cd = &ts->conditions[c];
+
+						if (!cd->op || !cd->op->negated ||
+						    !iamp_equals_ignore_case(cd->key.text, cd->key.len,
+									     "aws:principalarn", 16))
+							continue;
+						for (size_t w = 0; w < cd->value_count && w < 16 && !rc; w++) {
+							struct cand o3 = opt;
+							int got;
+
+							if (memmem(cd->values[w].text.text, cd->values[w].text.len, "${", 2))
+								continue;
+							o3.caller_hint = &cd->values[w].text;
+							got = candidate(S, p->src, s->src, 0, true, NULL, &o3, out);
+							if (got < 0)
+								return got;
+							if (got && (rc = cand_breaks(q, out)) == 1)
+								return 1;
+							if (got)
+								iamp_cex_free(out);
+						}
+					}
+				}
 			}
 		}
 	}
