@@ -87,7 +87,7 @@ expect_exit 2 "prove with an RCP as an SCP" -- "$bin" prove --scp FullAWSAccess,
 grep -q "rcp-tls.json:1:60: error: Principal is not allowed in a service control policy (SCP) \[PRINCIPAL_NOT_ALLOWED\]" "$tmp/err" && ok || no "prove names the RCP's Principal at its position"
 expect_exit 2 "simulate with an RCP as an SCP" -- "$bin" simulate --scp rcp-tls.json --request '{"principal": "arn:aws:iam::111122223333:role/x", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"}'
 grep -q "PRINCIPAL_NOT_ALLOWED" "$tmp/err" && ok || no "simulate names the RCP's Principal"
-expect_exit 0 "the same RCP as an RCP" -- "$bin" simulate --rcp rcp-tls.json --request '{"principal": "arn:aws:iam::111122223333:role/x", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"}'
+expect_exit 0 "the same RCP as an RCP" -- "$bin" simulate --format text --rcp rcp-tls.json --request '{"principal": "arn:aws:iam::111122223333:role/x", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"}'
 expect_exit 2 "prove with --param without =" -- "$bin" prove --scp scp-leave.json --properties props.yaml --param who
 expect_exit 2 "prove with a --param no property uses" -- "$bin" prove --scp scp-leave.json --properties props.yaml --param wh0=x
 grep -q -- "--param wh0: no property file declares or uses it" "$tmp/err" && ok || no "a misspelt --param is not named"
