@@ -750,7 +750,7 @@ static int prove_pack(struct gen *g, size_t pack, const char *org_path, const ch
 {
 	const struct iamp_params *declared = &g->packs[pack]->params;
 	char **argv = calloc(16 + 2 * declared->count, sizeof(char *));
-	int argc = 0, rc;
+	int argc = 0, pstart = 0, rc;
 
 	if (!argv)
 		return EXIT_INTERNAL;
@@ -765,7 +765,9 @@ static int prove_pack(struct gen *g, size_t pack, const char *org_path, const ch
 	argv[argc++] = (char *)out_path;
 	argv[argc++] = "--timeout";
 	argv[argc++] = (char *)g->timeout;
-	/* the baseline's value of each parameter the pack declares */
+	/* the baseline's value of each parameter the pack declares:
+	 * "--param", then an assignment this function owns */
+	pstart = argc;
 	for (size_t i = 0; i < declared->count; i++) {
 		const char *name = declared->items[i].name;
 		const struct iamp_param *p = iamp_params_find(&g->b->params, name, strlen(name));
@@ -784,9 +786,8 @@ static int prove_pack(struct gen *g, size_t pack, const char *org_path, const ch
 		rc = EXIT_INTERNAL;
 	}
 out:
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i - 1], "--param") == 0)
-			free(argv[i]);
+	for (int i = pstart + 1; pstart && i < argc; i += 2)
+		free(argv[i]);
 	free(argv);
 	return rc >= EXIT_USAGE ? rc : 0;
 }
