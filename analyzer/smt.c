@@ -3302,6 +3302,8 @@ int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q)
 	bool found[2] = { false, false };
 	int rc;
 
+	double tenc = trace_ms();
+
 	memset(out, 0, sizeof(*out));
 	if ((rc = smt_open(&S, evs, 3, &base))) {
 		smt_free(&S);
@@ -3312,6 +3314,8 @@ int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q)
 	base = and2(&S, base, scope_term(&S, &q->scope, q->new_target));
 	if (q->set)
 		base = and2(&S, base, set_term(&S, q->set));
+	if (smt_trace)
+		fprintf(smt_trace, "smt: diff encoded in %.1f ms\n", trace_ms() - tenc);
 	if ((rc = z3_check_failure(&S))) {
 		smt_free(&S);
 		return rc;
@@ -3333,8 +3337,16 @@ int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q)
 		}
 		/* candidates first: when they find a witness, the solver is
 		 * not asked for more */
-		if ((rc = diff_candidates(q, d, out->witness[d], want, &out->nwitness[d])))
-			break;
+		{
+			double t0 = trace_ms();
+
+			rc = diff_candidates(q, d, out->witness[d], want, &out->nwitness[d]);
+			if (smt_trace)
+				fprintf(smt_trace, "smt: diff candidates (%s only): %zu in %.1f ms\n",
+					d == 0 ? "NEW" : "OLD", out->nwitness[d], trace_ms() - t0);
+			if (rc)
+				break;
+		}
 		if (out->nwitness[d]) {
 			found[d] = true;
 			continue;
