@@ -37,7 +37,9 @@
 
 #include "arn.h"
 #include "catalog.h"
+#include "contain.h"
 #include "diag.h"
+#include "match.h"
 #include "operators.h"
 
 #define MAX_RUNS 2048
@@ -323,47 +325,6 @@ static void check_action(struct clint *l, const struct iamp_str *a, bool add)
 	}
 }
 
-/*
- * Whether every string that pattern `in` matches, pattern `by` matches
- * too (ASCII case-insensitive). A '*' of `by` absorbs anything; a '?' of
- * `by` one character or '?'; a literal only the same literal.
- */
-static bool covers(const char *by, size_t lb, const char *in, size_t li)
-{
-	size_t bi = 0, ii = 0, star_b = (size_t)-1, star_i = 0;
-
-	/* The literal beginning of `by` must be in's, literally: this
-	 * decides most pairs, and a literal `by` covers only itself. */
-	for (; bi < lb && by[bi] != '*' && by[bi] != '?'; bi++)
-		if (bi >= li || in[bi] == '*' || in[bi] == '?' ||
-		    tolower((unsigned char)by[bi]) != tolower((unsigned char)in[bi]))
-			return false;
-	if (bi == lb)
-		return li == lb;
-	ii = bi;
-
-	while (ii < li) {
-		if (bi < lb && by[bi] == '*') {
-			star_b = bi++;
-			star_i = ii;
-		} else if (bi < lb && in[ii] != '*' &&
-			   ((by[bi] == '?') ||
-			    (in[ii] != '?' && tolower((unsigned char)by[bi]) ==
-						      tolower((unsigned char)in[ii])))) {
-			bi++;
-			ii++;
-		} else if (star_b != (size_t)-1) {
-			bi = star_b + 1;
-			ii = ++star_i;
-		} else {
-			return false;
-		}
-	}
-	while (bi < lb && by[bi] == '*')
-		bi++;
-	return bi == lb;
-}
-
 static bool same_fold(const struct iamp_str *a, const struct iamp_str *b)
 {
 	return a->len == b->len && strncasecmp(a->text, b->text, a->len) == 0;
@@ -387,7 +348,7 @@ static void check_redundant_actions(struct clint *l, const struct iamp_list *lis
 			const struct iamp_str *b = &list->items[j];
 
 			if (i == j || same_fold(a, b) ||
-			    !covers(b->text, b->len, a->text, a->len))
+			    !iamp_pattern_covers(b->text, b->len, a->text, a->len, true))
 				continue;
 			DIAG(l, REDUNDANT_ACTION, a->span, "\"%s\" is covered by \"%s\" (line %u)",
 			     a->text, b->text, b->span.start.line);
@@ -948,29 +909,10 @@ static void check_privesc(struct clint *l)
 
 /* ---- redundant statements ------------------------------------------------- */
 
-static bool list_covered(const struct iamp_list *in, const struct iamp_list *by)
-{
-	for (size_t i = 0; i < in->count; i++) {
-		bool ok = false;
-
-		for (size_t j = 0; j < by->count && !ok; j++)
-			ok = covers(by->items[j].text, by->items[j].len, in->items[i].text, in->items[i].len);
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
+/* Lint reads one policy: the statements share its type and Version. */
 static bool stmt_covered(const struct iamp_statement *a, const struct iamp_statement *b)
 {
-	if (a->effect != b->effect || b->has_condition || a->principal.present ||
-	    b->principal.present || !a->action.present || !b->action.present ||
-	    a->action.is_not || b->action.is_not || a->resource.present != b->resource.present)
-		return false;
-	if (a->resource.present && (a->resource.is_not || b->resource.is_not))
-		return false;
-	return list_covered(&a->action, &b->action) &&
-	       (!a->resource.present || list_covered(&a->resource, &b->resource));
+	return a->effect == b->effect && iamp_statement_within(a, b);
 }
 
 static void check_redundant_statements(struct clint *l)
@@ -990,7 +932,7 @@ static void check_redundant_statements(struct clint *l)
 			if (i == j || !stmt_covered(a, b))
 				continue;
 			/* two equal statements: report the later one only */
-			if (j > i && !a->has_condition && stmt_covered(b, a))
+			if (j > i && stmt_covered(b, a))
 				continue;
 			DIAG(l, REDUNDANT_STATEMENT, a->span, "statement %zu is covered by statement %zu (line %u)",
 			     i + 1, j + 1, b->span.start.line);

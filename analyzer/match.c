@@ -87,6 +87,49 @@ bool iamp_match_action(const char *pat, size_t plen, const char *action, size_t 
 	return glob(pat, plen, action, alen, true, true);
 }
 
+static inline bool same_char(unsigned char a, unsigned char b, bool icase)
+{
+	return icase ? lower(a) == lower(b) : a == b;
+}
+
+/*
+ * The greedy algorithm of glob() with `in` as the subject, its '*' and
+ * '?' taken as characters that only a '*' of `by` (or, for '?', a '?')
+ * absorbs: an alignment of the two texts carries over to every text
+ * that `in` matches.
+ */
+bool iamp_pattern_covers(const char *by, size_t lb, const char *in, size_t li, bool icase)
+{
+	size_t bi = 0, ii = 0, star_b = SIZE_MAX, star_i = 0;
+
+	while (ii < li) {
+		unsigned char b = bi < lb ? (unsigned char)by[bi] : 0;
+		unsigned char c = (unsigned char)in[ii];
+
+		if (bi < lb && b == '*') {
+			star_b = bi++;
+			star_i = ii;
+		} else if (bi < lb && b == '?' && c != '*') {
+			bi++;
+			ii += c == '?' ? 1 : cp_len(in, ii, li);
+		} else if (bi < lb && b != '?' && c != '*' && c != '?' && same_char(b, c, icase)) {
+			bi++;
+			ii++;
+		} else if (star_b != SIZE_MAX) {
+			bi = star_b + 1;
+			ii = ++star_i;
+			/* never resume inside a code point */
+			while (ii < li && ((unsigned char)in[ii] & 0xC0) == 0x80)
+				ii = ++star_i;
+		} else {
+			return false;
+		}
+	}
+	while (bi < lb && by[bi] == '*')
+		bi++;
+	return bi == lb;
+}
+
 void iamp_ascii_lower(char *out, const char *src, size_t len)
 {
 	for (size_t i = 0; i < len; i++)

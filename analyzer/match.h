@@ -45,6 +45,22 @@ bool iamp_wild_match(const char *pat, size_t plen, const char *s, size_t slen);
 /* Like iamp_wild_match, with a raw pattern ('*' and '?' are wildcards). */
 bool iamp_match_like(const char *pat, size_t plen, const char *s, size_t slen);
 
+/*
+ * Whether raw pattern `by` ('*' and '?' wildcards) matches every text that
+ * raw pattern `in` matches, as whole-text wildcard patterns: true only
+ * when shown. A '*' of `by` absorbs any run of `in`, wildcards included;
+ * a '?' of `by` one code point of `in` or its '?'; a literal only the
+ * same literal (ASCII case folded with `icase`). Sound, not complete:
+ *
+ *   iamp_pattern_covers("s3:get*", 7, "s3:GetObject", 12, true)   true
+ *   iamp_pattern_covers("a*", 2, "a?c*", 4, false)                true
+ *   iamp_pattern_covers("a?c", 3, "a*c", 3, false)                false
+ *
+ * Policy variables are not resolved: a caller with `${` in either side
+ * asks for byte equality instead.
+ */
+bool iamp_pattern_covers(const char *by, size_t lb, const char *in, size_t li, bool icase);
+
 /* ASCII-lower-cases src[0..len) into out (which may be src). */
 void iamp_ascii_lower(char *out, const char *src, size_t len);
 

@@ -67,6 +67,7 @@
 
 #include "arn.h"
 #include "catalog.h"
+#include "contain.h"
 #include "context.h"
 #include "decide.h"
 #include "error.h"
@@ -3290,21 +3291,23 @@ done:
 static int diff_candidates(const struct iamp_diff_query *q, int d, struct iamp_cex *w, unsigned want,
 			   size_t *nw);
 
-int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q)
+/*
+ * The solver's part of a diff: the directions that neither the text nor
+ * the candidates decided (no witness in out->witness[d], allocated for
+ * `want`). Sets found[d] and out->unknown[d].
+ */
+static int diff_solve(struct iamp_diff_result *out, const struct iamp_diff_query *q, unsigned want,
+		      unsigned tmo, bool found[2])
 {
 	const struct iamp_evaluator *evs[3] = { q->old_target, q->new_target, q->set };
-	unsigned tmo = q->timeout_ms ? q->timeout_ms : 10000;
-	unsigned want = q->witnesses ? q->witnesses : 3, calls = 0;
+	unsigned calls = 0;
 	char why[256];
 	struct target_terms ot, nt;
 	struct smt S;
 	Z3_ast base;
-	bool found[2] = { false, false };
+	double tenc = trace_ms();
 	int rc;
 
-	double tenc = trace_ms();
-
-	memset(out, 0, sizeof(*out));
 	if ((rc = smt_open(&S, evs, 3, &base))) {
 		smt_free(&S);
 		return rc;
@@ -3321,36 +3324,18 @@ int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q)
 		return rc;
 	}
 	if (S.unsupported[0]) {
-		out->verdict = IAMP_DIFF_UNKNOWN;
+		for (int d = 0; d < 2; d++)
+			out->unknown[d] = !out->by_text[d] && !found[d];
 		snprintf(out->reason, sizeof(out->reason), "unsupported: %s", S.unsupported);
 		smt_free(&S);
 		return 0;
 	}
 	for (int d = 0; d < 2 && !rc; d++) {
-		/* d = 0: allowed by NEW only; 1: by OLD only */
 		Z3_ast phi = d == 0 ? and2(&S, nt.allowed, not1(&S, ot.allowed))
 				    : and2(&S, ot.allowed, not1(&S, nt.allowed));
 
-		if (!(out->witness[d] = calloc(want, sizeof(struct iamp_cex)))) {
-			rc = iamp_error_set(IAMP_ENOMEM, "out of memory");
-			break;
-		}
-		/* candidates first: when they find a witness, the solver is
-		 * not asked for more */
-		{
-			double t0 = trace_ms();
-
-			rc = diff_candidates(q, d, out->witness[d], want, &out->nwitness[d]);
-			if (smt_trace)
-				fprintf(smt_trace, "smt: diff candidates (%s only): %zu in %.1f ms\n",
-					d == 0 ? "NEW" : "OLD", out->nwitness[d], trace_ms() - t0);
-			if (rc)
-				break;
-		}
-		if (out->nwitness[d]) {
-			found[d] = true;
+		if (out->by_text[d] || found[d])
 			continue;
-		}
 		while (out->nwitness[d] < want) {
 			struct iamp_cex *c = &out->witness[d][out->nwitness[d]];
 			enum iamp_decision dn, dold;
@@ -3406,6 +3391,44 @@ int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q)
 			}
 		}
 	}
+	smt_free(&S);
+	return rc;
+}
+
+int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q)
+{
+	unsigned tmo = q->timeout_ms ? q->timeout_ms : 10000;
+	unsigned want = q->witnesses ? q->witnesses : 3;
+	bool found[2] = { false, false }, open = false;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	/* What the text shows and the candidates find needs no solver:
+	 * the encoding is built only for a direction left open. */
+	for (int d = 0; d < 2 && !rc; d++) {
+		double t0 = trace_ms();
+
+		/* d = 0: allowed by NEW only; 1: by OLD only */
+		out->by_text[d] = !q->no_text && (d == 0 ? iamp_evaluator_within(q->new_target, q->old_target)
+							 : iamp_evaluator_within(q->old_target, q->new_target));
+		if (out->by_text[d])
+			continue;
+		if (!(out->witness[d] = calloc(want, sizeof(struct iamp_cex)))) {
+			rc = iamp_error_set(IAMP_ENOMEM, "out of memory");
+			break;
+		}
+		rc = diff_candidates(q, d, out->witness[d], want, &out->nwitness[d]);
+		if (smt_trace)
+			fprintf(smt_trace, "smt: diff candidates (%s only): %zu in %.1f ms\n",
+				d == 0 ? "NEW" : "OLD", out->nwitness[d], trace_ms() - t0);
+		found[d] = out->nwitness[d] > 0;
+		open |= !found[d];
+	}
+	if (smt_trace)
+		fprintf(smt_trace, "smt: diff shown from the text: NEW only %s, OLD only %s\n",
+			out->by_text[0] ? "none" : "-", out->by_text[1] ? "none" : "-");
+	if (!rc && open)
+		rc = diff_solve(out, q, want, tmo, found);
 	if (!rc) {
 		if (out->unknown[0] || out->unknown[1])
 			out->verdict = IAMP_DIFF_UNKNOWN;
@@ -3420,7 +3443,6 @@ int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q)
 	} else {
 		iamp_diff_result_free(out);
 	}
-	smt_free(&S);
 	return rc;
 }
 
@@ -4576,12 +4598,20 @@ static int diff_candidates(const struct iamp_diff_query *q, int d, struct iamp_c
 	int rc = 0;
 
 	cand_opts(&opt, &q->scope, evs, q->set ? 3 : 2);
+	/* Pass 0: the Allows of `yes` that lie within no Allow of the same
+	 * policy of `no` (contain.h), where a witness is likeliest; pass 1:
+	 * the others, which a Deny of `no` alone may tell apart. */
+	for (int pass = 0; pass < 2 && *nw < want && !rc; pass++)
 	for (size_t i = 0; i < yes->npols && *nw < want && !rc; i++) {
 		const struct cpolicy *p = &yes->pols[i];
 
 		for (size_t j = 0; j < p->nstmts && *nw < want && !rc; j++) {
 			const struct cstmt *s = &p->stmts[j];
+			bool within = s->usable && !s->deny && i < no->npols &&
+				      iamp_statement_within_policy(s->src, no->pols[i].src);
 
+			if (within != (pass == 1))
+				continue;
 			for (size_t n = 0; n < 32 && s->usable && !s->deny && *nw < want; n++) {
 				struct iamp_cex *c = &w[*nw];
 				enum iamp_decision dy, dn, ds;

@@ -140,6 +140,7 @@ struct iamp_diff_query {
 	struct iamp_scope scope;
 	unsigned witnesses;                  /* per direction; 0: 3 */
 	unsigned timeout_ms;
+	bool no_text;                        /* tests: never decide from the text */
 };
 
 enum iamp_diff_verdict {
@@ -159,6 +160,9 @@ struct iamp_diff_result {
 	struct iamp_cex *witness[2];
 	size_t nwitness[2];
 	bool unknown[2];
+	/* a direction shown empty from the statements' text (contain.h),
+	 * with no solver call */
+	bool by_text[2];
 };
 
 /* For developing the encoding: one line per solver call (its answer and

@@ -22,7 +22,11 @@
 //                                 statement widened to its resource type
 //                                 (`table/orders-5` to `table/*`);
 //         diff-<N>-reorder.json   the base with its statements shuffled
-//                                 (equivalent: the proof direction).
+//                                 (equivalent: the proof direction);
+//         diff-<N>-split.json     the first Allow of several actions split
+//                                 into one statement per action
+//                                 (equivalent, and the text does not show
+//                                 it: the solver's proof).
 //       It prints one line per N: "N sid-of-action-change sid-of-resource-change".
 //   node bench-gen.js results NAME PROVE.json
 //       Reads `iamproof prove --format json` output and prints one line per
@@ -223,6 +227,16 @@ function diffPolicies(outDir, sizes) {
       [re.Statement[i], re.Statement[j]] = [re.Statement[j], re.Statement[i]];
     }
     write(`diff-${n}-reorder.json`, re);
+
+    // the first Allow of several actions, one statement per action:
+    // equivalent, and no statement of OLD lies within one of NEW, so the
+    // solver shows that OLD allows nothing NEW does not (docs/bench.md)
+    const sp = copy(old), is = allows.find((i) => Array.isArray(old.Statement[i].Action) && old.Statement[i].Action.length > 1);
+    if (is === undefined)
+      die(`no Allow statement of several actions at size ${n}`);
+    const parts = sp.Statement[is].Action.map((a, k) => Object.assign(copy(sp.Statement[is]), { Sid: `${sp.Statement[is].Sid}Part${k}`, Action: a }));
+    sp.Statement.splice(is, 1, ...parts);
+    write(`diff-${n}-split.json`, sp);
     process.stdout.write(`${n} ${sa.Sid} ${sr.Sid}\n`);
   }
 }

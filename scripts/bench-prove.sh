@@ -175,6 +175,7 @@ for n in $DIFFS; do
 	diffrun "$n" action 3 more-permissive
 	diffrun "$n" resource 1 more-permissive
 	diffrun "$n" reorder 3 equivalent
+	diffrun "$n" split 3 equivalent
 done
 
 # The report. pct FILE P: the P-th percentile (nearest rank) of a sorted file

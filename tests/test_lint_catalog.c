@@ -126,6 +126,16 @@ static const struct {
 		  DENY ACT("\"s3:Get*\"") RES("\"arn:aws:s3:::b/*\"")), R(REDUNDANT_STATEMENT), 0 },
 	{ ID, ST2(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::b/*\""),
 		  ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::b/*\"")), R(REDUNDANT_STATEMENT), 1 },
+	/* the covering statement's conditions are the covered one's (contain.h) */
+	{ ID, ST2(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::b/x\"") COND("Bool", "aws:SecureTransport", "\"true\""),
+		  ALLOW ACT("\"s3:Get*\"") RES("\"arn:aws:s3:::b/*\"") COND("Bool", "aws:SecureTransport", "\"true\"")),
+	  R(REDUNDANT_STATEMENT), 1 },
+	/* ARNs are case-sensitive */
+	{ ID, ST2(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::B/x\""),
+		  ALLOW ACT("\"s3:Get*\"") RES("\"arn:aws:s3:::b/*\"")), R(REDUNDANT_STATEMENT), 0 },
+	/* NotAction: excluding more is narrower */
+	{ ID, ST2(ALLOW "\"NotAction\": [\"iam:*\", \"s3:*\"], " RES("\"*\""),
+		  ALLOW "\"NotAction\": \"iam:*\", " RES("\"*\"")), R(REDUNDANT_STATEMENT), 1 },
 };
 
 START_TEST(rules)

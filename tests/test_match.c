@@ -328,6 +328,70 @@ END_TEST
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* Pattern coverage (contain.h): known answers, then soundness by brute
+ * force: whenever `by` is said to cover `in`, every text of up to four
+ * code points over {a, b, é} that `in` matches, `by` matches. */
+START_TEST(covers)
+{
+	static const struct {
+		const char *by, *in;
+		bool icase, want;
+	} k[] = {
+		{ "s3:get*", "s3:GetObject", true, true },  { "s3:get*", "s3:GetObject", false, false },
+		{ "a*", "a?c*", false, true },              { "a?c", "a*c", false, false },
+		{ "a*c", "a?c", false, true },              { "??", "\xc3\xa9", false, false },
+		{ "?", "\xc3\xa9", false, true },           { "*", "", false, true },
+		{ "a", "a", false, true },                  { "a", "ab", false, false },
+		{ "*b", "a*b", false, true },               { "a*b*c", "a*c", false, false },
+	};
+	static const char *const atoms[] = { "a", "b", "*", "?", "\xc3\xa9" };
+	static const char *const text_atoms[] = { "a", "b", "\xc3\xa9" };
+	unsigned seed = 7, shown = 0;
+
+	for (size_t i = 0; i < N(k); i++)
+		ck_assert_msg(iamp_pattern_covers(k[i].by, strlen(k[i].by), k[i].in, strlen(k[i].in), k[i].icase) ==
+				      k[i].want,
+			      "%s covers %s", k[i].by, k[i].in);
+	for (int round = 0; round < 4000; round++) {
+		char by[32] = "", in[32] = "";
+		unsigned nb, ni;
+
+		seed = seed * 1103515245u + 12345u;
+		nb = 1 + (seed >> 16) % 4;
+		seed = seed * 1103515245u + 12345u;
+		ni = 1 + (seed >> 16) % 4;
+		for (unsigned j = 0; j < nb; j++) {
+			seed = seed * 1103515245u + 12345u;
+			strcat(by, atoms[(seed >> 16) % N(atoms)]);
+		}
+		for (unsigned j = 0; j < ni; j++) {
+			seed = seed * 1103515245u + 12345u;
+			strcat(in, atoms[(seed >> 16) % N(atoms)]);
+		}
+		if (!iamp_pattern_covers(by, strlen(by), in, strlen(in), false))
+			continue;
+		shown++;
+		/* every text of 0 to 4 code points */
+		for (unsigned len = 0; len <= 4; len++) {
+			unsigned total = 1;
+
+			for (unsigned j = 0; j < len; j++)
+				total *= N(text_atoms);
+			for (unsigned t = 0; t < total; t++) {
+				char text[32] = "";
+
+				for (unsigned j = 0, v = t; j < len; j++, v /= N(text_atoms))
+					strcat(text, text_atoms[v % N(text_atoms)]);
+				if (iamp_match_like(in, strlen(in), text, strlen(text)))
+					ck_assert_msg(iamp_match_like(by, strlen(by), text, strlen(text)),
+						      "\"%s\" said to cover \"%s\", but not \"%s\"", by, in, text);
+			}
+		}
+	}
+	ck_assert_uint_gt(shown, 200);
+}
+END_TEST
+
 Suite *suite_match(void)
 {
 	Suite *s = suite_create("match");
@@ -335,6 +399,7 @@ Suite *suite_match(void)
 
 	tcase_add_loop_test(tc, like, 0, N(like_cases));
 	tcase_add_test(tc, compiled_literal_star);
+	tcase_add_test(tc, covers);
 	tcase_add_loop_test(tc, action, 0, N(action_cases));
 	tcase_add_loop_test(tc, arn, 0, N(arn_cases));
 	tcase_add_loop_test(tc, ip, 0, N(ip_cases));

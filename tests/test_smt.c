@@ -646,6 +646,113 @@ START_TEST(semantic_budget)
 }
 END_TEST
 
+/* ---- diff: the text's answer against the solver's --------------------------------- */
+
+/*
+ * Identity policies OLD and NEW (their statements), the verdict worked
+ * out by hand, and which directions the text shows empty ("N": allowed
+ * by NEW only, "O": by OLD only). Each case runs twice: as diff runs it,
+ * and with the text ignored, so that every direction the text shows
+ * empty is also asked of the solver, which must agree.
+ */
+struct diff_case {
+	const char *name, *old_stmts, *new_stmts;
+	enum iamp_diff_verdict want;
+	const char *by_text;
+};
+
+#define A_(act, res) "{\"Effect\":\"Allow\",\"Action\":" act ",\"Resource\":" res "}"
+#define D_(act, res) "{\"Effect\":\"Deny\",\"Action\":" act ",\"Resource\":" res "}"
+
+static const struct diff_case diff_cases[] = {
+	{ "statements reordered", A_("\"s3:GetObject\"", "\"*\"") "," A_("\"ec2:Describe*\"", "\"*\""),
+	  A_("\"ec2:Describe*\"", "\"*\"") "," A_("\"s3:GetObject\"", "\"*\""), IAMP_DIFF_EQUIVALENT, "NO" },
+	{ "an action added", A_("\"s3:GetObject\"", "\"*\""), A_("[\"s3:GetObject\",\"s3:PutObject\"]", "\"*\""),
+	  IAMP_DIFF_MORE_PERMISSIVE, "O" },
+	{ "a wildcard narrowed", A_("\"s3:*\"", "\"*\""), A_("\"s3:Get*\"", "\"*\""), IAMP_DIFF_LESS_PERMISSIVE,
+	  "N" },
+	{ "a statement split (the solver shows OLD within NEW)", A_("[\"s3:GetObject\",\"s3:PutObject\"]", "\"*\""),
+	  A_("\"s3:GetObject\"", "\"*\"") "," A_("\"s3:PutObject\"", "\"*\""), IAMP_DIFF_EQUIVALENT, "N" },
+	{ "a condition added", A_("\"s3:GetObject\"", "\"*\""),
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\","
+	  "\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"true\"}}}",
+	  IAMP_DIFF_LESS_PERMISSIVE, "N" },
+	{ "a condition value changed",
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\","
+	  "\"Condition\":{\"StringEquals\":{\"aws:RequestedRegion\":\"eu-west-1\"}}}",
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\","
+	  "\"Condition\":{\"StringEquals\":{\"aws:RequestedRegion\":\"us-east-1\"}}}",
+	  IAMP_DIFF_INCOMPARABLE, "" },
+	{ "a Deny added", A_("\"s3:*\"", "\"*\""), A_("\"s3:*\"", "\"*\"") "," D_("\"s3:DeleteBucket\"", "\"*\""),
+	  IAMP_DIFF_LESS_PERMISSIVE, "N" },
+	{ "a Deny removed", A_("\"s3:*\"", "\"*\"") "," D_("\"s3:DeleteBucket\"", "\"*\""), A_("\"s3:*\"", "\"*\""),
+	  IAMP_DIFF_MORE_PERMISSIVE, "O" },
+	{ "a resource widened", A_("\"s3:GetObject\"", "\"arn:aws:s3:::b/k\""),
+	  A_("\"s3:GetObject\"", "\"arn:aws:s3:::b/*\""), IAMP_DIFF_MORE_PERMISSIVE, "O" },
+	{ "resources compare case-sensitively", A_("\"s3:GetObject\"", "\"arn:aws:s3:::B/k\""),
+	  A_("\"s3:GetObject\"", "\"arn:aws:s3:::b/*\""), IAMP_DIFF_INCOMPARABLE, "" },
+	{ "'?' is narrower than '*'", A_("\"s3:GetObject\"", "\"arn:aws:s3:::b/a*c\""),
+	  A_("\"s3:GetObject\"", "\"arn:aws:s3:::b/a?c\""), IAMP_DIFF_LESS_PERMISSIVE, "N" },
+	{ "'?' is one code point", A_("\"s3:GetObject\"", "\"arn:aws:s3:::b/\\u00e9\""),
+	  A_("\"s3:GetObject\"", "\"arn:aws:s3:::b/??\""), IAMP_DIFF_INCOMPARABLE, "" },
+	{ "a short pattern reads the whole ARN", A_("\"s3:GetObject\"", "\"arn:aws:s3:::b/x\""),
+	  A_("\"s3:GetObject\"", "\"arn:aws:s3:*\""), IAMP_DIFF_MORE_PERMISSIVE, "O" },
+	{ "a '*' of six parts stays in its part", A_("\"s3:GetObject\"", "\"arn:aws:s3:::b/x\""),
+	  A_("\"s3:GetObject\"", "\"arn:aws:s3:*:*:b/x\""), IAMP_DIFF_MORE_PERMISSIVE, "O" },
+	{ "a variable is never read as text", A_("\"s3:GetObject\"", "\"arn:aws:s3:::b/${aws:username}/*\""),
+	  A_("\"s3:GetObject\"", "\"arn:aws:s3:::b/*\""), IAMP_DIFF_MORE_PERMISSIVE, "" },
+	{ "NotAction excluding less",
+	  "{\"Effect\":\"Allow\",\"NotAction\":[\"iam:*\",\"s3:*\"],\"Resource\":\"*\"}",
+	  "{\"Effect\":\"Allow\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"}", IAMP_DIFF_MORE_PERMISSIVE, "O" },
+	{ "NotResource excluding more",
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"NotResource\":\"arn:aws:s3:::b/k\"}",
+	  "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"NotResource\":[\"arn:aws:s3:::b/k\",\"arn:aws:s3:::c/k\"]}",
+	  IAMP_DIFF_LESS_PERMISSIVE, "N" },
+};
+
+static void diff_once(const struct diff_case *k, bool no_text, struct iamp_diff_result *r)
+{
+	const struct iamp_policy *po, *pn;
+	struct iamp_evaluator *o = one_policy(&po, k->old_stmts, IAMP_POLICY_IDENTITY);
+	struct iamp_evaluator *n = one_policy(&pn, k->new_stmts, IAMP_POLICY_IDENTITY);
+	struct iamp_diff_query q;
+
+	memset(&q, 0, sizeof(q));
+	q.old_target = o;
+	q.new_target = n;
+	q.witnesses = 1;
+	q.timeout_ms = 20000;
+	q.no_text = no_text;
+	q.scope.kinds = IAMP_SCOPE_KIND(IAMP_CALLER_USER) | IAMP_SCOPE_KIND(IAMP_CALLER_ROLE);
+	ck_assert_int_eq(iamp_smt_diff(r, &q), 0);
+	iamp_evaluator_free(o);
+	iamp_evaluator_free(n);
+}
+
+START_TEST(diff_text_and_solver)
+{
+	const struct diff_case *k = &diff_cases[_i];
+	struct iamp_diff_result r;
+
+	for (int no_text = 0; no_text < 2; no_text++) {
+		diff_once(k, no_text, &r);
+		ck_assert_msg(r.verdict == k->want, "%s%s: %s, want %s (%s)", k->name,
+			      no_text ? " (text ignored)" : "", iamp_diff_verdict_name(r.verdict),
+			      iamp_diff_verdict_name(k->want), r.reason);
+		if (!no_text) {
+			ck_assert_msg(r.by_text[0] == (strchr(k->by_text, 'N') != NULL) &&
+				      r.by_text[1] == (strchr(k->by_text, 'O') != NULL),
+				      "%s: shown from the text: NEW only %d, OLD only %d, want \"%s\"", k->name,
+				      r.by_text[0], r.by_text[1], k->by_text);
+		} else {
+			ck_assert(!r.by_text[0] && !r.by_text[1]);
+		}
+		iamp_diff_result_free(&r);
+	}
+	th_kept_free();
+}
+END_TEST
+
 Suite *suite_smt(void)
 {
 	Suite *s = suite_create("smt");
@@ -659,6 +766,7 @@ Suite *suite_smt(void)
 	tcase_add_test(tc, candidates_exempted_caller);
 	tcase_add_test(tc, semantic_checks);
 	tcase_add_test(tc, semantic_budget);
+	tcase_add_loop_test(tc, diff_text_and_solver, 0, N(diff_cases));
 	tcase_add_loop_test(tc, cross_check, 0, ROUNDS);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1331,6 +1331,8 @@ int iamp_cmd_diff(int argc, char **argv)
 			}
 			printf("]");
 		}
+		printf(",\"byText\":{\"newOnly\":%s,\"oldOnly\":%s}", r.by_text[0] ? "true" : "false",
+		       r.by_text[1] ? "true" : "false");
 		if (r.reason[0] && r.verdict == IAMP_DIFF_UNKNOWN) {
 			fputs(",\"reason\":", stdout);
 			json_str(stdout, r.reason);
@@ -1342,8 +1344,13 @@ int iamp_cmd_diff(int argc, char **argv)
 			printf("  identity and resource policies taken as allowing everything; callers: the "
 			       "principals SCPs govern\n");
 		for (int d = 0; d < 2; d++) {
-			printf("  allowed by %s only:%s\n", d == 0 ? "NEW" : "OLD",
-			       r.nwitness[d] ? "" : r.unknown[d] ? " unknown" : " nothing");
+			printf("  allowed by %s only:%s%s\n", d == 0 ? "NEW" : "OLD",
+			       r.nwitness[d] ? "" : r.unknown[d] ? " unknown" : " nothing",
+			       !r.by_text[d] ? ""
+			       : d == 0 ? " (each Allow of NEW lies within one of OLD, and each Deny of OLD "
+					  "within one of NEW: read from the text)"
+					: " (each Allow of OLD lies within one of NEW, and each Deny of NEW "
+					  "within one of OLD: read from the text)");
 			for (size_t i = 0; i < r.nwitness[d]; i++) {
 				fputs("    ", stdout);
 				iamp_report_cex(stdout, &r.witness[d][i]);
