@@ -386,6 +386,8 @@ static void write_json(FILE *out, const struct iamp_diags *diags,
 		jw_string(&w, "title", iamp_rules[d->rule].title);
 		jw_string(&w, "message", d->message);
 		jw_string(&w, "fingerprint", fp);
+		if (opts->baseline_state)
+			jw_string(&w, "baselineState", opts->baseline_state[i]);
 		jw_object_end(&w);
 	}
 	jw_array_end(&w);
@@ -850,7 +852,7 @@ static void sarif_fingerprints(struct jw *w, const char *key, const char *fp, si
 }
 
 static void sarif_result(struct jw *w, const struct iamp_diag *d, const char *fp,
-			 const struct artifacts *a, size_t k, size_t occurrence)
+			 const struct artifacts *a, size_t k, size_t occurrence, const char *baseline_state)
 {
 	jw_object(w, NULL);
 	jw_string(w, "ruleId", iamp_rules[d->rule].id);
@@ -866,6 +868,8 @@ static void sarif_result(struct jw *w, const struct iamp_diag *d, const char *fp
 	jw_object_end(w);
 	jw_array_end(w);
 	sarif_fingerprints(w, "iamproofFingerprint/v1", fp, occurrence);
+	if (baseline_state)
+		jw_string(w, "baselineState", baseline_state);
 	if (d->severity != iamp_rules[d->rule].severity ||
 	    d->severity == IAMP_SEV_SECURITY_WARNING) {
 		jw_object(w, "properties");
@@ -991,7 +995,8 @@ static int write_sarif(FILE *out, const struct iamp_diags *diags,
 	sarif_artifacts(&w, &a);
 	jw_array(&w, "results");
 	for (size_t i = 0; i < diags->count; i++)
-		sarif_result(&w, &diags->items[i], fp[i], &a, opts->file_count + i, occurrence[i]);
+		sarif_result(&w, &diags->items[i], fp[i], &a, opts->file_count + i, occurrence[i],
+			     opts->baseline_state ? opts->baseline_state[i] : NULL);
 	jw_array_end(&w);
 	sarif_end(&w);
 cleanup:

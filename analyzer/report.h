@@ -82,6 +82,10 @@ struct iamp_report_opts {
 	bool show_source;         /* text: source line and caret */
 	const char *const *files; /* every file analyzed (SARIF artifacts) */
 	size_t file_count;
+	/* JSON and SARIF: each diagnostic's baselineState ("new",
+	 * "unchanged", "absent"), parallel to the diagnostics; NULL: none
+	 * (`review`) */
+	const char *const *baseline_state;
 };
 
 /* "text", "json" or "sarif"; returns false for anything else. */

@@ -4598,21 +4598,23 @@ static int diff_candidates(const struct iamp_diff_query *q, int d, struct iamp_c
 	int rc = 0;
 
 	cand_opts(&opt, &q->scope, evs, q->set ? 3 : 2);
-	/* Pass 0: the Allows of `yes` that lie within no Allow of the same
-	 * policy of `no` (contain.h), where a witness is likeliest; pass 1:
-	 * the others, which a Deny of `no` alone may tell apart. */
-	for (int pass = 0; pass < 2 && *nw < want && !rc; pass++)
-	for (size_t i = 0; i < yes->npols && *nw < want && !rc; i++) {
-		const struct cpolicy *p = &yes->pols[i];
+	/* Pass 0: the Denies of `no` that lie within no Deny of the same
+	 * policy of `yes` (contain.h): requests they deny and `yes` may
+	 * not; pass 1: the Allows of `yes` that lie within no Allow of
+	 * `no`, where a witness is likeliest; pass 2: the other Allows,
+	 * which a Deny of `no` alone may tell apart. */
+	for (int pass = 0; pass < 3 && *nw < want && !rc; pass++)
+	for (size_t i = 0; i < (pass ? yes : no)->npols && *nw < want && !rc; i++) {
+		const struct cpolicy *p = &(pass ? yes : no)->pols[i];
+		const struct cpolicy *other = i < (pass ? no : yes)->npols ? &(pass ? no : yes)->pols[i] : NULL;
 
 		for (size_t j = 0; j < p->nstmts && *nw < want && !rc; j++) {
 			const struct cstmt *s = &p->stmts[j];
-			bool within = s->usable && !s->deny && i < no->npols &&
-				      iamp_statement_within_policy(s->src, no->pols[i].src);
+			bool within = other && iamp_statement_within_policy(s->src, other->src);
 
-			if (within != (pass == 1))
+			if (!s->usable || s->deny != (pass == 0) || within != (pass == 2))
 				continue;
-			for (size_t n = 0; n < 32 && s->usable && !s->deny && *nw < want; n++) {
+			for (size_t n = 0; n < 32 && *nw < want; n++) {
 				struct iamp_cex *c = &w[*nw];
 				enum iamp_decision dy, dn, ds;
 				bool member = true, dup = false;

@@ -15,7 +15,8 @@
 # are not UTF-8, tabs, YAML, paths with spaces, '#', '%' and non-ASCII
 # names, relative and absolute paths; the prove logs from a violation at
 # a statement, one with no statement involved (at the property), a timeout
-# (unknown) and a built-in pack (IAMPROOFSRC). Each log is validated with
+# (unknown) and a built-in pack (IAMPROOFSRC); the review log from a git
+# change with new, unchanged and fixed findings. Each log is validated with
 #
 #   Sarif.Multitool validate LOG -o OUT --json-schema sarif-2.1.0.json
 #       --rule-kind "Sarif;Gh" --level "Error;Warning;Note" -c CONFIG
@@ -234,6 +235,14 @@ run_prove prove-unknown "$pin" --identity "$pin/$jp/id #1.json" --properties "$p
 	--timeout 0.001
 run_prove prove-pack "$pin" --identity "$jp/id #1.json" --properties least-privilege
 run absolute "$in" "$in"
+# review: findings new, unchanged and absent (baselineState) on the
+# repository of tests/review-fixture.sh
+sh "$root/tests/review-fixture.sh" "$work/review-repo" || die "cannot build the review fixture"
+(cd "$work/review-repo" && "$bin" review --base base --head head --all --format sarif) \
+	>"$work/review.sarif" 2>"$work/review.stderr"
+rc=$?
+[ $rc -le 1 ] || { cat "$work/review.stderr" >&2; die "iamproof review exited $rc for the 'review' log"; }
+logs="$logs review"
 run trust "$in" --type trust "$(printf '\346\227\245\346\234\254')/trust.yaml" "with space"
 for d in fixtures policies; do
 	[ -d "$root/$d" ] && run "$d" "$root" "$d"

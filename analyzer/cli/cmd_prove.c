@@ -1204,19 +1204,39 @@ static void diff_usage(FILE *out)
 }
 
 /* One side of a diff: the policy (or SCP level) and what is assumed. */
-static int diff_side(struct pset *ps, const char *what, enum iamp_policy_type type,
-		     struct iamp_evaluator **out)
+void diff_assume(struct pset *ps, enum iamp_policy_type type)
 {
 	if (type == IAMP_POLICY_SCP) {
 		pset_load_text(ps, "(identity policies)", allow_all, IAMP_POLICY_IDENTITY);
 		pset_load_text(ps, "(resource policies)", allow_all_resource, IAMP_POLICY_RESOURCE);
-		pset_add_level(ps, what, IAMP_POLICY_SCP);
-	} else {
-		pset_load(ps, what, type, 0, NULL, NULL);
-		if (type != IAMP_POLICY_IDENTITY)
-			pset_load_text(ps, "(identity policies of other accounts)", allow_other_accounts,
-				       IAMP_POLICY_IDENTITY);
+	} else if (type != IAMP_POLICY_IDENTITY) {
+		pset_load_text(ps, "(identity policies of other accounts)", allow_other_accounts,
+			       IAMP_POLICY_IDENTITY);
 	}
+}
+
+void diff_scope(enum iamp_policy_type type, struct iamp_scope *scope)
+{
+	memset(scope, 0, sizeof(*scope));
+	if (type == IAMP_POLICY_SCP)
+		iamp_scope_governed(scope);
+	else if (type == IAMP_POLICY_IDENTITY)
+		scope->kinds = IAMP_SCOPE_KIND(IAMP_CALLER_USER) | IAMP_SCOPE_KIND(IAMP_CALLER_ROLE) |
+			       IAMP_SCOPE_KIND(IAMP_CALLER_SESSION) |
+			       IAMP_SCOPE_KIND(IAMP_CALLER_FEDERATED_USER);
+	else
+		scope->no_owner_root = true;
+}
+
+/* One side of a diff: the policy (or SCP level) and what is assumed. */
+static int diff_side(struct pset *ps, const char *what, enum iamp_policy_type type,
+		     struct iamp_evaluator **out)
+{
+	diff_assume(ps, type);
+	if (type == IAMP_POLICY_SCP)
+		pset_add_level(ps, what, IAMP_POLICY_SCP);
+	else
+		pset_load(ps, what, type, 0, NULL, NULL);
 	if (!pset_usable(ps))
 		return EXIT_USAGE;
 	if (pset_build(ps, 0, out)) {
@@ -1308,14 +1328,7 @@ int iamp_cmd_diff(int argc, char **argv)
 		goto cleanup;
 	q.old_target = old_ev;
 	q.new_target = new_ev;
-	if (type == IAMP_POLICY_SCP)
-		iamp_scope_governed(&q.scope);
-	else if (type == IAMP_POLICY_IDENTITY)
-		q.scope.kinds = IAMP_SCOPE_KIND(IAMP_CALLER_USER) | IAMP_SCOPE_KIND(IAMP_CALLER_ROLE) |
-				IAMP_SCOPE_KIND(IAMP_CALLER_SESSION) |
-				IAMP_SCOPE_KIND(IAMP_CALLER_FEDERATED_USER);
-	else
-		q.scope.no_owner_root = true;
+	diff_scope(type, &q.scope);
 	if (iamp_smt_diff(&r, &q)) {
 		fprintf(stderr, "iamproof diff: %s\n", iamp_error_last());
 		rc = EXIT_INTERNAL;

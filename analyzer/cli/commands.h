@@ -8,6 +8,8 @@
 #ifndef IAMP_CLI_COMMANDS_H
 #define IAMP_CLI_COMMANDS_H
 
+#include "policy.h"
+
 enum {
 	EXIT_CLEAN = 0,
 	EXIT_FINDINGS = 1,
@@ -22,5 +24,20 @@ int iamp_cmd_simulate(int argc, char **argv);
 int iamp_cmd_prove(int argc, char **argv);
 int iamp_cmd_diff(int argc, char **argv);
 int iamp_cmd_generate(int argc, char **argv);
+int iamp_cmd_review(int argc, char **argv);
+
+/*
+ * What `diff` compares, shared with `review` (cmd_prove.c). Beside the
+ * policy of `type`: for an SCP, identity and resource policies that
+ * allow everything; for a resource or trust policy, identity policies of
+ * other accounts that allow everything; for an identity policy, nothing.
+ * The scope: the callers that SCPs govern; IAM users, roles, sessions and
+ * federated users for an identity policy; for resource and trust
+ * policies, every caller but the owning account's root.
+ */
+struct pset;
+struct iamp_scope;
+void diff_assume(struct pset *ps, enum iamp_policy_type type);
+void diff_scope(enum iamp_policy_type type, struct iamp_scope *scope);
 
 #endif

@@ -22,6 +22,7 @@ static const struct command {
 	{ "prove", iamp_cmd_prove, "prove properties for every request: iamproof prove --org org.yaml --properties stage6" },
 	{ "generate", iamp_cmd_generate, "generate the Stage 6 guardrail SCPs, packed and proven: iamproof generate scp --config baseline.yaml --out DIR" },
 	{ "diff", iamp_cmd_diff, "compare two policies for every request: iamproof diff OLD.json NEW.json" },
+	{ "review", iamp_cmd_review, "review a change to a policy repository: iamproof review --base REV [--head REV]" },
 };
 
 

@@ -90,6 +90,12 @@ struct iamp_policy *pset_load(struct pset *ps, const char *path, enum iamp_polic
 struct iamp_policy *pset_load_text(struct pset *ps, const char *name, const char *text,
 				   enum iamp_policy_type type)
 {
+	return pset_load_buffer(ps, name, text, strlen(text), IAMP_FORMAT_JSON, type, 0);
+}
+
+struct iamp_policy *pset_load_buffer(struct pset *ps, const char *name, const char *data, size_t len,
+				     enum iamp_format format, enum iamp_policy_type type, unsigned level)
+{
 	char *owned = strdup(name);
 	struct pset_file *l;
 
@@ -97,10 +103,9 @@ struct iamp_policy *pset_load_text(struct pset *ps, const char *name, const char
 		ps->failed = true;
 		return NULL;
 	}
-	if (!(l = new_file(ps, owned, type, 0, NULL, owned)))
+	if (!(l = new_file(ps, owned, type, level, NULL, owned)))
 		return NULL;
-	if (iamp_load_buffer(&l->doc, owned, text, strlen(text), IAMP_FORMAT_JSON, &ps->limits,
-			     &ps->diags)) {
+	if (iamp_load_buffer(&l->doc, owned, data, len, format, &ps->limits, &ps->diags)) {
 		fprintf(stderr, "iamproof: %s\n", iamp_error_last());
 		ps->failed = true;
 		return NULL;

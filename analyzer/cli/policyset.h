@@ -55,6 +55,9 @@ struct iamp_policy *pset_load(struct pset *ps, const char *path, enum iamp_polic
 /* The same from text in memory, under the display name `name`. */
 struct iamp_policy *pset_load_text(struct pset *ps, const char *name, const char *text,
 				   enum iamp_policy_type type);
+/* The same from bytes in memory (a file at a git commit), at `level`. */
+struct iamp_policy *pset_load_buffer(struct pset *ps, const char *name, const char *data, size_t len,
+				     enum iamp_format format, enum iamp_policy_type type, unsigned level);
 
 /* A comma-separated list of files as the next SCP or RCP level; the name
  * FullAWSAccess stands for AWS's managed policy, as in org.yaml. */
