@@ -389,6 +389,10 @@ static void write_json(FILE *out, const struct iamp_diags *diags,
 		jw_object_end(&w);
 	}
 	jw_array_end(&w);
+	jw_array(&w, "errors");
+	for (size_t i = 0; i < opts->unread_count; i++)
+		jw_string(&w, NULL, opts->unread[i]);
+	jw_array_end(&w);
 	jw_object(&w, "summary");
 	for (int sev = IAMP_SEV_ERROR; sev >= IAMP_SEV_SUGGESTION; sev--)
 		jw_uint(&w, iamp_severity_name((enum iamp_severity)sev), count[sev]);
@@ -899,9 +903,20 @@ static void sarif_begin(struct jw *w, const struct iamp_report_opts *opts)
 	jw_string(w, "informationUri", IAMP_REPORT_PROJECT_URI);
 }
 
+static void sarif_notification(struct jw *w, const char *text)
+{
+	jw_object(w, NULL);
+	jw_string(w, "level", "error");
+	jw_object(w, "message");
+	jw_string(w, "text", text);
+	jw_object_end(w);
+	jw_object_end(w);
+}
+
 /* After the rules: the driver's properties, the invocation (`lost`:
- * what an out-of-memory condition lost, or NULL) and the base URIs, with
- * IAMPROOFSRC when some artifact resolves against it. */
+ * what an out-of-memory condition lost, or NULL; and opts->unread, the
+ * inputs not read: either makes the run unsuccessful) and the base URIs,
+ * with IAMPROOFSRC when some artifact resolves against it. */
 static void sarif_middle(struct jw *w, const struct iamp_report_opts *opts, const char *lost,
 			 bool iamproof_src)
 {
@@ -915,15 +930,13 @@ static void sarif_middle(struct jw *w, const struct iamp_report_opts *opts, cons
 
 	jw_array(w, "invocations");
 	jw_object(w, NULL);
-	jw_bool(w, "executionSuccessful", !lost);
-	if (lost) {
+	jw_bool(w, "executionSuccessful", !lost && !opts->unread_count);
+	if (lost || opts->unread_count) {
 		jw_array(w, "toolExecutionNotifications");
-		jw_object(w, NULL);
-		jw_string(w, "level", "error");
-		jw_object(w, "message");
-		jw_string(w, "text", lost);
-		jw_object_end(w);
-		jw_object_end(w);
+		if (lost)
+			sarif_notification(w, lost);
+		for (size_t i = 0; i < opts->unread_count; i++)
+			sarif_notification(w, opts->unread[i]);
 		jw_array_end(w);
 	}
 	jw_object_end(w);

@@ -82,6 +82,11 @@ struct iamp_report_opts {
 	bool show_source;         /* text: source line and caret */
 	const char *const *files; /* every file analyzed (SARIF artifacts) */
 	size_t file_count;
+	/* what the run could not read, one message each: SARIF says
+	 * executionSuccessful false with one error notification each, JSON
+	 * lists them under "errors" (text: the CLI has said them on stderr) */
+	const char *const *unread;
+	size_t unread_count;
 };
 
 /* "text", "json" or "sarif"; returns false for anything else. */
