@@ -1631,14 +1631,23 @@ static void decision_json(FILE *out, const struct iamp_result *r, const struct i
 	fputs("]}\n", out);
 }
 
+/* Text output of a decision: every field that comes from input (the
+ * request, file names, Sids, org.yaml's names in a reason) goes through
+ * put_text, so that a newline in a resource cannot forge an "ALLOWED"
+ * line and an escape sequence never reaches the terminal. */
 static void decision_text(FILE *out, const struct iamp_request *req, const struct iamp_result *r,
 			  const struct iamp_evaluator *ev, size_t no)
 {
 	char buf[320], nbuf[256];
 	const char *why = iamp_decision_reason(buf, sizeof(buf), r, ev);
 
-	fprintf(out, "request %zu: %.*s on %.*s by %.*s\n", no, (int)req->action_len, req->action,
-		(int)req->resource_len, req->resource, (int)req->principal_len, req->principal);
+	fprintf(out, "request %zu: ", no);
+	put_text(out, req->action, req->action_len);
+	fputs(" on ", out);
+	put_text(out, req->resource, req->resource_len);
+	fputs(" by ", out);
+	put_text(out, req->principal, req->principal_len);
+	fputc('\n', out);
 	switch (r->decision) {
 	case IAMP_DECISION_ALLOWED:
 		fprintf(out, "  ALLOWED%s\n",
@@ -1648,7 +1657,9 @@ static void decision_text(FILE *out, const struct iamp_request *req, const struc
 		fputs("  EXPLICITLY DENIED by a Deny statement\n", out);
 		break;
 	default:
-		fprintf(out, "  IMPLICITLY DENIED: %s\n", why ? why : "nothing allows the request");
+		fputs("  IMPLICITLY DENIED: ", out);
+		put_text_str(out, why ? why : "nothing allows the request");
+		fputc('\n', out);
 		break;
 	}
 	if (r->scp_exempt)
@@ -1666,14 +1677,20 @@ static void decision_text(FILE *out, const struct iamp_request *req, const struc
 		/* On an explicit deny the Deny statements decided: show those. */
 		if (r->decision == IAMP_DECISION_EXPLICIT_DENY && !m->deny)
 			continue;
-		fprintf(out, "  %s %s:%u: %s policy", m->deny ? "deny " : "allow", m->name,
-			(unsigned)m->stmt->span.start.line, iamp_policy_type_name(m->type));
-		if (level)
-			fprintf(out, " (level %u%s%s)", m->level, lname ? ", " : "", lname ? lname : "");
-		if (m->stmt->has_sid)
-			fprintf(out, ", statement %s", m->stmt->sid.text);
-		else
+		fprintf(out, "  %s ", m->deny ? "deny " : "allow");
+		put_text_str(out, m->name);
+		fprintf(out, ":%u: %s policy", (unsigned)m->stmt->span.start.line, iamp_policy_type_name(m->type));
+		if (level) {
+			fprintf(out, " (level %u%s", m->level, lname ? ", " : "");
+			put_text_str(out, lname ? lname : "");
+			fputc(')', out);
+		}
+		if (m->stmt->has_sid) {
+			fputs(", statement ", out);
+			put_text(out, m->stmt->sid.text, m->stmt->sid.len);
+		} else {
 			fprintf(out, ", statement #%zu", m->stmt->index + 1);
+		}
 		fputc('\n', out);
 	}
 	if (r->match_count == 0)
