@@ -257,6 +257,8 @@ static void sort_files(struct check *c)
 {
 	size_t out = 0;
 
+	if (!c->file_count)
+		return; /* files may be NULL, which qsort must not get */
 	qsort(c->files, c->file_count, sizeof(*c->files), cmp_path);
 	for (size_t i = 0; i < c->file_count; i++) {
 		if (out && strcmp(c->files[out - 1], c->files[i]) == 0)
