@@ -27,6 +27,7 @@ struct builder {
 	const struct iamp_limits *limits;
 	enum iamp_policy_type type;
 	bool oom;
+	size_t condition_values; /* so far, against limits->max_condition_values */
 };
 
 static const char *const type_names[IAMP_POLICY__COUNT] = {
@@ -332,6 +333,12 @@ static void build_condition(struct builder *b, const struct iamp_value *v,
 					wrong_type(b, item, "a condition value", "a string, number or boolean");
 					continue;
 				}
+				if (b->condition_values++ == b->limits->max_condition_values)
+					iamp_doc_diag(b->diags, b->doc, IAMP_RULE_INPUT_LIMIT, item->span,
+						      "more than %zu condition values in the policy; the rest are "
+						      "not read", b->limits->max_condition_values);
+				if (b->condition_values > b->limits->max_condition_values)
+					break;
 				c->values[c->value_count].kind = item->kind;
 				c->values[c->value_count].text.span = item->span;
 				if (item->kind == IAMP_VALUE_BOOL) {
@@ -486,7 +493,7 @@ int iamp_policy_build(struct iamp_policy **out, const struct iamp_document *doc,
 {
 	static const char *const known[] = { "Version", "Id", "Statement", NULL };
 	struct iamp_limits deflimits;
-	struct builder b = { doc, doc->arena, diags, limits, type, false };
+	struct builder b = { doc, doc->arena, diags, limits, type, false, 0 };
 	const struct iamp_value *root = doc->root;
 	struct iamp_policy *p;
 

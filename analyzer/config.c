@@ -14,44 +14,87 @@
 #include "error.h"
 #include "load.h"
 
+/*
+ * Glob matching as an NFA over the glob's positions, one step per path
+ * byte: O(glob x path) whatever the pattern ("**" then "*a*a*a...b" once
+ * took exponential time by backtracking). A state is a glob position;
+ * at[i] is set when position i is reached before the current byte,
+ * loop[i] when the "**" at i is consuming bytes. Entering a "*" also
+ * enters what follows it; entering "**" also enters its rest (after an
+ * optional '/'), which is entered again after every '/' it consumes. A
+ * "**" with nothing after it matches whatever is left.
+ */
+struct glob_nfa {
+	const char *g;
+	bool *at, *loop;
+	bool all; /* a trailing "**" was reached */
+};
+
+static void enter(struct glob_nfa *n, bool *at, bool *loop, size_t i)
+{
+	const char *g = n->g;
+
+	if (at[i])
+		return;
+	at[i] = true;
+	if (g[i] == '*' && g[i + 1] == '*') {
+		size_t rest = i + 2 + (g[i + 2] == '/');
+
+		loop[i] = true;
+		if (!g[rest])
+			n->all = true;
+		else
+			enter(n, at, loop, rest);
+	} else if (g[i] == '*') {
+		enter(n, at, loop, i + 1);
+	}
+}
+
 bool iamp_glob_match(const char *g, const char *p)
 {
-	while (*g) {
-		if (g[0] == '*' && g[1] == '*') {
-			/* "**" (alone in its segment) spans whole segments. */
-			const char *rest = g + 2;
+	size_t len = strlen(g);
+	bool buf[4 * (IAMP_GLOB_MAX + 1)];
+	bool *at = buf, *loop = buf + (IAMP_GLOB_MAX + 1);
+	bool *nat = loop + (IAMP_GLOB_MAX + 1), *nloop = nat + (IAMP_GLOB_MAX + 1);
+	struct glob_nfa n = { .g = g };
 
-			if (*rest == '/')
-				rest++;
-			if (!*rest)
-				return true;
-			for (const char *q = p;; q++) {
-				if ((q == p || q[-1] == '/') && iamp_glob_match(rest, q))
-					return true;
-				if (!*q)
-					return false;
+	if (len > IAMP_GLOB_MAX)
+		return false; /* refused when the configuration is read */
+	memset(buf, 0, sizeof(buf));
+	enter(&n, at, loop, 0);
+	for (; *p && !n.all; p++) {
+		bool *t;
+		bool any = false;
+
+		memset(nat, 0, (len + 1) * sizeof(*nat));
+		memset(nloop, 0, (len + 1) * sizeof(*nloop));
+		for (size_t i = 0; i < len; i++) {
+			if (!at[i] || loop[i])
+				continue;
+			if (g[i] == '*' || g[i] == '?') {
+				if (*p != '/')
+					enter(&n, nat, nloop, g[i] == '*' ? i : i + 1);
+			} else if (g[i] == *p) {
+				enter(&n, nat, nloop, i + 1);
 			}
 		}
-		if (*g == '*') {
-			for (const char *q = p;; q++) {
-				if (iamp_glob_match(g + 1, q))
-					return true;
-				if (!*q || *q == '/')
-					return false;
-			}
-		}
-		if (!*p)
-			return false;
-		if (*g == '?') {
+		/* after the steps above, so that a "**" they enter afresh
+		 * also enters its rest here */
+		for (size_t i = 0; i < len; i++) {
+			if (!loop[i])
+				continue;
+			nloop[i] = nat[i] = true;
 			if (*p == '/')
-				return false;
-		} else if (*g != *p) {
-			return false;
+				enter(&n, nat, nloop, i + 2 + (g[i + 2] == '/'));
 		}
-		g++;
-		p++;
+		t = at, at = nat, nat = t;
+		t = loop, loop = nloop, nloop = t;
+		for (size_t i = 0; i <= len && !any; i++)
+			any = at[i];
+		if (!any)
+			return false;
 	}
-	return *p == '\0';
+	return n.all || at[len];
 }
 
 /* The path relative to the config directory; paths outside it are
@@ -161,8 +204,14 @@ static int each_string(const struct iamp_document *doc, const struct iamp_value 
 		       const char *what, struct iamp_diags *diags,
 		       int (*add)(struct iamp_config *, const char *, int), struct iamp_config *c, int arg)
 {
-	if (v->kind == IAMP_VALUE_STRING)
+	if (v->kind == IAMP_VALUE_STRING) {
+		if (v->u.str.len > IAMP_GLOB_MAX) {
+			CDIAG(doc, INPUT_LIMIT, v->span, "a glob of %zu bytes is over the limit of %d bytes",
+			      v->u.str.len, IAMP_GLOB_MAX);
+			return 0;
+		}
 		return add(c, v->u.str.text, arg);
+	}
 	if (v->kind != IAMP_VALUE_ARRAY) {
 		CDIAG(doc, WRONG_TYPE, v->span, "%s must be a string or a list of strings", what);
 		return 0;
@@ -175,7 +224,7 @@ static int each_string(const struct iamp_document *doc, const struct iamp_value 
 			CDIAG(doc, WRONG_TYPE, item->span, "each value of %s must be a string", what);
 			continue;
 		}
-		rc = add(c, item->u.str.text, arg);
+		rc = each_string(doc, item, what, diags, add, c, arg);
 		if (rc)
 			return rc;
 	}
@@ -229,7 +278,9 @@ int iamp_config_load(struct iamp_config *c, const char *path, struct iamp_diags 
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	rc = iamp_load_file(&doc, path, NULL, diags);
+	/* YAML whatever the name (-c FILE), and an empty file or one of
+	 * comments only is an empty configuration. */
+	rc = iamp_load_file_as(&doc, path, IAMP_FORMAT_YAML, IAMP_LOAD_EMPTY_OK, NULL, diags);
 	if (rc)
 		return rc;
 	abs = realpath(path, NULL);

@@ -9,8 +9,11 @@
  *
  * Globs are relative to the directory holding the configuration file:
  * `*` and `?` match within one path segment, `**` any number of whole
- * segments. A configuration problem is a diagnostic at its position, like
- * any other input problem.
+ * segments. Matching takes time linear in the glob times the path (no
+ * backtracking); a glob is at most IAMP_GLOB_MAX bytes. A configuration
+ * problem is a diagnostic at its position, like any other input problem.
+ * The file is YAML whatever its name; empty, or comments only, it is an
+ * empty configuration.
  */
 #ifndef IAMP_CONFIG_H
 #define IAMP_CONFIG_H
@@ -20,6 +23,8 @@
 
 #include "diag.h"
 #include "policy.h"
+
+#define IAMP_GLOB_MAX 1024
 
 struct iamp_type_glob {
 	char *glob;
@@ -54,7 +59,8 @@ bool iamp_config_type_for(const struct iamp_config *config, const char *path,
 			  enum iamp_policy_type *out);
 bool iamp_config_excludes(const struct iamp_config *config, const char *path);
 
-/* Glob matching as described above. */
+/* Glob matching as described above; a glob longer than IAMP_GLOB_MAX
+ * matches nothing. */
 bool iamp_glob_match(const char *glob, const char *path);
 
 #endif

@@ -79,7 +79,7 @@ int iamp_request_from_value(struct iamp_request *out, struct iamp_arena *arena,
 	static const char *const known[] = { "principal", "action", "resource", "context" };
 	const struct iamp_member *ctx;
 	struct iamp_ctx_key *keys = NULL;
-	size_t n = 0;
+	size_t n = 0, values = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -130,6 +130,18 @@ int iamp_request_from_value(struct iamp_request *out, struct iamp_arena *arena,
 			continue;
 		k->name = m->key;
 		k->name_len = m->key_len;
+		values += v->kind == IAMP_VALUE_ARRAY ? v->u.array.count : 1;
+		if (v->kind == IAMP_VALUE_ARRAY && v->u.array.count > IAMP_REQUEST_MAX_KEY_VALUES) {
+			snprintf(msg, sizeof(msg), "context key \"%.60s\": more than %d values", m->key,
+				 IAMP_REQUEST_MAX_KEY_VALUES);
+			return field_error(v, msg);
+		}
+		if (values > IAMP_REQUEST_MAX_VALUES) {
+			snprintf(msg, sizeof(msg),
+				 "context key \"%.60s\": more than %d values in the request's context",
+				 m->key, IAMP_REQUEST_MAX_VALUES);
+			return field_error(v, msg);
+		}
 		if (v->kind == IAMP_VALUE_ARRAY) {
 			struct iamp_ctx_value *vals = NULL;
 

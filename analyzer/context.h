@@ -49,9 +49,16 @@ struct iamp_request {
 const struct iamp_ctx_key *iamp_request_key(const struct iamp_request *req,
 					    const char *name, size_t len);
 
+/* The most values a request's key may hold, and its keys in all: the
+ * evaluator's time grows with them times the policies' condition values
+ * (AWS sends at most 50 tag keys; no key comes near). */
+#define IAMP_REQUEST_MAX_KEY_VALUES 1000
+#define IAMP_REQUEST_MAX_VALUES 10000
+
 /*
  * Reads a request object. Context values may be strings, numbers,
- * booleans or lists of them (a null value leaves the key out). On a bad
+ * booleans or lists of them (a null value leaves the key out), at most
+ * IAMP_REQUEST_MAX_KEY_VALUES a key and IAMP_REQUEST_MAX_VALUES in all. On a bad
  * request returns IAMP_EINVAL with iamp_error_last() naming the field and
  * its position ("line 1, column 12: \"action\" must be a string").
  * Arrays live in `arena`; strings stay in the value tree.

@@ -1112,9 +1112,10 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 		}
 	}
 	iamp_scratch_free(&st.sc);
-	free(actheap);
-	if (st.sc.oom)
+	if (st.sc.oom) {
+		free(actheap);
 		return iamp_error_set(IAMP_ENOMEM, "out of memory");
+	}
 
 	if (ev->compat & IAMP_COMPAT_BIT(ROOT_NEEDS_IDENTITY))
 		flags |= IAMP_DECIDE_ROOT_NEEDS_IDENTITY;
@@ -1149,5 +1150,8 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 		explain(res, &v, &f);
 	if ((ev->compat & IAMP_COMPAT_BIT(RESERVED_RESOURCES)) && reserved_resource(&st, res->decision))
 		res->decision = IAMP_DECISION_IMPLICIT_DENY;
+	/* last: st.action points into it until here (the reserved-resource
+	 * rule above reads it) */
+	free(actheap);
 	return 0;
 }

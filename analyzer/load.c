@@ -50,6 +50,7 @@ void iamp_limits_default(struct iamp_limits *out)
 	out->max_depth = 64;
 	out->max_string_bytes = 64 * 1024;
 	out->max_statements = 10000;
+	out->max_condition_values = 20000;
 }
 
 static bool ends_with_ci(const char *s, const char *suffix)
@@ -636,10 +637,10 @@ out:
 	return err;
 }
 
-static int doc_read(struct iamp_document *doc, const struct iamp_limits *limits,
-		    struct iamp_diags *diags)
+static int doc_read(struct iamp_document *doc, unsigned flags,
+		    const struct iamp_limits *limits, struct iamp_diags *diags)
 {
-	struct loader ld = { .doc = doc, .limits = limits, .diags = diags };
+	struct loader ld = { .doc = doc, .flags = flags, .limits = limits, .diags = diags };
 	const char *why = NULL;
 	size_t bad;
 	int err;
@@ -668,9 +669,10 @@ static int doc_read(struct iamp_document *doc, const struct iamp_limits *limits,
 	return err;
 }
 
-int iamp_load_buffer(struct iamp_document **out, const char *path,
-		     const char *data, size_t len, enum iamp_format format,
-		     const struct iamp_limits *limits, struct iamp_diags *diags)
+static int load_buffer(struct iamp_document **out, const char *path,
+		       const char *data, size_t len, enum iamp_format format,
+		       unsigned flags, const struct iamp_limits *limits,
+		       struct iamp_diags *diags)
 {
 	struct iamp_limits defaults;
 	struct iamp_document *doc;
@@ -692,17 +694,31 @@ int iamp_load_buffer(struct iamp_document **out, const char *path,
 		return doc_fail(out, doc);
 	doc->text = text;
 	doc->len = len;
-	if (doc_read(doc, limits, diags))
+	if (doc_read(doc, flags, limits, diags))
 		return doc_fail(out, doc);
 	*out = doc;
 	return 0;
 }
 
+int iamp_load_buffer(struct iamp_document **out, const char *path,
+		     const char *data, size_t len, enum iamp_format format,
+		     const struct iamp_limits *limits, struct iamp_diags *diags)
+{
+	return load_buffer(out, path, data, len, format, 0, limits, diags);
+}
+
 int iamp_load_file(struct iamp_document **out, const char *path,
 		   const struct iamp_limits *limits, struct iamp_diags *diags)
 {
+	return iamp_load_file_as(out, path, iamp_format_for_path(path), 0,
+				 limits, diags);
+}
+
+int iamp_load_file_as(struct iamp_document **out, const char *path,
+		      enum iamp_format format, unsigned flags,
+		      const struct iamp_limits *limits, struct iamp_diags *diags)
+{
 	struct iamp_limits defaults;
-	enum iamp_format format = iamp_format_for_path(path);
 	bool is_stdin = strcmp(path, "-") == 0;
 	char *buf = NULL;
 	size_t len = 0, cap, max;
@@ -717,7 +733,10 @@ int iamp_load_file(struct iamp_document **out, const char *path,
 	max = limits->max_file_bytes;
 	if (max >= UINT32_MAX) /* offsets are 32-bit */
 		max = UINT32_MAX - 1;
-	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO without a writer would wait forever;
+	 * what is not a regular file is refused below, unread. */
+	fd = is_stdin ? STDIN_FILENO
+		      : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return iamp_error_set(IAMP_EIO, "cannot open %s: %s", path,
 				      strerror(errno));
@@ -729,6 +748,17 @@ int iamp_load_file(struct iamp_document **out, const char *path,
 	if (S_ISDIR(st.st_mode)) {
 		err = iamp_error_set(IAMP_EIO, "cannot read %s: %s", path,
 				     strerror(EISDIR));
+		goto close_fd;
+	}
+	if (!is_stdin && !S_ISREG(st.st_mode)) {
+		err = iamp_error_set(IAMP_EIO,
+				     "cannot read %s: not a regular file (a FIFO, device or socket); "
+				     "'-' reads standard input", path);
+		goto close_fd;
+	}
+	if (!is_stdin && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+		err = iamp_error_set(IAMP_EIO, "cannot read %s: %s", path,
+				     strerror(errno));
 		goto close_fd;
 	}
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
@@ -775,7 +805,7 @@ int iamp_load_file(struct iamp_document **out, const char *path,
 			break;
 		len += (size_t)r;
 	}
-	err = iamp_load_buffer(out, path, buf, len, format, limits, diags);
+	err = load_buffer(out, path, buf, len, format, flags, limits, diags);
 free_buf:
 	free(buf);
 close_fd:

@@ -59,7 +59,7 @@ struct iamp_value {
 		bool boolean;
 		/* STRING: decoded UTF-8 (escapes resolved); NUMBER: the
 		 * number's text as written. NUL-terminated; len excludes it
-		 * (a string may contain an escaped NUL). */
+		 * (an escaped NUL is a SYNTAX_ERROR, so none holds one). */
 		struct {
 			const char *text;
 			size_t len;
@@ -83,6 +83,10 @@ struct iamp_limits {
 	unsigned max_depth;     /* default 64 */
 	size_t max_string_bytes; /* default 64 KiB */
 	size_t max_statements;  /* default 10,000 (checked by the builder) */
+	/* condition values in one policy, default 20,000 (the builder): a
+	 * 32 KiB key policy, AWS's largest, holds fewer; the evaluator's
+	 * time grows with them times the request's values */
+	size_t max_condition_values;
 };
 
 void iamp_limits_default(struct iamp_limits *out);
@@ -112,10 +116,23 @@ int iamp_load_buffer(struct iamp_document **out, const char *path,
 		     const struct iamp_limits *limits, struct iamp_diags *diags);
 
 /* Reads `path` ("-" is standard input) and loads it. A file that cannot
- * be read is IAMP_EIO (with iamp_error_last()); a file over the size cap
- * gives a document with no root and an INPUT_LIMIT diagnostic. */
+ * be read is IAMP_EIO (with iamp_error_last()); so is anything but a
+ * regular file (a FIFO, a device, a socket), refused without waiting on
+ * it. A file over the size cap gives a document with no root and an
+ * INPUT_LIMIT diagnostic. */
 int iamp_load_file(struct iamp_document **out, const char *path,
 		   const struct iamp_limits *limits, struct iamp_diags *diags);
+
+/* Flags of iamp_load_file_as(). EMPTY_OK: a YAML stream without a
+ * document (empty, or comments only) is a document whose root is a null
+ * value, as YAML reads it, not a SYNTAX_ERROR (configuration files). */
+#define IAMP_LOAD_EMPTY_OK 1u
+
+/* iamp_load_file in `format` whatever the path's extension, with
+ * IAMP_LOAD_* flags. */
+int iamp_load_file_as(struct iamp_document **out, const char *path,
+		      enum iamp_format format, unsigned flags,
+		      const struct iamp_limits *limits, struct iamp_diags *diags);
 
 /* The format a path implies (extension .yaml/.yml is YAML). */
 enum iamp_format iamp_format_for_path(const char *path);

@@ -45,6 +45,7 @@ struct frame {
 
 struct loader {
 	struct iamp_document *doc;
+	unsigned flags;			/* IAMP_LOAD_* */
 	const struct iamp_limits *limits;
 	struct iamp_diags *diags;
 	struct pos_cache pc;

@@ -219,6 +219,12 @@ static int decode(struct reader *r, const char *q, const char *qend, char *w,
 			if (hex4(q + 2, &cp))
 				return fail_at(r, q, 2,
 					       "invalid escape: '\\u' must be followed by 4 hex digits");
+			/* Strings are NUL-terminated C strings downstream: one
+			 * holding a NUL would read as its prefix ("Deny\u0000x"
+			 * as "Deny"). AWS rejects control characters anyway. */
+			if (cp == 0)
+				return fail_at(r, q, 6,
+					       "'\\u0000' (a NUL character) is not allowed in a string");
 			if (cp >= 0xDC00 && cp <= 0xDFFF)
 				return fail_at(r, q, 6,
 					       "invalid escape: lone low surrogate '\\u%04X' (it must follow a high surrogate \\uD800-\\uDBFF)",

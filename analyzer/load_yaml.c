@@ -186,6 +186,10 @@ static int on_scalar(struct reader *r, const yaml_event_t *ev,
 			    ld->limits->max_string_bytes);
 		return STOP;
 	}
+	/* A "\0" escape: downstream, strings are C strings (load_json.c
+	 * refuses "\u0000" alike). */
+	if (memchr(text, '\0', len))
+		return fail(r, span, "a NUL character (\"\\0\") is not allowed in a scalar");
 	copy = iamp_arena_strndup(ld->doc->arena, text, len);
 	if (!copy)
 		return IAMP_ENOMEM;
@@ -278,6 +282,14 @@ static int on_event(struct reader *r, const yaml_event_t *ev)
 		return 0;
 	case YAML_STREAM_END_EVENT:
 		r->done = true;
+		if (!r->docs && (r->ld->flags & IAMP_LOAD_EMPTY_OK)) {
+			struct iamp_value *v = loader_value(r->ld, IAMP_VALUE_NULL, span);
+
+			if (!v)
+				return IAMP_ENOMEM;
+			r->ld->doc->root = v;
+			return 0;
+		}
 		if (!r->docs)
 			return fail(r, span,
 				    "empty input: expected a YAML document");

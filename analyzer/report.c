@@ -391,6 +391,10 @@ static void write_json(FILE *out, const struct iamp_diags *diags,
 		jw_object_end(&w);
 	}
 	jw_array_end(&w);
+	jw_array(&w, "errors");
+	for (size_t i = 0; i < opts->unread_count; i++)
+		jw_string(&w, NULL, opts->unread[i]);
+	jw_array_end(&w);
 	jw_object(&w, "summary");
 	for (int sev = IAMP_SEV_ERROR; sev >= IAMP_SEV_SUGGESTION; sev--)
 		jw_uint(&w, iamp_severity_name((enum iamp_severity)sev), count[sev]);
@@ -903,9 +907,20 @@ static void sarif_begin(struct jw *w, const struct iamp_report_opts *opts)
 	jw_string(w, "informationUri", IAMP_REPORT_PROJECT_URI);
 }
 
+static void sarif_notification(struct jw *w, const char *text)
+{
+	jw_object(w, NULL);
+	jw_string(w, "level", "error");
+	jw_object(w, "message");
+	jw_string(w, "text", text);
+	jw_object_end(w);
+	jw_object_end(w);
+}
+
 /* After the rules: the driver's properties, the invocation (`lost`:
- * what an out-of-memory condition lost, or NULL) and the base URIs, with
- * IAMPROOFSRC when some artifact resolves against it. */
+ * what an out-of-memory condition lost, or NULL; and opts->unread, the
+ * inputs not read: either makes the run unsuccessful) and the base URIs,
+ * with IAMPROOFSRC when some artifact resolves against it. */
 static void sarif_middle(struct jw *w, const struct iamp_report_opts *opts, const char *lost,
 			 bool iamproof_src)
 {
@@ -919,15 +934,13 @@ static void sarif_middle(struct jw *w, const struct iamp_report_opts *opts, cons
 
 	jw_array(w, "invocations");
 	jw_object(w, NULL);
-	jw_bool(w, "executionSuccessful", !lost);
-	if (lost) {
+	jw_bool(w, "executionSuccessful", !lost && !opts->unread_count);
+	if (lost || opts->unread_count) {
 		jw_array(w, "toolExecutionNotifications");
-		jw_object(w, NULL);
-		jw_string(w, "level", "error");
-		jw_object(w, "message");
-		jw_string(w, "text", lost);
-		jw_object_end(w);
-		jw_object_end(w);
+		if (lost)
+			sarif_notification(w, lost);
+		for (size_t i = 0; i < opts->unread_count; i++)
+			sarif_notification(w, opts->unread[i]);
 		jw_array_end(w);
 	}
 	jw_object_end(w);
@@ -1623,14 +1636,23 @@ static void decision_json(FILE *out, const struct iamp_result *r, const struct i
 	fputs("]}\n", out);
 }
 
+/* Text output of a decision: every field that comes from input (the
+ * request, file names, Sids, org.yaml's names in a reason) goes through
+ * put_text, so that a newline in a resource cannot forge an "ALLOWED"
+ * line and an escape sequence never reaches the terminal. */
 static void decision_text(FILE *out, const struct iamp_request *req, const struct iamp_result *r,
 			  const struct iamp_evaluator *ev, size_t no)
 {
 	char buf[320], nbuf[256];
 	const char *why = iamp_decision_reason(buf, sizeof(buf), r, ev);
 
-	fprintf(out, "request %zu: %.*s on %.*s by %.*s\n", no, (int)req->action_len, req->action,
-		(int)req->resource_len, req->resource, (int)req->principal_len, req->principal);
+	fprintf(out, "request %zu: ", no);
+	put_text(out, req->action, req->action_len);
+	fputs(" on ", out);
+	put_text(out, req->resource, req->resource_len);
+	fputs(" by ", out);
+	put_text(out, req->principal, req->principal_len);
+	fputc('\n', out);
 	switch (r->decision) {
 	case IAMP_DECISION_ALLOWED:
 		fprintf(out, "  ALLOWED%s\n",
@@ -1640,7 +1662,9 @@ static void decision_text(FILE *out, const struct iamp_request *req, const struc
 		fputs("  EXPLICITLY DENIED by a Deny statement\n", out);
 		break;
 	default:
-		fprintf(out, "  IMPLICITLY DENIED: %s\n", why ? why : "nothing allows the request");
+		fputs("  IMPLICITLY DENIED: ", out);
+		put_text_str(out, why ? why : "nothing allows the request");
+		fputc('\n', out);
 		break;
 	}
 	if (r->scp_exempt)
@@ -1658,14 +1682,20 @@ static void decision_text(FILE *out, const struct iamp_request *req, const struc
 		/* On an explicit deny the Deny statements decided: show those. */
 		if (r->decision == IAMP_DECISION_EXPLICIT_DENY && !m->deny)
 			continue;
-		fprintf(out, "  %s %s:%u: %s policy", m->deny ? "deny " : "allow", m->name,
-			(unsigned)m->stmt->span.start.line, iamp_policy_type_name(m->type));
-		if (level)
-			fprintf(out, " (level %u%s%s)", m->level, lname ? ", " : "", lname ? lname : "");
-		if (m->stmt->has_sid)
-			fprintf(out, ", statement %s", m->stmt->sid.text);
-		else
+		fprintf(out, "  %s ", m->deny ? "deny " : "allow");
+		put_text_str(out, m->name);
+		fprintf(out, ":%u: %s policy", (unsigned)m->stmt->span.start.line, iamp_policy_type_name(m->type));
+		if (level) {
+			fprintf(out, " (level %u%s", m->level, lname ? ", " : "");
+			put_text_str(out, lname ? lname : "");
+			fputc(')', out);
+		}
+		if (m->stmt->has_sid) {
+			fputs(", statement ", out);
+			put_text(out, m->stmt->sid.text, m->stmt->sid.len);
+		} else {
 			fprintf(out, ", statement #%zu", m->stmt->index + 1);
+		}
 		fputc('\n', out);
 	}
 	if (r->match_count == 0)

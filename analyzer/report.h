@@ -86,6 +86,11 @@ struct iamp_report_opts {
 	 * "unchanged", "absent"), parallel to the diagnostics; NULL: none
 	 * (`review`) */
 	const char *const *baseline_state;
+	/* what the run could not read, one message each: SARIF says
+	 * executionSuccessful false with one error notification each, JSON
+	 * lists them under "errors" (text: the CLI has said them on stderr) */
+	const char *const *unread;
+	size_t unread_count;
 };
 
 /* "text", "json" or "sarif"; returns false for anything else. */

@@ -163,5 +163,137 @@ printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Res
 expect_exit 0 "simulate: SCP levels and a service principal" -- "$bin" simulate --identity good.json --scp all.json --request '{"principal":"cloudtrail.amazonaws.com","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"}'
 grep -q '"scpExempt":"SCPs do not apply to service principals' "$tmp/out" && ok || no "no scpExempt for a service principal: $(cat "$tmp/out")"
 
+# Issue 12: the defects found under attack, one case (or a few) each,
+# named after the defect. Every run that could hang has a time limit
+# (exit 124 is a hang).
+lim() { timeout 20 "$@"; }
+
+# Hangs: two symlinks to '.' walked about 2^40 paths, and links led out
+# of the tree. Links to directories are not followed (a note says so);
+# with --follow a link back to a directory being walked is a loop.
+mkdir -p walk/sub
+cp good.json walk/sub/a.json
+ln -s . walk/l1
+ln -s . walk/l2
+ln -s "$tmp/repo" walk/outside
+expect_exit 0 "symlink loops: two links to '.'" -- lim "$bin" check --no-config walk
+[ "$(grep -c 'a symbolic link to a directory, not followed' "$tmp/err")" = 3 ] && ok || no "links to directories: $(cat "$tmp/err")"
+grep -q '^1 file checked' "$tmp/err" && ok || no "links to directories: files checked: $(cat "$tmp/err")"
+grep -q 'root.json\|PRINCIPAL' "$tmp/out" && no "a link out of the tree was followed" || ok
+expect_exit 1 "symlink loops: --follow" -- lim "$bin" check --no-config --follow walk
+[ "$(grep -c 'a symbolic link loop' "$tmp/err")" = 2 ] && ok || no "--follow loops: $(cat "$tmp/err")"
+grep -q 'outside/scps/root.json' "$tmp/out" && ok || no "--follow did not follow a link: $(cat "$tmp/out")"
+expect_exit 0 "symlink loops: -q, no notes" -- lim "$bin" check --no-config -q walk
+[ -s "$tmp/err" ] && no "-q printed: $(cat "$tmp/err")" || ok
+
+# Hangs: a FIFO given as a path blocked forever. Given, it is an input
+# error; met in a walk, it is skipped with a note.
+mkdir fifo
+mkfifo fifo/p.json
+expect_exit 2 "FIFO given as a path" -- lim "$bin" check --no-config fifo/p.json good.json
+grep -q 'fifo/p.json: not a regular file' "$tmp/err" && ok || no "FIFO message: $(cat "$tmp/err")"
+grep -q '^1 file checked' "$tmp/err" && ok || no "FIFO counted as checked: $(cat "$tmp/err")"
+expect_exit 0 "FIFO in a walk" -- lim "$bin" check --no-config fifo
+grep -q 'fifo/p.json: not a regular file (a FIFO, socket or device), skipped' "$tmp/err" && ok || no "FIFO walk note: $(cat "$tmp/err")"
+expect_exit 2 "FIFO as --identity" -- lim "$bin" simulate --identity fifo/p.json --request "$req"
+
+# Hangs: simulate --requests /dev/zero buffered without bound.
+expect_exit 2 "simulate --requests /dev/zero" -- lim "$bin" simulate --identity good.json --requests /dev/zero
+grep -q 'longer than 1048576 bytes' "$tmp/err" && ok || no "/dev/zero message: $(cat "$tmp/err")"
+# Hangs: condition sizes (the caps; test_eval.c condition_size_caps).
+awk 'BEGIN { printf "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"StringLike\":{\"aws:PrincipalTag/x\":["; for (i = 0; i < 50000; i++) printf "%s\"*a%d*\"", i ? "," : "", i; print "]}}}]}" }' > bigcond.json
+expect_exit 2 "simulate: condition sizes capped" -- lim "$bin" simulate --identity bigcond.json --request "$req"
+grep -q 'more than 20000 condition values.*\[INPUT_LIMIT\]' "$tmp/err" && ok || no "condition cap: $(head -c 300 "$tmp/err")"
+
+# Lies: an escaped NUL truncated strings: "Deny\u0000junk" passed as a
+# Deny, a key "Effect\u0000" as Effect.
+printf '{"Version":"2012-10-17","Statement":[{"Effect":"Deny\\u0000junk","Action":"s3:*","Resource":"*"}]}' > nul-value.json
+printf '{"Version":"2012-10-17","Statement":[{"Effect\\u0000":"Allow","Action":"s3:*","Resource":"*"}]}' > nul-key.json
+expect_exit 1 "escaped NUL: check" -- "$bin" check --no-config nul-value.json nul-key.json
+[ "$(grep -c 'NUL character.*\[SYNTAX_ERROR\]' "$tmp/out")" = 2 ] && ok || no "escaped NUL: $(cat "$tmp/out")"
+expect_exit 2 "escaped NUL: simulate refuses the policy" -- "$bin" simulate --identity good.json --identity nul-value.json --request "$req"
+grep -q explicitDeny "$tmp/out" && no "escaped NUL: decided as a Deny" || ok
+
+# Lies: an unreadable file was counted as checked, and SARIF said
+# executionSuccessful true with no result.
+expect_exit 2 "unreadable file: SARIF" -- lim "$bin" check --no-config --format sarif fifo/p.json good.json
+node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1])); const i=r.runs[0].invocations[0]; if (i.executionSuccessful!==false||!/fifo\/p.json/.test(i.toolExecutionNotifications[0].message.text)) process.exit(1)' "$tmp/out" && ok || no "SARIF of an unreadable file: $(cat "$tmp/out" | head -c 300)"
+expect_exit 2 "unreadable file: JSON" -- lim "$bin" check --no-config --format json fifo/p.json good.json
+node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1])); if (r.errors.length!==1) process.exit(1)' "$tmp/out" && ok || no "JSON errors of an unreadable file"
+
+# Lies: simulate --requests DIR exited 0 with no output.
+expect_exit 2 "simulate --requests DIR" -- "$bin" simulate --identity good.json --requests repo
+grep -q 'Is a directory' "$tmp/err" && ok || no "--requests DIR: $(cat "$tmp/err")"
+
+# Lies: simulate --format text printed request fields raw: a newline
+# forged an "ALLOWED" line and escape sequences reached the terminal.
+printf '{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k\\n  ALLOWED\\u001b[2J"}\n' > forged.jsonl
+printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::x"}]}' > none.json
+expect_exit 0 "simulate text: forged ALLOWED" -- "$bin" simulate --identity none.json --format text --requests forged.jsonl
+grep -q '^  ALLOWED' "$tmp/out" && no "a request field forged an ALLOWED line: $(cat "$tmp/out")" || ok
+grep -q "$(printf '\033')" "$tmp/out" && no "an escape sequence reached the output" || ok
+grep -q '^  IMPLICITLY DENIED' "$tmp/out" && ok || no "simulate text: $(cat "$tmp/out")"
+
+# Wrong answers: an empty --scp '' level was dropped when last and
+# denied everything when another level followed: refused either way.
+expect_exit 2 "empty --scp '' last" -- "$bin" simulate --identity good.json --scp all.json --scp '' --request "$req"
+grep -q 'names an empty file' "$tmp/err" && ok || no "empty --scp: $(cat "$tmp/err")"
+expect_exit 2 "empty --scp '' first" -- "$bin" simulate --identity good.json --scp '' --scp all.json --request "$req"
+expect_exit 2 "empty name in --scp a,,b" -- "$bin" simulate --identity good.json --scp "all.json,,all.json" --request "$req"
+expect_exit 0 "empty --rcp '' (RCPFullAWSAccess alone)" -- "$bin" simulate --identity good.json --rcp '' --request "$req"
+
+# Wrong codes: more than 16 levels exited 3, not 2.
+levels=$(for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do printf -- '--scp all.json '; done)
+# shellcheck disable=SC2086
+expect_exit 2 "more than 16 levels: simulate --scp" -- "$bin" simulate --identity good.json $levels --request "$req"
+grep -q 'more than 16 levels' "$tmp/err" && ok || no "17 levels: $(cat "$tmp/err")"
+# shellcheck disable=SC2086
+expect_exit 2 "more than 16 levels: simulate --rcp" -- "$bin" simulate --identity good.json $(echo "$levels" | sed 's/--scp/--rcp/g') --request "$req"
+# shellcheck disable=SC2086
+expect_exit 2 "more than 16 levels: prove --scp" -- "$bin" prove $levels --properties stage6
+{ echo 'root:'; ind='  '; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do echo "${ind}ous:"; echo "${ind}  - name: ou$i"; ind="$ind    "; done; echo "${ind}accounts: [{id: \"111122223333\"}]"; } > deep-org.yaml
+expect_exit 2 "more than 16 levels: org.yaml" -- "$bin" simulate --org deep-org.yaml --request "$req"
+grep -q 'organization deeper than 16 levels \[INPUT_LIMIT\]' "$tmp/err" && ok || no "deep org: $(cat "$tmp/err")"
+
+# Wrong codes: one dangling symlink anywhere, even next to README.md,
+# made check exit 2. A dangling link to a policy file still does.
+mkdir dangle
+cp good.json dangle/a.json
+echo hello > dangle/README.md
+ln -s missing.md dangle/CHANGES.md
+ln -s nowhere dangle/notes
+expect_exit 0 "dangling symlink to a non-policy file" -- "$bin" check --no-config dangle
+ln -s missing.json dangle/b.json
+expect_exit 2 "dangling symlink to a policy file" -- "$bin" check --no-config dangle
+grep -q 'cannot read dangle/b.json: a symbolic link to nothing' "$tmp/err" && ok || no "dangling policy link: $(cat "$tmp/err")"
+
+# Wrong answers: -c FILE without a .yaml extension was parsed as JSON and
+# ignored; an empty or comment-only .iamproof.yaml was a syntax error.
+printf 'disable: [MISSING_VERSION]\nfail-on: warning\n' > iamproof.conf
+expect_exit 0 "-c FILE without a .yaml extension" -- "$bin" check -c iamproof.conf warn.json
+mkdir emptycfg
+cp good.json emptycfg/
+: > emptycfg/.iamproof.yaml
+expect_exit 0 "empty .iamproof.yaml" -- sh -c "cd emptycfg && \"$bin\" check"
+printf '# nothing configured yet\n' > emptycfg/.iamproof.yaml
+expect_exit 0 "comment-only .iamproof.yaml" -- sh -c "cd emptycfg && \"$bin\" check"
+
+# Hangs: .iamproof.yaml glob matching was exponential.
+mkdir globs
+cp good.json "globs/$(awk 'BEGIN { for (i = 0; i < 60; i++) printf "a" }').json"
+printf 'types:\n  scp: ["**/*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b"]\n' > globs/.iamproof.yaml
+expect_exit 0 "exponential glob" -- lim sh -c "cd globs && \"$bin\" check"
+
+# Wrong answers: SARIF output changed with the order of the paths.
+"$bin" check --no-config --format sarif good.json bad.json warn.json > sarif1 2>/dev/null
+"$bin" check --no-config --format sarif warn.json bad.json good.json > sarif2 2>/dev/null
+cmp -s sarif1 sarif2 && ok || no "SARIF output depends on the order of the paths"
+
+# Wrong answers: a 15-digit epoch date overflowed a signed integer (more
+# in test_eval.c and test_match.c).
+printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"166020703000000"}}}]}' > epoch.json
+expect_exit 0 "15-digit epoch date" -- "$bin" simulate --identity epoch.json --request '{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}'
+grep -q '"decision":"allowed"' "$tmp/out" && ok || no "15-digit epoch: $(cat "$tmp/out")"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

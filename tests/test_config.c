@@ -30,7 +30,45 @@ static const struct {
 	{ "**", "anything/at/all", true },
 	{ "x/**/y", "x/y", true },
 	{ "x/**/y", "x/a/b/y", true },
+	/* the NFA keeps the backtracking matcher's answers */
+	{ "x/**", "x", false },
+	{ "a**b", "ab", true },
+	{ "a**b", "a/x/b", true },
+	{ "a**b", "a/b", true },
+	{ "a**b", "ax/b", true },
+	{ "**b", "x/b", true },
+	{ "***", "a/b", true },
+	{ "*/**/*.json", "a/b/c.json", true },
+	{ "*/**/*.json", "c.json", false },
+	{ "a*", "a/", false },
+	{ "", "", true },
+	{ "", "a", false },
+	{ "?", "", false },
 };
+
+/* Issue 12, ".iamproof.yaml glob matching is exponential": with one more
+ * "*a" per step, backtracking doubled its time (eight ran 16 s, nine
+ * past 60 s against a 60-character name); these take microseconds now,
+ * and the case's timeout fails the test otherwise. */
+START_TEST(glob_exponential)
+{
+	char glob[IAMP_GLOB_MAX + 2], name[80];
+
+	memset(name, 'a', 60);
+	name[60] = '\0';
+	strcpy(glob, "**/");
+	for (int i = 0; i < 20; i++)
+		strcat(glob, "*a");
+	strcat(glob, "*b");
+	ck_assert(!iamp_glob_match(glob, name));
+	name[59] = 'b';
+	ck_assert(iamp_glob_match(glob, name));
+	/* longer than IAMP_GLOB_MAX: matches nothing */
+	memset(glob, '*', sizeof(glob) - 1);
+	glob[sizeof(glob) - 1] = '\0';
+	ck_assert(!iamp_glob_match(glob, name));
+}
+END_TEST
 
 START_TEST(glob)
 {
@@ -121,6 +159,74 @@ START_TEST(bad_config)
 }
 END_TEST
 
+static void load_text(struct iamp_config *c, struct iamp_diags *diags, const char *name, const char *text)
+{
+	char dir[] = "/tmp/iamp-config-XXXXXX";
+	char *path;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = write_tmp(dir, name, text);
+	iamp_diags_init(diags);
+	ck_assert_int_eq(iamp_config_load(c, path, diags), 0);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
+/* Issue 12, "an empty or comment-only .iamproof.yaml is a syntax error":
+ * it is an empty configuration. */
+START_TEST(config_empty)
+{
+	static const char *const texts[] = { "", "# nothing yet\n", "\n\n", "---\n" };
+	struct iamp_config c;
+	struct iamp_diags diags;
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+		load_text(&c, &diags, ".iamproof.yaml", texts[i]);
+		ck_assert_msg(diags.count == 0, "\"%s\": %s", texts[i], diags.count ? diags.items[0].message : "");
+		ck_assert(!c.has_default_type && !c.type_count);
+		iamp_config_free(&c);
+		iamp_diags_clear(&diags);
+	}
+}
+END_TEST
+
+/* Issue 12, "-c FILE without a .yaml extension is parsed as JSON and
+ * silently ignored": the configuration is YAML whatever its name. */
+START_TEST(config_without_yaml_extension)
+{
+	struct iamp_config c;
+	struct iamp_diags diags;
+
+	load_text(&c, &diags, "iamproof.conf", "default-type: scp\nfail-on: warning\n");
+	ck_assert_uint_eq(diags.count, 0);
+	ck_assert(c.has_default_type && c.default_type == IAMP_POLICY_SCP);
+	ck_assert(c.has_fail_on && c.fail_on == IAMP_SEV_WARNING);
+	iamp_config_free(&c);
+	iamp_diags_clear(&diags);
+}
+END_TEST
+
+/* A glob over IAMP_GLOB_MAX is an INPUT_LIMIT at its position. */
+START_TEST(config_glob_cap)
+{
+	struct iamp_config c;
+	struct iamp_diags diags;
+	char text[IAMP_GLOB_MAX + 64];
+
+	strcpy(text, "exclude:\n  - ok/**\n  - \"");
+	memset(text + strlen(text), 'a', IAMP_GLOB_MAX + 1);
+	strcpy(text + 24 + IAMP_GLOB_MAX + 1, "\"\n");
+	load_text(&c, &diags, ".iamproof.yaml", text);
+	ck_assert_uint_eq(diags.count, 1);
+	ck_assert_int_eq(diags.items[0].rule, IAMP_RULE_INPUT_LIMIT);
+	ck_assert_uint_eq(diags.items[0].span.start.line, 3);
+	ck_assert_uint_eq(c.exclude_count, 1);
+	iamp_config_free(&c);
+	iamp_diags_clear(&diags);
+}
+END_TEST
+
 Suite *suite_config(void)
 {
 	Suite *s = suite_create("config");
@@ -129,6 +235,10 @@ Suite *suite_config(void)
 	tcase_add_loop_test(tc, glob, 0, sizeof(globs) / sizeof(*globs));
 	tcase_add_test(tc, load);
 	tcase_add_test(tc, bad_config);
+	tcase_add_test(tc, glob_exponential);
+	tcase_add_test(tc, config_empty);
+	tcase_add_test(tc, config_without_yaml_extension);
+	tcase_add_test(tc, config_glob_cap);
 	suite_add_tcase(s, tc);
 	return s;
 }

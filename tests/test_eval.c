@@ -445,6 +445,10 @@ static const struct eval_case cases[] = {
 	/* Epoch dates of 15 digits: far in the future, never an overflow. */
 	{ "epoch date of 15 digits is later than now", COND("{\"DateLessThan\":{\"aws:CurrentTime\":\"999999999999999\"}}"),
 	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"2026-01-01T00:00:00Z\"}"), .want = A },
+	/* issue 12: read as a 64-bit count of microseconds without the cap,
+	 * 166020703000000 s wrapped round to a day of 1970 */
+	{ "epoch date of 15 digits that overflowed into 1970", COND("{\"DateLessThan\":{\"aws:CurrentTime\":\"166020703000000\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"2026-01-01T00:00:00Z\"}"), .want = A },
 	{ "epoch date of 15 digits: not earlier", COND("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"999999999999999\"}}"),
 	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"2026-01-01T00:00:00Z\"}"), .want = I },
 	{ "derived aws:PrincipalAccount", COND("{\"StringEquals\":{\"aws:PrincipalAccount\":\"111122223333\"}}"),
@@ -967,6 +971,110 @@ START_TEST(long_action)
 }
 END_TEST
 
+/* Issue 12, "use after free": an action of 256 bytes or more (kept on
+ * the heap, not in the evaluator's stack buffer) with a resource policy
+ * read the freed copy when the decision was explained. The answers must
+ * be those of the same action's text, under `make asan` without a read
+ * of freed memory; the reserved-resources rule reads the action last. */
+START_TEST(use_after_free_long_action_resource_policy)
+{
+	static const char *const compat[] = { NULL, "reserved-resources" };
+	char action[400], request[800], policy[1200];
+	struct iamp_evaluator *ev;
+	struct iamp_result res = { 0 };
+
+	memcpy(action, "kms:Decrypt", 11);
+	memset(action + 11, 'X', sizeof(action) - 12);
+	action[sizeof(action) - 1] = '\0';
+	snprintf(policy, sizeof(policy),
+		 P("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" USER "\"},\"Action\":\"%s\",\"Resource\":\"*\"},"
+		   "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"kms:decryptx*y\",\"Resource\":\"*\"}"),
+		 action);
+	for (size_t i = 0; i < sizeof(compat) / sizeof(*compat); i++) {
+		unsigned bits = 0;
+
+		ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+		if (compat[i])
+			ck_assert_int_eq(iamp_compat_parse(&bits, compat[i]), 0);
+		iamp_evaluator_set_compat(ev, bits);
+		add(ev, IAMP_POLICY_RESOURCE, 0, policy);
+		snprintf(request, sizeof(request), REQ(USER, "%s", "arn:aws:kms:us-east-1:111122223333:key/k1"), action);
+		ck_assert_int_eq(decide(ev, request, &res), A);
+		action[sizeof(action) - 2] = 'y'; /* now the Deny's pattern matches */
+		snprintf(request, sizeof(request), REQ(USER, "%s", "arn:aws:kms:us-east-1:111122223333:key/k1"), action);
+		ck_assert_int_eq(decide(ev, request, &res), E);
+		action[sizeof(action) - 2] = 'X';
+		iamp_evaluator_free(ev);
+		th_kept_free();
+	}
+}
+END_TEST
+
+/* Issue 12, "simulate has no cap on condition sizes": a policy holds at
+ * most max_condition_values condition values (INPUT_LIMIT beyond), a
+ * request at most IAMP_REQUEST_MAX_KEY_VALUES values a key and
+ * IAMP_REQUEST_MAX_VALUES in all, so that one decision takes bounded
+ * time (50,000 patterns against 300,000 values ran for minutes). */
+START_TEST(condition_size_caps)
+{
+	size_t cap = 100000, n;
+	char *text = malloc(cap);
+	struct iamp_policy *p;
+	struct iamp_limits lim;
+	struct iamp_document *doc = NULL;
+	struct iamp_request req;
+	struct iamp_arena *arena = iamp_arena_new();
+
+	iamp_limits_default(&lim);
+	lim.max_condition_values = 100;
+	n = (size_t)snprintf(text, cap, "{\"Version\":\"2012-10-17\",\"Statement\":[");
+	for (int st = 0; st < 2; st++) {
+		n += (size_t)snprintf(text + n, cap - n, "%s{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\","
+				      "\"Condition\":{\"StringLike\":{\"aws:PrincipalTag/x\":[", st ? "," : "");
+		for (int i = 0; i < 60; i++)
+			n += (size_t)snprintf(text + n, cap - n, "%s\"*a%d*\"", i ? "," : "", i);
+		n += (size_t)snprintf(text + n, cap - n, "]}}}");
+	}
+	n += (size_t)snprintf(text + n, cap - n, "]}");
+	iamp_diags_init(&th_diags);
+	ck_assert_int_eq(iamp_load_buffer(&th_doc, "t.json", text, n, IAMP_FORMAT_JSON, &lim, &th_diags), 0);
+	ck_assert_int_eq(iamp_policy_build(&p, th_doc, IAMP_POLICY_IDENTITY, &lim, &th_diags), 0);
+	ck_assert_int_eq(th_count(IAMP_RULE_INPUT_LIMIT), 1);
+	ck_assert_uint_eq(p->statements[0].conditions[0].value_count, 60);
+	ck_assert_uint_eq(p->statements[1].conditions[0].value_count, 40);
+	th_teardown();
+
+	/* the request: one key over its cap, then the whole context */
+	for (int over = 0; over < 2; over++) {
+		int keys = over ? IAMP_REQUEST_MAX_VALUES / IAMP_REQUEST_MAX_KEY_VALUES + 1 : 1;
+		int per = over ? IAMP_REQUEST_MAX_KEY_VALUES : IAMP_REQUEST_MAX_KEY_VALUES + 1;
+		struct iamp_diags diags;
+
+		n = (size_t)snprintf(text, cap, "{\"principal\":\"" USER "\",\"action\":\"s3:GetObject\","
+				     "\"resource\":\"*\",\"context\":{");
+		for (int k = 0; k < keys; k++) {
+			n += (size_t)snprintf(text + n, cap - n, "%s\"s3:k%d\":[", k ? "," : "", k);
+			for (int i = 0; i < per && n < cap; i++)
+				n += (size_t)snprintf(text + n, cap - n, "%s1", i ? "," : "");
+			n += (size_t)snprintf(text + n, cap - n, "]");
+		}
+		n += (size_t)snprintf(text + n, cap - n, "}}");
+		ck_assert_uint_lt(n, cap);
+		iamp_diags_init(&diags);
+		ck_assert_int_eq(iamp_load_buffer(&doc, "request", text, n, IAMP_FORMAT_JSON, NULL, &diags), 0);
+		ck_assert_uint_eq(diags.count, 0);
+		ck_assert_int_eq(iamp_request_from_value(&req, arena, doc->root), IAMP_EINVAL);
+		ck_assert_msg(strstr(iamp_error_last(), over ? "in the request's context" : "more than 1000 values"),
+			      "%s", iamp_error_last());
+		iamp_document_free(doc);
+		doc = NULL;
+		iamp_diags_clear(&diags);
+	}
+	iamp_arena_free(arena);
+	free(text);
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *suite_eval(void)
@@ -980,6 +1088,8 @@ Suite *suite_eval(void)
 	tcase_add_test(tc, matches_reported);
 	tcase_add_test(tc, match_counts);
 	tcase_add_test(tc, long_action);
+	tcase_add_test(tc, use_after_free_long_action_resource_policy);
+	tcase_add_test(tc, condition_size_caps);
 	tcase_add_test(tc, action_index);
 	tcase_add_loop_test(tc, request_errors, 0, N(bad_requests));
 	tcase_add_test(tc, many_variables);

@@ -226,7 +226,7 @@ static const struct scalar_case scalar_cases[] = {
 	{ IAMP_FORMAT_JSON, "\"\\u20AC\"", IAMP_VALUE_STRING, "\xe2\x82\xac", 0 },
 	{ IAMP_FORMAT_JSON, "\"\\uD83D\\uDE00\"", IAMP_VALUE_STRING, "\xf0\x9f\x98\x80", 0 },
 	{ IAMP_FORMAT_JSON, "\"a\\uD834\\uDD1Eb\"", IAMP_VALUE_STRING, "a\xf0\x9d\x84\x9e" "b", 0 },
-	/* 5 */ { IAMP_FORMAT_JSON, "\"x\\u0000y\"", IAMP_VALUE_STRING, "x\0y", 3 },
+	/* 5 */ { IAMP_FORMAT_JSON, "\"x\\u0001y\"", IAMP_VALUE_STRING, "x\001y", 0 },
 	{ IAMP_FORMAT_JSON, "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", IAMP_VALUE_STRING, "\"\\/\b\f\n\r\t", 0 },
 	{ IAMP_FORMAT_JSON, "\"\xc3\xa9t\xc3\xa9\"", IAMP_VALUE_STRING, "\xc3\xa9t\xc3\xa9", 0 },
 	{ IAMP_FORMAT_JSON, "\"\"", IAMP_VALUE_STRING, "", 0 },
@@ -383,6 +383,13 @@ static const struct error_case error_cases[] = {
 	{ IAMP_FORMAT_YAML, "a: \"\xff\"\n", IAMP_RULE_INVALID_UTF8, 1, 5, "0xFF" },
 	{ IAMP_FORMAT_YAML, "a: \x01\n", IAMP_RULE_SYNTAX_ERROR, 1, 4, "control characters are not allowed" },
 	{ IAMP_FORMAT_YAML, "a: 1\na: 2\n", IAMP_RULE_DUPLICATE_KEY, 2, 1, "duplicate key \"a\" (first at line 1)" },
+	/* issue 12, "an escaped NUL truncates strings": "Deny\u0000junk" read
+	 * as "Deny" and a key "Effect\u0000" as "Effect"; a NUL is refused
+	 * at its escape, in a value and in a key, JSON and YAML alike. */
+	{ IAMP_FORMAT_JSON, "{\"Effect\": \"Deny\\u0000junk\"}", IAMP_RULE_SYNTAX_ERROR, 1, 17, "NUL character" },
+	{ IAMP_FORMAT_JSON, "{\"Effect\\u0000\": \"Allow\"}", IAMP_RULE_SYNTAX_ERROR, 1, 9, "NUL character" },
+	{ IAMP_FORMAT_YAML, "Effect: \"Deny\\0junk\"\n", IAMP_RULE_SYNTAX_ERROR, 1, 9, "NUL character" },
+	{ IAMP_FORMAT_YAML, "\"Effect\\0\": Allow\n", IAMP_RULE_SYNTAX_ERROR, 1, 1, "NUL character" },
 };
 
 START_TEST(errors)
@@ -666,6 +673,58 @@ START_TEST(load_file_cases)
 }
 END_TEST
 
+/* Issue 12, "a FIFO given as a path blocks forever": a FIFO (with no
+ * writer) is refused at once as not a regular file, and so is a device.
+ * Without the fix, the open blocks and the test times out. */
+START_TEST(fifo_refused)
+{
+	char dir[] = "/tmp/iamp-fifo-XXXXXX", path[64];
+	int err;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/p.json", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	err = iamp_load_file(&doc, path, NULL, &diags);
+	ck_assert_int_eq(err, IAMP_EIO);
+	ck_assert_ptr_null(doc);
+	ck_assert_msg(strstr(iamp_error_last(), "not a regular file"), "%s", iamp_error_last());
+	ck_assert_int_eq(iamp_load_file(&doc, "/dev/zero", NULL, &diags), IAMP_EIO);
+	ck_assert_ptr_null(doc);
+	ck_assert_uint_eq(diags.count, 0);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* iamp_load_file_as: YAML whatever the extension; IAMP_LOAD_EMPTY_OK
+ * makes a stream without a document a null root (configuration files),
+ * and without it an empty stream stays a SYNTAX_ERROR. */
+START_TEST(load_file_as)
+{
+	const char *path = tmpfile_with("conf", "# comments only\n\n", 17);
+
+	ck_assert_int_eq(iamp_load_file_as(&doc, path, IAMP_FORMAT_YAML, IAMP_LOAD_EMPTY_OK, NULL, &diags), 0);
+	ck_assert_uint_eq(diags.count, 0);
+	ck_assert_ptr_nonnull(doc->root);
+	ck_assert_int_eq(doc->root->kind, IAMP_VALUE_NULL);
+	iamp_document_free(doc);
+	doc = NULL;
+	ck_assert_int_eq(iamp_load_file_as(&doc, path, IAMP_FORMAT_YAML, 0, NULL, &diags), 0);
+	ck_assert_uint_eq(diags.count, 1);
+	ck_assert_ptr_null(doc->root);
+	iamp_document_free(doc);
+	doc = NULL;
+	iamp_diags_clear(&diags);
+	path = tmpfile_with("conf", "a: [1]\n", 7);
+	ck_assert_int_eq(iamp_load_file_as(&doc, path, IAMP_FORMAT_YAML, 0, NULL, &diags), 0);
+	ck_assert_uint_eq(diags.count, 0);
+	ck_assert_int_eq(doc->root->kind, IAMP_VALUE_OBJECT);
+	unlink(path);
+	rmdir(tmpdir);
+	tmpdir[0] = '\0';
+}
+END_TEST
+
 /* A file with a BOM, CRLF, tabs and a multi-byte character, as stored. */
 START_TEST(fixture_file)
 {
@@ -791,7 +850,7 @@ START_TEST(members)
 {
 	const struct iamp_value *r;
 
-	load("{\"Effect\": 1, \"effect\": 2, \"\": 3, \"a\\u0000b\": 4}", IAMP_FORMAT_JSON);
+	load("{\"Effect\": 1, \"effect\": 2, \"\": 3, \"a\\u0001b\": 4}", IAMP_FORMAT_JSON);
 	r = doc->root;
 	ck_assert_str_eq(iamp_value_member(r, "effect")->value->u.str.text, "2");
 	ck_assert_str_eq(iamp_value_member(r, "")->value->u.str.text, "3");
@@ -926,6 +985,8 @@ Suite *suite_load(void)
 	tcase_add_test(tc, string_cap);
 	tcase_add_test(tc, size_cap_buffer);
 	tcase_add_test(tc, load_file_cases);
+	tcase_add_test(tc, fifo_refused);
+	tcase_add_test(tc, load_file_as);
 	tcase_add_test(tc, fixture_file);
 	tcase_add_test(tc, long_line);
 	tcase_add_test(tc, long_string);

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,9 @@
 #include "version.h"
 
 
+/* Directories nested deeper than this are not entered. */
+#define WALK_DEPTH 64
+
 struct check {
 	struct iamp_config config;
 	bool has_type;
@@ -45,8 +49,18 @@ struct check {
 	struct iamp_diags diags;
 	char **files;
 	size_t file_count, file_cap;
-	bool unreadable;
+	size_t files_read;  /* loaded: the files the summary counts as checked */
+	/* what could not be read, one message each (stderr, SARIF's
+	 * toolExecutionNotifications, JSON's "errors"); exit 2 */
+	char **unread;
+	size_t unread_count;
+	bool unread_oom;
 	bool internal;
+	/* the walk: --follow, and the directories being walked (device and
+	 * inode), so that a link back to one of them is a loop */
+	bool follow;
+	struct { dev_t dev; ino_t ino; } walking[WALK_DEPTH + 1];
+	unsigned nwalking;
 	/* --semantic */
 	bool semantic;
 	unsigned budget_ms;
@@ -69,12 +83,49 @@ static void check_usage(FILE *out)
 		"                       warning, suggestion\n"
 		"      --color, --no-color  colours in text output (default: on a terminal, unless NO_COLOR is set)\n"
 		"      --disable RULE   do not report RULE (repeatable)\n"
+		"      --follow         follow symbolic links to directories (default: not followed, with a\n"
+		"                       note); a link back to a directory being walked is a loop, not entered\n"
 		"      --semantic       also ask the prover what the statements do together: statements that\n"
 		"                       apply to nothing, redundant Allows, ineffective Denies, NotAction or\n"
 		"                       NotResource grants beyond the services named (files without errors)\n"
 		"      --semantic-budget MS  time for the semantic checks of one file (default 5000); a check\n"
 		"                       out of time reports nothing and the summary counts it\n"
-		"  -q, --quiet          no summary line on standard error\n");
+		"  -q, --quiet          no summary line or notes on standard error\n"
+		"\nIn a directory, hidden entries and node_modules are skipped, and so are FIFOs, sockets and\n"
+		"devices (with a note). A file that cannot be read, a dangling link with a policy file's\n"
+		"extension among them, is an error: the other files are still checked, and the exit code is 2.\n"
+		"exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or a file not read,\n"
+		"3 internal error\n");
+}
+
+/* A path that could not be read: said on standard error now, kept for
+ * the report, and the run exits 2. */
+static void __attribute__((format(printf, 2, 3))) unreadable(struct check *c, const char *fmt, ...)
+{
+	char msg[1024];
+	char **u;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "iamproof: %s\n", msg);
+	u = realloc(c->unread, (c->unread_count + 1) * sizeof(*u));
+	if (u) {
+		c->unread = u;
+		u[c->unread_count] = strdup(msg);
+	}
+	if (!u || !u[c->unread_count]) {
+		c->unread_oom = true;
+		return;
+	}
+	c->unread_count++;
+}
+
+static void note(const struct check *c, const char *path, const char *what)
+{
+	if (!c->quiet)
+		fprintf(stderr, "iamproof: note: %s: %s\n", path, what);
 }
 
 static int add_file(struct check *c, const char *path)
@@ -103,24 +154,68 @@ static bool policy_extension(const char *name)
 		       strcasecmp(dot, ".yml") == 0);
 }
 
+static int walk(struct check *c, const char *path, unsigned depth);
+
+/* One entry of a directory: `lst` is what lstat() says of it. A link is
+ * followed to a file; to a directory only with --follow; a dangling link
+ * is an error only when its name is a policy file's. */
+static int walk_entry(struct check *c, const char *child, const char *name, const struct stat *lst,
+		      unsigned depth)
+{
+	struct stat st = *lst;
+	bool link = S_ISLNK(lst->st_mode);
+
+	if (iamp_config_excludes(&c->config, child))
+		return 0;
+	if (link && stat(child, &st) != 0) {
+		if (policy_extension(name))
+			unreadable(c, "cannot read %s: a symbolic link to nothing (%s)", child, strerror(errno));
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (link && !c->follow) {
+			note(c, child, "a symbolic link to a directory, not followed (--follow follows it)");
+			return 0;
+		}
+		return walk(c, child, depth + 1);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		note(c, child, "not a regular file (a FIFO, socket or device), skipped");
+		return 0;
+	}
+	return policy_extension(name) ? add_file(c, child) : 0;
+}
+
 /* Collects policy files under `path` in sorted order. Hidden entries,
  * node_modules and the configuration file itself are skipped. */
 static int walk(struct check *c, const char *path, unsigned depth)
 {
 	struct dirent **names = NULL;
+	struct stat self;
 	int n, rc = 0;
 
-	if (depth > 64) {
-		fprintf(stderr, "iamproof: %s: directories nested too deep; not entered\n", path);
-		c->unreadable = true;
+	if (depth > WALK_DEPTH) {
+		unreadable(c, "%s: directories nested too deep; not entered", path);
 		return 0;
+	}
+	if (stat(path, &self) != 0) {
+		unreadable(c, "cannot read directory %s: %s", path, strerror(errno));
+		return 0;
+	}
+	for (unsigned i = 0; i < c->nwalking; i++) {
+		if (c->walking[i].dev == self.st_dev && c->walking[i].ino == self.st_ino) {
+			note(c, path, "a symbolic link loop (the directory is being walked already), not entered");
+			return 0;
+		}
 	}
 	n = scandir(path, &names, NULL, alphasort);
 	if (n < 0) {
-		fprintf(stderr, "iamproof: cannot read directory %s: %s\n", path, strerror(errno));
-		c->unreadable = true;
+		unreadable(c, "cannot read directory %s: %s", path, strerror(errno));
 		return 0;
 	}
+	c->walking[c->nwalking].dev = self.st_dev;
+	c->walking[c->nwalking].ino = self.st_ino;
+	c->nwalking++;
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 		size_t len = strlen(path) + strlen(name) + 2;
@@ -138,22 +233,40 @@ static int walk(struct check *c, const char *path, unsigned depth)
 			snprintf(child, len, "%s", name);
 		else
 			snprintf(child, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", name);
-		if (stat(child, &st) != 0) {
-			fprintf(stderr, "iamproof: cannot read %s: %s\n", child, strerror(errno));
-			c->unreadable = true;
-		} else if (iamp_config_excludes(&c->config, child)) {
-			/* excluded by configuration */
-		} else if (S_ISDIR(st.st_mode)) {
-			rc = walk(c, child, depth + 1);
-		} else if (S_ISREG(st.st_mode) && policy_extension(name)) {
-			rc = add_file(c, child);
-		}
+		if (lstat(child, &st) != 0)
+			unreadable(c, "cannot read %s: %s", child, strerror(errno));
+		else
+			rc = walk_entry(c, child, name, &st, depth);
 		free(child);
 next:
 		free(names[i]);
 	}
+	c->nwalking--;
 	free(names);
 	return rc;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files in one order whatever the order of the arguments (SARIF's
+ * artifacts and the summary do not depend on it), each once. */
+static void sort_files(struct check *c)
+{
+	size_t out = 0;
+
+	if (!c->file_count)
+		return; /* files may be NULL, which qsort must not get */
+	qsort(c->files, c->file_count, sizeof(*c->files), cmp_path);
+	for (size_t i = 0; i < c->file_count; i++) {
+		if (out && strcmp(c->files[out - 1], c->files[i]) == 0)
+			free(c->files[i]);
+		else
+			c->files[out++] = c->files[i];
+	}
+	c->file_count = out;
 }
 
 static enum iamp_policy_type type_for(const struct check *c, const char *path)
@@ -273,8 +386,7 @@ static void check_file(struct check *c, const char *path)
 
 	rc = iamp_load_file(&doc, path, &c->limits, &c->diags);
 	if (rc == IAMP_EIO) {
-		fprintf(stderr, "iamproof: %s\n", iamp_error_last());
-		c->unreadable = true;
+		unreadable(c, "%s", iamp_error_last());
 		return;
 	}
 	if (rc) {
@@ -282,6 +394,7 @@ static void check_file(struct check *c, const char *path)
 		c->internal = true;
 		return;
 	}
+	c->files_read++;
 	if (doc->root) {
 		rc = iamp_policy_build(&policy, doc, type_for(c, path), &c->limits, &c->diags);
 		if (rc) {
@@ -322,8 +435,11 @@ static void summary(const struct check *c)
 
 	for (size_t i = 0; i < c->diags.count; i++)
 		count[c->diags.items[i].severity]++;
+	if (c->unread_count)
+		fprintf(stderr, "%zu file%s or director%s not read (see above)\n", c->unread_count,
+			c->unread_count == 1 ? "" : "s", c->unread_count == 1 ? "y" : "ies");
 	fprintf(stderr, "%zu file%s checked: %zu error%s, %zu security warning%s, %zu warning%s, %zu suggestion%s\n",
-		c->file_count, c->file_count == 1 ? "" : "s",
+		c->files_read, c->files_read == 1 ? "" : "s",
 		count[IAMP_SEV_ERROR], count[IAMP_SEV_ERROR] == 1 ? "" : "s",
 		count[IAMP_SEV_SECURITY_WARNING], count[IAMP_SEV_SECURITY_WARNING] == 1 ? "" : "s",
 		count[IAMP_SEV_WARNING], count[IAMP_SEV_WARNING] == 1 ? "" : "s",
@@ -349,6 +465,7 @@ int iamp_cmd_check(int argc, char **argv)
 		{ "disable", required_argument, NULL, 'D' },
 		{ "semantic", no_argument, NULL, 'S' },
 		{ "semantic-budget", required_argument, NULL, 'B' },
+		{ "follow", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -417,6 +534,9 @@ int iamp_cmd_check(int argc, char **argv)
 		case 'S':
 			c.semantic = true;
 			break;
+		case 'L':
+			c.follow = true;
+			break;
 		case 'B': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
@@ -476,8 +596,7 @@ int iamp_cmd_check(int argc, char **argv)
 			if (add_file(&c, p))
 				c.internal = true;
 		} else if (stat(p, &st) != 0) {
-			fprintf(stderr, "iamproof: cannot read %s: %s\n", p, strerror(errno));
-			c.unreadable = true;
+			unreadable(&c, "cannot read %s: %s", p, strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
 			if (walk(&c, p, 0))
 				c.internal = true;
@@ -485,6 +604,7 @@ int iamp_cmd_check(int argc, char **argv)
 			c.internal = true;
 		}
 	}
+	sort_files(&c);
 	if (c.semantic)
 		iamp_smt_debug(getenv("IAMPROOF_SMT_TRACE") ? stderr : NULL, getenv("IAMPROOF_SMT_DUMP"));
 	for (size_t i = 0; i < c.file_count; i++)
@@ -501,6 +621,8 @@ int iamp_cmd_check(int argc, char **argv)
 	ropts.show_source = isatty(STDOUT_FILENO);
 	ropts.files = (const char *const *)c.files;
 	ropts.file_count = c.file_count;
+	ropts.unread = (const char *const *)c.unread;
+	ropts.unread_count = c.unread_count;
 	if (iamp_report_write(stdout, format, &c.diags, &ropts) != 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "iamproof: cannot write the report\n");
 		c.internal = true;
@@ -512,7 +634,7 @@ int iamp_cmd_check(int argc, char **argv)
 	max = iamp_diags_max_severity(&c.diags);
 	if (c.internal || c.diags.oom)
 		status = EXIT_INTERNAL;
-	else if (c.unreadable)
+	else if (c.unread_count || c.unread_oom)
 		status = EXIT_USAGE;
 	else if (max >= (int)fail_on)
 		status = EXIT_FINDINGS;
@@ -520,6 +642,9 @@ int iamp_cmd_check(int argc, char **argv)
 	for (size_t i = 0; i < c.file_count; i++)
 		free(c.files[i]);
 	free(c.files);
+	for (size_t i = 0; i < c.unread_count; i++)
+		free(c.unread[i]);
+	free(c.unread);
 	iamp_diags_clear(&c.diags);
 	iamp_config_free(&c.config);
 	return status;

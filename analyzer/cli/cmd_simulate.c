@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "arena.h"
 #include "arn.h"
@@ -33,6 +34,9 @@
 #include "report.h"
 
 #define MAX_MATCHES 64
+/* The longest request line --requests reads (the loader's string cap is
+ * 64 KiB a value; a request holds a few). */
+#define MAX_REQUEST_LINE (1 << 20)
 #define MAX_ORG_LEVELS 16
 
 struct principal_ev {
@@ -73,7 +77,8 @@ static void usage(FILE *out)
 		"\nrequests, one JSON object each:\n"
 		"  {\"principal\": ARN, \"action\": \"s3:GetObject\", \"resource\": ARN, \"context\": {KEY: VALUE|[VALUES]}}\n"
 		"  --request JSON        one request\n"
-		"  --requests FILE       JSON Lines, one request per line ('-' reads standard input)\n"
+		"  --requests FILE       JSON Lines, one request per line ('-' reads standard input); a line\n"
+		"                        holds at most 1 MiB\n"
 		"\noutput: one JSON line per request ({\"decision\": \"allowed\"|\"explicitDeny\"|\"implicitDeny\",\n"
 		"\"matched\": [...], \"assumptions\": [...], ...}) or, with --format text, the decision\n"
 		"explained in words.\n"
@@ -161,34 +166,83 @@ cleanup:
 	return rc;
 }
 
+/*
+ * Reads one line of at most MAX_REQUEST_LINE bytes into *line (the
+ * newline dropped). Returns 1 for a line, 0 at the end of the input, -1
+ * on a read error (errno) and -2 for a line over the cap, of which
+ * nothing more is read: an input without newlines (/dev/zero) must not
+ * be buffered, nor read for ever.
+ */
+static int read_line(FILE *in, char **line, size_t *cap, size_t *len)
+{
+	int ch;
+
+	*len = 0;
+	while ((ch = getc_unlocked(in)) != EOF && ch != '\n') {
+		if (*len == MAX_REQUEST_LINE)
+			return -2;
+		if (*len + 1 >= *cap) {
+			size_t ncap = *cap ? *cap * 2 : 256;
+			char *nl = realloc(*line, ncap);
+
+			if (!nl) {
+				errno = ENOMEM;
+				return -1;
+			}
+			*line = nl;
+			*cap = ncap;
+		}
+		(*line)[(*len)++] = (char)ch;
+	}
+	if (ch == EOF && ferror(in))
+		return -1;
+	if (ch == EOF && *len == 0)
+		return 0;
+	return 1;
+}
+
 static int run_requests_file(struct sim *s, const char *path)
 {
-	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	bool is_stdin = strcmp(path, "-") == 0;
+	FILE *in = is_stdin ? stdin : fopen(path, "r");
+	const char *name = is_stdin ? "<stdin>" : path;
 	char *line = NULL;
-	size_t cap = 0, lineno = 0;
-	ssize_t n;
-	int rc = 0;
+	size_t cap = 0, len, lineno = 0;
+	struct stat st;
+	int rc = 0, got;
 	char where[512];
 
 	if (!in) {
 		fprintf(stderr, "iamproof: %s: %s\n", path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	while ((n = getline(&line, &cap, in)) >= 0) {
-		size_t len = (size_t)n;
-
-		lineno++;
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			len--;
+	if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "iamproof: %s: %s (--requests reads a file of JSON lines)\n", path,
+			strerror(EISDIR));
+		fclose(in);
+		return EXIT_USAGE;
+	}
+	while ((got = read_line(in, &line, &cap, &len)) == 1) {
 		size_t k = 0;
 
+		lineno++;
+		while (len && line[len - 1] == '\r')
+			len--;
 		while (k < len && (line[k] == ' ' || line[k] == '\t'))
 			k++;
 		if (k == len)
 			continue;
-		snprintf(where, sizeof(where), "%s:%zu", strcmp(path, "-") == 0 ? "<stdin>" : path, lineno);
+		snprintf(where, sizeof(where), "%s:%zu", name, lineno);
 		if ((rc = one_request(s, line, len, where)) != 0)
 			break;
+	}
+	if (got == -1) {
+		fprintf(stderr, "iamproof: %s: %s\n", name, strerror(errno));
+		rc = errno == ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+	} else if (got == -2) {
+		fprintf(stderr, "iamproof: %s:%zu: a request line longer than %d bytes; the rest of the "
+			"input is not read\n", name, lineno + 1, MAX_REQUEST_LINE);
+		rc = EXIT_USAGE;
 	}
 	free(line);
 	if (in != stdin)

@@ -128,6 +128,19 @@ void pset_add_level(struct pset *ps, const char *list, enum iamp_policy_type typ
 		free(copy);
 		return;
 	}
+	/* An empty name is a mistake, never a level of nothing: an SCP level
+	 * without a policy would deny everything (AWS keeps one attached at
+	 * every node), and whether it did depended on where it stood. An RCP
+	 * level may be empty: RCPFullAWSAccess is implied. */
+	if ((type == IAMP_POLICY_SCP && !list[0]) ||
+	    (list[0] && (list[0] == ',' || list[strlen(list) - 1] == ',' || strstr(list, ",,")))) {
+		fprintf(stderr, "iamproof %s: the %s level '%s' names an empty file%s\n", ps->cmd,
+			type == IAMP_POLICY_SCP ? "SCP" : "RCP", list,
+			type == IAMP_POLICY_SCP ? "; a level holds at least one SCP (FullAWSAccess for AWS's own)" : "");
+		ps->failed = true;
+		free(copy);
+		return;
+	}
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *path;
 
