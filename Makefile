@@ -157,15 +157,7 @@ asan:
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
-	@echo "==> iamproof check policies/"
-	-$(Q)cd policies && ../$(BUILD)/iamproof check .
-	@echo "==> iamproof prove --org policies/org.yaml --properties stage6"
-	-$(Q)cd policies && ../$(BUILD)/iamproof prove --org org.yaml --properties stage6 \
-		--param 'break_glass=arn:aws:iam::*:role/break-glass'
-	@echo "==> iamproof generate scp --config policies/baseline.yaml --org policies/org.yaml --out $(BUILD)/stage6"
-	$(Q)$(BUILD)/iamproof generate scp --config policies/baseline.yaml --org policies/org.yaml \
-		--out $(BUILD)/stage6
-	$(Q)cat $(BUILD)/stage6/proof.md
+	$(Q)sh scripts/demo.sh $(BUILD)/iamproof $(BUILD)/demo
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -295,5 +295,16 @@ printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetO
 expect_exit 0 "15-digit epoch date" -- "$bin" simulate --identity epoch.json --request '{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}'
 grep -q '"decision":"allowed"' "$tmp/out" && ok || no "15-digit epoch: $(cat "$tmp/out")"
 
+# make demo's first part: exit 0 on the planted findings, 1 and the
+# difference when a planted mistake is fixed
+cp -r "$root/policies" demo-policies
+expect_exit 0 "demo: the planted findings" -- env DEMO_DIR=demo-policies DEMO_PARTS=check \
+	sh "$root/scripts/demo.sh" "$bin" demo-out
+grep -q "These are the findings planted on purpose" "$tmp/out" && ok || no "demo: no word that they are the planted ones"
+sed 's/"Alow"/"Allow"/' demo-policies/identity/data-pipeline.json > dp.json && mv dp.json demo-policies/identity/data-pipeline.json
+expect_exit 1 "demo: a planted mistake fixed" -- env DEMO_DIR=demo-policies DEMO_PARTS=check \
+	sh "$root/scripts/demo.sh" "$bin" demo-out
+grep -q "> identity/data-pipeline.json INVALID_EFFECT 1" "$tmp/out" && ok || no "demo: the difference is not shown"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
