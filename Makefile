@@ -142,6 +142,7 @@ test: deps
 	$(Q)sh tests/generate.sh $(BUILD)/iamproof
 	$(Q)sh tests/review.sh $(BUILD)/iamproof
 	$(Q)sh tests/ci-examples.sh $(BUILD)/iamproof
+	$(Q)sh tests/caps.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own.
