@@ -66,7 +66,14 @@ awk '/^target: / { t = $0; sub(/^target: /, "", t); order[++nt] = t; next }
 		printf "   %s: %d proven, %d violated%s\n", t, c[t, "proven"], c[t, "violated"], c[t, "unknown"] ? sprintf(", %d unknown", c[t, "unknown"]) : ""
 		if (v[t] != "") printf "     not enforced: %s\n", v[t] }
 	      print "   " sum }' "$out/prove.txt" | fold -s -w 100 | sed '2,$s/^\([^ ]\)/       \1/'
-echo "   each violation comes with a counterexample request, replayed through the evaluator:"
+# one violation in full: the first counterexample of the run
+awk '/^target: / { t = $0; sub(/^target: /, "", t) }
+	/^violated / && !shown { p = $2; want = 1; next }
+	want && /^ +counterexample: / { c = $0; sub(/^ +counterexample: /, "", c); next }
+	want && /^ +allowed by: / { a = $0; sub(/^ +allowed by: /, "", a)
+		printf "   for example, %s on %s is violated by this request:\n     %s\n     allowed by %s\n", p, t, c, a
+		want = 0; shown = 1 }' "$out/prove.txt" | cut -c1-150
+echo "   every violation comes with such a request, replayed through the evaluator:"
 echo "   cd policies && ../$(rel "$bin") prove --org org.yaml --properties stage6 --param 'break_glass=arn:aws:iam::*:role/break-glass'"
 echo
 
