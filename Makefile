@@ -140,6 +140,7 @@ test: deps
 	$(Q)sh tests/prove-cli.sh $(BUILD)/iamproof
 	$(Q)sh tests/prove.sh $(BUILD)/iamproof
 	$(Q)sh tests/generate.sh $(BUILD)/iamproof
+	$(Q)sh tests/iac.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own.
@@ -151,6 +152,7 @@ asan:
 	$(Q)sh tests/cli.sh build-asan/iamproof
 	$(Q)sh tests/rules.sh build-asan/iamproof
 	$(Q)sh tests/generate.sh build-asan/iamproof
+	$(Q)sh tests/iac.sh build-asan/iamproof
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
