@@ -143,6 +143,7 @@ test: deps
 	$(Q)sh tests/review.sh $(BUILD)/iamproof
 	$(Q)sh tests/ci-examples.sh $(BUILD)/iamproof
 	$(Q)sh tests/caps.sh $(BUILD)/iamproof
+	$(Q)sh tests/iac.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own.
@@ -155,6 +156,7 @@ asan:
 	$(Q)sh tests/rules.sh build-asan/iamproof
 	$(Q)sh tests/generate.sh build-asan/iamproof
 	$(Q)sh tests/review.sh build-asan/iamproof
+	$(Q)sh tests/iac.sh build-asan/iamproof
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -131,12 +131,17 @@ static void empty(struct builder *b, struct iamp_span span, const char *what)
 
 /* A string or a list of strings: Action, Resource, principal values. */
 static size_t build_strings(struct builder *b, const struct iamp_value *v,
-			    const char *what, struct iamp_str **out, bool *is_list)
+			    const char *what, struct iamp_str **out, bool *is_list,
+			    bool *symbolic)
 {
 	size_t n = 0;
 
 	*out = NULL;
 	*is_list = false;
+	if (v->symbolic) {
+		*symbolic = true;
+		return 0;
+	}
 	if (v->kind == IAMP_VALUE_STRING) {
 		if (v->u.str.len == 0) {
 			empty(b, v->span, what);
@@ -163,6 +168,10 @@ static size_t build_strings(struct builder *b, const struct iamp_value *v,
 	for (size_t i = 0; i < v->u.array.count; i++) {
 		const struct iamp_value *item = v->u.array.items[i];
 
+		if (item->symbolic) {
+			*symbolic = true;
+			continue;
+		}
 		if (item->kind != IAMP_VALUE_STRING) {
 			char w[64];
 
@@ -186,7 +195,8 @@ static void build_list(struct builder *b, const struct iamp_member *m,
 	list->is_not = is_not;
 	list->key_span = m->key_span;
 	list->span = m->value->span;
-	list->count = build_strings(b, m->value, m->key, &list->items, &list->is_list);
+	list->count = build_strings(b, m->value, m->key, &list->items, &list->is_list,
+				    &list->symbolic);
 }
 
 static const struct {
@@ -209,6 +219,10 @@ static void build_principal(struct builder *b, const struct iamp_member *m,
 	p->is_not = is_not;
 	p->key_span = m->key_span;
 	p->span = v->span;
+	if (v->symbolic) {
+		p->symbolic = true;
+		return;
+	}
 	if (v->kind == IAMP_VALUE_STRING) {
 		if (v->u.str.len == 1 && v->u.str.text[0] == '*') {
 			p->star = true;
@@ -245,7 +259,7 @@ static void build_principal(struct builder *b, const struct iamp_member *m,
 			if (strcmp(pm->key, principal_keys[k].name) != 0)
 				continue;
 			known = true;
-			n = build_strings(b, pm->value, pm->key, &vals, &is_list);
+			n = build_strings(b, pm->value, pm->key, &vals, &is_list, &p->symbolic);
 			for (size_t j = 0; j < n; j++) {
 				p->items[p->count].kind = principal_keys[k].kind;
 				p->items[p->count].value = vals[j];
@@ -267,6 +281,10 @@ static void build_condition(struct builder *b, const struct iamp_value *v,
 
 	st->has_condition = true;
 	st->condition_span = v->span;
+	if (v->symbolic) {
+		st->symbolic = true;
+		return;
+	}
 	if (v->kind != IAMP_VALUE_OBJECT) {
 		wrong_type(b, v, "Condition", "an object");
 		return;
@@ -290,6 +308,10 @@ static void build_condition(struct builder *b, const struct iamp_value *v,
 		enum iamp_set_op set;
 		bool if_exists;
 
+		if (om->value->symbolic) {
+			st->symbolic = true;
+			continue;
+		}
 		if (om->value->kind != IAMP_VALUE_OBJECT) {
 			wrong_type(b, om->value, "a condition operator's value", "an object of keys and values");
 			continue;
@@ -328,6 +350,11 @@ static void build_condition(struct builder *b, const struct iamp_value *v,
 				const struct iamp_value *item =
 					kv->kind == IAMP_VALUE_ARRAY ? kv->u.array.items[j] : kv;
 
+				if (item->symbolic) {
+					c->symbolic = true;
+					st->symbolic = true;
+					continue;
+				}
 				if (item->kind != IAMP_VALUE_STRING && item->kind != IAMP_VALUE_NUMBER &&
 				    item->kind != IAMP_VALUE_BOOL) {
 					wrong_type(b, item, "a condition value", "a string, number or boolean");
@@ -350,7 +377,7 @@ static void build_condition(struct builder *b, const struct iamp_value *v,
 				}
 				c->value_count++;
 			}
-			if (c->value_count)
+			if (c->value_count || c->symbolic)
 				n++;
 		}
 	}
@@ -393,7 +420,15 @@ static void build_statement(struct builder *b, const struct iamp_value *v,
 		const struct iamp_value *mv = m->value;
 		const char *k = m->key;
 
-		if (strcmp(k, "Sid") == 0) {
+		if (mv->symbolic && (strcmp(k, "Sid") == 0 || strcmp(k, "Effect") == 0)) {
+			/* no Sid to check; an Effect neither Allow nor Deny, with
+			 * no text to report */
+			st->symbolic = true;
+			if (k[0] == 'E') {
+				st->effect = IAMP_EFFECT_INVALID;
+				st->effect_span = mv->span;
+			}
+		} else if (strcmp(k, "Sid") == 0) {
 			if (mv->kind != IAMP_VALUE_STRING) {
 				wrong_type(b, mv, "Sid", "a string");
 			} else if (!st->has_sid) {
@@ -435,6 +470,8 @@ static void build_statement(struct builder *b, const struct iamp_value *v,
 		if (b->oom)
 			return;
 	}
+	st->symbolic = st->symbolic || st->principal.symbolic || st->action.symbolic ||
+		       st->resource.symbolic;
 }
 
 static void build_statements(struct builder *b, const struct iamp_member *m,
@@ -445,6 +482,10 @@ static void build_statements(struct builder *b, const struct iamp_member *m,
 
 	p->has_statement = true;
 	p->statement_span = v->span;
+	if (v->symbolic) {
+		p->symbolic = true;
+		return;
+	}
 	if (v->kind == IAMP_VALUE_OBJECT) {
 		p->statements = alloc_n(b, 1, sizeof(*p->statements));
 		if (!p->statements)
@@ -475,6 +516,10 @@ static void build_statements(struct builder *b, const struct iamp_member *m,
 		const struct iamp_value *sv = v->u.array.items[i];
 		struct iamp_statement *st = &p->statements[p->statement_count];
 
+		if (sv->symbolic) {
+			p->symbolic = true;
+			continue;
+		}
 		if (sv->kind != IAMP_VALUE_OBJECT) {
 			wrong_type(b, sv, "a statement", "an object");
 			continue;
@@ -491,10 +536,16 @@ int iamp_policy_build(struct iamp_policy **out, const struct iamp_document *doc,
 		      enum iamp_policy_type type, const struct iamp_limits *limits,
 		      struct iamp_diags *diags)
 {
+	return iamp_policy_build_value(out, doc, doc->root, type, limits, diags);
+}
+
+int iamp_policy_build_value(struct iamp_policy **out, const struct iamp_document *doc,
+			    const struct iamp_value *root, enum iamp_policy_type type,
+			    const struct iamp_limits *limits, struct iamp_diags *diags)
+{
 	static const char *const known[] = { "Version", "Id", "Statement", NULL };
 	struct iamp_limits deflimits;
 	struct builder b = { doc, doc->arena, diags, limits, type, false, 0 };
-	const struct iamp_value *root = doc->root;
 	struct iamp_policy *p;
 
 	*out = NULL;
@@ -502,7 +553,7 @@ int iamp_policy_build(struct iamp_policy **out, const struct iamp_document *doc,
 		iamp_limits_default(&deflimits);
 		b.limits = &deflimits;
 	}
-	if (!root)
+	if (!root || root->symbolic)
 		return 0;
 	if (root->kind != IAMP_VALUE_OBJECT) {
 		wrong_type(&b, root, "a policy document", "an object");
@@ -518,7 +569,15 @@ int iamp_policy_build(struct iamp_policy **out, const struct iamp_document *doc,
 		const struct iamp_member *m = &root->u.object.members[i];
 		const struct iamp_value *mv = m->value;
 
-		if (strcmp(m->key, "Version") == 0) {
+		if (mv->symbolic && (strcmp(m->key, "Version") == 0 || strcmp(m->key, "Id") == 0)) {
+			/* unknown: read as the current language, no Id to check */
+			p->symbolic = true;
+			if (m->key[0] == 'V' && !p->has_version) {
+				p->has_version = true;
+				p->version_span = mv->span;
+				p->version = IAMP_VERSION_2012;
+			}
+		} else if (strcmp(m->key, "Version") == 0) {
 			if (p->has_version)
 				continue;
 			p->has_version = true;
@@ -549,6 +608,8 @@ int iamp_policy_build(struct iamp_policy **out, const struct iamp_document *doc,
 		if (b.oom)
 			return iamp_error_set(IAMP_ENOMEM, "out of memory building %s", doc->path);
 	}
+	for (size_t i = 0; i < p->statement_count; i++)
+		p->symbolic = p->symbolic || p->statements[i].symbolic;
 	*out = p;
 	return 0;
 }

@@ -79,6 +79,27 @@ static char *dup_n(const char *s, size_t n)
 	return p;
 }
 
+void iamp_diags_label(struct iamp_diags *diags, size_t first, const char *label)
+{
+	size_t n = strlen(label);
+
+	for (size_t i = first; i < diags->count; i++) {
+		struct iamp_diag *d = &diags->items[i];
+		size_t m = strlen(d->message);
+		char *msg = malloc(n + m + 3);
+
+		if (!msg) {
+			diags->oom = true;
+			return;
+		}
+		memcpy(msg, label, n);
+		memcpy(msg + n, ": ", 2);
+		memcpy(msg + n + 2, d->message, m + 1);
+		free(d->message);
+		d->message = msg;
+	}
+}
+
 struct iamp_diag *iamp_diag_add(struct iamp_diags *diags,
 				enum iamp_rule_id rule, const char *path,
 				struct iamp_span span, const char *line_text,

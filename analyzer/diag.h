@@ -79,6 +79,12 @@ struct iamp_diag *iamp_diag_add(struct iamp_diags *diags,
 				size_t line_len, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
+/* Prefixes the message of every diagnostic from index `first` on with
+ * "label: ", e.g. "MyRole.AssumeRolePolicyDocument: statement 1 has no
+ * Effect": findings in a policy embedded in a template name it (iac.h).
+ * On allocation failure sets diags->oom. */
+void iamp_diags_label(struct iamp_diags *diags, size_t first, const char *label);
+
 /* Sorts by path, line, column, rule id, message: a deterministic order. */
 void iamp_diags_sort(struct iamp_diags *diags);
 

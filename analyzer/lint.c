@@ -536,7 +536,7 @@ static void check_statement(struct linter *l, const struct iamp_statement *st)
 		DIAG(l, MISSING_PRINCIPAL, at, "statement %zu has no Principal, which %s needs",
 		     st->index + 1, iamp_policy_type_title(type));
 	}
-	if (type == IAMP_POLICY_RCP) {
+	if (type == IAMP_POLICY_RCP && !st->symbolic) {
 		if (st->principal.present && (st->principal.is_not || !principal_is_everyone(&st->principal)))
 			DIAG(l, RCP_INVALID_STATEMENT, st->principal.key_span,
 			     "a resource control policy statement must have \"Principal\": \"*\"");
@@ -598,7 +598,14 @@ size_t iamp_lint_policy_size(const struct iamp_policy *policy, size_t *limit)
 	const struct iamp_document *doc = policy->doc;
 	const char *s = doc->text + policy->span.start.offset;
 	const char *end = doc->text + policy->span.end.offset;
+	bool json = doc->format == IAMP_FORMAT_JSON;
 	bool in_string = false, keep_ws = false;
+
+	if (policy->text) { /* read from a string: count that JSON text */
+		s = policy->text;
+		end = s + policy->text_len;
+		json = true;
+	}
 	size_t n = 0;
 
 	/* SCPs and RCPs: as the Organizations API saves them, white space
@@ -606,11 +613,11 @@ size_t iamp_lint_policy_size(const struct iamp_policy *policy, size_t *limit)
 	switch (policy->type) {
 	case IAMP_POLICY_SCP:
 		*limit = 10240;
-		keep_ws = doc->format == IAMP_FORMAT_JSON;
+		keep_ws = json;
 		break;
 	case IAMP_POLICY_RCP:
 		*limit = 5120;
-		keep_ws = doc->format == IAMP_FORMAT_JSON;
+		keep_ws = json;
 		break;
 	case IAMP_POLICY_IDENTITY:
 	case IAMP_POLICY_BOUNDARY:

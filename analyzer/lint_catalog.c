@@ -691,7 +691,7 @@ static void check_resources(struct clint *l, const struct iamp_statement *st)
 	bool any_typed = false, star = false;
 	size_t seen = 0;
 
-	if (!res->present || res->is_not || !st->action.present || st->action.is_not ||
+	if (!res->present || res->is_not || !st->action.present || st->action.is_not || st->symbolic ||
 	    l->overflow || l->nruns == 0 || l->nactions > MAX_EXPAND)
 		return;
 	for (size_t i = 0; i < res->count; i++)
@@ -924,12 +924,12 @@ static void check_redundant_statements(struct clint *l)
 	for (size_t i = 0; i < p->statement_count; i++) {
 		const struct iamp_statement *a = &p->statements[i];
 
-		if (a->effect != IAMP_EFFECT_ALLOW && a->effect != IAMP_EFFECT_DENY)
+		if ((a->effect != IAMP_EFFECT_ALLOW && a->effect != IAMP_EFFECT_DENY) || a->symbolic)
 			continue;
 		for (size_t j = 0; j < p->statement_count; j++) {
 			const struct iamp_statement *b = &p->statements[j];
 
-			if (i == j || !stmt_covered(a, b))
+			if (i == j || b->symbolic || !stmt_covered(a, b))
 				continue;
 			/* two equal statements: report the later one only */
 			if (j > i && stmt_covered(b, a))

@@ -140,13 +140,15 @@ static uint64_t load8(const unsigned char *s)
 
 struct iamp_pos loader_pos(struct loader *ld, size_t offset)
 {
-	const struct iamp_document *doc = ld->doc;
+	const struct iamp_document *doc = ld->at;
 	struct pos_cache *pc = &ld->pc;
 	const unsigned char *s = (const unsigned char *)doc->text;
 	struct iamp_pos pos;
 	size_t i, line = pc->line;
 	uint32_t col;
 
+	if (ld->map)
+		offset = ld->map[offset > ld->doc->len ? ld->doc->len : offset];
 	if (offset > doc->len)
 		offset = doc->len;
 	if (offset < pc->offset) {
@@ -203,8 +205,8 @@ void loader_diag(struct loader *ld, enum iamp_rule_id rule,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	line = iamp_document_line(ld->doc, span.start.line, &len);
-	iamp_diag_add(ld->diags, rule, ld->doc->path, span, line, len, "%s",
+	line = iamp_document_line(ld->at, span.start.line, &len);
+	iamp_diag_add(ld->diags, rule, ld->at->path, span, line, len, "%s",
 		      msg);
 }
 
@@ -640,7 +642,7 @@ out:
 static int doc_read(struct iamp_document *doc, unsigned flags,
 		    const struct iamp_limits *limits, struct iamp_diags *diags)
 {
-	struct loader ld = { .doc = doc, .flags = flags, .limits = limits, .diags = diags };
+	struct loader ld = { .doc = doc, .at = doc, .flags = flags, .limits = limits, .diags = diags };
 	const char *why = NULL;
 	size_t bad;
 	int err;
@@ -812,4 +814,81 @@ close_fd:
 	if (!is_stdin)
 		close(fd);
 	return err;
+}
+
+/* --- policies held in strings ---------------------------------------------- */
+
+/* YAML scalars: YAML dropped indentation, line breaks, quotes and escape
+ * backslashes; find each decoded byte at or after the last one found,
+ * skipping only such bytes, or stay put. */
+static void align_yaml(uint32_t *map, const char *dec, size_t declen,
+		       const struct iamp_document *doc, const struct iamp_span *span)
+{
+	uint32_t j = span->start.offset, end = span->end.offset;
+
+	for (size_t i = 0; i < declen; i++) {
+		uint32_t k = j;
+
+		while (k < end && doc->text[k] != dec[i] && strchr(" \t\r\n'\"\\|>-", doc->text[k]))
+			k++;
+		if (k < end && doc->text[k] == dec[i]) {
+			map[i] = k;
+			j = k + 1;
+		} else {
+			map[i] = j < end ? j : end;
+		}
+	}
+	map[declen] = end;
+}
+
+int iamp_load_embedded(struct iamp_value **out, const struct iamp_document *doc,
+		       const struct iamp_value *str, const struct iamp_limits *limits,
+		       struct iamp_diags *diags)
+{
+	static const uint32_t first_line[1] = { 0 };
+	struct iamp_limits defaults;
+	struct iamp_document tmp;
+	struct loader ld;
+	const struct iamp_span *sp = &str->span;
+	uint32_t *map;
+	size_t len = str->u.str.len;
+	int err;
+
+	*out = NULL;
+	if (!limits) {
+		iamp_limits_default(&defaults);
+		limits = &defaults;
+	}
+	map = malloc((len + 1) * sizeof(*map));
+	if (!map)
+		return iamp_error_set(IAMP_ENOMEM, "out of memory loading %s", doc->path);
+	if (!(doc->format == IAMP_FORMAT_JSON && sp->end.offset >= sp->start.offset + 2 &&
+	      doc->text[sp->start.offset] == '"' &&
+	      loader_json_offsets(map, len, doc->text + sp->start.offset + 1,
+				  sp->end.offset - sp->start.offset - 2, sp->start.offset + 1)))
+		align_yaml(map, str->u.str.text, len, doc, sp);
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.arena = doc->arena;
+	tmp.path = doc->path;
+	tmp.format = IAMP_FORMAT_JSON;
+	tmp.text = str->u.str.text;
+	tmp.len = len;
+	tmp.line_starts = first_line;
+	tmp.line_count = 1;
+	memset(&ld, 0, sizeof(ld));
+	ld.doc = &tmp;
+	ld.at = doc;
+	ld.map = map;
+	ld.limits = limits;
+	ld.diags = diags;
+	ld.pc.offset = doc->line_starts[0];
+	ld.pc.col = 1;
+	err = loader_json(&ld);
+	free(ld.frames);
+	free(ld.tmp);
+	free(map);
+	if (err)
+		return iamp_error_set(IAMP_ENOMEM, "out of memory loading %s", doc->path);
+	*out = tmp.root;
+	return 0;
 }

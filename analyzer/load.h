@@ -55,6 +55,15 @@ struct iamp_member {
 struct iamp_value {
 	enum iamp_value_kind kind;
 	struct iamp_span span;
+	/* YAML: a local tag as written ("!Sub", "!GetAtt"), else NULL.
+	 * CloudFormation's short forms are tags (iac.c reads them). */
+	const char *tag;
+	/* Set only in the copies iac.c makes: the value is known only when
+	 * the template or plan is applied (an intrinsic function, a value
+	 * unknown until apply). It stays in the tree as a STRING whose text
+	 * says what it is ("Fn::GetAtt"); the builder leaves it out of the
+	 * AST and marks what held it (policy.h). */
+	bool symbolic;
 	union {
 		bool boolean;
 		/* STRING: decoded UTF-8 (escapes resolved); NUMBER: the
@@ -133,6 +142,24 @@ int iamp_load_file(struct iamp_document **out, const char *path,
 int iamp_load_file_as(struct iamp_document **out, const char *path,
 		      enum iamp_format format, unsigned flags,
 		      const struct iamp_limits *limits, struct iamp_diags *diags);
+
+/*
+ * Reads the JSON policy held by the string value `str` of `doc` (a
+ * Terraform `policy` attribute, CloudFormation `Content`) into a value
+ * tree in doc's arena, whose spans point into doc: a character of the
+ * policy is found where it is written in the file, escapes and all, e.g.
+ *
+ *   "policy": "{\"Version\":\"2012\"}"    the Version value's span is
+ *                                          the \"2012\" of the plan file
+ *
+ * (exactly for a JSON file; for YAML scalars each character is found by
+ * skipping the indentation, line breaks and quotes YAML removed).
+ * Syntax errors are diagnostics at their position in doc. *out is NULL
+ * when the string is not valid JSON. Returns 0 or IAMP_ENOMEM.
+ */
+int iamp_load_embedded(struct iamp_value **out, const struct iamp_document *doc,
+		       const struct iamp_value *str, const struct iamp_limits *limits,
+		       struct iamp_diags *diags);
 
 /* The format a path implies (extension .yaml/.yml is YAML). */
 enum iamp_format iamp_format_for_path(const char *path);

@@ -41,11 +41,18 @@ struct frame {
 	struct iamp_pos start;
 	size_t base;			/* first member of this frame in tmp */
 	bool flow;			/* YAML: flow style ({} or []) */
+	const char *tag;		/* YAML: its local tag, or NULL */
 };
 
 struct loader {
 	struct iamp_document *doc;
 	unsigned flags;			/* IAMP_LOAD_* */
+	/* Where positions and diagnostics point: `doc` itself, or, for a
+	 * policy read from a string value (iamp_load_embedded), the document
+	 * that holds the string; then map[i] is the byte offset in `at` of
+	 * byte i of doc->text (len + 1 entries). */
+	const struct iamp_document *at;
+	const uint32_t *map;
 	const struct iamp_limits *limits;
 	struct iamp_diags *diags;
 	struct pos_cache pc;
@@ -89,6 +96,15 @@ int loader_close(struct loader *ld, struct iamp_pos end,
 void loader_quote(char *buf, size_t size, const char *s, size_t len);
 
 int loader_json(struct loader *ld);
+
+/* For the JSON string literal whose content (between the quotes) is
+ * raw[0..rawlen), starting at byte `base` of its file: map[i] = the file
+ * offset of the character that decoded byte i comes from (an escape maps
+ * all its bytes to its backslash); map[declen] = the closing quote.
+ * `declen` is the decoded length. Returns false when the literal does
+ * not decode to declen bytes (then map is not complete). */
+bool loader_json_offsets(uint32_t *map, size_t declen, const char *raw,
+			 size_t rawlen, uint32_t base);
 int loader_yaml(struct loader *ld);
 
 #endif

@@ -545,3 +545,43 @@ int loader_json(struct loader *ld)
 	}
 	return err;
 }
+
+/*
+ * The offsets of a string literal's decoded bytes in its file, e.g. for
+ * the literal at file offset 10 (content from 11):
+ *
+ *   "{\"A\":1}"      content  { \ " A \ " : 1 }    offsets 11..20
+ *   decoded          {  "   A  "   :  1  }
+ *   map              11 12  14 15  17 18 19, map[7] = 20 (closing quote)
+ */
+bool loader_json_offsets(uint32_t *map, size_t declen, const char *raw,
+			 size_t rawlen, uint32_t base)
+{
+	size_t i = 0, n = 0;
+
+	while (i < rawlen) {
+		size_t take = 1, bytes = 1;
+		unsigned cp, lo;
+
+		if (raw[i] == '\\' && i + 1 < rawlen) {
+			take = 2;
+			if (raw[i + 1] == 'u' && i + 6 <= rawlen && hex4(raw + i + 2, &cp) == 0) {
+				take = 6;
+				bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+				if (cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= rawlen && raw[i + 6] == '\\' &&
+				    raw[i + 7] == 'u' && hex4(raw + i + 8, &lo) == 0) {
+					take = 12;
+					bytes = 4;
+				}
+			}
+		}
+		for (size_t k = 0; k < bytes; k++) {
+			if (n == declen)
+				return false;
+			map[n++] = base + (uint32_t)i;
+		}
+		i += take;
+	}
+	map[n] = base + (uint32_t)rawlen;
+	return n == declen;
+}

@@ -169,6 +169,17 @@ static bool want_key(const struct loader *ld)
 	       (ld->ntmp == f->base || ld->tmp[ld->ntmp - 1].value);
 }
 
+/* A local tag ("!Sub", not "!!str", which libyaml resolves to a
+ * tag:yaml.org,2002: URI) into the arena, for the value's `tag`. */
+static int local_tag(struct loader *ld, const char *tag, const char **out)
+{
+	*out = NULL;
+	if (!tag || tag[0] != '!' || tag[1] == '!' || tag[1] == '\0')
+		return 0;
+	*out = iamp_arena_strndup(ld->doc->arena, tag, strlen(tag));
+	return *out ? 0 : IAMP_ENOMEM;
+}
+
 static int on_scalar(struct reader *r, const yaml_event_t *ev,
 		     struct iamp_span span)
 {
@@ -208,6 +219,8 @@ static int on_scalar(struct reader *r, const yaml_event_t *ev,
 	v = loader_value(ld, kind, span);
 	if (!v)
 		return IAMP_ENOMEM;
+	if (local_tag(ld, (const char *)ev->data.scalar.tag, &v->tag))
+		return IAMP_ENOMEM;
 	if (kind == IAMP_VALUE_BOOL) {
 		v->u.boolean = copy[0] == 't' || copy[0] == 'T';
 	} else if (kind != IAMP_VALUE_NULL) {
@@ -237,19 +250,23 @@ static int on_open(struct reader *r, const yaml_event_t *ev,
 	ld->frames[ld->nframes - 1].flow = is_map ?
 		ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE :
 		ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
-	return 0;
+	return local_tag(ld, (const char *)(is_map ? ev->data.mapping_start.tag :
+					     ev->data.sequence_start.tag),
+			 &ld->frames[ld->nframes - 1].tag);
 }
 
 static int on_close(struct reader *r, struct iamp_span span)
 {
 	struct loader *ld = r->ld;
 	const struct frame *f = &ld->frames[ld->nframes - 1];
+	const char *tag = f->tag;
 	struct iamp_value *v;
 	int err;
 
 	err = loader_close(ld, f->flow ? span.end : r->last_end, &v);
 	if (err)
 		return err;
+	v->tag = tag;
 	return complete(r, v);
 }
 

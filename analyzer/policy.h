@@ -23,6 +23,19 @@
  * in the document's arena; the policy is valid while the document is.
  * The policy type changes which rules apply and how policies combine,
  * never the parse.
+ *
+ * Symbolic values. A policy embedded in a CloudFormation template or a
+ * Terraform plan (iac.h) may hold values known only at deploy, marked
+ * `symbolic` in its value tree (load.h). The builder leaves them out of
+ * the AST and sets `symbolic` on what held them, up to the policy:
+ *
+ *   "Resource": [ {"Fn::GetAtt": ["B", "Arn"]}, "arn:aws:s3:::logs/x" ]
+ *       resource.items = the logs ARN only, resource.symbolic = true,
+ *       statement.symbolic = true, policy.symbolic = true
+ *
+ * So no rule ever reads a symbolic value; a rule that concludes from
+ * what is absent or from a whole list (every resource, every principal,
+ * one statement covering another) skips what is symbolic.
  */
 #ifndef IAMP_POLICY_H
 #define IAMP_POLICY_H
@@ -78,6 +91,7 @@ struct iamp_list {
 	size_t count;
 	struct iamp_span key_span;   /* the element's name */
 	struct iamp_span span;       /* the element's value */
+	bool symbolic;     /* values known only at deploy were left out */
 };
 
 enum iamp_principal_kind {
@@ -102,6 +116,7 @@ struct iamp_principal {
 	size_t count;
 	struct iamp_span key_span;
 	struct iamp_span span;
+	bool symbolic;     /* principals known only at deploy were left out */
 };
 
 enum iamp_set_op { IAMP_SET_NONE, IAMP_SET_FOR_ALL_VALUES, IAMP_SET_FOR_ANY_VALUE };
@@ -124,8 +139,9 @@ struct iamp_condition {
 	bool if_exists;
 	struct iamp_str key;             /* as written; keys compare case-insensitively */
 	struct iamp_cond_value *values;
-	size_t value_count;
+	size_t value_count;             /* 0 only when symbolic */
 	struct iamp_span values_span;
+	bool symbolic;                  /* values known only at deploy were left out */
 };
 
 struct iamp_statement {
@@ -143,6 +159,7 @@ struct iamp_statement {
 	struct iamp_span condition_span;
 	struct iamp_condition *conditions;
 	size_t condition_count;
+	bool symbolic;            /* some part is known only at deploy */
 };
 
 struct iamp_policy {
@@ -160,6 +177,12 @@ struct iamp_policy {
 	struct iamp_statement *statements;
 	size_t statement_count;
 	struct iamp_span span;    /* the whole policy object */
+	bool symbolic;            /* some part is known only at deploy */
+	/* A policy read from a string value (iamp_load_embedded): the JSON
+	 * text, which the size quotas count; NULL for a policy written in
+	 * its file. Set by the caller after building. */
+	const char *text;
+	size_t text_len;
 };
 
 /*
@@ -172,6 +195,12 @@ struct iamp_policy {
 int iamp_policy_build(struct iamp_policy **out, const struct iamp_document *doc,
 		      enum iamp_policy_type type, const struct iamp_limits *limits,
 		      struct iamp_diags *diags);
+
+/* The same for the policy whose value tree is `root`, a value of `doc`
+ * (a policy embedded in a template, iac.h). */
+int iamp_policy_build_value(struct iamp_policy **out, const struct iamp_document *doc,
+			    const struct iamp_value *root, enum iamp_policy_type type,
+			    const struct iamp_limits *limits, struct iamp_diags *diags);
 
 /* Appends a diagnostic located in `doc` (path and source line from it). */
 struct iamp_diag *iamp_doc_diag(struct iamp_diags *diags,

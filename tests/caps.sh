@@ -4,7 +4,8 @@
 # and run with a memory ceiling (ulimit -v, 2 GiB of address space) and a
 # hang guard (timeout 60 s: a guard, not a speed check; the bench measures
 # speed). The caps themselves are documented in docs/configuration.md and
-# load.h (struct iamp_limits).
+# load.h (struct iamp_limits). The plain build only: ASan reserves far more
+# address space than the ceiling allows.
 # Usage: sh tests/caps.sh path/to/iamproof
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")

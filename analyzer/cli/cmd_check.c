@@ -34,6 +34,7 @@
 #include "policy.h"
 #include "report.h"
 #include "eval.h"
+#include "iac.h"
 #include "smt.h"
 #include "version.h"
 
@@ -73,7 +74,9 @@ static void check_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: iamproof check [OPTIONS] [PATH...]\n"
-		"Lints every .json, .yaml and .yml file under each PATH (default: .); '-' reads standard input.\n\n"
+		"Lints every .json, .yaml and .yml file under each PATH (default: .); '-' reads standard input.\n"
+		"CloudFormation templates and Terraform plan or state JSON are recognized by their content:\n"
+		"each policy they hold is checked as its resource's type (docs/iac.md).\n\n"
 		"  -t, --type TYPE      policy type of every file: identity, resource, trust, boundary,\n"
 		"                       session, scp, rcp (default: from .iamproof.yaml, else identity)\n"
 		"  -c, --config FILE    configuration (default: .iamproof.yaml here or in a parent directory)\n"
@@ -377,6 +380,42 @@ static void semantic_check(struct check *c, const char *path, const struct iamp_
 	iamp_evaluator_free(ev);
 }
 
+/* A CloudFormation template or a Terraform plan (iac.h): every policy it
+ * holds, of the type its resource gives, its findings labelled with the
+ * logical id or address. A policy with symbolic parts is not put to the
+ * prover: what it does is not known before deploy. */
+static void check_embedded(struct check *c, struct iamp_document *doc)
+{
+	struct iamp_embedded_list list = { NULL, 0, 0 };
+
+	if (iamp_iac_extract(&list, doc, &c->limits, &c->diags)) {
+		fprintf(stderr, "iamproof: %s: %s\n", doc->path, iamp_error_last());
+		c->internal = true;
+	}
+	for (size_t i = 0; i < list.count && !c->internal; i++) {
+		const struct iamp_embedded *e = &list.items[i];
+		struct iamp_policy *policy = NULL;
+		size_t first = c->diags.count;
+
+		if (iamp_policy_build_value(&policy, doc, e->value, e->type, &c->limits, &c->diags)) {
+			fprintf(stderr, "iamproof: %s: %s\n", doc->path, iamp_error_last());
+			c->internal = true;
+			break;
+		}
+		if (policy) {
+			policy->text = e->text;
+			policy->text_len = e->text_len;
+			iamp_lint_policy(policy, &c->diags);
+			if (c->semantic && !policy->symbolic)
+				semantic_check(c, doc->path, policy, first);
+			else if (c->semantic)
+				c->sem_skipped++;
+		}
+		iamp_diags_label(&c->diags, first, e->label);
+	}
+	iamp_embedded_list_free(&list);
+}
+
 static void check_file(struct check *c, const char *path)
 {
 	size_t first = c->diags.count;
@@ -395,7 +434,9 @@ static void check_file(struct check *c, const char *path)
 		return;
 	}
 	c->files_read++;
-	if (doc->root) {
+	if (doc->root && iamp_iac_kind_of(doc) != IAMP_IAC_NONE) {
+		check_embedded(c, doc);
+	} else if (doc->root) {
 		rc = iamp_policy_build(&policy, doc, type_for(c, path), &c->limits, &c->diags);
 		if (rc) {
 			fprintf(stderr, "iamproof: %s: %s\n", path, iamp_error_last());
@@ -406,7 +447,7 @@ static void check_file(struct check *c, const char *path)
 				semantic_check(c, path, policy, first);
 		}
 	}
-	if (c->semantic && !policy)
+	if (c->semantic && !doc->root)
 		c->sem_skipped++; /* not even a policy: an error was reported */
 	iamp_document_free(doc);
 }
