@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "error.h"
 #include "iac_internal.h"
+#include "lint.h"
 
 enum iamp_iac_kind iamp_iac_kind_of(const struct iamp_document *doc)
 {
@@ -123,4 +124,30 @@ void iamp_embedded_list_free(struct iamp_embedded_list *list)
 	free(list->items);
 	list->items = NULL;
 	list->count = list->cap = 0;
+}
+
+int iamp_iac_lint(const struct iamp_document *doc, const struct iamp_limits *limits, struct iamp_diags *diags,
+		  iamp_iac_each each, void *ctx)
+{
+	struct iamp_embedded_list list = { NULL, 0, 0 };
+	int rc = iamp_iac_extract(&list, doc, limits, diags);
+
+	for (size_t i = 0; i < list.count && !rc; i++) {
+		const struct iamp_embedded *e = &list.items[i];
+		struct iamp_policy *policy = NULL;
+		size_t first = diags->count;
+
+		if ((rc = iamp_policy_build_value(&policy, doc, e->value, e->type, limits, diags)))
+			break;
+		if (policy) {
+			policy->text = e->text;
+			policy->text_len = e->text_len;
+			iamp_lint_policy(policy, diags);
+			if (each)
+				each(ctx, e, policy, first);
+		}
+		iamp_diags_label(diags, first, e->label);
+	}
+	iamp_embedded_list_free(&list);
+	return rc;
 }

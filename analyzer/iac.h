@@ -88,4 +88,15 @@ int iamp_iac_extract(struct iamp_embedded_list *out, const struct iamp_document 
 
 void iamp_embedded_list_free(struct iamp_embedded_list *list);
 
+/*
+ * Extracts, builds and lints every policy of the template or plan `doc`
+ * (lint.h), each policy's findings labelled. `each`, when not NULL, is
+ * called with every policy built (before its findings are labelled) and
+ * the index of its first finding in `diags`: `check --semantic` asks the
+ * prover there. Returns 0 or an error (error.h), with iamp_error_last().
+ */
+typedef void (*iamp_iac_each)(void *ctx, const struct iamp_embedded *e, struct iamp_policy *p, size_t first);
+int iamp_iac_lint(const struct iamp_document *doc, const struct iamp_limits *limits, struct iamp_diags *diags,
+		  iamp_iac_each each, void *ctx);
+
 #endif

@@ -892,3 +892,64 @@ int iamp_load_embedded(struct iamp_value **out, const struct iamp_document *doc,
 	*out = tmp.root;
 	return 0;
 }
+
+static void json_text(FILE *out, const char *s, size_t n)
+{
+	fputc('"', out);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+int iamp_value_write_json(FILE *out, const struct iamp_value *v)
+{
+	if (v->symbolic)
+		return -1;
+	switch (v->kind) {
+	case IAMP_VALUE_NULL:
+		fputs("null", out);
+		return 0;
+	case IAMP_VALUE_BOOL:
+		fputs(v->u.boolean ? "true" : "false", out);
+		return 0;
+	case IAMP_VALUE_NUMBER:
+		fwrite(v->u.str.text, 1, v->u.str.len, out);
+		return 0;
+	case IAMP_VALUE_STRING:
+		json_text(out, v->u.str.text, v->u.str.len);
+		return 0;
+	case IAMP_VALUE_ARRAY:
+		fputc('[', out);
+		for (size_t i = 0; i < v->u.array.count; i++) {
+			if (i)
+				fputc(',', out);
+			if (iamp_value_write_json(out, v->u.array.items[i]))
+				return -1;
+		}
+		fputc(']', out);
+		return 0;
+	case IAMP_VALUE_OBJECT:
+		fputc('{', out);
+		for (size_t i = 0; i < v->u.object.count; i++) {
+			const struct iamp_member *m = &v->u.object.members[i];
+
+			if (i)
+				fputc(',', out);
+			json_text(out, m->key, m->key_len);
+			fputc(':', out);
+			if (iamp_value_write_json(out, m->value))
+				return -1;
+		}
+		fputc('}', out);
+		return 0;
+	}
+	return -1;
+}

@@ -28,6 +28,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "span.h"
 
@@ -160,6 +161,14 @@ int iamp_load_file_as(struct iamp_document **out, const char *path,
 int iamp_load_embedded(struct iamp_value **out, const struct iamp_document *doc,
 		       const struct iamp_value *str, const struct iamp_limits *limits,
 		       struct iamp_diags *diags);
+
+/*
+ * Writes `v` as compact JSON (strings escaped, numbers as written), so
+ * that a policy read from YAML or from a template can be handed to what
+ * reads JSON text. Returns 0, or -1 when the tree holds a symbolic value
+ * (iac.h), which has no text (what was written stops there).
+ */
+int iamp_value_write_json(FILE *out, const struct iamp_value *v);
 
 /* The format a path implies (extension .yaml/.yml is YAML). */
 enum iamp_format iamp_format_for_path(const char *path);

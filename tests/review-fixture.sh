@@ -15,6 +15,11 @@
 #   policies/new.json    added with Effect "Alow": a new error; not compared
 #   scps/guard.json      cloudtrail:StopLogging no longer denied:
 #                        more-permissive (an SCP beside FullAWSAccess)
+#   stack.yaml           a CloudFormation template: ReportsPolicy allows
+#                        s3:PutObject too (more-permissive), AppRole's
+#                        trust policy is unchanged (equivalent), and
+#                        BucketPolicy names a !Sub ARN (not compared:
+#                        known only at deploy)
 #   README.md            not a policy: not reviewed
 #
 # org.yaml attaches scps/guard.json at the root; props.yaml asks that
@@ -90,6 +95,43 @@ properties:
       Action: cloudtrail:StopLogging
       Resource: "*"
 YAML
+stack() {
+	cat > stack.yaml <<YAML
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  ReportsPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: [$1]
+            Resource: "arn:aws:s3:::reports/*"
+  AppRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: reports
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Deny
+            Principal: "*"
+            Action: s3:*
+            Resource: !Sub "arn:aws:s3:::\${$2}/*"
+            Condition: {Bool: {aws:SecureTransport: "false"}}
+YAML
+}
+stack "s3:GetObject" "Reports"
 echo "# policies" > README.md
 git add -A
 git commit -q -m base
@@ -134,6 +176,7 @@ cat > scps/guard.json <<'JSON'
   ]
 }
 JSON
+stack "s3:GetObject, s3:PutObject" "ReportsBucket"
 echo "more" >> README.md
 git add -A
 git commit -q -m head

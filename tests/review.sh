@@ -19,7 +19,7 @@ cd "$repo" || exit 2
 
 # --- text: findings by fingerprint, access with witnesses -------------------
 expect_exit 1 "a new error fails" -- "$bin" review --base base --head head
-has "5 policy files changed (1 added, 2 modified, 1 renamed, 1 deleted)" "the files touched"
+has "6 policy files changed (1 added, 3 modified, 1 renamed, 1 deleted)" "the files touched"
 has "findings: 2 new, 1 fixed, 3 unchanged" "findings matched by fingerprint (moved, re-indented, renamed)"
 has 'new: policies/dev.json:7:36: warning: unknown action "s3:GetObjectz"' "the new warning, at HEAD's position"
 has 'new: policies/new.json:4:17: error: Effect "Alow"' "the new error of the added file"
@@ -35,6 +35,11 @@ has "no longer allows sns:Publish" "the witness of the deleted policy"
 has "policies/new.json (identity, added): not compared: the policy has errors at HEAD" "a policy with errors is not compared"
 has "scps/guard.json (scp, modified): more-permissive" "the SCP lets more through"
 has "newly allows cloudtrail:StopLogging on * to arn:aws:iam::111122223333:user/alice" "the SCP's witness, spelled from the Deny it lost"
+has "stack.yaml ReportsPolicy.PolicyDocument (identity, modified): more-permissive" "a template's policy compared by its label"
+has "newly allows s3:PutObject on arn:aws:s3:::reports/" "the template policy's witness"
+has "stack.yaml AppRole.AssumeRolePolicyDocument (trust, modified): equivalent" "an unchanged trust policy in the template"
+has "stack.yaml BucketPolicy.PolicyDocument (resource, modified): not compared: a part is known only at deploy" "a symbolic part is said, never guessed"
+hasnt "stack.yaml:" "a template's findings: none new (read as a template, not as a policy)"
 
 # --all lists the unchanged findings; --fail-on decides the exit code
 expect_exit 1 "--all" -- "$bin" review --base base --head head --all
@@ -59,9 +64,11 @@ const st = r.findings.diagnostics.map((d) => d.baselineState).sort().join(",");
 const want = "absent,new,new,unchanged,unchanged,unchanged";
 if (st !== want) throw new Error(`states ${st}, want ${want}`);
 if (r.counts.new !== 2 || r.counts.unchanged !== 3 || r.counts.absent !== 1) throw new Error("counts");
-const dev = r.files.find((f) => f.path === "policies/dev.json");
-if (dev.access.verdict !== "more-permissive" || !dev.access.newlyAllows.some((w) => w.action === "s3:DeleteBucket"))
+const dev = r.access.find((f) => f.path === "policies/dev.json");
+if (dev.verdict !== "more-permissive" || !dev.newlyAllows.some((w) => w.action === "s3:DeleteBucket"))
   throw new Error("dev.json access");
+const bp = r.access.find((f) => f.label === "BucketPolicy.PolicyDocument");
+if (bp.verdict !== null || !/deploy/.test(bp.reason)) throw new Error("a symbolic template policy");
 const ren = r.files.find((f) => f.path === "policies/renamed.json");
 if (ren.oldPath !== "policies/old.json" || ren.status !== "renamed") throw new Error("rename");
 ' "$tmp/out"; then ok; else no "the JSON report"; fi

@@ -384,36 +384,26 @@ static void semantic_check(struct check *c, const char *path, const struct iamp_
  * holds, of the type its resource gives, its findings labelled with the
  * logical id or address. A policy with symbolic parts is not put to the
  * prover: what it does is not known before deploy. */
+/* The prover's semantic checks of one policy of a template or plan. */
+static void embedded_semantic(void *ctx, const struct iamp_embedded *e, struct iamp_policy *policy, size_t first)
+{
+	struct check *c = ctx;
+
+	(void)e;
+	if (!c->semantic)
+		return;
+	if (policy->symbolic)
+		c->sem_skipped++;
+	else
+		semantic_check(c, policy->doc->path, policy, first);
+}
+
 static void check_embedded(struct check *c, struct iamp_document *doc)
 {
-	struct iamp_embedded_list list = { NULL, 0, 0 };
-
-	if (iamp_iac_extract(&list, doc, &c->limits, &c->diags)) {
+	if (iamp_iac_lint(doc, &c->limits, &c->diags, embedded_semantic, c)) {
 		fprintf(stderr, "iamproof: %s: %s\n", doc->path, iamp_error_last());
 		c->internal = true;
 	}
-	for (size_t i = 0; i < list.count && !c->internal; i++) {
-		const struct iamp_embedded *e = &list.items[i];
-		struct iamp_policy *policy = NULL;
-		size_t first = c->diags.count;
-
-		if (iamp_policy_build_value(&policy, doc, e->value, e->type, &c->limits, &c->diags)) {
-			fprintf(stderr, "iamproof: %s: %s\n", doc->path, iamp_error_last());
-			c->internal = true;
-			break;
-		}
-		if (policy) {
-			policy->text = e->text;
-			policy->text_len = e->text_len;
-			iamp_lint_policy(policy, &c->diags);
-			if (c->semantic && !policy->symbolic)
-				semantic_check(c, doc->path, policy, first);
-			else if (c->semantic)
-				c->sem_skipped++;
-		}
-		iamp_diags_label(&c->diags, first, e->label);
-	}
-	iamp_embedded_list_free(&list);
 }
 
 static void check_file(struct check *c, const char *path)

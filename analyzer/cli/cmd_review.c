@@ -35,6 +35,7 @@
 #include "error.h"
 #include "eval.h"
 #include "git.h"
+#include "iac.h"
 #include "lint.h"
 #include "load.h"
 #include "policy.h"
@@ -53,10 +54,18 @@ struct change {
 	char status;             /* A added, M modified, D deleted, R renamed, T type changed */
 	char *path;              /* at HEAD; for D, at BASE */
 	char *old_path;          /* at BASE; NULL for A */
-	enum iamp_policy_type type;
-	/* the access diff */
-	bool compared;
+	enum iamp_policy_type type;  /* of a policy file */
 	bool errors[2];          /* lint errors at BASE, at HEAD */
+};
+
+/* One policy compared at BASE and HEAD: a policy file, or one policy of
+ * a template or plan (its label). */
+struct access {
+	const char *path;        /* the change's */
+	char *label;             /* NULL for a policy file */
+	char status;             /* the policy's own: A, M or D */
+	enum iamp_policy_type type;
+	bool compared;
 	char note[240];          /* why not compared, or what was assumed */
 	struct iamp_diff_result diff;
 };
@@ -82,6 +91,8 @@ struct review {
 	struct iamp_limits limits;
 	struct change *ch;
 	size_t nch;
+	struct access *acc;
+	size_t nacc;
 	struct finding *f;
 	size_t nf, capf;
 	size_t counts[3];        /* new, unchanged, absent */
@@ -292,8 +303,12 @@ static void lint_blob(struct review *r, const char *display, const char *data, s
 		r->internal = true;
 		return;
 	}
-	if (doc->root && iamp_policy_build(&policy, doc, type, &r->limits, out) == 0 && policy)
+	if (doc->root && iamp_iac_kind_of(doc) != IAMP_IAC_NONE) {
+		if (iamp_iac_lint(doc, &r->limits, out, NULL, NULL))
+			r->internal = true;
+	} else if (doc->root && iamp_policy_build(&policy, doc, type, &r->limits, out) == 0 && policy) {
 		iamp_lint_policy(policy, out);
+	}
 	iamp_document_free(doc);
 }
 
@@ -389,11 +404,7 @@ static int compare_findings(struct review *r, struct change *c, const char *old_
 		if (!used[j])
 			rc = keep(r, &before.items[j], 2);
 out:
-	for (size_t i = 0; i < before.count; i++)
-		free_diag(&before.items[i]);
-	for (size_t i = 0; i < after.count; i++)
-		free_diag(&after.items[i]);
-	before.count = after.count = 0;
+	/* kept findings were moved out (keep() zeroes them) */
 	iamp_diags_clear(&before);
 	iamp_diags_clear(&after);
 	free(fb);
@@ -420,8 +431,8 @@ static bool has_allow(const struct iamp_policy *p)
  * FullAWSAccess alone for an SCP level. An SCP with no Allow is taken
  * beside FullAWSAccess, as deny lists are attached; `*full` says so.
  */
-static int access_side(struct review *r, struct pset *ps, const struct change *c, const char *data, size_t len,
-		       struct iamp_evaluator **out, bool *full)
+static int access_side(struct review *r, struct pset *ps, const struct access *c, const char *data, size_t len,
+		       enum iamp_format fmt, struct iamp_evaluator **out, bool *full)
 {
 	diff_assume(ps, c->type);
 	*full = false;
@@ -429,8 +440,7 @@ static int access_side(struct review *r, struct pset *ps, const struct change *c
 		unsigned level = ps->scp_levels++;
 
 		if (data) {
-			struct iamp_policy *p = pset_load_buffer(ps, c->path, data, len, format_of(c->path),
-								 IAMP_POLICY_SCP, level);
+			struct iamp_policy *p = pset_load_buffer(ps, c->path, data, len, fmt, IAMP_POLICY_SCP, level);
 
 			*full = p && !has_allow(p);
 		} else {
@@ -438,7 +448,7 @@ static int access_side(struct review *r, struct pset *ps, const struct change *c
 		}
 		ps->scp_full[level] = *full;
 	} else if (data) {
-		pset_load_buffer(ps, c->path, data, len, format_of(c->path), c->type, 0);
+		pset_load_buffer(ps, c->path, data, len, fmt, c->type, 0);
 	}
 	if (ps->failed || iamp_diags_max_severity(&ps->diags) >= (int)IAMP_SEV_ERROR)
 		return 1;
@@ -450,8 +460,10 @@ static int access_side(struct review *r, struct pset *ps, const struct change *c
 	return 0;
 }
 
-static void compare_access(struct review *r, struct change *c, const char *old_data, size_t old_len,
-			   const char *new_data, size_t new_len)
+/* Compares one policy, `old_data` at BASE and `new_data` at HEAD (NULL:
+ * not there), in format `fmt`; `errors` say where lint found errors. */
+static void compare_access(struct review *r, struct access *c, const char *old_data, size_t old_len,
+			   const char *new_data, size_t new_len, enum iamp_format fmt, const bool errors[2])
 {
 	struct pset ops, nps;
 	struct iamp_evaluator *oev = NULL, *nev = NULL;
@@ -465,15 +477,15 @@ static void compare_access(struct review *r, struct change *c, const char *old_d
 			 iamp_policy_type_name(c->type));
 		return;
 	}
-	if (c->errors[0] || c->errors[1]) {
+	if (errors[0] || errors[1]) {
 		snprintf(c->note, sizeof(c->note), "not compared: the policy has errors at %s",
-			 c->errors[0] && c->errors[1] ? "BASE and HEAD" : c->errors[0] ? "BASE" : "HEAD");
+			 errors[0] && errors[1] ? "BASE and HEAD" : errors[0] ? "BASE" : "HEAD");
 		return;
 	}
 	pset_init(&ops, "review");
 	pset_init(&nps, "review");
-	a = access_side(r, &ops, c, old_data, old_len, &oev, &ofull);
-	b = access_side(r, &nps, c, new_data, new_len, &nev, &nfull);
+	a = access_side(r, &ops, c, old_data, old_len, fmt, &oev, &ofull);
+	b = access_side(r, &nps, c, new_data, new_len, fmt, &nev, &nfull);
 	if (a || b) {
 		if (a >= 0 && b >= 0)
 			snprintf(c->note, sizeof(c->note), "not compared: the policy has errors at %s",
@@ -506,26 +518,144 @@ out:
 	pset_free(&nps);
 }
 
+static struct access *new_access(struct review *r, const struct change *c, const char *label, char status,
+				 enum iamp_policy_type type)
+{
+	struct access *a = realloc(r->acc, (r->nacc + 1) * sizeof(*a));
+
+	if (!a)
+		return NULL;
+	r->acc = a;
+	a = &r->acc[r->nacc];
+	memset(a, 0, sizeof(*a));
+	a->path = c->path;
+	a->status = status;
+	a->type = type;
+	if (label && !(a->label = strdup(label)))
+		return NULL;
+	r->nacc++;
+	return a;
+}
+
+/* One embedded policy as JSON text for the evaluator; NULL when a part
+ * of it is symbolic (known only at deploy) or memory ran out. */
+static char *embedded_json(const struct iamp_embedded *e, size_t *len)
+{
+	char *buf = NULL;
+	FILE *m;
+	bool ok;
+
+	if (e->text) {
+		*len = e->text_len;
+		return strndup(e->text, e->text_len);
+	}
+	if (!(m = open_memstream(&buf, len)))
+		return NULL;
+	ok = iamp_value_write_json(m, e->value) == 0;
+	if (fclose(m) != 0 || !ok) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static const struct iamp_embedded *embedded_named(const struct iamp_embedded_list *l, const char *label)
+{
+	for (size_t i = 0; l && i < l->count; i++)
+		if (strcmp(l->items[i].label, label) == 0)
+			return &l->items[i];
+	return NULL;
+}
+
+/* A template or plan at each side: its policies matched by label, each
+ * compared as a policy file is. */
+static void compare_access_iac(struct review *r, const struct change *c, struct iamp_document *docs[2])
+{
+	struct iamp_embedded_list lists[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	struct iamp_diags scratch;
+
+	iamp_diags_init(&scratch);
+	for (int s = 0; s < 2; s++)
+		if (docs[s] && docs[s]->root && iamp_iac_kind_of(docs[s]) != IAMP_IAC_NONE &&
+		    iamp_iac_extract(&lists[s], docs[s], &r->limits, &scratch))
+			r->internal = true;
+	/* HEAD's policies in order, then those only BASE has */
+	for (int s = 1; s >= 0 && !r->internal; s--) {
+		for (size_t i = 0; i < lists[s].count && !r->internal; i++) {
+			const struct iamp_embedded *e = &lists[s].items[i];
+			const struct iamp_embedded *other = embedded_named(&lists[1 - s], e->label);
+			const struct iamp_embedded *side[2] = { s ? other : e, s ? e : other };
+			char *text[2] = { NULL, NULL };
+			size_t len[2] = { 0, 0 };
+			bool symbolic = false;
+			struct access *a;
+
+			if (s == 0 && other)
+				continue; /* compared from HEAD's side */
+			a = new_access(r, c, e->label, !side[0] ? 'A' : !side[1] ? 'D' : 'M', e->type);
+			if (!a) {
+				r->internal = true;
+				break;
+			}
+			for (int k = 0; k < 2; k++)
+				if (side[k] && !(text[k] = embedded_json(side[k], &len[k])))
+					symbolic = true;
+			if (side[0] && side[1] && side[0]->type != side[1]->type)
+				snprintf(a->note, sizeof(a->note), "not compared: its type changed");
+			else if (symbolic)
+				snprintf(a->note, sizeof(a->note),
+					 "not compared: a part is known only at deploy (docs/iac.md)");
+			else
+				compare_access(r, a, text[0], len[0], text[1], len[1], IAMP_FORMAT_JSON, c->errors);
+			free(text[0]);
+			free(text[1]);
+		}
+	}
+	iamp_embedded_list_free(&lists[0]);
+	iamp_embedded_list_free(&lists[1]);
+	iamp_diags_clear(&scratch); /* compare_findings reported them */
+}
+
 static int review_change(struct review *r, struct change *c)
 {
-	char *old_data = NULL, *new_data = NULL;
-	size_t old_len = 0, new_len = 0;
+	char *data[2] = { NULL, NULL };
+	size_t len[2] = { 0, 0 };
+	struct iamp_document *docs[2] = { NULL, NULL };
+	struct iamp_diags scratch;
 	int rc;
 
-	if (c->status != 'A' && git_blob(r->base_id, c->old_path, &old_data, &old_len) != 0) {
+	if (c->status != 'A' && git_blob(r->base_id, c->old_path, &data[0], &len[0]) != 0) {
 		r->failed = true;
 		return 0;
 	}
-	if (c->status != 'D' && git_blob(r->head_id, c->path, &new_data, &new_len) != 0) {
-		free(old_data);
+	if (c->status != 'D' && git_blob(r->head_id, c->path, &data[1], &len[1]) != 0) {
+		free(data[0]);
 		r->failed = true;
 		return 0;
 	}
-	rc = compare_findings(r, c, old_data, old_len, c->status != 'A', new_data, new_len, c->status != 'D');
-	if (!rc)
-		compare_access(r, c, old_data, old_len, new_data, new_len);
-	free(old_data);
-	free(new_data);
+	rc = compare_findings(r, c, data[0], len[0], c->status != 'A', data[1], len[1], c->status != 'D');
+	/* a template or plan at either side: its policies one by one */
+	iamp_diags_init(&scratch);
+	for (int s = 0; s < 2 && !rc; s++)
+		if (data[s] && iamp_load_buffer(&docs[s], c->path, data[s], len[s], format_of(c->path), &r->limits,
+						&scratch))
+			rc = IAMP_ENOMEM;
+	if (!rc && ((docs[0] && docs[0]->root && iamp_iac_kind_of(docs[0]) != IAMP_IAC_NONE) ||
+		    (docs[1] && docs[1]->root && iamp_iac_kind_of(docs[1]) != IAMP_IAC_NONE))) {
+		compare_access_iac(r, c, docs);
+	} else if (!rc) {
+		struct access *a = new_access(r, c, NULL, c->status, c->type);
+
+		if (!a)
+			rc = IAMP_ENOMEM;
+		else
+			compare_access(r, a, data[0], len[0], data[1], len[1], format_of(c->path), c->errors);
+	}
+	iamp_diags_clear(&scratch); /* compare_findings reported them */
+	iamp_document_free(docs[0]);
+	iamp_document_free(docs[1]);
+	free(data[0]);
+	free(data[1]);
 	return rc;
 }
 
@@ -533,6 +663,9 @@ static int review_change(struct review *r, struct change *c)
 
 static bool org_relevant(const struct review *r)
 {
+	for (size_t i = 0; i < r->nacc; i++)
+		if (r->acc[i].type == IAMP_POLICY_SCP || r->acc[i].type == IAMP_POLICY_RCP)
+			return true;
 	for (size_t i = 0; i < r->nch; i++) {
 		const struct change *c = &r->ch[i];
 
@@ -804,12 +937,13 @@ static void write_text(FILE *out, const struct review *r, const struct iamp_diag
 		fflush(out);
 		iamp_report_write(out, IAMP_REPORT_TEXT, &one, &o);
 	}
-	if (r->nch)
+	if (r->nacc)
 		fprintf(out, "access:\n");
-	for (size_t i = 0; i < r->nch; i++) {
-		const struct change *c = &r->ch[i];
+	for (size_t i = 0; i < r->nacc; i++) {
+		const struct access *c = &r->acc[i];
 
-		fprintf(out, "  %s (%s, %s): ", c->path, iamp_policy_type_name(c->type), status_name(c->status));
+		fprintf(out, "  %s%s%s (%s, %s): ", c->path, c->label ? " " : "", c->label ? c->label : "",
+			iamp_policy_type_name(c->type), status_name(c->status));
 		if (!c->compared) {
 			fprintf(out, "%s\n", c->note);
 			continue;
@@ -859,10 +993,22 @@ static int write_json(FILE *out, const struct review *r, const struct iamp_diags
 			fprintf(out, ",\"oldPath\":");
 			json_str(out, c->old_path);
 		}
-		fprintf(out, ",\"status\":\"%s\",\"type\":\"%s\",\"access\":", status_name(c->status),
-		       iamp_policy_type_name(c->type));
+		fprintf(out, ",\"status\":\"%s\"}", status_name(c->status));
+	}
+	fprintf(out, "],\"access\":[");
+	for (size_t i = 0; i < r->nacc; i++) {
+		const struct access *c = &r->acc[i];
+
+		fprintf(out, "%s{\"path\":", i ? "," : "");
+		json_str(out, c->path);
+		if (c->label) {
+			fprintf(out, ",\"label\":");
+			json_str(out, c->label);
+		}
+		fprintf(out, ",\"status\":\"%s\",\"type\":\"%s\",\"verdict\":", status_name(c->status),
+			iamp_policy_type_name(c->type));
 		if (c->compared) {
-			fprintf(out, "{\"verdict\":\"%s\"", iamp_diff_verdict_name(c->diff.verdict));
+			fprintf(out, "\"%s\"", iamp_diff_verdict_name(c->diff.verdict));
 			for (int d = 0; d < 2; d++) {
 				fprintf(out, ",\"%s\":[", d == 0 ? "newlyAllows" : "noLongerAllows");
 				for (size_t k = 0; k < c->diff.nwitness[d]; k++) {
@@ -877,11 +1023,9 @@ static int write_json(FILE *out, const struct review *r, const struct iamp_diags
 			}
 			fprintf(out, ",\"assumptions\":");
 			json_str(out, c->note);
-			fputc('}', out);
 		} else {
-			fprintf(out, "{\"verdict\":null,\"reason\":");
+			fprintf(out, "null,\"reason\":");
 			json_str(out, c->note);
-			fputc('}', out);
 		}
 		fputc('}', out);
 	}
@@ -961,8 +1105,8 @@ static void write_markdown_to(FILE *m, const struct review *r, const struct iamp
 {
 	size_t more = 0, less = 0, other = 0;
 
-	for (size_t i = 0; i < r->nch; i++) {
-		const struct change *c = &r->ch[i];
+	for (size_t i = 0; i < r->nacc; i++) {
+		const struct access *c = &r->acc[i];
 
 		if (!c->compared)
 			continue;
@@ -985,13 +1129,17 @@ static void write_markdown_to(FILE *m, const struct review *r, const struct iamp
 	md_findings(m, r, ld, states, "new", "New findings");
 	md_findings(m, r, ld, states, "absent", "Fixed findings");
 	md_findings(m, r, ld, states, "unchanged", "Unchanged findings");
-	if (r->nch) {
+	if (r->nacc) {
 		fputs("<details open><summary>Access</summary>\n\n", m);
-		for (size_t i = 0; i < r->nch; i++) {
-			const struct change *c = &r->ch[i];
+		for (size_t i = 0; i < r->nacc; i++) {
+			const struct access *c = &r->acc[i];
 
 			fputs("- `", m);
 			md_cell(m, c->path);
+			if (c->label) {
+				fputs("` `", m);
+				md_cell(m, c->label);
+			}
 			fprintf(m, "` (%s, %s): ", iamp_policy_type_name(c->type), status_name(c->status));
 			if (!c->compared) {
 				md_cell(m, c->note);
@@ -1111,8 +1259,8 @@ static void write_github(FILE *out, const struct review *r, const struct iamp_di
 		gh_escape(out, d->message, false);
 		fputc('\n', out);
 	}
-	for (size_t i = 0; i < r->nch; i++) {
-		const struct change *c = &r->ch[i];
+	for (size_t i = 0; i < r->nacc; i++) {
+		const struct access *c = &r->acc[i];
 
 		for (size_t k = 0; c->compared && k < c->diff.nwitness[0]; k++) {
 			char *w = NULL;
@@ -1121,6 +1269,8 @@ static void write_github(FILE *out, const struct review *r, const struct iamp_di
 
 			if (!m)
 				continue;
+			if (c->label)
+				fprintf(m, "%s: ", c->label);
 			witness_words(m, &c->diff.witness[0][k], false);
 			fclose(m);
 			fprintf(out, "::notice file=");
@@ -1167,8 +1317,12 @@ static void review_free(struct review *r)
 	for (size_t i = 0; i < r->nch; i++) {
 		free(r->ch[i].path);
 		free(r->ch[i].old_path);
-		iamp_diff_result_free(&r->ch[i].diff);
 	}
+	for (size_t i = 0; i < r->nacc; i++) {
+		free(r->acc[i].label);
+		iamp_diff_result_free(&r->acc[i].diff);
+	}
+	free(r->acc);
 	free(r->ch);
 	for (size_t i = 0; i < r->nf; i++)
 		free_diag(&r->f[i].d);
@@ -1459,10 +1613,10 @@ int iamp_cmd_review(int argc, char **argv)
 	for (size_t i = 0; i < r.nf; i++)
 		if (strcmp(r.f[i].state, "new") == 0 && (int)r.f[i].d.severity > max)
 			max = (int)r.f[i].d.severity;
-	for (size_t i = 0; i < r.nch; i++)
-		more |= r.ch[i].compared && (r.ch[i].diff.verdict == IAMP_DIFF_MORE_PERMISSIVE ||
-					     r.ch[i].diff.verdict == IAMP_DIFF_INCOMPARABLE ||
-					     r.ch[i].diff.verdict == IAMP_DIFF_UNKNOWN);
+	for (size_t i = 0; i < r.nacc; i++)
+		more |= r.acc[i].compared && (r.acc[i].diff.verdict == IAMP_DIFF_MORE_PERMISSIVE ||
+					      r.acc[i].diff.verdict == IAMP_DIFF_INCOMPARABLE ||
+					      r.acc[i].diff.verdict == IAMP_DIFF_UNKNOWN);
 	for (size_t i = 0; i < r.npc; i++)
 		regress |= regressed(&r.pc[i]);
 	if (r.failed)
