@@ -111,6 +111,11 @@ static void put_text(FILE *out, const char *s, size_t n)
 	}
 }
 
+void iamp_report_text(FILE *out, const char *s, size_t n)
+{
+	put_text(out, s, n);
+}
+
 static void put_text_str(FILE *out, const char *s)
 {
 	put_text(out, s, strlen(s));

@@ -120,6 +120,11 @@ int iamp_rules_write_markdown(FILE *out);
  * Writes at most `size` bytes, NUL included; returns `out`. */
 char *iamp_rule_name(char *out, size_t size, const char *id);
 
+/* Text for a terminal: control characters as '?', invalid UTF-8 as
+ * U+FFFD (what the text format does with every field it prints), so
+ * that input cannot forge lines or drive the terminal. */
+void iamp_report_text(FILE *out, const char *s, size_t n);
+
 /* A JSON string: quotes and backslashes escaped, control characters (and
  * DEL) as escapes, valid UTF-8 as it is, each invalid byte as \ufffd.
  * Every JSON writer of the project uses this one. */

@@ -133,6 +133,17 @@ node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' sub/ou
 expect_exit 2 "--also without a file" -- "$bin" review --base base --also sarif
 rm -rf sub
 
+# --- terminal safety: a file name with an escape sequence
+git checkout -q -b evil head
+esc=$(printf '\033')
+printf '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::e/*"}]}\n' \
+	> "policies/ev${esc}[31mil.json"
+git add policies && git commit -q -m evil
+expect_exit 0 "a file name with an escape sequence" -- "$bin" review --base head --head evil
+has "policies/ev?[31mil.json (identity, added)" "the escape shown as '?'"
+if grep -q "$esc" "$tmp/out"; then no "an escape character reached the text output"; else ok; fi
+git checkout -q head
+
 # --- usage and input errors -------------------------------------------------------
 expect_exit 2 "no --base" -- "$bin" review
 expect_exit 2 "an unknown revision" -- "$bin" review --base no-such-rev

@@ -920,6 +920,12 @@ static size_t files_by_status(const struct review *r, char st)
 	return n;
 }
 
+/* A field of the text format, safe for a terminal (report.h). */
+static void text(FILE *out, const char *s)
+{
+	iamp_report_text(out, s, strlen(s));
+}
+
 static void write_text(FILE *out, const struct review *r, const struct iamp_diags *ld, const char **states)
 {
 	struct iamp_report_opts o;
@@ -942,34 +948,65 @@ static void write_text(FILE *out, const struct review *r, const struct iamp_diag
 	for (size_t i = 0; i < r->nacc; i++) {
 		const struct access *c = &r->acc[i];
 
-		fprintf(out, "  %s%s%s (%s, %s): ", c->path, c->label ? " " : "", c->label ? c->label : "",
-			iamp_policy_type_name(c->type), status_name(c->status));
+		fputs("  ", out);
+		text(out, c->path);
+		if (c->label) {
+			fputc(' ', out);
+			text(out, c->label);
+		}
+		fprintf(out, " (%s, %s): ", iamp_policy_type_name(c->type), status_name(c->status));
 		if (!c->compared) {
-			fprintf(out, "%s\n", c->note);
+			text(out, c->note);
+			fputc('\n', out);
 			continue;
 		}
-		fprintf(out, "%s%s%s\n", iamp_diff_verdict_name(c->diff.verdict), c->note[0] ? "; " : "", c->note);
+		fprintf(out, "%s%s", iamp_diff_verdict_name(c->diff.verdict), c->note[0] ? "; " : "");
+		text(out, c->note);
+		fputc('\n', out);
 		for (int d = 0; d < 2; d++) {
 			for (size_t k = 0; k < c->diff.nwitness[d]; k++) {
+				char *w = NULL;
+				size_t wl = 0;
+				FILE *m = open_memstream(&w, &wl);
+
+				if (!m)
+					continue;
+				witness_words(m, &c->diff.witness[d][k], false);
+				fclose(m);
 				fprintf(out, "    %s ", d == 0 ? "newly allows" : "no longer allows");
-				witness_words(out, &c->diff.witness[d][k], false);
+				text(out, w ? w : "");
 				fputc('\n', out);
+				free(w);
 			}
 		}
-		if (c->diff.verdict == IAMP_DIFF_UNKNOWN && c->diff.reason[0])
-			fprintf(out, "    unknown: %s\n", c->diff.reason);
+		if (c->diff.verdict == IAMP_DIFF_UNKNOWN && c->diff.reason[0]) {
+			fputs("    unknown: ", out);
+			text(out, c->diff.reason);
+			fputc('\n', out);
+		}
 	}
 	if (r->org) {
-		fprintf(out, "properties (--org %s, %s):", r->org, r->properties);
-		if (!r->org_asked)
-			fprintf(out, " %s\n", r->org_note);
+		fputs("properties (--org ", out);
+		text(out, r->org);
+		fputs(", ", out);
+		text(out, r->properties);
+		fputs("):", out);
+		if (!r->org_asked) {
+			fputc(' ', out);
+			text(out, r->org_note);
+			fputc('\n', out);
+		}
 		else if (!r->npc)
 			fprintf(out, " no verdict changed\n");
 		else
 			fputc('\n', out);
-		for (size_t i = 0; i < r->npc; i++)
-			fprintf(out, "  %s on %s: %s -> %s\n", r->pc[i].property, r->pc[i].target, r->pc[i].before,
-			       r->pc[i].after);
+		for (size_t i = 0; i < r->npc; i++) {
+			fputs("  ", out);
+			text(out, r->pc[i].property);
+			fputs(" on ", out);
+			text(out, r->pc[i].target);
+			fprintf(out, ": %s -> %s\n", r->pc[i].before, r->pc[i].after);
+		}
 	}
 }
 
