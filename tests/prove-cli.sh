@@ -215,5 +215,18 @@ grep -q '"property":"guardduty-protected".*sandbox)","result":"proven"' "$tmp/ou
 grep -q '"property":"guardduty-protected".*prod)","result":"violated",.*"counterexample":{"principal":"arn:aws:[a-z]*::222233334444:' "$tmp/out" && ok || no "guardduty-protected has no counterexample in prod's account"
 grep -q '"result":"unknown"' "$tmp/out" && no "an organization result is unknown" || ok
 
+# text output: a title with an escape sequence reaches the terminal as '?'
+cat > evil-props.yaml <<'J'
+properties:
+  - id: evil
+    title: "Red \e[31m title"
+    expect: denied
+    requests:
+      Action: organizations:LeaveOrganization
+J
+expect_exit 0 "prove: a title with an escape sequence" -- "$bin" prove --scp FullAWSAccess,scp-leave.json --properties evil-props.yaml
+grep -q 'Red ?\[31m title' "$tmp/out" && ok || no "the escape is not shown as '?': $(cat "$tmp/out")"
+if grep -q "$(printf '\033')" "$tmp/out"; then no "an escape character reached prove's text output"; else ok; fi
+
 echo "prove-cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -491,9 +491,16 @@ static size_t cex_statements(const struct target *t, const struct iamp_cex *c,
 	return res.match_count;
 }
 
+/* A field from input (a title, a path, a Sid), safe for a terminal. */
+static void text(FILE *f, const char *s)
+{
+	iamp_report_text(f, s, strlen(s));
+}
+
 static void statement_where(FILE *f, const struct iamp_match *m)
 {
-	fprintf(f, "%s:%u:%u", m->name, m->stmt->span.start.line, m->stmt->span.start.col);
+	text(f, m->name);
+	fprintf(f, ":%u:%u", m->stmt->span.start.line, m->stmt->span.start.col);
 }
 
 static void emit_result(struct prove *pv, const struct target *t, const struct prop *pr,
@@ -566,9 +573,16 @@ static void emit_result(struct prove *pv, const struct target *t, const struct p
 		}
 		break;
 	default:
-		fprintf(f, "%-9s %s  %s  (%.0f ms)\n", name, pr->p->id, pr->p->title, ms);
-		if (r->reason[0])
-			fprintf(f, "          %s\n", r->reason);
+		fprintf(f, "%-9s ", name);
+		text(f, pr->p->id);
+		fputs("  ", f);
+		text(f, pr->p->title);
+		fprintf(f, "  (%.0f ms)\n", ms);
+		if (r->reason[0]) {
+			fputs("          ", f);
+			text(f, r->reason);
+			fputc('\n', f);
+		}
 		if (r->proof == IAMP_PROOF_VIOLATED) {
 			fputs("          counterexample: ", f);
 			iamp_report_cex(f, &r->cex);
@@ -579,8 +593,11 @@ static void emit_result(struct prove *pv, const struct target *t, const struct p
 				fputs(i ? "," : "", f);
 				fprintf(f, " %s ", m[i].deny ? "Deny" : "Allow");
 				statement_where(f, &m[i]);
-				if (m[i].stmt->has_sid)
-					fprintf(f, " (%s)", m[i].stmt->sid.text);
+				if (m[i].stmt->has_sid) {
+					fputs(" (", f);
+					text(f, m[i].stmt->sid.text);
+					fputc(')', f);
+				}
 			}
 			if (t->guardrails && d == IAMP_DECISION_ALLOWED)
 				fputs(", and FullAWSAccess where it is attached", f);
@@ -690,8 +707,13 @@ cleanup:
 
 static void emit_target_header(struct prove *pv, const struct target *t)
 {
-	if (pv->fmt == FMT_TEXT)
-		fprintf(pv->out, "target: %s\n  %s\n", t->name, t->assumes);
+	if (pv->fmt == FMT_TEXT) {
+		fputs("target: ", pv->out);
+		text(pv->out, t->name);
+		fputs("\n  ", pv->out);
+		text(pv->out, t->assumes);
+		fputc('\n', pv->out);
+	}
 	else if (pv->fmt == FMT_MARKDOWN)
 		fprintf(pv->out, "| | | *%s: %s* | | |\n", t->name, t->assumes);
 }
