@@ -197,8 +197,9 @@ void iamp_diag_fingerprint(const struct iamp_diag *d, char out[17])
 
 	h = fnv(h, iamp_rules[d->rule].id);
 	h = fnv(h, d->path);
-	/* The line's text without surrounding white space, so that
-	 * re-indenting or moving the line keeps the fingerprint. */
+	/* The line's text without surrounding white space or a trailing
+	 * comma, so that re-indenting or moving the line (to the end of a
+	 * list, where JSON wants no comma) keeps the fingerprint. */
 	if (line) {
 		char buf[512];
 		size_t n = 0;
@@ -207,7 +208,8 @@ void iamp_diag_fingerprint(const struct iamp_diag *d, char out[17])
 			line++;
 		while (*line && n < sizeof(buf) - 1)
 			buf[n++] = *line++;
-		while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r'))
+		while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r' ||
+			     buf[n - 1] == ','))
 			n--;
 		buf[n] = '\0';
 		h = fnv(h, buf);

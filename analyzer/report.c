@@ -876,7 +876,7 @@ static void sarif_result(struct jw *w, const struct iamp_diag *d, const char *fp
 		       d->source_line ? line_length(d->source_line) : 0);
 	jw_object_end(w);
 	jw_array_end(w);
-	sarif_fingerprints(w, "iamproofFingerprint/v1", fp, occurrence);
+	sarif_fingerprints(w, "iamproofFingerprint/v2", fp, occurrence);
 	if (baseline_state)
 		jw_string(w, "baselineState", baseline_state);
 	if (d->severity != iamp_rules[d->rule].severity ||

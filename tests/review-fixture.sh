@@ -4,8 +4,9 @@
 # tests/review.sh and tests/sarif.sh. What the head commit does, and what
 # `iamproof review --base base --head head` must say of it:
 #
-#   policies/dev.json    its PassRole statement moved and re-indented (its
-#                        two findings unchanged), an action
+#   policies/dev.json    its PassRole statement moved to the end of the list
+#                        and re-indented, its comma gone (its two findings
+#                        unchanged), an action
 #                        that does not exist added (a new UNKNOWN_ACTION),
 #                        s3:DeleteBucket on prod-* allowed: more-permissive
 #   policies/old.json    renamed to policies/renamed.json: its finding
@@ -148,8 +149,8 @@ cat > policies/dev.json <<'JSON'
         "Resource": "arn:aws:s3:::prod-data/*"
       },
     { "Sid": "Everything", "Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::scratch" },
-        { "Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*" },
-    { "Sid": "Clean", "Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::prod-*" }
+    { "Sid": "Clean", "Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::prod-*" },
+        { "Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*" }
   ]
 }
 JSON

@@ -660,7 +660,7 @@ START_TEST(test_sarif_fingerprints)
 			       "partialFingerprints", "primaryLocationLineHash");
 		iamp_diag_fingerprint(&d.items[i], fp);
 		ck_assert_str_eq(get_str(json_object_array_get_idx(results, i), "partialFingerprints",
-					 "iamproofFingerprint/v1"), fp);
+					 "iamproofFingerprint/v2"), fp);
 	}
 	iamp_diag_fingerprint(&d.items[0], fp);
 	snprintf(expect, sizeof(expect), "%s:1", fp);
@@ -674,6 +674,23 @@ START_TEST(test_sarif_fingerprints)
 	ck_assert_str_eq(h[2] + 16, ":1");
 	ck_assert_str_eq(h[3] + 16, ":2");
 	json_object_put(root);
+
+	/* nor on indentation or a trailing comma: the statement moved to
+	 * the end of its list */
+	{
+		struct iamp_diag moved = d.items[0];
+		char fp2[17];
+		char line[600];
+
+		snprintf(line, sizeof(line), "        %s,  ", d.items[0].source_line);
+		moved.source_line = line;
+		iamp_diag_fingerprint(&d.items[0], fp);
+		iamp_diag_fingerprint(&moved, fp2);
+		ck_assert_str_eq(fp, fp2);
+		snprintf(line, sizeof(line), "%s x", d.items[0].source_line);
+		iamp_diag_fingerprint(&moved, fp2);
+		ck_assert_str_ne(fp, fp2);
+	}
 
 	/* the fingerprint does not depend on the line number */
 	d.items[0].span = span(40, 12, 40, 18);
