@@ -32,6 +32,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -39,6 +40,7 @@
 #include "catalog.h"
 #include "contain.h"
 #include "diag.h"
+#include "error.h"
 #include "match.h"
 #include "operators.h"
 
@@ -60,7 +62,10 @@ struct clint {
 	size_t nruns;
 	bool overflow;       /* more runs than MAX_RUNS */
 	size_t nactions;     /* actions in the runs (runs may overlap: an upper bound) */
-	bool any_deny;       /* the policy has a Deny statement that policy_denies() reads */
+	/* the Deny statements policy_denies() reads, listed once per
+	 * policy: a policy of one Deny and many Allows asks it per Allow */
+	const struct iamp_statement **denies;
+	size_t ndenies;
 };
 
 #define DIAG(l, rule, span, ...) \
@@ -169,13 +174,8 @@ static bool stmt_denies_freely(const struct iamp_statement *st)
 /* Whether the policy denies the action everywhere, unconditionally. */
 static bool policy_denies(const struct clint *l, const char *name)
 {
-	const struct iamp_policy *p = l->p;
-
-	if (!l->any_deny)
-		return false;
-	for (size_t i = 0; i < p->statement_count; i++)
-		if (stmt_denies_freely(&p->statements[i]) &&
-		    stmt_has_action(&p->statements[i], name))
+	for (size_t i = 0; i < l->ndenies; i++)
+		if (stmt_has_action(l->denies[i], name))
 			return true;
 	return false;
 }
@@ -947,12 +947,21 @@ int iamp_lint_policy_catalog(const struct iamp_policy *p, struct iamp_diags *dia
 
 	l.p = p;
 	l.diags = diags;
-	l.any_deny = false;
-	for (size_t i = 0; i < p->statement_count; i++)
-		l.any_deny = l.any_deny || stmt_denies_freely(&p->statements[i]);
+	l.ndenies = 0;
+	l.denies = NULL;
+	for (size_t i = 0; i < p->statement_count; i++) {
+		if (!stmt_denies_freely(&p->statements[i]))
+			continue;
+		if (!l.denies && !(l.denies = malloc(p->statement_count * sizeof(*l.denies)))) {
+			diags->oom = true; /* the catalog's findings are lost: said */
+			return IAMP_ENOMEM;
+		}
+		l.denies[l.ndenies++] = &p->statements[i];
+	}
 	for (size_t i = 0; i < p->statement_count; i++)
 		check_statement(&l, &p->statements[i]);
 	check_privesc(&l);
 	check_redundant_statements(&l);
+	free(l.denies);
 	return 0;
 }
