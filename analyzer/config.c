@@ -277,6 +277,7 @@ static int read_ignore(struct iamp_config *c, const struct iamp_document *doc,
 	char **slot[] = { NULL, &ig.path, &ig.sid, &ig.fingerprint, &ig.reason };
 	bool bad = false, any = false;
 	struct iamp_ignore *grown;
+	int rc = 0;
 
 	if (v->kind != IAMP_VALUE_OBJECT) {
 		CDIAG(doc, WRONG_TYPE, v->span,
@@ -332,7 +333,7 @@ static int read_ignore(struct iamp_config *c, const struct iamp_document *doc,
 		CDIAG(doc, EMPTY_ELEMENT, v->span,
 		      "an ignore entry needs rule, path, sid or fingerprint: it would ignore every finding");
 	if (bad || !ig.reason || !any)
-		goto drop;
+		goto free_entry; /* reported: it ignores nothing */
 	grown = realloc(c->ignores, (c->ignore_count + 1) * sizeof(*grown));
 	if (!grown)
 		goto oom;
@@ -340,17 +341,13 @@ static int read_ignore(struct iamp_config *c, const struct iamp_document *doc,
 	c->ignores[c->ignore_count++] = ig;
 	return 0;
 oom:
+	rc = IAMP_ENOMEM;
+free_entry:
 	free(ig.path);
 	free(ig.sid);
 	free(ig.fingerprint);
 	free(ig.reason);
-	return IAMP_ENOMEM;
-drop:
-	free(ig.path);
-	free(ig.sid);
-	free(ig.fingerprint);
-	free(ig.reason);
-	return 0;
+	return rc;
 }
 
 static int cmp_str(const void *a, const void *b)
