@@ -126,7 +126,8 @@ unit: $(BUILD)/test_runner
 golden: $(BUILD)/iamproof
 	$(Q)sh tests/golden.sh $(BUILD)/iamproof
 
-# Every test: unit suites, golden fixtures, CLI behaviour, SARIF schema.
+# Every test: unit suites, golden fixtures, CLI behaviour, SARIF schema,
+# the pre-commit hooks under the real framework (offline).
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/test_runner
 	$(Q)$(MAKE) --no-print-directory unit golden
@@ -144,6 +145,7 @@ test: deps
 	$(Q)sh tests/ci-examples.sh $(BUILD)/iamproof
 	$(Q)sh tests/caps.sh $(BUILD)/iamproof
 	$(Q)sh tests/iac.sh $(BUILD)/iamproof
+	$(Q)sh tests/precommit.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own.

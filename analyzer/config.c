@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "load.h"
+#include "report.h"
 
 /*
  * Glob matching as an NFA over the glob's positions, one step per path
@@ -97,14 +98,12 @@ bool iamp_glob_match(const char *g, const char *p)
 	return n.all || at[len];
 }
 
-/* The path relative to the config directory; paths outside it are
- * matched as they are. */
-static const char *relative(const struct iamp_config *c, const char *path, char *buf, size_t size)
+const char *iamp_config_path(const struct iamp_config *c, const char *path, char *buf, size_t size)
 {
 	char *abs;
 	size_t n;
 
-	if (!c->dir)
+	if (!c->dir || strcmp(path, "-") == 0)
 		return path;
 	abs = realpath(path, NULL);
 	if (!abs)
@@ -124,7 +123,7 @@ static const char *relative(const struct iamp_config *c, const char *path, char 
 bool iamp_config_type_for(const struct iamp_config *c, const char *path, enum iamp_policy_type *out)
 {
 	char buf[PATH_MAX];
-	const char *rel = relative(c, path, buf, sizeof(buf));
+	const char *rel = iamp_config_path(c, path, buf, sizeof(buf));
 
 	for (size_t i = 0; i < c->type_count; i++) {
 		if (iamp_glob_match(c->types[i].glob, rel)) {
@@ -138,7 +137,7 @@ bool iamp_config_type_for(const struct iamp_config *c, const char *path, enum ia
 bool iamp_config_excludes(const struct iamp_config *c, const char *path)
 {
 	char buf[PATH_MAX];
-	const char *rel = relative(c, path, buf, sizeof(buf));
+	const char *rel = iamp_config_path(c, path, buf, sizeof(buf));
 
 	for (size_t i = 0; i < c->exclude_count; i++)
 		if (iamp_glob_match(c->exclude[i], rel))
@@ -191,8 +190,21 @@ void iamp_config_free(struct iamp_config *c)
 		free(c->types[i].glob);
 	for (size_t i = 0; i < c->exclude_count; i++)
 		free(c->exclude[i]);
+	for (size_t i = 0; i < c->ignore_count; i++) {
+		free(c->ignores[i].path);
+		free(c->ignores[i].sid);
+		free(c->ignores[i].fingerprint);
+		free(c->ignores[i].reason);
+	}
+	for (size_t i = 0; i < c->baseline_count; i++)
+		free(c->baseline[i]);
 	free(c->types);
 	free(c->exclude);
+	free(c->ignores);
+	free(c->baseline);
+	free(c->baseline_path);
+	iamp_params_free(&c->params);
+	free(c->path);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));
 }
@@ -270,6 +282,205 @@ static int disable_rule(struct iamp_config *c, const char *id, int unused)
 	return 0;
 }
 
+
+/* severity: {RULE_ID: severity, ...} */
+static void read_severity(struct iamp_config *c, const struct iamp_document *doc,
+			  const struct iamp_value *v, struct iamp_diags *diags)
+{
+	if (v->kind != IAMP_VALUE_OBJECT) {
+		CDIAG(doc, WRONG_TYPE, v->span, "severity must be a mapping of rule id to severity");
+		return;
+	}
+	for (size_t i = 0; i < v->u.object.count; i++) {
+		const struct iamp_member *m = &v->u.object.members[i];
+		const struct iamp_rule *r = iamp_rule_find(m->key);
+		enum iamp_severity sev;
+
+		if (!r)
+			CDIAG(doc, UNKNOWN_ELEMENT, m->key_span, "unknown rule id \"%s\" (see `iamproof rules`)",
+			      m->key);
+		else if (m->value->kind != IAMP_VALUE_STRING || !iamp_severity_parse(&sev, m->value->u.str.text))
+			CDIAG(doc, WRONG_TYPE, m->value->span,
+			      "the severity of %s must be one of error, security-warning, warning, suggestion",
+			      m->key);
+		else {
+			c->has_severity[r - iamp_rules] = true;
+			c->severity[r - iamp_rules] = sev;
+		}
+	}
+}
+
+static bool is_fingerprint(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	return n == 16 && s[n] == '\0';
+}
+
+/* One entry of ignore; a diagnostic and nothing kept when it is bad. */
+static int read_ignore(struct iamp_config *c, const struct iamp_document *doc,
+		       const struct iamp_value *v, struct iamp_diags *diags)
+{
+	static const char *const fields[] = { "rule", "path", "sid", "fingerprint", "reason" };
+	struct iamp_ignore ig;
+	char **slot[] = { NULL, &ig.path, &ig.sid, &ig.fingerprint, &ig.reason };
+	bool bad = false, any = false;
+	struct iamp_ignore *grown;
+	int rc = 0;
+
+	if (v->kind != IAMP_VALUE_OBJECT) {
+		CDIAG(doc, WRONG_TYPE, v->span,
+		      "an ignore entry must be a mapping of rule, path, sid or fingerprint, and reason");
+		return 0;
+	}
+	memset(&ig, 0, sizeof(ig));
+	for (size_t i = 0; i < v->u.object.count; i++) {
+		const struct iamp_member *m = &v->u.object.members[i];
+		const struct iamp_value *mv = m->value;
+		size_t f = 0;
+
+		while (f < 5 && strcmp(m->key, fields[f]) != 0)
+			f++;
+		if (f == 5) {
+			CDIAG(doc, UNKNOWN_ELEMENT, m->key_span,
+			      "unknown ignore key \"%s\" (rule, path, sid, fingerprint, reason)", m->key);
+			bad = true;
+			continue;
+		}
+		if (mv->kind != IAMP_VALUE_STRING || mv->u.str.len == 0) {
+			CDIAG(doc, WRONG_TYPE, mv->span, "%s must be a non-empty string", m->key);
+			bad = true;
+			continue;
+		}
+		if (f == 0) {
+			const struct iamp_rule *r = iamp_rule_find(mv->u.str.text);
+
+			if (!r) {
+				CDIAG(doc, UNKNOWN_ELEMENT, mv->span, "unknown rule id \"%s\" (see `iamproof rules`)",
+				      mv->u.str.text);
+				bad = true;
+				continue;
+			}
+			ig.has_rule = true;
+			ig.rule = (enum iamp_rule_id)(r - iamp_rules);
+		} else {
+			if (f == 3 && !is_fingerprint(mv->u.str.text)) {
+				CDIAG(doc, WRONG_TYPE, mv->span,
+				      "a fingerprint is 16 lower-case hex digits, as --format json prints it");
+				bad = true;
+				continue;
+			}
+			free(*slot[f]);
+			if (!(*slot[f] = strdup(mv->u.str.text)))
+				goto oom;
+		}
+		any |= f < 4;
+	}
+	if (!ig.reason && !bad)
+		CDIAG(doc, EMPTY_ELEMENT, v->span, "an ignore entry needs a reason: why the finding is accepted");
+	else if (!any && !bad)
+		CDIAG(doc, EMPTY_ELEMENT, v->span,
+		      "an ignore entry needs rule, path, sid or fingerprint: it would ignore every finding");
+	if (bad || !ig.reason || !any)
+		goto free_entry; /* reported: it ignores nothing */
+	grown = realloc(c->ignores, (c->ignore_count + 1) * sizeof(*grown));
+	if (!grown)
+		goto oom;
+	c->ignores = grown;
+	c->ignores[c->ignore_count++] = ig;
+	return 0;
+oom:
+	rc = IAMP_ENOMEM;
+free_entry:
+	free(ig.path);
+	free(ig.sid);
+	free(ig.fingerprint);
+	free(ig.reason);
+	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int iamp_config_load_baseline(struct iamp_config *c, struct iamp_diags *diags)
+{
+	const char *config_path = c->path, *name = c->baseline_path;
+	const char *slash;
+	struct iamp_document *doc = NULL;
+	const struct iamp_member *m;
+	const struct iamp_value *list;
+	char *path;
+	int rc;
+
+	if (!name)
+		return 0;
+	slash = strrchr(config_path, '/');
+	if (name[0] == '/' || !slash)
+		path = strdup(name);
+	else if (asprintf(&path, "%.*s/%s", (int)(slash - config_path), config_path, name) < 0)
+		path = NULL;
+	if (!path)
+		return IAMP_ENOMEM;
+	rc = iamp_load_file(&doc, path, NULL, diags);
+	if (rc) {
+		if (rc == IAMP_EIO) {
+			char why[512];
+
+			snprintf(why, sizeof(why), "%s", iamp_error_last());
+			iamp_error_set(IAMP_EIO, "%s:%u:%u: baseline: %s", config_path, c->baseline_at.line,
+				       c->baseline_at.col, why);
+		}
+		free(path);
+		return rc;
+	}
+	if (!doc->root)
+		goto done; /* a syntax error, reported */
+	m = doc->root->kind == IAMP_VALUE_OBJECT ? iamp_value_member(doc->root, "findings") : NULL;
+	if (!m || m->value->kind != IAMP_VALUE_ARRAY) {
+		CDIAG(doc, WRONG_TYPE, m ? m->value->span : doc->root->span,
+		      "a baseline is {\"version\": 1, \"findings\": [...]}, as `iamproof baseline` writes it");
+		goto done;
+	}
+	list = m->value;
+	c->baseline = calloc(list->u.array.count + 1, sizeof(*c->baseline));
+	if (!c->baseline) {
+		rc = IAMP_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < list->u.array.count; i++) {
+		const struct iamp_value *it = list->u.array.items[i];
+		const struct iamp_member *fp = it->kind == IAMP_VALUE_OBJECT ? iamp_value_member(it, "fingerprint") : NULL;
+
+		if (!fp || fp->value->kind != IAMP_VALUE_STRING || !is_fingerprint(fp->value->u.str.text)) {
+			CDIAG(doc, WRONG_TYPE, fp ? fp->value->span : it->span,
+			      "each finding of a baseline needs a fingerprint of 16 lower-case hex digits");
+			continue;
+		}
+		if (!(c->baseline[c->baseline_count] = strdup(fp->value->u.str.text))) {
+			rc = IAMP_ENOMEM;
+			goto done;
+		}
+		c->baseline_count++;
+	}
+	qsort(c->baseline, c->baseline_count, sizeof(*c->baseline), cmp_str);
+done:
+	iamp_document_free(doc);
+	free(path);
+	return rc;
+}
+
+/* params: {name: value}, read as a property file's parameters: are. */
+static int read_params(struct iamp_config *c, const struct iamp_document *doc,
+		       const struct iamp_value *v, struct iamp_diags *diags)
+{
+	struct iamp_reader r = { .params = &c->params, .doc = doc, .diags = diags, .entry = "params" };
+
+	iamp_params_read(&r, v);
+	return r.oom ? IAMP_ENOMEM : 0;
+}
+
 int iamp_config_load(struct iamp_config *c, const char *path, struct iamp_diags *diags)
 {
 	struct iamp_document *doc = NULL;
@@ -278,11 +489,15 @@ int iamp_config_load(struct iamp_config *c, const char *path, struct iamp_diags 
 	int rc;
 
 	memset(c, 0, sizeof(*c));
+	if (!(c->path = strdup(path)))
+		return iamp_error_set(IAMP_ENOMEM, "out of memory");
 	/* YAML whatever the name (-c FILE), and an empty file or one of
 	 * comments only is an empty configuration. */
 	rc = iamp_load_file_as(&doc, path, IAMP_FORMAT_YAML, IAMP_LOAD_EMPTY_OK, NULL, diags);
-	if (rc)
+	if (rc) {
+		iamp_config_free(c);
 		return rc;
+	}
 	abs = realpath(path, NULL);
 	if (abs && (slash = strrchr(abs, '/')) != NULL) {
 		*slash = '\0';
@@ -352,13 +567,93 @@ int iamp_config_load(struct iamp_config *c, const char *path, struct iamp_diags 
 					CDIAG(doc, UNKNOWN_ELEMENT, item->span, "unknown rule id \"%s\" (see `iamproof rules`)",
 					      item->u.str.text);
 			}
+		} else if (strcmp(m->key, "severity") == 0) {
+			read_severity(c, doc, v, diags);
+		} else if (strcmp(m->key, "ignore") == 0) {
+			if (v->kind != IAMP_VALUE_ARRAY) {
+				CDIAG(doc, WRONG_TYPE, v->span, "ignore must be a list of entries");
+				continue;
+			}
+			for (size_t k = 0; k < v->u.array.count && rc == 0; k++)
+				rc = read_ignore(c, doc, v->u.array.items[k], diags);
+		} else if (strcmp(m->key, "baseline") == 0) {
+			if (v->kind != IAMP_VALUE_STRING || v->u.str.len == 0)
+				CDIAG(doc, WRONG_TYPE, v->span, "baseline must be the path of a baseline file");
+			else if (!(c->baseline_path = strdup(v->u.str.text)))
+				rc = IAMP_ENOMEM;
+			else
+				c->baseline_at = v->span.start;
+		} else if (strcmp(m->key, "params") == 0) {
+			rc = read_params(c, doc, v, diags);
 		} else {
 			CDIAG(doc, UNKNOWN_ELEMENT, m->key_span,
-			      "unknown configuration key \"%s\" (default-type, types, exclude, fail-on, disable)", m->key);
+			      "unknown configuration key \"%s\" (default-type, types, exclude, fail-on, disable, "
+			      "severity, ignore, baseline, params)", m->key);
 		}
 	}
 	iamp_document_free(doc);
 	if (rc < 0)
 		return iamp_error_set(rc, "out of memory reading %s", path);
 	return 0;
+}
+
+void iamp_config_fingerprint(const struct iamp_config *c, const struct iamp_diag *d, char out[17])
+{
+	char buf[PATH_MAX];
+	struct iamp_diag rel = *d;
+
+	rel.path = (char *)iamp_config_path(c, d->path, buf, sizeof(buf));
+	iamp_diag_fingerprint(&rel, out);
+}
+
+static bool ignore_matches(const struct iamp_config *c, const struct iamp_ignore *ig,
+			   const struct iamp_diag *d, const char *sid, const char *fp)
+{
+	char buf[PATH_MAX];
+
+	if (ig->has_rule && ig->rule != d->rule)
+		return false;
+	if (ig->sid && (!sid || strcmp(ig->sid, sid) != 0))
+		return false;
+	if (ig->fingerprint && strcmp(ig->fingerprint, fp) != 0)
+		return false;
+	return !ig->path || iamp_glob_match(ig->path, iamp_config_path(c, d->path, buf, sizeof(buf)));
+}
+
+enum iamp_config_verdict iamp_config_judge(const struct iamp_config *c, const struct iamp_diag *d,
+					   const char *sid, bool use_baseline)
+{
+	char fp[17];
+	const char *key = fp;
+
+	if (c->disabled[d->rule])
+		return IAMP_CONFIG_DISABLED;
+	iamp_config_fingerprint(c, d, fp);
+	for (size_t i = 0; i < c->ignore_count; i++)
+		if (ignore_matches(c, &c->ignores[i], d, sid, fp))
+			return IAMP_CONFIG_IGNORED;
+	if (use_baseline && c->baseline_count &&
+	    bsearch(&key, c->baseline, c->baseline_count, sizeof(*c->baseline), cmp_str))
+		return IAMP_CONFIG_BASELINE;
+	return IAMP_CONFIG_KEEP;
+}
+
+int iamp_config_write_baseline(FILE *out, const struct iamp_config *c, const struct iamp_diags *diags)
+{
+	fputs("{\n  \"version\": 1,\n  \"findings\": [", out);
+	for (size_t i = 0; i < diags->count; i++) {
+		const struct iamp_diag *d = &diags->items[i];
+		char fp[17], buf[PATH_MAX];
+		const char *rel = iamp_config_path(c, d->path, buf, sizeof(buf));
+
+		iamp_config_fingerprint(c, d, fp);
+		fprintf(out, "%s\n    {\"fingerprint\": \"%s\", \"rule\": \"%s\", \"path\": ", i ? "," : "", fp,
+			iamp_rules[d->rule].id);
+		iamp_json_string(out, rel, strlen(rel));
+		fputs(", \"message\": ", out);
+		iamp_json_string(out, d->message, strlen(d->message));
+		fputs("}", out);
+	}
+	fputs(diags->count ? "\n  ]\n}\n" : "]\n}\n", out);
+	return ferror(out) ? IAMP_EIO : 0;
 }

@@ -194,6 +194,15 @@ struct iamp_span loader_span(struct loader *ld, size_t start, size_t end)
 	return span;
 }
 
+struct iamp_span iamp_document_span(const struct iamp_document *doc, size_t start, size_t end)
+{
+	struct loader ld = { .doc = (struct iamp_document *)doc, .at = doc };
+
+	ld.pc.offset = doc->line_starts[0];
+	ld.pc.col = 1;
+	return loader_span(&ld, start, end);
+}
+
 void loader_diag(struct loader *ld, enum iamp_rule_id rule,
 		 struct iamp_span span, const char *fmt, ...)
 {

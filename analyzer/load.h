@@ -179,6 +179,10 @@ void iamp_document_free(struct iamp_document *doc);
 const char *iamp_document_line(const struct iamp_document *doc, size_t line,
 			       size_t *len);
 
+/* The span of bytes [start, end) of the text, as the readers compute
+ * positions (for checks that read the raw text: secrets.c). */
+struct iamp_span iamp_document_span(const struct iamp_document *doc, size_t start, size_t end);
+
 /* Object member lookup: the first member named `key` (exact, case-
  * sensitive), or NULL. */
 const struct iamp_member *iamp_value_member(const struct iamp_value *obj,

@@ -403,6 +403,10 @@ static void write_json(FILE *out, const struct iamp_diags *diags,
 	jw_object(&w, "summary");
 	for (int sev = IAMP_SEV_ERROR; sev >= IAMP_SEV_SUGGESTION; sev--)
 		jw_uint(&w, iamp_severity_name((enum iamp_severity)sev), count[sev]);
+	if (opts->ignored)
+		jw_uint(&w, "ignored", opts->ignored);
+	if (opts->baselined)
+		jw_uint(&w, "baselined", opts->baselined);
 	jw_object_end(&w);
 	jw_object_end(&w);
 }

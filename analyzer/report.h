@@ -26,7 +26,9 @@
  *          "column", "endLine", "endColumn", "offset", "endOffset",
  *          "severity", "rule", "title", "message", "fingerprint"}],
  *          "summary": {"error": n, "security-warning": n, "warning": n,
- *          "suggestion": n}}. Line 0 means "no position". Strings are
+ *          "suggestion": n, "ignored": n, "baselined": n}} (the last two:
+ *          findings .iamproof.yaml suppressed, only when there are any).
+ *          Line 0 means "no position". Strings are
  *          escaped for every control character; valid UTF-8 passes
  *          through and each invalid byte becomes U+FFFD, so the output is
  *          always valid UTF-8 JSON.
@@ -91,6 +93,7 @@ struct iamp_report_opts {
 	 * lists them under "errors" (text: the CLI has said them on stderr) */
 	const char *const *unread;
 	size_t unread_count;
+	size_t ignored, baselined; /* json: findings the configuration suppressed */
 };
 
 /* "text", "json" or "sarif"; returns false for anything else. */

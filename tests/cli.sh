@@ -108,6 +108,73 @@ printf 'types:\n  scpx: ["a"]\nfail-on: sometimes\n' > repo/.iamproof.yaml
 expect_exit 1 "bad config is reported" -- sh -c "cd repo && \"$bin\" check scps/root.json"
 grep -q '^.*\.iamproof\.yaml:2:3: error: .*\[UNKNOWN_ELEMENT\]$' "$tmp/out" && ok || no "config finding: $(cat "$tmp/out")"
 
+# .iamproof.yaml: severity overrides, ignores with reasons, a baseline.
+mkdir -p cfg/legacy cfg/new
+star='{"Version": "2012-10-17", "Statement": [{"Sid": "Reports", "Effect": "Allow", "Action": "dynamodb:Query", "Resource": "*"}]}'
+printf '%s\n' "$star" > cfg/legacy/a.json
+printf '%s\n' "$star" > cfg/new/a.json
+printf 'severity: {RESOURCE_STAR: error}\n' > cfg/.iamproof.yaml
+expect_exit 1 "severity override" -- sh -c "cd cfg && \"$bin\" check"
+[ "$(grep -c ': error: Resource "\*" on actions .*\[RESOURCE_STAR\]$' "$tmp/out")" = 2 ] && ok || no "severity override: $(cat "$tmp/out")"
+printf 'severity: {RESOURCE_STAR: error}\nignore:\n  - rule: RESOURCE_STAR\n    path: "legacy/**"\n    reason: frozen\n' > cfg/.iamproof.yaml
+expect_exit 1 "ignore by path" -- sh -c "cd cfg && \"$bin\" check"
+grep -q '^legacy/' "$tmp/out" && no "ignored finding reported: $(cat "$tmp/out")" || ok
+grep -q '^new/a.json:.*RESOURCE_STAR' "$tmp/out" && ok || no "ignore by path dropped too much: $(cat "$tmp/out")"
+grep -q '^suppressed by .*\.iamproof\.yaml: 1 finding by ignore entries, 0 by the baseline$' "$tmp/err" && ok || no "ignore not counted: $(cat "$tmp/err")"
+printf 'severity: {RESOURCE_STAR: error}\nignore:\n  - sid: Reports\n    reason: reviewed\n' > cfg/.iamproof.yaml
+expect_exit 0 "ignore by Sid" -- sh -c "cd cfg && \"$bin\" check"
+printf 'ignore:\n  - rule: RESOURCE_STAR\n' > cfg/.iamproof.yaml
+expect_exit 1 "ignore without a reason" -- sh -c "cd cfg && \"$bin\" check --fail-on error"
+grep -q '\.iamproof\.yaml:2:5: error: an ignore entry needs a reason.*\[EMPTY_ELEMENT\]$' "$tmp/out" && ok || no "missing reason: $(cat "$tmp/out")"
+grep -q 'RESOURCE_STAR\]$' "$tmp/out" && ok || no "an entry without a reason still ignores: $(cat "$tmp/out")"
+# The baseline: written by `iamproof baseline`, read through baseline:.
+printf 'severity: {RESOURCE_STAR: error}\nbaseline: .iamproof-baseline.json\n' > cfg/.iamproof.yaml
+expect_exit 0 "baseline writes" -- sh -c "cd cfg && \"$bin\" baseline"
+grep -q '^2 findings of 2 files written to .iamproof-baseline.json$' "$tmp/err" && ok || no "baseline summary: $(cat "$tmp/err")"
+node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1])); if (b.version!==1||b.findings.length!==2||!/^[0-9a-f]{16}$/.test(b.findings[0].fingerprint)||b.findings[0].path!=="legacy/a.json") process.exit(1)' cfg/.iamproof-baseline.json && ok || no "baseline file: $(cat cfg/.iamproof-baseline.json)"
+expect_exit 0 "baseline suppresses" -- sh -c "cd cfg && \"$bin\" check"
+[ -s "$tmp/out" ] && no "baselined findings reported: $(cat "$tmp/out")" || ok
+grep -q '^suppressed by .*: 0 findings by ignore entries, 2 by the baseline .iamproof-baseline.json$' "$tmp/err" && ok || no "baseline not counted: $(cat "$tmp/err")"
+expect_exit 0 "baseline from another directory" -- sh -c "cd cfg/new && \"$bin\" check a.json"
+expect_exit 0 "baseline, json summary" -- sh -c "cd cfg && \"$bin\" check --format json"
+grep -q '"baselined": 2' "$tmp/out" && ok || no "json summary without baselined: $(cat "$tmp/out")"
+printf '%s\n' "$star" | sed 's/Reports/Other/; s/dynamodb:Query/dynamodb:Scan/' > cfg/new/b.json
+expect_exit 1 "baseline, a new finding" -- sh -c "cd cfg && \"$bin\" check"
+grep -q '^new/b.json:.*\[RESOURCE_STAR\]$' "$tmp/out" && ok || no "a new finding was not reported: $(cat "$tmp/out")"
+grep -q '^legacy/\|^new/a.json' "$tmp/out" && no "baselined findings reported: $(cat "$tmp/out")" || ok
+printf 'baseline: nowhere.json\n' > cfg/.iamproof.yaml
+expect_exit 2 "baseline that cannot be read" -- sh -c "cd cfg && \"$bin\" check"
+grep -q '\.iamproof\.yaml:1:11: baseline: .*nowhere.json' "$tmp/err" && ok || no "unreadable baseline: $(cat "$tmp/err")"
+expect_exit 0 "baseline writes a baseline not yet there" -- sh -c "cd cfg && \"$bin\" baseline -o nowhere.json"
+expect_exit 2 "baseline --format" -- sh -c "cd cfg && \"$bin\" baseline --format json"
+expect_exit 2 "check --output" -- sh -c "cd cfg && \"$bin\" check --output x.json"
+# --skip-excluded: named files filtered as a walk would (a hook's list).
+printf 'exclude: ["legacy/**"]\n' > cfg/.iamproof.yaml
+mkdir -p cfg/.github && cp bad.json cfg/.github/w.json && cp bad.json cfg/legacy/bad.json && cp bad.json cfg/notes.txt
+expect_exit 0 "--skip-excluded" -- sh -c "cd cfg && \"$bin\" check --skip-excluded .iamproof.yaml .github/w.json legacy/bad.json notes.txt new/a.json"
+grep -q '^1 file checked' "$tmp/err" && ok || no "--skip-excluded checked: $(cat "$tmp/err")"
+expect_exit 1 "named files without --skip-excluded" -- sh -c "cd cfg && \"$bin\" check legacy/bad.json"
+
+# Credentials are errors, and never echoed: text (with the source
+# excerpt, on a terminal), JSON, SARIF.
+cat > creds.json <<'J'
+{"Version": "2012-10-17",
+ "Statement": [{"Effect": "AKIAIOSFODNN7EXAMPLE", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}],
+ "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+J
+for f in text json sarif; do
+	expect_exit 1 "credentials, $f" -- "$bin" check --no-config --format $f creds.json
+	grep -q 'ACCESS_KEY_ID' "$tmp/out" && grep -q 'SECRET_ACCESS_KEY' "$tmp/out" && ok || no "credentials not found ($f): $(cat "$tmp/out")"
+	grep -q 'IOSFODNN7EXAMPLE\|EXAMPLEKEY\|wJalr' "$tmp/out" "$tmp/err" && no "a credential is echoed ($f): $(cat "$tmp/out")" || ok
+done
+if script -qc true /dev/null > /dev/null 2>&1; then
+	script -qc "\"$bin\" check --no-config --no-color creds.json" /dev/null > tty.out 2>&1
+	grep -q '^ "Statement": \[{"Effect": "AKIA\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*"' tty.out && ok || no "no masked excerpt on a terminal: $(cat tty.out)"
+	grep -q 'IOSFODNN7EXAMPLE\|EXAMPLEKEY\|wJalr' tty.out && no "a credential is echoed on a terminal: $(cat tty.out)" || ok
+else
+	echo "cli: note: no script(1); the terminal excerpt is checked by tests/test_secrets.c only"
+fi
+
 # Deeply nested and huge input: a diagnostic, never a crash.
 awk 'BEGIN { for (i = 0; i < 200000; i++) printf "["; }' > deep.json
 expect_exit 1 "deep nesting" -- "$bin" check --no-config deep.json

@@ -117,6 +117,26 @@ grep -q '^| \*\*violated\*\* | `no-keys`' "$tmp/out" && ok || no "markdown has n
 expect_exit 1 "prove --param" -- "$bin" prove --scp FullAWSAccess,scp-leave.json --properties props.yaml --param 'who=arn:aws:iam::*:role/*'
 grep -q "^proven    no-leave" "$tmp/out" && ok || no "no-leave must stay proven when the set excludes every role"
 
+# params: of .iamproof.yaml are defaults of --param, which overrides them.
+mkdir -p pcfg
+cat > pcfg/scp-bg.json <<'J'
+{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*",
+ "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/BreakGlass"}}}]}
+J
+printf 'params:\n  who: "arn:aws:iam::*:role/Other"\n' > pcfg/.iamproof.yaml
+expect_exit 1 "prove: params from .iamproof.yaml" -- sh -c "cd pcfg && \"$bin\" prove --scp FullAWSAccess,scp-bg.json --properties ../props.yaml"
+grep -q "^violated  no-leave" "$tmp/out" && ok || no "the configuration's who is not used: $(cat "$tmp/out")"
+expect_exit 1 "prove: --param over params" -- sh -c "cd pcfg && \"$bin\" prove --scp FullAWSAccess,scp-bg.json --properties ../props.yaml --param 'who=arn:aws:iam::*:role/BreakGlass'"
+grep -q "^proven    no-leave" "$tmp/out" && ok || no "--param does not override the configuration: $(cat "$tmp/out")"
+expect_exit 1 "prove --no-config" -- sh -c "cd pcfg && \"$bin\" prove --no-config --scp FullAWSAccess,scp-bg.json --properties ../props.yaml"
+grep -q "^proven    no-leave" "$tmp/out" && ok || no "--no-config still reads params: $(cat "$tmp/out")"
+printf 'params:\n  unrelated: x\n  who: "arn:aws:iam::*:role/Other"\n' > pcfg/other.yaml
+expect_exit 1 "prove --config, a param no property uses" -- sh -c "cd pcfg && \"$bin\" prove --config other.yaml --scp FullAWSAccess,scp-bg.json --properties ../props.yaml"
+grep -q "^violated  no-leave" "$tmp/out" && ok || no "--config is not read: $(cat "$tmp/out")"
+printf 'params:\n  who: {a: b}\n' > pcfg/bad.yaml
+expect_exit 2 "prove: a bad params" -- sh -c "cd pcfg && \"$bin\" prove --config bad.yaml --scp FullAWSAccess,scp-bg.json --properties ../props.yaml"
+grep -q "bad.yaml:2:8: error: .*\[WRONG_TYPE\]" "$tmp/err" && ok || no "a bad params is not reported at its position: $(cat "$tmp/err")"
+
 # SARIF (tests/sarif.sh validates these logs against the schema): one
 # result per violated or unknown answer, at the statements involved,
 # else at the property's entry; none for a proven or vacuous answer.

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "diag.h"
+#include "error.h"
 
 static const struct {
 	const char *glob, *path;
@@ -159,6 +160,175 @@ START_TEST(bad_config)
 }
 END_TEST
 
+
+/* The configuration of the judge table below. */
+static const char judge_config[] =
+	"disable: [MISSING_VERSION]\n"
+	"severity: {RESOURCE_STAR: warning}\n"
+	"ignore:\n"
+	"  - rule: RESOURCE_STAR\n"
+	"    path: \"legacy/**\"\n"
+	"    reason: read-only legacy roles\n"
+	"  - sid: BreakGlass\n"
+	"    reason: reviewed by security\n"
+	"  - fingerprint: 0123456789abcdef\n"
+	"    reason: accepted in ticket 42\n"
+	"  - rule: SERVICE_WILDCARD\n"
+	"    sid: Admin\n"
+	"    reason: both must match\n"
+	"baseline: base.json\n"
+	"params: {break_glass: \"arn:aws:iam::*:role/bg\", regions: [us-east-1, eu-west-1]}\n";
+
+/* A baseline holding the fingerprint of the row marked `in_baseline`. */
+static const struct {
+	enum iamp_rule_id rule;
+	const char *path, *sid, *line;
+	bool use_baseline;
+	enum iamp_config_verdict want;
+} judged[] = {
+	{ IAMP_RULE_MISSING_VERSION, "a.json", NULL, "{", true, IAMP_CONFIG_DISABLED },
+	{ IAMP_RULE_RESOURCE_STAR, "legacy/x/a.json", NULL, "\"*\"", true, IAMP_CONFIG_IGNORED },
+	{ IAMP_RULE_RESOURCE_STAR, "new/a.json", NULL, "\"*\"", true, IAMP_CONFIG_KEEP },
+	{ IAMP_RULE_SENSITIVE_DATA_STAR, "legacy/a.json", NULL, "\"*\"", true, IAMP_CONFIG_KEEP },
+	{ IAMP_RULE_ALLOW_ALL, "a.json", "BreakGlass", "\"*\"", true, IAMP_CONFIG_IGNORED },
+	{ IAMP_RULE_ALLOW_ALL, "a.json", "Other", "\"*\"", true, IAMP_CONFIG_KEEP },
+	{ IAMP_RULE_SERVICE_WILDCARD, "a.json", "Admin", "\"s3:*\"", true, IAMP_CONFIG_IGNORED },
+	{ IAMP_RULE_SERVICE_WILDCARD, "a.json", "Ops", "\"s3:*\"", true, IAMP_CONFIG_KEEP },
+	{ IAMP_RULE_INVALID_ARN, "base.json.txt", NULL, "\"arn:x\"", true, IAMP_CONFIG_BASELINE },
+	{ IAMP_RULE_INVALID_ARN, "base.json.txt", NULL, "\"arn:x\"", false, IAMP_CONFIG_KEEP },
+	{ IAMP_RULE_INVALID_ARN, "base.json.txt", NULL, "\"arn:y\"", true, IAMP_CONFIG_KEEP },
+};
+
+static struct iamp_diag judged_diag(size_t i)
+{
+	struct iamp_diag d;
+
+	memset(&d, 0, sizeof(d));
+	d.rule = judged[i].rule;
+	d.severity = iamp_rules[d.rule].severity;
+	d.path = (char *)judged[i].path;
+	d.span.start.line = 3;
+	d.message = (char *)"m";
+	d.source_line = (char *)judged[i].line;
+	return d;
+}
+
+START_TEST(judge)
+{
+	char dir[] = "/tmp/iamp-config-XXXXXX";
+	struct iamp_config c;
+	struct iamp_diags diags;
+	struct iamp_diag d, base = judged_diag(8);
+	char *path, *bpath, fp[17], text[256], cwd[4096];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(chdir(dir), 0); /* paths of the table are relative to here */
+	path = write_tmp(dir, ".iamproof.yaml", judge_config);
+	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_config_load(&c, path, &diags), 0);
+	/* The baseline holds the fingerprint of row 8, as `baseline` writes it. */
+	iamp_config_fingerprint(&c, &base, fp);
+	snprintf(text, sizeof(text), "{\"version\": 1, \"findings\": [{\"fingerprint\": \"%s\", \"rule\": \"INVALID_ARN\"}]}", fp);
+	bpath = write_tmp(dir, "base.json", text);
+	ck_assert_int_eq(iamp_config_load_baseline(&c, &diags), 0);
+	ck_assert_int_eq(diags.count, 0);
+	ck_assert_int_eq(c.baseline_count, 1);
+	ck_assert(c.has_severity[IAMP_RULE_RESOURCE_STAR] && c.severity[IAMP_RULE_RESOURCE_STAR] == IAMP_SEV_WARNING);
+	ck_assert(!c.has_severity[IAMP_RULE_ALLOW_ALL]);
+	ck_assert_int_eq(c.ignore_count, 4);
+	ck_assert_int_eq(c.params.count, 2);
+	ck_assert_str_eq(c.params.items[1].values[1], "eu-west-1");
+	for (size_t i = 0; i < sizeof(judged) / sizeof(*judged); i++) {
+		d = judged_diag(i);
+		ck_assert_msg(iamp_config_judge(&c, &d, judged[i].sid, judged[i].use_baseline) == judged[i].want,
+			      "row %zu: %s in %s", i, iamp_rules[judged[i].rule].id, judged[i].path);
+	}
+	ck_assert_int_eq(chdir(cwd), 0);
+	iamp_config_free(&c);
+	iamp_diags_clear(&diags);
+	free(bpath);
+	free(path);
+}
+END_TEST
+
+/* Each bad entry is a diagnostic at its position; a missing reason
+ * drops the entry (it would silence findings without a word). */
+static const struct {
+	const char *text;
+	enum iamp_rule_id rule;
+	unsigned line, col;
+} bad_entries[] = {
+	{ "ignore:\n  - rule: RESOURCE_STAR\n", IAMP_RULE_EMPTY_ELEMENT, 2, 5 },
+	{ "ignore:\n  - reason: why\n", IAMP_RULE_EMPTY_ELEMENT, 2, 5 },
+	{ "ignore:\n  - rule: NO_SUCH\n    reason: x\n", IAMP_RULE_UNKNOWN_ELEMENT, 2, 11 },
+	{ "ignore:\n  - fingerprint: xyz\n    reason: x\n", IAMP_RULE_WRONG_TYPE, 2, 18 },
+	{ "ignore:\n  - rule: RESOURCE_STAR\n    reason: \"\"\n", IAMP_RULE_WRONG_TYPE, 3, 13 },
+	{ "ignore:\n  - rule: RESOURCE_STAR\n    because: x\n", IAMP_RULE_UNKNOWN_ELEMENT, 3, 5 },
+	{ "ignore: RESOURCE_STAR\n", IAMP_RULE_WRONG_TYPE, 1, 9 },
+	{ "severity: {RESOURCE_STAR: high}\n", IAMP_RULE_WRONG_TYPE, 1, 27 },
+	{ "severity: {NO_SUCH: error}\n", IAMP_RULE_UNKNOWN_ELEMENT, 1, 12 },
+	{ "baseline: [a, b]\n", IAMP_RULE_WRONG_TYPE, 1, 11 },
+	{ "params: {a: {b: c}}\n", IAMP_RULE_WRONG_TYPE, 1, 13 },
+};
+
+START_TEST(bad_entry)
+{
+	char dir[] = "/tmp/iamp-config-XXXXXX";
+	struct iamp_config c;
+	struct iamp_diags diags;
+	char *path;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = write_tmp(dir, ".iamproof.yaml", bad_entries[_i].text);
+	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_config_load(&c, path, &diags), 0);
+	ck_assert_int_eq(diags.count, 1);
+	ck_assert_str_eq(iamp_rules[diags.items[0].rule].id, iamp_rules[bad_entries[_i].rule].id);
+	ck_assert_int_eq(diags.items[0].span.start.line, bad_entries[_i].line);
+	ck_assert_int_eq(diags.items[0].span.start.col, bad_entries[_i].col);
+	ck_assert_int_eq(c.ignore_count, 0);
+	iamp_config_free(&c);
+	iamp_diags_clear(&diags);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+END_TEST
+
+/* A baseline that cannot be read is an operational error naming where it
+ * was configured; one of the wrong shape, diagnostics in it. */
+START_TEST(bad_baseline)
+{
+	char dir[] = "/tmp/iamp-config-XXXXXX";
+	struct iamp_config c;
+	struct iamp_diags diags;
+	char *path, *bpath;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = write_tmp(dir, ".iamproof.yaml", "fail-on: error\nbaseline: missing.json\n");
+	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_config_load(&c, path, &diags), 0);
+	ck_assert_int_eq(iamp_config_load_baseline(&c, &diags), IAMP_EIO);
+	ck_assert_msg(strstr(iamp_error_last(), ".iamproof.yaml:2:11: baseline:") != NULL, "%s", iamp_error_last());
+	iamp_config_free(&c);
+	free(path);
+	path = write_tmp(dir, ".iamproof.yaml", "baseline: b.json\n");
+	bpath = write_tmp(dir, "b.json", "{\"findings\": [{\"fingerprint\": \"0123456789abcdef\"}, {\"rule\": \"X\"}]}");
+	ck_assert_int_eq(iamp_config_load(&c, path, &diags), 0);
+	ck_assert_int_eq(iamp_config_load_baseline(&c, &diags), 0);
+	ck_assert_int_eq(c.baseline_count, 1);
+	ck_assert_int_eq(diags.count, 1);
+	ck_assert_int_eq(diags.items[0].rule, IAMP_RULE_WRONG_TYPE);
+	ck_assert(strstr(diags.items[0].path, "b.json") != NULL);
+	ck_assert_int_eq(diags.items[0].span.start.col, 52); /* the entry without one */
+	iamp_config_free(&c);
+	iamp_diags_clear(&diags);
+	free(bpath);
+	free(path);
+}
+END_TEST
+
 static void load_text(struct iamp_config *c, struct iamp_diags *diags, const char *name, const char *text)
 {
 	char dir[] = "/tmp/iamp-config-XXXXXX";
@@ -235,6 +405,9 @@ Suite *suite_config(void)
 	tcase_add_loop_test(tc, glob, 0, sizeof(globs) / sizeof(*globs));
 	tcase_add_test(tc, load);
 	tcase_add_test(tc, bad_config);
+	tcase_add_test(tc, judge);
+	tcase_add_loop_test(tc, bad_entry, 0, sizeof(bad_entries) / sizeof(*bad_entries));
+	tcase_add_test(tc, bad_baseline);
 	tcase_add_test(tc, glob_exponential);
 	tcase_add_test(tc, config_empty);
 	tcase_add_test(tc, config_without_yaml_extension);

@@ -2,9 +2,16 @@
  * cmd_check.c - `iamproof check`: load, build and lint every policy file
  * under the given paths, then report.
  *
- *   paths ─▶ walk (sorted, recursive) ─▶ per file: load ─▶ build ─▶ lint ─▶ free
+ *   paths ─▶ walk (sorted, recursive) ─▶ per file: load ─▶ build ─▶ lint
+ *       ─▶ secrets (found, masked in every diagnostic of the file)
+ *       ─▶ judge each diagnostic (.iamproof.yaml: disabled, severity,
+ *          ignore, baseline; the Sid needs the AST) ─▶ free
  *                                                        (diagnostics own copies)
- *   all diagnostics ─▶ filter (disabled rules) ─▶ sort ─▶ report ─▶ exit code
+ *   kept diagnostics ─▶ sort ─▶ report ─▶ summary (with what was suppressed) ─▶ exit code
+ *
+ * `iamproof baseline` is the same run up to the judging, without the
+ * baseline, and writes the fingerprints of what is left instead of a
+ * report (config.h has the file's form).
  *
  * With --semantic, a file without errors is also compiled for the
  * evaluator and its statements are put to the prover (iamp_smt_semantic)
@@ -33,6 +40,7 @@
 #include "load.h"
 #include "policy.h"
 #include "report.h"
+#include "secrets.h"
 #include "eval.h"
 #include "iac.h"
 #include "smt.h"
@@ -68,6 +76,9 @@ struct check {
 	size_t sem_files, sem_skipped;
 	bool quiet;
 	unsigned sem_undecided;
+	/* suppressed by .iamproof.yaml */
+	bool writing_baseline;
+	size_t ignored, baselined;
 };
 
 static void check_usage(FILE *out)
@@ -93,6 +104,8 @@ static void check_usage(FILE *out)
 		"                       NotResource grants beyond the services named (files without errors)\n"
 		"      --semantic-budget MS  time for the semantic checks of one file (default 5000); a check\n"
 		"                       out of time reports nothing and the summary counts it\n"
+		"      --skip-excluded  skip named files as a directory walk would: hidden paths, node_modules,\n"
+		"                       exclude globs, other extensions (for hooks that pass every changed file)\n"
 		"  -q, --quiet          no summary line or notes on standard error\n"
 		"\nIn a directory, hidden entries and node_modules are skipped, and so are FIFOs, sockets and\n"
 		"devices (with a note). A file that cannot be read, a dangling link with a policy file's\n"
@@ -129,6 +142,42 @@ static void note(const struct check *c, const char *path, const char *what)
 {
 	if (!c->quiet)
 		fprintf(stderr, "iamproof: note: %s: %s\n", path, what);
+}
+
+static void baseline_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: iamproof baseline [OPTIONS] [PATH...]\n"
+		"Checks as `iamproof check` does and writes the fingerprints of every finding that is left\n"
+		"(after disable and ignore, not after an existing baseline) to a baseline file; name it\n"
+		"under `baseline:` in .iamproof.yaml and check reports only findings not in it.\n\n"
+		"  -o, --output FILE    the baseline file (default: .iamproof-baseline.json)\n"
+		"  -t, --type TYPE, -c, --config FILE, --no-config, --disable RULE, --semantic,\n"
+		"  --semantic-budget MS, -q, --quiet   as for check\n");
+}
+
+/* `iamproof baseline`: the findings left, written to `path`. */
+static int write_baseline(struct check *c, const char *path)
+{
+	FILE *f;
+
+	if (c->internal || c->diags.oom)
+		return EXIT_INTERNAL;
+	if (c->unread_count || c->unread_oom)
+		return EXIT_USAGE; /* a baseline of part of the files would hide the rest later */
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "iamproof baseline: cannot write %s: %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (iamp_config_write_baseline(f, &c->config, &c->diags) || fclose(f) != 0) {
+		fprintf(stderr, "iamproof baseline: cannot write %s\n", path);
+		return EXIT_INTERNAL;
+	}
+	if (!c->quiet)
+		fprintf(stderr, "%zu finding%s of %zu file%s written to %s\n", c->diags.count,
+			c->diags.count == 1 ? "" : "s", c->file_count, c->file_count == 1 ? "" : "s", path);
+	return EXIT_CLEAN;
 }
 
 static int add_file(struct check *c, const char *path)
@@ -272,6 +321,18 @@ static void sort_files(struct check *c)
 	c->file_count = out;
 }
 
+/* Whether a directory walk would check `path`: no hidden segment and no
+ * node_modules, not excluded, a policy extension (--skip-excluded). */
+static bool walked(const struct check *c, const char *path)
+{
+	for (const char *seg = path; seg; seg = strchr(seg, '/') ? strchr(seg, '/') + 1 : NULL) {
+		if ((seg[0] == '.' && seg[1] != '/' && !(seg[1] == '.' && seg[2] == '/')) ||
+		    strncmp(seg, "node_modules/", 13) == 0)
+			return false;
+	}
+	return policy_extension(path) && !iamp_config_excludes(&c->config, path);
+}
+
 static enum iamp_policy_type type_for(const struct check *c, const char *path)
 {
 	enum iamp_policy_type t;
@@ -380,11 +441,9 @@ static void semantic_check(struct check *c, const char *path, const struct iamp_
 	iamp_evaluator_free(ev);
 }
 
-/* A CloudFormation template or a Terraform plan (iac.h): every policy it
- * holds, of the type its resource gives, its findings labelled with the
- * logical id or address. A policy with symbolic parts is not put to the
- * prover: what it does is not known before deploy. */
-/* The prover's semantic checks of one policy of a template or plan. */
+/* The prover's semantic checks of one policy of a template or plan. A
+ * policy with symbolic parts is not put to the prover: what it does is
+ * not known before deploy. */
 static void embedded_semantic(void *ctx, const struct iamp_embedded *e, struct iamp_policy *policy, size_t first)
 {
 	struct check *c = ctx;
@@ -398,12 +457,59 @@ static void embedded_semantic(void *ctx, const struct iamp_embedded *e, struct i
 		semantic_check(c, policy->doc->path, policy, first);
 }
 
+/* A CloudFormation template or a Terraform plan (iac.h): every policy it
+ * holds, of the type its resource gives, its findings labelled with the
+ * logical id or address. */
 static void check_embedded(struct check *c, struct iamp_document *doc)
 {
 	if (iamp_iac_lint(doc, &c->limits, &c->diags, embedded_semantic, c)) {
 		fprintf(stderr, "iamproof: %s: %s\n", doc->path, iamp_error_last());
 		c->internal = true;
 	}
+}
+
+/* The Sid of the statement holding `d`, or NULL. */
+static const char *sid_of(const struct iamp_policy *policy, const struct iamp_diag *d)
+{
+	for (size_t i = 0; policy && i < policy->statement_count; i++) {
+		const struct iamp_statement *st = &policy->statements[i];
+
+		if (st->has_sid && st->span.start.offset <= d->span.start.offset &&
+		    d->span.start.offset < st->span.end.offset)
+			return st->sid.text;
+	}
+	return NULL;
+}
+
+/* The configuration's word on diags[first..]: severity overrides applied,
+ * suppressed findings dropped and counted. */
+static void judge(struct check *c, size_t first, const struct iamp_policy *policy)
+{
+	size_t out = first;
+
+	for (size_t i = first; i < c->diags.count; i++) {
+		struct iamp_diag *d = &c->diags.items[i];
+
+		if (c->config.has_severity[d->rule])
+			d->severity = c->config.severity[d->rule];
+		switch (iamp_config_judge(&c->config, d, sid_of(policy, d), !c->writing_baseline)) {
+		case IAMP_CONFIG_KEEP:
+			c->diags.items[out++] = *d;
+			continue;
+		case IAMP_CONFIG_IGNORED:
+			c->ignored++;
+			break;
+		case IAMP_CONFIG_BASELINE:
+			c->baselined++;
+			break;
+		case IAMP_CONFIG_DISABLED:
+			break;
+		}
+		free(d->path);
+		free(d->message);
+		free(d->source_line);
+	}
+	c->diags.count = out;
 }
 
 static void check_file(struct check *c, const char *path)
@@ -439,25 +545,10 @@ static void check_file(struct check *c, const char *path)
 	}
 	if (c->semantic && !doc->root)
 		c->sem_skipped++; /* not even a policy: an error was reported */
+	if (doc)
+		iamp_secrets_check(doc, &c->diags, first);
+	judge(c, first, policy);
 	iamp_document_free(doc);
-}
-
-static void drop_disabled(struct check *c)
-{
-	size_t out = 0;
-
-	for (size_t i = 0; i < c->diags.count; i++) {
-		struct iamp_diag *d = &c->diags.items[i];
-
-		if (c->config.disabled[d->rule]) {
-			free(d->path);
-			free(d->message);
-			free(d->source_line);
-			continue;
-		}
-		c->diags.items[out++] = *d;
-	}
-	c->diags.count = out;
 }
 
 static void summary(const struct check *c)
@@ -480,9 +571,13 @@ static void summary(const struct check *c)
 			"construct: nothing reported), %zu file%s with errors not checked\n",
 			c->sem_files, c->sem_files == 1 ? "" : "s", c->sem_undecided,
 			c->sem_undecided == 1 ? "" : "s", c->sem_skipped, c->sem_skipped == 1 ? "" : "s");
+	if (c->ignored || c->baselined)
+		fprintf(stderr, "suppressed by %s: %zu finding%s by ignore entries, %zu by the baseline%s%s\n",
+			c->config.path, c->ignored, c->ignored == 1 ? "" : "s", c->baselined,
+			c->config.baseline_path ? " " : "", c->config.baseline_path ? c->config.baseline_path : "");
 }
 
-int iamp_cmd_check(int argc, char **argv)
+static int run(int argc, char **argv, bool writing_baseline)
 {
 	static const struct option longopts[] = {
 		{ "type", required_argument, NULL, 't' },
@@ -497,24 +592,32 @@ int iamp_cmd_check(int argc, char **argv)
 		{ "semantic", no_argument, NULL, 'S' },
 		{ "semantic-budget", required_argument, NULL, 'B' },
 		{ "follow", no_argument, NULL, 'L' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "skip-excluded", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct check c;
 	enum iamp_report_format format = IAMP_REPORT_TEXT;
 	enum iamp_severity fail_on = IAMP_SEV_ERROR;
-	bool fail_on_set = false, quiet = false, no_config = false;
+	bool fail_on_set = false, quiet = false, no_config = false, skip_excluded = false;
 	int color = -1, opt, status = EXIT_CLEAN, max;
-	const char *config_path = NULL;
+	const char *config_path = NULL, *output = ".iamproof-baseline.json";
+	const char *cmd = writing_baseline ? "iamproof baseline" : "iamproof check";
 	char *found = NULL;
 	struct iamp_report_opts ropts;
 	bool disabled[IAMP_RULE__COUNT] = { false };
 
 	memset(&c, 0, sizeof(c));
+	c.writing_baseline = writing_baseline;
 	iamp_limits_default(&c.limits);
 	iamp_diags_init(&c.diags);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "t:c:f:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, writing_baseline ? "t:c:o:qh" : "t:c:f:qh", longopts, NULL)) != -1) {
+		if (writing_baseline ? (opt == 'f' || opt == 'F' || opt == 'C' || opt == 'M') : opt == 'o') {
+			fprintf(stderr, "%s: option '%s' does not apply\n", cmd, argv[optind - 1]);
+			return EXIT_USAGE;
+		}
 		switch (opt) {
 		case 't':
 			if (!iamp_policy_type_parse(&c.type, optarg)) {
@@ -580,11 +683,17 @@ int iamp_cmd_check(int argc, char **argv)
 			c.semantic = true;
 			break;
 		}
+		case 'o':
+			output = optarg;
+			break;
+		case 'X':
+			skip_excluded = true;
+			break;
 		case 'h':
-			check_usage(stdout);
+			(writing_baseline ? baseline_usage : check_usage)(stdout);
 			return EXIT_CLEAN;
 		default:
-			check_usage(stderr);
+			(writing_baseline ? baseline_usage : check_usage)(stderr);
 			return EXIT_USAGE;
 		}
 	}
@@ -608,10 +717,19 @@ int iamp_cmd_check(int argc, char **argv)
 			free(found);
 			return EXIT_INTERNAL;
 		}
+		rc = writing_baseline ? 0 : iamp_config_load_baseline(&c.config, &c.diags);
+		if (rc) {
+			fprintf(stderr, "iamproof: %s\n", iamp_error_last());
+			free(found);
+			iamp_diags_clear(&c.diags);
+			iamp_config_free(&c.config);
+			return rc == IAMP_EIO ? EXIT_USAGE : EXIT_INTERNAL;
+		}
 	}
 	free(found);
 	for (size_t i = 0; i < IAMP_RULE__COUNT; i++)
 		c.config.disabled[i] |= disabled[i];
+	judge(&c, 0, NULL); /* the configuration's own problems */
 	if (!fail_on_set && c.config.has_fail_on)
 		fail_on = c.config.fail_on;
 
@@ -631,6 +749,8 @@ int iamp_cmd_check(int argc, char **argv)
 		} else if (S_ISDIR(st.st_mode)) {
 			if (walk(&c, p, 0))
 				c.internal = true;
+		} else if (skip_excluded && !walked(&c, p)) {
+			/* as a directory walk would: a hook's list of staged files */
 		} else if (add_file(&c, p)) {
 			c.internal = true;
 		}
@@ -641,8 +761,11 @@ int iamp_cmd_check(int argc, char **argv)
 	for (size_t i = 0; i < c.file_count; i++)
 		check_file(&c, c.files[i]);
 
-	drop_disabled(&c);
 	iamp_diags_sort(&c.diags);
+	if (writing_baseline) {
+		status = write_baseline(&c, output);
+		goto cleanup;
+	}
 	if (color < 0)
 		color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	memset(&ropts, 0, sizeof(ropts));
@@ -654,6 +777,8 @@ int iamp_cmd_check(int argc, char **argv)
 	ropts.file_count = c.file_count;
 	ropts.unread = (const char *const *)c.unread;
 	ropts.unread_count = c.unread_count;
+	ropts.ignored = c.ignored;
+	ropts.baselined = c.baselined;
 	if (iamp_report_write(stdout, format, &c.diags, &ropts) != 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "iamproof: cannot write the report\n");
 		c.internal = true;
@@ -669,7 +794,7 @@ int iamp_cmd_check(int argc, char **argv)
 		status = EXIT_USAGE;
 	else if (max >= (int)fail_on)
 		status = EXIT_FINDINGS;
-
+cleanup:
 	for (size_t i = 0; i < c.file_count; i++)
 		free(c.files[i]);
 	free(c.files);
@@ -679,4 +804,14 @@ int iamp_cmd_check(int argc, char **argv)
 	iamp_diags_clear(&c.diags);
 	iamp_config_free(&c.config);
 	return status;
+}
+
+int iamp_cmd_check(int argc, char **argv)
+{
+	return run(argc, argv, false);
+}
+
+int iamp_cmd_baseline(int argc, char **argv)
+{
+	return run(argc, argv, true);
 }

@@ -7,6 +7,7 @@
  *           --scp F[,F] ...      SCP levels, root first (and --rcp)
  *           --identity F ...     policies, as simulate takes them
  *   properties --properties FILE|PACK (repeatable), --param NAME=VALUE
+ *              (defaults: params: of .iamproof.yaml; --param wins)
  *        └─▶ per target and property: iamp_prove ─▶ proven | violated
  *            (counterexample replayed) | unknown (reason) | vacuous
  *
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "config.h"
 #include "diag.h"
 #include "error.h"
 #include "eval.h"
@@ -103,7 +105,10 @@ static void usage(FILE *out)
 		"\nproperties:\n"
 		"  --properties X        a property file, or a built-in pack: stage6, least-privilege,\n"
 		"                        public-access (repeatable)\n"
-		"  --param NAME=VALUE    a parameter of the properties (a list: comma-separated)\n"
+		"  --param NAME=VALUE    a parameter of the properties (a list: comma-separated); overrides\n"
+		"                        params: of .iamproof.yaml\n"
+		"  --config FILE         the configuration whose params: are defaults (default: .iamproof.yaml\n"
+		"                        here or in a parent directory); --no-config: none\n"
 		"  --timeout S           seconds per solver call (default 10); a timeout is unknown\n"
 		"  --output FILE         write the results to FILE, not standard output\n"
 		"\nEach result is proven, violated (with a counterexample request the concrete evaluator\n"
@@ -720,6 +725,82 @@ static void emit_target_header(struct prove *pv, const struct target *t)
 
 /* ---- main ----------------------------------------------------------------------- */
 
+/*
+ * The params: of the configuration as "name=value" assignments, put
+ * before the --param ones in *params so that a --param of the same name,
+ * applied later, wins:
+ *
+ *   .iamproof.yaml  params: {break_glass: "arn:aws:iam::*:role/bg"}
+ *   --param break_glass=arn:aws:iam::*:role/other
+ *     -> params = ["break_glass=arn:aws:iam::*:role/bg", "break_glass=arn:...:role/other"]
+ *
+ * *nconfig is how many came from the configuration; *owned holds them.
+ * A configuration with errors stops the run (exit 2), its diagnostics
+ * on standard error.
+ */
+static int config_params(const char *path, const char ***params, size_t *nparams, size_t *nconfig,
+			 char ***owned)
+{
+	struct iamp_config config;
+	struct iamp_diags diags;
+	char *found = NULL;
+	const char **all;
+	int rc = 0;
+
+	*nconfig = 0;
+	if (!path) {
+		if (iamp_config_find(&found, ".") < 0)
+			return EXIT_INTERNAL;
+		if (!(path = found))
+			return 0;
+	}
+	iamp_diags_init(&diags);
+	rc = iamp_config_load(&config, path, &diags);
+	if (rc) {
+		fprintf(stderr, "iamproof prove: %s\n", iamp_error_last());
+		free(found);
+		iamp_diags_clear(&diags);
+		return rc == IAMP_EIO ? EXIT_USAGE : EXIT_INTERNAL;
+	}
+	iamp_diags_sort(&diags);
+	iamp_report_write(stderr, IAMP_REPORT_TEXT, &diags, NULL);
+	if (iamp_diags_max_severity(&diags) == IAMP_SEV_ERROR || diags.oom) {
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	*owned = calloc(config.params.count + 1, sizeof(**owned));
+	all = calloc(config.params.count + *nparams + 1, sizeof(*all));
+	if (!*owned || !all) {
+		free(all);
+		rc = EXIT_INTERNAL;
+		goto done;
+	}
+	for (size_t i = 0; i < config.params.count; i++) {
+		if (!((*owned)[i] = iamp_param_assignment(&config.params.items[i]))) {
+			free(all);
+			rc = EXIT_INTERNAL;
+			goto done;
+		}
+		all[i] = (*owned)[i];
+	}
+	*nconfig = config.params.count;
+	memcpy(all + *nconfig, *params, *nparams * sizeof(*all));
+	free(*params);
+	*params = all;
+	*nparams += *nconfig;
+done:
+	if (rc && *owned) {
+		for (size_t i = 0; i < config.params.count; i++)
+			free((*owned)[i]);
+		free(*owned);
+		*owned = NULL;
+	}
+	iamp_config_free(&config);
+	iamp_diags_clear(&diags);
+	free(found);
+	return rc;
+}
+
 /* One answer, kept until its target's turn in the output. */
 struct cell {
 	struct iamp_prove_result r;
@@ -985,8 +1066,10 @@ int iamp_cmd_prove(int argc, char **argv)
 	struct prove pv;
 	const char **params = calloc((size_t)argc + 1, sizeof(char *));
 	const char **propfiles = calloc((size_t)argc + 1, sizeof(char *));
-	size_t nparams = 0, nprop = 0;
-	const char *org_path = NULL, *output = NULL;
+	size_t nparams = 0, nprop = 0, nconfig = 0;
+	const char *org_path = NULL, *output = NULL, *config_path = NULL;
+	char **config_owned = NULL;
+	bool no_config = false;
 	int rc = EXIT_USAGE;
 
 	memset(&pv, 0, sizeof(pv));
@@ -1009,6 +1092,10 @@ int iamp_cmd_prove(int argc, char **argv)
 			rc = EXIT_CLEAN;
 			goto cleanup;
 		}
+		if (strcmp(a, "--no-config") == 0) {
+			no_config = true;
+			continue;
+		}
 		if (!v || strncmp(a, "--", 2) != 0) {
 			fprintf(stderr, "iamproof prove: %s '%s'\n",
 				strncmp(a, "--", 2) == 0 ? "missing value after" : "unexpected argument", a);
@@ -1024,6 +1111,8 @@ int iamp_cmd_prove(int argc, char **argv)
 			propfiles[nprop++] = v;
 		else if (strcmp(a, "--param") == 0)
 			params[nparams++] = v;
+		else if (strcmp(a, "--config") == 0)
+			config_path = v;
 		else if (strcmp(a, "--output") == 0)
 			output = v;
 		else if (strcmp(a, "--timeout") == 0) {
@@ -1071,6 +1160,11 @@ int iamp_cmd_prove(int argc, char **argv)
 		pv.out = stdout;
 		goto cleanup;
 	}
+	if (!no_config && (rc = config_params(config_path, &params, &nparams, &nconfig, &config_owned))) {
+		rc = rc == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
+		goto cleanup;
+	}
+	rc = EXIT_USAGE;
 	if (org_path)
 		pset_load_org(&pv.ps, org_path);
 	pv.org_path = org_path;
@@ -1080,8 +1174,9 @@ int iamp_cmd_prove(int argc, char **argv)
 	if (!pset_usable(&pv.props_ps) || !pset_usable(&pv.ps))
 		goto cleanup;
 	/* A --param no property file declares or reads is a typo, and an
-	 * answer resting on a default the user meant to replace. */
-	for (size_t i = 0; i < nparams; i++) {
+	 * answer resting on a default the user meant to replace. The
+	 * configuration's params may serve other property files. */
+	for (size_t i = nconfig; i < nparams; i++) {
 		size_t n = strcspn(params[i], "=");
 		bool known = false;
 
@@ -1205,6 +1300,9 @@ cleanup:
 	pset_free(&pv.props_ps);
 	pset_free(&pv.ps);
 	free(params);
+	for (size_t i = 0; i < nconfig; i++)
+		free(config_owned[i]);
+	free(config_owned);
 	free(propfiles);
 	return rc;
 }

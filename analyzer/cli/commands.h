@@ -18,6 +18,7 @@ enum {
 };
 
 int iamp_cmd_check(int argc, char **argv);
+int iamp_cmd_baseline(int argc, char **argv);
 int iamp_cmd_rules(int argc, char **argv);
 int iamp_cmd_explain(int argc, char **argv);
 int iamp_cmd_simulate(int argc, char **argv);

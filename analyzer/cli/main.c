@@ -16,6 +16,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "check", iamp_cmd_check, "lint policies: iamproof check [--type T] [--format text|json|sarif] PATH..." },
+	{ "baseline", iamp_cmd_baseline, "accept the current findings: iamproof baseline [PATH...] [--output FILE]" },
 	{ "rules", iamp_cmd_rules, "list the lint rules: iamproof rules [--format text|json|markdown]" },
 	{ "explain", iamp_cmd_explain, "the actions a pattern matches: iamproof explain [--count] [--format json] PATTERN..." },
 	{ "simulate", iamp_cmd_simulate, "decide requests as AWS does: iamproof simulate --identity F --request JSON" },

@@ -1,0 +1,185 @@
+/*
+ * secrets.c - AWS credentials in a scanned file; see secrets.h.
+ *
+ * One pass over the raw bytes: a run of word characters is either a key
+ * id by its shape, or a key name after which a secret access key may
+ * follow. The credentials found are kept as (offset, length) in the text,
+ * then searched for in every diagnostic of the document to be masked.
+ */
+#include "secrets.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "load.h"
+#include "policy.h"
+
+#define KEY_ID_LEN 20
+#define SECRET_LEN 40
+
+struct found {
+	size_t offset, len;
+	bool key_id;
+};
+
+static bool is_upper_alnum(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool is_alnum(char c)
+{
+	return is_upper_alnum(c) || (c >= 'a' && c <= 'z');
+}
+
+static bool is_b64(char c)
+{
+	return is_alnum(c) || c == '/' || c == '+';
+}
+
+static bool is_name(char c)
+{
+	return is_alnum(c) || c == '_' || c == '-' || c == '.';
+}
+
+/* AKIA/ASIA and 16 of [A-Z0-9] at s, with no word character after. */
+static bool key_id_at(const char *s, size_t n)
+{
+	if (n < KEY_ID_LEN || (memcmp(s, "AKIA", 4) != 0 && memcmp(s, "ASIA", 4) != 0))
+		return false;
+	for (size_t i = 4; i < KEY_ID_LEN; i++)
+		if (!is_upper_alnum(s[i]))
+			return false;
+	return n == KEY_ID_LEN || !is_alnum(s[KEY_ID_LEN]);
+}
+
+/* A key name under which AWS tools keep a secret access key. */
+static bool secret_name(const char *s, size_t n)
+{
+	char norm[64];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '_' || c == '-' || c == '.')
+			continue;
+		if (k == sizeof(norm) - 1)
+			return false;
+		norm[k++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+	}
+	norm[k] = '\0';
+	return strstr(norm, "secretaccesskey") || strcmp(norm, "awssecretkey") == 0;
+}
+
+/* The offset of the 40-character value after a key name ending at i, or
+ * SIZE_MAX. */
+static size_t secret_after(const char *s, size_t n, size_t i)
+{
+	if (i < n && (s[i] == '"' || s[i] == '\''))
+		i++;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i >= n || (s[i] != ':' && s[i] != '='))
+		return SIZE_MAX;
+	i++;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i < n && (s[i] == '"' || s[i] == '\''))
+		i++;
+	for (size_t k = 0; k < SECRET_LEN; k++)
+		if (i + k >= n || !is_b64(s[i + k]))
+			return SIZE_MAX;
+	if (i + SECRET_LEN < n && (is_b64(s[i + SECRET_LEN]) || s[i + SECRET_LEN] == '='))
+		return SIZE_MAX;
+	return i;
+}
+
+static void mask_at(char *p, bool key_id)
+{
+	memset(p + (key_id ? 4 : 0), '*', key_id ? KEY_ID_LEN - 4 : SECRET_LEN);
+}
+
+void iamp_secrets_mask_key_ids(char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i + KEY_ID_LEN <= n; i++)
+		if ((i == 0 || !is_alnum(s[i - 1])) && key_id_at(s + i, n - i))
+			mask_at(s + i, true);
+}
+
+/* Masks every occurrence of the credential in s. */
+static void mask_in(char *s, const char *cred, size_t len, bool key_id)
+{
+	if (!s)
+		return;
+	for (char *p = s; (p = memmem(p, strlen(p), cred, len)) != NULL; p += len)
+		mask_at(p, key_id);
+}
+
+size_t iamp_secrets_check(const struct iamp_document *doc, struct iamp_diags *diags, size_t first)
+{
+	const char *s = doc->text;
+	size_t n = doc->len, nfound = 0, cap = 0;
+	struct found *found = NULL;
+
+	if (!s || !doc->line_starts)
+		return 0;
+	for (size_t i = 0; i < n;) {
+		size_t start = i, at = SIZE_MAX;
+		bool key_id = false;
+
+		if (!is_name(s[i])) {
+			i++;
+			continue;
+		}
+		while (i < n && is_name(s[i]))
+			i++;
+		/* A key id may sit inside a run of name characters
+		 * ("user.AKIA...", "key_AKIA..."): look at each word start. */
+		for (size_t k = start; k < i && at == SIZE_MAX; k++)
+			if ((k == start || !is_alnum(s[k - 1])) && key_id_at(s + k, n - k)) {
+				at = k;
+				key_id = true;
+			}
+		if (at == SIZE_MAX && secret_name(s + start, i - start))
+			at = secret_after(s, n, i);
+		if (at == SIZE_MAX)
+			continue;
+		if (nfound == cap) {
+			struct found *f = realloc(found, (cap = cap ? cap * 2 : 8) * sizeof(*f));
+
+			if (!f) {
+				diags->oom = true;
+				break;
+			}
+			found = f;
+		}
+		found[nfound++] = (struct found){ at, key_id ? KEY_ID_LEN : SECRET_LEN, key_id };
+		if (key_id)
+			iamp_doc_diag(diags, doc, IAMP_RULE_ACCESS_KEY_ID,
+				      iamp_document_span(doc, at, at + KEY_ID_LEN),
+				      "AWS %s access key id in the file (not shown)",
+				      s[at + 1] == 'S' ? "temporary" : "long-term");
+		else
+			iamp_doc_diag(diags, doc, IAMP_RULE_SECRET_ACCESS_KEY,
+				      iamp_document_span(doc, at, at + SECRET_LEN),
+				      "AWS secret access key in the file (not shown)");
+		if (at + (key_id ? KEY_ID_LEN : SECRET_LEN) > i)
+			i = at + (key_id ? KEY_ID_LEN : SECRET_LEN);
+	}
+	for (size_t d = first; d < diags->count; d++) {
+		struct iamp_diag *dg = &diags->items[d];
+
+		for (size_t k = 0; k < nfound; k++) {
+			mask_in(dg->message, s + found[k].offset, found[k].len, found[k].key_id);
+			mask_in(dg->source_line, s + found[k].offset, found[k].len, found[k].key_id);
+		}
+		iamp_secrets_mask_key_ids(dg->message);
+	}
+	free(found);
+	return nfound;
+}
