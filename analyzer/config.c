@@ -657,3 +657,46 @@ int iamp_config_write_baseline(FILE *out, const struct iamp_config *c, const str
 	fputs(diags->count ? "\n  ]\n}\n" : "]\n}\n", out);
 	return ferror(out) ? IAMP_EIO : 0;
 }
+
+/* The Sid of the statement holding `d`, or NULL. */
+static const char *sid_of(const struct iamp_policy *policy, const struct iamp_diag *d)
+{
+	for (size_t i = 0; policy && i < policy->statement_count; i++) {
+		const struct iamp_statement *st = &policy->statements[i];
+
+		if (st->has_sid && st->span.start.offset <= d->span.start.offset &&
+		    d->span.start.offset < st->span.end.offset)
+			return st->sid.text;
+	}
+	return NULL;
+}
+
+void iamp_config_apply(const struct iamp_config *config, struct iamp_diags *diags, size_t first,
+		       const struct iamp_policy *policy, bool use_baseline, size_t *ignored, size_t *baselined)
+{
+	size_t out = first;
+
+	for (size_t i = first; i < diags->count; i++) {
+		struct iamp_diag *d = &diags->items[i];
+
+		if (config->has_severity[d->rule])
+			d->severity = config->severity[d->rule];
+		switch (iamp_config_judge(config, d, sid_of(policy, d), use_baseline)) {
+		case IAMP_CONFIG_KEEP:
+			diags->items[out++] = *d;
+			continue;
+		case IAMP_CONFIG_IGNORED:
+			(*ignored)++;
+			break;
+		case IAMP_CONFIG_BASELINE:
+			(*baselined)++;
+			break;
+		case IAMP_CONFIG_DISABLED:
+			break;
+		}
+		free(d->path);
+		free(d->message);
+		free(d->source_line);
+	}
+	diags->count = out;
+}

@@ -140,6 +140,16 @@ enum iamp_config_verdict iamp_config_judge(const struct iamp_config *config,
 					   const struct iamp_diag *d, const char *sid,
 					   bool use_baseline);
 
+/*
+ * The configuration's word on diags[first..], the findings of one file
+ * (`policy` its policy, for the Sids ignore entries name; NULL for a
+ * template): severity overrides applied, then iamp_config_judge() on
+ * each; what it does not keep is dropped, and counted in *ignored and
+ * *baselined. `check` and `review` both judge through it.
+ */
+void iamp_config_apply(const struct iamp_config *config, struct iamp_diags *diags, size_t first,
+		       const struct iamp_policy *policy, bool use_baseline, size_t *ignored, size_t *baselined);
+
 /* Writes the baseline file for `diags` (already sorted). Returns 0 or
  * IAMP_EIO. */
 int iamp_config_write_baseline(FILE *out, const struct iamp_config *config,

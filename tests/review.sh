@@ -133,6 +133,29 @@ node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' sub/ou
 expect_exit 2 "--also without a file" -- "$bin" review --base base --also sarif
 rm -rf sub
 
+# --- .iamproof.yaml: severity, ignore and baseline apply as in check;
+# credentials in a change are new errors, masked
+git checkout -q -b cfg head
+cat >> .iamproof.yaml <<'Y'
+severity: {UNKNOWN_ACTION: suggestion}
+ignore:
+  - rule: INVALID_EFFECT
+    path: policies/new.json
+    reason: fixed in the next change
+Y
+git commit -q -am "configuration"
+expect_exit 0 "ignore and severity from .iamproof.yaml" -- "$bin" review --base base --head cfg
+has 'new: policies/dev.json:7:36: suggestion: unknown action "s3:GetObjectz"' "the severity override"
+hasnt "INVALID_EFFECT" "the ignored finding"
+has "suppressed by .iamproof.yaml at BASE and HEAD: 1 by ignore entries, 0 by the baseline" "the suppression is said"
+printf '{"Version": "2012-10-17", "Statement": [{"Sid": "AKIAIOSFODNN7EXAMPLE", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}\n' \
+	> policies/key.json
+git add policies/key.json && git commit -q -m "a key"
+expect_exit 1 "a credential committed" -- "$bin" review --base HEAD~1 --head HEAD --format json
+has '"rule": "ACCESS_KEY_ID"' "the credential is a new finding"
+hasnt "AKIAIOSFODNN7EXAMPLE" "the credential is never shown"
+git checkout -q head
+
 # --- terminal safety: a file name with an escape sequence
 git checkout -q -b evil head
 esc=$(printf '\033')

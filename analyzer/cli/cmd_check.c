@@ -468,48 +468,10 @@ static void check_embedded(struct check *c, struct iamp_document *doc)
 	}
 }
 
-/* The Sid of the statement holding `d`, or NULL. */
-static const char *sid_of(const struct iamp_policy *policy, const struct iamp_diag *d)
-{
-	for (size_t i = 0; policy && i < policy->statement_count; i++) {
-		const struct iamp_statement *st = &policy->statements[i];
-
-		if (st->has_sid && st->span.start.offset <= d->span.start.offset &&
-		    d->span.start.offset < st->span.end.offset)
-			return st->sid.text;
-	}
-	return NULL;
-}
-
-/* The configuration's word on diags[first..]: severity overrides applied,
- * suppressed findings dropped and counted. */
+/* The configuration's word on diags[first..] (config.h). */
 static void judge(struct check *c, size_t first, const struct iamp_policy *policy)
 {
-	size_t out = first;
-
-	for (size_t i = first; i < c->diags.count; i++) {
-		struct iamp_diag *d = &c->diags.items[i];
-
-		if (c->config.has_severity[d->rule])
-			d->severity = c->config.severity[d->rule];
-		switch (iamp_config_judge(&c->config, d, sid_of(policy, d), !c->writing_baseline)) {
-		case IAMP_CONFIG_KEEP:
-			c->diags.items[out++] = *d;
-			continue;
-		case IAMP_CONFIG_IGNORED:
-			c->ignored++;
-			break;
-		case IAMP_CONFIG_BASELINE:
-			c->baselined++;
-			break;
-		case IAMP_CONFIG_DISABLED:
-			break;
-		}
-		free(d->path);
-		free(d->message);
-		free(d->source_line);
-	}
-	c->diags.count = out;
+	iamp_config_apply(&c->config, &c->diags, first, policy, !c->writing_baseline, &c->ignored, &c->baselined);
 }
 
 static void check_file(struct check *c, const char *path)

@@ -41,6 +41,7 @@
 #include "policy.h"
 #include "policyset.h"
 #include "report.h"
+#include "secrets.h"
 #include "smt.h"
 #include "version.h"
 
@@ -96,6 +97,7 @@ struct review {
 	struct finding *f;
 	size_t nf, capf;
 	size_t counts[3];        /* new, unchanged, absent */
+	size_t ignored, baselined; /* dropped by .iamproof.yaml (both sides) */
 	const char *org;         /* --org: org.yaml, relative to the top */
 	const char *properties;
 	const char **params;     /* --param values, passed to prove */
@@ -292,12 +294,16 @@ static int changed_files(struct review *r)
 
 /* ---- findings --------------------------------------------------------------------- */
 
-/* Lints `data` (a file at one commit) under the name `display`. */
+/* Lints `data` (a file at one commit) under the name `display` as check
+ * does: the policy, or each policy of a template or plan; credentials in
+ * the text; then the configuration's word (severity, disable, ignore,
+ * baseline: config.h). */
 static void lint_blob(struct review *r, const char *display, const char *data, size_t len,
 		      enum iamp_policy_type type, struct iamp_diags *out)
 {
 	struct iamp_document *doc = NULL;
 	struct iamp_policy *policy = NULL;
+	size_t first = out->count;
 
 	if (iamp_load_buffer(&doc, display, data, len, format_of(display), &r->limits, out)) {
 		r->internal = true;
@@ -309,23 +315,10 @@ static void lint_blob(struct review *r, const char *display, const char *data, s
 	} else if (doc->root && iamp_policy_build(&policy, doc, type, &r->limits, out) == 0 && policy) {
 		iamp_lint_policy(policy, out);
 	}
+	iamp_secrets_check(doc, out, first);
+	if (r->has_config)
+		iamp_config_apply(&r->config, out, first, policy, true, &r->ignored, &r->baselined);
 	iamp_document_free(doc);
-}
-
-static void drop_disabled(const struct review *r, struct iamp_diags *d)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < d->count; i++) {
-		if (r->has_config && r->config.disabled[d->items[i].rule]) {
-			free(d->items[i].path);
-			free(d->items[i].message);
-			free(d->items[i].source_line);
-			continue;
-		}
-		d->items[n++] = d->items[i];
-	}
-	d->count = n;
 }
 
 static int keep(struct review *r, struct iamp_diag *d, int state)
@@ -378,8 +371,6 @@ static int compare_findings(struct review *r, struct change *c, const char *old_
 		lint_blob(r, c->path, new_data, new_len, c->type, &after);
 	c->errors[0] = iamp_diags_max_severity(&before) >= (int)IAMP_SEV_ERROR;
 	c->errors[1] = iamp_diags_max_severity(&after) >= (int)IAMP_SEV_ERROR;
-	drop_disabled(r, &before);
-	drop_disabled(r, &after);
 	iamp_diags_sort(&before);
 	iamp_diags_sort(&after);
 	fb = calloc(before.count + 1, sizeof(*fb));
@@ -935,6 +926,9 @@ static void write_text(FILE *out, const struct review *r, const struct iamp_diag
 	       files_by_status(r, 'M'), files_by_status(r, 'R'), files_by_status(r, 'D'));
 	fprintf(out, "findings: %zu new, %zu fixed, %zu unchanged%s\n", r->counts[0], r->counts[2], r->counts[1],
 	       r->all || !r->counts[1] ? "" : " (not listed: --all lists them)");
+	if (r->ignored || r->baselined)
+		fprintf(out, "suppressed by .iamproof.yaml at BASE and HEAD: %zu by ignore entries, %zu by the baseline\n",
+			r->ignored, r->baselined);
 	report_opts(r, &o, states);
 	for (size_t i = 0; i < ld->count; i++) {
 		struct iamp_diags one = { .items = &ld->items[i], .count = 1, .cap = 1 };
@@ -1070,8 +1064,8 @@ static int write_json(FILE *out, const struct review *r, const struct iamp_diags
 	fflush(out);
 	report_opts(r, &o, states);
 	rc = iamp_report_write(out, IAMP_REPORT_JSON, ld, &o);
-	fprintf(out, ",\"counts\":{\"new\":%zu,\"unchanged\":%zu,\"absent\":%zu}", r->counts[0], r->counts[1],
-	       r->counts[2]);
+	fprintf(out, ",\"counts\":{\"new\":%zu,\"unchanged\":%zu,\"absent\":%zu,\"ignored\":%zu,\"baselined\":%zu}",
+		r->counts[0], r->counts[1], r->counts[2], r->ignored, r->baselined);
 	if (r->org) {
 		fprintf(out, ",\"properties\":{\"org\":");
 		json_str(out, r->org);
@@ -1610,6 +1604,12 @@ int iamp_cmd_review(int argc, char **argv)
 			goto done;
 		}
 		r.has_config = true;
+		rc = iamp_config_load_baseline(&r.config, &cfg_diags);
+		if (rc) {
+			fprintf(stderr, "iamproof review: %s\n", iamp_error_last());
+			status = rc == IAMP_EIO ? EXIT_USAGE : EXIT_INTERNAL;
+			goto done;
+		}
 		if (iamp_diags_max_severity(&cfg_diags) >= (int)IAMP_SEV_ERROR) {
 			iamp_diags_sort(&cfg_diags);
 			iamp_report_write(stderr, IAMP_REPORT_TEXT, &cfg_diags, NULL);
