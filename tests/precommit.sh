@@ -11,6 +11,8 @@
 #   .iamproof.yaml decides types            a trust policy under roles/ goes through
 #   staged files a walk would skip          hidden files, exclude globs, templates
 #   credentials                             refused, never shown
+#   the templates hook                      a template's policy error refused, at its
+#                                           line, labelled; fixed, it goes through
 #   20 policy files                         timed (printed, not asserted)
 #
 # Usage: sh tests/precommit.sh path/to/iamproof
@@ -119,6 +121,37 @@ grep -q '^creds.json:2:.*\[ACCESS_KEY_ID\]$' "$tmp/out" && ok || no "the key id 
 grep -q 'IOSFODNN7EXAMPLE' "$tmp/out" && no "the key id is shown: $(cat "$tmp/out")" || ok
 git rm -q --cached creds.json
 rm creds.json
+
+# The templates hook: a CloudFormation template whose policy has an
+# error is refused, the finding at its line in the template and labelled
+# with the resource; fixed, it goes through.
+printf '      - id: iamproof-templates\n' >> .pre-commit-config.yaml
+git add .pre-commit-config.yaml
+git commit -q -m "the templates hook" --no-verify
+cat > app.template.yaml <<'Y'
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  AppPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Alow
+            Action: s3:GetObject
+            Resource: !Sub "arn:aws:s3:::${Bucket}/*"
+Y
+git add app.template.yaml
+commit "a template with an error"
+[ "$st" != 0 ] && ok || no "a template whose policy has an error was committed"
+grep -q '^app.template.yaml:9:.*AppPolicy.PolicyDocument: Effect "Alow"' "$tmp/out" && ok ||
+	no "the template's finding is not shown at its line, labelled: $(cat "$tmp/out")"
+grep -q 'iamproof check (CloudFormation templates, Terraform plans).*Failed' "$tmp/out" && ok ||
+	no "the templates hook did not fail: $(cat "$tmp/out")"
+sed 's/Effect: Alow/Effect: Allow/' app.template.yaml > t.yaml && mv t.yaml app.template.yaml
+git add app.template.yaml
+commit "the template fixed"
+[ "$st" = 0 ] && ok || no "a clean template was refused (its !Sub read as a finding?): $(cat "$tmp/out")"
 
 # 20 policy files in one commit, timed (the figure is for the report;
 # benchmarks are elsewhere).
