@@ -111,6 +111,7 @@ struct review {
 	size_t nalso;
 	char *also_abs[8];       /* their absolute paths, when given relative */
 	char *props_abs;
+	const char *properties_given; /* --properties as the user wrote it */
 	bool org_asked;          /* the properties were compared */
 	char org_note[240];
 	bool failed;             /* git or input trouble: exit 2 */
@@ -983,7 +984,7 @@ static void write_text(FILE *out, const struct review *r, const struct iamp_diag
 		fputs("properties (--org ", out);
 		text(out, r->org);
 		fputs(", ", out);
-		text(out, r->properties);
+		text(out, r->properties_given);
 		fputs("):", out);
 		if (!r->org_asked) {
 			fputc(' ', out);
@@ -1101,6 +1102,8 @@ static void md_cell(FILE *out, const char *s)
 			fputc('\'', out);
 		else if (*s == '<')
 			fputs("&lt;", out);
+		else if (*s == '&')
+			fputs("&amp;", out);
 		else
 			fputc(*s, out);
 	}
@@ -1145,7 +1148,7 @@ static void write_markdown_to(FILE *m, const struct review *r, const struct iamp
 		less += c->diff.verdict == IAMP_DIFF_LESS_PERMISSIVE;
 		other += c->diff.verdict == IAMP_DIFF_UNKNOWN;
 	}
-	fprintf(m, "## iamproof review `%.12s..%.12s`\n\n| | |\n|---|---|\n", r->base_id, r->head_id);
+	fprintf(m, "## iamproof review `%.12s..%.12s`\n\n| summary | |\n|---|---|\n", r->base_id, r->head_id);
 	fprintf(m, "| policy files changed | %zu (%zu added, %zu modified, %zu renamed, %zu deleted) |\n", r->nch,
 		files_by_status(r, 'A'), files_by_status(r, 'M'), files_by_status(r, 'R'), files_by_status(r, 'D'));
 	fprintf(m, "| new findings | **%zu** |\n| fixed findings | %zu |\n| unchanged findings | %zu |\n",
@@ -1153,9 +1156,11 @@ static void write_markdown_to(FILE *m, const struct review *r, const struct iamp
 	fprintf(m, "| policies that allow more | **%zu** |\n| policies that allow less | %zu |\n", more, less);
 	if (other)
 		fprintf(m, "| access changes unknown | %zu |\n", other);
-	if (r->org)
-		fprintf(m, "| property verdicts changed (`%s`) | %s%zu%s |\n", r->properties, r->npc ? "**" : "",
-			r->npc, r->npc ? "**" : "");
+	if (r->org) {
+		fputs("| property verdicts changed (`", m);
+		md_cell(m, r->properties_given);
+		fprintf(m, "`) | %s%zu%s |\n", r->npc ? "**" : "", r->npc, r->npc ? "**" : "");
+	}
 	fputc('\n', m);
 	md_findings(m, r, ld, states, "new", "New findings");
 	md_findings(m, r, ld, states, "absent", "Fixed findings");
@@ -1199,8 +1204,12 @@ static void write_markdown_to(FILE *m, const struct review *r, const struct iamp
 		fputs("\n</details>\n\n", m);
 	}
 	if (r->org) {
-		fprintf(m, "<details%s><summary>Properties (`%s`, `%s`)</summary>\n\n", r->npc ? " open" : "", r->org,
-			r->properties);
+		/* HTML, not Markdown, inside <summary> */
+		fprintf(m, "<details%s><summary>Properties (<code>", r->npc ? " open" : "");
+		md_cell(m, r->org);
+		fputs("</code>, <code>", m);
+		md_cell(m, r->properties_given);
+		fputs("</code>)</summary>\n\n", m);
 		if (!r->org_asked) {
 			md_cell(m, r->org_note);
 			fputs("\n", m);
@@ -1580,6 +1589,7 @@ int iamp_cmd_review(int argc, char **argv)
 			goto done;
 		}
 	}
+	r.properties_given = r.properties;
 	if (access(r.properties, R_OK) == 0 && !(r.properties = r.props_abs = realpath(r.properties, NULL))) {
 		status = EXIT_INTERNAL;
 		goto done;
