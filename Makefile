@@ -144,6 +144,7 @@ test: deps
 	$(Q)sh tests/ci-examples.sh $(BUILD)/iamproof
 	$(Q)sh tests/caps.sh $(BUILD)/iamproof
 	$(Q)sh tests/iac.sh $(BUILD)/iamproof
+	$(Q)sh tests/report.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own.

@@ -123,6 +123,7 @@ static const struct {
 	{ "text", true, IAMP_REPORT_TEXT },
 	{ "json", true, IAMP_REPORT_JSON },
 	{ "sarif", true, IAMP_REPORT_SARIF },
+	{ "html", true, IAMP_REPORT_HTML },
 	{ "SARIF", false, 0 },
 	{ "markdown", false, 0 },
 	{ "", false, 0 },
@@ -898,6 +899,65 @@ END_TEST
 
 /* --- write errors ----------------------------------------------------- */
 
+/* --- HTML ------------------------------------------------------------- */
+
+/* Everything from input is text in the page: a message, a path, a source
+ * line and an argument with markup in them come out as entities, never as
+ * elements; controls as '?'. */
+START_TEST(test_html_escaping)
+{
+	struct iamp_diags d;
+	const char *args[] = { "--format", "html", "<img src=x>" };
+	char *out;
+
+	iamp_diags_init(&d);
+	add(&d, IAMP_RULE_UNKNOWN_ELEMENT, "x<b>\"'&.json", span(1, 3, 1, 9),
+	    "{\"<script>\":1}", "bad <script>alert(1)</script> \033[2J");
+	out = render(IAMP_REPORT_HTML, &d,
+		     &(struct iamp_report_opts){ .command = "iamproof check", .args = args, .arg_count = 3 });
+	ck_assert_ptr_null(strstr(out, "<script>alert"));
+	ck_assert_ptr_null(strstr(out, "<b>"));
+	ck_assert_ptr_null(strstr(out, "<img"));
+	ck_assert_ptr_nonnull(strstr(out, "bad &lt;script&gt;alert(1)&lt;/script&gt; ?[2J"));
+	ck_assert_ptr_nonnull(strstr(out, "x&lt;b&gt;&quot;&#39;&amp;.json"));
+	ck_assert_ptr_nonnull(strstr(out, "{&quot;&lt;script&gt;&quot;:1}\n  ^~~~~~\n</pre>"));
+	ck_assert_ptr_nonnull(strstr(out, "iamproof check --format html '&lt;img src=x&gt;'"));
+	/* the page's own script is the only one */
+	ck_assert_ptr_eq(strstr(out, "<script"), strstr(out, "<script>(function"));
+	free(out);
+	iamp_diags_clear(&d);
+}
+END_TEST
+
+/* Grouped by file, then by severity from the highest; the header's time
+ * is the one given, so that a page is reproducible. */
+START_TEST(test_html_groups)
+{
+	struct iamp_diags d;
+	char *out, *a, *b, *c, *e;
+
+	iamp_diags_init(&d);
+	add(&d, IAMP_RULE_UNKNOWN_ACTION, "a.json", span(1, 1, 1, 2), NULL, "first-warning");
+	add(&d, IAMP_RULE_UNKNOWN_ELEMENT, "a.json", span(2, 1, 2, 2), NULL, "then-error");
+	add(&d, IAMP_RULE_UNKNOWN_ELEMENT, "b.json", span(1, 1, 1, 2), NULL, "other-file");
+	out = render(IAMP_REPORT_HTML, &d,
+		     &(struct iamp_report_opts){ .tool_version = "9.9", .data_version = "2026-01-02",
+						 .run_time = 1700000000 });
+	a = strstr(out, "then-error");
+	b = strstr(out, "first-warning");
+	c = strstr(out, "other-file");
+	e = strstr(out, "<h2>b.json");
+	ck_assert(a && b && c && e && a < b && b < e && e < c);
+	ck_assert_ptr_nonnull(strstr(out, "<dd id=\"run-time\">2023-11-14 22:13:20 UTC</dd>"));
+	ck_assert_ptr_nonnull(strstr(out, "<dd id=\"version\">9.9</dd>"));
+	ck_assert_ptr_nonnull(strstr(out, "<dd id=\"data-date\">2026-01-02</dd>"));
+	ck_assert_ptr_nonnull(strstr(out, "<dt id=\"rule-UNKNOWN_ACTION\">"));
+	ck_assert_ptr_null(strstr(out, "<dt id=\"rule-MISSING_EFFECT\">")); /* only rules that fired */
+	free(out);
+	iamp_diags_clear(&d);
+}
+END_TEST
+
 START_TEST(test_write_error)
 {
 	struct iamp_diags d;
@@ -945,7 +1005,9 @@ Suite *suite_report(void)
 	tcase_add_test(tc, test_rules_json);
 	tcase_add_test(tc, test_rules_sarif_refused);
 	tcase_add_test(tc, test_rules_markdown);
-	tcase_add_loop_test(tc, test_write_error, IAMP_REPORT_TEXT, IAMP_REPORT_SARIF + 1);
+	tcase_add_test(tc, test_html_escaping);
+	tcase_add_test(tc, test_html_groups);
+	tcase_add_loop_test(tc, test_write_error, IAMP_REPORT_TEXT, IAMP_REPORT_HTML + 1);
 #undef N
 	suite_add_tcase(s, tc);
 	return s;

@@ -81,7 +81,7 @@ static void check_usage(FILE *out)
 		"                       session, scp, rcp (default: from .iamproof.yaml, else identity)\n"
 		"  -c, --config FILE    configuration (default: .iamproof.yaml here or in a parent directory)\n"
 		"      --no-config      ignore any .iamproof.yaml\n"
-		"  -f, --format FORMAT  text (default), json or sarif\n"
+		"  -f, --format FORMAT  text (default), json, sarif or html\n"
 		"      --fail-on SEV    exit 1 on findings at or above SEV: error (default), security-warning,\n"
 		"                       warning, suggestion\n"
 		"      --color, --no-color  colours in text output (default: on a terminal, unless NO_COLOR is set)\n"
@@ -531,7 +531,7 @@ int iamp_cmd_check(int argc, char **argv)
 			break;
 		case 'f':
 			if (!iamp_report_format_parse(&format, optarg)) {
-				fprintf(stderr, "iamproof check: unknown format '%s' (text, json, sarif)\n", optarg);
+				fprintf(stderr, "iamproof check: unknown format '%s' (text, json, sarif, html)\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -654,6 +654,7 @@ int iamp_cmd_check(int argc, char **argv)
 	ropts.file_count = c.file_count;
 	ropts.unread = (const char *const *)c.unread;
 	ropts.unread_count = c.unread_count;
+	cli_report_run(&ropts);
 	if (iamp_report_write(stdout, format, &c.diags, &ropts) != 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "iamproof: cannot write the report\n");
 		c.internal = true;
