@@ -4,8 +4,9 @@
 //
 //   node tests/report-browser.js WORK PNG
 //
-// WORK holds prove.html, prove.json (the same run as JSON lines), check.html,
-// check.json, hostile-check.html and hostile-prove.html; PNG is where the
+// WORK holds prove.html, prove.json (the same run as JSON), check.html,
+// check.json, review.html, review.json, hostile-check.html and
+// hostile-prove.html; PNG is where the
 // screenshot of prove.html goes, its first violated cell open. Each check
 // prints "ok - ..." or "not ok - ..."; the exit status is the number of
 // failures (capped at 100), 2 when the browser cannot start.
@@ -144,6 +145,21 @@ async function checkReport(browser) {
 	await page.close();
 }
 
+// review: its findings with their state against the base, filters alike
+async function reviewReport(browser) {
+	const { page, problems } = await open(browser, 'review.html');
+	const rv = JSON.parse(fs.readFileSync(path.join(work, 'review.json'), 'utf8'));
+	const diags = rv.findings.diagnostics;
+	const states = await page.$$eval('.f .tag', (ts) => ts.map((t) => t.textContent));
+	ok(diags.length > 0 && await visible(page, '.f') === diags.length, `review: every finding shown (${diags.length})`);
+	ok(states.length === diags.length && states.slice().sort().join() === diags.map((d) => d.baselineState).sort().join() && states.includes('new'),
+		`review: each finding says new, unchanged or absent (${[...new Set(states)].join(', ')})`);
+	await page.click('#filters input[value="error"]');
+	ok(await visible(page, '.f') === diags.filter((d) => d.severity !== 'error').length, 'review: the severity filter');
+	ok(problems.length === 0, 'review.html: no console error, no request' + (problems.length ? ': ' + problems.join('; ') : ''));
+	await page.close();
+}
+
 async function hostile(browser, file, cellSel) {
 	const { page, problems } = await open(browser, file);
 	if (cellSel) await page.click(cellSel);
@@ -171,6 +187,7 @@ async function hostile(browser, file, cellSel) {
 	try {
 		await proveReport(browser);
 		await checkReport(browser);
+		await reviewReport(browser);
 		await hostile(browser, 'hostile-check.html', null);
 		await hostile(browser, 'hostile-prove.html', 'td.s-violated');
 	} catch (e) {

@@ -50,6 +50,10 @@ set -- --org org.yaml --properties stage6 --param 'break_glass=arn:aws:iam::*:ro
 "$bin" check --format html . > "$work/check.html" 2>/dev/null
 [ $? -eq 1 ] || die "check --format html policies/: exit 1 expected"
 "$bin" check --format json . > "$work/check.json" 2>/dev/null
+sh "$root/tests/review-fixture.sh" "$work/repo" > /dev/null 2>&1 || die "tests/review-fixture.sh"
+(cd "$work/repo" && "$bin" review --base base --head head --format html > "$work/review.html" \
+	--also json="$work/review.json" 2>/dev/null)
+[ $? -eq 1 ] || die "review --format html of the fixture: exit 1 expected"
 cd "$work" || exit 2
 # input made to break out of the page: an action, a Sid and a file name
 mkdir -p 'x<b>'
@@ -71,7 +75,7 @@ YAML
 
 # --- without a browser -----------------------------------------------------
 
-for f in prove.html check.html hostile-check.html hostile-prove.html; do
+for f in prove.html check.html review.html hostile-check.html hostile-prove.html; do
 	if grep -Eiq '<(link|img|iframe|object|embed)[ >]|src=|url\(|@import' "$f"; then
 		fail "$f loads nothing from outside"
 	else
