@@ -146,6 +146,7 @@ test: deps
 	$(Q)sh tests/caps.sh $(BUILD)/iamproof
 	$(Q)sh tests/iac.sh $(BUILD)/iamproof
 	$(Q)sh tests/precommit.sh $(BUILD)/iamproof
+	$(Q)sh tests/report.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own.

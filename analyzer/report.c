@@ -10,6 +10,7 @@
  * golden files diff well, or writes one compact line (JSON lines).
  */
 #include "report.h"
+#include "report_internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@
  * decodes as U+FFFD of length 1: it counts as one column, as the loader
  * counts it.
  */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+size_t iamp_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	uint32_t c = s[0], min;
 	size_t len;
@@ -71,7 +72,7 @@ invalid:
 
 /* A character that must not reach a terminal as it is: C0 and C1
  * controls and DEL (tab excepted: it is kept for caret alignment). */
-static bool is_control(uint32_t cp)
+bool iamp_is_control(uint32_t cp)
 {
 	return (cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F);
 }
@@ -99,9 +100,9 @@ static void put_text(FILE *out, const char *s, size_t n)
 
 	while (i < n) {
 		uint32_t cp;
-		size_t len = utf8_next(p + i, n - i, &cp);
+		size_t len = iamp_utf8_next(p + i, n - i, &cp);
 
-		if (is_control(cp))
+		if (iamp_is_control(cp))
 			fputc('?', out);
 		else if (cp == REPLACEMENT && len == 1)
 			fputs("\xEF\xBF\xBD", out);
@@ -122,7 +123,7 @@ static void put_text_str(FILE *out, const char *s)
 }
 
 /* The source line without its line terminator. */
-static size_t line_length(const char *line)
+size_t iamp_report_line_length(const char *line)
 {
 	size_t n = strlen(line);
 
@@ -138,7 +139,7 @@ static size_t line_length(const char *line)
  * caret may sit one column past the last character (an error at the end
  * of the line); nothing goes further.
  */
-static void put_caret(FILE *out, const char *line, size_t n,
+void iamp_report_caret(FILE *out, const char *line, size_t n,
 		      const struct iamp_span *span, bool color)
 {
 	const unsigned char *p = (const unsigned char *)line;
@@ -152,7 +153,7 @@ static void put_caret(FILE *out, const char *line, size_t n,
 	for (; col < start && i < n; col++) {
 		uint32_t cp;
 
-		i += utf8_next(p + i, n - i, &cp);
+		i += iamp_utf8_next(p + i, n - i, &cp);
 		fputc(cp == '\t' ? '\t' : ' ', out);
 	}
 	if (color)
@@ -161,9 +162,9 @@ static void put_caret(FILE *out, const char *line, size_t n,
 	if (i < n) {
 		uint32_t cp;
 
-		i += utf8_next(p + i, n - i, &cp); /* under the caret */
+		i += iamp_utf8_next(p + i, n - i, &cp); /* under the caret */
 		for (col++; col < end && i < n; col++) {
-			i += utf8_next(p + i, n - i, &cp);
+			i += iamp_utf8_next(p + i, n - i, &cp);
 			fputc(cp == '\t' ? '\t' : '~', out);
 		}
 	}
@@ -193,11 +194,11 @@ static void write_text_diag(FILE *out, const struct iamp_diag *d,
 		fprintf(out, " [%s]\n", iamp_rules[d->rule].id);
 
 	if (opts->show_source && d->source_line && d->span.start.line) {
-		size_t n = line_length(d->source_line);
+		size_t n = iamp_report_line_length(d->source_line);
 
 		put_text(out, d->source_line, n);
 		fputc('\n', out);
-		put_caret(out, d->source_line, n, &d->span, opts->color);
+		iamp_report_caret(out, d->source_line, n, &d->span, opts->color);
 	}
 }
 
@@ -238,7 +239,7 @@ void iamp_json_string(FILE *out, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		len = utf8_next(p + i, n - i, &cp);
+		len = iamp_utf8_next(p + i, n - i, &cp);
 		if (cp >= 0x80 && !(cp == REPLACEMENT && len == 1)) {
 			i += len; /* valid UTF-8 */
 			continue;
@@ -748,10 +749,10 @@ static void line_slice(const char *line, size_t n, uint32_t from, uint32_t to,
 	size_t i = 0;
 
 	for (; col < from && i < n; col++)
-		i += utf8_next(p + i, n - i, &cp);
+		i += iamp_utf8_next(p + i, n - i, &cp);
 	*begin = i;
 	for (; col < to && i < n; col++)
-		i += utf8_next(p + i, n - i, &cp);
+		i += iamp_utf8_next(p + i, n - i, &cp);
 	*end = i;
 }
 
@@ -877,7 +878,7 @@ static void sarif_result(struct jw *w, const struct iamp_diag *d, const char *fp
 	jw_array(w, "locations");
 	jw_object(w, NULL);
 	sarif_location(w, a, k, &d->span, d->source_line,
-		       d->source_line ? line_length(d->source_line) : 0);
+		       d->source_line ? iamp_report_line_length(d->source_line) : 0);
 	jw_object_end(w);
 	jw_array_end(w);
 	sarif_fingerprints(w, "iamproofFingerprint/v2", fp, occurrence);
@@ -1359,6 +1360,7 @@ static const char *const format_names[] = {
 	[IAMP_REPORT_TEXT] = "text",
 	[IAMP_REPORT_JSON] = "json",
 	[IAMP_REPORT_SARIF] = "sarif",
+	[IAMP_REPORT_HTML] = "html",
 };
 
 bool iamp_report_format_parse(enum iamp_report_format *out, const char *name)
@@ -1405,6 +1407,9 @@ int iamp_report_write(FILE *out, enum iamp_report_format fmt,
 	case IAMP_REPORT_SARIF:
 		rc = write_sarif(out, diags, opts);
 		break;
+	case IAMP_REPORT_HTML:
+		rc = iamp_report_html_diags(out, diags, opts);
+		break;
 	default:
 		return iamp_error_set(IAMP_EINVAL, "unknown report format %d", (int)fmt);
 	}
@@ -1418,6 +1423,9 @@ int iamp_report_proofs(FILE *out, enum iamp_report_format fmt,
 {
 	static const struct iamp_report_opts defaults = { 0 };
 
+	if (fmt == IAMP_REPORT_HTML)
+		return finish(out, iamp_report_html_proofs(out, props, nprops, proofs, nproofs,
+							   opts ? opts : &defaults));
 	if (fmt != IAMP_REPORT_SARIF)
 		return iamp_error_set(IAMP_EINVAL, "proofs have no %s form here",
 				      iamp_report_format_name(fmt));

@@ -74,7 +74,8 @@ struct iamp_result;
 enum iamp_report_format {
 	IAMP_REPORT_TEXT,
 	IAMP_REPORT_JSON,
-	IAMP_REPORT_SARIF
+	IAMP_REPORT_SARIF,
+	IAMP_REPORT_HTML  /* report_html.c: one self-contained page */
 };
 
 struct iamp_report_opts {
@@ -94,11 +95,19 @@ struct iamp_report_opts {
 	const char *const *unread;
 	size_t unread_count;
 	size_t ignored, baselined; /* json: findings the configuration suppressed */
+	/* HTML: the header's "iamproof check", the arguments of the run as
+	 * given (shown, never interpreted) and its time in seconds since
+	 * the epoch (the CLI takes SOURCE_DATE_EPOCH when set) */
+	const char *command;
+	const char *const *args;
+	size_t arg_count;
+	long long run_time;
+	const char *note;         /* HTML: a sentence under the header, or NULL */
 };
 
-/* "text", "json" or "sarif"; returns false for anything else. */
+/* "text", "json", "sarif" or "html"; returns false for anything else. */
 bool iamp_report_format_parse(enum iamp_report_format *out, const char *name);
-/* The inverse: "text", "json", "sarif". */
+/* The inverse: "text", "json", "sarif", "html". */
 const char *iamp_report_format_name(enum iamp_report_format fmt);
 
 /* Writes `diags` in format `fmt`. `opts` may be NULL (all defaults). */
@@ -151,9 +160,10 @@ int iamp_report_decision(FILE *out, enum iamp_report_format fmt, const struct ia
 void iamp_report_cex(FILE *out, const struct iamp_cex *c);
 
 /*
- * The answers of `iamproof prove`. SARIF is the only form so far
- * (IAMP_EINVAL for the others; the CLI still writes text, JSON and
- * Markdown itself):
+ * The answers of `iamproof prove`, every answer given (proven ones too).
+ * SARIF and HTML (report_html.c: the targets against the properties as a
+ * matrix) are written here; IAMP_EINVAL for the others (the CLI still
+ * writes text, JSON and Markdown itself). SARIF:
  *
  *   rules    one per property asked, in the order given: id, title as
  *            shortDescription, description, help on its expectation,
@@ -191,6 +201,10 @@ struct iamp_report_proof {
 	enum iamp_decision decision;      /* VIOLATED: the counterexample's */
 	const struct iamp_match *statements; /* VIOLATED: those involved, in policy files */
 	size_t nstatements;
+	/* HTML: the target's place ("Root / Workloads / Prod"; NULL: none)
+	 * and how many accounts it stands for (0: not an organization's) */
+	const char *place;
+	size_t naccounts;
 };
 
 int iamp_report_proofs(FILE *out, enum iamp_report_format fmt,

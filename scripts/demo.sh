@@ -75,6 +75,7 @@ awk '/^target: / { t = $0; sub(/^target: /, "", t) }
 		want = 0; shown = 1 }' "$out/prove.txt" | cut -c1-150
 echo "   every violation comes with such a request, replayed through the evaluator:"
 echo "   cd policies && ../$(rel "$bin") prove --org org.yaml --properties stage6 --param 'break_glass=arn:aws:iam::*:role/break-glass'"
+"$bin" prove --org org.yaml --properties stage6 --param 'break_glass=arn:aws:iam::*:role/break-glass' --format html --output "$out/../report.html" 2>/dev/null; echo "   the same as one page, to open in a browser: $(rel "$(cd "$out/.." && pwd)")/report.html"
 echo
 
 echo "3. generate: the Stage 6 SCPs this organization should have (baseline.yaml), packed and proven"

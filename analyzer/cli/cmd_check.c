@@ -92,7 +92,7 @@ static void check_usage(FILE *out)
 		"                       session, scp, rcp (default: from .iamproof.yaml, else identity)\n"
 		"  -c, --config FILE    configuration (default: .iamproof.yaml here or in a parent directory)\n"
 		"      --no-config      ignore any .iamproof.yaml\n"
-		"  -f, --format FORMAT  text (default), json or sarif\n"
+		"  -f, --format FORMAT  text (default), json, sarif or html\n"
 		"      --fail-on SEV    exit 1 on findings at or above SEV: error (default), security-warning,\n"
 		"                       warning, suggestion\n"
 		"      --color, --no-color  colours in text output (default: on a terminal, unless NO_COLOR is set)\n"
@@ -596,7 +596,7 @@ static int run(int argc, char **argv, bool writing_baseline)
 			break;
 		case 'f':
 			if (!iamp_report_format_parse(&format, optarg)) {
-				fprintf(stderr, "iamproof check: unknown format '%s' (text, json, sarif)\n", optarg);
+				fprintf(stderr, "iamproof check: unknown format '%s' (text, json, sarif, html)\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -741,6 +741,7 @@ static int run(int argc, char **argv, bool writing_baseline)
 	ropts.unread_count = c.unread_count;
 	ropts.ignored = c.ignored;
 	ropts.baselined = c.baselined;
+	cli_report_run(&ropts);
 	if (iamp_report_write(stdout, format, &c.diags, &ropts) != 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "iamproof: cannot write the report\n");
 		c.internal = true;

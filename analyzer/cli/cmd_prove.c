@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "commands.h"
 #include "config.h"
 #include "diag.h"
@@ -38,11 +39,12 @@
 
 #define MAX_MATCHES 32
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_MARKDOWN, FMT_SARIF };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_MARKDOWN, FMT_SARIF, FMT_HTML };
 
 /* One thing to prove properties of. */
 struct target {
 	char *name;
+	char *place;            /* org mode: "Root / OU / ..." above the accounts */
 	struct iamp_evaluator *ev;
 	struct iamp_scope scope;
 	const char **accounts;  /* org mode: the accounts that share the path */
@@ -60,7 +62,7 @@ struct prop {
 	struct pset refs;
 };
 
-/* SARIF: an answer kept until the log is written at the end. */
+/* SARIF and HTML: an answer kept until the report is written at the end. */
 struct answer {
 	size_t prop, target;
 	struct iamp_prove_result r;
@@ -87,7 +89,7 @@ struct prove {
 	enum iamp_policy_type rtype; /* what a reference policy is read as */
 	bool assumed_identity;       /* no identity policy given: taken as allowing all */
 	bool first_json;
-	struct answer *answers;  /* SARIF */
+	struct answer *answers;  /* SARIF and HTML */
 	size_t nanswers;
 	FILE *out;
 };
@@ -96,7 +98,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: iamproof prove TARGET --properties FILE|PACK [--param NAME=VALUE] [--timeout S]\n"
-		"                      [--format text|json|sarif|markdown] [--output FILE]\n"
+		"                      [--format text|json|sarif|markdown|html] [--output FILE]\n"
 		"\ntarget:\n"
 		"  --org org.yaml        every account path of the organization\n"
 		"  --scp F[,F...]        the SCPs of one level (repeatable: root first); --rcp alike\n"
@@ -405,6 +407,26 @@ static void collect_accounts(const struct iamp_org_node *n, const struct iamp_or
 		collect_accounts(n->children[i], out, count);
 }
 
+/* "Root / Workloads / Prod": the OUs above an account. */
+static char *place_of(const struct iamp_org_node *acct)
+{
+	const struct iamp_org_node *path[IAMP_MAX_LEVELS];
+	size_t n = iamp_org_path(acct, path, IAMP_MAX_LEVELS);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < n && i < IAMP_MAX_LEVELS && path[i] != acct; i++)
+		fprintf(f, "%s%s", i ? " / " : "", path[i]->name);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 static int org_targets(struct prove *pv)
 {
 	const struct iamp_org_node **accs = NULL;
@@ -462,6 +484,8 @@ static int org_targets(struct prove *pv)
 		if (rc || add_target(pv, name, ev, true, group, ng)) {
 			iamp_evaluator_free(ev);
 			free(group);
+			rc = -1;
+		} else if (!(pv->targets[pv->ntargets - 1].place = place_of(accs[i]))) {
 			rc = -1;
 		}
 	}
@@ -648,8 +672,9 @@ static int keep_answer(struct prove *pv, size_t t, size_t prop, struct iamp_prov
 	return 0;
 }
 
-/* The SARIF log of every answer kept (report.c writes it). */
-static int write_sarif(struct prove *pv)
+/* The SARIF log or the HTML page of every answer kept (the library
+ * writes them). */
+static int write_report(struct prove *pv)
 {
 	struct iamp_report_property *props = calloc(pv->nprops + 1, sizeof(*props));
 	struct iamp_report_proof *proofs = calloc(pv->nanswers + 1, sizeof(*proofs));
@@ -688,6 +713,8 @@ static int write_sarif(struct prove *pv)
 		proofs[i].decision = a->d;
 		proofs[i].statements = a->m;
 		proofs[i].nstatements = a->nm;
+		proofs[i].place = t->place;
+		proofs[i].naccounts = t->naccounts;
 	}
 	if (pv->org_path)
 		files[opts.file_count++] = pv->org_path;
@@ -696,8 +723,12 @@ static int write_sarif(struct prove *pv)
 			files[opts.file_count++] = pv->ps.files[i].path;
 	opts.files = files;
 	opts.tool_version = IAMP_VERSION_STRING;
-	rc = iamp_report_proofs(pv->out, IAMP_REPORT_SARIF, props, pv->nprops, proofs, pv->nanswers,
-				&opts);
+	if (pv->fmt == FMT_HTML) {
+		opts.data_version = iamp_catalog_data_date();
+		cli_report_run(&opts);
+	}
+	rc = iamp_report_proofs(pv->out, pv->fmt == FMT_HTML ? IAMP_REPORT_HTML : IAMP_REPORT_SARIF,
+				props, pv->nprops, proofs, pv->nanswers, &opts);
 	if (rc)
 		fprintf(stderr, "iamproof prove: %s\n", iamp_error_last());
 cleanup:
@@ -1033,7 +1064,7 @@ static int prove_all(struct prove *pv)
 			pv->counts[r.proof]++;
 			if (r.proof == IAMP_PROOF_VIOLATED || r.proof == IAMP_PROOF_UNKNOWN)
 				rc = EXIT_FINDINGS;
-			if (pv->fmt != FMT_SARIF) {
+			if (pv->fmt != FMT_SARIF && pv->fmt != FMT_HTML) {
 				emit_result(pv, &pv->targets[t], pr, &r, ms);
 				iamp_prove_result_free(&r);
 			} else if (keep_answer(pv, t, i, &r)) {
@@ -1043,7 +1074,7 @@ static int prove_all(struct prove *pv)
 			}
 		}
 	}
-	if (pv->fmt == FMT_SARIF && write_sarif(pv)) {
+	if ((pv->fmt == FMT_SARIF || pv->fmt == FMT_HTML) && write_report(pv)) {
 		rc = EXIT_INTERNAL;
 		goto out;
 	}
@@ -1133,8 +1164,10 @@ int iamp_cmd_prove(int argc, char **argv)
 				pv.fmt = FMT_MARKDOWN;
 			else if (strcmp(v, "sarif") == 0)
 				pv.fmt = FMT_SARIF;
+			else if (strcmp(v, "html") == 0)
+				pv.fmt = FMT_HTML;
 			else {
-				fprintf(stderr, "iamproof prove: --format must be text, json, sarif or markdown\n");
+				fprintf(stderr, "iamproof prove: --format must be text, json, sarif, markdown or html\n");
 				goto cleanup;
 			}
 		} else {
@@ -1281,6 +1314,7 @@ cleanup:
 	for (size_t i = 0; i < pv.ntargets; i++) {
 		iamp_evaluator_free(pv.targets[i].ev);
 		free(pv.targets[i].name);
+		free(pv.targets[i].place);
 		free(pv.targets[i].accounts);
 	}
 	free(pv.targets);

@@ -45,7 +45,7 @@
 #include "smt.h"
 #include "version.h"
 
-enum rformat { R_TEXT, R_JSON, R_MARKDOWN, R_SARIF, R_GITHUB };
+enum rformat { R_TEXT, R_JSON, R_MARKDOWN, R_SARIF, R_GITHUB, R_HTML };
 
 /* A Markdown summary longer than this is cut, with a note: GitHub's
  * comment limit is 65,536 characters. */
@@ -126,7 +126,7 @@ static void usage(FILE *out)
 		"findings that are new against BASE, what each changed policy newly allows or no longer\n"
 		"allows (with requests as witnesses), and with --org the properties whose verdict changed.\n\n"
 		"  -f, --format FORMAT  text (default), json, markdown (a pull-request comment), sarif,\n"
-		"                       github (workflow annotations)\n"
+		"                       github (workflow annotations), html (the findings, one page)\n"
 		"      --fail-on SEV    exit 1 on new findings at or above SEV (default: .iamproof.yaml's\n"
 		"                       fail-on, else error)\n"
 		"      --also FORMAT=FILE  also write the review in FORMAT to FILE (repeatable): one run for\n"
@@ -1346,6 +1346,13 @@ static int write_report(FILE *out, const struct review *r, enum rformat format, 
 	case R_GITHUB:
 		write_github(out, r, ld, states);
 		return 0;
+	case R_HTML:
+		/* the findings; access and verdicts are in the other formats */
+		report_opts(r, &o, states);
+		cli_report_run(&o);
+		o.note = "The findings of the change. Access gained and lost and property verdicts are in "
+			 "the text, JSON and Markdown forms.";
+		return iamp_report_write(out, IAMP_REPORT_HTML, ld, &o);
 	}
 	return 0;
 }
@@ -1442,7 +1449,7 @@ int iamp_cmd_review(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const formats[] = { "text", "json", "markdown", "sarif", "github" };
+	static const char *const formats[] = { "text", "json", "markdown", "sarif", "github", "html" };
 	struct review r;
 	const char *config_path = NULL;
 	bool no_config = false, fail_on_set = false, more = false, regress = false;
@@ -1479,7 +1486,7 @@ int iamp_cmd_review(int argc, char **argv)
 				k++;
 			if (k == sizeof(formats) / sizeof(formats[0]) || (opt == 'O' && (!eq || !eq[1]))) {
 				fprintf(stderr, "iamproof review: %s '%s': the formats are text, json, markdown, sarif, "
-						"github%s\n", opt == 'O' ? "--also" : "unknown format", optarg,
+						"github, html%s\n", opt == 'O' ? "--also" : "unknown format", optarg,
 					opt == 'O' ? " (--also FORMAT=FILE)" : "");
 				status = EXIT_USAGE;
 				goto done;

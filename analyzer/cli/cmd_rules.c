@@ -26,7 +26,7 @@ int iamp_cmd_rules(int argc, char **argv)
 		case 'f':
 			if (strcmp(optarg, "markdown") == 0) {
 				markdown = true;
-			} else if (!iamp_report_format_parse(&fmt, optarg) || fmt == IAMP_REPORT_SARIF) {
+			} else if (!iamp_report_format_parse(&fmt, optarg) || fmt == IAMP_REPORT_SARIF || fmt == IAMP_REPORT_HTML) {
 				fprintf(stderr, "iamproof rules: unknown format '%s' (text, json, markdown)\n", optarg);
 				return EXIT_USAGE;
 			}

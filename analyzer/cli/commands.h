@@ -17,6 +17,12 @@ enum {
 	EXIT_INTERNAL = 3
 };
 
+struct iamp_report_opts;
+/* main.c: the run as the HTML report's header shows it: "iamproof CMD",
+ * the arguments as given, and the time (SOURCE_DATE_EPOCH when it is a
+ * positive number of seconds, else now). */
+void cli_report_run(struct iamp_report_opts *o);
+
 int iamp_cmd_check(int argc, char **argv);
 int iamp_cmd_baseline(int argc, char **argv);
 int iamp_cmd_rules(int argc, char **argv);

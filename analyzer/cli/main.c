@@ -3,12 +3,37 @@
  * The library never prints or exits; the commands (cmd_*.c) turn its
  * results into output and exit codes.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "catalog.h"
 #include "commands.h"
+#include "report.h"
 #include "version.h"
+
+/* The command's arguments as given, before getopt reorders argv. */
+static const char **run_args;
+static size_t run_argc;
+static char run_command[32];
+
+void cli_report_run(struct iamp_report_opts *o)
+{
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long t;
+
+	o->command = run_command;
+	o->args = run_args;
+	o->arg_count = run_args ? run_argc : 0;
+	errno = 0;
+	t = epoch && *epoch ? strtoll(epoch, &end, 10) : 0;
+	if (!epoch || !*epoch || *end || errno || t <= 0)
+		t = (long long)time(NULL);
+	o->run_time = t;
+}
 
 static const struct command {
 	const char *name;
@@ -54,9 +79,17 @@ int main(int argc, char **argv)
 		return EXIT_CLEAN;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+		int rc;
+
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
-		return commands[i].fn(argc - 1, argv + 1);
+		snprintf(run_command, sizeof(run_command), "iamproof %s", commands[i].name);
+		run_argc = (size_t)argc - 2;
+		if ((run_args = calloc(run_argc + 1, sizeof(*run_args))))
+			memcpy(run_args, argv + 2, run_argc * sizeof(*run_args));
+		rc = commands[i].fn(argc - 1, argv + 1);
+		free(run_args);
+		return rc;
 	}
 	fprintf(stderr, "iamproof: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
