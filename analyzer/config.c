@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -143,6 +144,24 @@ bool iamp_config_excludes(const struct iamp_config *c, const char *path)
 		if (iamp_glob_match(c->exclude[i], rel))
 			return true;
 	return false;
+}
+
+bool iamp_policy_file_name(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	return dot && (strcasecmp(dot, ".json") == 0 || strcasecmp(dot, ".yaml") == 0 ||
+		       strcasecmp(dot, ".yml") == 0);
+}
+
+bool iamp_config_walked(const struct iamp_config *config, const char *path)
+{
+	for (const char *seg = path; seg; seg = strchr(seg, '/') ? strchr(seg, '/') + 1 : NULL) {
+		if ((seg[0] == '.' && seg[1] != '/' && !(seg[1] == '.' && seg[2] == '/')) ||
+		    strncmp(seg, "node_modules/", 13) == 0)
+			return false;
+	}
+	return iamp_policy_file_name(path) && !(config && iamp_config_excludes(config, path));
 }
 
 int iamp_config_find(char **out, const char *start_dir)

@@ -124,6 +124,18 @@ bool iamp_config_type_for(const struct iamp_config *config, const char *path,
 			  enum iamp_policy_type *out);
 bool iamp_config_excludes(const struct iamp_config *config, const char *path);
 
+/* A file name `check` reads as a policy: .json, .yaml or .yml. */
+bool iamp_policy_file_name(const char *name);
+
+/*
+ * Whether a directory walk would check `path` (relative to where it
+ * starts): no hidden segment (.github/, .iamproof.yaml), no node_modules,
+ * a policy file name, not excluded by `config` (NULL: none). `check
+ * --skip-excluded` and `review` decide with it, so that a hook, a review
+ * and `check .` read the same files.
+ */
+bool iamp_config_walked(const struct iamp_config *config, const char *path);
+
 /* The path as globs and fingerprints see it: relative to the config's
  * directory when inside it, else as given (without leading "./"). */
 const char *iamp_config_path(const struct iamp_config *config, const char *path, char *buf,

@@ -22,6 +22,8 @@
 #                        BucketPolicy names a !Sub ARN (not compared:
 #                        known only at deploy)
 #   README.md            not a policy: not reviewed
+#   .github/workflows/   YAML in a hidden directory: not reviewed, as a
+#                        walk of `check .` skips it
 #
 # org.yaml attaches scps/guard.json at the root; props.yaml asks that
 # StopLogging be denied: proven at base, violated at head.
@@ -178,6 +180,8 @@ cat > scps/guard.json <<'JSON'
 }
 JSON
 stack "s3:GetObject, s3:PutObject" "ReportsBucket"
+mkdir -p .github/workflows
+printf 'on: push\njobs: {}\n' > .github/workflows/ci.yml
 echo "more" >> README.md
 git add -A
 git commit -q -m head

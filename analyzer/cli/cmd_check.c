@@ -198,14 +198,6 @@ static int add_file(struct check *c, const char *path)
 	return 0;
 }
 
-static bool policy_extension(const char *name)
-{
-	const char *dot = strrchr(name, '.');
-
-	return dot && (strcasecmp(dot, ".json") == 0 || strcasecmp(dot, ".yaml") == 0 ||
-		       strcasecmp(dot, ".yml") == 0);
-}
-
 static int walk(struct check *c, const char *path, unsigned depth);
 
 /* One entry of a directory: `lst` is what lstat() says of it. A link is
@@ -220,7 +212,7 @@ static int walk_entry(struct check *c, const char *child, const char *name, cons
 	if (iamp_config_excludes(&c->config, child))
 		return 0;
 	if (link && stat(child, &st) != 0) {
-		if (policy_extension(name))
+		if (iamp_policy_file_name(name))
 			unreadable(c, "cannot read %s: a symbolic link to nothing (%s)", child, strerror(errno));
 		return 0;
 	}
@@ -235,7 +227,7 @@ static int walk_entry(struct check *c, const char *child, const char *name, cons
 		note(c, child, "not a regular file (a FIFO, socket or device), skipped");
 		return 0;
 	}
-	return policy_extension(name) ? add_file(c, child) : 0;
+	return iamp_policy_file_name(name) ? add_file(c, child) : 0;
 }
 
 /* Collects policy files under `path` in sorted order. Hidden entries,
@@ -319,18 +311,6 @@ static void sort_files(struct check *c)
 			c->files[out++] = c->files[i];
 	}
 	c->file_count = out;
-}
-
-/* Whether a directory walk would check `path`: no hidden segment and no
- * node_modules, not excluded, a policy extension (--skip-excluded). */
-static bool walked(const struct check *c, const char *path)
-{
-	for (const char *seg = path; seg; seg = strchr(seg, '/') ? strchr(seg, '/') + 1 : NULL) {
-		if ((seg[0] == '.' && seg[1] != '/' && !(seg[1] == '.' && seg[2] == '/')) ||
-		    strncmp(seg, "node_modules/", 13) == 0)
-			return false;
-	}
-	return policy_extension(path) && !iamp_config_excludes(&c->config, path);
 }
 
 static enum iamp_policy_type type_for(const struct check *c, const char *path)
@@ -711,7 +691,7 @@ static int run(int argc, char **argv, bool writing_baseline)
 		} else if (S_ISDIR(st.st_mode)) {
 			if (walk(&c, p, 0))
 				c.internal = true;
-		} else if (skip_excluded && !walked(&c, p)) {
+		} else if (skip_excluded && !iamp_config_walked(&c.config, p)) {
 			/* as a directory walk would: a hook's list of staged files */
 		} else if (add_file(&c, p)) {
 			c.internal = true;

@@ -175,33 +175,11 @@ static bool resolve(const char *rev, char *id, size_t cap)
 	return true;
 }
 
-static bool policy_extension(const char *name)
-{
-	const char *dot = strrchr(name, '.');
-
-	return dot && (strcasecmp(dot, ".json") == 0 || strcasecmp(dot, ".yaml") == 0 ||
-		       strcasecmp(dot, ".yml") == 0);
-}
-
-static enum iamp_format format_of(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-
-	return dot && strcasecmp(dot, ".json") != 0 ? IAMP_FORMAT_YAML : IAMP_FORMAT_JSON;
-}
-
-/* Whether `path` is a policy file to review: a policy extension, not the
- * configuration, not hidden, not excluded. */
+/* Whether `path` is a file to review: one `check .` at the top would
+ * read (config.h). */
 static bool reviewed(const struct review *r, const char *path)
 {
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	if (!policy_extension(base) || base[0] == '.')
-		return false;
-	if (strstr(path, "node_modules/") == path || strstr(path, "/node_modules/"))
-		return false;
-	return !(r->has_config && iamp_config_excludes(&r->config, path));
+	return iamp_config_walked(r->has_config ? &r->config : NULL, path);
 }
 
 static enum iamp_policy_type type_for(const struct review *r, const char *path)
@@ -279,8 +257,7 @@ static int changed_files(struct review *r)
 			rc = add_change(r, status, a, a);
 			break;
 		case 'D':
-			if (reviewed(r, a))
-				rc = add_change(r, 'D', a, a);
+			rc = add_change(r, 'D', a, a);
 			break;
 		case 'R':
 			rc = add_change(r, 'R', a, b);
@@ -306,7 +283,7 @@ static void lint_blob(struct review *r, const char *display, const char *data, s
 	struct iamp_policy *policy = NULL;
 	size_t first = out->count;
 
-	if (iamp_load_buffer(&doc, display, data, len, format_of(display), &r->limits, out)) {
+	if (iamp_load_buffer(&doc, display, data, len, iamp_format_for_path(display), &r->limits, out)) {
 		r->internal = true;
 		return;
 	}
@@ -629,7 +606,7 @@ static int review_change(struct review *r, struct change *c)
 	/* a template or plan at either side: its policies one by one */
 	iamp_diags_init(&scratch);
 	for (int s = 0; s < 2 && !rc; s++)
-		if (data[s] && iamp_load_buffer(&docs[s], c->path, data[s], len[s], format_of(c->path), &r->limits,
+		if (data[s] && iamp_load_buffer(&docs[s], c->path, data[s], len[s], iamp_format_for_path(c->path), &r->limits,
 						&scratch))
 			rc = IAMP_ENOMEM;
 	if (!rc && ((docs[0] && docs[0]->root && iamp_iac_kind_of(docs[0]) != IAMP_IAC_NONE) ||
@@ -641,7 +618,7 @@ static int review_change(struct review *r, struct change *c)
 		if (!a)
 			rc = IAMP_ENOMEM;
 		else
-			compare_access(r, a, data[0], len[0], data[1], len[1], format_of(c->path), c->errors);
+			compare_access(r, a, data[0], len[0], data[1], len[1], iamp_format_for_path(c->path), c->errors);
 	}
 	iamp_diags_clear(&scratch); /* compare_findings reported them */
 	iamp_document_free(docs[0]);
