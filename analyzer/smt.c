@@ -4610,9 +4610,9 @@ static int diff_candidates(const struct iamp_diff_query *q, int d, struct iamp_c
 
 		for (size_t j = 0; j < p->nstmts && *nw < want && !rc; j++) {
 			const struct cstmt *s = &p->stmts[j];
-			bool within = other && iamp_statement_within_policy(s->src, other->src);
 
-			if (!s->usable || s->deny != (pass == 0) || within != (pass == 2))
+			if (!s->usable || s->deny != (pass == 0) ||
+			    (other && iamp_statement_within_policy(s->src, other->src)) != (pass == 2))
 				continue;
 			for (size_t n = 0; n < 32 && *nw < want; n++) {
 				struct iamp_cex *c = &w[*nw];
