@@ -125,6 +125,12 @@ char *iamp_rule_name(char *out, size_t size, const char *id);
  * Every JSON writer of the project uses this one. */
 void iamp_json_string(FILE *out, const char *s, size_t n);
 
+/* Text for a terminal: C0 and C1 controls and DEL as '?' (tab kept),
+ * each invalid UTF-8 byte as U+FFFD, so that no field read from input
+ * can move the cursor, forge a line or send an escape sequence. Every
+ * text writer of the project uses this one. */
+void iamp_text_string(FILE *out, const char *s, size_t n);
+
 /*
  * Writes one decision of the evaluator: a JSON line
  *   {"decision", "matched": [...], "sameAccount", "scpExempt"?,

@@ -295,5 +295,15 @@ printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetO
 expect_exit 0 "15-digit epoch date" -- "$bin" simulate --identity epoch.json --request '{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}'
 grep -q '"decision":"allowed"' "$tmp/out" && ok || no "15-digit epoch: $(cat "$tmp/out")"
 
+# Terminal safety (found by tests/fuzz/fuzz_explain.c): explain printed a
+# pattern's invalid UTF-8 and C1 controls (U+009B is CSI) as they were,
+# on standard output and in its message on standard error.
+pat=$(printf 'x\302\233\272:*')
+expect_exit 1 "explain --count, a C1 control in the pattern" -- "$bin" explain --count "$pat"
+if LC_ALL=C grep -q "$(printf '\302\233')" "$tmp/out" "$tmp/err" || LC_ALL=C grep -q "$(printf '\272')" "$tmp/out" "$tmp/err"; then
+	no "explain printed a C1 control or invalid UTF-8: $(od -c "$tmp/out" "$tmp/err" | head -3)"
+else ok; fi
+grep -q '^0 x?' "$tmp/out" && ok || no "explain --count: $(cat "$tmp/out")"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
