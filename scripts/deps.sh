@@ -13,6 +13,8 @@ pkgs="$pkgs libjson-c-dev" # tests/test_report.c reads our JSON output back
 pkgs="$pkgs libz3-dev"     # analyzer/smt.c, the prover
 pkgs="$pkgs nodejs npm"    # oracles and generators under scripts/ and tests/
 pkgs="$pkgs git"           # review (analyzer/cli/git.c) and its tests
+pkgs="$pkgs clang"         # make fuzz: libFuzzer targets (tests/fuzz)
+pkgs="$pkgs valgrind"      # make valgrind: the CLI tests under memcheck
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
