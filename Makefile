@@ -177,12 +177,14 @@ test: deps
 	$(Q)sh tests/report.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
-# with every arena allocation a malloc of its own.
+# with every arena allocation a malloc of its own. That build runs several
+# times slower, so the unit cases' time limits (hang guards, not speed
+# checks) are four times check's.
 ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DIAMP_DEBUG_ARENA
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
 		all build-asan/test_runner
-	$(Q)$(MAKE) --no-print-directory BUILD=build-asan unit golden
+	$(Q)CK_TIMEOUT_MULTIPLIER=4 $(MAKE) --no-print-directory BUILD=build-asan unit golden
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
 		$(FUZZ_TARGETS:%=build-asan/fuzz-replay/%)
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan fuzz-regressions

@@ -390,6 +390,68 @@ static int add_policy(struct iamp_evaluator *ev, enum iamp_policy_type type, uns
 	return 0;
 }
 
+int iamp_evaluator_variant(struct iamp_evaluator **out, const struct iamp_evaluator *ev,
+			   const struct iamp_statement *const *olds,
+			   const struct iamp_statement *const *news, size_t n)
+{
+	struct iamp_evaluator *v;
+	int rc;
+
+	*out = NULL;
+	if ((rc = iamp_evaluator_new(&v)))
+		return rc;
+	memcpy(v->scp, ev->scp, sizeof(v->scp));
+	memcpy(v->rcp, ev->rcp, sizeof(v->rcp));
+	v->nscp = ev->nscp;
+	v->nrcp = ev->nrcp;
+	memcpy(v->mgmt, ev->mgmt, sizeof(v->mgmt));
+	v->mgmt_len = ev->mgmt_len;
+	v->org = ev->org;
+	v->compat = ev->compat;
+	for (size_t i = 0; i < ev->npols; i++) {
+		const struct cpolicy *p = &ev->pols[i];
+		const struct iamp_policy *pol = p->src;
+		struct iamp_policy *copy = NULL;
+
+		for (size_t k = 0; k < n; k++) {
+			const struct iamp_statement *o = olds[k];
+			size_t j;
+
+			if (!pol->statement_count || o < pol->statements ||
+			    o >= pol->statements + pol->statement_count)
+				continue;
+			j = (size_t)(o - pol->statements);
+			if (!copy) {
+				copy = iamp_arena_alloc(v->arena, sizeof(*copy));
+				if (!copy)
+					goto oom;
+				*copy = *pol;
+				copy->statements = iamp_arena_alloc(v->arena, pol->statement_count *
+									  sizeof(*copy->statements));
+				if (!copy->statements)
+					goto oom;
+				memcpy(copy->statements, pol->statements,
+				       pol->statement_count * sizeof(*copy->statements));
+			}
+			if (news[k]) {
+				copy->statements[j] = *news[k];
+				copy->statements[j].index = o->index;
+			} else {
+				copy->statements[j].effect = IAMP_EFFECT_INVALID; /* not usable: left out */
+			}
+		}
+		if ((rc = add_policy(v, p->type, p->level, p->node, copy ? copy : pol, p->name))) {
+			iamp_evaluator_free(v);
+			return rc;
+		}
+	}
+	*out = v;
+	return 0;
+oom:
+	iamp_evaluator_free(v);
+	return iamp_error_set(IAMP_ENOMEM, "out of memory");
+}
+
 /* ---- evaluating ---------------------------------------------------------- */
 
 const char *iamp_assumption_text(enum iamp_assumption a)

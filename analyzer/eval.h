@@ -165,6 +165,18 @@ int iamp_evaluator_attach(struct iamp_evaluator *ev, enum iamp_policy_type type,
 			  const struct iamp_org_node *node, const struct iamp_policy *policy,
 			  const char *name);
 
+/*
+ * What-if: a copy of `ev` in which each statement olds[i] (a statement
+ * of a policy added to ev) is replaced by news[i], or left out when
+ * news[i] is NULL; everything else (levels, organization, management
+ * account, switches, names) as in ev. The copy refers to ev's policies
+ * and names: ev, and the replacement statements, must outlive it. Free it
+ * with iamp_evaluator_free. Returns 0 or IAMP_ENOMEM.
+ */
+int iamp_evaluator_variant(struct iamp_evaluator **out, const struct iamp_evaluator *ev,
+			   const struct iamp_statement *const *olds,
+			   const struct iamp_statement *const *news, size_t n);
+
 /* Compatibility switches (compat.h bits); set before adding policies. */
 void iamp_evaluator_set_compat(struct iamp_evaluator *ev, unsigned compat);
 

@@ -1733,3 +1733,23 @@ int iamp_report_decision(FILE *out, enum iamp_report_format fmt, const struct ia
 				      iamp_report_format_name(fmt));
 	}
 }
+
+void iamp_markdown_cell(FILE *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '|')
+			fputs("\\|", out);
+		else if (c == '\n' || c == '\r')
+			fputc(' ', out);
+		else if (c == '`')
+			fputc('\'', out);
+		else if (c == '<')
+			fputs("&lt;", out);
+		else if (c == '&')
+			fputs("&amp;", out);
+		else
+			fputc(c, out);
+	}
+}

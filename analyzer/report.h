@@ -206,12 +206,30 @@ struct iamp_report_proof {
 	 * and how many accounts it stands for (0: not an organization's) */
 	const char *place;
 	size_t naccounts;
+	/* VIOLATED: the escapes or exemptions of the counterexample
+	 * (exempt.h), or NULL */
+	const struct iamp_exemptions *exemptions;
 };
 
 int iamp_report_proofs(FILE *out, enum iamp_report_format fmt,
 		       const struct iamp_report_property *props, size_t nprops,
 		       const struct iamp_report_proof *proofs, size_t nproofs,
 		       const struct iamp_report_opts *opts);
+
+/* Markdown table cell text: pipes escaped, line breaks as spaces,
+ * backticks as quotes (a cell's code span would end), '<' and '&' as
+ * entities. Used by every Markdown writer (prove, review). */
+void iamp_markdown_cell(FILE *out, const char *s, size_t n);
+
+struct iamp_exemptions;
+
+/* The escapes or exemptions of a counterexample (exempt.h):
+ * IAMP_REPORT_JSON one object {"kind": "escapes"|"needed", "items": [
+ * {policy, line, column, sid?, operator, key, value, newCondition?}],
+ * "after"?, "none"?}; any other format, lines in words, each starting
+ * with `indent` (report_exempt.c). */
+void iamp_report_exemptions(FILE *out, enum iamp_report_format fmt,
+			    const struct iamp_exemptions *x, const char *indent);
 
 /* The reason for an implicit deny, in words, into buf (NULL when there is
  * none). */

@@ -25,13 +25,15 @@
  *              {"props": [{"id","title","desc","expect","file"}],
  *               "rows":  [{"name","place","n","as"}],  as: into "assume"
  *               "assume": [text],
- *               "cells": [{"p","r","res","c"?,"a"?,"d"?,"st"?,"why"?}],
+ *               "cells": [{"p","r","res","c"?,"a"?,"d"?,"st"?,"x"?,"why"?}],
  *               "cexs":  [text],
+ *               "xs":    [text],
  *               "stmts": [{"f","l","c","e","sid"?,"x0","x"}]}
  *
  *            The counterexample, as simulate reads a request
  *            (iamp_report_cex), is "cexs"[c] with each U+0001 replaced by
- *            the account "a" of its caller: the same request for every
+ *            the account "a" of its caller (and so is the exemption's text,
+ *            report_exempt.c, "xs"[x]): the same request for every
  *            account of an organization is written once, which keeps 1,000
  *            rows by 20 properties under 5 MB. "st" indexes "stmts", where
  *            each statement is kept once however many cells meet it ("x":
@@ -51,6 +53,7 @@
  * \u escapes, so that "</script>" cannot end the block). The script
  * builds its panel with textContent only.
  */
+#include "exempt.h"
 #include "report.h"
 #include "report_internal.h"
 
@@ -144,7 +147,7 @@ static const char css[] =
 	"dt{font-weight:600}dd{margin:0}main{padding:10px 20px}"
 	"code,pre{font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}"
 	"pre{background:#f6f8fa;border:1px solid #d0d7de;padding:6px 8px;overflow:auto;margin:4px 0}"
-	"#cex{white-space:pre-wrap;word-break:break-all}"
+	"#cex,#exemption{white-space:pre-wrap;word-break:break-all}"
 	".s-proven{background:#dafbe1}.s-violated{background:#ffcfc9;font-weight:600}"
 	".s-unknown{background:#fff1c2}.s-vacuous{background:#eaeef2}"
 	"td[data-k]{cursor:pointer}td[data-k]:hover,td[data-k]:focus{outline:2px solid #0969da}"
@@ -398,9 +401,10 @@ static const char proofs_script[] =
 	"(c.st||[]).forEach(function(i){var s=D.stmts[i];"
 	"add(P,'p',s.e+' statement'+(s.sid?' \"'+s.sid+'\"':'')+' at '+s.f+':'+s.l+':'+s.c);"
 	"add(P,'pre',s.x.split('\\n').map(function(l,j){return String(s.x0+j).padStart(5)+'  '+l}).join('\\n'))});"
-	"add(P,'h3','Exemption');add(P,'p','prove does not compute the exemption (or the Deny) that would '+"
-	"'close this gap. What it has: the counterexample above, which a fix must deny, and the statements '+"
-	"'that decide it.','note')}"
+	"if(c.x!=null){add(P,'h3','Exemption');"
+	"add(P,'p',p.expect==='allowed'?'What would let this request through the Deny statements that deny it:'"
+	":'What lets this request through the Deny statements:','note');"
+	"add(P,'pre',D.xs[c.x].split('\\u0001').join(c.a||'')).id='exemption'}}"
 	"P.hidden=false;P.scrollTop=0;b.focus()}"
 	"document.addEventListener('click',function(e){var t=cell(e);if(t)show(+t.dataset.k)});"
 	"document.addEventListener('keydown',function(e){var t=cell(e);if(e.key==='Escape'&&P)P.hidden=true;"
@@ -529,6 +533,30 @@ static const char *decision_words(enum iamp_decision d)
 
 /* The counterexample's text with its caller's account as U+0001, into
  * tpl; the account into acct ("" when the caller has none). */
+/* The exemption's text with the account acct as U+0001, as the
+ * counterexample's template has it. */
+static int exempt_template(char **tpl, const char *acct, const struct iamp_exemptions *x)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return IAMP_ENOMEM;
+	iamp_report_exemptions(m, IAMP_REPORT_TEXT, x, "");
+	if (fclose(m) != 0) {
+		free(buf);
+		return IAMP_ENOMEM;
+	}
+	if (acct[0])
+		for (char *p = buf; (p = strstr(p, acct)); p++) {
+			memmove(p + 1, p + 12, strlen(p + 12) + 1);
+			*p = '\1';
+		}
+	*tpl = buf;
+	return IAMP_OK;
+}
+
 static int cex_template(char **tpl, char acct[13], const struct iamp_cex *c)
 {
 	char *buf = NULL;
@@ -570,9 +598,12 @@ static int write_data(FILE *out, const struct grid *g, const struct iamp_report_
 	/* the templates, each once; looked up among those of the same
 	 * property, which is where the same request comes back */
 	char **cexs = calloc(nproofs + 1, sizeof(*cexs));
+	char **xs = calloc(nproofs + 1, sizeof(*xs));
+	size_t nx = 0;
 	size_t *cex_prop = calloc(nproofs + 1, sizeof(*cex_prop));
 
-	if (!cexs || !cex_prop) {
+	if (!cexs || !cex_prop || !xs) {
+		free(xs);
 		free(cexs);
 		free(cex_prop);
 		return IAMP_ENOMEM;
@@ -641,6 +672,19 @@ static int write_data(FILE *out, const struct grid *g, const struct iamp_report_
 				for (size_t s = 0; s < pr->nstatements; s++)
 					fprintf(out, "%s%zu", s ? "," : "", stmt_index(g, pr->statements[s].stmt));
 				fputc(']', out);
+				if (pr->exemptions) {
+					size_t x;
+
+					if ((rc = exempt_template(&tpl, acct, pr->exemptions)))
+						break;
+					for (x = 0; x < nx && strcmp(xs[x], tpl) != 0; x++)
+						;
+					if (x == nx)
+						xs[nx++] = tpl;
+					else
+						free(tpl);
+					fprintf(out, ",\"x\":%zu", x);
+				}
 			}
 			fputc('}', out);
 		}
@@ -653,6 +697,13 @@ static int write_data(FILE *out, const struct grid *g, const struct iamp_report_
 	}
 	free(cexs);
 	free(cex_prop);
+	fputs("],\n\"xs\":[", out);
+	for (size_t x = 0; x < nx; x++) {
+		if (!rc)
+			rc |= (fputs(x ? ",\n" : "", out), jstr(out, xs[x]));
+		free(xs[x]);
+	}
+	free(xs);
 	fputs("],\n\"stmts\":[", out);
 	for (size_t i = 0; i < g->nstmts && !rc; i++) {
 		const struct iamp_match *m = g->stmt_match[i];

@@ -2927,6 +2927,19 @@ int iamp_cex_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	return rc;
 }
 
+int iamp_cex_with_request(const struct iamp_cex *c,
+			  int (*fn)(const struct iamp_request *req, void *arg), void *arg)
+{
+	struct replay rp;
+	int rc;
+
+	if ((rc = replay_init(&rp, c)))
+		return iamp_error_set(rc, "out of memory");
+	rc = fn(&rp.req, arg);
+	replay_free(&rp);
+	return rc;
+}
+
 /* The concrete decision of `ev` on the counterexample; *in_set: some
  * statement of it applies (for the request-set evaluator). */
 static int replay(const struct iamp_evaluator *ev, const struct iamp_cex *c,

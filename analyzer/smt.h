@@ -75,6 +75,13 @@ void iamp_cex_free(struct iamp_cex *c);
 
 struct iamp_result;
 
+struct iamp_request;
+
+/* Calls fn with the counterexample as a request (valid during the call
+ * only); returns what fn returns, or IAMP_ENOMEM. */
+int iamp_cex_with_request(const struct iamp_cex *c,
+			  int (*fn)(const struct iamp_request *req, void *arg), void *arg);
+
 /* Decides the counterexample with the concrete evaluator (res->matches
  * and match_cap set by the caller, as for iamp_evaluate). */
 int iamp_cex_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,

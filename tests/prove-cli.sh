@@ -248,5 +248,82 @@ expect_exit 0 "prove: a title with an escape sequence" -- "$bin" prove --scp Ful
 grep -q 'Red ?\[31m title' "$tmp/out" && ok || no "the escape is not shown as '?': $(cat "$tmp/out")"
 if grep -q "$(printf '\033')" "$tmp/out"; then no "an escape character reached prove's text output"; else ok; fi
 
+# Escapes and exemptions (exempt.h): each claim checked with simulate on
+# the policy changed as the claim says.
+cat > allow-all.json <<'J'
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+J
+cat > scp-ct.json <<'J'
+{"Version": "2012-10-17", "Statement": [
+  {"Sid": "ProtectTrail", "Effect": "Deny", "Action": ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"], "Resource": "*",
+   "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/BreakGlass", "arn:aws:iam::*:role/Admin*"]}}},
+  {"Sid": "RootOnly", "Effect": "Deny", "Action": "*", "Resource": "*",
+   "Condition": {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}}]}
+J
+cat > props-ct.yaml <<'J'
+properties:
+  - id: trail-protected
+    title: Only BreakGlass stops the trail
+    expect: denied
+    requests:
+      Action: cloudtrail:StopLogging
+      Condition:
+        ArnNotLike: {aws:PrincipalArn: "arn:aws:iam::*:role/BreakGlass"}
+  - id: ops-can-delete
+    title: Ops can delete a trail
+    expect: allowed
+    requests:
+      Action: cloudtrail:DeleteTrail
+      Condition:
+        ArnLike: {aws:PrincipalArn: "arn:aws:iam::*:role/Ops"}
+J
+cat > props-ct-describe.yaml <<'J'
+properties:
+  - id: ops-can-describe
+    title: Ops can describe trails
+    expect: allowed
+    requests:
+      Action: cloudtrail:DescribeTrails
+      Condition:
+        ArnLike: {aws:PrincipalArn: "arn:aws:iam::*:role/Ops"}
+J
+expect_exit 1 "prove: escapes and exemptions" -- "$bin" prove --scp FullAWSAccess,scp-ct.json --properties props-ct.yaml --format json
+sed -n '/"property":"trail-protected"/p' "$tmp/out" > ct-escape.json
+# the Admin* exemption lets a caller through; DenyRoot's condition (over
+# every action, not an exemption of callers) is not named
+grep -q '"exemption":{"kind":"escapes","items":\[{"policy":"scp-ct.json","line":2,"column":3,"sid":"ProtectTrail","operator":"ArnNotLike","key":"aws:PrincipalArn","value":"arn:aws:iam::[0-9]*:role/Admin[^"]*"}\]}' ct-escape.json && ok || no "trail-protected: no escape through the Admin* exemption: $(cat ct-escape.json)"
+grep -q 'RootOnly' ct-escape.json && no "trail-protected: RootOnly named as an escape" || ok
+req=$(sed 's/.*"counterexample":\({[^}]*}}\).*/\1/' ct-escape.json)
+sed 's/"arn:aws:iam::\*:role\/BreakGlass", "arn:aws:iam::\*:role\/Admin\*"/"arn:aws:iam::*:role\/BreakGlass"/' scp-ct.json > scp-ct-narrow.json
+expect_exit 0 "simulate: the escape's counterexample as found" -- "$bin" simulate --identity allow-all.json --scp FullAWSAccess,scp-ct.json --request "$req"
+grep -q '"decision":"allowed"' "$tmp/out" && ok || no "the escape's counterexample is not allowed: $(cat "$tmp/out")"
+cat > scp-ct-nocond.json <<'J'
+{"Version": "2012-10-17", "Statement": [
+  {"Sid": "ProtectTrail", "Effect": "Deny", "Action": ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"], "Resource": "*"}]}
+J
+expect_exit 0 "simulate: the Deny without the escape's condition" -- "$bin" simulate --identity allow-all.json --scp FullAWSAccess,scp-ct-nocond.json --request "$req"
+grep -q '"decision":"explicitDeny"' "$tmp/out" && ok || no "without its condition the Deny does not deny: $(cat "$tmp/out")"
+"$bin" prove --scp FullAWSAccess,scp-ct.json --properties props-ct.yaml --format json > ct.json 2>/dev/null
+sed -n '/"property":"ops-can-delete"/p' ct.json > ct-need.json
+grep -q '"exemption":{"kind":"needed","items":\[{"policy":"scp-ct.json","line":2,"column":3,"sid":"ProtectTrail","operator":"ArnNotLike","key":"aws:PrincipalArn","value":"arn:aws:iam::[0-9]*:role/Ops"}\],"after":"allowed"}' ct-need.json && ok || no "ops-can-delete: no exemption in ProtectTrail's ArnNotLike: $(cat ct-need.json)"
+ops=$(sed 's/.*"needed","items":\[{[^]]*"value":"\([^"]*\)".*/\1/' ct-need.json)
+req=$(sed 's/.*"counterexample":\({[^}]*}}\).*/\1/' ct-need.json)
+sed "s|\"arn:aws:iam::\\*:role/Admin\\*\"\\]|\"arn:aws:iam::*:role/Admin*\", \"$ops\"]|" scp-ct.json > scp-ct-ops.json
+grep -q "$ops" scp-ct-ops.json && ok || no "the test could not add the exemption"
+expect_exit 0 "simulate: the Deny with the exemption added" -- "$bin" simulate --identity allow-all.json --scp FullAWSAccess,scp-ct-ops.json --request "$req"
+grep -q '"decision":"allowed"' "$tmp/out" && ok || no "with the exemption the request is not allowed: $(cat "$tmp/out")"
+# denied implicitly (no SCP Allow): no Deny to exempt from, and it says
+# so; an exemption that leaves the request denied implicitly says so
+expect_exit 1 "prove: exemptions under a level without an Allow" -- "$bin" prove --scp scp-ct.json --properties props-ct.yaml --properties props-ct-describe.yaml --format json
+sed -n '/"property":"ops-can-describe"/p' "$tmp/out" | grep -q '"exemption":{"kind":"needed","items":\[\],"none":"the request is denied implicitly' && ok || no "ops-can-describe: $(sed -n '/ops-can-describe/p' "$tmp/out")"
+sed -n '/"property":"ops-can-delete"/p' "$tmp/out" | grep -q '"sid":"ProtectTrail".*"after":"implicitDeny"}' && ok || no "ops-can-delete without an Allow: $(sed -n '/ops-can-delete/p' "$tmp/out")"
+# a Deny without an exemption condition gets one added
+printf '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"cloudtrail:DeleteTrail","Resource":"*"}]}' > scp-ct-plain.json
+expect_exit 1 "prove: an exemption condition to add" -- "$bin" prove --scp FullAWSAccess,scp-ct-plain.json --properties props-ct.yaml --format text
+grep -q "exemption: in Deny scp-ct-plain.json:1:38, add the condition ArnNotLike aws:PrincipalArn \[arn:aws:iam::[0-9]*:role/Ops\]" "$tmp/out" && ok || no "no condition to add: $(cat "$tmp/out")"
+grep -q "with the exemption, the request is allowed" "$tmp/out" && ok || no "no decision after the exemption: $(cat "$tmp/out")"
+expect_exit 1 "prove: exemptions in Markdown" -- "$bin" prove --scp FullAWSAccess,scp-ct.json --properties props-ct.yaml --format markdown
+grep -q '^| | | escapes Deny scp-ct.json:2:3 (ProtectTrail) through its condition ArnNotLike aws:PrincipalArn \[arn:aws:iam::\*:role/BreakGlass, arn:aws:iam::\*:role/Admin\*\]' "$tmp/out" && ok || no "no escape row in Markdown: $(cat "$tmp/out")"
+
 echo "prove-cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -28,6 +28,7 @@
 #include "diag.h"
 #include "error.h"
 #include "eval.h"
+#include "exempt.h"
 #include "org.h"
 #include "packs.h"
 #include "policyset.h"
@@ -69,6 +70,8 @@ struct answer {
 	enum iamp_decision d;
 	struct iamp_match m[MAX_MATCHES]; /* the statements involved */
 	size_t nm;
+	struct iamp_exemptions x;         /* VIOLATED: escapes or exemptions */
+	bool has_x;
 };
 
 struct prove {
@@ -520,10 +523,51 @@ static size_t cex_statements(const struct target *t, const struct iamp_cex *c,
 	return res.match_count;
 }
 
+struct exempt_call {
+	struct iamp_exemptions *x;
+	const struct iamp_evaluator *ev;
+	bool want_denied;
+};
+
+static int exempt_cb(const struct iamp_request *req, void *p)
+{
+	struct exempt_call *c = p;
+
+	return iamp_exemptions_find(c->x, c->ev, req, c->want_denied);
+}
+
+/* The counterexample's escapes (a request the property wants denied) or
+ * the exemptions it needs (one it wants allowed); false when out of
+ * memory. */
+static bool cex_exemptions(struct iamp_exemptions *x, const struct target *t,
+			   const struct prop *pr, const struct iamp_cex *c)
+{
+	struct exempt_call call = { x, t->ev, pr->p->expect != IAMP_EXPECT_ALLOWED };
+
+	return iamp_cex_with_request(c, exempt_cb, &call) == 0;
+}
+
 /* A field from input (a title, a path, a Sid), safe for a terminal. */
 static void text(FILE *f, const char *s)
 {
 	iamp_text_string(f, s, strlen(s));
+}
+
+/* Each line of buf[0..len) as a row of prove's Markdown table, under
+ * the counterexample. */
+static void markdown_lines(FILE *f, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		fputs("| | | ", f);
+		iamp_markdown_cell(f, p, n);
+		fputs(" | |\n", f);
+		p += n + (nl != NULL);
+	}
 }
 
 static void statement_where(FILE *f, const struct iamp_match *m)
@@ -541,8 +585,13 @@ static void emit_result(struct prove *pv, const struct target *t, const struct p
 	enum iamp_decision d = IAMP_DECISION_IMPLICIT_DENY;
 	const char *name = iamp_proof_name(r->proof);
 
-	if (r->proof == IAMP_PROOF_VIOLATED)
+	struct iamp_exemptions x;
+	bool has_x = false;
+
+	if (r->proof == IAMP_PROOF_VIOLATED) {
 		nm = cex_statements(t, &r->cex, m, MAX_MATCHES, &d);
+		has_x = cex_exemptions(&x, t, pr, &r->cex);
+	}
 	switch (pv->fmt) {
 	case FMT_JSON:
 		fputs(pv->first_json ? "\n" : ",\n", f);
@@ -578,6 +627,10 @@ static void emit_result(struct prove *pv, const struct target *t, const struct p
 				fputc('}', f);
 			}
 			fputc(']', f);
+			if (has_x) {
+				fputs(",\"exemption\":", f);
+				iamp_report_exemptions(f, IAMP_REPORT_JSON, &x, NULL);
+			}
 		}
 		if (r->reason[0]) {
 			fputs(",\"reason\":", f);
@@ -599,6 +652,18 @@ static void emit_result(struct prove *pv, const struct target *t, const struct p
 				statement_where(f, &m[i]);
 			}
 			fputs(" | |\n", f);
+			if (has_x) {
+				char *buf = NULL;
+				size_t len = 0;
+				FILE *mem = open_memstream(&buf, &len);
+
+				if (mem) {
+					iamp_report_exemptions(mem, IAMP_REPORT_TEXT, &x, "");
+					fclose(mem);
+					markdown_lines(f, buf, len);
+				}
+				free(buf);
+			}
 		}
 		break;
 	default:
@@ -631,6 +696,8 @@ static void emit_result(struct prove *pv, const struct target *t, const struct p
 			if (t->guardrails && d == IAMP_DECISION_ALLOWED)
 				fputs(", and FullAWSAccess where it is attached", f);
 			fputc('\n', f);
+			if (has_x)
+				iamp_report_exemptions(f, IAMP_REPORT_TEXT, &x, "          ");
 		}
 		break;
 	}
@@ -668,6 +735,7 @@ static int keep_answer(struct prove *pv, size_t t, size_t prop, struct iamp_prov
 	if (r->proof == IAMP_PROOF_VIOLATED) {
 		na->nm = cex_statements(&pv->targets[t], &r->cex, na->m, MAX_MATCHES, &na->d);
 		na->nm = involved(na->m, na->nm, na->d);
+		na->has_x = cex_exemptions(&na->x, &pv->targets[t], &pv->props[prop], &r->cex);
 	}
 	return 0;
 }
@@ -715,6 +783,7 @@ static int write_report(struct prove *pv)
 		proofs[i].nstatements = a->nm;
 		proofs[i].place = t->place;
 		proofs[i].naccounts = t->naccounts;
+		proofs[i].exemptions = a->has_x ? &a->x : NULL;
 	}
 	if (pv->org_path)
 		files[opts.file_count++] = pv->org_path;

@@ -1066,24 +1066,9 @@ static int write_json(FILE *out, const struct review *r, const struct iamp_diags
 	return rc;
 }
 
-/* Markdown table cell text: pipes escaped, line breaks as spaces, no
- * backticks (the cell's code span would end). */
 static void md_cell(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '|')
-			fputs("\\|", out);
-		else if (*s == '\n' || *s == '\r')
-			fputc(' ', out);
-		else if (*s == '`')
-			fputc('\'', out);
-		else if (*s == '<')
-			fputs("&lt;", out);
-		else if (*s == '&')
-			fputs("&amp;", out);
-		else
-			fputc(*s, out);
-	}
+	iamp_markdown_cell(out, s, strlen(s));
 }
 
 static void md_findings(FILE *m, const struct review *r, const struct iamp_diags *ld, const char **states,
