@@ -1736,20 +1736,29 @@ int iamp_report_decision(FILE *out, enum iamp_report_format fmt, const struct ia
 
 void iamp_markdown_cell(FILE *out, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
 
-		if (c == '|')
+	while (i < n) {
+		uint32_t cp;
+		size_t len = iamp_utf8_next(p + i, n - i, &cp);
+
+		if (cp == '|')
 			fputs("\\|", out);
-		else if (c == '\n' || c == '\r')
+		else if (cp == '\n' || cp == '\r' || cp == '\t')
 			fputc(' ', out);
-		else if (c == '`')
+		else if (cp == '`')
 			fputc('\'', out);
-		else if (c == '<')
+		else if (cp == '<')
 			fputs("&lt;", out);
-		else if (c == '&')
+		else if (cp == '&')
 			fputs("&amp;", out);
+		else if (iamp_is_control(cp))
+			fputc('?', out);
+		else if (cp == REPLACEMENT && len == 1)
+			fputs("\xEF\xBF\xBD", out);
 		else
-			fputc(c, out);
+			fwrite(p + i, 1, len, out);
+		i += len;
 	}
 }

@@ -216,9 +216,10 @@ int iamp_report_proofs(FILE *out, enum iamp_report_format fmt,
 		       const struct iamp_report_proof *proofs, size_t nproofs,
 		       const struct iamp_report_opts *opts);
 
-/* Markdown table cell text: pipes escaped, line breaks as spaces,
- * backticks as quotes (a cell's code span would end), '<' and '&' as
- * entities. Used by every Markdown writer (prove, review). */
+/* Markdown table cell text: pipes escaped, line breaks and tabs as
+ * spaces, backticks as quotes (a cell's code span would end), '<' and '&'
+ * as entities, other controls as '?' and invalid UTF-8 as U+FFFD. Used by
+ * every Markdown writer (prove, review, generate's proof.md). */
 void iamp_markdown_cell(FILE *out, const char *s, size_t n);
 
 struct iamp_exemptions;

@@ -47,6 +47,14 @@ r = json.load(open(sys.argv[1]))["results"]
 sys.exit(0 if len(r) == 36 and all(x["result"] == "proven" for x in r) else 1)
 P
 
+# Names from input reach proof.md escaped: an account named with an
+# escape sequence and a pipe.
+cp -r "$root/policies" evil-policies
+sed 's/name: prod$/name: "pr\\e[31m|od"/' "$org" > evil-policies/org.yaml
+expect_exit 0 "an account name with an escape sequence" -- "$bin" generate scp --config "$base" --org evil-policies/org.yaml --out evil
+if grep -q "$(printf '\033')" out evil/proof.md; then no "an escape character reached generate's output"; else ok; fi
+expect_in evil/proof.md '(pr?[31m\|od)' "proof.md shows the escape as '?' and escapes the pipe"
+
 # Deterministic: the same config gives the same bytes, in every format.
 for fmt in json cloudformation terraform; do
 	"$bin" generate scp --config "$base" --org "$org" --out "a-$fmt" --format "$fmt" --no-proof > /dev/null

@@ -670,6 +670,44 @@ static bool selected(const struct gen *g, const char *property)
 	return false;
 }
 
+/* A field from input (an OU or account name, a reason) on standard
+ * output, safe for a terminal. */
+static void term(const char *s)
+{
+	iamp_text_string(stdout, s, strlen(s));
+}
+
+/* The same, then spaces to `width` bytes. */
+static void term_padded(const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	term(s);
+	for (; n < width; n++)
+		putchar(' ');
+}
+
+/* One row of proof.md's table, each cell escaped for Markdown. */
+static void md_row(FILE *md, const char *prop, const char *control, const char *target,
+		   const char *result, const char *reason)
+{
+	const char *cells[] = { prop, control, target };
+
+	fputs("|", md);
+	for (size_t i = 0; i < 3; i++) {
+		fputc(' ', md);
+		iamp_markdown_cell(md, cells[i], strlen(cells[i]));
+		fputs(" |", md);
+	}
+	fputc(' ', md);
+	iamp_markdown_cell(md, result, strlen(result));
+	if (reason) {
+		fputs(": ", md);
+		iamp_markdown_cell(md, reason, strlen(reason));
+	}
+	fputs(" |\n", md);
+}
+
 /* proof.md from proof.json, and the summary on stdout. Returns the exit code. */
 static int report_proof(struct gen *g, const char *json_path, unsigned npaths)
 {
@@ -713,17 +751,25 @@ static int report_proof(struct gen *g, const char *json_path, unsigned npaths)
 			reason = json_object_get_string(v);
 		control = control_of(g, prop);
 		counts = selected(g, prop);
-		fprintf(md, "| %s | %s | %s | %s%s%s |\n", prop, control ? control : "ordinary work",
-			target, counts ? result : "not selected", reason && counts ? ": " : "",
-			reason && counts ? reason : "");
+		md_row(md, prop, control ? control : "ordinary work", target,
+		       counts ? result : "not selected", counts ? reason : NULL);
 		if (!counts)
 			skipped++;
 		else if (strcmp(result, "proven") == 0)
 			proven++;
 		else {
 			failed++;
-			printf("  %s  %s  %s%s%s\n", result, prop, target, reason ? ": " : "",
-			       reason ? reason : "");
+			fputs("  ", stdout);
+			term(result);
+			fputs("  ", stdout);
+			term(prop);
+			fputs("  ", stdout);
+			term(target);
+			if (reason) {
+				fputs(": ", stdout);
+				term(reason);
+			}
+			putchar('\n');
 		}
 	}
 	fprintf(md, "\n%u proven, %u not proven, %u not selected.\n", proven, failed, skipped);
@@ -959,8 +1005,11 @@ static int run(struct gen *g)
 	for (size_t i = 0; i < g->set.nscps; i++) {
 		const struct iamp_gen_scp *s = &g->set.scps[i];
 
-		printf("  %-28s %-14s %6zu of %zu characters  ", s->name, s->target, s->len,
-		       g->b->max_chars);
+		fputs("  ", stdout);
+		term_padded(s->name, 28);
+		putchar(' ');
+		term_padded(s->target, 14);
+		printf(" %6zu of %zu characters  ", s->len, g->b->max_chars);
 		for (size_t c = 0; c < s->ncontrols; c++)
 			printf("%s%s", c ? ", " : "", s->controls[c]);
 		putchar('\n');
