@@ -36,15 +36,19 @@ CHECK_PKGS := check
 JSONC_PKGS := json-c
 #   analyzer/smt.c, the prover (the only file that includes z3.h):
 Z3_PKGS := z3
+#   analyzer/cloudtrail.c, CloudTrail log files (gzip):
+ZLIB_PKGS := zlib
 #   whatever links libiamproof.a:
-LIB_PKGS := $(YAML_PKGS) $(Z3_PKGS) $(JSONC_PKGS)
+LIB_PKGS := $(YAML_PKGS) $(Z3_PKGS) $(JSONC_PKGS) $(ZLIB_PKGS)
 deb.yaml-0.1 := libyaml-dev
 deb.check := check
 deb.json-c := libjson-c-dev
 deb.z3 := libz3-dev
+deb.zlib := zlib1g-dev
 
 $(BUILD)/analyzer/load_yaml.o: private PKGS := $(YAML_PKGS)
 $(BUILD)/analyzer/smt.o: private PKGS := $(Z3_PKGS)
+$(BUILD)/analyzer/cloudtrail.o: private PKGS := $(ZLIB_PKGS)
 $(BUILD)/analyzer/generate.o $(BUILD)/analyzer/cli/cmd_generate.o: private PKGS := $(JSONC_PKGS)
 $(TEST_OBJ): private PKGS := $(CHECK_PKGS)
 $(BUILD)/tests/test_report.o: private PKGS := $(CHECK_PKGS) $(JSONC_PKGS)
