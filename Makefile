@@ -52,6 +52,7 @@ $(BUILD)/analyzer/cloudtrail.o: private PKGS := $(ZLIB_PKGS)
 $(BUILD)/analyzer/generate.o $(BUILD)/analyzer/cli/cmd_generate.o: private PKGS := $(JSONC_PKGS)
 $(TEST_OBJ): private PKGS := $(CHECK_PKGS)
 $(BUILD)/tests/test_report.o: private PKGS := $(CHECK_PKGS) $(JSONC_PKGS)
+$(BUILD)/tests/test_cloudtrail.o: private PKGS := $(CHECK_PKGS) $(ZLIB_PKGS)
 $(BUILD)/iamproof: private PKGS := $(LIB_PKGS)
 $(BUILD)/test_runner: private PKGS := $(LIB_PKGS) $(CHECK_PKGS)
 

@@ -175,7 +175,7 @@ static int scan_key(struct reader *r, char *buf, size_t size)
 }
 
 /* The Records array, its '[' read. Returns 0, -1 truncated, -2 malformed,
- * or what the callback returned (> 0). */
+ * -3 a problem already told, or what the callback returned (> 0). */
 static int scan_records(struct reader *r)
 {
 	size_t index = 0;
@@ -189,9 +189,9 @@ static int scan_records(struct reader *r)
 		if (c != '{') {
 			if (c == EOF)
 				return -1;
-			say(r, index, "a record is not a JSON object (found '%s')",
+			say(r, index, "a record is not a JSON object (found '%s'): the rest of the file is not read",
 			    (char[]){ (char)c, '\0' });
-			return -2;
+			return -3;
 		}
 		r->rec_len = 0;
 		r->rec_over = false;
@@ -211,8 +211,8 @@ static int scan_records(struct reader *r)
 		if (c != ',') {
 			if (c == EOF)
 				return -1;
-			say(r, index + 1, "%s", "expected ',' or ']' after a record");
-			return -2;
+			say(r, index + 1, "%s", "expected ',' or ']' after a record: the rest of the file is not read");
+			return -3;
 		}
 		c = skip_ws(r);
 	}
