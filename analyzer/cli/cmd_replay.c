@@ -36,6 +36,7 @@
 #include "policy.h"
 #include "policyset.h"
 #include "report.h"
+#include "version.h"
 
 #define MAX_MATCHES 32
 #define MAX_CHANGES 32
@@ -939,62 +940,119 @@ static void write_markdown(FILE *out, const struct replay *rp, struct group **g,
 	}
 }
 
+/* The SARIF rules of replay: one per outcome a reviewer acts on. */
+static const struct {
+	const char *id, *name, *level, *short_text, *full_text;
+} sarif_rules[] = {
+	{ "REPLAY_NEWLY_DENIED", "ReplayNewlyDenied", "error",
+	  "Recorded calls that the changed guardrails deny",
+	  "CloudTrail recorded these calls, so they were allowed; under the changed SCPs or RCPs this "
+	  "statement denies them. Identity and resource policies are taken as allowing them." },
+	{ "REPLAY_NEWLY_ALLOWED", "ReplayNewlyAllowed", "note",
+	  "Recorded calls that the changed guardrails no longer deny",
+	  "Under the current SCPs or RCPs this statement denies these recorded calls; after the change "
+	  "they are allowed." },
+};
+
+static int file_index(const char **files, size_t n, const char *f)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(files[i], f) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void sarif_uri(FILE *out, const char *file)
+{
+	fputs("\"uri\":", out);
+	if (file[0] == '/') {
+		fputs("\"file://", out);
+		for (const unsigned char *p = (const unsigned char *)file; *p; p++) {
+			if (*p == '"' || *p == '\\' || *p < 0x21 || *p >= 0x7f || *p == '%' || *p == '#' || *p == '?')
+				fprintf(out, "%%%02X", *p);
+			else
+				fputc(*p, out);
+		}
+		fputc('"', out);
+	} else {
+		char enc[4096 * 3 + 1];
+		size_t k = 0;
+
+		for (const unsigned char *p = (const unsigned char *)file; *p && k + 4 < sizeof(enc); p++) {
+			if (*p < 0x21 || *p >= 0x7f || *p == '%' || *p == '#' || *p == '?' || *p == '"' || *p == '\\')
+				k += (size_t)snprintf(enc + k, sizeof(enc) - k, "%%%02X", *p);
+			else
+				enc[k++] = (char)*p;
+		}
+		enc[k] = '\0';
+		iamp_json_string(out, enc, k);
+		fputs(",\"uriBaseId\":\"SRCROOT\"", out);
+	}
+}
+
 static void write_sarif(FILE *out, const struct replay *rp, struct group **g, size_t n)
 {
 	bool first = true;
+	const char **files = calloc(n + 1, sizeof(*files));
+	size_t nfiles = 0;
 
+	for (size_t i = 0; files && i < n; i++)
+		if (g[i]->cat != CAT_ASSUMED && g[i]->why.file && file_index(files, nfiles, g[i]->why.file) < 0)
+			files[nfiles++] = g[i]->why.file;
 	fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
-	      "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"iamproof\",\"informationUri\":\"" IAMP_REPORT_PROJECT_URI
-	      "\",\"rules\":[{\"id\":\"REPLAY_NEWLY_DENIED\",\"shortDescription\":{\"text\":\"Calls "
-	      "recorded by CloudTrail that the changed guardrails deny\"},\"helpUri\":\"" IAMP_REPORT_PROJECT_URI
-	      "/blob/main/docs/replay.md\",\"defaultConfiguration\":{\"level\":\"error\"}},"
-	      "{\"id\":\"REPLAY_NEWLY_ALLOWED\",\"shortDescription\":{\"text\":\"Calls recorded by "
-	      "CloudTrail that the changed guardrails no longer deny\"},\"helpUri\":\"" IAMP_REPORT_PROJECT_URI
-	      "/blob/main/docs/replay.md\",\"defaultConfiguration\":{\"level\":\"note\"}}]}},"
-	      "\"originalUriBaseIds\":{\"SRCROOT\":{\"description\":{\"text\":\"the repository checkout\"}}},"
-	      "\"results\":[", out);
+	      "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"iamproof\",\"version\":\"" IAMP_VERSION_STRING
+	      "\",\"informationUri\":\"" IAMP_REPORT_PROJECT_URI "\",\"rules\":[", out);
+	for (size_t r = 0; r < sizeof(sarif_rules) / sizeof(sarif_rules[0]); r++)
+		fprintf(out, "%s{\"id\":\"%s\",\"name\":\"%s\",\"shortDescription\":{\"text\":\"%s\"},"
+			     "\"fullDescription\":{\"text\":\"%s\"},\"help\":{\"text\":\"%s See docs/replay.md.\"},"
+			     "\"helpUri\":\"" IAMP_REPORT_PROJECT_URI "/blob/main/docs/replay.md\","
+			     "\"defaultConfiguration\":{\"level\":\"%s\"}}",
+			r ? "," : "", sarif_rules[r].id, sarif_rules[r].name, sarif_rules[r].short_text,
+			sarif_rules[r].full_text, sarif_rules[r].full_text, sarif_rules[r].level);
+	fputs("]}},\"originalUriBaseIds\":{\"SRCROOT\":{\"description\":{\"text\":\"the repository checkout\"}}},"
+	      "\"artifacts\":[", out);
+	for (size_t i = 0; i < nfiles; i++) {
+		fputs(i ? ",{\"location\":{" : "{\"location\":{", out);
+		sarif_uri(out, files[i]);
+		fputs("},\"roles\":[\"resultFile\"]}", out);
+	}
+	fputs("],\"results\":[", out);
 	for (size_t i = 0; i < n; i++) {
 		char msg[1200];
 		const struct group *x = g[i];
+		int r = x->cat == CAT_DENIED ? 0 : 1;
 
 		if (x->cat == CAT_ASSUMED)
 			continue;
-		snprintf(msg, sizeof(msg), "%zu call%s of %s by %s (account %s), %s to %s (e.g. event %s), %s: %s",
-			 x->count, x->count == 1 ? "" : "s", x->action, x->principal, x->account, x->first, x->last,
-			 x->example, x->cat == CAT_DENIED ? "newly denied" : "newly allowed", x->why.text);
+		snprintf(msg, sizeof(msg), "%zu call%s of %s by %s (account %s), %s to %s (e.g. event %s), %s: %s.",
+			 x->count, x->count == 1 ? "" : "s", x->action, x->principal,
+			 x->account[0] ? x->account : "none", x->first, x->last, x->example,
+			 r == 0 ? "newly denied" : "newly allowed", x->why.text);
 		fputs(first ? "{" : ",{", out);
 		first = false;
 		fprintf(out, "\"ruleId\":\"%s\",\"ruleIndex\":%d,\"level\":\"%s\",\"message\":{\"text\":",
-			x->cat == CAT_DENIED ? "REPLAY_NEWLY_DENIED" : "REPLAY_NEWLY_ALLOWED",
-			x->cat == CAT_DENIED ? 0 : 1, x->cat == CAT_DENIED ? "error" : "note");
+			sarif_rules[r].id, r, sarif_rules[r].level);
 		iamp_json_string(out, msg, strlen(msg));
 		fputc('}', out);
-		if (x->why.file) {
-			bool abs = x->why.file[0] == '/';
-
-			fputs(",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":", out);
-			if (abs) {
-				char uri[4200];
-
-				snprintf(uri, sizeof(uri), "file://%s", x->why.file);
-				iamp_json_string(out, uri, strlen(uri));
-			} else {
-				iamp_json_string(out, x->why.file, strlen(x->why.file));
-				fputs(",\"uriBaseId\":\"SRCROOT\"", out);
-			}
-			fprintf(out, "},\"region\":{\"startLine\":%u,\"startColumn\":%u}}}]", x->why.line ? x->why.line : 1,
+		if (x->why.file && files) {
+			fputs(",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{", out);
+			sarif_uri(out, x->why.file);
+			fprintf(out, ",\"index\":%d},\"region\":{\"startLine\":%u,\"startColumn\":%u}}}]",
+				file_index(files, nfiles, x->why.file), x->why.line ? x->why.line : 1,
 				x->why.col ? x->why.col : 1);
 		}
 		{
-			const char *parts[] = { x->account, x->principal, x->action, x->why.file ? x->why.file : "" };
+			const char *parts[] = { sarif_rules[r].id, x->account, x->principal, x->action,
+						x->why.file ? x->why.file : "" };
 			char fp[17];
 
-			iamp_fingerprint(fp, parts, 4);
+			iamp_fingerprint(fp, parts, 5);
 			fprintf(out, ",\"partialFingerprints\":{\"iamproofReplay/v1\":\"%s\"}", fp);
 		}
 		fprintf(out, ",\"properties\":{\"count\":%zu}}", x->count);
 	}
 	fprintf(out, "],\"properties\":{\"events\":%zu,\"decided\":%zu}}]}\n", rp->records, rp->decided);
+	free(files);
 }
 
 /* ---- the command ----------------------------------------------------------- */
