@@ -152,6 +152,7 @@ test: deps
 	$(Q)sh tests/iac.sh $(BUILD)/iamproof
 	$(Q)sh tests/precommit.sh $(BUILD)/iamproof
 	$(Q)sh tests/report.sh $(BUILD)/iamproof
+	$(Q)sh tests/replay.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own.
@@ -165,6 +166,7 @@ asan:
 	$(Q)sh tests/generate.sh build-asan/iamproof
 	$(Q)sh tests/review.sh build-asan/iamproof
 	$(Q)sh tests/iac.sh build-asan/iamproof
+	$(Q)sh tests/replay.sh build-asan/iamproof
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
