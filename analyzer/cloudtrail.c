@@ -321,7 +321,8 @@ static bool log_name(const char *name)
 	       (n > 8 && strcmp(name + n - 8, ".json.gz") == 0);
 }
 
-static int read_tree(const char *path, int depth, iamp_ct_record_fn rec, iamp_ct_error_fn err,
+/* Calls `file` for each log file of the tree at `path`, in name order. */
+static int list_tree(const char *path, int depth, iamp_ct_file_fn file, iamp_ct_error_fn err,
 		     void *ctx)
 {
 	struct dirent **names = NULL;
@@ -347,22 +348,15 @@ static int read_tree(const char *path, int depth, iamp_ct_record_fn rec, iamp_ct
 			continue;
 		}
 		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-			int sub = read_tree(full, depth + 1, rec, err, ctx);
+			int sub = list_tree(full, depth + 1, file, err, ctx);
 
 			if (sub > 0 || (sub < 0 && rc == 0))
 				rc = sub;
 		} else if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && log_name(name)) {
-			int fd = open(full, O_RDONLY | O_CLOEXEC);
+			int sub = file(ctx, full);
 
-			if (fd < 0) {
-				err(ctx, full, (size_t)-1, strerror(errno));
-				rc = rc ? rc : IAMP_EIO;
-			} else {
-				int sub = iamp_ct_read_fd(fd, full, rec, err, ctx);
-
-				if (sub != 0)
-					rc = sub;
-			}
+			if (sub != 0)
+				rc = sub;
 		}
 		free(full);
 	}
@@ -372,28 +366,57 @@ static int read_tree(const char *path, int depth, iamp_ct_record_fn rec, iamp_ct
 	return rc;
 }
 
-int iamp_ct_read_path(const char *path, iamp_ct_record_fn rec, iamp_ct_error_fn err, void *ctx)
+int iamp_ct_list_path(const char *path, iamp_ct_file_fn file, iamp_ct_error_fn err, void *ctx)
 {
 	struct stat st;
-	int fd;
 
 	if (strcmp(path, "-") == 0)
-		return iamp_ct_read_fd(dup(0), "<stdin>", rec, err, ctx);
+		return file(ctx, path);
 	if (stat(path, &st) != 0) {
 		err(ctx, path, (size_t)-1, strerror(errno));
 		return iamp_error_set(IAMP_EIO, "%s: %s", path, strerror(errno));
 	}
 	if (S_ISDIR(st.st_mode))
-		return read_tree(path, 0, rec, err, ctx);
+		return list_tree(path, 0, file, err, ctx);
 	if (!S_ISREG(st.st_mode)) {
 		err(ctx, path, (size_t)-1, "not a regular file");
 		return iamp_error_set(IAMP_EIO, "%s: not a regular file", path);
 	}
+	return file(ctx, path);
+}
+
+struct read_ctx {
+	iamp_ct_record_fn rec;
+	iamp_ct_error_fn err;
+	void *ctx;
+};
+
+static int read_one(void *ctx, const char *path)
+{
+	struct read_ctx *r = ctx;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return iamp_ct_read_fd(dup(0), "<stdin>", r->rec, r->err, r->ctx);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		err(ctx, path, (size_t)-1, strerror(errno));
+		r->err(r->ctx, path, (size_t)-1, strerror(errno));
 		return iamp_error_set(IAMP_EIO, "%s: %s", path, strerror(errno));
 	}
-	return iamp_ct_read_fd(fd, path, rec, err, ctx);
+	return iamp_ct_read_fd(fd, path, r->rec, r->err, r->ctx);
+}
+
+static void read_error(void *ctx, const char *path, size_t index, const char *msg)
+{
+	struct read_ctx *r = ctx;
+
+	r->err(r->ctx, path, index, msg);
+}
+
+int iamp_ct_read_path(const char *path, iamp_ct_record_fn rec, iamp_ct_error_fn err, void *ctx)
+{
+	struct read_ctx r = { rec, err, ctx };
+
+	return iamp_ct_list_path(path, read_one, read_error, &r);
 }
 
 /* ---- the action ---------------------------------------------------------- */

@@ -70,6 +70,14 @@ typedef void (*iamp_ct_error_fn)(void *ctx, const char *path, size_t index, cons
  */
 int iamp_ct_read_path(const char *path, iamp_ct_record_fn rec, iamp_ct_error_fn err, void *ctx);
 
+/* Handed each log file that iamp_ct_list_path finds ("-" for standard
+ * input). Return non-zero to stop (that value is returned). */
+typedef int (*iamp_ct_file_fn)(void *ctx, const char *path);
+
+/* The log files iamp_ct_read_path would read, in the same order, without
+ * reading them: so that a caller can spread them over threads. */
+int iamp_ct_list_path(const char *path, iamp_ct_file_fn file, iamp_ct_error_fn err, void *ctx);
+
 /* The same for one open file descriptor (closed on return); `name` for
  * messages. */
 int iamp_ct_read_fd(int fd, const char *name, iamp_ct_record_fn rec, iamp_ct_error_fn err,
