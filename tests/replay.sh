@@ -162,4 +162,12 @@ same "$(ids "$newly_denied")" "$(jq -r '.regions[]' "$tmp/gen/expected.json" | s
 	--trace "$tmp/trace" > /dev/null)
 same "$(ids "$newly_denied")" "$(jq -r '.root[]' "$tmp/gen/expected.json" | sort | tr '\n' ' ')" \
 	"generated: exactly the root events"
+# -j: the same report whatever the number of threads
+(cd "$tmp/gen" && "$bin" replay --org org.yaml --cloudtrail logs --change deny-regions.json --at Root -f json > "$tmp/j1.json"
+ "$bin" replay --org org.yaml --cloudtrail logs --change deny-regions.json --at Root -f json -j 3 > "$tmp/j3.json")
+if cmp -s "$tmp/j1.json" "$tmp/j3.json" && [ -s "$tmp/j1.json" ]; then ok; else no "-j 3 reports otherwise than -j 1"; fi
+"$bin" replay --org org.yaml --cloudtrail bad --cloudtrail logs --change scp/deny-regions.json --at Workloads -j 2 > "$tmp/j2.txt" 2>/dev/null
+"$bin" replay --org org.yaml --cloudtrail bad --cloudtrail logs --change scp/deny-regions.json --at Workloads > "$tmp/j1.txt" 2>/dev/null
+if cmp -s "$tmp/j1.txt" "$tmp/j2.txt" && [ -s "$tmp/j1.txt" ]; then ok; else no "-j 2 on the fixtures reports otherwise than -j 1"; fi
+expect_exit 2 "-j 0" -- "$bin" replay --org org.yaml --cloudtrail logs --change scp/deny-root.json --at Root -j 0
 finish

@@ -18,6 +18,7 @@
  * account, principal, action and reason among the changed events).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,7 @@ static void usage(FILE *out)
 		"  --replace OLD --with NEW    NEW in place of the policy file OLD wherever it is attached\n"
 		"  --org-after org.yaml   the organization after the change\n"
 		"  -f, --format FORMAT    text (default), json, markdown (a pull-request comment), sarif\n"
+		"  -j, --jobs N           read N files at a time, on N threads (default 1)\n"
 		"  --trace FILE           every decided event as a JSON line: its id, the decisions before\n"
 		"                         and after, and the request in simulate's format\n"
 		"\nThe events happened, so identity and resource policies are taken as allowing them; the\n"
@@ -133,11 +135,11 @@ static void usage(FILE *out)
 
 /* ---- tallies and groups ---------------------------------------------------- */
 
-static void tally(struct replay *rp, struct tally *t, const char *reason)
+static void tally_n(struct replay *rp, struct tally *t, const char *reason, size_t count)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		if (strcmp(t->items[i].reason, reason) == 0) {
-			t->items[i].count++;
+			t->items[i].count += count;
 			return;
 		}
 	}
@@ -156,7 +158,21 @@ static void tally(struct replay *rp, struct tally *t, const char *reason)
 		rp->oom = true;
 		return;
 	}
-	t->items[t->n++].count = 1;
+	t->items[t->n++].count = count;
+}
+
+static void tally(struct replay *rp, struct tally *t, const char *reason)
+{
+	tally_n(rp, t, reason, 1);
+}
+
+static int reason_cmp(const void *a, const void *b)
+{
+	const struct reason_count *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->reason, y->reason);
 }
 
 static size_t tally_total(const struct tally *t)
@@ -237,8 +253,13 @@ static void add_event(struct replay *rp, enum category cat, const struct iamp_ct
 	if ((g = rp->table[j])) {
 		free(key);
 		g->count++;
-		if (strcmp(e->time, g->first) < 0)
+		/* the example is the earliest event (then the least id): the
+		 * same whatever the order files are read in (-j) */
+		if (strcmp(e->time, g->first) < 0 ||
+		    (strcmp(e->time, g->first) == 0 && strcmp(e->id, g->example) < 0)) {
 			copy_time(g->first, sizeof(g->first), e->time);
+			snprintf(g->example, sizeof(g->example), "%s", e->id);
+		}
 		if (strcmp(e->time, g->last) > 0)
 			copy_time(g->last, sizeof(g->last), e->time);
 		return;
@@ -372,6 +393,7 @@ static void trace_event(FILE *out, const struct iamp_ct_event *e, const struct i
 {
 	const struct iamp_request *q = &e->req;
 
+	flockfile(out);
 	fputs("{\"event\":", out);
 	iamp_json_string(out, e->id, strlen(e->id));
 	fprintf(out, ",\"before\":\"%s\",\"after\":\"%s\",\"request\":{\"principal\":",
@@ -398,6 +420,7 @@ static void trace_event(FILE *out, const struct iamp_ct_event *e, const struct i
 			fputc(']', out);
 	}
 	fputs("}}}\n", out);
+	funlockfile(out);
 }
 
 static int decide(struct replay *rp, const struct iamp_ct_event *e)
@@ -455,6 +478,7 @@ static void input_error(void *ctx, const char *path, size_t index, const char *m
 	struct replay *rp = ctx;
 
 	rp->input_errors++;
+	flockfile(rp->err);
 	fputs("iamproof replay: ", rp->err);
 	iamp_report_text(rp->err, path, strlen(path));
 	if (index != (size_t)-1)
@@ -462,6 +486,7 @@ static void input_error(void *ctx, const char *path, size_t index, const char *m
 	fputs(": ", rp->err);
 	iamp_report_text(rp->err, msg, strlen(msg));
 	fputc('\n', rp->err);
+	funlockfile(rp->err);
 }
 
 static int on_record(void *ctx, const char *path, size_t index, const char *json, size_t len)
@@ -516,6 +541,197 @@ cleanup:
 	iamp_diags_clear(&diags);
 	iamp_document_free(doc);
 	return rc || rp->oom ? EXIT_INTERNAL : 0;
+}
+
+/* ---- reading, on one thread or several ------------------------------------- */
+
+/*
+ * -j N: the log files are listed first (iamp_ct_list_path), then N
+ * workers take them one at a time. Each worker is a copy of the run that
+ * shares the evaluators and policies (read only) and keeps counts and
+ * groups of its own, added to the run's at the end; the output does not
+ * depend on N (groups and reasons are sorted, a group's example is its
+ * earliest event). -j 1 takes the same path on the calling thread.
+ */
+struct pool {
+	struct replay *rp;
+	char **files;
+	size_t n, cap, next;
+	pthread_mutex_t mu;
+};
+
+struct worker {
+	struct pool *pool;
+	struct replay w;
+	int rc;
+	pthread_t thread;
+};
+
+static int collect(void *ctx, const char *path)
+{
+	struct pool *p = ctx;
+
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		char **n = realloc(p->files, cap * sizeof(*n));
+
+		if (!n)
+			return EXIT_INTERNAL;
+		p->files = n;
+		p->cap = cap;
+	}
+	if (!(p->files[p->n] = strdup(path)))
+		return EXIT_INTERNAL;
+	p->n++;
+	return 0;
+}
+
+static void list_error(void *ctx, const char *path, size_t index, const char *msg)
+{
+	input_error(((struct pool *)ctx)->rp, path, index, msg);
+}
+
+static void *work(void *arg)
+{
+	struct worker *wk = arg;
+	struct pool *p = wk->pool;
+
+	for (;;) {
+		size_t i;
+		int r;
+
+		pthread_mutex_lock(&p->mu);
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		if (i >= p->n)
+			break;
+		r = iamp_ct_read_path(p->files[i], on_record, input_error, &wk->w);
+		if (r > 0 || wk->w.oom) {
+			wk->rc = EXIT_INTERNAL;
+			pthread_mutex_lock(&p->mu);
+			p->next = p->n; /* the others stop too */
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void merge_tally(struct replay *rp, struct tally *into, struct tally *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		tally_n(rp, into, from->items[i].reason, from->items[i].count);
+	tally_free(from);
+	memset(from, 0, sizeof(*from));
+}
+
+/* Adds worker w's counts and groups to rp's; w's groups move. */
+static void merge(struct replay *rp, struct replay *w)
+{
+	rp->files += w->files;
+	rp->records += w->records;
+	rp->decided += w->decided;
+	rp->unchanged += w->unchanged;
+	rp->already_denied += w->already_denied;
+	rp->input_errors += w->input_errors;
+	rp->oom |= w->oom;
+	merge_tally(rp, &rp->failed, &w->failed);
+	merge_tally(rp, &rp->not_api, &w->not_api);
+	merge_tally(rp, &rp->unmapped, &w->unmapped);
+	merge_tally(rp, &rp->aside, &w->aside);
+	merge_tally(rp, &rp->errors, &w->errors);
+	for (size_t i = 0; i < w->tcap; i++) {
+		struct group *g = w->table[i], *h;
+		size_t j;
+
+		if (!g)
+			continue;
+		if ((rp->ngroups + 1) * 2 > rp->tcap && !grow(rp)) {
+			rp->oom = true;
+			group_free(g);
+			continue;
+		}
+		j = hash(g->key) & (rp->tcap - 1);
+		while (rp->table[j] && strcmp(rp->table[j]->key, g->key) != 0)
+			j = (j + 1) & (rp->tcap - 1);
+		if (!(h = rp->table[j])) {
+			rp->table[j] = g;
+			rp->ngroups++;
+			continue;
+		}
+		h->count += g->count;
+		if (strcmp(g->first, h->first) < 0 ||
+		    (strcmp(g->first, h->first) == 0 && strcmp(g->example, h->example) < 0)) {
+			memcpy(h->first, g->first, sizeof(h->first));
+			memcpy(h->example, g->example, sizeof(h->example));
+		}
+		if (strcmp(g->last, h->last) > 0)
+			memcpy(h->last, g->last, sizeof(h->last));
+		group_free(g);
+	}
+	free(w->table);
+	w->table = NULL;
+	w->tcap = w->ngroups = 0;
+}
+
+static int read_all(struct replay *rp, const char *const *paths, size_t npaths, unsigned jobs)
+{
+	struct pool p = { .rp = rp };
+	struct worker *wk = NULL;
+	int rc = 0;
+
+	pthread_mutex_init(&p.mu, NULL);
+	for (size_t i = 0; i < npaths && rc == 0; i++)
+		if (iamp_ct_list_path(paths[i], collect, list_error, &p) > 0)
+			rc = EXIT_INTERNAL;
+	if (rc == 0 && !(wk = calloc(jobs, sizeof(*wk))))
+		rc = EXIT_INTERNAL;
+	for (unsigned k = 0; rc == 0 && k < jobs; k++) {
+		wk[k].pool = &p;
+		wk[k].w = *rp; /* the shared part; the counts start from zero */
+		wk[k].w.table = NULL;
+		wk[k].w.tcap = wk[k].w.ngroups = 0;
+		wk[k].w.files = wk[k].w.records = wk[k].w.decided = wk[k].w.unchanged = 0;
+		wk[k].w.already_denied = wk[k].w.input_errors = 0;
+		memset(&wk[k].w.failed, 0, sizeof(wk[k].w.failed));
+		memset(&wk[k].w.not_api, 0, sizeof(wk[k].w.not_api));
+		memset(&wk[k].w.unmapped, 0, sizeof(wk[k].w.unmapped));
+		memset(&wk[k].w.aside, 0, sizeof(wk[k].w.aside));
+		memset(&wk[k].w.errors, 0, sizeof(wk[k].w.errors));
+		wk[k].w.oom = false;
+		wk[k].w.last_file[0] = '\0';
+	}
+	if (rc == 0 && jobs == 1) {
+		work(&wk[0]);
+	} else if (rc == 0) {
+		unsigned started = 0;
+
+		for (; started < jobs; started++)
+			if (pthread_create(&wk[started].thread, NULL, work, &wk[started]) != 0)
+				break;
+		if (started == 0)
+			work(&wk[0]); /* no thread: this one does it all */
+		for (unsigned k = 0; k < started; k++)
+			pthread_join(wk[k].thread, NULL);
+	}
+	for (unsigned k = 0; wk && k < jobs; k++) {
+		if (wk[k].rc)
+			rc = wk[k].rc;
+		merge(rp, &wk[k].w);
+	}
+	if (rp->oom)
+		rc = EXIT_INTERNAL;
+	qsort(rp->failed.items, rp->failed.n, sizeof(*rp->failed.items), reason_cmp);
+	qsort(rp->not_api.items, rp->not_api.n, sizeof(*rp->not_api.items), reason_cmp);
+	qsort(rp->unmapped.items, rp->unmapped.n, sizeof(*rp->unmapped.items), reason_cmp);
+	qsort(rp->aside.items, rp->aside.n, sizeof(*rp->aside.items), reason_cmp);
+	qsort(rp->errors.items, rp->errors.n, sizeof(*rp->errors.items), reason_cmp);
+	for (size_t i = 0; i < p.n; i++)
+		free(p.files[i]);
+	free(p.files);
+	free(wk);
+	pthread_mutex_destroy(&p.mu);
+	return rc;
 }
 
 /* ---- the organization before and after ------------------------------------ */
@@ -1065,6 +1281,7 @@ int iamp_cmd_replay(int argc, char **argv)
 	size_t npaths = 0, nch = 0;
 	struct change ch[MAX_CHANGES];
 	struct group **sorted = NULL;
+	unsigned jobs = 1;
 	int rc = EXIT_USAGE;
 
 	memset(&rp, 0, sizeof(rp));
@@ -1116,6 +1333,15 @@ int iamp_cmd_replay(int argc, char **argv)
 			replace = v;
 			with = argv[i + 2];
 			i += 2;
+		} else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+			char *end;
+			unsigned long n = strtoul(v, &end, 10);
+
+			if (*end || !*v || n < 1 || n > 64) {
+				fprintf(stderr, "iamproof replay: -j takes a number of threads from 1 to 64\n");
+				goto cleanup;
+			}
+			jobs = (unsigned)n;
 		} else if (strcmp(a, "--trace") == 0) {
 			if (rp.trace)
 				fclose(rp.trace);
@@ -1162,14 +1388,10 @@ int iamp_cmd_replay(int argc, char **argv)
 		rc = EXIT_INTERNAL;
 		goto cleanup;
 	}
-	for (size_t i = 0; i < npaths; i++) {
-		int r = iamp_ct_read_path(paths[i], on_record, input_error, &rp);
-
-		if (r > 0 || rp.oom) {
-			fprintf(stderr, "iamproof replay: %s\n", rp.oom ? "out of memory" : iamp_error_last());
-			rc = EXIT_INTERNAL;
-			goto cleanup;
-		}
+	if (read_all(&rp, paths, npaths, jobs) != 0) {
+		fprintf(stderr, "iamproof replay: %s\n", rp.oom ? "out of memory" : "cannot read the logs");
+		rc = EXIT_INTERNAL;
+		goto cleanup;
 	}
 	if (!(sorted = malloc((rp.ngroups + 1) * sizeof(*sorted)))) {
 		rc = EXIT_INTERNAL;
