@@ -99,6 +99,60 @@ static void keep(struct reader *r, int c)
 	r->rec[r->rec_len++] = (char)c;
 }
 
+static void keep_n(struct reader *r, const unsigned char *p, size_t n)
+{
+	if (!r->rec || r->rec_over || !n)
+		return;
+	if (r->rec_len + n + 2 > r->rec_cap) {
+		size_t cap = r->rec_cap;
+		char *nr;
+
+		while (cap < r->rec_len + n + 2)
+			cap *= 2;
+		if (cap > IAMP_CT_MAX_RECORD + 2 || !(nr = realloc(r->rec, cap))) {
+			r->rec_over = true;
+			return;
+		}
+		r->rec = nr;
+		r->rec_cap = cap;
+	}
+	memcpy(r->rec + r->rec_len, p, n);
+	r->rec_len += n;
+}
+
+/*
+ * The rest of a string whose opening quote was read, up to and with its
+ * closing quote, kept when r->rec is set. The bytes between quotes and
+ * backslashes are copied as runs: most of a record is strings. Returns
+ * 0, or -1 at the end of the input.
+ */
+static int scan_string(struct reader *r)
+{
+	for (;;) {
+		const unsigned char *p, *q, *end;
+		int c;
+
+		if (r->pos == r->len && peek_byte(r) == EOF)
+			return -1;
+		p = q = r->buf + r->pos;
+		end = r->buf + r->len;
+		while (q < end && *q != '"' && *q != '\\')
+			q++;
+		keep_n(r, p, (size_t)(q - p));
+		r->pos = (size_t)(q - r->buf);
+		if (q == end)
+			continue;
+		c = r->buf[r->pos++];
+		keep(r, c);
+		if (c == '"')
+			return 0;
+		/* a backslash: the next byte is escaped, whatever it is */
+		if ((c = next_byte(r)) == EOF)
+			return -1;
+		keep(r, c);
+	}
+}
+
 /*
  * Reads one JSON value whose first byte `c` was read, keeping its bytes
  * when r->rec is set. Only brackets and strings are followed: the value
@@ -114,20 +168,8 @@ static int scan_value(struct reader *r, int c)
 			return -1;
 		keep(r, c);
 		if (c == '"') {
-			bool esc = false;
-
-			for (;;) {
-				c = next_byte(r);
-				if (c == EOF)
-					return -1;
-				keep(r, c);
-				if (esc)
-					esc = false;
-				else if (c == '\\')
-					esc = true;
-				else if (c == '"')
-					break;
-			}
+			if (scan_string(r) != 0)
+				return -1;
 		} else if (c == '{' || c == '[') {
 			depth++;
 		} else if (c == '}' || c == ']') {

@@ -175,6 +175,13 @@ static int reason_cmp(const void *a, const void *b)
 	return strcmp(x->reason, y->reason);
 }
 
+/* Most frequent first, then by name: the same whatever the reading order. */
+static void tally_sort(struct tally *t)
+{
+	if (t->n > 1)
+		qsort(t->items, t->n, sizeof(*t->items), reason_cmp);
+}
+
 static size_t tally_total(const struct tally *t)
 {
 	size_t n = 0;
@@ -721,11 +728,11 @@ static int read_all(struct replay *rp, const char *const *paths, size_t npaths, 
 	}
 	if (rp->oom)
 		rc = EXIT_INTERNAL;
-	qsort(rp->failed.items, rp->failed.n, sizeof(*rp->failed.items), reason_cmp);
-	qsort(rp->not_api.items, rp->not_api.n, sizeof(*rp->not_api.items), reason_cmp);
-	qsort(rp->unmapped.items, rp->unmapped.n, sizeof(*rp->unmapped.items), reason_cmp);
-	qsort(rp->aside.items, rp->aside.n, sizeof(*rp->aside.items), reason_cmp);
-	qsort(rp->errors.items, rp->errors.n, sizeof(*rp->errors.items), reason_cmp);
+	tally_sort(&rp->failed);
+	tally_sort(&rp->not_api);
+	tally_sort(&rp->unmapped);
+	tally_sort(&rp->aside);
+	tally_sort(&rp->errors);
 	for (size_t i = 0; i < p.n; i++)
 		free(p.files[i]);
 	free(p.files);
@@ -1400,7 +1407,8 @@ int iamp_cmd_replay(int argc, char **argv)
 	for (size_t i = 0, k = 0; i < rp.tcap; i++)
 		if (rp.table[i])
 			sorted[k++] = rp.table[i];
-	qsort(sorted, rp.ngroups, sizeof(*sorted), group_cmp);
+	if (rp.ngroups > 1)
+		qsort(sorted, rp.ngroups, sizeof(*sorted), group_cmp);
 	switch (rp.fmt) {
 	case FMT_TEXT:
 		write_text(stdout, &rp, sorted, rp.ngroups);
