@@ -556,7 +556,7 @@ size_t iamp_ct_action(char *buf, size_t size, const char *source, const char *na
 static const char *const carried[] = {
 	"aws:CalledVia", "aws:MultiFactorAuthPresent", "aws:PrincipalAccount", "aws:PrincipalArn",
 	"aws:PrincipalIsAWSService", "aws:PrincipalServiceName", "aws:RequestedRegion",
-	"aws:SecureTransport", "aws:SourceIp", "aws:ViaAWSService", "aws:userid",
+	"aws:SecureTransport", "aws:SourceIp", "aws:SourceVpce", "aws:ViaAWSService", "aws:userid",
 };
 
 bool iamp_ct_key_carried(const char *name, size_t len)
@@ -789,6 +789,7 @@ int iamp_ct_event_read(struct iamp_ct_event *out, struct iamp_arena *arena,
 		out->principal_arn = principal;
 	if (obj_of(rec, "tlsDetails"))
 		add_key(ks, "aws:SecureTransport", "true");
+	add_key(ks, "aws:SourceVpce", str_of(rec, "vpcEndpointId"));
 	by = str_of(ui, "invokedBy");
 	if (strcmp(out->identity_type, "AWSService") == 0) {
 		add_key(ks, "aws:PrincipalIsAWSService", "true");

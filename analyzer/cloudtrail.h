@@ -31,7 +31,8 @@
  *              (sessionContext.attributes.mfaAuthenticated),
  *              aws:PrincipalArn (the session's issuer for a role
  *              session), aws:PrincipalAccount, aws:userid (principalId),
- *              aws:SecureTransport (tlsDetails present), aws:ViaAWSService
+ *              aws:SecureTransport (tlsDetails present), aws:SourceVpce
+ *              (vpcEndpointId), aws:ViaAWSService
  *              and aws:CalledVia (invokedBy), aws:PrincipalIsAWSService,
  *              aws:ResourceAccount (resources' accountId, else
  *              recipientAccountId).

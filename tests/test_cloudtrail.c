@@ -108,6 +108,10 @@ static const struct event_case events[] = {
 	  IAMP_CT_OK, NULL, NULL, NULL, IAMP_CT_ASSUME_NO_RESOURCE, "aws:SecureTransport", "true" },
 	{ "{" SESSION_UI CALL("ec2.amazonaws.com", "RunInstances") "}",
 	  IAMP_CT_OK, NULL, NULL, NULL, IAMP_CT_ASSUME_NO_RESOURCE, "aws:PrincipalAccount", "222222222222" },
+	{ "{" SESSION_UI CALL("s3.amazonaws.com", "ListBuckets") ",\"vpcEndpointId\":\"vpce-1a2b3c4d\"}",
+	  IAMP_CT_OK, NULL, "s3:ListAllMyBuckets", NULL, IAMP_CT_ASSUME_NO_RESOURCE, "aws:SourceVpce", "vpce-1a2b3c4d" },
+	{ "{" SESSION_UI CALL("s3.amazonaws.com", "ListBuckets") "}",
+	  IAMP_CT_OK, NULL, "s3:ListAllMyBuckets", NULL, IAMP_CT_ASSUME_NO_RESOURCE, "aws:SourceVpce", NULL },
 	/* invoked by a service on the caller's behalf */
 	{ "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::222222222222:assumed-role/app/s1\","
 	  "\"accountId\":\"222222222222\",\"invokedBy\":\"cloudformation.amazonaws.com\"}"
