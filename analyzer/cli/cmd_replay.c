@@ -96,6 +96,8 @@ struct change {
 struct replay {
 	struct side before, after;
 	const struct iamp_statement **stmts; /* of the changed policies */
+	bool has_rcps;                       /* some RCP is attached, before or after: the
+					        resource's account matters */
 	size_t nstmts;
 	struct group **table;                /* open addressing */
 	size_t tcap, ngroups;
@@ -123,6 +125,7 @@ static void usage(FILE *out)
 		"  --replace OLD --with NEW    NEW in place of the policy file OLD wherever it is attached\n"
 		"  --org-after org.yaml   the organization after the change\n"
 		"  -f, --format FORMAT    text (default), json, markdown (a pull-request comment), sarif\n"
+		"  -o, --output FILE      the report into FILE instead of standard output\n"
 		"  -j, --jobs N           read N files at a time, on N threads (default 1)\n"
 		"  --trace FILE           every decided event as a JSON line: its id, the decisions before\n"
 		"                         and after, and the request in simulate's format\n"
@@ -453,7 +456,7 @@ static int decide(struct replay *rp, const struct iamp_ct_event *e)
 	after = ra.decision == IAMP_DECISION_ALLOWED;
 	assume = (e->assumptions & (IAMP_CT_ASSUME_ACCOUNT_ROOT | IAMP_CT_ASSUME_UNKNOWN_ACTION)) |
 		 unknowns(rp, e, &key);
-	if ((rb.assumptions | ra.assumptions) & IAMP_ASSUME_RESOURCE_ACCOUNT)
+	if (((rb.assumptions | ra.assumptions) & IAMP_ASSUME_RESOURCE_ACCOUNT) && rp->has_rcps)
 		assume |= ASSUME_RES_ACCOUNT;
 	if ((rb.assumptions | ra.assumptions) & IAMP_ASSUME_CALLER_ACCOUNT)
 		assume |= ASSUME_CALLER_ACCOUNT;
@@ -1289,6 +1292,8 @@ int iamp_cmd_replay(int argc, char **argv)
 	struct change ch[MAX_CHANGES];
 	struct group **sorted = NULL;
 	unsigned jobs = 1;
+	const char *output = NULL;
+	FILE *out = stdout;
 	int rc = EXIT_USAGE;
 
 	memset(&rp, 0, sizeof(rp));
@@ -1340,6 +1345,8 @@ int iamp_cmd_replay(int argc, char **argv)
 			replace = v;
 			with = argv[i + 2];
 			i += 2;
+		} else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+			output = v;
 		} else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
 			char *end;
 			unsigned long n = strtoul(v, &end, 10);
@@ -1391,6 +1398,7 @@ int iamp_cmd_replay(int argc, char **argv)
 		pset_print_diags(&rp.before.ps);
 	if (rp.after.ps.diags.count)
 		pset_print_diags(&rp.after.ps);
+	rp.has_rcps = pset_has(&rp.before.ps, IAMP_POLICY_RCP) || pset_has(&rp.after.ps, IAMP_POLICY_RCP);
 	if (changed_statements(&rp) != 0) {
 		rc = EXIT_INTERNAL;
 		goto cleanup;
@@ -1409,21 +1417,26 @@ int iamp_cmd_replay(int argc, char **argv)
 			sorted[k++] = rp.table[i];
 	if (rp.ngroups > 1)
 		qsort(sorted, rp.ngroups, sizeof(*sorted), group_cmp);
+	if (output && !(out = fopen(output, "w"))) {
+		fprintf(stderr, "iamproof replay: %s: %s\n", output, strerror(errno));
+		rc = EXIT_USAGE;
+		goto cleanup;
+	}
 	switch (rp.fmt) {
 	case FMT_TEXT:
-		write_text(stdout, &rp, sorted, rp.ngroups);
+		write_text(out, &rp, sorted, rp.ngroups);
 		break;
 	case FMT_JSON:
-		write_json(stdout, &rp, sorted, rp.ngroups);
+		write_json(out, &rp, sorted, rp.ngroups);
 		break;
 	case FMT_MARKDOWN:
-		write_markdown(stdout, &rp, sorted, rp.ngroups);
+		write_markdown(out, &rp, sorted, rp.ngroups);
 		break;
 	case FMT_SARIF:
-		write_sarif(stdout, &rp, sorted, rp.ngroups);
+		write_sarif(out, &rp, sorted, rp.ngroups);
 		break;
 	}
-	if (fflush(stdout) != 0) {
+	if (out != stdout ? fclose(out) != 0 : fflush(stdout) != 0) {
 		fprintf(stderr, "iamproof replay: cannot write the output\n");
 		rc = EXIT_INTERNAL;
 		goto cleanup;
