@@ -55,6 +55,13 @@ jq -e '.summary.failed.count == 1 and .summary.notApiCalls.count == 1 and .summa
 	.summary.notGoverned.count == 2 and .summary.events == 24 and .summary.decided == 17' "$tmp/out" >/dev/null &&
 	ok || no "org-after: the counts set aside: $(jq -c .summary "$tmp/out")"
 
+# --- an allow list in place of FullAWSAccess: denied for want of an Allow -------
+expect_exit 1 "allow list" -- "$bin" replay --org org.yaml --org-after org-allowlist.yaml --cloudtrail logs -f json
+same "$(jq -r '[.newlyDeniedGroups[] | .action] | join(" ")' "$tmp/out")" \
+	"s3:GetObject s3:ListBucket iam:CreateUser kms:Decrypt lambda:CreateFunction" "allow list: every call but EC2 in Workloads"
+same "$(jq -r '[.newlyDeniedGroups[].decidedBy | .file + ":" + (.line | tostring) + " " + .text] | unique | join(";")' "$tmp/out")" \
+	"org-allowlist.yaml:8 no SCP attached at OU Workloads allows it" "allow list: the level without an Allow, at its node"
+
 # --- deny the root user: exactly the root events ----------------------------
 expect_exit 1 "root" -- "$bin" replay --org org.yaml --cloudtrail logs \
 	--change scp/deny-root.json --at Root --trace "$tmp/trace"
