@@ -490,11 +490,11 @@ static void input_error(void *ctx, const char *path, size_t index, const char *m
 	rp->input_errors++;
 	flockfile(rp->err);
 	fputs("iamproof replay: ", rp->err);
-	iamp_report_text(rp->err, path, strlen(path));
+	iamp_text_string(rp->err, path, strlen(path));
 	if (index != (size_t)-1)
 		fprintf(rp->err, ": record %zu", index);
 	fputs(": ", rp->err);
-	iamp_report_text(rp->err, msg, strlen(msg));
+	iamp_text_string(rp->err, msg, strlen(msg));
 	fputc('\n', rp->err);
 	funlockfile(rp->err);
 }
@@ -912,7 +912,7 @@ static void each_assumption(const struct group *g, void (*fn)(void *, const char
 
 static void text_str(FILE *out, const char *s)
 {
-	iamp_report_text(out, s, strlen(s));
+	iamp_text_string(out, s, strlen(s));
 }
 
 static void text_assumption(void *ctx, const char *s)
