@@ -36,18 +36,23 @@ CHECK_PKGS := check
 JSONC_PKGS := json-c
 #   analyzer/smt.c, the prover (the only file that includes z3.h):
 Z3_PKGS := z3
+#   analyzer/cloudtrail.c, CloudTrail log files (gzip):
+ZLIB_PKGS := zlib
 #   whatever links libiamproof.a:
-LIB_PKGS := $(YAML_PKGS) $(Z3_PKGS) $(JSONC_PKGS)
+LIB_PKGS := $(YAML_PKGS) $(Z3_PKGS) $(JSONC_PKGS) $(ZLIB_PKGS)
 deb.yaml-0.1 := libyaml-dev
 deb.check := check
 deb.json-c := libjson-c-dev
 deb.z3 := libz3-dev
+deb.zlib := zlib1g-dev
 
 $(BUILD)/analyzer/load_yaml.o: private PKGS := $(YAML_PKGS)
 $(BUILD)/analyzer/smt.o: private PKGS := $(Z3_PKGS)
+$(BUILD)/analyzer/cloudtrail.o: private PKGS := $(ZLIB_PKGS)
 $(BUILD)/analyzer/generate.o $(BUILD)/analyzer/cli/cmd_generate.o: private PKGS := $(JSONC_PKGS)
 $(TEST_OBJ): private PKGS := $(CHECK_PKGS)
 $(BUILD)/tests/test_report.o: private PKGS := $(CHECK_PKGS) $(JSONC_PKGS)
+$(BUILD)/tests/test_cloudtrail.o: private PKGS := $(CHECK_PKGS) $(ZLIB_PKGS)
 $(BUILD)/iamproof: private PKGS := $(LIB_PKGS)
 $(BUILD)/test_runner: private PKGS := $(LIB_PKGS) $(CHECK_PKGS)
 
@@ -175,6 +180,7 @@ test: deps
 	$(Q)sh tests/iac.sh $(BUILD)/iamproof
 	$(Q)sh tests/precommit.sh $(BUILD)/iamproof
 	$(Q)sh tests/report.sh $(BUILD)/iamproof
+	$(Q)sh tests/replay.sh $(BUILD)/iamproof
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own. That build runs several
@@ -198,6 +204,7 @@ asan:
 	$(Q)sh tests/catalog.sh build-asan/iamproof
 	$(Q)sh tests/ci-examples.sh build-asan/iamproof
 	$(Q)sh tests/prove-cli.sh build-asan/iamproof
+	$(Q)sh tests/replay.sh build-asan/iamproof
 
 # What make asan leaves out for time (docs/testing.md, "Sanitizers and
 # valgrind"): the prover's fixtures and the differential test, under ASan.

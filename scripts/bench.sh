@@ -14,7 +14,9 @@
 #      findings, of which there should be none: AWS accepted every one of
 #      those policies (POLICY_SIZE aside: AWS managed policies are not
 #      bound by the customer quota; tests/corpus.sh disables it too);
-#   6. runs scripts/bench-eval.sh BIN when it exists.
+#   6. runs scripts/bench-eval.sh BIN when it exists;
+#   7. runs scripts/bench-replay.sh BIN when it exists (replay's events/s
+#      against a gunzip + JSON.parse baseline, and its peak RSS).
 #
 # It reports and does not assert: a missed target still exits 0. It exits
 # 1 when BIN crashes (exit status 3, or killed by a signal) on any input
@@ -239,5 +241,10 @@ if [ -f scripts/bench-eval.sh ]; then
 	echo
 	echo "==> scripts/bench-eval.sh"
 	sh scripts/bench-eval.sh "$BIN" || { echo "bench: scripts/bench-eval.sh failed" >&2; status=1; }
+fi
+if [ -f scripts/bench-replay.sh ]; then
+	echo
+	echo "==> scripts/bench-replay.sh"
+	sh scripts/bench-replay.sh "$BIN" || { echo "bench: scripts/bench-replay.sh failed" >&2; status=1; }
 fi
 exit $status

@@ -11,6 +11,7 @@ pkgs="$pkgs libyaml-dev"   # analyzer/load_yaml.c
 pkgs="$pkgs check"         # tests/*.c, the unit-test runner
 pkgs="$pkgs libjson-c-dev" # tests/test_report.c reads our JSON output back
 pkgs="$pkgs libz3-dev"     # analyzer/smt.c, the prover
+pkgs="$pkgs zlib1g-dev"    # analyzer/cloudtrail.c reads gzip'ed CloudTrail logs
 pkgs="$pkgs nodejs npm"    # oracles and generators under scripts/ and tests/
 pkgs="$pkgs git"           # review (analyzer/cli/git.c) and its tests
 pkgs="$pkgs pre-commit"    # tests/precommit.sh runs the real framework on .pre-commit-hooks.yaml

@@ -99,6 +99,53 @@ expect_exit 0 "--org with nothing relevant changed" -- "$bin" review --base head
 has "no SCP, RCP or org.yaml changed" "properties not asked when nothing they read changed"
 has "0 policy files changed" "an empty change"
 
+# --- --cloudtrail: the recorded calls the SCP change allows or denies -----------
+# ops stopped logging once and was denied (a failed call, set aside) and
+# once through; head drops StopLogging from the Guard SCP
+cat > "$tmp/trail.json" <<'EOF'
+{"Records": [
+ {"eventVersion": "1.11", "userIdentity": {"type": "AssumedRole", "principalId": "AROAX:alice",
+   "arn": "arn:aws:sts::111122223333:assumed-role/ops/alice", "accountId": "111122223333",
+   "sessionContext": {"sessionIssuer": {"type": "Role", "arn": "arn:aws:iam::111122223333:role/ops"}}},
+  "eventTime": "2026-11-30T09:00:00Z", "eventSource": "cloudtrail.amazonaws.com", "eventName": "StopLogging",
+  "awsRegion": "us-east-1", "eventID": "ev-denied", "eventType": "AwsApiCall", "errorCode": "AccessDenied"},
+ {"eventVersion": "1.11", "userIdentity": {"type": "AssumedRole", "principalId": "AROAX:alice",
+   "arn": "arn:aws:sts::111122223333:assumed-role/ops/alice", "accountId": "111122223333",
+   "sessionContext": {"sessionIssuer": {"type": "Role", "arn": "arn:aws:iam::111122223333:role/ops"}}},
+  "eventTime": "2026-11-30T09:01:00Z", "eventSource": "cloudtrail.amazonaws.com", "eventName": "StopLogging",
+  "awsRegion": "us-east-1", "eventID": "ev-stop", "eventType": "AwsApiCall"},
+ {"eventVersion": "1.11", "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/bob",
+   "accountId": "111122223333"},
+  "eventTime": "2026-11-30T09:02:00Z", "eventSource": "ec2.amazonaws.com", "eventName": "DescribeInstances",
+  "awsRegion": "us-east-1", "eventID": "ev-describe", "eventType": "AwsApiCall"}
+]}
+EOF
+"$bin" review --base base --head head --org org.yaml --properties props.yaml > /dev/null 2>&1
+without=$?
+expect_exit $without "--cloudtrail: a relaxation fails nothing more" -- "$bin" review --base base --head head --org org.yaml \
+	--properties props.yaml --cloudtrail "$tmp/trail.json"
+has "replay (--cloudtrail $tmp/trail.json): 3 events, 2 decided: 0 newly denied, 1 newly allowed" "the replay's counts"
+has "newly allowed: account 111122223333, arn:aws:iam::111122223333:role/ops, cloudtrail:StopLogging: 1 events, e.g. event ev-stop; scps/guard.json:4: the Deny of an SCP (Sid Guard)" "the group, at the statement in the repository"
+"$bin" review --base head --head base --org org.yaml --properties props.yaml > /dev/null 2>&1
+if [ $? = 0 ]; then
+	expect_exit 1 "--cloudtrail: newly denied calls fail" -- "$bin" review --base head --head base \
+		--org org.yaml --properties props.yaml --cloudtrail "$tmp/trail.json"
+	has "1 newly denied" "the tightening"
+else
+	no "review --base head --head base fails without --cloudtrail: the exit code of a newly denied call is not tested"
+fi
+expect_exit $without "--cloudtrail json" -- "$bin" review --base base --head head --org org.yaml --properties props.yaml \
+	--cloudtrail "$tmp/trail.json" --format json
+jq -e '.replay.replayed and .replay.report.newlyAllowedGroups[0].decidedBy.file == "scps/guard.json" and
+	.replay.report.summary.failed.count == 1' "$tmp/out" > /dev/null && ok || no "--cloudtrail json: $(jq -c .replay "$tmp/out")"
+expect_exit $without "--cloudtrail markdown" -- "$bin" review --base base --head head --org org.yaml --properties props.yaml \
+	--cloudtrail "$tmp/trail.json" --format markdown
+has '| | `111122223333` | `arn:aws:iam::111122223333:role/ops` | `cloudtrail:StopLogging` | 1 | `ev-stop` | `scps/guard.json:4` the Deny of an SCP (Sid Guard) |' "the markdown row"
+expect_exit 0 "--cloudtrail with nothing relevant changed" -- "$bin" review --base head --head head --org org.yaml \
+	--properties props.yaml --cloudtrail "$tmp/trail.json"
+has "no SCP, RCP or org.yaml changed: the log was not replayed" "not replayed when no guardrail changed"
+expect_exit 2 "--cloudtrail without --org" -- "$bin" review --base base --head head --cloudtrail "$tmp/trail.json"
+
 # --- Markdown --------------------------------------------------------------------
 expect_exit 1 "markdown" -- "$bin" review --base base --head head --format markdown --org org.yaml --properties props.yaml
 head -1 "$tmp/out" | grep -q '^## iamproof review' && ok || no "markdown heading"

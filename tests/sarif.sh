@@ -243,6 +243,14 @@ sh "$root/tests/review-fixture.sh" "$work/review-repo" || die "cannot build the 
 rc=$?
 [ $rc -le 1 ] || { cat "$work/review.stderr" >&2; die "iamproof review exited $rc for the 'review' log"; }
 logs="$logs review"
+# replay: newly denied (error) and newly allowed (note) results at the
+# statements that decide, one file relative and one absolute
+(cd "$root/fixtures/cloudtrail" && "$bin" replay --org org-after.yaml --cloudtrail logs \
+	--replace scp/deny-regions.json --with "$root/fixtures/cloudtrail/scp/deny-root.json" --format sarif) \
+	>"$work/replay.sarif" 2>"$work/replay.stderr"
+rc=$?
+[ $rc -le 1 ] || { cat "$work/replay.stderr" >&2; die "iamproof replay exited $rc for the 'replay' log"; }
+logs="$logs replay"
 run trust "$in" --type trust "$(printf '\346\227\245\346\234\254')/trust.yaml" "with space"
 for d in fixtures policies; do
 	[ -d "$root/$d" ] && run "$d" "$root" "$d"

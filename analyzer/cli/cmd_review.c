@@ -114,9 +114,15 @@ struct review {
 	const char *properties_given; /* --properties as the user wrote it */
 	bool org_asked;          /* the properties were compared */
 	char org_note[240];
+	const char *cloudtrail;  /* --cloudtrail: logs replayed against the SCP/RCP change */
+	char *cloudtrail_abs;
+	json_object *replay;     /* replay's JSON report (cmd_replay.c), or NULL */
+	char replay_note[240];
 	bool failed;             /* git or input trouble: exit 2 */
 	bool internal;
 };
+
+static void text_replay(FILE *out, const struct review *r, void (*put)(FILE *, const char *));
 
 static void usage(FILE *out)
 {
@@ -136,6 +142,8 @@ static void usage(FILE *out)
 		"      --witnesses N    requests per direction of each access diff (default 3)\n"
 		"      --timeout S      seconds per solver call (default 10)\n"
 		"      --org FILE       org.yaml: compare the properties' verdicts at BASE and HEAD\n"
+		"      --cloudtrail PATH  with --org: replay these CloudTrail logs against the SCPs and RCPs\n"
+		"                       at BASE and HEAD (docs/replay.md)\n"
 		"      --properties P   with --org: packs or files (default stage6)\n"
 		"      --param K=V      a property parameter (repeatable)\n"
 		"  -c, --config FILE    configuration (default: .iamproof.yaml at the top of the work tree)\n"
@@ -804,6 +812,103 @@ out:
 	rmdir(tmpl);
 }
 
+/* The paths replay names (the trees at BASE and HEAD in `tmpl`) as
+ * paths in the repository. */
+static void replay_paths(json_object *groups, const char *tmpl)
+{
+	size_t n = strlen(tmpl);
+
+	for (size_t i = 0; groups && i < json_object_array_length(groups); i++) {
+		json_object *by, *f;
+		const char *file;
+
+		if (!json_object_object_get_ex(json_object_array_get_idx(groups, i), "decidedBy", &by) ||
+		    !json_object_object_get_ex(by, "file", &f) || !(file = json_object_get_string(f)))
+			continue;
+		if (strncmp(file, tmpl, n) == 0 && (strncmp(file + n, "/base/", 6) == 0 || strncmp(file + n, "/head/", 6) == 0))
+			json_object_object_add(by, "file", json_object_new_string(file + n + 6));
+	}
+}
+
+/* iamproof replay --org BASE/ORG --org-after HEAD/ORG --cloudtrail PATH:
+ * the recorded calls the change to the SCPs and RCPs newly denies or
+ * allows (cmd_replay.c), kept as its JSON report. */
+static void replay_change(struct review *r)
+{
+	char tmpl[] = "/tmp/iamproof-replay-XXXXXX", dir[2][4200], tar[4200], org[2][8800], out[4200];
+	const char *revs[2] = { r->base_id, r->head_id };
+	const char *argv[12];
+	int argc = 0, rc;
+
+	if (!org_relevant(r)) {
+		snprintf(r->replay_note, sizeof(r->replay_note),
+			 "no SCP, RCP or %s changed: the log was not replayed", r->org);
+		return;
+	}
+	if (!mkdtemp(tmpl)) {
+		fprintf(stderr, "iamproof review: cannot make a temporary directory: %s\n", strerror(errno));
+		r->internal = true;
+		return;
+	}
+	snprintf(tar, sizeof(tar), "%s/tree.tar", tmpl);
+	snprintf(out, sizeof(out), "%s/replay.json", tmpl);
+	for (int s = 0; s < 2; s++) {
+		snprintf(dir[s], sizeof(dir[s]), "%s/%s", tmpl, s ? "head" : "base");
+		snprintf(org[s], sizeof(org[s]), "%s/%s", dir[s], r->org);
+		if (!materialize(revs[s], dir[s], tar)) {
+			fprintf(stderr, "iamproof review: cannot read the tree at %s\n", revs[s]);
+			r->failed = true;
+			goto out;
+		}
+	}
+	argv[argc++] = "replay";
+	argv[argc++] = "--org";
+	argv[argc++] = org[0];
+	argv[argc++] = "--org-after";
+	argv[argc++] = org[1];
+	argv[argc++] = "--cloudtrail";
+	argv[argc++] = r->cloudtrail;
+	argv[argc++] = "--format";
+	argv[argc++] = "json";
+	argv[argc++] = "--output";
+	argv[argc++] = out;
+	argv[argc] = NULL;
+	rc = iamp_cmd_replay(argc, (char **)argv);
+	if (rc == EXIT_USAGE)
+		r->failed = true; /* said on stderr; what could be read is reported */
+	if ((rc != EXIT_CLEAN && rc != EXIT_FINDINGS && rc != EXIT_USAGE) || !(r->replay = json_object_from_file(out))) {
+		snprintf(r->replay_note, sizeof(r->replay_note), "replay gave no answer (see above)");
+		r->failed = true;
+		goto out;
+	}
+	{
+		json_object *g;
+
+		if (json_object_object_get_ex(r->replay, "newlyDeniedGroups", &g))
+			replay_paths(g, tmpl);
+		if (json_object_object_get_ex(r->replay, "newlyAllowedGroups", &g))
+			replay_paths(g, tmpl);
+		if (json_object_object_get_ex(r->replay, "assumedGroups", &g))
+			replay_paths(g, tmpl);
+	}
+out:
+	for (int s = 0; s < 2; s++)
+		nftw(dir[s], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	unlink(out);
+	unlink(tar);
+	rmdir(tmpl);
+}
+
+static size_t replay_count(const struct review *r, const char *key)
+{
+	json_object *summary, *v;
+
+	if (!r->replay || !json_object_object_get_ex(r->replay, "summary", &summary) ||
+	    !json_object_object_get_ex(summary, key, &v))
+		return 0;
+	return (size_t)json_object_get_int64(v);
+}
+
 /* A proven or vacuous answer that is no longer one. */
 static bool regressed(const struct prop_change *p)
 {
@@ -980,6 +1085,63 @@ static void write_text(FILE *out, const struct review *r, const struct iamp_diag
 			fprintf(out, ": %s -> %s\n", r->pc[i].before, r->pc[i].after);
 		}
 	}
+	if (r->cloudtrail)
+		text_replay(out, r, text);
+}
+
+/* One group of replay's report as a line: "account A, P, ACTION: N events,
+ * e.g. event ID; FILE:LINE: TEXT". */
+static void text_replay_group(FILE *out, json_object *g, void (*put)(FILE *, const char *))
+{
+	json_object *by = NULL, *v;
+	const char *keys[] = { "account", "principal", "action" };
+
+	for (size_t k = 0; k < 3; k++) {
+		fputs(k ? ", " : "account ", out);
+		put(out, json_object_object_get_ex(g, keys[k], &v) ? json_object_get_string(v) : "?");
+	}
+	fprintf(out, ": %lld events, e.g. event ",
+		json_object_object_get_ex(g, "count", &v) ? (long long)json_object_get_int64(v) : 0LL);
+	put(out, json_object_object_get_ex(g, "exampleEventId", &v) ? json_object_get_string(v) : "?");
+	if (json_object_object_get_ex(g, "decidedBy", &by)) {
+		fputs("; ", out);
+		if (json_object_object_get_ex(by, "file", &v)) {
+			put(out, json_object_get_string(v));
+			fprintf(out, ":%d: ", json_object_object_get_ex(by, "line", &v) ? json_object_get_int(v) : 0);
+		}
+		put(out, json_object_object_get_ex(by, "text", &v) ? json_object_get_string(v) : "");
+	}
+}
+
+static void text_replay(FILE *out, const struct review *r, void (*put)(FILE *, const char *))
+{
+	static const char *const lists[][2] = { { "newlyDeniedGroups", "newly denied" },
+						{ "newlyAllowedGroups", "newly allowed" } };
+
+	fputs("replay (--cloudtrail ", out);
+	put(out, r->cloudtrail);
+	fputs("):", out);
+	if (!r->replay) {
+		fputc(' ', out);
+		put(out, r->replay_note);
+		fputc('\n', out);
+		return;
+	}
+	fprintf(out, " %zu events, %zu decided: %zu newly denied, %zu newly allowed, %zu depend on an unknown "
+		     "(identity and resource policies taken as allowing: the events happened)\n",
+		replay_count(r, "events"), replay_count(r, "decided"), replay_count(r, "newlyDenied"),
+		replay_count(r, "newlyAllowed"), replay_count(r, "assumed"));
+	for (size_t l = 0; l < 2; l++) {
+		json_object *arr;
+
+		if (!json_object_object_get_ex(r->replay, lists[l][0], &arr))
+			continue;
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			fprintf(out, "  %s: ", lists[l][1]);
+			text_replay_group(out, json_object_array_get_idx(arr, i), put);
+			fputc('\n', out);
+		}
+	}
 }
 
 static void json_str(FILE *out, const char *s)
@@ -1062,6 +1224,18 @@ static int write_json(FILE *out, const struct review *r, const struct iamp_diags
 		}
 		fprintf(out, "]}");
 	}
+	if (r->cloudtrail) {
+		fprintf(out, ",\"replay\":{\"cloudtrail\":");
+		json_str(out, r->cloudtrail);
+		fprintf(out, ",\"replayed\":%s", r->replay ? "true" : "false");
+		if (r->replay)
+			fprintf(out, ",\"report\":%s", json_object_to_json_string_ext(r->replay, JSON_C_TO_STRING_PLAIN));
+		else {
+			fprintf(out, ",\"reason\":");
+			json_str(out, r->replay_note);
+		}
+		fputc('}', out);
+	}
 	fprintf(out, "}\n");
 	return rc;
 }
@@ -1069,6 +1243,62 @@ static int write_json(FILE *out, const struct review *r, const struct iamp_diags
 static void md_cell(FILE *out, const char *s)
 {
 	iamp_markdown_cell(out, s, strlen(s));
+}
+
+/* The replay of --cloudtrail: counts, then the groups newly denied and
+ * allowed (at most 20 rows; `--format json` has all). */
+static void md_replay(FILE *m, const struct review *r)
+{
+	static const char *const lists[][2] = { { "newlyDeniedGroups", "newly denied" },
+						{ "newlyAllowedGroups", "newly allowed" } };
+	size_t rows = 0;
+
+	fprintf(m, "\n<details%s><summary>CloudTrail replay (<code>", replay_count(r, "newlyDenied") ? " open" : "");
+	md_cell(m, r->cloudtrail);
+	fputs("</code>)</summary>\n\n", m);
+	if (!r->replay) {
+		md_cell(m, r->replay_note);
+		fputs("\n\n</details>\n", m);
+		return;
+	}
+	fprintf(m, "%zu recorded calls, %zu decided under the SCPs and RCPs at base and head (identity and "
+		   "resource policies taken as allowing: the calls happened): **%zu newly denied**, %zu newly "
+		   "allowed, %zu depend on what the log does not say.\n\n",
+		replay_count(r, "events"), replay_count(r, "decided"), replay_count(r, "newlyDenied"),
+		replay_count(r, "newlyAllowed"), replay_count(r, "assumed"));
+	for (size_t l = 0; l < 2; l++) {
+		json_object *arr, *v, *by;
+
+		if (!json_object_object_get_ex(r->replay, lists[l][0], &arr) || !json_object_array_length(arr))
+			continue;
+		fprintf(m, "| %s | account | principal | action | calls | example event | decided by |\n"
+			   "|---|---|---|---|---:|---|---|\n", lists[l][1]);
+		for (size_t i = 0; i < json_object_array_length(arr) && rows < 20; i++, rows++) {
+			json_object *g = json_object_array_get_idx(arr, i);
+			const char *keys[] = { "account", "principal", "action" };
+
+			fputs("| |", m);
+			for (size_t k = 0; k < 3; k++) {
+				fputs(" `", m);
+				md_cell(m, json_object_object_get_ex(g, keys[k], &v) ? json_object_get_string(v) : "?");
+				fputs("` |", m);
+			}
+			fprintf(m, " %lld | `", json_object_object_get_ex(g, "count", &v) ? (long long)json_object_get_int64(v) : 0LL);
+			md_cell(m, json_object_object_get_ex(g, "exampleEventId", &v) ? json_object_get_string(v) : "?");
+			fputs("` | ", m);
+			if (json_object_object_get_ex(g, "decidedBy", &by)) {
+				if (json_object_object_get_ex(by, "file", &v)) {
+					fputc('`', m);
+					md_cell(m, json_object_get_string(v));
+					fprintf(m, ":%d` ", json_object_object_get_ex(by, "line", &v) ? json_object_get_int(v) : 0);
+				}
+				md_cell(m, json_object_object_get_ex(by, "text", &v) ? json_object_get_string(v) : "");
+			}
+			fputs(" |\n", m);
+		}
+		fputc('\n', m);
+	}
+	fputs("</details>\n", m);
 }
 
 static void md_findings(FILE *m, const struct review *r, const struct iamp_diags *ld, const char **states,
@@ -1190,6 +1420,8 @@ static void write_markdown_to(FILE *m, const struct review *r, const struct iamp
 		}
 		fputs("\n</details>\n", m);
 	}
+	if (r->cloudtrail)
+		md_replay(m, r);
 }
 
 /* At most MARKDOWN_CAP characters: cut at a line, with a note. */
@@ -1347,6 +1579,9 @@ static void review_free(struct review *r)
 	for (size_t i = 0; i < r->nalso; i++)
 		free(r->also_abs[i]);
 	free(r->props_abs);
+	free(r->cloudtrail_abs);
+	if (r->replay)
+		json_object_put(r->replay);
 	if (r->has_config)
 		iamp_config_free(&r->config);
 }
@@ -1403,6 +1638,7 @@ int iamp_cmd_review(int argc, char **argv)
 		{ "witnesses", required_argument, NULL, 'w' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "org", required_argument, NULL, 'o' },
+		{ "cloudtrail", required_argument, NULL, 'C' },
 		{ "properties", required_argument, NULL, 'P' },
 		{ "param", required_argument, NULL, 'p' },
 		{ "config", required_argument, NULL, 'c' },
@@ -1507,6 +1743,9 @@ int iamp_cmd_review(int argc, char **argv)
 		case 'o':
 			r.org = optarg;
 			break;
+		case 'C':
+			r.cloudtrail = optarg;
+			break;
 		case 'P':
 			r.properties = optarg;
 			break;
@@ -1558,6 +1797,16 @@ int iamp_cmd_review(int argc, char **argv)
 			goto done;
 		}
 	}
+	if (r.cloudtrail && !r.org) {
+		fprintf(stderr, "iamproof review: --cloudtrail replays the change to the SCPs and RCPs of --org org.yaml: give --org\n");
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (r.cloudtrail && strcmp(r.cloudtrail, "-") != 0 && r.cloudtrail[0] != '/' &&
+	    !(r.cloudtrail = r.cloudtrail_abs = absolute(r.cloudtrail))) {
+		status = EXIT_INTERNAL;
+		goto done;
+	}
 	r.properties_given = r.properties;
 	if (access(r.properties, R_OK) == 0 && !(r.properties = r.props_abs = realpath(r.properties, NULL))) {
 		status = EXIT_INTERNAL;
@@ -1607,6 +1856,8 @@ int iamp_cmd_review(int argc, char **argv)
 			r.internal = true;
 	if (r.org && !r.internal)
 		compare_properties(&r);
+	if (r.cloudtrail && !r.internal)
+		replay_change(&r);
 	if (r.internal || listed_diags(&r, &ld, &states)) {
 		status = EXIT_INTERNAL;
 		goto done;
@@ -1637,7 +1888,7 @@ int iamp_cmd_review(int argc, char **argv)
 		regress |= regressed(&r.pc[i]);
 	if (r.failed)
 		status = EXIT_USAGE;
-	else if (max >= (int)r.fail_on || regress || (r.fail_on_access && more))
+	else if (max >= (int)r.fail_on || regress || (r.fail_on_access && more) || replay_count(&r, "newlyDenied"))
 		status = EXIT_FINDINGS;
 done:
 	free(states);

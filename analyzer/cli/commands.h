@@ -32,6 +32,7 @@ int iamp_cmd_prove(int argc, char **argv);
 int iamp_cmd_diff(int argc, char **argv);
 int iamp_cmd_generate(int argc, char **argv);
 int iamp_cmd_review(int argc, char **argv);
+int iamp_cmd_replay(int argc, char **argv);
 
 /*
  * What `diff` compares, shared with `review` (cmd_prove.c). Beside the

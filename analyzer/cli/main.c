@@ -48,6 +48,7 @@ static const struct command {
 	{ "prove", iamp_cmd_prove, "prove properties for every request: iamproof prove --org org.yaml --properties stage6" },
 	{ "generate", iamp_cmd_generate, "generate the Stage 6 guardrail SCPs, packed and proven: iamproof generate scp --config baseline.yaml --out DIR" },
 	{ "diff", iamp_cmd_diff, "compare two policies for every request: iamproof diff OLD.json NEW.json" },
+	{ "replay", iamp_cmd_replay, "replay CloudTrail against changed SCPs/RCPs: iamproof replay --org org.yaml --cloudtrail PATH --change F --at NODE" },
 	{ "review", iamp_cmd_review, "review a change to a policy repository: iamproof review --base REV [--head REV]" },
 };
 
