@@ -138,6 +138,7 @@ test: deps
 	$(Q)sh tests/catalog.sh $(BUILD)/iamproof
 	$(Q)sh tests/simulate.sh $(BUILD)/iamproof
 	$(Q)sh tests/rules.sh $(BUILD)/iamproof
+	$(Q)sh tests/aa-parity.sh $(BUILD)/iamproof
 	$(Q)sh tests/prove-cli.sh $(BUILD)/iamproof
 	$(Q)sh tests/prove.sh $(BUILD)/iamproof
 	$(Q)sh tests/generate.sh $(BUILD)/iamproof
