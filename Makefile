@@ -161,6 +161,7 @@ asan:
 	$(Q)sh tests/generate.sh build-asan/iamproof
 	$(Q)sh tests/review.sh build-asan/iamproof
 	$(Q)sh tests/iac.sh build-asan/iamproof
+	$(Q)sh tests/aa-parity.sh build-asan/iamproof
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
