@@ -30,6 +30,8 @@
 #include "lint.h"
 #include "match.h"
 #include "operators.h"
+#include "org.h"
+#include "arn.h"
 #include "policy.h"
 
 struct aalint {
@@ -281,15 +283,15 @@ static bool is_resource_id(const struct iamp_str *v, const char *prefix)
 
 /* A Region name: a partition area, a direction, a number
  * ("us-east-1", "us-gov-west-1", "ap-southeast-5", "eu-isoe-west-1"). */
-static bool is_region(const struct iamp_str *v)
+static bool is_region_text(const char *text, size_t len)
 {
 	static const char *const directions[] = {
 		"north", "south", "east", "west", "central", "northeast", "northwest", "southeast", "southwest",
 	};
-	const char *s = v->text, *end = v->text + v->len, *dash;
+	const char *s = text, *end = text + len, *dash;
 	bool dir = false;
 
-	dash = memchr(s, '-', v->len);
+	dash = memchr(s, '-', len);
 	if (!dash || dash - s != 2 || !(s[0] >= 'a' && s[0] <= 'z' && s[1] >= 'a' && s[1] <= 'z'))
 		return false;
 	s = dash + 1;
@@ -314,6 +316,11 @@ static bool is_region(const struct iamp_str *v)
 		if (!(*s >= '0' && *s <= '9'))
 			return false;
 	return true;
+}
+
+static bool is_region(const struct iamp_str *v)
+{
+	return is_region_text(v->text, v->len);
 }
 
 /* Whether an address or range lies in the private ranges of RFC 1918
@@ -482,6 +489,141 @@ static void check_condition(struct aalint *l, const struct iamp_statement *st, s
 		     "accounts' paths); use ArnLike", op->name, c->key.text);
 }
 
+
+/* ---- ARNs: the format of each service's resource types ------------------ */
+
+static bool is_literal(const char *s, size_t len)
+{
+	return !has_wildcard(s, len) && !memchr(s, '$', len);
+}
+
+static bool is_partition(const char *s, size_t len)
+{
+	static const char *const partitions[] = {
+		"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc",
+	};
+
+	for (size_t i = 0; i < sizeof partitions / sizeof *partitions; i++)
+		if (strlen(partitions[i]) == len && strncmp(partitions[i], s, len) == 0)
+			return true;
+	return false;
+}
+
+/* Whether a resource type's resource part (its format's sixth field,
+ * "accesspoint/${AccessPointName}") can be the ARN's: the literal text
+ * before its first ${...} is a prefix of the ARN's, up to the ARN's first
+ * wildcard or variable. */
+static bool type_may_match(const char *fmt, size_t flen, const char *res, size_t rlen)
+{
+	for (size_t i = 0; i < flen && !(fmt[i] == '$' && i + 1 < flen && fmt[i + 1] == '{'); i++) {
+		if (i >= rlen)
+			return false;
+		if (res[i] == '*' || res[i] == '?' || res[i] == '$')
+			return true;
+		if (res[i] != fmt[i])
+			return false;
+	}
+	return true;
+}
+
+/* How the resource types of the service that the ARN's resource part may
+ * be (their ARN formats in the catalog) fill field `f` (3 Region, 4
+ * account): *some that one does, *all that every one does. False when
+ * no resource type fits (RESOURCE_MISMATCH's business). */
+static bool service_fills(const struct iamp_service *svc, const char *res, size_t rlen, int f,
+			  bool *some, bool *all)
+{
+	bool any = false;
+
+	*some = false;
+	*all = true;
+	for (uint32_t i = 0; i < svc->resource_type_count; i++) {
+		const char *fmt = iamp_catalog_str(iamp_catalog_resource_types[svc->first_resource_type + i].arn);
+		const char *field[6];
+		size_t flen[6];
+
+		if (!iamp_arn_split(fmt, strlen(fmt), field, flen) || !type_may_match(field[5], flen[5], res, rlen))
+			continue;
+		any = true;
+		if (flen[f])
+			*some = true;
+		else
+			*all = false;
+	}
+	return any;
+}
+
+static void check_arn(struct aalint *l, const struct iamp_str *r)
+{
+	const struct iamp_service *svc;
+	const char *field[6];
+	size_t flen[6];
+	bool some, all;
+
+	if (r->len < 4 || strncmp(r->text, "arn:", 4) != 0 || !iamp_arn_split(r->text, r->len, field, flen))
+		return; /* "*", or not an ARN: INVALID_ARN */
+	if (flen[1] && is_literal(field[1], flen[1]) && !is_partition(field[1], flen[1]))
+		DIAG(l, INVALID_PARTITION, r->span, "\"%.*s\" is not a partition (aws, aws-cn, aws-us-gov, ...)",
+		     (int)flen[1], field[1]);
+	for (size_t i = 0; i < flen[2]; i++) {
+		if (field[2][i] >= 'A' && field[2][i] <= 'Z' && is_literal(field[2], flen[2])) {
+			DIAG(l, INVALID_ARN_SERVICE_CASE, r->span,
+			     "the service \"%.*s\" of an ARN is lower case: ARNs are case-sensitive", (int)flen[2], field[2]);
+			break;
+		}
+	}
+	if (flen[3] && is_literal(field[3], flen[3]) && !is_region_text(field[3], flen[3]))
+		DIAG(l, INVALID_ARN_REGION, r->span, "\"%.*s\" is not a Region name (such as us-east-1)",
+		     (int)flen[3], field[3]);
+	if (!is_literal(field[2], flen[2]) || !(svc = iamp_catalog_service(field[2], flen[2])))
+		return;
+	if (!service_fills(svc, field[5], flen[5], 3, &some, &all))
+		return;
+	if (flen[3] && is_literal(field[3], flen[3]) && !some)
+		DIAG(l, ARN_REGION_NOT_ALLOWED, r->span,
+		     "no resource of %.*s that this ARN can name has a Region in its ARN: leave the Region empty",
+		     (int)flen[2], field[2]);
+	else if (!flen[3] && all)
+		DIAG(l, MISSING_ARN_REGION, r->span,
+		     "every resource of %.*s that this ARN can name has a Region in its ARN: give one, or * for any", (int)flen[2], field[2]);
+	service_fills(svc, field[5], flen[5], 4, &some, &all);
+	(void)all;
+	if (flen[4] && is_literal(field[4], flen[4]) && !some)
+		DIAG(l, ARN_ACCOUNT_NOT_ALLOWED, r->span,
+		     "no resource of %.*s that this ARN can name has an account in its ARN: leave the account empty", (int)flen[2], field[2]);
+	/* No MISSING_ARN_ACCOUNT: AWS's own managed policies leave the account
+	 * empty in ARNs AWS accepts ("arn:aws:kms:*::*", resource-explorer-2
+	 * service views), so an error there would be false. */
+}
+
+/* ---- resource control policies -------------------------------------------- */
+
+/* RCPs govern the actions of the services AWS lists (rcp_services.def)
+ * and take no NotAction. */
+static void check_rcp(struct aalint *l, const struct iamp_statement *st)
+{
+	const struct iamp_list *act = &st->action;
+
+	if (!act->present)
+		return;
+	if (act->is_not) {
+		DIAG(l, RCP_INVALID_STATEMENT, act->key_span,
+		     "a resource control policy takes no NotAction: list the actions to deny");
+		return;
+	}
+	for (size_t i = 0; i < act->count; i++) {
+		const struct iamp_str *a = &act->items[i];
+		const char *colon = memchr(a->text, ':', a->len);
+
+		if (!colon || has_wildcard(a->text, (size_t)(colon - a->text)))
+			continue; /* "*", or INVALID_ACTION's */
+		if (!iamp_org_rcp_service(a->text, (size_t)(colon - a->text)))
+			DIAG(l, RCP_INVALID_STATEMENT, a->span,
+			     "\"%s\": resource control policies do not govern %.*s (rcp_services.def lists the services they do)",
+			     a->text, (int)(colon - a->text), a->text);
+	}
+}
+
 /* ---- the walk -------------------------------------------------------------- */
 
 int iamp_lint_policy_aa(const struct iamp_policy *p, struct iamp_diags *diags)
@@ -492,6 +634,10 @@ int iamp_lint_policy_aa(const struct iamp_policy *p, struct iamp_diags *diags)
 		const struct iamp_statement *st = &p->statements[i];
 
 		check_principals(&l, st);
+		if (p->type == IAMP_POLICY_RCP)
+			check_rcp(&l, st);
+		for (size_t r = 0; r < st->resource.count; r++)
+			check_arn(&l, &st->resource.items[r]);
 		for (size_t c = 0; c < st->condition_count; c++)
 			check_condition(&l, st, c);
 	}
