@@ -230,6 +230,9 @@ static void check_principals(struct aalint *l, const struct iamp_statement *st)
 				DIAG(l, UNSUPPORTED_WILDCARD_IN_PRINCIPAL, v->span,
 				     "\"%s\": a principal ARN takes no wildcard (only \"*\" alone); match ARNs with "
 				     "\"Principal\": {\"AWS\": \"*\"} and an ArnLike condition on aws:PrincipalArn", v->text);
+			} else if (strstr(v->text, ":group/")) {
+				DIAG(l, UNSUPPORTED_PRINCIPAL, v->span,
+				     "\"%s\": an IAM group is not a principal; name its users, or a role they assume", v->text);
 			} else if (is_unique_id(v, "AROA")) {
 				DIAG(l, INVALID_ROLE_REFERENCE, v->span,
 				     "\"%s\" is a role's unique ID: IAM writes one where a deleted role was named; name the role by its ARN",
@@ -624,6 +627,60 @@ static void check_rcp(struct aalint *l, const struct iamp_statement *st)
 	}
 }
 
+/* ---- statements ----------------------------------------------------------- */
+
+/* Roles Anywhere creates sessions with all three actions: a trust
+ * statement for it that lacks one fails every CreateSession. */
+static void check_roles_anywhere(struct aalint *l, const struct iamp_statement *st)
+{
+	static const char *const needed[] = { "sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity" };
+	bool service = false;
+
+	for (size_t i = 0; i < st->principal.count; i++)
+		if (st->principal.items[i].kind == IAMP_PRINCIPAL_SERVICE &&
+		    strcmp(st->principal.items[i].value.text, "rolesanywhere.amazonaws.com") == 0)
+			service = true;
+	if (!service || st->action.is_not || st->action.symbolic || st->effect != IAMP_EFFECT_ALLOW)
+		return;
+	for (size_t k = 0; k < sizeof needed / sizeof *needed; k++) {
+		bool has = false;
+
+		for (size_t i = 0; i < st->action.count && !has; i++)
+			has = iamp_catalog_glob(st->action.items[i].text, st->action.items[i].len, needed[k], strlen(needed[k]));
+		if (!has) {
+			DIAG(l, MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY, st->action.span,
+			     "IAM Roles Anywhere needs sts:AssumeRole, sts:TagSession and sts:SetSourceIdentity: %s is missing",
+			     needed[k]);
+			return;
+		}
+	}
+}
+
+static void check_statement(struct aalint *l, const struct iamp_statement *st)
+{
+	if (st->has_sid && st->sid.len == 0)
+		DIAG(l, EMPTY_SID_VALUE, st->sid.span, "the Sid is empty: remove it or name the statement");
+	for (size_t i = 0; i < st->action.count; i++) {
+		const struct iamp_str *a = &st->action.items[i];
+		const char *colon = memchr(a->text, ':', a->len);
+
+		if (colon && has_wildcard(a->text, (size_t)(colon - a->text)))
+			DIAG(l, WILDCARD_IN_SERVICE_NAME, a->span,
+			     "\"%s\": a wildcard in the service prefix matches services no one meant, and services AWS adds later",
+			     a->text);
+	}
+	for (size_t i = 0; i < st->resource.count; i++) {
+		const struct iamp_str *r = &st->resource.items[i];
+		const char *v = strstr(r->text, "${");
+
+		if (v && (v[2] == ' ' || v[2] == '\t'))
+			DIAG(l, UNSUPPORTED_SPACE_IN_VARIABLE, r->span,
+			     "\"%s\": no space may follow ${ in a policy variable", r->text);
+	}
+	if (l->p->type == IAMP_POLICY_TRUST)
+		check_roles_anywhere(l, st);
+}
+
 /* ---- the walk -------------------------------------------------------------- */
 
 int iamp_lint_policy_aa(const struct iamp_policy *p, struct iamp_diags *diags)
@@ -634,6 +691,7 @@ int iamp_lint_policy_aa(const struct iamp_policy *p, struct iamp_diags *diags)
 		const struct iamp_statement *st = &p->statements[i];
 
 		check_principals(&l, st);
+		check_statement(&l, st);
 		if (p->type == IAMP_POLICY_RCP)
 			check_rcp(&l, st);
 		for (size_t r = 0; r < st->resource.count; r++)
