@@ -171,6 +171,7 @@ test: deps
 	$(Q)sh tests/catalog.sh $(BUILD)/iamproof
 	$(Q)sh tests/simulate.sh $(BUILD)/iamproof
 	$(Q)sh tests/rules.sh $(BUILD)/iamproof
+	$(Q)sh tests/aa-parity.sh $(BUILD)/iamproof
 	$(Q)sh tests/prove-cli.sh $(BUILD)/iamproof
 	$(Q)sh tests/prove.sh $(BUILD)/iamproof
 	$(Q)sh tests/generate.sh $(BUILD)/iamproof
@@ -205,6 +206,7 @@ asan:
 	$(Q)sh tests/ci-examples.sh build-asan/iamproof
 	$(Q)sh tests/prove-cli.sh build-asan/iamproof
 	$(Q)sh tests/replay.sh build-asan/iamproof
+	$(Q)sh tests/aa-parity.sh build-asan/iamproof
 
 # What make asan leaves out for time (docs/testing.md, "Sanitizers and
 # valgrind"): the prover's fixtures and the differential test, under ASan.

@@ -293,12 +293,7 @@ static int add_exclude(struct iamp_config *c, const char *glob, int unused)
 
 static int disable_rule(struct iamp_config *c, const char *id, int unused)
 {
-	const struct iamp_rule *r = iamp_rule_find(id);
-
-	if (!r)
-		return 1; /* reported by the caller */
-	c->disabled[r - iamp_rules] = true;
-	return 0;
+	return iamp_rules_named(c->disabled, id) ? 0 : 1; /* 1: reported by the caller */
 }
 
 

@@ -21,6 +21,36 @@ const struct iamp_rule iamp_rules[IAMP_RULE__COUNT] = {
 #undef RULE
 };
 
+#define IAMP_RULE_NONE IAMP_RULE__COUNT
+const struct iamp_aa_code iamp_aa_codes[] = {
+#define AA(code, type, rule) { #code, SEV_##type, IAMP_RULE_##rule },
+#include "aa_codes.def"
+#undef AA
+};
+const size_t iamp_aa_code_count = sizeof(iamp_aa_codes) / sizeof(*iamp_aa_codes);
+
+size_t iamp_rules_named(bool out[IAMP_RULE__COUNT], const char *name)
+{
+	const struct iamp_rule *r = iamp_rule_find(name);
+	size_t n = 0;
+
+	/* A name that is both a rule id and an issue code (INVALID_ACTION)
+	 * names both: a configuration written for Access Analyzer means
+	 * every finding AWS would give that code. */
+	if (r) {
+		out[r - iamp_rules] = true;
+		n++;
+	}
+	for (size_t i = 0; i < iamp_aa_code_count; i++) {
+		if (strcmp(iamp_aa_codes[i].code, name) != 0)
+			continue;
+		if (iamp_aa_codes[i].rule != IAMP_RULE_NONE)
+			out[iamp_aa_codes[i].rule] = true;
+		n++; /* a code no rule reports yet is a known name */
+	}
+	return n;
+}
+
 static const char *const severity_names[] = {
 	[IAMP_SEV_SUGGESTION] = "suggestion",
 	[IAMP_SEV_WARNING] = "warning",

@@ -39,6 +39,24 @@ struct iamp_rule {
 
 extern const struct iamp_rule iamp_rules[IAMP_RULE__COUNT];
 
+/* One check of AWS IAM Access Analyzer and the rule that reports it
+ * (aa_codes.def): `rule` is IAMP_RULE__COUNT when no rule does yet. */
+struct iamp_aa_code {
+	const char *code;             /* "MISSING_QUALIFIER" */
+	enum iamp_severity type;      /* AWS's finding type */
+	enum iamp_rule_id rule;
+};
+
+extern const struct iamp_aa_code iamp_aa_codes[];
+extern const size_t iamp_aa_code_count;
+
+/* Marks in `out` every rule that `name` names: the rule with that id, or
+ * every rule that reports the AWS issue code `name`. Returns how many were
+ * marked, a code no rule reports yet counting as one (0: an unknown
+ * name). A name that is both (INVALID_ACTION) marks both. For --disable
+ * and `disable:`. */
+size_t iamp_rules_named(bool out[IAMP_RULE__COUNT], const char *name);
+
 /* "error", "security-warning", "warning", "suggestion". */
 const char *iamp_severity_name(enum iamp_severity sev);
 /* Parses a severity name; returns false when unknown. */

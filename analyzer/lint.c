@@ -398,10 +398,10 @@ static void check_condition(struct linter *l, const struct iamp_condition *c)
 		DIAG(l, NULL_WITH_IFEXISTS, c->op_name.span,
 		     "\"%s\": Null tests whether the key exists, IfExists makes no sense with it", c->op_name.text);
 	if (c->set == IAMP_SET_FOR_ALL_VALUES && is_single_valued_global(&c->key))
-		DIAG(l, FORALLVALUES_SINGLE_VALUED_KEY, c->op_name.span,
+		DIAG(l, FORALLVALUES_SINGLE_VALUED_KEY, c->key.span,
 		     "ForAllValues with single-valued key %s: true when the key is absent", c->key.text);
 	if (c->set == IAMP_SET_FOR_ANY_VALUE && is_single_valued_global(&c->key))
-		DIAG(l, FORANYVALUE_SINGLE_VALUED_KEY, c->op_name.span,
+		DIAG(l, FORANYVALUE_SINGLE_VALUED_KEY, c->key.span,
 		     "ForAnyValue with single-valued key %s: set operators are for multivalued keys, and the intent is unclear",
 		     c->key.text);
 	for (size_t i = 0; i < c->value_count; i++) {
@@ -582,10 +582,17 @@ static void check_sids(struct linter *l)
 	for (size_t i = 1; i < n; i++) {
 		const struct iamp_str *a = refs[first].s, *b = refs[i].s;
 
-		if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0)
-			DIAG(l, DUPLICATE_SID, b->span, "Sid \"%s\" is also used at %u:%u", b->text,
-			     a->span.start.line, a->span.start.col);
-		else
+		if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0) {
+			struct iamp_diag *d = DIAG(l, DUPLICATE_SID, b->span, "Sid \"%s\" is also used at %u:%u",
+						   b->text, a->span.start.line, a->span.start.col);
+
+			/* IAM saves an identity policy with repeated Sids (AWS:
+			 * UNIQUE_SIDS_RECOMMENDED, a warning); resource policies,
+			 * SCPs and RCPs are refused (UNIQUE_SIDS_REQUIRED). */
+			if (d && (l->p->type == IAMP_POLICY_IDENTITY || l->p->type == IAMP_POLICY_BOUNDARY ||
+				  l->p->type == IAMP_POLICY_SESSION))
+				d->severity = IAMP_SEV_WARNING;
+		} else
 			first = i;
 	}
 	free(refs);
@@ -680,9 +687,20 @@ int iamp_lint_policy(const struct iamp_policy *p, struct iamp_diags *diags)
 		check_statement(&l, &p->statements[i]);
 	check_sids(&l);
 	size = iamp_lint_policy_size(p, &limit);
-	if (limit && size > limit)
-		DIAG(&l, POLICY_SIZE, at, "the policy is %zu characters%s; %s holds %zu",
-		     size, p->type == IAMP_POLICY_SCP || p->type == IAMP_POLICY_RCP ? "" : " without white space", iamp_policy_type_title(p->type), limit);
+	if (limit && size > limit) {
+		struct iamp_diag *d = DIAG(&l, POLICY_SIZE, at, "the policy is %zu characters%s; %s holds %zu",
+					   size, p->type == IAMP_POLICY_SCP || p->type == IAMP_POLICY_RCP ? "" : " without white space",
+					   iamp_policy_type_title(p->type), limit);
+
+		/* Organizations refuses an SCP or RCP over its quota (AWS: an
+		 * ERROR); an identity policy's quota depends on where it is
+		 * attached (managed 6,144, a role's inline policies 10,240 in
+		 * all) and a trust policy's can be raised to 4,096 (AWS: a
+		 * WARNING). docs/aa-parity.md. */
+		if (d && p->type != IAMP_POLICY_SCP && p->type != IAMP_POLICY_RCP)
+			d->severity = IAMP_SEV_WARNING;
+	}
 	iamp_lint_policy_catalog(p, diags);
+	iamp_lint_policy_aa(p, diags);
 	return 0;
 }

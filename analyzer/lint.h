@@ -28,6 +28,16 @@ int iamp_lint_policy(const struct iamp_policy *policy, struct iamp_diags *diags)
  * iamp_lint_policy(). Returns 0. */
 int iamp_lint_policy_catalog(const struct iamp_policy *policy, struct iamp_diags *diags);
 
+/* Runs the Access Analyzer checks of lint_aa.c: federation, service
+ * principals, wildcards in principals, the meaning of condition values.
+ * Called by iamp_lint_policy(). Returns 0. */
+int iamp_lint_policy_aa(const struct iamp_policy *policy, struct iamp_diags *diags);
+
+/* Whether a condition key is a web identity provider's claim,
+ * "<provider host and path>:<claim>" (token.actions.githubusercontent.com:sub,
+ * accounts.google.com:aud): a known key that no catalog lists. */
+bool iamp_lint_is_provider_key(const char *key, size_t len);
+
 /* Only the errors that leave a policy without a meaning as its type (a
  * Principal in an SCP, an identity or a session policy: an RCP given as
  * an SCP), for simulate and prove, which decide what a policy means and

@@ -455,6 +455,8 @@ static void check_condition(struct clint *l, const struct iamp_statement *st,
 
 	if (!k)
 		k = tag_key_template(c->key.text, c->key.len);
+	if (!k && iamp_lint_is_provider_key(c->key.text, c->key.len))
+		return; /* an identity provider's claim (lint_aa.c) */
 
 	if (!k) {
 		colon = memchr(c->key.text, ':', c->key.len);
@@ -755,6 +757,9 @@ static void check_least_privilege(struct clint *l, const struct iamp_statement *
 	if (stmt_has_action(st, "iam:PassRole") && !policy_denies(l, "iam:PassRole"))
 		DIAG(l, PASS_ROLE_WITH_STAR_IN_RESOURCE, st->resource.present ? st->resource.span : st->span,
 		     "iam:PassRole on every role: any role, however privileged, can be passed to a service");
+	if (stmt_has_action(st, "iam:CreateServiceLinkedRole") && !policy_denies(l, "iam:CreateServiceLinkedRole"))
+		DIAG(l, CREATE_SLR_WITH_STAR_IN_RESOURCE, st->resource.present ? st->resource.span : st->span,
+		     "iam:CreateServiceLinkedRole on every service: any service's linked role can be created");
 	names[0] = '\0';
 	for (size_t i = 0; i < sizeof sensitive_actions / sizeof *sensitive_actions; i++) {
 		if (!stmt_has_action(st, sensitive_actions[i]) || policy_denies(l, sensitive_actions[i]))

@@ -326,6 +326,33 @@ static void jw_bool(struct jw *w, const char *key, bool v)
 
 /* A counterexample in simulate's request format: {"principal", "action",
  * "resource", "context": {key: value or [values]}}. */
+/* The AWS issue codes a rule reports (aa_codes.def), as a JSON array of
+ * strings, or of {code, findingType} objects with `types`. */
+static void jw_aa_codes(struct jw *w, enum iamp_rule_id rule, bool types)
+{
+	static const char *const aa_type[] = {
+		[IAMP_SEV_SUGGESTION] = "SUGGESTION",
+		[IAMP_SEV_WARNING] = "WARNING",
+		[IAMP_SEV_SECURITY_WARNING] = "SECURITY_WARNING",
+		[IAMP_SEV_ERROR] = "ERROR",
+	};
+
+	jw_array(w, "awsIssueCodes");
+	for (size_t i = 0; i < iamp_aa_code_count; i++) {
+		if (iamp_aa_codes[i].rule != rule)
+			continue;
+		if (!types) {
+			jw_string(w, NULL, iamp_aa_codes[i].code);
+			continue;
+		}
+		jw_object(w, NULL);
+		jw_string(w, "code", iamp_aa_codes[i].code);
+		jw_string(w, "findingType", aa_type[iamp_aa_codes[i].type]);
+		jw_object_end(w);
+	}
+	jw_array_end(w);
+}
+
 static void jw_cex(struct jw *w, const char *key, const struct iamp_cex *c)
 {
 	jw_object(w, key);
@@ -385,6 +412,7 @@ static void write_json(FILE *out, const struct iamp_diags *diags,
 		jw_string(&w, "severity", iamp_severity_name(d->severity));
 		jw_string(&w, "rule", iamp_rules[d->rule].id);
 		jw_string(&w, "title", iamp_rules[d->rule].title);
+		jw_aa_codes(&w, d->rule, false);
 		jw_string(&w, "message", d->message);
 		jw_string(&w, "fingerprint", fp);
 		if (opts->baseline_state)
@@ -724,6 +752,7 @@ static void sarif_rule(struct jw *w, const struct iamp_rule *r)
 	if (r->severity == IAMP_SEV_SECURITY_WARNING)
 		jw_string(w, "security-severity", SECURITY_SEVERITY);
 	jw_string(w, "severity", iamp_severity_name(r->severity));
+	jw_aa_codes(w, (enum iamp_rule_id)(r - iamp_rules), false);
 	jw_object_end(w);
 	jw_object_end(w);
 }
@@ -1442,9 +1471,21 @@ static void rules_text(FILE *out)
 		sevw = s > sevw ? s : sevw;
 	}
 	fprintf(out, "%-*s  %-*s  %s\n", idw, "ID", sevw, "SEVERITY", "TITLE");
-	for (size_t i = 0; i < IAMP_RULE__COUNT; i++)
+	for (size_t i = 0; i < IAMP_RULE__COUNT; i++) {
+		const char *sep = "  AWS: ";
+
 		fprintf(out, "%-*s  %-*s  %s\n", idw, iamp_rules[i].id, sevw,
 			iamp_severity_name(iamp_rules[i].severity), iamp_rules[i].title);
+		/* the AWS issue codes the rule reports, on a line of their own */
+		for (size_t k = 0; k < iamp_aa_code_count; k++) {
+			if (iamp_aa_codes[k].rule != i)
+				continue;
+			fprintf(out, "%s%s", sep, iamp_aa_codes[k].code);
+			sep = ", ";
+		}
+		if (sep[0] == ',')
+			fputc('\n', out);
+	}
 }
 
 static void rules_json(FILE *out)
@@ -1465,6 +1506,7 @@ static void rules_json(FILE *out)
 		jw_string(&w, "title", r->title);
 		jw_string(&w, "help", r->help);
 		jw_string(&w, "helpUri", uri);
+		jw_aa_codes(&w, (enum iamp_rule_id)i, true);
 		jw_object_end(&w);
 	}
 	jw_array_end(&w);
@@ -1522,8 +1564,18 @@ int iamp_rules_write_markdown(FILE *out)
 	for (size_t i = 0; i < IAMP_RULE__COUNT; i++) {
 		const struct iamp_rule *r = &iamp_rules[i];
 
+		const char *sep = "**AWS issue codes:** ";
+
 		fprintf(out, "\n## %s\n\n**Severity:** %s\n\n", r->id,
 			iamp_severity_name(r->severity));
+		for (size_t k = 0; k < iamp_aa_code_count; k++) {
+			if (iamp_aa_codes[k].rule != i)
+				continue;
+			fprintf(out, "%s`%s`", sep, iamp_aa_codes[k].code);
+			sep = ", ";
+		}
+		if (sep[0] == ',')
+			fputs(" (docs/aa-parity.md)\n\n", out);
 		put_markdown(out, r->title);
 		fputs(".\n\n", out);
 		put_markdown(out, r->help);

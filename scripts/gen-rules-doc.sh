@@ -167,10 +167,11 @@ put('# Rules',
     'name) with `iamproof check --no-color --quiet` (and `--semantic` for the',
     'semantic rules).',
     '',
-    '| Rule | Severity | Title |',
-    '|---|---|---|');
+    '| Rule | Severity | Title | AWS issue codes ([parity](aa-parity.md)) |',
+    '|---|---|---|---|');
+const codes = r => (r.awsIssueCodes || []).map(c => '`' + c.code + '`').join(', ');
 for (const r of rules)
-	put(`| [${r.id}](#${r.id.toLowerCase()}) | ${r.severity} | ${r.title} |`);
+	put(`| [${r.id}](#${r.id.toLowerCase()}) | ${r.severity} | ${r.title} | ${codes(r)} |`);
 put('');
 
 for (const r of rules) {
@@ -185,8 +186,10 @@ for (const r of rules) {
 		/* no options */
 	}
 	put(`## ${r.id}`, '',
-	    `Severity: **${r.severity}**`, '',
-	    `**${r.title}.** ${r.help}`, '');
+	    `Severity: **${r.severity}**`, '');
+	if (codes(r))
+		put(`Access Analyzer: ${codes(r)} (${(r.awsIssueCodes || []).map(c => c.findingType).filter((t, i, a) => a.indexOf(t) === i).join(', ')})`, '');
+	put(`**${r.title}.** ${r.help}`, '');
 	if (args === '--semantic')
 		put('Reported by `iamproof check --semantic` only: the prover decides it',
 		    '(see [semantic checks](prove.md#semantic-checks-in-iamproof-check)).', '');

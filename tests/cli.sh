@@ -382,5 +382,28 @@ if LC_ALL=C grep -q "$(printf '\302\233')" "$tmp/out" "$tmp/err" || LC_ALL=C gre
 else ok; fi
 grep -q '^0 x?' "$tmp/out" && ok || no "explain --count: $(cat "$tmp/out")"
 
+# AWS Access Analyzer issue codes name rules (aa_codes.def): --disable and
+# .iamproof.yaml's disable: take them; a code disables every rule that
+# reports it, and a name that is both a rule id and a code (INVALID_ACTION)
+# disables both
+has() { grep -qF -- "$1" "$tmp/out" && ok || no "$2: no '$1' in the output"; }
+hasnt() { grep -qF -- "$1" "$tmp/out" && no "$2: '$1' in the output" || ok; }
+printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObjet","s3:Get*Foo"],"Resource":"*","Condition":{"StringEquals":{"aws:TagKeys":"a"}}}]}\n' > aa.json
+expect_exit 1 "aa codes: the findings" -- "$bin" check --no-config --no-color aa.json
+has "[UNKNOWN_ACTION]" "aa codes: the unknown action"
+has "[ACTION_MATCHES_NOTHING]" "aa codes: the pattern that matches nothing"
+has "[MISSING_QUALIFIER]" "aa codes: the multivalued key"
+expect_exit 1 "aa codes: --disable INVALID_ACTION" -- "$bin" check --no-config --no-color --disable INVALID_ACTION aa.json
+hasnt "[UNKNOWN_ACTION]" "aa codes: --disable INVALID_ACTION, the unknown action"
+hasnt "[ACTION_MATCHES_NOTHING]" "aa codes: --disable INVALID_ACTION, the pattern"
+has "[MISSING_QUALIFIER]" "aa codes: --disable INVALID_ACTION keeps the others"
+mkdir aa-cfg && cp aa.json aa-cfg/ && printf 'disable: [INVALID_ACTION, MISSING_QUALIFIER]\n' > aa-cfg/.iamproof.yaml
+expect_exit 0 "aa codes: disable: in .iamproof.yaml" -- "$bin" check --no-color --config aa-cfg/.iamproof.yaml aa-cfg
+hasnt "[MISSING_QUALIFIER]" "aa codes: disable: in .iamproof.yaml"
+expect_exit 0 "aa codes: a code no rule reports yet is a known name" -- "$bin" check --no-config --disable DYNAMODB_ATTRIBUTES_WITHOUT_SELECT --disable INVALID_ACTION --disable MISSING_QUALIFIER aa.json
+expect_exit 2 "aa codes: an unknown name" -- "$bin" check --no-config --disable NOT_A_CODE aa.json
+"$bin" rules > "$tmp/out" 2>&1
+has "  AWS: INVALID_ACTION" "aa codes: iamproof rules lists the codes"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

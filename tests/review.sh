@@ -184,8 +184,8 @@ rm -rf sub
 # --- .iamproof.yaml: severity, ignore and baseline apply as in check;
 # credentials in a change are new errors, masked
 git checkout -q -b cfg head
+sed 's/severity: {UNKNOWN_ACTION: warning}/severity: {UNKNOWN_ACTION: suggestion}/' .iamproof.yaml > cfg.tmp && mv cfg.tmp .iamproof.yaml
 cat >> .iamproof.yaml <<'Y'
-severity: {UNKNOWN_ACTION: suggestion}
 ignore:
   - rule: INVALID_EFFECT
     path: policies/new.json

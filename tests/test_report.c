@@ -350,7 +350,10 @@ START_TEST(test_json_fields)
 	ck_assert_str_eq(get_str(root, "dataVersion"), "2025-01-01");
 	ck_assert_uint_eq(json_object_array_length(get(root, "diagnostics")), 4);
 	diag = get(root, "diagnostics", "0");
-	ck_assert_int_eq(json_object_object_length(diag), 12);
+	ck_assert_int_eq(json_object_object_length(diag), 13);
+	/* the AWS issue codes of the finding's rule (aa_codes.def) */
+	ck_assert_uint_eq(json_object_array_length(get(diag, "awsIssueCodes")), 1);
+	ck_assert_str_eq(get_str(diag, "awsIssueCodes", "0"), "INVALID_EFFECT");
 	ck_assert_str_eq(get_str(diag, "path"), "dir/p.json");
 	ck_assert_int_eq(get_int(diag, "line"), 4);
 	ck_assert_int_eq(get_int(diag, "column"), 15);
@@ -837,10 +840,24 @@ START_TEST(test_rules_text)
 	for (; (nl = strchr(line, '\n')); line = nl + 1, lines++) {
 		const struct iamp_rule *r;
 		const char *sev;
+		size_t ncodes = 0;
 
 		if (!lines)
 			continue;
 		r = &iamp_rules[lines - 1];
+		/* under a rule, its AWS issue codes, each as aa_codes.def has it */
+		for (size_t k = 0; k < iamp_aa_code_count; k++)
+			ncodes += iamp_aa_codes[k].rule == (enum iamp_rule_id)(r - iamp_rules);
+		if (ncodes) {
+			const char *codes = strchr(nl + 1, '\n');
+
+			ck_assert_ptr_nonnull(codes);
+			ck_assert_int_eq(strncmp(nl + 1, "  AWS: ", 7), 0);
+			for (size_t k = 0; k < iamp_aa_code_count; k++)
+				if (iamp_aa_codes[k].rule == (enum iamp_rule_id)(r - iamp_rules))
+					ck_assert(memmem(nl + 1, (size_t)(codes - nl - 1), iamp_aa_codes[k].code,
+							 strlen(iamp_aa_codes[k].code)));
+		}
 		sev = iamp_severity_name(r->severity);
 		/* every row aligned under the header */
 		ck_assert_int_eq(strncmp(line, r->id, strlen(r->id)), 0);
@@ -848,6 +865,8 @@ START_TEST(test_rules_text)
 		ck_assert_int_eq(strncmp(line + scol, sev, strlen(sev)), 0);
 		ck_assert_int_eq(strncmp(line + tcol, r->title, strlen(r->title)), 0);
 		ck_assert_ptr_eq(line + tcol + strlen(r->title), nl);
+		if (ncodes)
+			nl = strchr(nl + 1, '\n');
 	}
 	ck_assert_uint_eq(lines, IAMP_RULE__COUNT + 1);
 	ck_assert_str_eq(line, "");
@@ -956,7 +975,7 @@ START_TEST(test_html_groups)
 	char *out, *a, *b, *c, *e;
 
 	iamp_diags_init(&d);
-	add(&d, IAMP_RULE_UNKNOWN_ACTION, "a.json", span(1, 1, 1, 2), NULL, "first-warning");
+	add(&d, IAMP_RULE_RESOURCE_MISMATCH, "a.json", span(1, 1, 1, 2), NULL, "first-warning");
 	add(&d, IAMP_RULE_UNKNOWN_ELEMENT, "a.json", span(2, 1, 2, 2), NULL, "then-error");
 	add(&d, IAMP_RULE_UNKNOWN_ELEMENT, "b.json", span(1, 1, 1, 2), NULL, "other-file");
 	out = render(IAMP_REPORT_HTML, &d,
@@ -970,7 +989,7 @@ START_TEST(test_html_groups)
 	ck_assert_ptr_nonnull(strstr(out, "<dd id=\"run-time\">2023-11-14 22:13:20 UTC</dd>"));
 	ck_assert_ptr_nonnull(strstr(out, "<dd id=\"version\">9.9</dd>"));
 	ck_assert_ptr_nonnull(strstr(out, "<dd id=\"data-date\">2026-01-02</dd>"));
-	ck_assert_ptr_nonnull(strstr(out, "<dt id=\"rule-UNKNOWN_ACTION\">"));
+	ck_assert_ptr_nonnull(strstr(out, "<dt id=\"rule-RESOURCE_MISMATCH\">"));
 	ck_assert_ptr_null(strstr(out, "<dt id=\"rule-MISSING_EFFECT\">")); /* only rules that fired */
 	free(out);
 	iamp_diags_clear(&d);

@@ -597,16 +597,13 @@ static int run(int argc, char **argv, bool writing_baseline)
 			quiet = true;
 			c.quiet = true;
 			break;
-		case 'D': {
-			const struct iamp_rule *r = iamp_rule_find(optarg);
-
-			if (!r) {
+		case 'D':
+			/* a rule id, or an AWS issue code: every rule reporting it */
+			if (!iamp_rules_named(disabled, optarg)) {
 				fprintf(stderr, "iamproof check: unknown rule '%s' (see `iamproof rules`)\n", optarg);
 				return EXIT_USAGE;
 			}
-			disabled[r - iamp_rules] = true;
 			break;
-		}
 		case 'S':
 			c.semantic = true;
 			break;

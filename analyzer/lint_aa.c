@@ -1,0 +1,703 @@
+/*
+ * lint_aa.c - the checks of AWS IAM Access Analyzer's policy validation
+ * that the grammar rules (lint.c) and the catalog rules (lint_catalog.c)
+ * did not already make: federation, service principals, wildcards in
+ * principals, and the meaning of condition values.
+ *
+ *   policy AST ──▶ iamp_lint_policy_aa() ──▶ diagnostics
+ *
+ * Each rule is named after AWS's issue code and has AWS's finding type
+ * (rules.def, aa_codes.def); fixtures/aa/ holds one policy per issue code
+ * and tests/aa-parity.sh holds every rule to it (docs/aa-parity.md).
+ *
+ * Federation. A trust statement that lets a web identity provider's
+ * users in must say which of them:
+ *
+ *   "Principal": {"Federated": "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com"},
+ *   "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+ *                 "StringLike":   {"token.actions.githubusercontent.com:sub": "repo:org/app:ref:refs/heads/main"}}
+ *
+ * The provider's keys are "<provider host and path>:<claim>" (aud, sub,
+ * amr, ...): known keys that no catalog lists, since any provider can be
+ * registered (iamp_lint_is_provider_key).
+ */
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#include "catalog.h"
+#include "diag.h"
+#include "lint.h"
+#include "match.h"
+#include "operators.h"
+#include "org.h"
+#include "arn.h"
+#include "policy.h"
+
+struct aalint {
+	const struct iamp_policy *p;
+	struct iamp_diags *diags;
+};
+
+#define DIAG(l, rule, span, ...) \
+	iamp_doc_diag((l)->diags, (l)->p->doc, IAMP_RULE_##rule, (span), __VA_ARGS__)
+
+#define GITHUB_HOST "token.actions.githubusercontent.com"
+
+static bool has_wildcard(const char *s, size_t len)
+{
+	return memchr(s, '*', len) || memchr(s, '?', len);
+}
+
+static bool key_is(const struct iamp_condition *c, const char *name)
+{
+	return c->key.len == strlen(name) && strncasecmp(c->key.text, name, c->key.len) == 0;
+}
+
+/* ---- federation ---------------------------------------------------------- */
+
+/* The provider a Federated principal names, as its condition keys spell
+ * it: "token.actions.githubusercontent.com" for the ARN
+ * arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com,
+ * "cognito-identity.amazonaws.com" as written. NULL for SAML providers
+ * (their keys are saml:*, in the catalog). */
+static const char *provider_of(const struct iamp_str *v, size_t *len)
+{
+	static const char oidc[] = ":oidc-provider/";
+	const char *at;
+
+	if (strstr(v->text, ":saml-provider/"))
+		return NULL;
+	at = strstr(v->text, oidc);
+	if (at) {
+		at += sizeof oidc - 1;
+		*len = (size_t)(v->text + v->len - at);
+		return *len ? at : NULL;
+	}
+	if (!memchr(v->text, '.', v->len) || memchr(v->text, ':', v->len))
+		return NULL;
+	*len = v->len;
+	return v->text;
+}
+
+bool iamp_lint_is_provider_key(const char *key, size_t len)
+{
+	const char *colon = NULL;
+
+	/* the last colon: "host/path:claim" */
+	for (size_t i = len; i > 0; i--) {
+		if (key[i - 1] == ':') {
+			colon = key + i - 1;
+			break;
+		}
+	}
+	/* a host name has a dot; "aws:..." and "s3:..." have none */
+	return colon && colon + 1 < key + len && memchr(key, '.', (size_t)(colon - key)) &&
+	       !memchr(key, '*', len);
+}
+
+/* Whether the condition's key is "<provider>:<claim>". */
+static bool provider_key(const struct iamp_condition *c, const char *prov, size_t plen,
+			 const char *claim)
+{
+	size_t cl = strlen(claim);
+
+	return c->key.len == plen + 1 + cl && strncasecmp(c->key.text, prov, plen) == 0 &&
+	       c->key.text[plen] == ':' && strncasecmp(c->key.text + plen + 1, claim, cl) == 0;
+}
+
+/* What a GitHub "sub" value lets in beyond one branch or environment of
+ * one repository: NULL when nothing. "*", "repo:*" and "repo:org/" + "*"
+ * let in any repository; "repo:org/app:*" any branch and environment. */
+static const char *sub_too_broad(const struct iamp_str *v)
+{
+	const char *s = v->text, *repo_end;
+	size_t len = v->len;
+
+	if (len < 5 || strncmp(s, "repo:", 5) != 0)
+		return has_wildcard(s, len) ? "the workflows of any repository" : NULL;
+	s += 5;
+	len -= 5;
+	repo_end = memchr(s, ':', len);
+	if (has_wildcard(s, repo_end ? (size_t)(repo_end - s) : len))
+		return "the workflows of any repository";
+	if (repo_end && (size_t)(s + len - repo_end) == 2 && repo_end[1] == '*')
+		return "every branch, tag, environment and pull request of the repository";
+	return NULL;
+}
+
+static void check_federated(struct aalint *l, const struct iamp_statement *st,
+			    const struct iamp_principal_value *pv)
+{
+	size_t plen = 0;
+	const char *prov = provider_of(&pv->value, &plen);
+	bool github, any = false, sub = false;
+
+	if (!prov)
+		return;
+	github = plen == strlen(GITHUB_HOST) && strncasecmp(prov, GITHUB_HOST, plen) == 0;
+	for (size_t i = 0; i < st->condition_count; i++) {
+		const struct iamp_condition *c = &st->conditions[i];
+
+		if (c->key.len <= plen || strncasecmp(c->key.text, prov, plen) != 0 || c->key.text[plen] != ':')
+			continue;
+		any = true;
+		if (provider_key(c, prov, plen, "aud") && c->set == IAMP_SET_FOR_ANY_VALUE)
+			DIAG(l, FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE, c->key.span,
+			     "ForAnyValue on \"%s\": a token with several audiences passes when any one matches; "
+			     "use the operator without ForAnyValue", c->key.text);
+		if (!github || !provider_key(c, prov, plen, "sub") || c->symbolic)
+			continue;
+		sub = true;
+		if (c->op && c->op->negated)
+			continue;
+		for (size_t k = 0; k < c->value_count; k++) {
+			const char *what = sub_too_broad(&c->values[k].text);
+
+			if (what)
+				DIAG(l, SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED, c->values[k].text.span,
+				     "\"%s\" lets in %s: name the repository and the branch or environment",
+				     c->values[k].text.text, what);
+		}
+	}
+	if (st->symbolic)
+		return;
+	if (github && !sub)
+		DIAG(l, MISSING_GITHUB_REPO_CONDITION_KEY, pv->value.span,
+		     "any GitHub Actions workflow of any repository can assume this role: add a condition on "
+		     "\"" GITHUB_HOST ":sub\" naming the repository");
+	else if (!github && !any)
+		DIAG(l, MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL, pv->value.span,
+		     "every user of \"%.*s\" can assume this role: add a condition on \"%.*s:aud\" (and \":sub\")",
+		     (int)plen, prov, (int)plen, prov);
+}
+
+/* ---- principals ------------------------------------------------------------ */
+
+/* An IAM unique ID: "AROA" (role) or "AIDA" (user) and 17 upper-case
+ * letters or digits. IAM writes one where a deleted principal's ARN was. */
+static bool is_unique_id(const struct iamp_str *v, const char *prefix)
+{
+	if (v->len != 21 || strncmp(v->text, prefix, 4) != 0)
+		return false;
+	for (size_t i = 4; i < v->len; i++)
+		if (!((v->text[i] >= 'A' && v->text[i] <= 'Z') || (v->text[i] >= '0' && v->text[i] <= '9')))
+			return false;
+	return true;
+}
+
+/* The condition keys that tie a service principal's access to one
+ * resource, account or organization (the confused deputy). */
+static bool has_source_key(const struct iamp_statement *st)
+{
+	static const char *const keys[] = {
+		"aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths",
+	};
+
+	for (size_t i = 0; i < st->condition_count; i++)
+		for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+			if (key_is(&st->conditions[i], keys[k]))
+				return true;
+	return false;
+}
+
+static void check_principals(struct aalint *l, const struct iamp_statement *st)
+{
+	const struct iamp_principal *pr = &st->principal;
+	bool trust = l->p->type == IAMP_POLICY_TRUST, allow = st->effect == IAMP_EFFECT_ALLOW;
+	bool service_warned = false;
+
+	if (!pr->present)
+		return;
+	if (trust && allow && !pr->is_not && pr->star)
+		DIAG(l, UNSUPPORTED_WILDCARD_IN_PRINCIPAL, pr->span,
+		     "\"Principal\": \"*\" in a role trust policy: name the accounts, roles or providers that may assume the role");
+	for (size_t i = 0; i < pr->count; i++) {
+		const struct iamp_principal_value *pv = &pr->items[i];
+		const struct iamp_str *v = &pv->value;
+
+		switch (pv->kind) {
+		case IAMP_PRINCIPAL_AWS:
+			if (v->len == 1 && v->text[0] == '*') {
+				if (trust && allow && !pr->is_not)
+					DIAG(l, UNSUPPORTED_WILDCARD_IN_PRINCIPAL, v->span,
+					     "{\"AWS\": \"*\"} in a role trust policy: name the accounts or roles that may assume the role");
+			} else if (has_wildcard(v->text, v->len) && trust) {
+				DIAG(l, UNSUPPORTED_WILDCARD_IN_PRINCIPAL, v->span,
+				     "\"%s\": a principal ARN takes no wildcard: list the roles or accounts that may assume the role",
+				     v->text);
+			} else if (has_wildcard(v->text, v->len)) {
+				DIAG(l, UNSUPPORTED_WILDCARD_IN_PRINCIPAL, v->span,
+				     "\"%s\": a principal ARN takes no wildcard (only \"*\" alone); match ARNs with "
+				     "\"Principal\": {\"AWS\": \"*\"} and an ArnLike condition on aws:PrincipalArn", v->text);
+			} else if (strstr(v->text, ":group/")) {
+				DIAG(l, UNSUPPORTED_PRINCIPAL, v->span,
+				     "\"%s\": an IAM group is not a principal; name its users, or a role they assume", v->text);
+			} else if (is_unique_id(v, "AROA")) {
+				DIAG(l, INVALID_ROLE_REFERENCE, v->span,
+				     "\"%s\" is a role's unique ID: IAM writes one where a deleted role was named; name the role by its ARN",
+				     v->text);
+			} else if (is_unique_id(v, "AIDA")) {
+				DIAG(l, INVALID_USER_REFERENCE, v->span,
+				     "\"%s\" is a user's unique ID: IAM writes one where a deleted user was named; name the user by its ARN",
+				     v->text);
+			}
+			break;
+		case IAMP_PRINCIPAL_FEDERATED:
+			if (trust && allow && !pr->is_not)
+				check_federated(l, st, pv);
+			break;
+		case IAMP_PRINCIPAL_SERVICE:
+			/* A trust policy's service assumes the role for its own
+			 * account's resources; a resource policy's service acts
+			 * for any account that points it at the resource. */
+			if (l->p->type == IAMP_POLICY_RESOURCE && allow && !pr->is_not && !service_warned &&
+			    !st->symbolic && !has_source_key(st)) {
+				DIAG(l, RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL, v->span,
+				     "\"%s\" acts for any account that points it at this resource: add a condition on "
+				     "aws:SourceArn or aws:SourceAccount (or aws:SourceOrgID)", v->text);
+				service_warned = true;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* ---- condition values ------------------------------------------------------ */
+
+static bool all_hex(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* "vpc-" or "vpce-" and 8 or 17 hex digits. */
+static bool is_resource_id(const struct iamp_str *v, const char *prefix)
+{
+	size_t n = strlen(prefix), rest = v->len - n;
+
+	return v->len > n && strncmp(v->text, prefix, n) == 0 && (rest == 8 || rest == 17) &&
+	       all_hex(v->text + n, rest);
+}
+
+/* A Region name: a partition area, a direction, a number
+ * ("us-east-1", "us-gov-west-1", "ap-southeast-5", "eu-isoe-west-1"). */
+static bool is_region_text(const char *text, size_t len)
+{
+	static const char *const directions[] = {
+		"north", "south", "east", "west", "central", "northeast", "northwest", "southeast", "southwest",
+	};
+	const char *s = text, *end = text + len, *dash;
+	bool dir = false;
+
+	dash = memchr(s, '-', len);
+	if (!dash || dash - s != 2 || !(s[0] >= 'a' && s[0] <= 'z' && s[1] >= 'a' && s[1] <= 'z'))
+		return false;
+	s = dash + 1;
+	while (s < end && !(*s >= '0' && *s <= '9')) {
+		size_t n;
+
+		dash = memchr(s, '-', (size_t)(end - s));
+		if (!dash)
+			return false;
+		n = (size_t)(dash - s);
+		for (size_t i = 0; i < sizeof directions / sizeof *directions; i++)
+			if (strlen(directions[i]) == n && strncmp(s, directions[i], n) == 0)
+				dir = true;
+		/* gov, iso, isob, isoe, isof: the partition's qualifier */
+		if (!dir && !(n >= 3 && (strncmp(s, "gov", 3) == 0 || strncmp(s, "iso", 3) == 0)))
+			return false;
+		s = dash + 1;
+	}
+	if (!dir || s == end || (*s == '0' && end - s > 1))
+		return false;
+	for (; s < end; s++)
+		if (!(*s >= '0' && *s <= '9'))
+			return false;
+	return true;
+}
+
+static bool is_region(const struct iamp_str *v)
+{
+	return is_region_text(v->text, v->len);
+}
+
+/* Whether an address or range lies in the private ranges of RFC 1918
+ * (10/8, 172.16/12, 192.168/16) or RFC 4193 (fc00::/7): never the
+ * source of a request that reaches AWS over the internet. */
+static bool is_private(const struct iamp_ip *ip)
+{
+	const uint8_t *a = ip->addr;
+
+	if (ip->family == 4)
+		return (a[0] == 10 && ip->prefix >= 8) ||
+		       (a[0] == 172 && (a[1] & 0xf0) == 16 && ip->prefix >= 12) ||
+		       (a[0] == 192 && a[1] == 168 && ip->prefix >= 16);
+	return (a[0] & 0xfe) == 0xfc && ip->prefix >= 7;
+}
+
+/* Whether the range has bits set past its prefix ("192.0.2.1/24"). */
+static bool host_bits_set(const struct iamp_ip *ip)
+{
+	unsigned bits = ip->family == 4 ? 32 : 128;
+
+	for (unsigned b = ip->prefix; b < bits; b++)
+		if (ip->addr[b / 8] & (0x80u >> (b % 8)))
+			return true;
+	return false;
+}
+
+static bool is_variable_only(const struct iamp_str *v)
+{
+	return v->len > 3 && v->text[0] == '$' && v->text[1] == '{' && v->text[v->len - 1] == '}';
+}
+
+/* A * or ? outside ${...}: a wildcard, which only the Like operators read. */
+static bool has_bare_wildcard(const struct iamp_str *v)
+{
+	int depth = 0;
+
+	for (size_t i = 0; i < v->len; i++) {
+		if (v->text[i] == '$' && i + 1 < v->len && v->text[i + 1] == '{')
+			depth++;
+		else if (v->text[i] == '}' && depth)
+			depth--;
+		else if (!depth && (v->text[i] == '*' || v->text[i] == '?'))
+			return true;
+	}
+	return false;
+}
+
+static void check_ip_values(struct aalint *l, const struct iamp_condition *c)
+{
+	size_t nprivate = 0;
+	const struct iamp_cond_value *first = NULL;
+
+	for (size_t k = 0; k < c->value_count; k++) {
+		struct iamp_ip ip;
+
+		if (!iamp_ip_parse(&ip, c->values[k].text.text, c->values[k].text.len))
+			continue; /* INVALID_CONDITION_VALUE */
+		if (host_bits_set(&ip))
+			DIAG(l, IMPROVE_IP_RANGE, c->values[k].text.span,
+			     "\"%s\" has bits set past its /%u prefix: write the range's first address",
+			     c->values[k].text.text, ip.prefix);
+		if (key_is(c, "aws:SourceIp") && is_private(&ip)) {
+			nprivate++;
+			if (!first)
+				first = &c->values[k];
+		}
+	}
+	if (!nprivate)
+		return;
+	if (nprivate == c->value_count && !c->op->negated)
+		DIAG(l, PRIVATE_IP_ADDRESS, first->text.span,
+		     "aws:SourceIp is never the private range \"%s\": requests from a VPC carry aws:VpcSourceIp; "
+		     "as written the condition matches no request", first->text.text);
+	else if (nprivate == c->value_count)
+		DIAG(l, PRIVATE_NOT_IP_ADDRESS, first->text.span,
+		     "aws:SourceIp is never the private range \"%s\": NotIpAddress on private ranges only matches every "
+		     "request; use aws:VpcSourceIp", first->text.text);
+	else if (!c->op->negated)
+		DIAG(l, PRIVATE_IP_ADDRESS_SUBSET, first->text.span,
+		     "aws:SourceIp is never the private range \"%s\": that value matches nothing; use aws:VpcSourceIp for it",
+		     first->text.text);
+	else
+		DIAG(l, PRIVATE_NOT_IP_ADDRESS_SUBSET, first->text.span,
+		     "aws:SourceIp is never the private range \"%s\": that value excludes nothing; use aws:VpcSourceIp for it",
+		     first->text.text);
+}
+
+static void check_condition(struct aalint *l, const struct iamp_statement *st, size_t ci)
+{
+	const struct iamp_condition *c = &st->conditions[ci];
+	const struct iamp_condition_key *k;
+	const struct iamp_operator *op = c->op;
+
+	if (!op || c->symbolic)
+		return;
+	/* keys of one operator that differ only in case: the same key twice */
+	for (size_t j = 0; j < ci; j++) {
+		const struct iamp_condition *o = &st->conditions[j];
+
+		if (o->op_name.len == c->op_name.len && memcmp(o->op_name.text, c->op_name.text, c->op_name.len) == 0 &&
+		    o->key.len == c->key.len && strncasecmp(o->key.text, c->key.text, c->key.len) == 0 &&
+		    memcmp(o->key.text, c->key.text, c->key.len) != 0) {
+			DIAG(l, DUPLICATE_KEYS_WITH_DIFFERENT_CASE, c->key.span,
+			     "\"%s\" and \"%s\" (%u:%u) are one key: condition keys ignore case; merge their values",
+			     c->key.text, o->key.text, o->key.span.start.line, o->key.span.start.col);
+			break;
+		}
+	}
+	if (op->type == IAMP_COND_NULL && c->set != IAMP_SET_NONE)
+		DIAG(l, NULL_WITH_QUALIFIER, c->op_name.span,
+		     "%s: Null tests whether the key is present; the set qualifier adds nothing", c->op_name.text);
+	if (op->type == IAMP_COND_BOOL && c->value_count > 1)
+		DIAG(l, INVALID_CONDITION_MULTIPLE_BOOLEAN, c->values_span,
+		     "Bool on \"%s\" with %zu values: give one, true or false", c->key.text, c->value_count);
+	if (op->type == IAMP_COND_IP)
+		check_ip_values(l, c);
+	/* (ArnEquals reads wildcards as ArnLike does) */
+	if (op->type == IAMP_COND_STRING && op->cmp != IAMP_CMP_LIKE) {
+		for (size_t v = 0; v < c->value_count; v++)
+			if (has_bare_wildcard(&c->values[v].text)) {
+				DIAG(l, WILDCARD_WITHOUT_LIKE_OPERATOR, c->values[v].text.span,
+				     "%s compares \"%s\" literally: the * or ? is a wildcard only for StringLike",
+				     op->name, c->values[v].text.text);
+				break;
+			}
+	}
+	if (op->type == IAMP_COND_STRING && op->cmp == IAMP_CMP_LIKE && c->set == IAMP_SET_NONE && !c->if_exists &&
+	    c->value_count == 1 && c->values[0].text.len == 1 && c->values[0].text.text[0] == '*')
+		iamp_doc_diag(l->diags, l->p->doc, op->negated ? IAMP_RULE_EQUIVALENT_TO_NULL_TRUE : IAMP_RULE_EQUIVALENT_TO_NULL_FALSE,
+			      c->key.span,
+			      "%s \"*\" on \"%s\" only asks whether the key is present: write {\"Null\": {\"%s\": \"%s\"}}",
+			      op->name, c->key.text, c->key.text, op->negated ? "true" : "false");
+	/* Values checked against the key's meaning: never when the operator
+	 * reads wildcards or the value is a variable. */
+	if (op->type == IAMP_COND_STRING && op->cmp != IAMP_CMP_LIKE) {
+		for (size_t v = 0; v < c->value_count; v++) {
+			const struct iamp_str *s = &c->values[v].text;
+
+			if (has_wildcard(s->text, s->len) || is_variable_only(s) || memchr(s->text, '$', s->len))
+				continue;
+			if (key_is(c, "aws:RequestedRegion") && !is_region(s))
+				DIAG(l, INVALID_REGION, s->span, "\"%s\" is not a Region name (such as us-east-1)", s->text);
+			else if (key_is(c, "aws:SourceVpc") && !is_resource_id(s, "vpc-"))
+				DIAG(l, INVALID_VPC_FORMAT, s->span,
+				     "\"%s\" is not a VPC ID: vpc- and 8 or 17 hexadecimal digits", s->text);
+			else if (key_is(c, "aws:SourceVpce") && !is_resource_id(s, "vpce-"))
+				DIAG(l, INVALID_VPCE_FORMAT, s->span,
+				     "\"%s\" is not a VPC endpoint ID: vpce- and 8 or 17 hexadecimal digits", s->text);
+		}
+	}
+	k = iamp_catalog_key(c->key.text, c->key.len);
+	if (!k)
+		return;
+	/* Global keys only: some services' references type single values
+	 * (events:detail-type) as ArrayOfString, so an error on their keys
+	 * would be false; the global list is AWS's own and exact. */
+	if ((k->flags & IAMP_KEY_MULTIVALUED) && (k->flags & IAMP_KEY_GLOBAL) && c->set == IAMP_SET_NONE &&
+	    op->type != IAMP_COND_NULL)
+		DIAG(l, MISSING_QUALIFIER, c->key.span,
+		     "\"%s\" is multivalued: say whether every value or any value must match "
+		     "(ForAllValues:%s or ForAnyValue:%s)", c->key.text, c->op_name.text, c->op_name.text);
+	if (k->type == IAMP_KEY_ARN && op->type == IAMP_COND_STRING && op->cmp == IAMP_CMP_LIKE)
+		DIAG(l, STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS, c->key.span,
+		     "%s on the ARN key \"%s\": a * may cross the ARN's colons (\"...:role/app-*\" matches other "
+		     "accounts' paths); use ArnLike", op->name, c->key.text);
+}
+
+
+/* ---- ARNs: the format of each service's resource types ------------------ */
+
+static bool is_literal(const char *s, size_t len)
+{
+	return !has_wildcard(s, len) && !memchr(s, '$', len);
+}
+
+static bool is_partition(const char *s, size_t len)
+{
+	static const char *const partitions[] = {
+		"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc",
+	};
+
+	for (size_t i = 0; i < sizeof partitions / sizeof *partitions; i++)
+		if (strlen(partitions[i]) == len && strncmp(partitions[i], s, len) == 0)
+			return true;
+	return false;
+}
+
+/* Whether a resource type's resource part (its format's sixth field,
+ * "accesspoint/${AccessPointName}") can be the ARN's: the literal text
+ * before its first ${...} is a prefix of the ARN's, up to the ARN's first
+ * wildcard or variable. */
+static bool type_may_match(const char *fmt, size_t flen, const char *res, size_t rlen)
+{
+	for (size_t i = 0; i < flen && !(fmt[i] == '$' && i + 1 < flen && fmt[i + 1] == '{'); i++) {
+		if (i >= rlen)
+			return false;
+		if (res[i] == '*' || res[i] == '?' || res[i] == '$')
+			return true;
+		if (res[i] != fmt[i])
+			return false;
+	}
+	return true;
+}
+
+/* How the resource types of the service that the ARN's resource part may
+ * be (their ARN formats in the catalog) fill field `f` (3 Region, 4
+ * account): *some that one does, *all that every one does. False when
+ * no resource type fits (RESOURCE_MISMATCH's business). */
+static bool service_fills(const struct iamp_service *svc, const char *res, size_t rlen, int f,
+			  bool *some, bool *all)
+{
+	bool any = false;
+
+	*some = false;
+	*all = true;
+	for (uint32_t i = 0; i < svc->resource_type_count; i++) {
+		const char *fmt = iamp_catalog_str(iamp_catalog_resource_types[svc->first_resource_type + i].arn);
+		const char *field[6];
+		size_t flen[6];
+
+		if (!iamp_arn_split(fmt, strlen(fmt), field, flen) || !type_may_match(field[5], flen[5], res, rlen))
+			continue;
+		any = true;
+		if (flen[f])
+			*some = true;
+		else
+			*all = false;
+	}
+	return any;
+}
+
+static void check_arn(struct aalint *l, const struct iamp_str *r)
+{
+	const struct iamp_service *svc;
+	const char *field[6];
+	size_t flen[6];
+	bool some, all;
+
+	if (r->len < 4 || strncmp(r->text, "arn:", 4) != 0 || !iamp_arn_split(r->text, r->len, field, flen))
+		return; /* "*", or not an ARN: INVALID_ARN */
+	if (flen[1] && is_literal(field[1], flen[1]) && !is_partition(field[1], flen[1]))
+		DIAG(l, INVALID_PARTITION, r->span, "\"%.*s\" is not a partition (aws, aws-cn, aws-us-gov, ...)",
+		     (int)flen[1], field[1]);
+	for (size_t i = 0; i < flen[2]; i++) {
+		if (field[2][i] >= 'A' && field[2][i] <= 'Z' && is_literal(field[2], flen[2])) {
+			DIAG(l, INVALID_ARN_SERVICE_CASE, r->span,
+			     "the service \"%.*s\" of an ARN is lower case: ARNs are case-sensitive", (int)flen[2], field[2]);
+			break;
+		}
+	}
+	if (flen[3] && is_literal(field[3], flen[3]) && !is_region_text(field[3], flen[3]))
+		DIAG(l, INVALID_ARN_REGION, r->span, "\"%.*s\" is not a Region name (such as us-east-1)",
+		     (int)flen[3], field[3]);
+	if (!is_literal(field[2], flen[2]) || !(svc = iamp_catalog_service(field[2], flen[2])))
+		return;
+	if (!service_fills(svc, field[5], flen[5], 3, &some, &all))
+		return;
+	if (flen[3] && is_literal(field[3], flen[3]) && !some)
+		DIAG(l, ARN_REGION_NOT_ALLOWED, r->span,
+		     "no resource of %.*s that this ARN can name has a Region in its ARN: leave the Region empty",
+		     (int)flen[2], field[2]);
+	else if (!flen[3] && all)
+		DIAG(l, MISSING_ARN_REGION, r->span,
+		     "every resource of %.*s that this ARN can name has a Region in its ARN: give one, or * for any", (int)flen[2], field[2]);
+	service_fills(svc, field[5], flen[5], 4, &some, &all);
+	(void)all;
+	if (flen[4] && is_literal(field[4], flen[4]) && !some)
+		DIAG(l, ARN_ACCOUNT_NOT_ALLOWED, r->span,
+		     "no resource of %.*s that this ARN can name has an account in its ARN: leave the account empty", (int)flen[2], field[2]);
+	/* No MISSING_ARN_ACCOUNT: AWS's own managed policies leave the account
+	 * empty in ARNs AWS accepts ("arn:aws:kms:*::*", resource-explorer-2
+	 * service views), so an error there would be false. */
+}
+
+/* ---- resource control policies -------------------------------------------- */
+
+/* RCPs govern the actions of the services AWS lists (rcp_services.def)
+ * and take no NotAction. */
+static void check_rcp(struct aalint *l, const struct iamp_statement *st)
+{
+	const struct iamp_list *act = &st->action;
+
+	if (!act->present)
+		return;
+	if (act->is_not) {
+		DIAG(l, RCP_INVALID_STATEMENT, act->key_span,
+		     "a resource control policy takes no NotAction: list the actions to deny");
+		return;
+	}
+	for (size_t i = 0; i < act->count; i++) {
+		const struct iamp_str *a = &act->items[i];
+		const char *colon = memchr(a->text, ':', a->len);
+
+		if (!colon || has_wildcard(a->text, (size_t)(colon - a->text)))
+			continue; /* "*", or INVALID_ACTION's */
+		if (!iamp_org_rcp_service(a->text, (size_t)(colon - a->text)))
+			DIAG(l, RCP_INVALID_STATEMENT, a->span,
+			     "\"%s\": resource control policies do not govern %.*s (rcp_services.def lists the services they do)",
+			     a->text, (int)(colon - a->text), a->text);
+	}
+}
+
+/* ---- statements ----------------------------------------------------------- */
+
+/* Roles Anywhere creates sessions with all three actions: a trust
+ * statement for it that lacks one fails every CreateSession. */
+static void check_roles_anywhere(struct aalint *l, const struct iamp_statement *st)
+{
+	static const char *const needed[] = { "sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity" };
+	bool service = false;
+
+	for (size_t i = 0; i < st->principal.count; i++)
+		if (st->principal.items[i].kind == IAMP_PRINCIPAL_SERVICE &&
+		    strcmp(st->principal.items[i].value.text, "rolesanywhere.amazonaws.com") == 0)
+			service = true;
+	if (!service || st->action.is_not || st->action.symbolic || st->effect != IAMP_EFFECT_ALLOW)
+		return;
+	for (size_t k = 0; k < sizeof needed / sizeof *needed; k++) {
+		bool has = false;
+
+		for (size_t i = 0; i < st->action.count && !has; i++)
+			has = iamp_catalog_glob(st->action.items[i].text, st->action.items[i].len, needed[k], strlen(needed[k]));
+		if (!has) {
+			DIAG(l, MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY, st->action.span,
+			     "IAM Roles Anywhere needs sts:AssumeRole, sts:TagSession and sts:SetSourceIdentity: %s is missing",
+			     needed[k]);
+			return;
+		}
+	}
+}
+
+static void check_statement(struct aalint *l, const struct iamp_statement *st)
+{
+	if (st->has_sid && st->sid.len == 0)
+		DIAG(l, EMPTY_SID_VALUE, st->sid.span, "the Sid is empty: remove it or name the statement");
+	for (size_t i = 0; i < st->action.count; i++) {
+		const struct iamp_str *a = &st->action.items[i];
+		const char *colon = memchr(a->text, ':', a->len);
+
+		if (colon && has_wildcard(a->text, (size_t)(colon - a->text)))
+			DIAG(l, WILDCARD_IN_SERVICE_NAME, a->span,
+			     "\"%s\": a wildcard in the service prefix matches services no one meant, and services AWS adds later",
+			     a->text);
+	}
+	for (size_t i = 0; i < st->resource.count; i++) {
+		const struct iamp_str *r = &st->resource.items[i];
+		const char *v = strstr(r->text, "${");
+
+		if (v && (v[2] == ' ' || v[2] == '\t'))
+			DIAG(l, UNSUPPORTED_SPACE_IN_VARIABLE, r->span,
+			     "\"%s\": no space may follow ${ in a policy variable", r->text);
+	}
+	if (l->p->type == IAMP_POLICY_TRUST)
+		check_roles_anywhere(l, st);
+}
+
+/* ---- the walk -------------------------------------------------------------- */
+
+int iamp_lint_policy_aa(const struct iamp_policy *p, struct iamp_diags *diags)
+{
+	struct aalint l = { p, diags };
+
+	for (size_t i = 0; i < p->statement_count; i++) {
+		const struct iamp_statement *st = &p->statements[i];
+
+		check_principals(&l, st);
+		check_statement(&l, st);
+		if (p->type == IAMP_POLICY_RCP)
+			check_rcp(&l, st);
+		for (size_t r = 0; r < st->resource.count; r++)
+			check_arn(&l, &st->resource.items[r]);
+		for (size_t c = 0; c < st->condition_count; c++)
+			check_condition(&l, st, c);
+	}
+	return 0;
+}
