@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "commands.h"
@@ -33,6 +34,26 @@ void cli_report_run(struct iamp_report_opts *o)
 	if (!epoch || !*epoch || *end || errno || t <= 0)
 		t = (long long)time(NULL);
 	o->run_time = t;
+}
+
+unsigned cli_jobs_default(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > (long)CLI_JOBS_MAX ? CLI_JOBS_MAX : (unsigned)n;
+}
+
+int cli_jobs_parse(unsigned *out, const char *text)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (end == text || *end || errno || text[0] == '-' || v < 1 || v > CLI_JOBS_MAX)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
 }
 
 static const struct command {
