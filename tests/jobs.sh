@@ -112,10 +112,50 @@ if [ -d "$root/.cache/managed" ]; then
 else
 	echo "jobs: SKIP: no .cache/managed (scripts/managed-corpus.sh makes it)"
 fi
+# simulate: chunks of requests on threads, written out in order. 9,000
+# lines (several chunks of 2,048 on each of 4 threads), with bad requests,
+# blank lines and CRLF among them, so that an error or a request number
+# out of place shows.
+cat > "$tmp/id.json" <<'J'
+{"Version": "2012-10-17", "Statement": [
+ {"Sid": "Read", "Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"},
+ {"Sid": "NoSecret", "Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::secret/*"},
+ {"Sid": "Tagged", "Effect": "Allow", "Action": "ec2:StartInstances", "Resource": "*",
+  "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}}]}
+J
+awk 'BEGIN {
+	split("s3:GetObject s3:PutObject ec2:StartInstances s3:ListBucket", act, " ")
+	for (i = 1; i <= 9000; i++) {
+		if (i % 997 == 0) { print "{\"principal\": \"arn:aws:iam::111122223333:user/u\", \"action\": "; continue }
+		if (i % 1013 == 0) { print ""; continue }
+		if (i % 1500 == 0) { print "{\"principal\": \"arn:aws:iam::111122223333:user/u\"}"; continue }
+		res = (i % 3 == 0) ? "arn:aws:s3:::secret/k" i : "arn:aws:s3:::b/k" i
+		if (act[i % 4 + 1] == "ec2:StartInstances") res = "arn:aws:ec2:us-east-1:111122223333:instance/i-" i
+		printf "{\"principal\": \"arn:aws:iam::111122223333:user/u%d\", \"action\": \"%s\", \"resource\": \"%s\", \"context\": {\"aws:ResourceTag/team\": \"t%d\", \"aws:PrincipalTag/team\": \"t%d\"}}%s\n", i, act[i % 4 + 1], res, i % 2, i % 3, (i % 7 == 0) ? "\r" : ""
+	}
+}' > "$tmp/requests.jsonl"
+for fmt in json text; do
+	"$bin" simulate --identity "$tmp/id.json" --format $fmt -j 1 --requests "$tmp/requests.jsonl" > "$tmp/o1" 2> "$tmp/e1"
+	r1=$?
+	"$bin" simulate --identity "$tmp/id.json" --format $fmt -j 4 --requests "$tmp/requests.jsonl" > "$tmp/o4" 2> "$tmp/e4"
+	r4=$?
+	if [ $fmt = json ]; then denied='"decision":"explicitDeny"'; else denied='EXPLICITLY DENIED'; fi
+	if [ $r1 -eq 2 ] && [ $r4 -eq 2 ] && cmp -s "$tmp/o1" "$tmp/o4" && cmp -s "$tmp/e1" "$tmp/e4" &&
+	   [ "$(grep -c . "$tmp/e1")" -ge 15 ] && grep -q "$denied" "$tmp/o4"; then
+		pass=$((pass + 1))
+	else
+		echo "jobs: FAIL: simulate --format $fmt: -j 4 differs from -j 1 (exit $r1 and $r4)"
+		diff "$tmp/o1" "$tmp/o4" | head -n 4 | sed 's/^/    /'
+		diff "$tmp/e1" "$tmp/e4" | head -n 4 | sed 's/^/    /'
+		fail=$((fail + 1))
+	fi
+done
 # -j takes 1 to 256 threads.
 for bad in 0 -1 x 257; do
 	"$bin" check --no-config -j "$bad" "$tmp/mixed/p0.json" > /dev/null 2>&1
-	[ $? -eq 2 ] && pass=$((pass + 1)) || { echo "jobs: FAIL: -j $bad is not a usage error"; fail=$((fail + 1)); }
+	[ $? -eq 2 ] && pass=$((pass + 1)) || { echo "jobs: FAIL: check -j $bad is not a usage error"; fail=$((fail + 1)); }
+	"$bin" simulate --identity "$tmp/id.json" -j "$bad" --requests "$tmp/requests.jsonl" > /dev/null 2>&1
+	[ $? -eq 2 ] && pass=$((pass + 1)) || { echo "jobs: FAIL: simulate -j $bad is not a usage error"; fail=$((fail + 1)); }
 done
 echo "jobs: $pass passed, $fail failed"
 [ $fail -eq 0 ]
