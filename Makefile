@@ -65,6 +65,7 @@ Q := @
 endif
 
 .PHONY: all deps test unit golden demo bench bench-prove asan tsan install clean catalog difftest prove-oracle check-style \
+	fuzz fuzz-regressions faultinject valgrind asan-slow \
 	mutate mutate-short coverage help
 
 all: $(BUILD)/iamproof $(BUILD)/libiamproof.a
@@ -128,6 +129,33 @@ $(BUILD)/test_runner: $(TEST_OBJ) $(BUILD)/libiamproof.a
 deps:
 	@sh scripts/deps.sh
 
+# Fuzz targets (tests/fuzz/fuzz_*.c, docs/testing.md). $(BUILD)/fuzz/T is
+# T under libFuzzer (CC=clang, the objects built with
+# -fsanitize=fuzzer-no-link; `make fuzz` builds them so in build-fuzz);
+# $(BUILD)/fuzz-replay/T the same entry point under tests/fuzz/replay.c,
+# for any compiler: `make asan` replays tests/fuzz/regressions/T/ with it.
+FUZZ_TARGETS := json yaml lint config eval explain smt
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+FUZZ_PKGS := $(LIB_PKGS)
+FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DIAMP_DEBUG_ARENA
+$(BUILD)/fuzz/% $(BUILD)/fuzz-replay/%: private PKGS := $(FUZZ_PKGS)
+# explain's target runs the command itself
+$(BUILD)/fuzz/explain $(BUILD)/fuzz-replay/explain: $(BUILD)/analyzer/cli/cmd_explain.o
+
+$(BUILD)/fuzz/%: tests/fuzz/fuzz_%.c $(BUILD)/libiamproof.a $(FUZZ_SRC)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Ianalyzer/cli $(call pkg,--cflags) -fsanitize=fuzzer \
+		-o $@ $< $(filter %.o,$^) $(BUILD)/libiamproof.a $(call pkg,--libs) -lpthread -lm
+
+$(BUILD)/fuzz-replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libiamproof.a $(FUZZ_SRC)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Ianalyzer/cli $(call pkg,--cflags) \
+		-o $@ $< tests/fuzz/replay.c $(filter %.o,$^) $(BUILD)/libiamproof.a $(call pkg,--libs) -lpthread -lm
+
+
 unit: $(BUILD)/test_runner
 	$(Q)cd tests && IAMP_BIN=../$(BUILD)/iamproof ../$(BUILD)/test_runner
 
@@ -159,16 +187,24 @@ test: deps
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own.
+ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DIAMP_DEBUG_ARENA
 asan:
-	$(Q)$(MAKE) --no-print-directory BUILD=build-asan \
-		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DIAMP_DEBUG_ARENA" \
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
 		all build-asan/test_runner
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan unit golden
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
+		$(FUZZ_TARGETS:%=build-asan/fuzz-replay/%)
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan fuzz-regressions
 	$(Q)sh tests/cli.sh build-asan/iamproof
 	$(Q)sh tests/rules.sh build-asan/iamproof
 	$(Q)sh tests/generate.sh build-asan/iamproof
 	$(Q)sh tests/review.sh build-asan/iamproof
 	$(Q)sh tests/iac.sh build-asan/iamproof
+	$(Q)sh tests/simulate.sh build-asan/iamproof
+	$(Q)sh tests/corpus.sh build-asan/iamproof
+	$(Q)sh tests/catalog.sh build-asan/iamproof
+	$(Q)sh tests/ci-examples.sh build-asan/iamproof
+	$(Q)sh tests/prove-cli.sh build-asan/iamproof
 	$(Q)sh tests/jobs.sh build-asan/iamproof
 
 # -j's threads under ThreadSanitizer (tests/jobs.sh: -j 1 against -j 4).
@@ -176,6 +212,55 @@ tsan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-tsan \
 		CFLAGS="-O1 -g -fsanitize=thread -fno-omit-frame-pointer" build-tsan/iamproof
 	$(Q)TSAN_OPTIONS=halt_on_error=1 sh tests/jobs.sh build-tsan/iamproof
+
+# What make asan leaves out for time (docs/testing.md, "Sanitizers and
+# valgrind"): the prover's fixtures and the differential test, under ASan.
+asan-slow:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" all
+	$(Q)sh tests/prove.sh build-asan/iamproof
+	$(Q)sh scripts/difftest.sh build-asan/iamproof
+
+# Allocation-failure injection (docs/testing.md): build-asan/iamproof-fault
+# is the ASan build with every allocating call of our objects counted
+# (tests/fault/fault.c); tests/faultinject.sh fails the Nth for every N of
+# a check run and of a simulate run (FAULT_STRIDE=K: every Kth N).
+FAULT_WRAP := malloc calloc realloc strdup strndup asprintf vasprintf open_memstream fopen realpath scandir
+$(BUILD)/iamproof-fault: $(CLI_OBJ) $(BUILD)/libiamproof.a $(BUILD)/tests/fault/fault.o
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(foreach f,$(FAULT_WRAP),-Wl,--wrap=$(f)) -o $@ $(CLI_OBJ) \
+		$(BUILD)/tests/fault/fault.o $(BUILD)/libiamproof.a $(call pkg,--libs) -lpthread -lm
+$(BUILD)/iamproof-fault: private PKGS := $(LIB_PKGS)
+
+# libFuzzer over every target, FUZZ_SECONDS each, one after the other
+# (tests/fuzz/run.sh); first each target replays its regression fixtures
+# under clang, whose UBSan sees more than gcc's (NULL + 0).
+FUZZ_BUILD := build-fuzz
+fuzz:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+		CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz/%)
+	$(Q)$(MAKE) --no-print-directory fuzz-regressions BUILD=$(FUZZ_BUILD) FUZZ_REPLAY=fuzz
+	$(Q)sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# Each file of tests/fuzz/regressions/T/ through target T once: with the
+# libFuzzer binaries (make fuzz) or the replay drivers (make asan).
+FUZZ_REPLAY ?= fuzz-replay
+fuzz-regressions:
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		set -- tests/fuzz/regressions/$$t/*; [ -e "$$1" ] || continue; \
+		$(BUILD)/$(FUZZ_REPLAY)/$$t "$$@" > $(BUILD)/fuzz-regressions-$$t.log 2>&1 || \
+			{ echo "fuzz: regression of $$t failed:"; tail -20 $(BUILD)/fuzz-regressions-$$t.log; exit 1; }; \
+		echo "fuzz: $$t: $$# regression inputs pass"; \
+	done
+
+# tests/cli.sh with the release build under valgrind memcheck
+# (tests/valgrind.sh): any memory error or leak fails the run it is in.
+valgrind:
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh tests/valgrind.sh $(BUILD)/iamproof
+
+faultinject:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" build-asan/iamproof-fault
+	$(Q)sh tests/faultinject.sh build-asan/iamproof-fault
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -242,7 +327,10 @@ help:
 	@echo "make deps       install the Debian packages the build and tests use"
 	@echo "make test       every test (installs what is missing first)"
 	@echo "make unit | golden | check-style    one part of the tests"
-	@echo "make asan       the tests under ASan and UBSan"
+	@echo "make asan       the tests under ASan and UBSan (make asan-slow: the prover's fixtures and the difftest too)"
+	@echo "make fuzz [FUZZ_SECONDS=N]   every libFuzzer target for N seconds (clang)"
+	@echo "make faultinject    fail each allocation of a check and a simulate run in turn"
+	@echo "make valgrind   the CLI tests under valgrind memcheck"
 	@echo "make difftest   the evaluator and the prover's counterexamples against an independent simulator"
 	@echo "make prove-oracle    the prover's counterexamples alone (docs/testing.md)"
 	@echo "make mutate | mutate-short    mutation testing (docs/testing.md)"
@@ -251,6 +339,6 @@ help:
 	@echo "V=1 shows full commands; BUILD=dir builds elsewhere"
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -169,8 +169,8 @@ int iamp_config_find(char **out, const char *start_dir)
 	char *dir = realpath(start_dir, NULL);
 
 	*out = NULL;
-	if (!dir)
-		return 0;
+	if (!dir) /* out of memory is an error, not "no configuration" */
+		return errno == ENOMEM ? iamp_error_set(IAMP_ENOMEM, "out of memory") : 0;
 	for (;;) {
 		size_t n = strlen(dir);
 		char *cand = malloc(n + 32);
@@ -542,6 +542,11 @@ int iamp_config_load(struct iamp_config *c, const char *path, struct iamp_diags 
 		return rc;
 	}
 	abs = realpath(path, NULL);
+	if (!abs && errno == ENOMEM) {
+		/* without its directory the globs would match other paths */
+		iamp_document_free(doc);
+		return iamp_error_set(IAMP_ENOMEM, "out of memory reading %s", path);
+	}
 	if (abs && (slash = strrchr(abs, '/')) != NULL) {
 		*slash = '\0';
 		if (!abs[0]) {
@@ -637,8 +642,11 @@ int iamp_config_load(struct iamp_config *c, const char *path, struct iamp_diags 
 		}
 	}
 	iamp_document_free(doc);
-	if (rc < 0)
+	if (rc < 0) {
+		/* nothing half read stays behind for the caller to free */
+		iamp_config_free(c);
 		return iamp_error_set(rc, "out of memory reading %s", path);
+	}
 	return 0;
 }
 

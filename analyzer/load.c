@@ -443,7 +443,8 @@ int loader_close(struct loader *ld, struct iamp_pos end,
 {
 	struct frame *f = &ld->frames[ld->nframes - 1];
 	struct iamp_arena *arena = ld->doc->arena;
-	const struct iamp_member *m = ld->tmp + f->base;
+	/* tmp is NULL until a first member is kept: NULL + 0 is undefined */
+	const struct iamp_member *m = ld->tmp ? ld->tmp + f->base : NULL;
 	size_t n = ld->ntmp - f->base;
 	struct iamp_value *v;
 	struct iamp_span span = { f->start, end };

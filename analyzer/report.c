@@ -93,7 +93,7 @@ static const char *const severity_color[] = {
 
 /* Writes s[0..n) for a terminal: controls as '?', invalid UTF-8 as
  * U+FFFD, one output character per input code point. */
-static void put_text(FILE *out, const char *s, size_t n)
+void iamp_text_string(FILE *out, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
@@ -112,14 +112,9 @@ static void put_text(FILE *out, const char *s, size_t n)
 	}
 }
 
-void iamp_report_text(FILE *out, const char *s, size_t n)
-{
-	put_text(out, s, n);
-}
-
 static void put_text_str(FILE *out, const char *s)
 {
-	put_text(out, s, strlen(s));
+	iamp_text_string(out, s, strlen(s));
 }
 
 /* The source line without its line terminator. */
@@ -196,7 +191,7 @@ static void write_text_diag(FILE *out, const struct iamp_diag *d,
 	if (opts->show_source && d->source_line && d->span.start.line) {
 		size_t n = iamp_report_line_length(d->source_line);
 
-		put_text(out, d->source_line, n);
+		iamp_text_string(out, d->source_line, n);
 		fputc('\n', out);
 		iamp_report_caret(out, d->source_line, n, &d->span, opts->color);
 	}
@@ -1038,8 +1033,8 @@ cleanup:
 static const char *const expect_help[] = {
 	[IAMP_EXPECT_DENIED] = "every request of the set is denied by the target",
 	[IAMP_EXPECT_ALLOWED] = "every request of the set is allowed by the target",
-	[IAMP_EXPECT_NOT_MORE_THAN] = "the target allows no request of the set that the "
-				      "reference policy does not allow",
+	[IAMP_EXPECT_NOT_MORE_THAN] = ("the target allows no request of the set that the "
+				       "reference policy does not allow"),
 };
 
 static const char *decision_words(enum iamp_decision d)
@@ -1679,7 +1674,7 @@ static void decision_json(FILE *out, const struct iamp_result *r, const struct i
 
 /* Text output of a decision: every field that comes from input (the
  * request, file names, Sids, org.yaml's names in a reason) goes through
- * put_text, so that a newline in a resource cannot forge an "ALLOWED"
+ * iamp_text_string, so that a newline in a resource cannot forge an "ALLOWED"
  * line and an escape sequence never reaches the terminal. */
 static void decision_text(FILE *out, const struct iamp_request *req, const struct iamp_result *r,
 			  const struct iamp_evaluator *ev, size_t no)
@@ -1688,11 +1683,11 @@ static void decision_text(FILE *out, const struct iamp_request *req, const struc
 	const char *why = iamp_decision_reason(buf, sizeof(buf), r, ev);
 
 	fprintf(out, "request %zu: ", no);
-	put_text(out, req->action, req->action_len);
+	iamp_text_string(out, req->action, req->action_len);
 	fputs(" on ", out);
-	put_text(out, req->resource, req->resource_len);
+	iamp_text_string(out, req->resource, req->resource_len);
 	fputs(" by ", out);
-	put_text(out, req->principal, req->principal_len);
+	iamp_text_string(out, req->principal, req->principal_len);
 	fputc('\n', out);
 	switch (r->decision) {
 	case IAMP_DECISION_ALLOWED:
@@ -1733,7 +1728,7 @@ static void decision_text(FILE *out, const struct iamp_request *req, const struc
 		}
 		if (m->stmt->has_sid) {
 			fputs(", statement ", out);
-			put_text(out, m->stmt->sid.text, m->stmt->sid.len);
+			iamp_text_string(out, m->stmt->sid.text, m->stmt->sid.len);
 		} else {
 			fprintf(out, ", statement #%zu", m->stmt->index + 1);
 		}

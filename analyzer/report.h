@@ -132,15 +132,16 @@ int iamp_rules_write_markdown(FILE *out);
  * Writes at most `size` bytes, NUL included; returns `out`. */
 char *iamp_rule_name(char *out, size_t size, const char *id);
 
-/* Text for a terminal: control characters as '?', invalid UTF-8 as
- * U+FFFD (what the text format does with every field it prints), so
- * that input cannot forge lines or drive the terminal. */
-void iamp_report_text(FILE *out, const char *s, size_t n);
-
 /* A JSON string: quotes and backslashes escaped, control characters (and
  * DEL) as escapes, valid UTF-8 as it is, each invalid byte as \ufffd.
  * Every JSON writer of the project uses this one. */
 void iamp_json_string(FILE *out, const char *s, size_t n);
+
+/* Text for a terminal: C0 and C1 controls and DEL as '?' (tab kept),
+ * each invalid UTF-8 byte as U+FFFD, so that no field read from input
+ * can move the cursor, forge a line or send an escape sequence. Every
+ * text writer of the project uses this one. */
+void iamp_text_string(FILE *out, const char *s, size_t n);
 
 /*
  * Writes one decision of the evaluator: a JSON line

@@ -15,6 +15,8 @@ pkgs="$pkgs nodejs npm"    # oracles and generators under scripts/ and tests/
 pkgs="$pkgs git"           # review (analyzer/cli/git.c) and its tests
 pkgs="$pkgs pre-commit"    # tests/precommit.sh runs the real framework on .pre-commit-hooks.yaml
 pkgs="$pkgs chromium"      # tests/report.sh opens the HTML report in it, headless
+pkgs="$pkgs clang"         # make fuzz: libFuzzer targets (tests/fuzz)
+pkgs="$pkgs valgrind"      # make valgrind: the CLI tests under memcheck
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -381,6 +381,15 @@ sed 's/"Alow"/"Allow"/' demo-policies/identity/data-pipeline.json > dp.json && m
 expect_exit 1 "demo: a planted mistake fixed" -- env DEMO_DIR=demo-policies DEMO_PARTS=check \
 	sh "$root/scripts/demo.sh" "$bin" demo-out
 grep -q "> identity/data-pipeline.json INVALID_EFFECT 1" "$tmp/out" && ok || no "demo: the difference is not shown"
+# Terminal safety (found by tests/fuzz/fuzz_explain.c): explain printed a
+# pattern's invalid UTF-8 and C1 controls (U+009B is CSI) as they were,
+# on standard output and in its message on standard error.
+pat=$(printf 'x\302\233\272:*')
+expect_exit 1 "explain --count, a C1 control in the pattern" -- "$bin" explain --count "$pat"
+if LC_ALL=C grep -q "$(printf '\302\233')" "$tmp/out" "$tmp/err" || LC_ALL=C grep -q "$(printf '\272')" "$tmp/out" "$tmp/err"; then
+	no "explain printed a C1 control or invalid UTF-8: $(od -c "$tmp/out" "$tmp/err" | head -3)"
+else ok; fi
+grep -q '^0 x?' "$tmp/out" && ok || no "explain --count: $(cat "$tmp/out")"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

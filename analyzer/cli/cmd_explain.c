@@ -51,11 +51,10 @@ static void json_str(FILE *f, const char *s)
 	iamp_json_string(f, s, strlen(s));
 }
 
-/* A pattern on a terminal: control characters shown as '?'. */
+/* A pattern on a terminal (report.h: controls and invalid UTF-8 escaped). */
 static void text_str(FILE *f, const char *s)
 {
-	for (; *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+	iamp_text_string(f, s, strlen(s));
 }
 
 static const char *svc_prefix(const struct iamp_action *a)
@@ -272,7 +271,7 @@ static void say_no_match(const char *pattern)
 	    !memchr(pattern, '?', (size_t)(colon - pattern)) &&
 	    !iamp_catalog_service(pattern, (size_t)(colon - pattern))) {
 		fputs("': unknown service '", stderr);
-		fwrite(pattern, 1, (size_t)(colon - pattern), stderr);
+		iamp_text_string(stderr, pattern, (size_t)(colon - pattern));
 		fprintf(stderr, "' (catalog of %s)\n", iamp_catalog_data_date());
 		return;
 	}

@@ -523,7 +523,7 @@ static size_t cex_statements(const struct target *t, const struct iamp_cex *c,
 /* A field from input (a title, a path, a Sid), safe for a terminal. */
 static void text(FILE *f, const char *s)
 {
-	iamp_report_text(f, s, strlen(s));
+	iamp_text_string(f, s, strlen(s));
 }
 
 static void statement_where(FILE *f, const struct iamp_match *m)

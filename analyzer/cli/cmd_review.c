@@ -892,7 +892,7 @@ static size_t files_by_status(const struct review *r, char st)
 /* A field of the text format, safe for a terminal (report.h). */
 static void text(FILE *out, const char *s)
 {
-	iamp_report_text(out, s, strlen(s));
+	iamp_text_string(out, s, strlen(s));
 }
 
 static void write_text(FILE *out, const struct review *r, const struct iamp_diags *ld, const char **states)
