@@ -545,6 +545,7 @@ int iamp_config_load(struct iamp_config *c, const char *path, struct iamp_diags 
 	if (!abs && errno == ENOMEM) {
 		/* without its directory the globs would match other paths */
 		iamp_document_free(doc);
+		iamp_config_free(c);
 		return iamp_error_set(IAMP_ENOMEM, "out of memory reading %s", path);
 	}
 	if (abs && (slash = strrchr(abs, '/')) != NULL) {

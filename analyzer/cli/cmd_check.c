@@ -536,6 +536,7 @@ static void *check_worker(void *arg)
 		w->ignored = w->baselined = 0;
 		w->err = open_memstream(&p->err[i], &p->errlen[i]);
 		if (!w->err) {
+			fprintf(stderr, "iamproof: %s: out of memory\n", p->c->files[i]);
 			w->internal = true;
 			continue;
 		}

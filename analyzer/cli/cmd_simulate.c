@@ -257,6 +257,7 @@ static void *chunk_run(void *arg)
 	c->s.out = open_memstream(&c->out, &c->out_len);
 	c->s.err = open_memstream(&c->err, &c->err_len);
 	if (!c->s.out || !c->s.err) {
+		fprintf(stderr, "iamproof: out of memory\n");
 		c->rc = EXIT_INTERNAL;
 	} else {
 		for (size_t i = 0; i < c->n && !c->rc; i++) {
@@ -266,10 +267,10 @@ static void *chunk_run(void *arg)
 			c->rc = one_request(&c->s, line, strlen(line), where);
 		}
 	}
-	if (c->s.out && fclose(c->s.out) != 0)
+	if ((c->s.out && fclose(c->s.out) != 0) | (c->s.err && fclose(c->s.err) != 0)) {
+		fprintf(stderr, "iamproof: out of memory\n");
 		c->rc = EXIT_INTERNAL;
-	if (c->s.err && fclose(c->s.err) != 0)
-		c->rc = EXIT_INTERNAL;
+	}
 	return NULL;
 }
 
@@ -347,6 +348,8 @@ static int run_requests_file(struct sim *s, const char *path)
 		}
 		if (!cs)
 			rc = EXIT_INTERNAL;
+		if (rc)
+			fprintf(stderr, "iamproof: out of memory\n");
 	}
 	while (!rc && (got = read_line(in, &line, &cap, &len)) == 1) {
 		size_t k = 0;
