@@ -302,8 +302,10 @@ static int chunks_run(struct sim *s, struct chunk *cs, unsigned n)
 	}
 	for (unsigned i = 0; i < n; i++) {
 		if (!rc) {
-			fwrite(cs[i].err, 1, cs[i].err_len, stderr);
-			fwrite(cs[i].out, 1, cs[i].out_len, stdout);
+			if (cs[i].err) /* NULL when its stream could not be opened */
+				fwrite(cs[i].err, 1, cs[i].err_len, stderr);
+			if (cs[i].out)
+				fwrite(cs[i].out, 1, cs[i].out_len, stdout);
 			s->bad_request |= cs[i].s.bad_request;
 			rc = cs[i].rc;
 		}
