@@ -69,7 +69,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps test unit golden demo bench bench-prove asan install clean catalog difftest prove-oracle check-style \
+.PHONY: all deps test unit golden demo bench bench-prove asan tsan install clean catalog difftest prove-oracle check-style \
 	fuzz fuzz-regressions faultinject valgrind asan-slow \
 	mutate mutate-short coverage help
 
@@ -107,6 +107,14 @@ $(BUILD)/packs.o $(BUILD)/templates.o: $(BUILD)/%.o: $(BUILD)/%.c analyzer/cli/p
 $(BUILD)/iamproof: $(CLI_OBJ) $(BUILD)/libiamproof.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libiamproof.a $(call pkg,--libs) -lpthread -lm
+
+# The floor `make bench` measures against: a json-c parse of the same
+# files and nothing else (tests/bench/parse.c).
+$(BUILD)/bench-parse: private PKGS := $(JSONC_PKGS)
+$(BUILD)/bench-parse: tests/bench/parse.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg,--cflags) -o $@ $< $(call pkg,--libs)
 
 # The runner calls every suite_*() that tests/test_*.c define; the list is
 # generated so that a new suite file needs no edit elsewhere.
@@ -178,6 +186,7 @@ test: deps
 	$(Q)sh tests/review.sh $(BUILD)/iamproof
 	$(Q)sh tests/ci-examples.sh $(BUILD)/iamproof
 	$(Q)sh tests/caps.sh $(BUILD)/iamproof
+	$(Q)sh tests/jobs.sh $(BUILD)/iamproof
 	$(Q)sh tests/iac.sh $(BUILD)/iamproof
 	$(Q)sh tests/precommit.sh $(BUILD)/iamproof
 	$(Q)sh tests/report.sh $(BUILD)/iamproof
@@ -207,6 +216,13 @@ asan:
 	$(Q)sh tests/prove-cli.sh build-asan/iamproof
 	$(Q)sh tests/replay.sh build-asan/iamproof
 	$(Q)sh tests/aa-parity.sh build-asan/iamproof
+	$(Q)sh tests/jobs.sh build-asan/iamproof
+
+# -j's threads under ThreadSanitizer (tests/jobs.sh: -j 1 against -j 4).
+tsan:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-tsan \
+		CFLAGS="-O1 -g -fsanitize=thread -fno-omit-frame-pointer" build-tsan/iamproof
+	$(Q)TSAN_OPTIONS=halt_on_error=1 sh tests/jobs.sh build-tsan/iamproof
 
 # What make asan leaves out for time (docs/testing.md, "Sanitizers and
 # valgrind"): the prover's fixtures and the differential test, under ASan.
@@ -262,7 +278,7 @@ demo: deps
 	$(Q)sh scripts/demo.sh $(BUILD)/iamproof $(BUILD)/demo
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/bench-parse
 	$(Q)sh scripts/bench.sh $(BUILD)/iamproof
 
 # The prover's benchmark (docs/bench.md): stage6 over corpus SCPs and

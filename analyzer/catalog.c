@@ -2,13 +2,18 @@
  * catalog.c - lookups over the generated tables of catalog_data.c.
  *
  * Everything is a binary search over tables sorted at generation time, or
- * a scan of a contiguous range; there is no start-up work and no state.
- * Folding is ASCII-only, the same as the generator's sort (every name in
- * the data is ASCII).
+ * a scan of a contiguous range, except one: a literal action name
+ * ("s3:GetObject", any case), the lint's most frequent question, is
+ * found through a hash table of every action, built once on first use
+ * (pthread_once: threads share it; then read-only). Folding is
+ * ASCII-only, the same as the generator's sort (every name in the data is
+ * ASCII).
  */
 #include "catalog.h"
 
 #include <assert.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int fold(int c)
@@ -134,7 +139,54 @@ static uint32_t action_lower(uint32_t lo, uint32_t hi, const char *p,
 	return lo;
 }
 
-const struct iamp_action *iamp_catalog_action(const char *name, size_t len)
+/* The action hash: open addressing over indices + 1 (0 is empty), at
+ * least twice as many slots as actions; the key is the folded
+ * "service:Action". Without memory for it, lookups binary-search. */
+static uint32_t *action_slots;
+static uint32_t action_mask;
+static pthread_once_t action_once = PTHREAD_ONCE_INIT;
+
+/* FNV-1a over folded bytes, continued from h. */
+static uint32_t fold_hash(uint32_t h, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint32_t)fold((unsigned char)p[i])) * 16777619u;
+	return h;
+}
+
+#define HASH_START 2166136261u
+
+static uint32_t action_hash(const struct iamp_action *a)
+{
+	const char *svc = iamp_catalog_str(iamp_catalog_services[a->service].prefix);
+	const char *name = iamp_catalog_str(a->name);
+
+	return fold_hash(fold_hash(fold_hash(HASH_START, svc, strlen(svc)), ":", 1), name, strlen(name));
+}
+
+static void action_table_build(void)
+{
+	uint32_t n = iamp_catalog_counts.actions, size = 1024;
+	uint32_t *slots;
+
+	while (size < 2 * n)
+		size *= 2;
+	slots = calloc(size, sizeof(*slots));
+	if (!slots)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t h = action_hash(&iamp_catalog_actions[i]) & (size - 1);
+
+		while (slots[h])
+			h = (h + 1) & (size - 1);
+		slots[h] = i + 1;
+	}
+	action_mask = size - 1;
+	action_slots = slots;
+}
+
+/* The binary search the hash stands in for (and the way without it). */
+static const struct iamp_action *action_search(const char *name, size_t len)
 {
 	const char *colon = memchr(name, ':', len);
 	const struct iamp_service *s;
@@ -154,6 +206,28 @@ const struct iamp_action *iamp_catalog_action(const char *name, size_t len)
 	i = action_lower(lo, hi, colon + 1, alen, false, false);
 	if (i < hi && cmp_action(i, colon + 1, alen, false) == 0)
 		return &iamp_catalog_actions[i];
+	return NULL;
+}
+
+const struct iamp_action *iamp_catalog_action(const char *name, size_t len)
+{
+	const char *colon = memchr(name, ':', len);
+	size_t slen;
+	uint32_t h;
+
+	pthread_once(&action_once, action_table_build);
+	if (!action_slots)
+		return action_search(name, len);
+	if (!colon || colon == name || (size_t)(colon - name) + 1 == len)
+		return NULL;
+	slen = (size_t)(colon - name);
+	for (h = fold_hash(HASH_START, name, len) & action_mask; action_slots[h]; h = (h + 1) & action_mask) {
+		const struct iamp_action *a = &iamp_catalog_actions[action_slots[h] - 1];
+
+		if (cmp_service(a->service, name, slen + 1, false) == 0 &&
+		    cmp_name(iamp_catalog_str(a->name), 0, colon + 1, len - slen - 1, false) == 0)
+			return a;
+	}
 	return NULL;
 }
 

@@ -495,6 +495,30 @@ static int read_params(struct iamp_config *c, const struct iamp_document *doc,
 	return r.oom ? IAMP_ENOMEM : 0;
 }
 
+/* `limits:` - max-file-bytes and max-statements, each a whole number of
+ * at least 1 (iamp_limit_parse); the loader's caps for check. */
+static void read_limits(struct iamp_config *c, struct iamp_document *doc, const struct iamp_value *v,
+			struct iamp_diags *diags)
+{
+	if (v->kind != IAMP_VALUE_OBJECT) {
+		CDIAG(doc, WRONG_TYPE, v->span, "limits must be a mapping: max-file-bytes, max-statements");
+		return;
+	}
+	for (size_t k = 0; k < v->u.object.count; k++) {
+		const struct iamp_member *lm = &v->u.object.members[k];
+		const struct iamp_value *n = lm->value;
+		size_t *to = strcmp(lm->key, "max-file-bytes") == 0 ? &c->max_file_bytes
+			     : strcmp(lm->key, "max-statements") == 0 ? &c->max_statements : NULL;
+
+		if (!to)
+			CDIAG(doc, UNKNOWN_ELEMENT, lm->key_span,
+			      "unknown limit \"%s\" (max-file-bytes, max-statements)", lm->key);
+		else if ((n->kind != IAMP_VALUE_NUMBER && n->kind != IAMP_VALUE_STRING) ||
+			 !iamp_limit_parse(to, n->u.str.text))
+			CDIAG(doc, WRONG_TYPE, n->span, "%s must be a whole number from 1 to 4294967295", lm->key);
+	}
+}
+
 int iamp_config_load(struct iamp_config *c, const char *path, struct iamp_diags *diags)
 {
 	struct iamp_document *doc = NULL;
@@ -516,6 +540,7 @@ int iamp_config_load(struct iamp_config *c, const char *path, struct iamp_diags 
 	if (!abs && errno == ENOMEM) {
 		/* without its directory the globs would match other paths */
 		iamp_document_free(doc);
+		iamp_config_free(c);
 		return iamp_error_set(IAMP_ENOMEM, "out of memory reading %s", path);
 	}
 	if (abs && (slash = strrchr(abs, '/')) != NULL) {
@@ -604,10 +629,12 @@ int iamp_config_load(struct iamp_config *c, const char *path, struct iamp_diags 
 				c->baseline_at = v->span.start;
 		} else if (strcmp(m->key, "params") == 0) {
 			rc = read_params(c, doc, v, diags);
+		} else if (strcmp(m->key, "limits") == 0) {
+			read_limits(c, doc, v, diags);
 		} else {
 			CDIAG(doc, UNKNOWN_ELEMENT, m->key_span,
 			      "unknown configuration key \"%s\" (default-type, types, exclude, fail-on, disable, "
-			      "severity, ignore, baseline, params)", m->key);
+			      "severity, ignore, baseline, params, limits)", m->key);
 		}
 	}
 	iamp_document_free(doc);
@@ -680,17 +707,26 @@ int iamp_config_write_baseline(FILE *out, const struct iamp_config *c, const str
 	return ferror(out) ? IAMP_EIO : 0;
 }
 
-/* The Sid of the statement holding `d`, or NULL. */
+/* The Sid of the statement holding `d`, or NULL. The statements are in
+ * source order and do not overlap: a binary search for the last one that
+ * starts at or before the diagnostic (a scan made judging quadratic). */
 static const char *sid_of(const struct iamp_policy *policy, const struct iamp_diag *d)
 {
-	for (size_t i = 0; policy && i < policy->statement_count; i++) {
-		const struct iamp_statement *st = &policy->statements[i];
+	size_t lo = 0, hi = policy ? policy->statement_count : 0;
+	const struct iamp_statement *st;
 
-		if (st->has_sid && st->span.start.offset <= d->span.start.offset &&
-		    d->span.start.offset < st->span.end.offset)
-			return st->sid.text;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (policy->statements[mid].span.start.offset <= d->span.start.offset)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	if (lo == 0)
+		return NULL;
+	st = &policy->statements[lo - 1];
+	return st->has_sid && d->span.start.offset < st->span.end.offset ? st->sid.text : NULL;
 }
 
 void iamp_config_apply(const struct iamp_config *config, struct iamp_diags *diags, size_t first,

@@ -100,6 +100,8 @@ struct iamp_config {
 	char **baseline;                 /* its fingerprints, sorted */
 	size_t baseline_count;
 	struct iamp_params params;       /* params: defaults for prove's --param */
+	/* limits: the loader's caps for check (0: the default, load.h) */
+	size_t max_file_bytes, max_statements;
 };
 
 /* Loads `path`; problems go to `diags`. Returns 0, IAMP_EIO or IAMP_ENOMEM. */

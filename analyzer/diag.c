@@ -2,6 +2,7 @@
  * diag.c - the rule table and the diagnostic list; see diag.h.
  */
 #include "diag.h"
+#include "error.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -96,6 +97,29 @@ void iamp_diags_clear(struct iamp_diags *diags)
 	}
 	free(diags->items);
 	iamp_diags_init(diags);
+}
+
+int iamp_diags_move(struct iamp_diags *to, struct iamp_diags *from)
+{
+	if (to->count + from->count > to->cap) {
+		size_t cap = to->cap ? to->cap : 16;
+		struct iamp_diag *items;
+
+		while (cap < to->count + from->count)
+			cap *= 2;
+		items = realloc(to->items, cap * sizeof(*items));
+		if (!items)
+			return IAMP_ENOMEM;
+		to->items = items;
+		to->cap = cap;
+	}
+	if (from->count)
+		memcpy(to->items + to->count, from->items, from->count * sizeof(*from->items));
+	to->count += from->count;
+	to->oom |= from->oom;
+	free(from->items);
+	iamp_diags_init(from);
+	return 0;
 }
 
 static char *dup_n(const char *s, size_t n)

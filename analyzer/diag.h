@@ -86,6 +86,11 @@ struct iamp_diags {
 void iamp_diags_init(struct iamp_diags *diags);
 void iamp_diags_clear(struct iamp_diags *diags); /* frees all items */
 
+/* Moves every item of `from` to the end of `to`, in order, and leaves
+ * `from` empty (its oom carried over). IAMP_ENOMEM, with `from` as it was,
+ * when `to` cannot grow. */
+int iamp_diags_move(struct iamp_diags *to, struct iamp_diags *from);
+
 /*
  * Appends a diagnostic of `rule` at `span` in `path`, with the source line
  * copied from `line_text` (may be NULL). On allocation failure sets

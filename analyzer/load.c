@@ -53,6 +53,25 @@ void iamp_limits_default(struct iamp_limits *out)
 	out->max_condition_values = 20000;
 }
 
+bool iamp_limit_parse(size_t *out, const char *text)
+{
+	unsigned long long v = 0;
+
+	if (!*text)
+		return false;
+	for (const char *p = text; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (unsigned)(*p - '0');
+		if (v > UINT32_MAX)
+			return false;
+	}
+	if (v == 0)
+		return false;
+	*out = (size_t)v;
+	return true;
+}
+
 static bool ends_with_ci(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);

@@ -101,6 +101,11 @@ struct iamp_limits {
 
 void iamp_limits_default(struct iamp_limits *out);
 
+/* Reads a cap as written on a command line or in .iamproof.yaml: a whole
+ * number from 1 to 4294967295 (offsets are 32-bit), decimal digits only.
+ * False, and *out untouched, otherwise. */
+bool iamp_limit_parse(size_t *out, const char *text);
+
 struct iamp_document {
 	struct iamp_arena *arena;
 	const char *path;         /* as given, for display */

@@ -32,7 +32,7 @@ best=""
 i=0
 while [ $i -lt "$RUNS" ]; do
 	start=$(date +%s%N)
-	"$BIN" simulate "$@" --requests "$OUT/requests.jsonl" >"$OUT/decisions.jsonl"
+	"$BIN" simulate -j 1 "$@" --requests "$OUT/requests.jsonl" >"$OUT/decisions.jsonl"
 	end=$(date +%s%N)
 	ns=$((end - start))
 	if [ -z "$best" ] || [ $ns -lt "$best" ]; then best=$ns; fi
@@ -41,3 +41,37 @@ done
 rate=$((n * 1000000000 / best))
 echo "bench-eval: $n requests, 10 managed policies + 2 SCP levels + boundary: best of $RUNS runs $((best / 1000000)) ms, $rate requests/s (one core, process start-up, parsing and output included)"
 awk -F'"decision":"' '{split($2, a, "\""); c[a[1]]++} END {for (k in c) printf "bench-eval:   %s %d\n", k, c[k]}' "$OUT/decisions.jsonl"
+
+# Issue 13: 1,000,000 requests (the 10,000 a hundred times over), simulate
+# -j 1 against a json-c parse of the same file, one document a line
+# (build/bench-parse --lines), and against simulate -j 2, run alternately,
+# best of BENCH_EVAL_RUNS (default 3).
+PARSE=${BENCH_PARSE:-$(dirname "$BIN")/bench-parse}
+if [ -x "$PARSE" ]; then
+	big=$OUT/requests-1m.jsonl
+	if ! [ -f "$big" ] || [ "$(wc -l <"$big")" != 1000000 ] || [ "$big" -ot "$OUT/requests.jsonl" ]; then
+		: >"$big"
+		i=0
+		while [ $i -lt 100 ]; do cat "$OUT/requests.jsonl" >>"$big"; i=$((i + 1)); done
+	fi
+	m=$(wc -l <"$big")
+	bs="" bp="" b2=""
+	i=0
+	while [ $i -lt "${BENCH_EVAL_RUNS:-3}" ]; do
+		t0=$(date +%s%N)
+		"$BIN" simulate -j 1 "$@" --requests "$big" >/dev/null
+		t1=$(date +%s%N)
+		"$PARSE" --lines "$big" >/dev/null
+		t2=$(date +%s%N)
+		"$BIN" simulate -j 2 "$@" --requests "$big" >/dev/null
+		t3=$(date +%s%N)
+		{ [ -z "$bs" ] || [ $((t1 - t0)) -lt "$bs" ]; } && bs=$((t1 - t0))
+		{ [ -z "$bp" ] || [ $((t2 - t1)) -lt "$bp" ]; } && bp=$((t2 - t1))
+		{ [ -z "$b2" ] || [ $((t3 - t2)) -lt "$b2" ]; } && b2=$((t3 - t2))
+		i=$((i + 1))
+	done
+	echo "bench-eval: $m requests: simulate $((bs / 1000000)) ms, $((m * 1000000000 / bs)) requests/s (target >= 500,000);" \
+		"json-c parse only $((bp / 1000000)) ms; ratio $(awk -v a="$bs" -v b="$bp" 'BEGIN { printf "%.2f", a / b }');" \
+		"-j 2: $((b2 / 1000000)) ms, speed-up $(awk -v a="$bs" -v b="$b2" 'BEGIN { printf "%.2f", a / b }');" \
+		"load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+fi

@@ -9,6 +9,12 @@
 //       NotAction, literal and wildcard actions, ARNs of ten services,
 //       policy variables, eight kinds of condition) and are the same on
 //       every run: the generator is seeded.
+//   node bench-gen.js deny OUT_DIR N...
+//       Writes OUT_DIR/deny-<N>.json, an identity policy of N statements
+//       made by the same generator, every one an Allow with Action but the
+//       first, an unconditional Deny: the case of one Deny among many
+//       Allows, for the cost per statement at 1k, 10k and 100k statements
+//       (100k is about 36 MB: bench.sh raises the caps for it).
 //   node bench-gen.js diff OUT_DIR N...
 //       Writes, for each N, four identity policies of N statements for
 //       `iamproof diff` (scripts/bench-prove.sh), made by the same statement
@@ -162,6 +168,28 @@ function synth(outDir, sizes) {
   }
 }
 
+function denyOne(outDir, sizes) {
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const n of sizes) {
+    if (!(n > 0))
+      die(`bad size ${n}`);
+    const r = rng(0xde7 + n);
+    const doc = { Version: '2012-10-17', Statement: [] };
+    for (let i = 0; i < n; i++) {
+      const s = statement(r, i);
+      if (s.NotAction) {
+        s.Action = s.NotAction.length === 1 ? s.NotAction[0] : s.NotAction;
+        delete s.NotAction;
+      }
+      s.Effect = i === 0 ? 'Deny' : 'Allow';
+      if (i === 0)
+        delete s.Condition;
+      doc.Statement.push({ Sid: s.Sid, Effect: s.Effect, ...s });
+    }
+    fs.writeFileSync(path.join(outDir, `deny-${n}.json`), JSON.stringify(doc, null, 2) + '\n');
+  }
+}
+
 // Per service, an action none of SERVICES' patterns matches: the action
 // change of `diff` grants something new.
 const EXTRA_ACTION = {
@@ -309,6 +337,8 @@ function findings(report, exempt) {
 const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'synth' && args.length >= 2)
   synth(args[0], args.slice(1).map(Number));
+else if (cmd === 'deny' && args.length >= 2)
+  denyOne(args[0], args.slice(1).map(Number));
 else if (cmd === 'diff' && args.length >= 2)
   diffPolicies(args[0], args.slice(1).map(Number));
 else if (cmd === 'results' && args.length === 2)
@@ -320,4 +350,4 @@ else if (cmd === 'stats' && args.length >= 1)
 else if (cmd === 'findings' && args.length >= 1)
   findings(args[0], args.slice(1));
 else
-  die('usage: bench-gen.js synth OUT N... | diff OUT N... | results NAME PROVE.json | verdict DIFF.json | stats PATH... | findings REPORT.json [EXEMPT_RULE...]');
+  die('usage: bench-gen.js synth OUT N... | deny OUT N... | diff OUT N... | results NAME PROVE.json | verdict DIFF.json | stats PATH... | findings REPORT.json [EXEMPT_RULE...]');

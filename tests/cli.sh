@@ -229,6 +229,15 @@ grep -q 'scpExempt\|rcpExempt' "$tmp/out" && no "an exemption is reported where 
 printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' > all.json
 expect_exit 0 "simulate: SCP levels and a service principal" -- "$bin" simulate --identity good.json --scp all.json --request '{"principal":"cloudtrail.amazonaws.com","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"}'
 grep -q '"scpExempt":"SCPs do not apply to service principals' "$tmp/out" && ok || no "no scpExempt for a service principal: $(cat "$tmp/out")"
+# the JSON decision line, byte for byte (written without printf since
+# issue 13): a Sid and none, a two-digit line, SCP levels 0 and 1
+printf '{"Version": "2012-10-17", "Statement": [\n {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},\n {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"},\n\n\n\n\n\n\n\n\n\n {"Sid": "Twelve", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::secret/*"}]}\n' > dj.json
+printf '{"Version": "2012-10-17", "Statement": [\n {"Effect": "Allow", "Action": "*", "Resource": "*"}]}\n' > ou.json
+expect_exit 0 "simulate: the decision line" -- "$bin" simulate --identity dj.json --scp all.json --scp ou.json --request '{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::secret/k"}'
+cat > want.json <<'J'
+{"decision":"explicitDeny","matched":[{"file":"dj.json","sid":"Read","line":2,"effect":"Allow","policyType":"identity"},{"file":"dj.json","sid":null,"line":3,"effect":"Allow","policyType":"identity"},{"file":"dj.json","sid":"Twelve","line":13,"effect":"Deny","policyType":"identity"},{"file":"all.json","sid":null,"line":1,"effect":"Allow","policyType":"scp","level":0},{"file":"ou.json","sid":null,"line":2,"effect":"Allow","policyType":"scp","level":1}],"sameAccount":true,"callerAccount":"111122223333","resourceAccount":"111122223333","assumptions":["resource account unknown: taken as the caller's (give aws:ResourceAccount or --resource-account)","SCP levels given without an organization: they govern every caller"]}
+J
+cmp -s want.json "$tmp/out" && ok || no "the decision line differs: $(diff want.json "$tmp/out")"
 
 # Issue 12: the defects found under attack, one case (or a few) each,
 # named after the defect. Every run that could hang has a time limit

@@ -11,6 +11,8 @@
 #include "config.h"
 #include "diag.h"
 #include "error.h"
+#include "helpers.h"
+#include "policy.h"
 
 static const struct {
 	const char *glob, *path;
@@ -270,6 +272,11 @@ static const struct {
 	{ "severity: {NO_SUCH: error}\n", IAMP_RULE_UNKNOWN_ELEMENT, 1, 12 },
 	{ "baseline: [a, b]\n", IAMP_RULE_WRONG_TYPE, 1, 11 },
 	{ "params: {a: {b: c}}\n", IAMP_RULE_WRONG_TYPE, 1, 13 },
+	{ "limits: 5\n", IAMP_RULE_WRONG_TYPE, 1, 9 },
+	{ "limits: {max-statements: 0}\n", IAMP_RULE_WRONG_TYPE, 1, 26 },
+	{ "limits: {max-file-bytes: 4294967296}\n", IAMP_RULE_WRONG_TYPE, 1, 26 },
+	{ "limits: {max-file-bytes: 12k}\n", IAMP_RULE_WRONG_TYPE, 1, 26 },
+	{ "limits: {files: 1}\n", IAMP_RULE_UNKNOWN_ELEMENT, 1, 10 },
 };
 
 START_TEST(bad_entry)
@@ -397,6 +404,99 @@ START_TEST(config_glob_cap)
 }
 END_TEST
 
+/* The caps of `limits:` (check's --max-file-bytes, --max-statements). */
+START_TEST(config_limits)
+{
+	char dir[] = "/tmp/iamp-config-XXXXXX";
+	struct iamp_config c;
+	struct iamp_diags diags;
+	char *path;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = write_tmp(dir, ".iamproof.yaml", "limits: {max-file-bytes: 100000000, max-statements: 200000}\n");
+	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_config_load(&c, path, &diags), 0);
+	ck_assert_int_eq(diags.count, 0);
+	ck_assert_uint_eq(c.max_file_bytes, 100000000);
+	ck_assert_uint_eq(c.max_statements, 200000);
+	iamp_config_free(&c);
+	iamp_diags_clear(&diags);
+	free(path);
+}
+END_TEST
+
+/* A finding is ignored by Sid when it lies in the statement of that Sid
+ * (iamp_config_apply finds the statement by binary search): rows of
+ * (the Sid ignored, which of the findings below are dropped). */
+static const char sid_policy[] =
+	"{\"Version\": \"2012-10-17\", \"Statement\": [\n"
+	" {\"Sid\": \"A\", \"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"},\n"
+	" {\"Effect\": \"Allow\", \"Action\": \"ec2:*\", \"Resource\": \"*\"},\n"
+	" {\"Sid\": \"B\", \"Effect\": \"Allow\", \"Action\": \"sqs:*\", \"Resource\": \"*\"},\n"
+	" {\"Sid\": \"C\", \"Effect\": \"Deny\", \"Action\": \"sns:*\", \"Resource\": \"*\"}]}\n";
+static const struct {
+	const char *sid;
+	const char *dropped; /* per finding: at offset 1 (outside any statement),
+			      * then the start, middle and last byte of each statement */
+} sid_rows[] = {
+	{ "A", "0" "111" "000" "000" "000" },
+	{ "B", "0" "000" "000" "111" "000" },
+	{ "C", "0" "000" "000" "000" "111" },
+	{ "Z", "0" "000" "000" "000" "000" },
+};
+
+START_TEST(apply_by_sid)
+{
+	char dir[] = "/tmp/iamp-config-XXXXXX", text[128];
+	struct iamp_config c;
+	struct iamp_diags diags;
+	const struct iamp_policy *p;
+	struct iamp_span span;
+	size_t ignored = 0, baselined = 0, n = 0, kept = 0;
+	char *path;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(text, sizeof(text), "ignore:\n  - sid: %s\n    reason: test\n", sid_rows[_i].sid);
+	path = write_tmp(dir, ".iamproof.yaml", text);
+	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_config_load(&c, path, &diags), 0);
+	ck_assert_int_eq(diags.count, 0);
+	p = th_build(sid_policy, IAMP_POLICY_IDENTITY);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->statement_count, 4);
+	memset(&span, 0, sizeof(span));
+	span.start.offset = 1;
+	ck_assert_ptr_nonnull(iamp_diag_add(&diags, IAMP_RULE_RESOURCE_STAR, "t.json", span, NULL, 0, "f0"));
+	for (size_t i = 0; i < p->statement_count; i++) {
+		const struct iamp_span *s = &p->statements[i].span;
+		uint32_t at[3] = { s->start.offset, (s->start.offset + s->end.offset) / 2, s->end.offset - 1 };
+
+		for (size_t k = 0; k < 3; k++) {
+			span.start.offset = at[k];
+			ck_assert_ptr_nonnull(iamp_diag_add(&diags, IAMP_RULE_RESOURCE_STAR, "t.json", span, NULL, 0,
+							    "f%zu", 1 + 3 * i + k));
+		}
+	}
+	n = diags.count;
+	iamp_config_apply(&c, &diags, 0, p, true, &ignored, &baselined);
+	for (size_t i = 0; i < n; i++)
+		if (sid_rows[_i].dropped[i] == '0') {
+			char want[24];
+
+			snprintf(want, sizeof(want), "f%zu", i);
+			ck_assert_msg(kept < diags.count && strcmp(diags.items[kept].message, want) == 0,
+				      "ignoring Sid %s: finding %zu should be kept", sid_rows[_i].sid, i);
+			kept++;
+		}
+	ck_assert_uint_eq(diags.count, kept);
+	ck_assert_uint_eq(ignored, n - kept);
+	iamp_config_free(&c);
+	iamp_diags_clear(&diags);
+	th_teardown();
+	free(path);
+}
+END_TEST
+
 Suite *suite_config(void)
 {
 	Suite *s = suite_create("config");
@@ -412,6 +512,8 @@ Suite *suite_config(void)
 	tcase_add_test(tc, config_empty);
 	tcase_add_test(tc, config_without_yaml_extension);
 	tcase_add_test(tc, config_glob_cap);
+	tcase_add_test(tc, config_limits);
+	tcase_add_loop_test(tc, apply_by_sid, 0, sizeof(sid_rows) / sizeof(*sid_rows));
 	suite_add_tcase(s, tc);
 	return s;
 }

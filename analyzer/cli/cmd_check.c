@@ -19,10 +19,20 @@
  *
  * Each document is freed as soon as it is checked, so memory stays that
  * of the largest file plus the diagnostics.
+ *
+ * With -j N (default: the number of CPUs), N threads take the sorted
+ * files in turn; each file is checked into a struct check of its own
+ * (its diagnostics, what it could not read, its counters, and what it
+ * says on standard error in a memory stream), and the main thread adds
+ * these up in file order once all are done: the output, standard error
+ * included, is that of -j 1, byte for byte. The library keeps no mutable
+ * global state (its last error is per thread).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +61,8 @@
 #define WALK_DEPTH 64
 
 struct check {
+	FILE *err;  /* standard error, or a file's own stream under -j (see above) */
+	unsigned jobs;
 	struct iamp_config config;
 	bool has_type;
 	enum iamp_policy_type type;
@@ -104,8 +116,12 @@ static void check_usage(FILE *out)
 		"                       NotResource grants beyond the services named (files without errors)\n"
 		"      --semantic-budget MS  time for the semantic checks of one file (default 5000); a check\n"
 		"                       out of time reports nothing and the summary counts it\n"
+		"      --max-file-bytes N  the largest file read (default 4194304; limits: in .iamproof.yaml)\n"
+		"      --max-statements N  statements checked per policy (default 10000; the rest are not)\n"
 		"      --skip-excluded  skip named files as a directory walk would: hidden paths, node_modules,\n"
 		"                       exclude globs, other extensions (for hooks that pass every changed file)\n"
+		"  -j, --jobs N         check N files at a time (default: the number of CPUs); the output is\n"
+		"                       the same for every N\n"
 		"  -q, --quiet          no summary line or notes on standard error\n"
 		"\nIn a directory, hidden entries and node_modules are skipped, and so are FIFOs, sockets and\n"
 		"devices (with a note). A file that cannot be read, a dangling link with a policy file's\n"
@@ -125,7 +141,7 @@ static void __attribute__((format(printf, 2, 3))) unreadable(struct check *c, co
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "iamproof: %s\n", msg);
+	fprintf(c->err, "iamproof: %s\n", msg);
 	u = realloc(c->unread, (c->unread_count + 1) * sizeof(*u));
 	if (u) {
 		c->unread = u;
@@ -141,7 +157,7 @@ static void __attribute__((format(printf, 2, 3))) unreadable(struct check *c, co
 static void note(const struct check *c, const char *path, const char *what)
 {
 	if (!c->quiet)
-		fprintf(stderr, "iamproof: note: %s: %s\n", path, what);
+		fprintf(c->err, "iamproof: note: %s: %s\n", path, what);
 }
 
 static void baseline_usage(FILE *out)
@@ -364,7 +380,7 @@ static void semantic_check(struct check *c, const char *path, const struct iamp_
 		}
 	}
 	if (iamp_evaluator_new(&ev) || iamp_evaluator_add(ev, policy->type, 0, policy, path)) {
-		fprintf(stderr, "iamproof: %s: %s\n", path, iamp_error_last());
+		fprintf(c->err, "iamproof: %s: %s\n", path, iamp_error_last());
 		c->internal = true;
 		iamp_evaluator_free(ev);
 		return;
@@ -374,7 +390,7 @@ static void semantic_check(struct check *c, const char *path, const struct iamp_
 	q.budget_ms = c->budget_ms;
 	rc = iamp_smt_semantic(&r, &q);
 	if (rc) {
-		fprintf(stderr, "iamproof: %s: semantic checks: %s\n", path, iamp_error_last());
+		fprintf(c->err, "iamproof: %s: semantic checks: %s\n", path, iamp_error_last());
 		c->internal = true;
 		iamp_evaluator_free(ev);
 		return;
@@ -382,7 +398,7 @@ static void semantic_check(struct check *c, const char *path, const struct iamp_
 	c->sem_files++;
 	c->sem_undecided += r.undecided;
 	if (r.undecided && !c->quiet)
-		fprintf(stderr, "iamproof: %s: %u semantic check%s undecided (%s): nothing reported for %s\n",
+		fprintf(c->err, "iamproof: %s: %u semantic check%s undecided (%s): nothing reported for %s\n",
 			path, r.undecided, r.undecided == 1 ? "" : "s", r.reason, r.undecided == 1 ? "it" : "them");
 	for (size_t i = 0; i < r.nfindings; i++) {
 		const struct iamp_stmt_finding *f = &r.findings[i];
@@ -443,7 +459,7 @@ static void embedded_semantic(void *ctx, const struct iamp_embedded *e, struct i
 static void check_embedded(struct check *c, struct iamp_document *doc)
 {
 	if (iamp_iac_lint(doc, &c->limits, &c->diags, embedded_semantic, c)) {
-		fprintf(stderr, "iamproof: %s: %s\n", doc->path, iamp_error_last());
+		fprintf(c->err, "iamproof: %s: %s\n", doc->path, iamp_error_last());
 		c->internal = true;
 	}
 }
@@ -467,7 +483,7 @@ static void check_file(struct check *c, const char *path)
 		return;
 	}
 	if (rc) {
-		fprintf(stderr, "iamproof: %s: %s\n", path, iamp_error_last());
+		fprintf(c->err, "iamproof: %s: %s\n", path, iamp_error_last());
 		c->internal = true;
 		return;
 	}
@@ -477,7 +493,7 @@ static void check_file(struct check *c, const char *path)
 	} else if (doc->root) {
 		rc = iamp_policy_build(&policy, doc, type_for(c, path), &c->limits, &c->diags);
 		if (rc) {
-			fprintf(stderr, "iamproof: %s: %s\n", path, iamp_error_last());
+			fprintf(c->err, "iamproof: %s: %s\n", path, iamp_error_last());
 			c->internal = true;
 		} else if (policy) {
 			iamp_lint_policy(policy, &c->diags);
@@ -491,6 +507,122 @@ static void check_file(struct check *c, const char *path)
 		iamp_secrets_check(doc, &c->diags, first);
 	judge(c, first, policy);
 	iamp_document_free(doc);
+}
+
+/* -j: the files of a run, taken in turn by the threads. */
+struct pool {
+	const struct check *c;
+	struct check *each; /* one per file */
+	char **err;         /* what each file said on standard error */
+	size_t *errlen;
+	atomic_size_t next;
+};
+
+static void *check_worker(void *arg)
+{
+	struct pool *p = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->c->file_count) {
+		struct check *w = &p->each[i];
+
+		*w = *p->c;
+		iamp_diags_init(&w->diags);
+		w->files_read = 0;
+		w->unread = NULL;
+		w->unread_count = 0;
+		w->sem_files = w->sem_skipped = 0;
+		w->sem_undecided = 0;
+		w->ignored = w->baselined = 0;
+		w->err = open_memstream(&p->err[i], &p->errlen[i]);
+		if (!w->err) {
+			fprintf(stderr, "iamproof: %s: out of memory\n", p->c->files[i]);
+			w->internal = true;
+			continue;
+		}
+		check_file(w, p->c->files[i]);
+		if (fclose(w->err) != 0)
+			w->internal = true;
+	}
+	return NULL;
+}
+
+/* Adds one file's struct check to the run's. */
+static void gather(struct check *c, struct check *w, char *err, size_t errlen)
+{
+	char **u;
+
+	if (err)
+		fwrite(err, 1, errlen, stderr);
+	free(err);
+	if (iamp_diags_move(&c->diags, &w->diags)) {
+		iamp_diags_clear(&w->diags);
+		c->diags.oom = true;
+	}
+	if (w->unread_count) {
+		u = realloc(c->unread, (c->unread_count + w->unread_count) * sizeof(*u));
+		if (!u) {
+			c->unread_oom = true;
+			for (size_t k = 0; k < w->unread_count; k++)
+				free(w->unread[k]);
+		} else {
+			c->unread = u;
+			memcpy(u + c->unread_count, w->unread, w->unread_count * sizeof(*u));
+			c->unread_count += w->unread_count;
+		}
+	}
+	free(w->unread);
+	c->unread_oom |= w->unread_oom;
+	c->internal |= w->internal;
+	c->files_read += w->files_read;
+	c->sem_files += w->sem_files;
+	c->sem_skipped += w->sem_skipped;
+	c->sem_undecided += w->sem_undecided;
+	c->ignored += w->ignored;
+	c->baselined += w->baselined;
+}
+
+/* Checks every file: in order on this thread with -j 1 (or one file),
+ * else on c->jobs threads, gathered in file order. */
+static void check_files(struct check *c)
+{
+	struct pool p;
+	pthread_t *threads;
+	unsigned n = c->jobs < c->file_count ? c->jobs : (unsigned)c->file_count, started = 0;
+
+	if (n <= 1) {
+		for (size_t i = 0; i < c->file_count; i++)
+			check_file(c, c->files[i]);
+		return;
+	}
+	memset(&p, 0, sizeof(p));
+	p.c = c;
+	atomic_init(&p.next, 0);
+	p.each = calloc(c->file_count, sizeof(*p.each));
+	p.err = calloc(c->file_count, sizeof(*p.err));
+	p.errlen = calloc(c->file_count, sizeof(*p.errlen));
+	threads = calloc(n, sizeof(*threads));
+	if (!p.each || !p.err || !p.errlen || !threads) {
+		free(p.each);
+		free(p.err);
+		free(p.errlen);
+		free(threads);
+		for (size_t i = 0; i < c->file_count; i++)
+			check_file(c, c->files[i]);
+		return;
+	}
+	while (started < n && pthread_create(&threads[started], NULL, check_worker, &p) == 0)
+		started++;
+	if (started == 0)
+		check_worker(&p); /* no thread to be had: this one does it all */
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	for (size_t i = 0; i < c->file_count; i++)
+		gather(c, &p.each[i], p.err[i], p.errlen[i]);
+	free(p.each);
+	free(p.err);
+	free(p.errlen);
+	free(threads);
 }
 
 static void summary(const struct check *c)
@@ -536,6 +668,9 @@ static int run(int argc, char **argv, bool writing_baseline)
 		{ "follow", no_argument, NULL, 'L' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "skip-excluded", no_argument, NULL, 'X' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "max-file-bytes", required_argument, NULL, 'Z' },
+		{ "max-statements", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -549,13 +684,16 @@ static int run(int argc, char **argv, bool writing_baseline)
 	char *found = NULL;
 	struct iamp_report_opts ropts;
 	bool disabled[IAMP_RULE__COUNT] = { false };
+	size_t max_file_bytes = 0, max_statements = 0;
 
 	memset(&c, 0, sizeof(c));
+	c.err = stderr;
+	c.jobs = cli_jobs_default();
 	c.writing_baseline = writing_baseline;
 	iamp_limits_default(&c.limits);
 	iamp_diags_init(&c.diags);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, writing_baseline ? "t:c:o:qh" : "t:c:f:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, writing_baseline ? "t:c:o:j:qh" : "t:c:f:j:qh", longopts, NULL)) != -1) {
 		if (writing_baseline ? (opt == 'f' || opt == 'F' || opt == 'C' || opt == 'M') : opt == 'o') {
 			fprintf(stderr, "%s: option '%s' does not apply\n", cmd, argv[optind - 1]);
 			return EXIT_USAGE;
@@ -628,6 +766,20 @@ static int run(int argc, char **argv, bool writing_baseline)
 		case 'X':
 			skip_excluded = true;
 			break;
+		case 'j':
+			if (cli_jobs_parse(&c.jobs, optarg)) {
+				fprintf(stderr, "%s: -j wants a number of threads, 1 to %u\n", cmd, CLI_JOBS_MAX);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'Z':
+		case 'T':
+			if (!iamp_limit_parse(opt == 'Z' ? &max_file_bytes : &max_statements, optarg)) {
+				fprintf(stderr, "%s: %s wants a whole number from 1 to 4294967295\n", cmd,
+					argv[optind - 1]);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			(writing_baseline ? baseline_usage : check_usage)(stdout);
 			return EXIT_CLEAN;
@@ -668,6 +820,11 @@ static int run(int argc, char **argv, bool writing_baseline)
 	free(found);
 	for (size_t i = 0; i < IAMP_RULE__COUNT; i++)
 		c.config.disabled[i] |= disabled[i];
+	/* the caps: an option over .iamproof.yaml's limits over the default */
+	if (max_file_bytes || c.config.max_file_bytes)
+		c.limits.max_file_bytes = max_file_bytes ? max_file_bytes : c.config.max_file_bytes;
+	if (max_statements || c.config.max_statements)
+		c.limits.max_statements = max_statements ? max_statements : c.config.max_statements;
 	judge(&c, 0, NULL); /* the configuration's own problems */
 	if (!fail_on_set && c.config.has_fail_on)
 		fail_on = c.config.fail_on;
@@ -697,8 +854,7 @@ static int run(int argc, char **argv, bool writing_baseline)
 	sort_files(&c);
 	if (c.semantic)
 		iamp_smt_debug(getenv("IAMPROOF_SMT_TRACE") ? stderr : NULL, getenv("IAMPROOF_SMT_DUMP"));
-	for (size_t i = 0; i < c.file_count; i++)
-		check_file(&c, c.files[i]);
+	check_files(&c);
 
 	iamp_diags_sort(&c.diags);
 	if (writing_baseline) {

@@ -10,8 +10,16 @@
  *   requests (--request JSON, --requests FILE.jsonl, '-' for stdin)
  *        └─▶ one output line (JSON) or paragraph (text) each, written by
  *            iamp_report_decision (report.c)
+ *
+ * With -j N (default: the number of CPUs) and --requests, the lines are
+ * read in rounds of N chunks of CHUNK_LINES; each chunk is decided on a
+ * thread of its own into memory streams (its output and its errors), and
+ * the chunks are written out in order: the output is that of -j 1, byte
+ * for byte, and stops where -j 1 would stop (an internal error). The
+ * evaluators are read-only while deciding.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +46,8 @@
  * 64 KiB a value; a request holds a few). */
 #define MAX_REQUEST_LINE (1 << 20)
 #define MAX_ORG_LEVELS 16
+/* -j: requests per chunk */
+#define CHUNK_LINES 2048
 
 struct principal_ev {
 	const char *arn;
@@ -45,6 +55,8 @@ struct principal_ev {
 };
 
 struct sim {
+	FILE *out, *err;   /* stdout and stderr; a chunk's own streams under -j */
+	unsigned jobs;     /* -j */
 	struct pset ps;
 	bool text;
 	bool bad_request;  /* some request was rejected */
@@ -79,6 +91,8 @@ static void usage(FILE *out)
 		"  --request JSON        one request\n"
 		"  --requests FILE       JSON Lines, one request per line ('-' reads standard input); a line\n"
 		"                        holds at most 1 MiB\n"
+		"  -j, --jobs N          decide --requests on N threads (default: the number of CPUs); the\n"
+		"                        output is the same for every N\n"
 		"\noutput: one JSON line per request ({\"decision\": \"allowed\"|\"explicitDeny\"|\"implicitDeny\",\n"
 		"\"matched\": [...], \"assumptions\": [...], ...}) or, with --format text, the decision\n"
 		"explained in words.\n"
@@ -114,23 +128,23 @@ static int one_request(struct sim *s, const char *text, size_t len, const char *
 	iamp_diags_init(&diags);
 	if (iamp_load_buffer(&doc, where, text, len, IAMP_FORMAT_JSON, &s->ps.limits, &diags) != 0 ||
 	    !(arena = iamp_arena_new())) {
-		fprintf(stderr, "iamproof: out of memory\n");
+		fprintf(s->err, "iamproof: out of memory\n");
 		rc = EXIT_INTERNAL;
 		goto cleanup;
 	}
 	if (diags.count) {
 		for (size_t i = 0; i < diags.count; i++)
-			fprintf(stderr, "iamproof: %s: line %u, column %u: %s\n", where,
+			fprintf(s->err, "iamproof: %s: line %u, column %u: %s\n", where,
 				(unsigned)diags.items[i].span.start.line,
 				(unsigned)diags.items[i].span.start.col, diags.items[i].message);
 		goto bad;
 	}
 	if (iamp_request_from_value(&req, arena, doc->root) != 0) {
-		fprintf(stderr, "iamproof: %s: %s\n", where, iamp_error_last());
+		fprintf(s->err, "iamproof: %s: %s\n", where, iamp_error_last());
 		goto bad;
 	}
 	if (iamp_request_fill_derived(&req, arena) != 0) {
-		fprintf(stderr, "iamproof: out of memory\n");
+		fprintf(s->err, "iamproof: out of memory\n");
 		rc = EXIT_INTERNAL;
 		goto cleanup;
 	}
@@ -139,26 +153,26 @@ static int one_request(struct sim *s, const char *text, size_t len, const char *
 
 		if ((!iamp_arn_parse(&arn, req.resource, req.resource_len) || !arn.account_len) &&
 		    iamp_request_add_key(&req, arena, "aws:ResourceAccount", s->resource_account) != 0) {
-			fprintf(stderr, "iamproof: out of memory\n");
+			fprintf(s->err, "iamproof: out of memory\n");
 			rc = EXIT_INTERNAL;
 			goto cleanup;
 		}
 	}
 	ev = evaluator_for(s, &req);
 	if (iamp_evaluate(&res, ev, &req) != 0) {
-		fprintf(stderr, "iamproof: %s\n", iamp_error_last());
+		fprintf(s->err, "iamproof: %s\n", iamp_error_last());
 		rc = EXIT_INTERNAL;
 		goto cleanup;
 	}
-	iamp_report_decision(stdout, s->text ? IAMP_REPORT_TEXT : IAMP_REPORT_JSON, &req, &res, ev,
+	iamp_report_decision(s->out, s->text ? IAMP_REPORT_TEXT : IAMP_REPORT_JSON, &req, &res, ev,
 			     s->request_no);
 	goto cleanup;
 bad:
 	s->bad_request = true;
 	if (!s->text)
-		puts("{\"error\":\"bad request\"}");
+		fputs("{\"error\":\"bad request\"}\n", s->out);
 	else
-		printf("request %zu: bad request (see the error above)\n", s->request_no);
+		fprintf(s->out, "request %zu: bad request (see the error above)\n", s->request_no);
 cleanup:
 	iamp_document_free(doc);
 	iamp_arena_free(arena);
@@ -201,6 +215,107 @@ static int read_line(FILE *in, char **line, size_t *cap, size_t *len)
 	return 1;
 }
 
+/* -j: one chunk of request lines, copied into one buffer. */
+struct chunk {
+	struct sim s;            /* a copy, with the chunk's streams */
+	char *text;              /* the lines, each NUL-terminated */
+	size_t len, cap;
+	size_t *at, *lineno;     /* each line's offset in text, and its number */
+	size_t n;
+	char *out, *err;         /* what the chunk wrote */
+	size_t out_len, err_len;
+	const char *name;
+	int rc;
+};
+
+static int chunk_add(struct chunk *c, const char *line, size_t len, size_t lineno)
+{
+	if (c->len + len + 1 > c->cap) {
+		size_t cap = c->cap ? c->cap : 65536;
+		char *t;
+
+		while (cap < c->len + len + 1)
+			cap *= 2;
+		if (!(t = realloc(c->text, cap)))
+			return -1;
+		c->text = t;
+		c->cap = cap;
+	}
+	memcpy(c->text + c->len, line, len);
+	c->text[c->len + len] = '\0';
+	c->at[c->n] = c->len;
+	c->lineno[c->n++] = lineno;
+	c->len += len + 1;
+	return 0;
+}
+
+static void *chunk_run(void *arg)
+{
+	struct chunk *c = arg;
+	char where[512];
+
+	c->s.out = open_memstream(&c->out, &c->out_len);
+	c->s.err = open_memstream(&c->err, &c->err_len);
+	if (!c->s.out || !c->s.err) {
+		fprintf(stderr, "iamproof: out of memory\n");
+		c->rc = EXIT_INTERNAL;
+	} else {
+		for (size_t i = 0; i < c->n && !c->rc; i++) {
+			const char *line = c->text + c->at[i];
+
+			snprintf(where, sizeof(where), "%s:%zu", c->name, c->lineno[i]);
+			c->rc = one_request(&c->s, line, strlen(line), where);
+		}
+	}
+	if ((c->s.out && fclose(c->s.out) != 0) | (c->s.err && fclose(c->s.err) != 0)) {
+		fprintf(stderr, "iamproof: out of memory\n");
+		c->rc = EXIT_INTERNAL;
+	}
+	return NULL;
+}
+
+/* Decides the round's chunks on threads (this one, when none can be
+ * started) and writes out what they said, in order; the first chunk that
+ * failed ends the run, as -j 1 would have stopped there. */
+static int chunks_run(struct sim *s, struct chunk *cs, unsigned n)
+{
+	pthread_t threads[CLI_JOBS_MAX];
+	bool started[CLI_JOBS_MAX] = { false };
+	int rc = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		cs[i].s = *s;
+		cs[i].s.bad_request = false;
+		cs[i].rc = 0;
+		cs[i].out = cs[i].err = NULL;
+		cs[i].out_len = cs[i].err_len = 0;
+		s->request_no += cs[i].n;
+	}
+	for (unsigned i = 1; i < n; i++)
+		started[i] = pthread_create(&threads[i], NULL, chunk_run, &cs[i]) == 0;
+	chunk_run(&cs[0]);
+	for (unsigned i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(threads[i], NULL);
+		else
+			chunk_run(&cs[i]);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (!rc) {
+			if (cs[i].err) /* NULL when its stream could not be opened */
+				fwrite(cs[i].err, 1, cs[i].err_len, stderr);
+			if (cs[i].out)
+				fwrite(cs[i].out, 1, cs[i].out_len, stdout);
+			s->bad_request |= cs[i].s.bad_request;
+			rc = cs[i].rc;
+		}
+		free(cs[i].out);
+		free(cs[i].err);
+		cs[i].n = cs[i].len = 0;
+	}
+	return rc;
+}
+
 static int run_requests_file(struct sim *s, const char *path)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
@@ -209,8 +324,10 @@ static int run_requests_file(struct sim *s, const char *path)
 	char *line = NULL;
 	size_t cap = 0, len, lineno = 0;
 	struct stat st;
-	int rc = 0, got;
+	int rc = 0, got = 0;
 	char where[512];
+	struct chunk *cs = NULL;
+	unsigned nc = 0; /* the chunk being filled */
 
 	if (!in) {
 		fprintf(stderr, "iamproof: %s: %s\n", path, strerror(errno));
@@ -222,7 +339,21 @@ static int run_requests_file(struct sim *s, const char *path)
 		fclose(in);
 		return EXIT_USAGE;
 	}
-	while ((got = read_line(in, &line, &cap, &len)) == 1) {
+	if (s->jobs > 1) {
+		cs = calloc(s->jobs, sizeof(*cs));
+		for (unsigned i = 0; cs && i < s->jobs; i++) {
+			cs[i].name = name;
+			cs[i].at = malloc(CHUNK_LINES * sizeof(*cs[i].at));
+			cs[i].lineno = malloc(CHUNK_LINES * sizeof(*cs[i].lineno));
+			if (!cs[i].at || !cs[i].lineno)
+				rc = EXIT_INTERNAL;
+		}
+		if (!cs)
+			rc = EXIT_INTERNAL;
+		if (rc)
+			fprintf(stderr, "iamproof: out of memory\n");
+	}
+	while (!rc && (got = read_line(in, &line, &cap, &len)) == 1) {
 		size_t k = 0;
 
 		lineno++;
@@ -232,10 +363,35 @@ static int run_requests_file(struct sim *s, const char *path)
 			k++;
 		if (k == len)
 			continue;
+		if (cs) {
+			/* a NUL inside a line would end it early in the chunk's
+			 * copy: such a line goes on this thread, in its turn */
+			if (memchr(line, '\0', len) || chunk_add(&cs[nc], line, len, lineno)) {
+				if ((rc = chunks_run(s, cs, nc + 1)) != 0)
+					break;
+				nc = 0;
+				snprintf(where, sizeof(where), "%s:%zu", name, lineno);
+				rc = one_request(s, line, len, where);
+				continue;
+			}
+			if (cs[nc].n == CHUNK_LINES && ++nc == s->jobs) {
+				rc = chunks_run(s, cs, nc);
+				nc = 0;
+			}
+			continue;
+		}
 		snprintf(where, sizeof(where), "%s:%zu", name, lineno);
 		if ((rc = one_request(s, line, len, where)) != 0)
 			break;
 	}
+	if (cs && !rc && (nc || cs[0].n))
+		rc = chunks_run(s, cs, cs[nc].n ? nc + 1 : nc);
+	for (unsigned i = 0; cs && i < s->jobs; i++) {
+		free(cs[i].text);
+		free(cs[i].at);
+		free(cs[i].lineno);
+	}
+	free(cs);
 	if (got == -1) {
 		fprintf(stderr, "iamproof: %s: %s\n", name, strerror(errno));
 		rc = errno == ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
@@ -257,6 +413,9 @@ int iamp_cmd_simulate(int argc, char **argv)
 	int rc = EXIT_USAGE;
 
 	memset(&s, 0, sizeof(s));
+	s.out = stdout;
+	s.err = stderr;
+	s.jobs = cli_jobs_default();
 	pset_init(&s.ps, "simulate");
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -273,6 +432,14 @@ int iamp_cmd_simulate(int argc, char **argv)
 				       iamp_compat_description((enum iamp_compat)c));
 			rc = EXIT_CLEAN;
 			goto cleanup;
+		}
+		if ((strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) && v) {
+			if (cli_jobs_parse(&s.jobs, v)) {
+				fprintf(stderr, "iamproof simulate: -j wants a number of threads, 1 to %u\n", CLI_JOBS_MAX);
+				goto cleanup;
+			}
+			i++;
+			continue;
 		}
 		if (!v || strncmp(a, "--", 2) != 0) {
 			fprintf(stderr, "iamproof simulate: %s '%s'\n",

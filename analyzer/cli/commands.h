@@ -23,6 +23,13 @@ struct iamp_report_opts;
  * positive number of seconds, else now). */
 void cli_report_run(struct iamp_report_opts *o);
 
+/* main.c: -j N, the threads of check, simulate and prove. The default
+ * is the number of CPUs online (at most CLI_JOBS_MAX); cli_jobs_parse
+ * takes 1 to CLI_JOBS_MAX and returns 0, or -1 with *out untouched. */
+#define CLI_JOBS_MAX 256u
+unsigned cli_jobs_default(void);
+int cli_jobs_parse(unsigned *out, const char *text);
+
 int iamp_cmd_check(int argc, char **argv);
 int iamp_cmd_baseline(int argc, char **argv);
 int iamp_cmd_rules(int argc, char **argv);
