@@ -5,7 +5,7 @@
 # Usage: sh tests/prove-cli.sh path/to/iamproof
 # PROVE_CLI_RECORD=DIR (tests/prove-oracle.sh): work in DIR and keep it,
 # with runN.args (the command, one argument a line, run from DIR) and
-# runN.json (its output) for every run whose output is JSON, so that the
+# runN.json (its output) for every prove or diff run whose output is JSON, so that the
 # independent simulator can decide their counterexamples and witnesses.
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -27,7 +27,10 @@ expect_exit() {
 	shift 3
 	"$@" > "$tmp/out" 2> "$tmp/err"
 	got=$?
-	if [ -n "${PROVE_CLI_RECORD:-}" ] && [ "$(head -c 1 "$tmp/out")" = "{" ]; then
+	# prove and diff runs only: the simulate runs that check an exemption
+	# are not counterexamples
+	if [ -n "${PROVE_CLI_RECORD:-}" ] && [ "$(head -c 1 "$tmp/out")" = "{" ] &&
+	   { [ "$2" = prove ] || [ "$2" = diff ]; }; then
 		runs=$((runs + 1))
 		cp "$tmp/out" "$tmp/run$runs.json"
 		printf '%s\n' "$@" > "$tmp/run$runs.args"
