@@ -191,6 +191,7 @@ static int escapes(struct iamp_exemptions *out, const struct iamp_evaluator *ev,
 			const struct iamp_statement *w;
 			struct iamp_exemption *x;
 			const struct iamp_ctx_key *key;
+			bool hit;
 
 			if (!named && !caller_exemption(&s->conditions[c]))
 				continue;
@@ -198,11 +199,14 @@ static int escapes(struct iamp_exemptions *out, const struct iamp_evaluator *ev,
 				return IAMP_ENOMEM;
 			if ((rc = iamp_evaluator_variant(&v, ev, &s, &w, 1)))
 				return rc;
+			/* the matches point into the copy: read them before freeing it */
 			rc = decide(&res, m, v, req);
+			hit = !rc && res.decision == IAMP_DECISION_EXPLICIT_DENY &&
+			      denied_by(&res, cand[k].policy, s);
 			iamp_evaluator_free(v);
 			if (rc)
 				return rc;
-			if (res.decision != IAMP_DECISION_EXPLICIT_DENY || !denied_by(&res, cand[k].policy, s))
+			if (!hit)
 				continue;
 			x = &out->items[out->count++];
 			memset(x, 0, sizeof(*x));
