@@ -326,6 +326,22 @@ static void jw_bool(struct jw *w, const char *key, bool v)
 
 /* A counterexample in simulate's request format: {"principal", "action",
  * "resource", "context": {key: value or [values]}}. */
+/* The AWS issue codes a rule reports (aa_codes.def), for people: after
+ * LEAD, separated by commas, each between QUOTE and QUOTE. Returns how
+ * many it wrote (none: nothing at all is written). */
+static size_t list_aa_codes(FILE *out, enum iamp_rule_id rule, const char *lead, const char *quote)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < iamp_aa_code_count; k++) {
+		if (iamp_aa_codes[k].rule != rule)
+			continue;
+		fprintf(out, "%s%s%s%s", n ? ", " : lead, quote, iamp_aa_codes[k].code, quote);
+		n++;
+	}
+	return n;
+}
+
 /* The AWS issue codes a rule reports (aa_codes.def), as a JSON array of
  * strings, or of {code, findingType} objects with `types`. */
 static void jw_aa_codes(struct jw *w, enum iamp_rule_id rule, bool types)
@@ -1472,18 +1488,10 @@ static void rules_text(FILE *out)
 	}
 	fprintf(out, "%-*s  %-*s  %s\n", idw, "ID", sevw, "SEVERITY", "TITLE");
 	for (size_t i = 0; i < IAMP_RULE__COUNT; i++) {
-		const char *sep = "  AWS: ";
-
 		fprintf(out, "%-*s  %-*s  %s\n", idw, iamp_rules[i].id, sevw,
 			iamp_severity_name(iamp_rules[i].severity), iamp_rules[i].title);
 		/* the AWS issue codes the rule reports, on a line of their own */
-		for (size_t k = 0; k < iamp_aa_code_count; k++) {
-			if (iamp_aa_codes[k].rule != i)
-				continue;
-			fprintf(out, "%s%s", sep, iamp_aa_codes[k].code);
-			sep = ", ";
-		}
-		if (sep[0] == ',')
+		if (list_aa_codes(out, (enum iamp_rule_id)i, "  AWS: ", ""))
 			fputc('\n', out);
 	}
 }
@@ -1564,17 +1572,9 @@ int iamp_rules_write_markdown(FILE *out)
 	for (size_t i = 0; i < IAMP_RULE__COUNT; i++) {
 		const struct iamp_rule *r = &iamp_rules[i];
 
-		const char *sep = "**AWS issue codes:** ";
-
 		fprintf(out, "\n## %s\n\n**Severity:** %s\n\n", r->id,
 			iamp_severity_name(r->severity));
-		for (size_t k = 0; k < iamp_aa_code_count; k++) {
-			if (iamp_aa_codes[k].rule != i)
-				continue;
-			fprintf(out, "%s`%s`", sep, iamp_aa_codes[k].code);
-			sep = ", ";
-		}
-		if (sep[0] == ',')
+		if (list_aa_codes(out, (enum iamp_rule_id)i, "**AWS issue codes:** ", "`"))
 			fputs(" (docs/aa-parity.md)\n\n", out);
 		put_markdown(out, r->title);
 		fputs(".\n\n", out);

@@ -105,8 +105,15 @@ hasnt '"action":"s3:ListBucket"' "unknowns: ListObjects is s3:ListBucket, which 
 
 # --- formats -------------------------------------------------------------------
 expect_exit 1 "markdown" -- "$bin" replay --org org.yaml --cloudtrail logs --change scp/deny-regions.json --at Workloads -f markdown
-has "| \`333333333333\` | \`arn:aws:iam::333333333333:role/app\` | \`ec2:RunInstances\` | 2 |" "markdown: a row"
+has "| 333333333333 | arn:aws:iam::333333333333:role/app | ec2:RunInstances | 2 |" "markdown: a row"
 has "#### newly denied" "markdown: the section"
+# a record written to break the table: '|', '<' and a backtick in the caller's ARN and the event id
+cat > "$tmp/evil.json" <<'J'
+{"Records": [{"eventVersion": "1.11", "userIdentity": {"type": "IAMUser", "principalId": "AIDAEXAMPLE9", "arn": "arn:aws:iam::222222222222:user/a|b<img src=x>`c", "accountId": "222222222222", "userName": "a"}, "eventTime": "2026-11-30T09:00:02Z", "eventSource": "ec2.amazonaws.com", "eventName": "RunInstances", "awsRegion": "eu-north-1", "sourceIPAddress": "198.51.100.7", "requestParameters": null, "responseElements": null, "eventID": "ev|<b>", "eventType": "AwsApiCall", "managementEvent": true, "recipientAccountId": "222222222222"}]}
+J
+expect_exit 1 "markdown: hostile values" -- "$bin" replay --org org.yaml --cloudtrail "$tmp/evil.json" --change scp/deny-regions.json --at Workloads -f markdown
+has "| 222222222222 | arn:aws:iam::222222222222:user/a\\|b&lt;img src=x>'c | ec2:RunInstances | 1 |" "markdown: '|', '<' and '\`' of a caller escaped"
+has "| ev\\|&lt;b> |" "markdown: an event id escaped"
 expect_exit 1 "sarif" -- "$bin" replay --org org.yaml --cloudtrail logs --change scp/deny-regions.json --at Workloads -f sarif
 same "$(jq -r '[.runs[0].results[] | .ruleId + "@" + .locations[0].physicalLocation.artifactLocation.uri + ":" + (.locations[0].physicalLocation.region.startLine | tostring)] | unique | join(" ")' "$tmp/out")" \
 	"REPLAY_NEWLY_DENIED@scp/deny-regions.json:4" "sarif: results at the denying statement"

@@ -1084,26 +1084,17 @@ static void write_json(FILE *out, const struct replay *rp, struct group **g, siz
 	fputs("}\n", out);
 }
 
-/* Markdown table cells: '|' and newlines would break the table. */
+/* A Markdown table cell: report.c's escaper, for prove, review and
+ * generate too. */
 static void md_cell(FILE *out, const char *s)
 {
-	fputc('`', out);
-	for (; *s; s++) {
-		if (*s == '|' || *s == '`' || *s == '\n' || *s == '\r')
-			fputc(' ', out);
-		else if ((unsigned char)*s < 0x20)
-			fputc('?', out);
-		else
-			fputc(*s, out);
-	}
-	fputc('`', out);
+	iamp_markdown_cell(out, s, strlen(s));
 }
 
 static void md_assumption(void *ctx, const char *s)
 {
 	fputs("<br>assumes: ", ctx);
-	for (; *s; s++)
-		fputc(*s == '|' || *s == '\n' || *s == '<' ? ' ' : *s, ctx);
+	md_cell(ctx, s);
 }
 
 static void write_markdown(FILE *out, const struct replay *rp, struct group **g, size_t n)
@@ -1155,8 +1146,7 @@ static void write_markdown(FILE *out, const struct replay *rp, struct group **g,
 				md_cell(out, loc);
 				fputc(' ', out);
 			}
-			for (const char *s = g[i]->why.text; *s; s++)
-				fputc(*s == '|' || *s == '<' ? ' ' : *s, out);
+			md_cell(out, g[i]->why.text);
 			if (c == CAT_ASSUMED) {
 				fprintf(out, "<br>before: %s, after: %s", outcome(g[i]->before), outcome(g[i]->after));
 				each_assumption(g[i], md_assumption, out);
