@@ -18,6 +18,8 @@
 
 #define MATCH_CAP 256
 #define CANDIDATE_MAX 16
+/* the notes of a truncated answer name these figures */
+_Static_assert(MATCH_CAP == 256 && CANDIDATE_MAX == 16 && IAMP_EXEMPT_MAX == 8, "update the notes");
 
 static const char principal_arn[] = "aws:PrincipalArn";
 
@@ -128,6 +130,7 @@ static int escapes(struct iamp_exemptions *out, const struct iamp_evaluator *ev,
 	size_t n = 0, ncand = 0;
 	struct iamp_evaluator *v = NULL;
 	struct iamp_result res;
+	bool more = false;
 	int rc = 0;
 
 	for (size_t i = 0; i < ev->npols; i++)
@@ -170,9 +173,16 @@ static int escapes(struct iamp_exemptions *out, const struct iamp_evaluator *ev,
 	if ((rc = iamp_evaluator_variant(&v, ev, olds, news, n)))
 		return rc;
 	rc = decide(&res, m, v, req);
-	for (size_t k = 0; !rc && k < n && ncand < CANDIDATE_MAX; k++)
-		if (denied_by(&res, cond_denies[k].policy, cond_denies[k].stmt))
-			cand[ncand++] = cond_denies[k];
+	for (size_t k = 0; !rc && k < n; k++) {
+		if (!denied_by(&res, cond_denies[k].policy, cond_denies[k].stmt))
+			continue;
+		if (ncand == CANDIDATE_MAX) {
+			more = true;
+			break;
+		}
+		cand[ncand++] = cond_denies[k];
+	}
+	more |= res.match_total > res.match_count;
 	iamp_evaluator_free(v);
 	v = NULL;
 	if (rc)
@@ -182,12 +192,12 @@ static int escapes(struct iamp_exemptions *out, const struct iamp_evaluator *ev,
 		return 0;
 	}
 	/* Each candidate without one condition at a time. */
-	for (size_t k = 0; k < ncand && out->count < IAMP_EXEMPT_MAX; k++) {
+	for (size_t k = 0; k < ncand && !(more && out->count == IAMP_EXEMPT_MAX); k++) {
 		const struct iamp_statement *s = cand[k].stmt;
 
 		bool named = names_actions(s);
 
-		for (size_t c = 0; c < s->condition_count && out->count < IAMP_EXEMPT_MAX; c++) {
+		for (size_t c = 0; c < s->condition_count; c++) {
 			const struct iamp_statement *w;
 			struct iamp_exemption *x;
 			const struct iamp_ctx_key *key;
@@ -195,6 +205,10 @@ static int escapes(struct iamp_exemptions *out, const struct iamp_evaluator *ev,
 
 			if (!named && !caller_exemption(&s->conditions[c]))
 				continue;
+			if (out->count == IAMP_EXEMPT_MAX) {
+				more = true;
+				break;
+			}
 			if (!(w = without(a, s, c)))
 				return IAMP_ENOMEM;
 			if ((rc = iamp_evaluator_variant(&v, ev, &s, &w, 1)))
@@ -220,7 +234,12 @@ static int escapes(struct iamp_exemptions *out, const struct iamp_evaluator *ev,
 				copy_value(x->value, sizeof(x->value), key->values[0].text, key->values[0].len);
 		}
 	}
-	if (!out->count)
+	if (more)
+		out->none = out->count ? "more escapes may exist than are shown: iamproof examines at most "
+					 "16 Deny statements and shows at most 8 escapes"
+				       : "none in the first 16 Deny statements that would deny the request without "
+					 "their conditions; the others were not examined";
+	else if (!out->count)
 		out->none = "no Deny that names the action, and no exemption of callers, would deny it: "
 			    "a Deny is missing";
 	return 0;
@@ -346,7 +365,7 @@ static int needed(struct iamp_exemptions *out, const struct iamp_evaluator *ev,
 		if (seen)
 			continue;
 		if (out->count == IAMP_EXEMPT_MAX) {
-			out->none = "more Deny statements apply than are shown";
+			out->none = "more Deny statements apply than are shown (at most 8)";
 			break;
 		}
 		x = &out->items[out->count];
@@ -360,6 +379,8 @@ static int needed(struct iamp_exemptions *out, const struct iamp_evaluator *ev,
 		x->cond = pair == SIZE_MAX ? NULL : &mt->stmt->conditions[pair];
 		out->count++;
 	}
+	if (!out->none && res.match_total > res.match_count)
+		out->none = "more statements apply than iamproof reads (256): other Deny statements may apply";
 	if ((rc = iamp_evaluator_variant(&v, ev, olds, news, out->count)))
 		return rc;
 	rc = decide(&res, m, v, req);

@@ -320,6 +320,22 @@ grep -q '"decision":"allowed"' "$tmp/out" && ok || no "with the exemption the re
 expect_exit 1 "prove: exemptions under a level without an Allow" -- "$bin" prove --scp scp-ct.json --properties props-ct.yaml --properties props-ct-describe.yaml --format json
 sed -n '/"property":"ops-can-describe"/p' "$tmp/out" | grep -q '"exemption":{"kind":"needed","items":\[\],"none":"the request is denied implicitly' && ok || no "ops-can-describe: $(sed -n '/ops-can-describe/p' "$tmp/out")"
 sed -n '/"property":"ops-can-delete"/p' "$tmp/out" | grep -q '"sid":"ProtectTrail".*"after":"implicitDeny"}' && ok || no "ops-can-delete without an Allow: $(sed -n '/ops-can-delete/p' "$tmp/out")"
+# more Deny statements than the answer holds: it shows 8 and says that
+# there may be more (exempt.c's caps), never a silently short list
+python3 - > scp-ct10.json <<'P'
+import json
+st = [{"Sid": "Protect%d" % i, "Effect": "Deny", "Action": ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"], "Resource": "*",
+       "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/BreakGlass", "arn:aws:iam::*:role/Admin*"]}}} for i in range(10)]
+print(json.dumps({"Version": "2012-10-17", "Statement": st}))
+P
+expect_exit 1 "prove: more escapes than shown" -- "$bin" prove --scp FullAWSAccess,scp-ct10.json --properties props-ct.yaml --format json
+sed -n '/"property":"trail-protected"/p' "$tmp/out" > ct10.json
+[ "$(grep -o '"sid":"Protect[0-9]"' ct10.json | wc -l)" = 8 ] && ok || no "trail-protected, 10 escapes: not 8 shown: $(cat ct10.json)"
+grep -q '"none":"more escapes may exist than are shown' ct10.json && ok || no "trail-protected, 10 escapes: no note of the cap: $(cat ct10.json)"
+sed -n '/"property":"ops-can-delete"/p' "$tmp/out" > ct10.json
+grep -q '"none":"more Deny statements apply than are shown (at most 8)"' ct10.json && ok || no "ops-can-delete, 10 Denies: no note of the cap: $(cat ct10.json)"
+expect_exit 1 "prove: more escapes than shown, text" -- "$bin" prove --scp FullAWSAccess,scp-ct10.json --properties props-ct.yaml
+grep -q 'more escapes may exist than are shown: iamproof examines at most 16 Deny statements and shows at most 8 escapes' "$tmp/out" && ok || no "text: no note of the cap: $(cat "$tmp/out")"
 # a Deny without an exemption condition gets one added
 printf '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"cloudtrail:DeleteTrail","Resource":"*"}]}' > scp-ct-plain.json
 expect_exit 1 "prove: an exemption condition to add" -- "$bin" prove --scp FullAWSAccess,scp-ct-plain.json --properties props-ct.yaml --format text
