@@ -19,7 +19,8 @@
  *    every statement is a Deny (same type, same level) never allow what
  *    the first set does not, and still deny explicitly what it denied;
  *    and when a statement of POLICY applies, its Deny twin applies too,
- *    so the request is denied explicitly (sts:GetCallerIdentity aside);
+ *    so the request is denied explicitly (an authenticated caller's
+ *    sts:GetCallerIdentity aside);
  *  - the decision in text is safe for a terminal, in JSON reads back.
  */
 #include <ctype.h>
@@ -36,6 +37,7 @@
 #include "lint.h"
 #include "load.h"
 #include "policy.h"
+#include "principal.h"
 #include "report.h"
 #include "fuzz.h"
 #include "output.h"
@@ -190,12 +192,18 @@ static bool policy_applied(const struct iamp_result *r, const struct iamp_policy
 	return false;
 }
 
-/* sts:GetCallerIdentity, which no policy can deny (decide.h, no_authz). */
+/* sts:GetCallerIdentity by an authenticated caller, which no policy can
+ * deny (decide.h, no_authz); an anonymous caller's is decided as any
+ * other action, so the invariant holds for it. */
 static bool needs_no_authz(const struct iamp_request *req)
 {
 	static const char gci[] = "sts:GetCallerIdentity";
+	struct iamp_caller c;
 
-	return req->action_len == sizeof(gci) - 1 && strncasecmp(req->action, gci, sizeof(gci) - 1) == 0;
+	if (req->action_len != sizeof(gci) - 1 || strncasecmp(req->action, gci, sizeof(gci) - 1) != 0)
+		return false;
+	iamp_caller_parse(&c, req->principal, req->principal_len);
+	return c.kind != IAMP_CALLER_ANONYMOUS;
 }
 
 static bool usable(const struct iamp_diags *diags)
