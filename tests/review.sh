@@ -141,6 +141,16 @@ jq -e '.replay.replayed and .replay.report.newlyAllowedGroups[0].decidedBy.file 
 expect_exit $without "--cloudtrail markdown" -- "$bin" review --base base --head head --org org.yaml --properties props.yaml \
 	--cloudtrail "$tmp/trail.json" --format markdown
 has '| | `111122223333` | `arn:aws:iam::111122223333:role/ops` | `cloudtrail:StopLogging` | 1 | `ev-stop` | `scps/guard.json:4` the Deny of an SCP (Sid Guard) |' "the markdown row"
+expect_exit $without "--cloudtrail github" -- "$bin" review --base base --head head --org org.yaml --properties props.yaml \
+	--cloudtrail "$tmp/trail.json" --format github
+grep -q '^::notice file=scps/guard.json,line=4,title=replay: newly allowed::account 111122223333, arn:aws:iam::111122223333:role/ops, cloudtrail:StopLogging: 1 events, e.g. event ev-stop; scps/guard.json:4: the Deny of an SCP (Sid Guard)$' "$tmp/out" &&
+	ok || no "github: the replay's group as an annotation at its statement: $(grep replay "$tmp/out")"
+if [ $without = 0 ]; then
+	expect_exit 1 "--cloudtrail github, newly denied" -- "$bin" review --base head --head base --org org.yaml \
+		--properties props.yaml --cloudtrail "$tmp/trail.json" --format github
+	grep -q '^::error file=scps/guard.json,line=4,title=replay: newly denied::account 111122223333, ' "$tmp/out" &&
+		ok || no "github: a newly denied group is no error: $(grep replay "$tmp/out")"
+fi
 expect_exit 0 "--cloudtrail with nothing relevant changed" -- "$bin" review --base head --head head --org org.yaml \
 	--properties props.yaml --cloudtrail "$tmp/trail.json"
 has "no SCP, RCP or org.yaml changed: the log was not replayed" "not replayed when no guardrail changed"

@@ -1472,6 +1472,46 @@ static void gh_escape(FILE *out, const char *s, bool property)
 	}
 }
 
+/* The replay's groups as annotations at the statement that decides them:
+ * recorded calls newly denied are errors (the change breaks them), newly
+ * allowed ones notices. The line is the text form's (text_replay_group). */
+static void github_replay(FILE *out, const struct review *r)
+{
+	static const char *const lists[][3] = { { "newlyDeniedGroups", "error", "replay: newly denied" },
+						{ "newlyAllowedGroups", "notice", "replay: newly allowed" } };
+
+	for (size_t l = 0; l < 2; l++) {
+		json_object *arr;
+
+		if (!json_object_object_get_ex(r->replay, lists[l][0], &arr))
+			continue;
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			json_object *g = json_object_array_get_idx(arr, i), *by, *v;
+			char *w = NULL;
+			size_t wl = 0;
+			FILE *m = open_memstream(&w, &wl);
+
+			if (!m)
+				continue;
+			text_replay_group(m, g, text);
+			fclose(m);
+			fprintf(out, "::%s ", lists[l][1]);
+			if (json_object_object_get_ex(g, "decidedBy", &by) && json_object_object_get_ex(by, "file", &v)) {
+				fputs("file=", out);
+				gh_escape(out, json_object_get_string(v), true);
+				if (json_object_object_get_ex(by, "line", &v))
+					fprintf(out, ",line=%d,", json_object_get_int(v));
+				else
+					fputc(',', out);
+			}
+			fprintf(out, "title=%s::", lists[l][2]);
+			gh_escape(out, w ? w : "", false);
+			fputc('\n', out);
+			free(w);
+		}
+	}
+}
+
 static void write_github(FILE *out, const struct review *r, const struct iamp_diags *ld, const char **states)
 {
 	static const char *const level[] = {
@@ -1519,6 +1559,8 @@ static void write_github(FILE *out, const struct review *r, const struct iamp_di
 		fprintf(out, "::%s title=%s::%s on %s: %s -> %s\n", regressed(&r->pc[i]) ? "error" : "notice",
 		       r->pc[i].property, r->pc[i].property, r->pc[i].target, r->pc[i].before, r->pc[i].after);
 	}
+	if (r->replay)
+		github_replay(out, r);
 }
 
 static int write_report(FILE *out, const struct review *r, enum rformat format, const struct iamp_diags *ld,
@@ -1544,8 +1586,8 @@ static int write_report(FILE *out, const struct review *r, enum rformat format, 
 		/* the findings; access and verdicts are in the other formats */
 		report_opts(r, &o, states);
 		cli_report_run(&o);
-		o.note = "The findings of the change. Access gained and lost and property verdicts are in "
-			 "the text, JSON and Markdown forms.";
+		o.note = "The findings of the change. Access gained and lost, property verdicts and the "
+			 "CloudTrail replay are in the text, JSON and Markdown forms.";
 		return iamp_report_write(out, IAMP_REPORT_HTML, ld, &o);
 	}
 	return 0;
