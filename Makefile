@@ -69,7 +69,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps test unit golden demo bench bench-prove asan tsan install clean catalog difftest prove-oracle check-style \
+.PHONY: all deps test suites unit golden demo bench bench-prove asan tsan install clean catalog difftest prove-oracle check-style \
 	fuzz fuzz-regressions faultinject valgrind asan-slow \
 	mutate mutate-short coverage help
 
@@ -169,28 +169,28 @@ golden: $(BUILD)/iamproof
 
 # Every test: unit suites, golden fixtures, CLI behaviour, SARIF schema,
 # the pre-commit hooks under the real framework (offline).
+# The shell suites (tests/NAME.sh BINARY) run side by side, SUITE_JOBS at
+# a time (default: the cores), each one's output held and printed whole
+# when it ends; the first to fail fails the run. Longest first, so that
+# the short ones fill the other cores. sarif.sh and report.sh install
+# their npm package first, before the others start (one npm at a time in
+# .cache/npm).
+SUITE_JOBS ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+TEST_SUITES := generate prove prove-cli review report aa-parity replay cli jobs iac precommit caps \
+	ci-examples rules simulate corpus catalog
+ASAN_SUITES := generate prove-cli review jobs aa-parity iac replay cli ci-examples rules simulate \
+	corpus catalog
+suite-%:
+	$(Q)sh tests/$*.sh $(SUITE_BIN)
+suites:
+	$(Q)$(MAKE) --no-print-directory -j$(SUITE_JOBS) --output-sync=target $(SUITES:%=suite-%)
+
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/test_runner
 	$(Q)$(MAKE) --no-print-directory unit golden
 	$(Q)sh scripts/checksrc.sh
-	$(Q)sh tests/cli.sh $(BUILD)/iamproof
 	$(Q)sh tests/sarif.sh $(BUILD)/iamproof
-	$(Q)sh tests/corpus.sh $(BUILD)/iamproof
-	$(Q)sh tests/catalog.sh $(BUILD)/iamproof
-	$(Q)sh tests/simulate.sh $(BUILD)/iamproof
-	$(Q)sh tests/rules.sh $(BUILD)/iamproof
-	$(Q)sh tests/aa-parity.sh $(BUILD)/iamproof
-	$(Q)sh tests/prove-cli.sh $(BUILD)/iamproof
-	$(Q)sh tests/prove.sh $(BUILD)/iamproof
-	$(Q)sh tests/generate.sh $(BUILD)/iamproof
-	$(Q)sh tests/review.sh $(BUILD)/iamproof
-	$(Q)sh tests/ci-examples.sh $(BUILD)/iamproof
-	$(Q)sh tests/caps.sh $(BUILD)/iamproof
-	$(Q)sh tests/jobs.sh $(BUILD)/iamproof
-	$(Q)sh tests/iac.sh $(BUILD)/iamproof
-	$(Q)sh tests/precommit.sh $(BUILD)/iamproof
-	$(Q)sh tests/report.sh $(BUILD)/iamproof
-	$(Q)sh tests/replay.sh $(BUILD)/iamproof
+	$(Q)$(MAKE) --no-print-directory suites SUITE_BIN=$(BUILD)/iamproof SUITES="$(TEST_SUITES)"
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with every arena allocation a malloc of its own. That build runs several
@@ -204,19 +204,7 @@ asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
 		$(FUZZ_TARGETS:%=build-asan/fuzz-replay/%)
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan fuzz-regressions
-	$(Q)sh tests/cli.sh build-asan/iamproof
-	$(Q)sh tests/rules.sh build-asan/iamproof
-	$(Q)sh tests/generate.sh build-asan/iamproof
-	$(Q)sh tests/review.sh build-asan/iamproof
-	$(Q)sh tests/iac.sh build-asan/iamproof
-	$(Q)sh tests/simulate.sh build-asan/iamproof
-	$(Q)sh tests/corpus.sh build-asan/iamproof
-	$(Q)sh tests/catalog.sh build-asan/iamproof
-	$(Q)sh tests/ci-examples.sh build-asan/iamproof
-	$(Q)sh tests/prove-cli.sh build-asan/iamproof
-	$(Q)sh tests/replay.sh build-asan/iamproof
-	$(Q)sh tests/aa-parity.sh build-asan/iamproof
-	$(Q)sh tests/jobs.sh build-asan/iamproof
+	$(Q)$(MAKE) --no-print-directory suites SUITE_BIN=build-asan/iamproof SUITES="$(ASAN_SUITES)"
 
 # -j's threads under ThreadSanitizer (tests/jobs.sh: -j 1 against -j 4).
 tsan:
