@@ -310,6 +310,17 @@ static const struct eval_case cases[] = {
 	{ "Version 2008-10-17: not substituted",
 	  "{\"Version\":\"2008-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}]}",
 	  .request = REQC(USER, "s3:GetObject", "arn:aws:s3:::bucket/alice/x", "{\"aws:username\":\"alice\"}"), .want = I },
+	/* the same in a condition: a String operator in a 2008 policy
+	 * compares with the literal text (a mutant that resolved it, || for
+	 * && in compile_condition, passed every other test) */
+	{ "Version 2008-10-17: a variable in a condition is literal",
+	  "{\"Version\":\"2008-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
+	  "\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/owner\":\"${aws:PrincipalTag/owner}\"}}}]}",
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:ResourceTag/owner\":\"x\",\"aws:PrincipalTag/owner\":\"x\"}"), .want = I },
+	{ "Version 2008-10-17: a condition matches the variable's text",
+	  "{\"Version\":\"2008-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
+	  "\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/owner\":\"${aws:PrincipalTag/owner}\"}}}]}",
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:ResourceTag/owner\":\"${aws:PrincipalTag/owner}\",\"aws:PrincipalTag/owner\":\"x\"}"), .want = A },
 	{ "derived aws:PrincipalArn for a session", COND("{\"ArnEquals\":{\"aws:PrincipalArn\":\"" ROLE "\"}}"),
 	  .request = REQ(SESSION, "s3:GetObject", OBJ), .want = A },
 	/* Organizations "Resource control policies": the services RCPs cover. */
