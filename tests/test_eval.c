@@ -894,6 +894,52 @@ END_TEST
  * match_total past it, each naming its policy; SCP and RCP statements only
  * where SCPs and RCPs govern the request (scp_applies, rcp_applies).
  */
+/* iamp_evaluator_variant (exempt.c's what-if): a statement dropped or
+ * replaced in a copy, the original untouched, and a statement of no
+ * policy of the evaluator ignored. */
+START_TEST(variant)
+{
+	const struct iamp_policy *id = th_keep(P(ALLOW_ALL), IAMP_POLICY_IDENTITY);
+	const struct iamp_policy *scp = th_keep(P(ALLOW_ALL ",{\"Effect\":\"Deny\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}"),
+						IAMP_POLICY_SCP);
+	const struct iamp_policy *other = th_keep(P("{\"Effect\":\"Deny\",\"Action\":\"s3:PutObject\",\"Resource\":\"*\"}"),
+						  IAMP_POLICY_SCP);
+	const struct iamp_statement *olds[1] = { &scp->statements[1] }, *news[1] = { NULL };
+	struct iamp_evaluator *ev, *v;
+	struct iamp_match m[4];
+	struct iamp_result res = { .matches = m, .match_cap = 4 };
+
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_IDENTITY, 0, id, "id.json"), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_SCP, 0, scp, "scp.json"), 0);
+	ck_assert_int_eq(decide(ev, REQ(USER, "s3:GetObject", OBJ), &res), E);
+
+	/* dropped: the Deny no longer applies; ev still denies */
+	ck_assert_int_eq(iamp_evaluator_variant(&v, ev, olds, news, 1), 0);
+	ck_assert_int_eq(decide(v, REQ(USER, "s3:GetObject", OBJ), &res), A);
+	ck_assert_int_eq(decide(ev, REQ(USER, "s3:GetObject", OBJ), &res), E);
+	iamp_evaluator_free(v);
+
+	/* replaced: the new statement decides, at the old one's place */
+	news[0] = &other->statements[0];
+	ck_assert_int_eq(iamp_evaluator_variant(&v, ev, olds, news, 1), 0);
+	ck_assert_int_eq(decide(v, REQ(USER, "s3:GetObject", OBJ), &res), A);
+	ck_assert_int_eq(decide(v, REQ(USER, "s3:PutObject", OBJ), &res), E);
+	ck_assert_uint_eq(res.match_count, 3);
+	ck_assert_str_eq(m[2].name, "scp.json");
+	ck_assert_uint_eq(m[2].stmt->index, scp->statements[1].index);
+	iamp_evaluator_free(v);
+
+	/* a statement of a policy ev does not hold: nothing changes */
+	olds[0] = &other->statements[0];
+	news[0] = NULL;
+	ck_assert_int_eq(iamp_evaluator_variant(&v, ev, olds, news, 1), 0);
+	ck_assert_int_eq(decide(v, REQ(USER, "s3:GetObject", OBJ), &res), E);
+	iamp_evaluator_free(v);
+	iamp_evaluator_free(ev);
+}
+END_TEST
+
 START_TEST(match_counts)
 {
 	const struct iamp_policy *id = th_keep(P(ALLOW_ALL ",{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"),
@@ -1098,6 +1144,7 @@ Suite *suite_eval(void)
 	tcase_add_test(tc, full_access_level);
 	tcase_add_test(tc, matches_reported);
 	tcase_add_test(tc, match_counts);
+	tcase_add_test(tc, variant);
 	tcase_add_test(tc, long_action);
 	tcase_add_test(tc, use_after_free_long_action_resource_policy);
 	tcase_add_test(tc, condition_size_caps);
