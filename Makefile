@@ -187,6 +187,7 @@ test: deps
 	$(Q)sh tests/ci-examples.sh $(BUILD)/iamproof
 	$(Q)sh tests/caps.sh $(BUILD)/iamproof
 	$(Q)sh tests/jobs.sh $(BUILD)/iamproof
+	$(Q)sh tests/disable.sh $(BUILD)/iamproof
 	$(Q)sh tests/iac.sh $(BUILD)/iamproof
 	$(Q)sh tests/precommit.sh $(BUILD)/iamproof
 	$(Q)sh tests/report.sh $(BUILD)/iamproof

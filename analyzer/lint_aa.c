@@ -541,11 +541,12 @@ static bool service_fills(const struct iamp_service *svc, const char *res, size_
 	*some = false;
 	*all = true;
 	for (uint32_t i = 0; i < svc->resource_type_count; i++) {
-		const char *fmt = iamp_catalog_str(iamp_catalog_resource_types[svc->first_resource_type + i].arn);
 		const char *field[6];
 		size_t flen[6];
 
-		if (!iamp_arn_split(fmt, strlen(fmt), field, flen) || !type_may_match(field[5], flen[5], res, rlen))
+		if (!iamp_catalog_resource_type_arn(&iamp_catalog_resource_types[svc->first_resource_type + i],
+						    field, flen) ||
+		    !type_may_match(field[5], flen[5], res, rlen))
 			continue;
 		any = true;
 		if (flen[f])
@@ -555,6 +556,11 @@ static bool service_fills(const struct iamp_service *svc, const char *res, size_
 	}
 	return any;
 }
+
+static const enum iamp_rule_id arn_format_rules[] = {
+	IAMP_RULE_ARN_REGION_NOT_ALLOWED, IAMP_RULE_MISSING_ARN_REGION, IAMP_RULE_ARN_ACCOUNT_NOT_ALLOWED,
+	IAMP_RULE__COUNT
+};
 
 static void check_arn(struct aalint *l, const struct iamp_str *r)
 {
@@ -578,6 +584,10 @@ static void check_arn(struct aalint *l, const struct iamp_str *r)
 	if (flen[3] && is_literal(field[3], flen[3]) && !is_region_text(field[3], flen[3]))
 		DIAG(l, INVALID_ARN_REGION, r->span, "\"%.*s\" is not a Region name (such as us-east-1)",
 		     (int)flen[3], field[3]);
+	/* the rest reads the catalog's ARN formats: only for a rule that is on */
+	if (!iamp_diags_wants_any(l->diags, arn_format_rules))
+		return;
+	iamp_diags_work_for(l->diags, arn_format_rules);
 	if (!is_literal(field[2], flen[2]) || !(svc = iamp_catalog_service(field[2], flen[2])))
 		return;
 	if (!service_fills(svc, field[5], flen[5], 3, &some, &all))

@@ -66,10 +66,40 @@ struct clint {
 	 * policy: a policy of one Deny and many Allows asks it per Allow */
 	const struct iamp_statement **denies;
 	size_t ndenies;
+	/* which work the enabled rules need (a disabled rule does none) */
+	bool names;          /* UNKNOWN_SERVICE, UNKNOWN_ACTION, ACTION_MATCHES_NOTHING */
+	bool expand;         /* the rules that read the expansion */
+	bool conditions;     /* the condition key rules */
+	bool least;          /* the least-privilege rules */
 };
 
 #define DIAG(l, rule, span, ...) \
 	iamp_doc_diag((l)->diags, (l)->p->doc, IAMP_RULE_##rule, (span), __VA_ARGS__)
+/* A disabled rule does no work (diag.h): WANTS guards a computation,
+ * WORK marks it as done past the guard. */
+#define WANTS(l, rule) iamp_diags_wants((l)->diags, IAMP_RULE_##rule)
+#define WORK(l, rule) iamp_diags_work((l)->diags, IAMP_RULE_##rule)
+
+/* Work that several rules share is done when one of them is on. */
+#define RULES(...) ((const enum iamp_rule_id[]){ __VA_ARGS__, IAMP_RULE__COUNT })
+#define WORK_FOR(l, rules) iamp_diags_work_for((l)->diags, rules)
+/* the catalog lookups of Action items: what is unknown */
+#define name_rules RULES(IAMP_RULE_UNKNOWN_SERVICE, IAMP_RULE_UNKNOWN_ACTION, IAMP_RULE_ACTION_MATCHES_NOTHING)
+/* the rules that read a statement's expansion into catalog actions */
+#define expand_rules RULES(IAMP_RULE_RESOURCE_MISMATCH, IAMP_RULE_WILDCARD_ONLY_WITH_RESOURCE, \
+			   IAMP_RULE_CONDITION_KEY_NOT_APPLICABLE, IAMP_RULE_PERMISSIONS_MANAGEMENT_STAR, \
+			   IAMP_RULE_RESOURCE_STAR)
+#define condition_rules RULES(IAMP_RULE_UNKNOWN_CONDITION_KEY, IAMP_RULE_MISMATCHED_TYPE, \
+			      IAMP_RULE_CONDITION_KEY_NOT_APPLICABLE)
+#define resource_rules RULES(IAMP_RULE_RESOURCE_MISMATCH, IAMP_RULE_WILDCARD_ONLY_WITH_RESOURCE)
+/* the rules that ask whether the policy denies an action everywhere */
+#define deny_rules RULES(IAMP_RULE_PASS_ROLE_WITH_STAR_IN_RESOURCE, IAMP_RULE_CREATE_SLR_WITH_STAR_IN_RESOURCE, \
+			 IAMP_RULE_SENSITIVE_DATA_STAR, IAMP_RULE_PERMISSIONS_MANAGEMENT_STAR, \
+			 IAMP_RULE_PRIVILEGE_ESCALATION)
+#define least_rules RULES(IAMP_RULE_SERVICE_WILDCARD, IAMP_RULE_PASS_ROLE_WITH_STAR_IN_RESOURCE, \
+			  IAMP_RULE_CREATE_SLR_WITH_STAR_IN_RESOURCE, IAMP_RULE_SENSITIVE_DATA_STAR, \
+			  IAMP_RULE_PERMISSIONS_MANAGEMENT_STAR, IAMP_RULE_RESOURCE_STAR)
+#define typed_rules RULES(IAMP_RULE_PERMISSIONS_MANAGEMENT_STAR, IAMP_RULE_RESOURCE_STAR)
 
 static const struct iamp_action *action_at(uint32_t i)
 {
@@ -275,6 +305,8 @@ static void check_action(struct clint *l, const struct iamp_str *a, bool add)
 	const struct iamp_action *act;
 	char buf[MAX_NAME];
 
+	if (!add)
+		WORK_FOR(l, name_rules); /* called only when it adds or names */
 	if (has_wildcard(a->text, a->len)) {
 		if (add && !l->overflow)
 			iamp_catalog_match(&count, a->text, a->len, add_run, l);
@@ -299,7 +331,12 @@ static void check_action(struct clint *l, const struct iamp_str *a, bool add)
 	}
 	s = iamp_catalog_service(a->text, plen);
 	if (!s) {
-		const struct iamp_service *near = nearest_service(a->text, plen);
+		const struct iamp_service *near;
+
+		if (!WANTS(l, UNKNOWN_SERVICE))
+			return;
+		WORK(l, UNKNOWN_SERVICE);
+		near = nearest_service(a->text, plen);
 
 		if (near)
 			DIAG(l, UNKNOWN_SERVICE, a->span, "unknown service prefix \"%.*s\" in \"%s\": did you mean \"%s\"?",
@@ -314,6 +351,9 @@ static void check_action(struct clint *l, const struct iamp_str *a, bool add)
 		     a->text, iamp_catalog_str(s->prefix));
 		return;
 	}
+	if (!WANTS(l, UNKNOWN_ACTION))
+		return;
+	WORK(l, UNKNOWN_ACTION);
 	const struct iamp_action *near = nearest_action(s, colon + 1, nlen);
 
 	if (near) {
@@ -332,8 +372,9 @@ static bool same_fold(const struct iamp_str *a, const struct iamp_str *b)
 
 static void check_redundant_actions(struct clint *l, const struct iamp_list *list)
 {
-	if (list->count > MAX_PAIRWISE)
+	if (list->count > MAX_PAIRWISE || !WANTS(l, REDUNDANT_ACTION))
 		return;
+	WORK(l, REDUNDANT_ACTION);
 	size_t wild[MAX_PAIRWISE], nwild = 0;
 
 	for (size_t j = 0; j < list->count; j++)
@@ -450,9 +491,11 @@ static const struct iamp_condition_key *tag_key_template(const char *name, size_
 static void check_condition(struct clint *l, const struct iamp_statement *st,
 			    const struct iamp_condition *c)
 {
-	const struct iamp_condition_key *k = iamp_catalog_key(c->key.text, c->key.len);
+	const struct iamp_condition_key *k;
 	const char *colon;
 
+	WORK_FOR(l, condition_rules);
+	k = iamp_catalog_key(c->key.text, c->key.len);
 	if (!k)
 		k = tag_key_template(c->key.text, c->key.len);
 	if (!k && iamp_lint_is_provider_key(c->key.text, c->key.len))
@@ -473,7 +516,7 @@ static void check_condition(struct clint *l, const struct iamp_statement *st,
 	    !(c->op->type == IAMP_COND_ARN && k->type == IAMP_KEY_STRING && (k->flags & IAMP_KEY_TEMPLATE)))
 		DIAG(l, MISMATCHED_TYPE, c->key.span, "%s on \"%s\", a key of type %s",
 		     c->op->name, c->key.text, iamp_catalog_key_type_name(k));
-	if (!(k->flags & IAMP_KEY_GLOBAL) && !key_applies(l, st, k))
+	if (!(k->flags & IAMP_KEY_GLOBAL) && WANTS(l, CONDITION_KEY_NOT_APPLICABLE) && !key_applies(l, st, k))
 		DIAG(l, CONDITION_KEY_NOT_APPLICABLE, c->key.span,
 		     "\"%s\" applies to none of the statement's actions", c->key.text);
 }
@@ -693,6 +736,9 @@ static void check_resources(struct clint *l, const struct iamp_statement *st)
 	bool any_typed = false, star = false;
 	size_t seen = 0;
 
+	if (!iamp_diags_wants_any(l->diags, resource_rules))
+		return;
+	WORK_FOR(l, resource_rules);
 	if (!res->present || res->is_not || !st->action.present || st->action.is_not || st->symbolic ||
 	    l->overflow || l->nruns == 0 || l->nactions > MAX_EXPAND)
 		return;
@@ -713,8 +759,9 @@ static void check_resources(struct clint *l, const struct iamp_statement *st)
 		char glob[MAX_ARN + 1];
 		size_t glen;
 
-		if (r->len < 4 || strncmp(r->text, "arn:", 4) != 0)
+		if (r->len < 4 || strncmp(r->text, "arn:", 4) != 0 || !WANTS(l, RESOURCE_MISMATCH))
 			continue; /* "*", or not an ARN (INVALID_ARN) */
+		WORK(l, RESOURCE_MISMATCH);
 		glen = arn_glob(glob, sizeof glob, r->text, r->len);
 		if (!glen || resource_fits(l, glob, glen))
 			continue;
@@ -730,6 +777,17 @@ static const char *const sensitive_actions[] = {
 	"ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt",
 };
 
+/* Whether the statement grants the action and the policy does not deny
+ * it, asked for `rule` (false when the rule is off: no work). */
+static bool grants_undenied(struct clint *l, const struct iamp_statement *st, const char *name,
+			    enum iamp_rule_id rule)
+{
+	if (!iamp_diags_wants(l->diags, rule))
+		return false;
+	iamp_diags_work(l->diags, rule);
+	return stmt_has_action(st, name) && !policy_denies(l, name);
+}
+
 static void check_least_privilege(struct clint *l, const struct iamp_statement *st)
 {
 	const struct iamp_list *act = &st->action;
@@ -737,10 +795,13 @@ static void check_least_privilege(struct clint *l, const struct iamp_statement *
 	size_t n = 0, count = 0, seen = 0;
 	bool typed = false;
 
-	if (l->p->type != IAMP_POLICY_IDENTITY || !stmt_grants_freely(st))
+	if (l->p->type != IAMP_POLICY_IDENTITY || !l->least || !stmt_grants_freely(st))
 		return;
+	WORK_FOR(l, least_rules);
 	/* ALLOW_ALL (lint.c) already reports "*" on "*". */
-	if (act->is_not) {
+	if (!WANTS(l, SERVICE_WILDCARD)) {
+		/* nothing to look for */
+	} else if (act->is_not) {
 		DIAG(l, SERVICE_WILDCARD, act->key_span,
 		     "Allow with NotAction grants every action except the %zu listed", act->count);
 	} else {
@@ -754,23 +815,22 @@ static void check_least_privilege(struct clint *l, const struct iamp_statement *
 				     a->text, (int)(colon - a->text), a->text);
 		}
 	}
-	if (stmt_has_action(st, "iam:PassRole") && !policy_denies(l, "iam:PassRole"))
+	if (grants_undenied(l, st, "iam:PassRole", IAMP_RULE_PASS_ROLE_WITH_STAR_IN_RESOURCE))
 		DIAG(l, PASS_ROLE_WITH_STAR_IN_RESOURCE, st->resource.present ? st->resource.span : st->span,
 		     "iam:PassRole on every role: any role, however privileged, can be passed to a service");
-	if (stmt_has_action(st, "iam:CreateServiceLinkedRole") && !policy_denies(l, "iam:CreateServiceLinkedRole"))
+	if (grants_undenied(l, st, "iam:CreateServiceLinkedRole", IAMP_RULE_CREATE_SLR_WITH_STAR_IN_RESOURCE))
 		DIAG(l, CREATE_SLR_WITH_STAR_IN_RESOURCE, st->resource.present ? st->resource.span : st->span,
 		     "iam:CreateServiceLinkedRole on every service: any service's linked role can be created");
 	names[0] = '\0';
-	for (size_t i = 0; i < sizeof sensitive_actions / sizeof *sensitive_actions; i++) {
-		if (!stmt_has_action(st, sensitive_actions[i]) || policy_denies(l, sensitive_actions[i]))
-			continue;
-		append(names, sizeof names, &n, sensitive_actions[i], 0);
-	}
+	for (size_t i = 0; i < sizeof sensitive_actions / sizeof *sensitive_actions; i++)
+		if (grants_undenied(l, st, sensitive_actions[i], IAMP_RULE_SENSITIVE_DATA_STAR))
+			append(names, sizeof names, &n, sensitive_actions[i], 0);
 	if (n)
 		DIAG(l, SENSITIVE_DATA_STAR, st->resource.present ? st->resource.span : st->span,
 		     "%s on every resource", names);
-	if (act->is_not || l->overflow)
+	if (act->is_not || l->overflow || !iamp_diags_wants_any(l->diags, typed_rules))
 		return;
+	WORK_FOR(l, typed_rules);
 	/* Permissions management that could be scoped, and RESOURCE_STAR. */
 	n = 0;
 	names[0] = '\0';
@@ -781,8 +841,9 @@ static void check_least_privilege(struct clint *l, const struct iamp_statement *
 			if (a->resource_count == 0)
 				continue;
 			typed = true;
-			if (a->access != IAMP_ACCESS_PERMISSIONS_MANAGEMENT)
+			if (a->access != IAMP_ACCESS_PERMISSIONS_MANAGEMENT || !WANTS(l, PERMISSIONS_MANAGEMENT_STAR))
 				continue;
+			WORK(l, PERMISSIONS_MANAGEMENT_STAR);
 			iamp_catalog_action_format(buf, sizeof buf, a);
 			if (policy_denies(l, buf))
 				continue;
@@ -813,11 +874,13 @@ static void check_statement(struct clint *l, const struct iamp_statement *st)
 	l->nactions = 0;
 	l->overflow = false;
 	if (st->action.present) {
-		for (size_t i = 0; i < st->action.count; i++)
-			check_action(l, &st->action.items[i], !st->action.is_not);
+		bool add = !st->action.is_not && l->expand;
+
+		for (size_t i = 0; i < st->action.count && (add || l->names); i++)
+			check_action(l, &st->action.items[i], add);
 		check_redundant_actions(l, &st->action);
 	}
-	for (size_t i = 0; i < st->condition_count; i++)
+	for (size_t i = 0; i < st->condition_count && l->conditions; i++)
 		check_condition(l, st, &st->conditions[i]);
 	check_resources(l, st);
 	check_least_privilege(l, st);
@@ -882,8 +945,9 @@ static void check_privesc(struct clint *l)
 	bool any = false;
 
 	gc.n = 0;
-	if (p->type != IAMP_POLICY_IDENTITY)
+	if (p->type != IAMP_POLICY_IDENTITY || !WANTS(l, PRIVILEGE_ESCALATION))
 		return;
+	WORK(l, PRIVILEGE_ESCALATION);
 
 	for (size_t i = 0; i < p->statement_count && !any; i++)
 		any = stmt_grants_freely(&p->statements[i]);
@@ -924,8 +988,9 @@ static void check_redundant_statements(struct clint *l)
 {
 	const struct iamp_policy *p = l->p;
 
-	if (p->statement_count > MAX_PAIRWISE)
+	if (p->statement_count > MAX_PAIRWISE || !WANTS(l, REDUNDANT_STATEMENT))
 		return;
+	WORK(l, REDUNDANT_STATEMENT);
 	for (size_t i = 0; i < p->statement_count; i++) {
 		const struct iamp_statement *a = &p->statements[i];
 
@@ -954,7 +1019,12 @@ int iamp_lint_policy_catalog(const struct iamp_policy *p, struct iamp_diags *dia
 	l.diags = diags;
 	l.ndenies = 0;
 	l.denies = NULL;
-	for (size_t i = 0; i < p->statement_count; i++) {
+	l.names = iamp_diags_wants_any(diags, name_rules);
+	l.expand = iamp_diags_wants_any(diags, expand_rules);
+	l.conditions = iamp_diags_wants_any(diags, condition_rules);
+	l.least = iamp_diags_wants_any(diags, least_rules);
+	for (size_t i = 0; i < p->statement_count && iamp_diags_wants_any(diags, deny_rules); i++) {
+		WORK_FOR(&l, deny_rules);
 		if (!stmt_denies_freely(&p->statements[i]))
 			continue;
 		if (!l.denies && !(l.denies = malloc(p->statement_count * sizeof(*l.denies)))) {

@@ -120,6 +120,10 @@ static void mask_in(char *s, const char *cred, size_t len, bool key_id)
 		mask_at(p, key_id);
 }
 
+static const enum iamp_rule_id secret_rules[] = {
+	IAMP_RULE_ACCESS_KEY_ID, IAMP_RULE_SECRET_ACCESS_KEY, IAMP_RULE__COUNT
+};
+
 size_t iamp_secrets_check(const struct iamp_document *doc, struct iamp_diags *diags, size_t first)
 {
 	const char *s = doc->text;
@@ -128,6 +132,13 @@ size_t iamp_secrets_check(const struct iamp_document *doc, struct iamp_diags *di
 
 	if (!s || !doc->line_starts)
 		return 0;
+	/* With both rules off the scan only masks: none when nothing was
+	 * found in this document to mask. */
+	if (diags->count == first) {
+		if (!iamp_diags_wants_any(diags, secret_rules))
+			return 0;
+		iamp_diags_work_for(diags, secret_rules);
+	}
 	for (size_t i = 0; i < n;) {
 		size_t start = i, at = SIZE_MAX;
 		bool key_id = false;

@@ -91,6 +91,8 @@ struct check {
 	/* suppressed by .iamproof.yaml */
 	bool writing_baseline;
 	size_t ignored, baselined;
+	/* the rules that do no work (diags.off points here): see run() */
+	bool off[IAMP_RULE__COUNT];
 };
 
 static void check_usage(FILE *out)
@@ -365,6 +367,11 @@ static bool said_redundant(const struct check *c, size_t first, const struct iam
 	return false;
 }
 
+static const enum iamp_rule_id semantic_rules[] = {
+	IAMP_RULE_STATEMENT_NEVER_APPLIES, IAMP_RULE_REDUNDANT_ALLOW, IAMP_RULE_INEFFECTIVE_DENY,
+	IAMP_RULE_NOT_ELEMENT_GRANTS_MORE, IAMP_RULE__COUNT
+};
+
 static void semantic_check(struct check *c, const char *path, const struct iamp_policy *policy,
 			   size_t first)
 {
@@ -373,6 +380,10 @@ static void semantic_check(struct check *c, const char *path, const struct iamp_
 	struct iamp_semantic_result r;
 	int rc;
 
+	/* the prover's questions are only for these rules */
+	if (!iamp_diags_wants_any(&c->diags, semantic_rules))
+		return;
+	iamp_diags_work_for(&c->diags, semantic_rules);
 	for (size_t i = first; i < c->diags.count; i++) {
 		if (c->diags.items[i].severity == IAMP_SEV_ERROR) {
 			c->sem_skipped++;
@@ -528,6 +539,7 @@ static void *check_worker(void *arg)
 
 		*w = *p->c;
 		iamp_diags_init(&w->diags);
+		w->diags.off = p->c->diags.off;
 		w->files_read = 0;
 		w->unread = NULL;
 		w->unread_count = 0;
@@ -820,6 +832,17 @@ static int run(int argc, char **argv, bool writing_baseline)
 	free(found);
 	for (size_t i = 0; i < IAMP_RULE__COUNT; i++)
 		c.config.disabled[i] |= disabled[i];
+	/* A disabled rule does no work: its code skips it and its findings
+	 * are never made (diag.h). Except under --semantic for the error
+	 * rules and REDUNDANT_STATEMENT, which the semantic checks read
+	 * (a policy with an error is not put to the prover; a statement
+	 * already said to be redundant is not said so twice): those are
+	 * made, and dropped by judge() as before. */
+	for (size_t i = 0; i < IAMP_RULE__COUNT; i++)
+		c.off[i] = c.config.disabled[i] &&
+			   !(c.semantic && (iamp_rules[i].severity == IAMP_SEV_ERROR ||
+					    i == IAMP_RULE_REDUNDANT_STATEMENT));
+	c.diags.off = c.off;
 	/* the caps: an option over .iamproof.yaml's limits over the default */
 	if (max_file_bytes || c.config.max_file_bytes)
 		c.limits.max_file_bytes = max_file_bytes ? max_file_bytes : c.config.max_file_bytes;
@@ -855,6 +878,11 @@ static int run(int argc, char **argv, bool writing_baseline)
 	if (c.semantic)
 		iamp_smt_debug(getenv("IAMPROOF_SMT_TRACE") ? stderr : NULL, getenv("IAMPROOF_SMT_DUMP"));
 	check_files(&c);
+	/* tests/disable.sh: work done for a rule that was off (diag.h) */
+	if (getenv("IAMPROOF_CHECK_TRACE"))
+		fprintf(stderr, "iamproof: trace: work for disabled rules: %zu%s%s%s\n", c.diags.wasted,
+			c.diags.wasted ? " (first: " : "", c.diags.wasted ? iamp_rules[c.diags.wasted_rule].id : "",
+			c.diags.wasted ? ")" : "");
 
 	iamp_diags_sort(&c.diags);
 	if (writing_baseline) {
