@@ -652,6 +652,21 @@ size_t iamp_lint_policy_size(const struct iamp_policy *policy, size_t *limit)
 		*limit = 0;
 		return 0;
 	}
+	/* A JSON document that is the policy was counted while loading
+	 * (load.h): its code points, less the white space outside strings
+	 * (all of it between tokens; before and after the policy there is
+	 * only white space, and a byte order mark). */
+	if (json && !policy->text && doc->counted && doc->root &&
+	    policy->span.start.offset == doc->root->span.start.offset &&
+	    policy->span.end.offset == doc->root->span.end.offset) {
+		size_t outside = (policy->span.start.offset - doc->line_starts[0]) +
+				 (doc->len - policy->span.end.offset);
+
+		n = (size_t)(end - s) - doc->cont_bytes;
+		if (!keep_ws)
+			n -= doc->ws_bytes - outside;
+		return n;
+	}
 	/* YAML is counted as the JSON it stands for would be only roughly:
 	 * its text without white space outside quotes. */
 	for (; s < end; s++) {

@@ -61,6 +61,8 @@ static bool secret_name(const char *s, size_t n)
 	char norm[64];
 	size_t k = 0;
 
+	if (n < sizeof "awssecretkey" - 1)
+		return false; /* shorter than either name: most words */
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 
