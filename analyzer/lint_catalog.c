@@ -24,9 +24,11 @@
  * Costs. Expansion reports maximal runs of action indices; a statement
  * keeps at most MAX_RUNS of them (a broader pattern set, e.g. "*:Get*",
  * makes the rules that need the exact set skip the statement rather than
- * guess). Pairwise statement comparison (REDUNDANT_STATEMENT) runs only
- * on policies of at most MAX_PAIRWISE statements, and pairwise action
- * comparison (REDUNDANT_ACTION) on lists of at most MAX_PAIRWISE items.
+ * guess). Pairwise statement comparison (REDUNDANT_STATEMENT) looks only
+ * at the statements that can hold a statement (a pre-filter by service,
+ * see check_redundant_statements), at most MAX_PAIRS comparisons per
+ * policy; pairwise action comparison (REDUNDANT_ACTION) runs on lists
+ * of at most MAX_PAIRWISE items.
  */
 #include "lint.h"
 
@@ -45,7 +47,7 @@
 #include "operators.h"
 
 #define MAX_RUNS 2048
-#define MAX_PAIRWISE 200
+#define MAX_PAIRWISE 200   /* REDUNDANT_ACTION: items of one list */
 #define MAX_ARN 512        /* longer resource patterns are not compared */
 #define MAX_EXPAND 4096    /* actions examined one by one per statement */
 #define MAX_NAME 128       /* "service:Action" buffers */
@@ -984,31 +986,229 @@ static bool stmt_covered(const struct iamp_statement *a, const struct iamp_state
 	return a->effect == b->effect && iamp_statement_within(a, b);
 }
 
+/*
+ * REDUNDANT_STATEMENT's pre-filter. Statement b can hold statement a
+ * only if b covers a's first Action item (contain.c, textually). When
+ * that item's service is literal ("s3:Get*"), a covering pattern either
+ * has the same literal service or a wildcard before its first colon
+ * ("*", "s*", "*:Get*"): a's candidates are the statements that name
+ * its service, found by a sorted index of (service, statement), merged
+ * in statement order with the statements that have such a broad
+ * pattern. A NotAction statement can only be held by another; a
+ * statement whose first item has a wildcard in its service, or no
+ * Action, is compared with every statement. Comparisons stop at
+ * MAX_PAIRS per policy (the 200 x 200 that the check used to be capped
+ * at): a policy of many statements of one service is not quadratic.
+ */
+#define MAX_PAIRS 40000
+#define SMALL_POLICY 64   /* statements: test pairs without an index */
+
+struct svc_key {
+	uint64_t hash; /* FNV-1a of the folded service: a collision only adds a candidate */
+	uint32_t stmt;
+};
+
+static int cmp_svc_key(const void *pa, const void *pb)
+{
+	const struct svc_key *a = pa, *b = pb;
+
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	return a->stmt < b->stmt ? -1 : a->stmt > b->stmt;
+}
+
+/* The folded hash of the item's service when it is literal (the text up
+ * to its first colon holds no wildcard); false when it is not. */
+static bool literal_service(const struct iamp_str *it, uint64_t *hash)
+{
+	const char *colon = memchr(it->text, ':', it->len);
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	if (!colon || has_wildcard(it->text, (size_t)(colon - it->text)))
+		return false;
+	for (const char *c = it->text; c < colon; c++)
+		h = (h ^ (uint64_t)tolower((unsigned char)*c)) * 0x100000001b3ULL;
+	*hash = h;
+	return true;
+}
+
+struct prefilter {
+	struct svc_key *keys; /* literal services of Action items; sorted when indexed */
+	size_t nkeys;
+	size_t *first_key;    /* statement j's keys: [first_key[j], first_key[j + 1]) before sorting */
+	bool *has_broad;      /* statement j has an Action item with a broad service */
+	uint32_t *broad;      /* Action statements with a broad item, in order */
+	size_t nbroad;
+	uint32_t *nots;       /* NotAction statements, in order */
+	size_t nnots;
+};
+
+static void prefilter_free(struct prefilter *f)
+{
+	free(f->first_key);
+	free(f->has_broad);
+	free(f->keys);
+	free(f->broad);
+	free(f->nots);
+}
+
+/* Builds the keys of every statement; with `index`, sorts them for
+ * lookups by service (a policy too large to pair every statement). */
+static int prefilter_build(struct prefilter *f, const struct iamp_policy *p, bool index)
+{
+	size_t items = 0;
+
+	memset(f, 0, sizeof(*f));
+	for (size_t j = 0; j < p->statement_count; j++)
+		items += p->statements[j].action.count;
+	f->keys = malloc((items ? items : 1) * sizeof(*f->keys));
+	f->broad = malloc((p->statement_count ? p->statement_count : 1) * sizeof(*f->broad));
+	f->nots = malloc((p->statement_count ? p->statement_count : 1) * sizeof(*f->nots));
+	f->first_key = malloc((p->statement_count + 1) * sizeof(*f->first_key));
+	f->has_broad = calloc(p->statement_count ? p->statement_count : 1, sizeof(*f->has_broad));
+	if (!f->keys || !f->broad || !f->nots || !f->first_key || !f->has_broad) {
+		prefilter_free(f);
+		return IAMP_ENOMEM;
+	}
+	for (size_t j = 0; j < p->statement_count; j++) {
+		const struct iamp_list *act = &p->statements[j].action;
+		bool broad = false;
+		uint64_t h;
+
+		f->first_key[j] = f->nkeys;
+		if (!act->present)
+			continue;
+		if (act->is_not) {
+			f->nots[f->nnots++] = (uint32_t)j;
+			continue;
+		}
+		for (size_t k = 0; k < act->count; k++) {
+			if (literal_service(&act->items[k], &h))
+				f->keys[f->nkeys++] = (struct svc_key){ h, (uint32_t)j };
+			else
+				broad = true;
+		}
+		if (broad)
+			f->broad[f->nbroad++] = (uint32_t)j;
+		f->has_broad[j] = broad;
+	}
+	f->first_key[p->statement_count] = f->nkeys;
+	if (index)
+		qsort(f->keys, f->nkeys, sizeof(*f->keys), cmp_svc_key);
+	return 0;
+}
+
+/* Whether b can hold a by the pre-filter's test (unsorted keys). */
+static bool may_hold(const struct prefilter *f, const struct iamp_statement *a, bool a_literal, uint64_t h,
+		     const struct iamp_statement *b, size_t j)
+{
+	if (a->action.present && a->action.is_not)
+		return b->action.present && b->action.is_not;
+	if (!a_literal)
+		return true;
+	if (!b->action.present || b->action.is_not)
+		return false;
+	if (f->has_broad[j])
+		return true;
+	for (size_t k = f->first_key[j]; k < f->first_key[j + 1]; k++)
+		if (f->keys[k].hash == h)
+			return true;
+	return false;
+}
+
+/* Whether statement a (index i) is held by another; *budget counts the
+ * comparisons left. Reports at the first statement that holds it, in
+ * statement order, as the unfiltered loop did. */
+static bool redundant_with(struct clint *l, size_t i, const struct iamp_statement *b, size_t j,
+			   size_t *budget)
+{
+	const struct iamp_policy *p = l->p;
+	const struct iamp_statement *a = &p->statements[i];
+
+	if (i == j || b->symbolic)
+		return false;
+	if (*budget == 0)
+		return false;
+	(*budget)--;
+	if (!stmt_covered(a, b))
+		return false;
+	/* two equal statements: report the later one only */
+	if (j > i && stmt_covered(b, a))
+		return false;
+	DIAG(l, REDUNDANT_STATEMENT, a->span, "statement %zu is covered by statement %zu (line %u)",
+	     i + 1, j + 1, b->span.start.line);
+	return true;
+}
+
 static void check_redundant_statements(struct clint *l)
 {
 	const struct iamp_policy *p = l->p;
+	struct prefilter f;
+	size_t budget = MAX_PAIRS;
 
-	if (p->statement_count > MAX_PAIRWISE || !WANTS(l, REDUNDANT_STATEMENT))
+	if (p->statement_count < 2 || !WANTS(l, REDUNDANT_STATEMENT))
 		return;
 	WORK(l, REDUNDANT_STATEMENT);
-	for (size_t i = 0; i < p->statement_count; i++) {
+	if (prefilter_build(&f, p, p->statement_count > SMALL_POLICY)) {
+		l->diags->oom = true; /* REDUNDANT_STATEMENT's findings are lost: said */
+		return;
+	}
+	for (size_t i = 0; i < p->statement_count && budget; i++) {
 		const struct iamp_statement *a = &p->statements[i];
+		uint64_t h;
 
 		if ((a->effect != IAMP_EFFECT_ALLOW && a->effect != IAMP_EFFECT_DENY) || a->symbolic)
 			continue;
-		for (size_t j = 0; j < p->statement_count; j++) {
-			const struct iamp_statement *b = &p->statements[j];
+		if (p->statement_count <= SMALL_POLICY) {
+			/* every pair, each tested on its services first */
+			bool lit = a->action.present && a->action.count && literal_service(&a->action.items[0], &h);
 
-			if (i == j || b->symbolic || !stmt_covered(a, b))
-				continue;
-			/* two equal statements: report the later one only */
-			if (j > i && stmt_covered(b, a))
-				continue;
-			DIAG(l, REDUNDANT_STATEMENT, a->span, "statement %zu is covered by statement %zu (line %u)",
-			     i + 1, j + 1, b->span.start.line);
-			break;
+			for (size_t j = 0; j < p->statement_count; j++)
+				if (may_hold(&f, a, lit, h, &p->statements[j], j) &&
+				    redundant_with(l, i, &p->statements[j], j, &budget))
+					break;
+		} else if (a->action.present && a->action.is_not) {
+			for (size_t k = 0; k < f.nnots; k++)
+				if (redundant_with(l, i, &p->statements[f.nots[k]], f.nots[k], &budget))
+					break;
+		} else if (a->action.present && a->action.count && literal_service(&a->action.items[0], &h)) {
+			/* merge the statements naming the service with the broad ones */
+			struct svc_key key = { h, 0 };
+			size_t lo = 0, hi = f.nkeys, b = 0;
+			uint32_t last = UINT32_MAX;
+
+			while (lo < hi) { /* the first key of the service */
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (cmp_svc_key(&f.keys[mid], &key) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (;;) {
+				bool from_key = lo < f.nkeys && f.keys[lo].hash == h &&
+						(b >= f.nbroad || f.keys[lo].stmt <= f.broad[b]);
+				uint32_t j;
+
+				if (from_key)
+					j = f.keys[lo++].stmt;
+				else if (b < f.nbroad)
+					j = f.broad[b++];
+				else
+					break;
+				if (j == last)
+					continue; /* named twice */
+				last = j;
+				if (redundant_with(l, i, &p->statements[j], j, &budget))
+					break;
+			}
+		} else {
+			for (size_t j = 0; j < p->statement_count; j++)
+				if (redundant_with(l, i, &p->statements[j], j, &budget))
+					break;
 		}
 	}
+	prefilter_free(&f);
 }
 
 int iamp_lint_policy_catalog(const struct iamp_policy *p, struct iamp_diags *diags)
