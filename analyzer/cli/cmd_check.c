@@ -295,10 +295,18 @@ static int walk(struct check *c, const char *path, unsigned depth)
 			snprintf(child, len, "%s", name);
 		else
 			snprintf(child, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", name);
-		if (lstat(child, &st) != 0)
-			unreadable(c, "cannot read %s: %s", child, strerror(errno));
-		else
+		/* A regular file as the directory says (not a link): no lstat,
+		 * which the walk, run before the threads start, would pay
+		 * once per file (issue 13: -j's serial part). */
+		if (names[i]->d_type == DT_REG) {
+			memset(&st, 0, sizeof(st));
+			st.st_mode = S_IFREG;
 			rc = walk_entry(c, child, name, &st, depth);
+		} else if (lstat(child, &st) != 0) {
+			unreadable(c, "cannot read %s: %s", child, strerror(errno));
+		} else {
+			rc = walk_entry(c, child, name, &st, depth);
+		}
 		free(child);
 next:
 		free(names[i]);
