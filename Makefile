@@ -176,7 +176,7 @@ golden: $(BUILD)/iamproof
 # their npm package first, before the others start (one npm at a time in
 # .cache/npm).
 SUITE_JOBS ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
-TEST_SUITES := generate prove prove-cli review report aa-parity replay cli jobs iac precommit caps \
+TEST_SUITES := generate prove prove-cli review report aa-parity replay cli jobs disable iac precommit caps \
 	ci-examples rules simulate corpus catalog
 ASAN_SUITES := generate prove-cli review jobs aa-parity iac replay cli ci-examples rules simulate \
 	corpus catalog

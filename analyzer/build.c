@@ -80,6 +80,8 @@ struct iamp_diag *iamp_doc_diag(struct iamp_diags *diags,
 	char msg[1024];
 	va_list ap;
 
+	if (!iamp_diags_wants(diags, (enum iamp_rule_id)rule))
+		return NULL; /* a disabled rule: nothing to format */
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);

@@ -169,6 +169,13 @@ const struct iamp_service *iamp_catalog_action_service(const struct iamp_action 
 bool iamp_catalog_action_is_wildcard_only(const struct iamp_action *a);
 /* Writes "s3:GetObject" (canonical case) like snprintf; returns its length. */
 size_t iamp_catalog_action_format(char *out, size_t size, const struct iamp_action *a);
+/* A resource type's ARN format split into its six parts as
+ * iamp_arn_split() splits it (field[k] points into the catalog's string);
+ * false when the format does not have six parts. The splits are made
+ * once per process, for every type (pthread_once), since lint asks for
+ * them per ARN of every policy. */
+bool iamp_catalog_resource_type_arn(const struct iamp_resource_type *rt, const char *field[6],
+				    size_t flen[6]);
 /* "List", "Read", "Write", "Permissions management", "Tagging". */
 const char *iamp_catalog_access_name(enum iamp_access_level level);
 

@@ -83,6 +83,20 @@ const struct iamp_rule *iamp_rule_find(const char *id)
 	return NULL;
 }
 
+bool iamp_diags_wants_any(const struct iamp_diags *diags, const enum iamp_rule_id *rules)
+{
+	for (; *rules != IAMP_RULE__COUNT; rules++)
+		if (iamp_diags_wants(diags, *rules))
+			return true;
+	return false;
+}
+
+void iamp_diags_work_for(struct iamp_diags *diags, const enum iamp_rule_id *rules)
+{
+	if (!iamp_diags_wants_any(diags, rules))
+		iamp_diags_work(diags, *rules);
+}
+
 void iamp_diags_init(struct iamp_diags *diags)
 {
 	memset(diags, 0, sizeof(*diags));
@@ -90,6 +104,8 @@ void iamp_diags_init(struct iamp_diags *diags)
 
 void iamp_diags_clear(struct iamp_diags *diags)
 {
+	const bool *off = diags->off;
+
 	for (size_t i = 0; i < diags->count; i++) {
 		free(diags->items[i].path);
 		free(diags->items[i].message);
@@ -97,6 +113,7 @@ void iamp_diags_clear(struct iamp_diags *diags)
 	}
 	free(diags->items);
 	iamp_diags_init(diags);
+	diags->off = off;
 }
 
 int iamp_diags_move(struct iamp_diags *to, struct iamp_diags *from)
@@ -117,8 +134,16 @@ int iamp_diags_move(struct iamp_diags *to, struct iamp_diags *from)
 		memcpy(to->items + to->count, from->items, from->count * sizeof(*from->items));
 	to->count += from->count;
 	to->oom |= from->oom;
+	if (from->wasted && !to->wasted)
+		to->wasted_rule = from->wasted_rule;
+	to->wasted += from->wasted;
 	free(from->items);
-	iamp_diags_init(from);
+	{
+		const bool *off = from->off;
+
+		iamp_diags_init(from);
+		from->off = off;
+	}
 	return 0;
 }
 
@@ -163,6 +188,8 @@ struct iamp_diag *iamp_diag_add(struct iamp_diags *diags,
 	char buf[1024];
 	va_list ap;
 
+	if (!iamp_diags_wants(diags, rule))
+		return NULL;
 	if (diags->count == diags->cap) {
 		size_t cap = diags->cap ? diags->cap * 2 : 16;
 		struct iamp_diag *items = realloc(diags->items, cap * sizeof(*items));

@@ -81,20 +81,56 @@ struct iamp_diags {
 	size_t count;
 	size_t cap;
 	bool oom; /* an allocation failed: some diagnostics were lost */
+	/*
+	 * The rules not to report (check's --disable and `disable:`), indexed
+	 * by rule, or NULL for none. A disabled rule does no work: its
+	 * findings are never made (iamp_diag_add() returns NULL before
+	 * formatting anything), and a rule whose finding costs more than a
+	 * comparison asks iamp_diags_wants() before computing it. The
+	 * array is the caller's and outlives the list; init and clear keep
+	 * it.
+	 */
+	const bool *off;
+	/* Work done for a disabled rule: counted by iamp_diags_work(),
+	 * which each costly computation calls once it has passed its
+	 * iamp_diags_wants() guard. 0 unless a guard is missing (check
+	 * prints it under IAMPROOF_CHECK_TRACE; tests/disable.sh). */
+	size_t wasted;
+	enum iamp_rule_id wasted_rule; /* the first such rule */
 };
 
+/* Whether `rule` is to be reported: its work is worth doing. */
+static inline bool iamp_diags_wants(const struct iamp_diags *diags, enum iamp_rule_id rule)
+{
+	return !diags->off || !diags->off[rule];
+}
+
+/* Marks work done for `rule` (a computation behind an
+ * iamp_diags_wants() guard): counted in `wasted` when the rule is off. */
+static inline void iamp_diags_work(struct iamp_diags *diags, enum iamp_rule_id rule)
+{
+	if (diags->off && diags->off[rule] && diags->wasted++ == 0)
+		diags->wasted_rule = rule;
+}
+
+/* The same for work that several rules share: `rules` ends with
+ * IAMP_RULE__COUNT; wanted when one of them is, wasted when none is. */
+bool iamp_diags_wants_any(const struct iamp_diags *diags, const enum iamp_rule_id *rules);
+void iamp_diags_work_for(struct iamp_diags *diags, const enum iamp_rule_id *rules);
+
 void iamp_diags_init(struct iamp_diags *diags);
-void iamp_diags_clear(struct iamp_diags *diags); /* frees all items */
+void iamp_diags_clear(struct iamp_diags *diags); /* frees all items, keeps `off` */
 
 /* Moves every item of `from` to the end of `to`, in order, and leaves
- * `from` empty (its oom carried over). IAMP_ENOMEM, with `from` as it was,
+ * `from` empty (its oom and wasted work carried over). IAMP_ENOMEM, with `from` as it was,
  * when `to` cannot grow. */
 int iamp_diags_move(struct iamp_diags *to, struct iamp_diags *from);
 
 /*
  * Appends a diagnostic of `rule` at `span` in `path`, with the source line
  * copied from `line_text` (may be NULL). On allocation failure sets
- * diags->oom and drops the diagnostic. Returns the new diagnostic or NULL.
+ * diags->oom and drops the diagnostic. Returns the new diagnostic or NULL
+ * (also, formatting nothing, when the rule is off).
  */
 struct iamp_diag *iamp_diag_add(struct iamp_diags *diags,
 				enum iamp_rule_id rule, const char *path,

@@ -30,6 +30,10 @@ struct linter {
 
 #define DIAG(l, rule, span, ...) \
 	iamp_doc_diag((l)->diags, (l)->p->doc, IAMP_RULE_##rule, (span), __VA_ARGS__)
+/* A disabled rule does no work (diag.h): WANTS guards a computation that
+ * costs more than a comparison, WORK marks it as done past the guard. */
+#define WANTS(l, rule) iamp_diags_wants((l)->diags, IAMP_RULE_##rule)
+#define WORK(l, rule) iamp_diags_work((l)->diags, IAMP_RULE_##rule)
 
 /* The span of the characters [from, to) of a string value written in the
  * source. Exact when the string had no escapes (the source between the
@@ -225,8 +229,9 @@ static void check_duplicates(struct linter *l, const struct iamp_str *items, siz
 	struct dup_ref small[64], *refs = small;
 	size_t first = 0;
 
-	if (n < 2)
+	if (n < 2 || !WANTS(l, DUPLICATE_VALUE))
 		return;
+	WORK(l, DUPLICATE_VALUE);
 	if (n > sizeof(small) / sizeof(*small)) {
 		refs = malloc(n * sizeof(*refs));
 		if (!refs) {
@@ -275,8 +280,9 @@ static void check_resources(struct linter *l, const struct iamp_list *r)
 		const char *why;
 
 		check_vars(l, s);
-		if (s->len == 1 && s->text[0] == '*')
+		if ((s->len == 1 && s->text[0] == '*') || !WANTS(l, INVALID_ARN))
 			continue;
+		WORK(l, INVALID_ARN);
 		if (!iamp_is_arn_pattern(s->text, s->len, &why))
 			DIAG(l, INVALID_ARN, s->span, "\"%s\" is not a valid resource ARN: %s", s->text, why);
 	}
@@ -397,13 +403,19 @@ static void check_condition(struct linter *l, const struct iamp_condition *c)
 	if (op->type == IAMP_COND_NULL && c->if_exists)
 		DIAG(l, NULL_WITH_IFEXISTS, c->op_name.span,
 		     "\"%s\": Null tests whether the key exists, IfExists makes no sense with it", c->op_name.text);
-	if (c->set == IAMP_SET_FOR_ALL_VALUES && is_single_valued_global(&c->key))
-		DIAG(l, FORALLVALUES_SINGLE_VALUED_KEY, c->key.span,
-		     "ForAllValues with single-valued key %s: true when the key is absent", c->key.text);
-	if (c->set == IAMP_SET_FOR_ANY_VALUE && is_single_valued_global(&c->key))
-		DIAG(l, FORANYVALUE_SINGLE_VALUED_KEY, c->key.span,
-		     "ForAnyValue with single-valued key %s: set operators are for multivalued keys, and the intent is unclear",
-		     c->key.text);
+	if (c->set == IAMP_SET_FOR_ALL_VALUES && WANTS(l, FORALLVALUES_SINGLE_VALUED_KEY)) {
+		WORK(l, FORALLVALUES_SINGLE_VALUED_KEY);
+		if (is_single_valued_global(&c->key))
+			DIAG(l, FORALLVALUES_SINGLE_VALUED_KEY, c->key.span,
+			     "ForAllValues with single-valued key %s: true when the key is absent", c->key.text);
+	}
+	if (c->set == IAMP_SET_FOR_ANY_VALUE && WANTS(l, FORANYVALUE_SINGLE_VALUED_KEY)) {
+		WORK(l, FORANYVALUE_SINGLE_VALUED_KEY);
+		if (is_single_valued_global(&c->key))
+			DIAG(l, FORANYVALUE_SINGLE_VALUED_KEY, c->key.span,
+			     "ForAnyValue with single-valued key %s: set operators are for multivalued keys, and the intent is unclear",
+			     c->key.text);
+	}
 	for (size_t i = 0; i < c->value_count; i++) {
 		const struct iamp_cond_value *v = &c->values[i];
 		const char *err;
@@ -419,8 +431,9 @@ static void check_condition(struct linter *l, const struct iamp_condition *c)
 			continue;
 		}
 		check_vars(l, &v->text);
-		if (l->vars && iamp_vars_present(v->text.text, v->text.len))
+		if ((l->vars && iamp_vars_present(v->text.text, v->text.len)) || !WANTS(l, INVALID_CONDITION_VALUE))
 			continue; /* its text is known only once resolved */
+		WORK(l, INVALID_CONDITION_VALUE);
 		err = value_error(op, v, buf, sizeof(buf));
 		if (err)
 			DIAG(l, INVALID_CONDITION_VALUE, v->text.span, "%s value \"%s\" %s", op->name, v->text.text, err);
@@ -564,8 +577,9 @@ static void check_sids(struct linter *l)
 	struct dup_ref *refs;
 	size_t n = 0, first = 0;
 
-	if (p->statement_count < 2)
+	if (p->statement_count < 2 || !WANTS(l, DUPLICATE_SID))
 		return;
+	WORK(l, DUPLICATE_SID);
 	refs = malloc(p->statement_count * sizeof(*refs));
 	if (!refs) {
 		l->diags->oom = true;
@@ -638,6 +652,21 @@ size_t iamp_lint_policy_size(const struct iamp_policy *policy, size_t *limit)
 		*limit = 0;
 		return 0;
 	}
+	/* A JSON document that is the policy was counted while loading
+	 * (load.h): its code points, less the white space outside strings
+	 * (all of it between tokens; before and after the policy there is
+	 * only white space, and a byte order mark). */
+	if (json && !policy->text && doc->counted && doc->root &&
+	    policy->span.start.offset == doc->root->span.start.offset &&
+	    policy->span.end.offset == doc->root->span.end.offset) {
+		size_t outside = (policy->span.start.offset - doc->line_starts[0]) +
+				 (doc->len - policy->span.end.offset);
+
+		n = (size_t)(end - s) - doc->cont_bytes;
+		if (!keep_ws)
+			n -= doc->ws_bytes - outside;
+		return n;
+	}
 	/* YAML is counted as the JSON it stands for would be only roughly:
 	 * its text without white space outside quotes. */
 	for (; s < end; s++) {
@@ -686,7 +715,12 @@ int iamp_lint_policy(const struct iamp_policy *p, struct iamp_diags *diags)
 	for (size_t i = 0; i < p->statement_count; i++)
 		check_statement(&l, &p->statements[i]);
 	check_sids(&l);
-	size = iamp_lint_policy_size(p, &limit);
+	if (WANTS(&l, POLICY_SIZE)) {
+		WORK(&l, POLICY_SIZE);
+		size = iamp_lint_policy_size(p, &limit);
+	} else {
+		size = limit = 0;
+	}
 	if (limit && size > limit) {
 		struct iamp_diag *d = DIAG(&l, POLICY_SIZE, at, "the policy is %zu characters%s; %s holds %zu",
 					   size, p->type == IAMP_POLICY_SCP || p->type == IAMP_POLICY_RCP ? "" : " without white space",

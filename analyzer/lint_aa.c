@@ -530,38 +530,47 @@ static bool type_may_match(const char *fmt, size_t flen, const char *res, size_t
 }
 
 /* How the resource types of the service that the ARN's resource part may
- * be (their ARN formats in the catalog) fill field `f` (3 Region, 4
- * account): *some that one does, *all that every one does. False when
- * no resource type fits (RESOURCE_MISMATCH's business). */
-static bool service_fills(const struct iamp_service *svc, const char *res, size_t rlen, int f,
-			  bool *some, bool *all)
+ * be (their ARN formats in the catalog) fill fields 3 (Region) and 4
+ * (account): some[f] that one does, all[f] that every one does. False
+ * when no resource type fits (RESOURCE_MISMATCH's business). One pass
+ * for both fields. */
+static bool service_fills(const struct iamp_service *svc, const char *res, size_t rlen,
+			  bool some[6], bool all[6])
 {
 	bool any = false;
 
-	*some = false;
-	*all = true;
+	some[3] = some[4] = false;
+	all[3] = all[4] = true;
 	for (uint32_t i = 0; i < svc->resource_type_count; i++) {
-		const char *fmt = iamp_catalog_str(iamp_catalog_resource_types[svc->first_resource_type + i].arn);
 		const char *field[6];
 		size_t flen[6];
 
-		if (!iamp_arn_split(fmt, strlen(fmt), field, flen) || !type_may_match(field[5], flen[5], res, rlen))
+		if (!iamp_catalog_resource_type_arn(&iamp_catalog_resource_types[svc->first_resource_type + i],
+						    field, flen) ||
+		    !type_may_match(field[5], flen[5], res, rlen))
 			continue;
 		any = true;
-		if (flen[f])
-			*some = true;
-		else
-			*all = false;
+		for (int f = 3; f <= 4; f++) {
+			if (flen[f])
+				some[f] = true;
+			else
+				all[f] = false;
+		}
 	}
 	return any;
 }
+
+static const enum iamp_rule_id arn_format_rules[] = {
+	IAMP_RULE_ARN_REGION_NOT_ALLOWED, IAMP_RULE_MISSING_ARN_REGION, IAMP_RULE_ARN_ACCOUNT_NOT_ALLOWED,
+	IAMP_RULE__COUNT
+};
 
 static void check_arn(struct aalint *l, const struct iamp_str *r)
 {
 	const struct iamp_service *svc;
 	const char *field[6];
 	size_t flen[6];
-	bool some, all;
+	bool some[6], all[6];
 
 	if (r->len < 4 || strncmp(r->text, "arn:", 4) != 0 || !iamp_arn_split(r->text, r->len, field, flen))
 		return; /* "*", or not an ARN: INVALID_ARN */
@@ -578,20 +587,22 @@ static void check_arn(struct aalint *l, const struct iamp_str *r)
 	if (flen[3] && is_literal(field[3], flen[3]) && !is_region_text(field[3], flen[3]))
 		DIAG(l, INVALID_ARN_REGION, r->span, "\"%.*s\" is not a Region name (such as us-east-1)",
 		     (int)flen[3], field[3]);
+	/* the rest reads the catalog's ARN formats: only for a rule that is on */
+	if (!iamp_diags_wants_any(l->diags, arn_format_rules))
+		return;
+	iamp_diags_work_for(l->diags, arn_format_rules);
 	if (!is_literal(field[2], flen[2]) || !(svc = iamp_catalog_service(field[2], flen[2])))
 		return;
-	if (!service_fills(svc, field[5], flen[5], 3, &some, &all))
+	if (!service_fills(svc, field[5], flen[5], some, all))
 		return;
-	if (flen[3] && is_literal(field[3], flen[3]) && !some)
+	if (flen[3] && is_literal(field[3], flen[3]) && !some[3])
 		DIAG(l, ARN_REGION_NOT_ALLOWED, r->span,
 		     "no resource of %.*s that this ARN can name has a Region in its ARN: leave the Region empty",
 		     (int)flen[2], field[2]);
-	else if (!flen[3] && all)
+	else if (!flen[3] && all[3])
 		DIAG(l, MISSING_ARN_REGION, r->span,
 		     "every resource of %.*s that this ARN can name has a Region in its ARN: give one, or * for any", (int)flen[2], field[2]);
-	service_fills(svc, field[5], flen[5], 4, &some, &all);
-	(void)all;
-	if (flen[4] && is_literal(field[4], flen[4]) && !some)
+	if (flen[4] && is_literal(field[4], flen[4]) && !some[4])
 		DIAG(l, ARN_ACCOUNT_NOT_ALLOWED, r->span,
 		     "no resource of %.*s that this ARN can name has an account in its ARN: leave the account empty", (int)flen[2], field[2]);
 	/* No MISSING_ARN_ACCOUNT: AWS's own managed policies leave the account

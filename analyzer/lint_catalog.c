@@ -24,9 +24,11 @@
  * Costs. Expansion reports maximal runs of action indices; a statement
  * keeps at most MAX_RUNS of them (a broader pattern set, e.g. "*:Get*",
  * makes the rules that need the exact set skip the statement rather than
- * guess). Pairwise statement comparison (REDUNDANT_STATEMENT) runs only
- * on policies of at most MAX_PAIRWISE statements, and pairwise action
- * comparison (REDUNDANT_ACTION) on lists of at most MAX_PAIRWISE items.
+ * guess). Pairwise statement comparison (REDUNDANT_STATEMENT) looks only
+ * at the statements that can hold a statement (a pre-filter by service,
+ * see check_redundant_statements), at most MAX_PAIRS comparisons per
+ * policy; pairwise action comparison (REDUNDANT_ACTION) runs on lists
+ * of at most MAX_PAIRWISE items.
  */
 #include "lint.h"
 
@@ -45,7 +47,7 @@
 #include "operators.h"
 
 #define MAX_RUNS 2048
-#define MAX_PAIRWISE 200
+#define MAX_PAIRWISE 200   /* REDUNDANT_ACTION: items of one list */
 #define MAX_ARN 512        /* longer resource patterns are not compared */
 #define MAX_EXPAND 4096    /* actions examined one by one per statement */
 #define MAX_NAME 128       /* "service:Action" buffers */
@@ -66,10 +68,40 @@ struct clint {
 	 * policy: a policy of one Deny and many Allows asks it per Allow */
 	const struct iamp_statement **denies;
 	size_t ndenies;
+	/* which work the enabled rules need (a disabled rule does none) */
+	bool names;          /* UNKNOWN_SERVICE, UNKNOWN_ACTION, ACTION_MATCHES_NOTHING */
+	bool expand;         /* the rules that read the expansion */
+	bool conditions;     /* the condition key rules */
+	bool least;          /* the least-privilege rules */
 };
 
 #define DIAG(l, rule, span, ...) \
 	iamp_doc_diag((l)->diags, (l)->p->doc, IAMP_RULE_##rule, (span), __VA_ARGS__)
+/* A disabled rule does no work (diag.h): WANTS guards a computation,
+ * WORK marks it as done past the guard. */
+#define WANTS(l, rule) iamp_diags_wants((l)->diags, IAMP_RULE_##rule)
+#define WORK(l, rule) iamp_diags_work((l)->diags, IAMP_RULE_##rule)
+
+/* Work that several rules share is done when one of them is on. */
+#define RULES(...) ((const enum iamp_rule_id[]){ __VA_ARGS__, IAMP_RULE__COUNT })
+#define WORK_FOR(l, rules) iamp_diags_work_for((l)->diags, rules)
+/* the catalog lookups of Action items: what is unknown */
+#define name_rules RULES(IAMP_RULE_UNKNOWN_SERVICE, IAMP_RULE_UNKNOWN_ACTION, IAMP_RULE_ACTION_MATCHES_NOTHING)
+/* the rules that read a statement's expansion into catalog actions */
+#define expand_rules RULES(IAMP_RULE_RESOURCE_MISMATCH, IAMP_RULE_WILDCARD_ONLY_WITH_RESOURCE, \
+			   IAMP_RULE_CONDITION_KEY_NOT_APPLICABLE, IAMP_RULE_PERMISSIONS_MANAGEMENT_STAR, \
+			   IAMP_RULE_RESOURCE_STAR)
+#define condition_rules RULES(IAMP_RULE_UNKNOWN_CONDITION_KEY, IAMP_RULE_MISMATCHED_TYPE, \
+			      IAMP_RULE_CONDITION_KEY_NOT_APPLICABLE)
+#define resource_rules RULES(IAMP_RULE_RESOURCE_MISMATCH, IAMP_RULE_WILDCARD_ONLY_WITH_RESOURCE)
+/* the rules that ask whether the policy denies an action everywhere */
+#define deny_rules RULES(IAMP_RULE_PASS_ROLE_WITH_STAR_IN_RESOURCE, IAMP_RULE_CREATE_SLR_WITH_STAR_IN_RESOURCE, \
+			 IAMP_RULE_SENSITIVE_DATA_STAR, IAMP_RULE_PERMISSIONS_MANAGEMENT_STAR, \
+			 IAMP_RULE_PRIVILEGE_ESCALATION)
+#define least_rules RULES(IAMP_RULE_SERVICE_WILDCARD, IAMP_RULE_PASS_ROLE_WITH_STAR_IN_RESOURCE, \
+			  IAMP_RULE_CREATE_SLR_WITH_STAR_IN_RESOURCE, IAMP_RULE_SENSITIVE_DATA_STAR, \
+			  IAMP_RULE_PERMISSIONS_MANAGEMENT_STAR, IAMP_RULE_RESOURCE_STAR)
+#define typed_rules RULES(IAMP_RULE_PERMISSIONS_MANAGEMENT_STAR, IAMP_RULE_RESOURCE_STAR)
 
 static const struct iamp_action *action_at(uint32_t i)
 {
@@ -275,6 +307,8 @@ static void check_action(struct clint *l, const struct iamp_str *a, bool add)
 	const struct iamp_action *act;
 	char buf[MAX_NAME];
 
+	if (!add)
+		WORK_FOR(l, name_rules); /* called only when it adds or names */
 	if (has_wildcard(a->text, a->len)) {
 		if (add && !l->overflow)
 			iamp_catalog_match(&count, a->text, a->len, add_run, l);
@@ -299,7 +333,12 @@ static void check_action(struct clint *l, const struct iamp_str *a, bool add)
 	}
 	s = iamp_catalog_service(a->text, plen);
 	if (!s) {
-		const struct iamp_service *near = nearest_service(a->text, plen);
+		const struct iamp_service *near;
+
+		if (!WANTS(l, UNKNOWN_SERVICE))
+			return;
+		WORK(l, UNKNOWN_SERVICE);
+		near = nearest_service(a->text, plen);
 
 		if (near)
 			DIAG(l, UNKNOWN_SERVICE, a->span, "unknown service prefix \"%.*s\" in \"%s\": did you mean \"%s\"?",
@@ -314,6 +353,9 @@ static void check_action(struct clint *l, const struct iamp_str *a, bool add)
 		     a->text, iamp_catalog_str(s->prefix));
 		return;
 	}
+	if (!WANTS(l, UNKNOWN_ACTION))
+		return;
+	WORK(l, UNKNOWN_ACTION);
 	const struct iamp_action *near = nearest_action(s, colon + 1, nlen);
 
 	if (near) {
@@ -332,8 +374,9 @@ static bool same_fold(const struct iamp_str *a, const struct iamp_str *b)
 
 static void check_redundant_actions(struct clint *l, const struct iamp_list *list)
 {
-	if (list->count > MAX_PAIRWISE)
+	if (list->count > MAX_PAIRWISE || !WANTS(l, REDUNDANT_ACTION))
 		return;
+	WORK(l, REDUNDANT_ACTION);
 	size_t wild[MAX_PAIRWISE], nwild = 0;
 
 	for (size_t j = 0; j < list->count; j++)
@@ -450,9 +493,11 @@ static const struct iamp_condition_key *tag_key_template(const char *name, size_
 static void check_condition(struct clint *l, const struct iamp_statement *st,
 			    const struct iamp_condition *c)
 {
-	const struct iamp_condition_key *k = iamp_catalog_key(c->key.text, c->key.len);
+	const struct iamp_condition_key *k;
 	const char *colon;
 
+	WORK_FOR(l, condition_rules);
+	k = iamp_catalog_key(c->key.text, c->key.len);
 	if (!k)
 		k = tag_key_template(c->key.text, c->key.len);
 	if (!k && iamp_lint_is_provider_key(c->key.text, c->key.len))
@@ -473,7 +518,7 @@ static void check_condition(struct clint *l, const struct iamp_statement *st,
 	    !(c->op->type == IAMP_COND_ARN && k->type == IAMP_KEY_STRING && (k->flags & IAMP_KEY_TEMPLATE)))
 		DIAG(l, MISMATCHED_TYPE, c->key.span, "%s on \"%s\", a key of type %s",
 		     c->op->name, c->key.text, iamp_catalog_key_type_name(k));
-	if (!(k->flags & IAMP_KEY_GLOBAL) && !key_applies(l, st, k))
+	if (!(k->flags & IAMP_KEY_GLOBAL) && WANTS(l, CONDITION_KEY_NOT_APPLICABLE) && !key_applies(l, st, k))
 		DIAG(l, CONDITION_KEY_NOT_APPLICABLE, c->key.span,
 		     "\"%s\" applies to none of the statement's actions", c->key.text);
 }
@@ -693,6 +738,9 @@ static void check_resources(struct clint *l, const struct iamp_statement *st)
 	bool any_typed = false, star = false;
 	size_t seen = 0;
 
+	if (!iamp_diags_wants_any(l->diags, resource_rules))
+		return;
+	WORK_FOR(l, resource_rules);
 	if (!res->present || res->is_not || !st->action.present || st->action.is_not || st->symbolic ||
 	    l->overflow || l->nruns == 0 || l->nactions > MAX_EXPAND)
 		return;
@@ -713,8 +761,9 @@ static void check_resources(struct clint *l, const struct iamp_statement *st)
 		char glob[MAX_ARN + 1];
 		size_t glen;
 
-		if (r->len < 4 || strncmp(r->text, "arn:", 4) != 0)
+		if (r->len < 4 || strncmp(r->text, "arn:", 4) != 0 || !WANTS(l, RESOURCE_MISMATCH))
 			continue; /* "*", or not an ARN (INVALID_ARN) */
+		WORK(l, RESOURCE_MISMATCH);
 		glen = arn_glob(glob, sizeof glob, r->text, r->len);
 		if (!glen || resource_fits(l, glob, glen))
 			continue;
@@ -730,6 +779,17 @@ static const char *const sensitive_actions[] = {
 	"ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt",
 };
 
+/* Whether the statement grants the action and the policy does not deny
+ * it, asked for `rule` (false when the rule is off: no work). */
+static bool grants_undenied(struct clint *l, const struct iamp_statement *st, const char *name,
+			    enum iamp_rule_id rule)
+{
+	if (!iamp_diags_wants(l->diags, rule))
+		return false;
+	iamp_diags_work(l->diags, rule);
+	return stmt_has_action(st, name) && !policy_denies(l, name);
+}
+
 static void check_least_privilege(struct clint *l, const struct iamp_statement *st)
 {
 	const struct iamp_list *act = &st->action;
@@ -737,10 +797,13 @@ static void check_least_privilege(struct clint *l, const struct iamp_statement *
 	size_t n = 0, count = 0, seen = 0;
 	bool typed = false;
 
-	if (l->p->type != IAMP_POLICY_IDENTITY || !stmt_grants_freely(st))
+	if (l->p->type != IAMP_POLICY_IDENTITY || !l->least || !stmt_grants_freely(st))
 		return;
+	WORK_FOR(l, least_rules);
 	/* ALLOW_ALL (lint.c) already reports "*" on "*". */
-	if (act->is_not) {
+	if (!WANTS(l, SERVICE_WILDCARD)) {
+		/* nothing to look for */
+	} else if (act->is_not) {
 		DIAG(l, SERVICE_WILDCARD, act->key_span,
 		     "Allow with NotAction grants every action except the %zu listed", act->count);
 	} else {
@@ -754,23 +817,22 @@ static void check_least_privilege(struct clint *l, const struct iamp_statement *
 				     a->text, (int)(colon - a->text), a->text);
 		}
 	}
-	if (stmt_has_action(st, "iam:PassRole") && !policy_denies(l, "iam:PassRole"))
+	if (grants_undenied(l, st, "iam:PassRole", IAMP_RULE_PASS_ROLE_WITH_STAR_IN_RESOURCE))
 		DIAG(l, PASS_ROLE_WITH_STAR_IN_RESOURCE, st->resource.present ? st->resource.span : st->span,
 		     "iam:PassRole on every role: any role, however privileged, can be passed to a service");
-	if (stmt_has_action(st, "iam:CreateServiceLinkedRole") && !policy_denies(l, "iam:CreateServiceLinkedRole"))
+	if (grants_undenied(l, st, "iam:CreateServiceLinkedRole", IAMP_RULE_CREATE_SLR_WITH_STAR_IN_RESOURCE))
 		DIAG(l, CREATE_SLR_WITH_STAR_IN_RESOURCE, st->resource.present ? st->resource.span : st->span,
 		     "iam:CreateServiceLinkedRole on every service: any service's linked role can be created");
 	names[0] = '\0';
-	for (size_t i = 0; i < sizeof sensitive_actions / sizeof *sensitive_actions; i++) {
-		if (!stmt_has_action(st, sensitive_actions[i]) || policy_denies(l, sensitive_actions[i]))
-			continue;
-		append(names, sizeof names, &n, sensitive_actions[i], 0);
-	}
+	for (size_t i = 0; i < sizeof sensitive_actions / sizeof *sensitive_actions; i++)
+		if (grants_undenied(l, st, sensitive_actions[i], IAMP_RULE_SENSITIVE_DATA_STAR))
+			append(names, sizeof names, &n, sensitive_actions[i], 0);
 	if (n)
 		DIAG(l, SENSITIVE_DATA_STAR, st->resource.present ? st->resource.span : st->span,
 		     "%s on every resource", names);
-	if (act->is_not || l->overflow)
+	if (act->is_not || l->overflow || !iamp_diags_wants_any(l->diags, typed_rules))
 		return;
+	WORK_FOR(l, typed_rules);
 	/* Permissions management that could be scoped, and RESOURCE_STAR. */
 	n = 0;
 	names[0] = '\0';
@@ -781,8 +843,9 @@ static void check_least_privilege(struct clint *l, const struct iamp_statement *
 			if (a->resource_count == 0)
 				continue;
 			typed = true;
-			if (a->access != IAMP_ACCESS_PERMISSIONS_MANAGEMENT)
+			if (a->access != IAMP_ACCESS_PERMISSIONS_MANAGEMENT || !WANTS(l, PERMISSIONS_MANAGEMENT_STAR))
 				continue;
+			WORK(l, PERMISSIONS_MANAGEMENT_STAR);
 			iamp_catalog_action_format(buf, sizeof buf, a);
 			if (policy_denies(l, buf))
 				continue;
@@ -813,11 +876,13 @@ static void check_statement(struct clint *l, const struct iamp_statement *st)
 	l->nactions = 0;
 	l->overflow = false;
 	if (st->action.present) {
-		for (size_t i = 0; i < st->action.count; i++)
-			check_action(l, &st->action.items[i], !st->action.is_not);
+		bool add = !st->action.is_not && l->expand;
+
+		for (size_t i = 0; i < st->action.count && (add || l->names); i++)
+			check_action(l, &st->action.items[i], add);
 		check_redundant_actions(l, &st->action);
 	}
-	for (size_t i = 0; i < st->condition_count; i++)
+	for (size_t i = 0; i < st->condition_count && l->conditions; i++)
 		check_condition(l, st, &st->conditions[i]);
 	check_resources(l, st);
 	check_least_privilege(l, st);
@@ -882,8 +947,9 @@ static void check_privesc(struct clint *l)
 	bool any = false;
 
 	gc.n = 0;
-	if (p->type != IAMP_POLICY_IDENTITY)
+	if (p->type != IAMP_POLICY_IDENTITY || !WANTS(l, PRIVILEGE_ESCALATION))
 		return;
+	WORK(l, PRIVILEGE_ESCALATION);
 
 	for (size_t i = 0; i < p->statement_count && !any; i++)
 		any = stmt_grants_freely(&p->statements[i]);
@@ -920,30 +986,229 @@ static bool stmt_covered(const struct iamp_statement *a, const struct iamp_state
 	return a->effect == b->effect && iamp_statement_within(a, b);
 }
 
+/*
+ * REDUNDANT_STATEMENT's pre-filter. Statement b can hold statement a
+ * only if b covers a's first Action item (contain.c, textually). When
+ * that item's service is literal ("s3:Get*"), a covering pattern either
+ * has the same literal service or a wildcard before its first colon
+ * ("*", "s*", "*:Get*"): a's candidates are the statements that name
+ * its service, found by a sorted index of (service, statement), merged
+ * in statement order with the statements that have such a broad
+ * pattern. A NotAction statement can only be held by another; a
+ * statement whose first item has a wildcard in its service, or no
+ * Action, is compared with every statement. Comparisons stop at
+ * MAX_PAIRS per policy (the 200 x 200 that the check used to be capped
+ * at): a policy of many statements of one service is not quadratic.
+ */
+#define MAX_PAIRS 40000
+#define SMALL_POLICY 64   /* statements: test pairs without an index */
+
+struct svc_key {
+	uint64_t hash; /* FNV-1a of the folded service: a collision only adds a candidate */
+	uint32_t stmt;
+};
+
+static int cmp_svc_key(const void *pa, const void *pb)
+{
+	const struct svc_key *a = pa, *b = pb;
+
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	return a->stmt < b->stmt ? -1 : a->stmt > b->stmt;
+}
+
+/* The folded hash of the item's service when it is literal (the text up
+ * to its first colon holds no wildcard); false when it is not. */
+static bool literal_service(const struct iamp_str *it, uint64_t *hash)
+{
+	const char *colon = memchr(it->text, ':', it->len);
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	if (!colon || has_wildcard(it->text, (size_t)(colon - it->text)))
+		return false;
+	for (const char *c = it->text; c < colon; c++)
+		h = (h ^ (uint64_t)tolower((unsigned char)*c)) * 0x100000001b3ULL;
+	*hash = h;
+	return true;
+}
+
+struct prefilter {
+	struct svc_key *keys; /* literal services of Action items; sorted when indexed */
+	size_t nkeys;
+	size_t *first_key;    /* statement j's keys: [first_key[j], first_key[j + 1]) before sorting */
+	bool *has_broad;      /* statement j has an Action item with a broad service */
+	uint32_t *broad;      /* Action statements with a broad item, in order */
+	size_t nbroad;
+	uint32_t *nots;       /* NotAction statements, in order */
+	size_t nnots;
+};
+
+static void prefilter_free(struct prefilter *f)
+{
+	free(f->first_key);
+	free(f->has_broad);
+	free(f->keys);
+	free(f->broad);
+	free(f->nots);
+}
+
+/* Builds the keys of every statement; with `index`, sorts them for
+ * lookups by service (a policy too large to pair every statement). */
+static int prefilter_build(struct prefilter *f, const struct iamp_policy *p, bool index)
+{
+	size_t items = 0;
+
+	memset(f, 0, sizeof(*f));
+	for (size_t j = 0; j < p->statement_count; j++)
+		items += p->statements[j].action.count;
+	f->keys = malloc((items ? items : 1) * sizeof(*f->keys));
+	f->broad = malloc((p->statement_count ? p->statement_count : 1) * sizeof(*f->broad));
+	f->nots = malloc((p->statement_count ? p->statement_count : 1) * sizeof(*f->nots));
+	f->first_key = malloc((p->statement_count + 1) * sizeof(*f->first_key));
+	f->has_broad = calloc(p->statement_count ? p->statement_count : 1, sizeof(*f->has_broad));
+	if (!f->keys || !f->broad || !f->nots || !f->first_key || !f->has_broad) {
+		prefilter_free(f);
+		return IAMP_ENOMEM;
+	}
+	for (size_t j = 0; j < p->statement_count; j++) {
+		const struct iamp_list *act = &p->statements[j].action;
+		bool broad = false;
+		uint64_t h;
+
+		f->first_key[j] = f->nkeys;
+		if (!act->present)
+			continue;
+		if (act->is_not) {
+			f->nots[f->nnots++] = (uint32_t)j;
+			continue;
+		}
+		for (size_t k = 0; k < act->count; k++) {
+			if (literal_service(&act->items[k], &h))
+				f->keys[f->nkeys++] = (struct svc_key){ h, (uint32_t)j };
+			else
+				broad = true;
+		}
+		if (broad)
+			f->broad[f->nbroad++] = (uint32_t)j;
+		f->has_broad[j] = broad;
+	}
+	f->first_key[p->statement_count] = f->nkeys;
+	if (index)
+		qsort(f->keys, f->nkeys, sizeof(*f->keys), cmp_svc_key);
+	return 0;
+}
+
+/* Whether b can hold a by the pre-filter's test (unsorted keys). */
+static bool may_hold(const struct prefilter *f, const struct iamp_statement *a, bool a_literal, uint64_t h,
+		     const struct iamp_statement *b, size_t j)
+{
+	if (a->action.present && a->action.is_not)
+		return b->action.present && b->action.is_not;
+	if (!a_literal)
+		return true;
+	if (!b->action.present || b->action.is_not)
+		return false;
+	if (f->has_broad[j])
+		return true;
+	for (size_t k = f->first_key[j]; k < f->first_key[j + 1]; k++)
+		if (f->keys[k].hash == h)
+			return true;
+	return false;
+}
+
+/* Whether statement a (index i) is held by another; *budget counts the
+ * comparisons left. Reports at the first statement that holds it, in
+ * statement order, as the unfiltered loop did. */
+static bool redundant_with(struct clint *l, size_t i, const struct iamp_statement *b, size_t j,
+			   size_t *budget)
+{
+	const struct iamp_policy *p = l->p;
+	const struct iamp_statement *a = &p->statements[i];
+
+	if (i == j || b->symbolic)
+		return false;
+	if (*budget == 0)
+		return false;
+	(*budget)--;
+	if (!stmt_covered(a, b))
+		return false;
+	/* two equal statements: report the later one only */
+	if (j > i && stmt_covered(b, a))
+		return false;
+	DIAG(l, REDUNDANT_STATEMENT, a->span, "statement %zu is covered by statement %zu (line %u)",
+	     i + 1, j + 1, b->span.start.line);
+	return true;
+}
+
 static void check_redundant_statements(struct clint *l)
 {
 	const struct iamp_policy *p = l->p;
+	struct prefilter f;
+	size_t budget = MAX_PAIRS;
 
-	if (p->statement_count > MAX_PAIRWISE)
+	if (p->statement_count < 2 || !WANTS(l, REDUNDANT_STATEMENT))
 		return;
-	for (size_t i = 0; i < p->statement_count; i++) {
+	WORK(l, REDUNDANT_STATEMENT);
+	if (prefilter_build(&f, p, p->statement_count > SMALL_POLICY)) {
+		l->diags->oom = true; /* REDUNDANT_STATEMENT's findings are lost: said */
+		return;
+	}
+	for (size_t i = 0; i < p->statement_count && budget; i++) {
 		const struct iamp_statement *a = &p->statements[i];
+		uint64_t h;
 
 		if ((a->effect != IAMP_EFFECT_ALLOW && a->effect != IAMP_EFFECT_DENY) || a->symbolic)
 			continue;
-		for (size_t j = 0; j < p->statement_count; j++) {
-			const struct iamp_statement *b = &p->statements[j];
+		if (p->statement_count <= SMALL_POLICY) {
+			/* every pair, each tested on its services first */
+			bool lit = a->action.present && a->action.count && literal_service(&a->action.items[0], &h);
 
-			if (i == j || b->symbolic || !stmt_covered(a, b))
-				continue;
-			/* two equal statements: report the later one only */
-			if (j > i && stmt_covered(b, a))
-				continue;
-			DIAG(l, REDUNDANT_STATEMENT, a->span, "statement %zu is covered by statement %zu (line %u)",
-			     i + 1, j + 1, b->span.start.line);
-			break;
+			for (size_t j = 0; j < p->statement_count; j++)
+				if (may_hold(&f, a, lit, h, &p->statements[j], j) &&
+				    redundant_with(l, i, &p->statements[j], j, &budget))
+					break;
+		} else if (a->action.present && a->action.is_not) {
+			for (size_t k = 0; k < f.nnots; k++)
+				if (redundant_with(l, i, &p->statements[f.nots[k]], f.nots[k], &budget))
+					break;
+		} else if (a->action.present && a->action.count && literal_service(&a->action.items[0], &h)) {
+			/* merge the statements naming the service with the broad ones */
+			struct svc_key key = { h, 0 };
+			size_t lo = 0, hi = f.nkeys, b = 0;
+			uint32_t last = UINT32_MAX;
+
+			while (lo < hi) { /* the first key of the service */
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (cmp_svc_key(&f.keys[mid], &key) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (;;) {
+				bool from_key = lo < f.nkeys && f.keys[lo].hash == h &&
+						(b >= f.nbroad || f.keys[lo].stmt <= f.broad[b]);
+				uint32_t j;
+
+				if (from_key)
+					j = f.keys[lo++].stmt;
+				else if (b < f.nbroad)
+					j = f.broad[b++];
+				else
+					break;
+				if (j == last)
+					continue; /* named twice */
+				last = j;
+				if (redundant_with(l, i, &p->statements[j], j, &budget))
+					break;
+			}
+		} else {
+			for (size_t j = 0; j < p->statement_count; j++)
+				if (redundant_with(l, i, &p->statements[j], j, &budget))
+					break;
 		}
 	}
+	prefilter_free(&f);
 }
 
 int iamp_lint_policy_catalog(const struct iamp_policy *p, struct iamp_diags *diags)
@@ -954,7 +1219,12 @@ int iamp_lint_policy_catalog(const struct iamp_policy *p, struct iamp_diags *dia
 	l.diags = diags;
 	l.ndenies = 0;
 	l.denies = NULL;
-	for (size_t i = 0; i < p->statement_count; i++) {
+	l.names = iamp_diags_wants_any(diags, name_rules);
+	l.expand = iamp_diags_wants_any(diags, expand_rules);
+	l.conditions = iamp_diags_wants_any(diags, condition_rules);
+	l.least = iamp_diags_wants_any(diags, least_rules);
+	for (size_t i = 0; i < p->statement_count && iamp_diags_wants_any(diags, deny_rules); i++) {
+		WORK_FOR(&l, deny_rules);
 		if (!stmt_denies_freely(&p->statements[i]))
 			continue;
 		if (!l.denies && !(l.denies = malloc(p->statement_count * sizeof(*l.denies)))) {

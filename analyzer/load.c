@@ -490,6 +490,7 @@ static int doc_new(struct iamp_document **out, const char *path,
 	doc = iamp_arena_alloc(arena, sizeof(*doc));
 	if (!doc)
 		goto nomem;
+	memset(doc, 0, sizeof(*doc));
 	doc->arena = arena;
 	doc->format = format;
 	doc->path = iamp_arena_strndup(arena, path, strlen(path));
@@ -652,6 +653,7 @@ static int scan_text(struct iamp_document *doc, size_t *bad, const char **why)
 				}
 				w = 1;
 			}
+			doc->cont_bytes += w - 1;
 			i += w;
 		}
 	}

@@ -117,6 +117,13 @@ struct iamp_document {
 	const uint32_t *line_starts;
 	size_t line_count;
 	struct iamp_value *root;  /* NULL when the input could not be read */
+	/* Counted while loading, for the size quotas (iamp_lint_policy_size
+	 * would otherwise read the text again): UTF-8 continuation bytes of
+	 * the text, and, for JSON read to its end (`counted`), the white
+	 * space outside strings. */
+	size_t cont_bytes;
+	size_t ws_bytes;
+	bool counted;
 };
 
 /*

@@ -41,6 +41,7 @@ struct reader {
 	struct loader *ld;
 	const char *s;		/* text start */
 	const char *end;	/* text + len, where a NUL is */
+	size_t ws;		/* white space skipped between tokens */
 };
 
 enum state { S_VALUE, S_KEY, S_AFTER };
@@ -55,10 +56,15 @@ static const unsigned char str_stop[256] = {
 	[0x1E] = 1, [0x1F] = 1, ['"'] = 1, ['\\'] = 1,
 };
 
-static const char *skip_ws(const char *p)
+/* Skips white space between tokens, counting it for the size quotas
+ * (load.h: ws_bytes). */
+static const char *skip_ws(struct reader *r, const char *p)
 {
+	const char *from = p;
+
 	while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
 		p++;
+	r->ws += (size_t)(p - from);
 	return p;
 }
 
@@ -429,10 +435,10 @@ static int read_key(struct reader *r, const char **pp)
 	err = loader_key(r->ld, key, len, span);
 	if (err)
 		return err;
-	p = skip_ws(*pp);
+	p = skip_ws(r, *pp);
 	if (*p != ':')
 		return fail_expected(r, p, "':' after an object key");
-	*pp = skip_ws(p + 1);
+	*pp = skip_ws(r, p + 1);
 	return 0;
 }
 
@@ -443,7 +449,7 @@ static int parse(struct reader *r, const char *p)
 	enum state st = S_VALUE;
 	int err = 0;
 
-	p = skip_ws(p);
+	p = skip_ws(r, p);
 	if (p >= r->end)
 		return fail_at(r, p, 0, "empty input: expected a JSON value");
 	for (;;) {
@@ -470,7 +476,7 @@ static int parse(struct reader *r, const char *p)
 						  loader_pos(ld, offset(r, p)));
 				if (err)
 					return err;
-				p = skip_ws(p + 1);
+				p = skip_ws(r, p + 1);
 				if (*p == close) {
 					p++;
 					err = loader_close(ld,
@@ -494,11 +500,13 @@ static int parse(struct reader *r, const char *p)
 		}
 		/* S_AFTER: v is complete. */
 		if (ld->nframes == 0) {
-			p = skip_ws(p);
+			p = skip_ws(r, p);
 			if (p < r->end)
 				return fail_expected(r, p,
 					"end of input after the top-level value");
 			ld->doc->root = v;
+			ld->doc->ws_bytes = r->ws;
+			ld->doc->counted = true;
 			return 0;
 		}
 		err = loader_add(ld, v);
@@ -506,9 +514,9 @@ static int parse(struct reader *r, const char *p)
 			return err;
 		f = &ld->frames[ld->nframes - 1];
 		close = f->kind == IAMP_VALUE_OBJECT ? '}' : ']';
-		p = skip_ws(p);
+		p = skip_ws(r, p);
 		if (*p == ',') {
-			p = skip_ws(p + 1);
+			p = skip_ws(r, p + 1);
 			if (*p == close)
 				return fail_at(r, p, 1,
 					       "trailing comma before '%c'",

@@ -26,12 +26,13 @@ struct found {
 
 static bool is_upper_alnum(char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	return (unsigned)((unsigned char)c - 'A') < 26u || (unsigned)((unsigned char)c - '0') < 10u;
 }
 
+/* Every byte of the text passes here: one comparison per class. */
 static bool is_alnum(char c)
 {
-	return is_upper_alnum(c) || (c >= 'a' && c <= 'z');
+	return (unsigned)(((unsigned char)c | 0x20) - 'a') < 26u || (unsigned)((unsigned char)c - '0') < 10u;
 }
 
 static bool is_b64(char c)
@@ -61,6 +62,8 @@ static bool secret_name(const char *s, size_t n)
 	char norm[64];
 	size_t k = 0;
 
+	if (n < sizeof "awssecretkey" - 1)
+		return false; /* shorter than either name: most words */
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 
@@ -120,6 +123,10 @@ static void mask_in(char *s, const char *cred, size_t len, bool key_id)
 		mask_at(p, key_id);
 }
 
+static const enum iamp_rule_id secret_rules[] = {
+	IAMP_RULE_ACCESS_KEY_ID, IAMP_RULE_SECRET_ACCESS_KEY, IAMP_RULE__COUNT
+};
+
 size_t iamp_secrets_check(const struct iamp_document *doc, struct iamp_diags *diags, size_t first)
 {
 	const char *s = doc->text;
@@ -128,6 +135,13 @@ size_t iamp_secrets_check(const struct iamp_document *doc, struct iamp_diags *di
 
 	if (!s || !doc->line_starts)
 		return 0;
+	/* With both rules off the scan only masks: none when nothing was
+	 * found in this document to mask. */
+	if (diags->count == first) {
+		if (!iamp_diags_wants_any(diags, secret_rules))
+			return 0;
+		iamp_diags_work_for(diags, secret_rules);
+	}
 	for (size_t i = 0; i < n;) {
 		size_t start = i, at = SIZE_MAX;
 		bool key_id = false;
@@ -141,7 +155,7 @@ size_t iamp_secrets_check(const struct iamp_document *doc, struct iamp_diags *di
 		/* A key id may sit inside a run of name characters
 		 * ("user.AKIA...", "key_AKIA..."): look at each word start. */
 		for (size_t k = start; k < i && at == SIZE_MAX; k++)
-			if ((k == start || !is_alnum(s[k - 1])) && key_id_at(s + k, n - k)) {
+			if (s[k] == 'A' && (k == start || !is_alnum(s[k - 1])) && key_id_at(s + k, n - k)) {
 				at = k;
 				key_id = true;
 			}

@@ -146,6 +146,39 @@ START_TEST(size_quota)
 }
 END_TEST
 
+/* The size quota of a JSON document is counted while loading (load.h):
+ * it must equal a count of the text itself, code points with (SCP) and
+ * without (identity) the white space outside strings. */
+static const struct {
+	const char *json;
+	size_t with_ws, without_ws;
+} sizes[] = {
+	{ "{\"Version\":\"2012-10-17\"}", 24, 24 },
+	{ "  {\"Version\" : \"2012-10-17\"}\n\n", 26, 24 },
+	{ "\xEF\xBB\xBF{ \"Sid\" : \"a b\" }\r\n", 17, 13 },
+	{ "{\r\n\t\"Sid\": \"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\",\r\n\t\"Id\": \"x\"\r\n}", 32, 22 },
+	{ "{\"Id\": \"q\\\" \\\\ \\u00e9 \\n\", \"Version\": [ \"a\" , \"b\" ]}", 52, 45 },
+};
+
+START_TEST(size_loaded)
+{
+	size_t len = strlen(sizes[_i].json), size, limit;
+	struct iamp_policy *p = NULL;
+
+	iamp_diags_init(&th_diags);
+	ck_assert_int_eq(iamp_load_buffer(&th_doc, "t.json", sizes[_i].json, len, IAMP_FORMAT_JSON, NULL, &th_diags), 0);
+	ck_assert_ptr_nonnull(th_doc->root);
+	ck_assert(th_doc->counted);
+	ck_assert_int_eq(iamp_policy_build(&p, th_doc, IAMP_POLICY_SCP, NULL, &th_diags), 0);
+	ck_assert_ptr_nonnull(p);
+	size = iamp_lint_policy_size(p, &limit);
+	ck_assert_int_eq(size, sizes[_i].with_ws);
+	ck_assert_int_eq(iamp_policy_build(&p, th_doc, IAMP_POLICY_IDENTITY, NULL, &th_diags), 0);
+	size = iamp_lint_policy_size(p, &limit);
+	ck_assert_int_eq(size, sizes[_i].without_ws);
+}
+END_TEST
+
 static const struct {
 	const char *s;
 	bool date, number, ip;
@@ -221,6 +254,7 @@ Suite *suite_lint(void)
 	tcase_add_test(tc, positions);
 	tcase_add_test(tc, variable_position);
 	tcase_add_test(tc, size_quota);
+	tcase_add_loop_test(tc, size_loaded, 0, sizeof(sizes) / sizeof(*sizes));
 	tcase_add_loop_test(tc, value_syntax, 0, sizeof(values) / sizeof(*values));
 	tcase_add_test(tc, variables);
 	suite_add_tcase(s, tc);

@@ -136,6 +136,23 @@ static const struct {
 	/* NotAction: excluding more is narrower */
 	{ ID, ST2(ALLOW "\"NotAction\": [\"iam:*\", \"s3:*\"], " RES("\"*\""),
 		  ALLOW "\"NotAction\": \"iam:*\", " RES("\"*\"")), R(REDUNDANT_STATEMENT), 1 },
+	/* the pre-filter by service keeps every statement that can hold one:
+	 * a wildcard before the colon, another case, the service named in a
+	 * later item, a wildcard service in the held statement */
+	{ ID, ST2(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::b/x\""),
+		  ALLOW ACT("\"*\"") RES("\"*\"")), R(REDUNDANT_STATEMENT), 1 },
+	{ ID, ST2(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::b/x\""),
+		  ALLOW ACT("\"s*\"") RES("\"*\"")), R(REDUNDANT_STATEMENT), 1 },
+	{ ID, ST2(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::b/x\""),
+		  ALLOW ACT("\"*:Get*\"") RES("\"*\"")), R(REDUNDANT_STATEMENT), 1 },
+	{ ID, ST2(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:aws:s3:::b/x\""),
+		  ALLOW ACT("\"S3:get*\"") RES("\"*\"")), R(REDUNDANT_STATEMENT), 1 },
+	{ ID, ST2(ALLOW ACT("[\"s3:GetObject\", \"ec2:RunInstances\"]") RES("\"*\""),
+		  ALLOW ACT("[\"ec2:*\", \"s3:*\"]") RES("\"*\"")), R(REDUNDANT_STATEMENT), 1 },
+	{ ID, ST2(ALLOW ACT("\"*:GetObject\"") RES("\"*\""),
+		  ALLOW ACT("\"*:Get*\"") RES("\"*\"")), R(REDUNDANT_STATEMENT), 1 },
+	{ ID, ST2(ALLOW ACT("\"s3:GetObject\"") RES("\"*\""),
+		  ALLOW ACT("\"s4:*\"") RES("\"*\"")), R(REDUNDANT_STATEMENT), 0 },
 };
 
 START_TEST(rules)
@@ -169,7 +186,8 @@ START_TEST(privesc_names_combination)
 }
 END_TEST
 
-/* Large policies: no quadratic work (REDUNDANT_STATEMENT is capped). */
+/* Large policies: no quadratic work (REDUNDANT_STATEMENT stops at MAX_PAIRS
+ * comparisons when every statement names the same service). */
 START_TEST(large_policy)
 {
 	enum { N = 10000 };
@@ -198,6 +216,76 @@ START_TEST(large_policy)
 }
 END_TEST
 
+/* Statements of different services are not compared with each other:
+ * one repeat among thousands is found (before the pre-filter, policies of
+ * more than 200 statements were not checked at all). */
+START_TEST(large_prefiltered)
+{
+	enum { N = 5000 };
+	static char text[N * 100 + 200];
+	size_t n = 0;
+	struct iamp_limits lim;
+	struct iamp_policy *p = NULL;
+
+	n += (size_t)snprintf(text + n, sizeof text - n, "{" V "\"Statement\": [");
+	for (int i = 0; i <= N; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n,
+				      "%s\n{\"Effect\": \"Allow\", \"Action\": \"svc%d:Get*\", "
+				      "\"Resource\": \"arn:aws:s3:::b%d/*\"}", i ? "," : "", i % N, i % N);
+	n += (size_t)snprintf(text + n, sizeof text - n, "]}");
+	ck_assert_uint_lt(n, sizeof text);
+	iamp_limits_default(&lim);
+	lim.max_statements = N + 1;
+	iamp_diags_init(&th_diags);
+	ck_assert_int_eq(iamp_load_buffer(&th_doc, "t.json", text, n, IAMP_FORMAT_JSON, &lim, &th_diags), 0);
+	ck_assert_int_eq(iamp_policy_build(&p, th_doc, ID, &lim, &th_diags), 0);
+	iamp_lint_policy_catalog(p, &th_diags);
+	ck_assert_int_eq(th_count(R(REDUNDANT_STATEMENT)), 1);
+	ck_assert_ptr_nonnull(strstr(message_of(R(REDUNDANT_STATEMENT)), "statement 5001 is covered by statement 1"));
+}
+END_TEST
+
+/* The same pre-filter through its index by service (policies of more
+ * than 64 statements): 2,000 statements of distinct services, then one
+ * that holds some of them. */
+static const struct {
+	const char *action, *resource;
+	int count;
+} indexed[] = {
+	{ "*", "*", 2000 },           /* a wildcard before the colon holds all */
+	{ "s*", "*", 2000 },
+	{ "*:Get*", "*", 2000 },
+	{ "SVC7:get*", "arn:aws:s3:::b7/*", 1 }, /* services in any case */
+	{ "svc7:Put*", "*", 0 },
+};
+
+START_TEST(large_indexed)
+{
+	enum { N = 2000 };
+	static char text[N * 100 + 300];
+	size_t n = 0;
+	struct iamp_limits lim;
+	struct iamp_policy *p = NULL;
+
+	n += (size_t)snprintf(text + n, sizeof text - n, "{" V "\"Statement\": [");
+	for (int i = 0; i < N; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n,
+				      "%s\n{\"Effect\": \"Allow\", \"Action\": \"svc%d:Get*\", "
+				      "\"Resource\": \"arn:aws:s3:::b%d/*\"}", i ? "," : "", i, i);
+	n += (size_t)snprintf(text + n, sizeof text - n,
+			      ",\n{\"Effect\": \"Allow\", \"Action\": \"%s\", \"Resource\": \"%s\"}]}",
+			      indexed[_i].action, indexed[_i].resource);
+	ck_assert_uint_lt(n, sizeof text);
+	iamp_limits_default(&lim);
+	lim.max_statements = N + 1;
+	iamp_diags_init(&th_diags);
+	ck_assert_int_eq(iamp_load_buffer(&th_doc, "t.json", text, n, IAMP_FORMAT_JSON, &lim, &th_diags), 0);
+	ck_assert_int_eq(iamp_policy_build(&p, th_doc, ID, &lim, &th_diags), 0);
+	iamp_lint_policy_catalog(p, &th_diags);
+	ck_assert_int_eq(th_count(R(REDUNDANT_STATEMENT)), indexed[_i].count);
+}
+END_TEST
+
 Suite *suite_lint_catalog(void)
 {
 	Suite *s = suite_create("lint_catalog");
@@ -208,6 +296,8 @@ Suite *suite_lint_catalog(void)
 	tcase_add_test(tc, did_you_mean);
 	tcase_add_test(tc, privesc_names_combination);
 	tcase_add_test(tc, large_policy);
+	tcase_add_test(tc, large_prefiltered);
+	tcase_add_loop_test(tc, large_indexed, 0, sizeof(indexed) / sizeof(*indexed));
 	suite_add_tcase(s, tc);
 	return s;
 }
