@@ -1305,7 +1305,8 @@ static int prove_all(struct prove *pv)
 		p.threads = true;
 		while (started < nthreads && pthread_create(&threads[started], NULL, prove_worker, &p) == 0)
 			started++;
-		p.threads = started > 0; /* no thread to be had: this one does it all */
+		if (!started)
+			p.threads = false; /* no thread to be had: this one does it all */
 	}
 	if (pv->fmt == FMT_JSON) {
 		fputs("{\"results\": [", pv->out);
