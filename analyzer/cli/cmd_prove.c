@@ -1301,6 +1301,7 @@ static int prove_all(struct prove *pv)
 	}
 	if (nthreads > ncells)
 		nthreads = (unsigned)ncells;
+	iamp_smt_init(); /* Z3's global state, before the threads */
 	if (nthreads > 1 && (threads = calloc(nthreads, sizeof(*threads)))) {
 		p.threads = true;
 		while (started < nthreads && pthread_create(&threads[started], NULL, prove_worker, &p) == 0)
