@@ -9,7 +9,9 @@
 #      (scripts/bench-gen.js diff): OLD against NEW with one action added
 #      and with one resource widened (a witness exists), and against OLD
 #      with its statements shuffled (equivalent: the proof direction);
-#   4. per result: the time `prove` reports; per run: wall time and peak
+#   4. `prove -j 1` against `-j 2` on each organization, alternately
+#      (issue 13), the verdicts compared;
+#   5. per result: the time `prove` reports; per run: wall time and peak
 #      RSS (/usr/bin/time) and, for diff, the solver calls
 #      (IAMPROOF_SMT_TRACE). Baseline, measured in the same run: `check` of
 #      the same SCP files, so that the figures read as ratios on a shared,
