@@ -206,11 +206,12 @@ asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan fuzz-regressions
 	$(Q)$(MAKE) --no-print-directory suites SUITE_BIN=build-asan/iamproof SUITES="$(ASAN_SUITES)"
 
-# -j's threads under ThreadSanitizer (tests/jobs.sh: -j 1 against -j 4).
+# -j's threads under ThreadSanitizer (tests/jobs.sh: -j 1 against -j 4,
+# check, simulate and prove); tests/tsan.supp says what of Z3 is ignored.
 tsan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-tsan \
 		CFLAGS="-O1 -g -fsanitize=thread -fno-omit-frame-pointer" build-tsan/iamproof
-	$(Q)TSAN_OPTIONS=halt_on_error=1 sh tests/jobs.sh build-tsan/iamproof
+	$(Q)TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" sh tests/jobs.sh build-tsan/iamproof
 
 # What make asan leaves out for time (docs/testing.md, "Sanitizers and
 # valgrind"): the prover's fixtures and the differential test, under ASan.

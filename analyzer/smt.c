@@ -2515,10 +2515,39 @@ static void run_free(struct run *r)
 	r->solver = NULL;
 }
 
-static Z3_context new_context(void)
+/*
+ * Z3's process-wide state (its memory manager, symbol table and global
+ * parameters) is set up by the first context made and is not guarded
+ * against two threads making the first contexts at once. So the first
+ * context is made and dropped once, under pthread_once, before any
+ * other: by iamp_smt_init before a command starts its threads, and by
+ * new_context for any other caller. Nothing here sets a global
+ * parameter (Z3_global_param_set): each solver gets its parameters.
+ */
+static pthread_once_t z3_once = PTHREAD_ONCE_INIT;
+
+static void z3_global_init(void)
 {
 	Z3_config cfg = Z3_mk_config();
+	Z3_context ctx = Z3_mk_context(cfg);
+
+	Z3_del_config(cfg);
+	if (ctx)
+		Z3_del_context(ctx);
+}
+
+void iamp_smt_init(void)
+{
+	pthread_once(&z3_once, z3_global_init);
+}
+
+static Z3_context new_context(void)
+{
+	Z3_config cfg;
 	Z3_context ctx;
+
+	iamp_smt_init();
+	cfg = Z3_mk_config();
 
 	Z3_set_param_value(cfg, "model", "true");
 	ctx = Z3_mk_context(cfg);

@@ -177,6 +177,13 @@ struct iamp_diff_result {
  * `dump_path`. NULL turns either off. Not thread-safe; set it first. */
 void iamp_smt_debug(FILE *trace, const char *dump_path);
 
+/* Threads: every question (iamp_prove, iamp_smt_diff, iamp_smt_semantic,
+ * iamp_smt_allows_any) makes Z3 contexts of its own, so questions may be
+ * asked from several threads at once, over evaluators they only read.
+ * iamp_smt_init sets up Z3's process-wide state once; call it before
+ * starting threads that ask (the first question calls it too). */
+void iamp_smt_init(void);
+
 int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q);
 
 /*

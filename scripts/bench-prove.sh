@@ -9,7 +9,9 @@
 #      (scripts/bench-gen.js diff): OLD against NEW with one action added
 #      and with one resource widened (a witness exists), and against OLD
 #      with its statements shuffled (equivalent: the proof direction);
-#   4. per result: the time `prove` reports; per run: wall time and peak
+#   4. `prove -j 1` against `-j 2` on each organization, alternately
+#      (issue 13), the verdicts compared;
+#   5. per result: the time `prove` reports; per run: wall time and peak
 #      RSS (/usr/bin/time) and, for diff, the solver calls
 #      (IAMPROOF_SMT_TRACE). Baseline, measured in the same run: `check` of
 #      the same SCP files, so that the figures read as ratios on a shared,
@@ -26,6 +28,9 @@
 #   BENCH_PROVE_DIFF="..."   diff policy sizes in statements ("1 10 100")
 #                            ["1 10 50 100 250 500"]; "" skips diff
 #   BENCH_PROVE_DIFF_RUNS=N  runs of each diff case, the median shown (3)
+#   BENCH_PROVE_JOBS_RUNS=N  runs of `prove -j 1` and of `-j 2` on each
+#                            organization, alternately, best shown (2);
+#                            0 skips them
 #   BENCH_PROVE_TIMEOUT=S    seconds per solver call (10)
 #   BENCH_PROVE_CORPUS=DIR   the SCP corpus (../shared/corpus/scp)
 #
@@ -42,6 +47,7 @@ ORGS=${BENCH_PROVE_ORGS-10}
 DIFFS=${BENCH_PROVE_DIFF-1 10 100}
 RUNS=${BENCH_PROVE_DIFF_RUNS:-3}
 TIMEOUT=${BENCH_PROVE_TIMEOUT:-10}
+JRUNS=${BENCH_PROVE_JOBS_RUNS:-2}
 GEN="node $ROOT/scripts/bench-gen.js"
 OUT=$ROOT/.cache/bench-prove
 mkdir -p "$OUT"
@@ -82,7 +88,8 @@ load() {
 prove() {
 	name=$1
 	shift
-	timed "$name" "$BIN" prove "$@" --properties stage6 --format json --timeout "$TIMEOUT"
+	# -j 1: the figures per result are those of one question at a time
+	timed "$name" "$BIN" prove "$@" --properties stage6 --format json --timeout "$TIMEOUT" -j 1
 	# a file that is not a usable SCP (invalid JSON) is an input error
 	# (exit 2): listed, not timed
 	[ $rc -eq 2 ] && printf '%s: %s\n' "$name" "$(grep -m1 'error' "$OUT/err.txt" | cut -c1-200)" >> "$OUT/inputerr.txt"
@@ -134,6 +141,23 @@ for size in $ORGS; do
 		status=1
 	fi
 	prove "org:$size" --org "$dir/org.yaml"
+	# -j 1 against -j 2 on the same organization, alternately, so that
+	# both meet the same load (issue 13)
+	k=1
+	while [ $k -le "$JRUNS" ]; do
+		for j in 1 2; do
+			timed "jobs:$size:j$j" "$BIN" prove --org "$dir/org.yaml" --properties stage6 --format json \
+				--timeout "$TIMEOUT" -j $j
+			cp "$OUT/out.json" "$OUT/jobs-$size-j$j.json"
+		done
+		# the same answers at both (the times and solver-chosen requests aside)
+		for j in 1 2; do
+			sed -n 's/.*"target":\("[^"]*"\),"result":\("[a-z]*"\).*/\1 \2/p' "$OUT/jobs-$size-j$j.json" > "$OUT/jobs-$size-j$j.txt"
+		done
+		cmp -s "$OUT/jobs-$size-j1.txt" "$OUT/jobs-$size-j2.txt" ||
+			echo "bench-prove: org:$size: -j 1 and -j 2 give different verdicts (a question near its budget?)" >&2
+		k=$((k + 1))
+	done
 done
 
 if [ -n "$DIFFS" ]; then
@@ -200,12 +224,21 @@ if [ -s "$OUT/inputerr.txt" ]; then
 	echo "input errors (exit 2): $nerr"
 	sed 's/^/  /' "$OUT/inputerr.txt"
 fi
-awk -F'\t' '$1 !~ /^diff:/ { split($3, t, " "); printf "%-70s exit %s  %6.1f s  %6.1f MB  load %s\n", $1, $2, t[1], t[2] / 1024, $4 }' "$OUT/runs.tsv"
+awk -F'\t' '$1 !~ /^diff:/ && $1 !~ /^jobs:/ { split($3, t, " "); printf "%-70s exit %s  %6.1f s  %6.1f MB  load %s\n", $1, $2, t[1], t[2] / 1024, $4 }' "$OUT/runs.tsv"
 for size in $ORGS; do
 	read -r size own < "$OUT/org-$size/own.txt"
 	echo "org:$size: $own of $size accounts with an SCP of their own, $((own + 1)) distinct paths"
 done
 
+if grep -q '^jobs:' "$OUT/runs.tsv"; then
+	echo "== prove -j 1 against -j 2, stage6 over each organization ($JRUNS runs each, alternately; best wall)"
+	for size in $ORGS; do
+		awk -F'\t' -v n="jobs:$size:" 'index($1, n) == 1 { split($3, t, " "); j = substr($1, length(n) + 1)
+			if (!(j in best) || t[1] < best[j]) best[j] = t[1]; loads[j] = loads[j] (loads[j] ? "," : "") $4 }
+			END { if (best["j1"] && best["j2"]) printf "  org:%s: -j 1 %.2f s, -j 2 %.2f s: %.2fx (load %s; %s)\n",
+				substr(n, 6, length(n) - 6), best["j1"], best["j2"], best["j1"] / best["j2"], loads["j1"], loads["j2"] }' "$OUT/runs.tsv"
+	done
+fi
 if [ -s "$OUT/diff.tsv" ]; then
 	echo "== diff --type identity (${TIMEOUT}s per solver call, $RUNS runs each, median wall;" \
 		"load $(awk -F'\t' '$1 ~ /^diff:/ { if (!n++ || $4 < lo) lo = $4; if ($4 > hi) hi = $4 } END { print lo " to " hi }' "$OUT/runs.tsv"))"

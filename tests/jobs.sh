@@ -5,7 +5,9 @@
 # the fixtures (every rule firing, load errors, templates and plans), a
 # directory with unreadable and broken files (stderr in file order), and
 # the AWS managed-policy corpus when .cache/managed holds it
-# (scripts/managed-corpus.sh makes it; it is not fetched here).
+# (scripts/managed-corpus.sh makes it; it is not fetched here). `prove`
+# alike, over the example organization of policies/, an organization of
+# several accounts made here and SCP levels without an organization.
 # Usage: sh tests/jobs.sh path/to/iamproof
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -150,12 +152,143 @@ for fmt in json text; do
 		fail=$((fail + 1))
 	fi
 done
+# prove: (target, property) questions on threads, written out in -j 1's
+# order. Compared byte for byte in every format, but for the times: the
+# `(N ms)` of the text and the "ms" of the JSON are each question's wall
+# time, which no two runs share. Every question here is answered by the
+# concrete candidates or by a proof well within its budget (under 1 s at
+# -j 1 on a quiet machine, against 10 s a solver call), so that -j 4's
+# load cannot change an answer: a question near its budget may flip
+# between proven and unknown under load, and a counterexample the solver
+# finds may differ from run to run at any -j (docs/prove.md, "-j"). So
+# the stage6 pack runs without only-approved-regions, whose witness in
+# the example org's sandbox comes from the solver.
+awk '/^  - id: only-approved-regions$/ { skip = 1; next } /^  - id: / { skip = 0 } !skip' \
+	"$root/properties/stage6.yaml" > "$tmp/stage6.yaml"
+grep -q 'id: root-denied' "$tmp/stage6.yaml" && ! grep -q 'id: only-approved-regions' "$tmp/stage6.yaml" ||
+	{ echo "jobs: FAIL: stage6 without only-approved-regions could not be made"; fail=$((fail + 1)); }
+# An organization of several accounts: two sharing their path (one
+# target), one with an SCP of its own, an OU whose SCP allows nothing
+# (vacuous answers, asked once per target by whichever property needs it
+# first), a sandbox that allows a few services, and the management
+# account (not governed). The properties: proofs, counterexamples found
+# by candidates and vacuous ones.
+mkdir -p "$tmp/org"
+cp "$root/policies/org-example/scp-guardrails.json" "$root/policies/org-example/scp-regions.json" \
+	"$root/policies/org-example/scp-sandbox-services.json" "$tmp/org/"
+printf '{"Version": "2012-10-17", "Statement": [{"Sid": "NoKeys", "Effect": "Deny", "Action": "iam:CreateAccessKey", "Resource": "*"}]}\n' > "$tmp/org/no-keys.json"
+printf '{"Version": "2012-10-17", "Statement": [{"Sid": "Nothing", "Effect": "Deny", "Action": "*", "Resource": "*"}]}\n' > "$tmp/org/nothing.json"
+cat > "$tmp/org/org.yaml" <<'Y'
+management_account: "100000000000"
+root:
+  scps: [FullAWSAccess, scp-guardrails.json]
+  ous:
+    - name: Workloads
+      scps: [FullAWSAccess, scp-regions.json]
+      accounts:
+        - {id: "200000000001", name: w1}
+        - {id: "200000000002", name: w2}
+        - {id: "200000000003", name: w3, scps: [FullAWSAccess, no-keys.json]}
+    - name: Locked
+      scps: [nothing.json]
+      accounts:
+        - {id: "300000000001", name: l1}
+    - name: Sandbox
+      scps: [scp-sandbox-services.json]
+      accounts:
+        - {id: "400000000001", name: s1, scps: [FullAWSAccess]}
+        - {id: "400000000002", name: s2}
+  accounts:
+    - {id: "100000000000", name: management}
+Y
+cat > "$tmp/org/props.yaml" <<'Y'
+properties:
+  - id: no-leave
+    title: No account leaves the organization
+    expect: denied
+    requests: {Action: "organizations:LeaveOrganization", Resource: "*"}
+  - id: root-denied
+    title: Root users are denied
+    expect: denied
+    requests:
+      Action: "*"
+      Resource: "*"
+      Condition: {ArnLike: {aws:PrincipalArn: "arn:aws:iam::*:root"}}
+  - id: no-keys
+    title: Nobody creates access keys
+    expect: denied
+    requests: {Action: "iam:CreateAccessKey", Resource: "*"}
+  - id: no-sts-anywhere
+    title: No role is assumed outside the approved regions
+    expect: denied
+    requests:
+      Action: "sts:AssumeRole"
+      Resource: "*"
+      Condition: {StringEquals: {aws:RequestedRegion: ap-south-1}}
+Y
+# prove_same NAME FORMATS ARGS...: prove ARGS with -j 1 and -j 4, in each format
+prove_same() {
+	name=$1
+	fmts=$2
+	shift 2
+	for fmt in $fmts; do
+		"$bin" prove --no-config --format $fmt -j 1 "$@" > "$tmp/o1" 2> "$tmp/e1"
+		r1=$?
+		"$bin" prove --no-config --format $fmt -j 4 "$@" > "$tmp/o4" 2> "$tmp/e4"
+		r4=$?
+		for k in 1 4; do
+			sed -e 's/  ([0-9]* ms)$//' -e 's/,"ms":[0-9.]*}/}/' -e 's/ -j [14] / /' "$tmp/o$k" > "$tmp/h" &&
+				mv "$tmp/h" "$tmp/o$k"
+		done
+		if [ $r1 -ne $r4 ]; then
+			echo "jobs: FAIL: prove $name, $fmt: exit $r1 with -j 1, $r4 with -j 4"
+			fail=$((fail + 1))
+		elif ! cmp -s "$tmp/o1" "$tmp/o4"; then
+			echo "jobs: FAIL: prove $name, $fmt: standard output differs between -j 1 and -j 4"
+			diff "$tmp/o1" "$tmp/o4" | head -n 6 | cut -c1-300 | sed 's/^/    /'
+			fail=$((fail + 1))
+		elif ! cmp -s "$tmp/e1" "$tmp/e4"; then
+			echo "jobs: FAIL: prove $name, $fmt: standard error differs between -j 1 and -j 4"
+			diff "$tmp/e1" "$tmp/e4" | head -n 6 | sed 's/^/    /'
+			fail=$((fail + 1))
+		elif [ $r1 -ne 1 ] || [ ! -s "$tmp/o1" ]; then
+			echo "jobs: FAIL: prove $name, $fmt: exit $r1 (want 1: some violated), or no output"
+			head -n 5 "$tmp/e1" | sed 's/^/    /'
+			fail=$((fail + 1))
+		else
+			pass=$((pass + 1))
+		fi
+		cp "$tmp/o1" "$tmp/prove.$fmt"
+	done
+}
+all='text json markdown sarif html'
+prove_same example-org "$all" --org "$root/policies/org.yaml" --properties "$tmp/org/props.yaml"
+prove_same fixture-org "text json sarif" --org "$tmp/org/org.yaml" --properties "$tmp/org/props.yaml"
+# the fixture org answers as worked out by hand (so that the comparison
+# is over answers that mean something): summary, and one row per kind
+want='summary: 11 proven, 5 violated, 0 unknown, 4 vacuous'
+row() { grep -q "^{\"property\":\"$1\",.*,\"target\":\"$2\",\"result\":\"$3\"" "$tmp/prove.json"; }
+if grep -qx "$want" "$tmp/prove.text" && row no-keys 'account 300000000001 (l1)' vacuous &&
+   row no-keys 'account 200000000001 (w1) and 1 more with the same SCPs' violated &&
+   row no-keys 'account 200000000003 (w3)' proven && row no-sts-anywhere 'account 400000000002 (s2)' violated; then
+	pass=$((pass + 1))
+else
+	echo "jobs: FAIL: prove fixture-org: not the answers worked out by hand ($want):"
+	sed 's/"counterexample".*//' "$tmp/prove.json" | sed 's/^/    /'
+	fail=$((fail + 1))
+fi
+# one target (no organization): each property is one item
+prove_same scp-levels text --scp "FullAWSAccess,$root/policies/org-example/scp-guardrails.json" \
+	--scp "FullAWSAccess,$root/policies/org-example/scp-regions.json" --properties "$tmp/stage6.yaml"
 # -j takes 1 to 256 threads.
 for bad in 0 -1 x 257; do
 	"$bin" check --no-config -j "$bad" "$tmp/mixed/p0.json" > /dev/null 2>&1
 	[ $? -eq 2 ] && pass=$((pass + 1)) || { echo "jobs: FAIL: check -j $bad is not a usage error"; fail=$((fail + 1)); }
 	"$bin" simulate --identity "$tmp/id.json" -j "$bad" --requests "$tmp/requests.jsonl" > /dev/null 2>&1
 	[ $? -eq 2 ] && pass=$((pass + 1)) || { echo "jobs: FAIL: simulate -j $bad is not a usage error"; fail=$((fail + 1)); }
+	"$bin" prove --no-config -j "$bad" --org "$tmp/org/org.yaml" --properties "$tmp/org/props.yaml" > /dev/null 2> "$tmp/e1"
+	[ $? -eq 2 ] && grep -q 'j takes 1 to 256' "$tmp/e1" && pass=$((pass + 1)) ||
+		{ echo "jobs: FAIL: prove -j $bad is not a usage error"; fail=$((fail + 1)); }
 done
 echo "jobs: $pass passed, $fail failed"
 [ $fail -eq 0 ]
