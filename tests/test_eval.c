@@ -414,6 +414,10 @@ static const struct eval_case cases[] = {
 	  .request = REQ(USER, "iam:UpdateRole", "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_x"), .want = I, .compat = "reserved-resources" },
 	{ "compat reserved-resources: another role", P(ALLOW_ALL),
 	  .request = REQ(USER, "iam:UpdateRole", "arn:aws:iam::111122223333:role/app"), .want = A, .compat = "reserved-resources" },
+	/* a resource that is no ARN is no reserved resource (mutant M00597:
+	 * true for an unparsed ARN survived every test) */
+	{ "compat reserved-resources: a resource that is no ARN", P(ALLOW_ALL),
+	  .request = REQ(USER, "iam:UpdateRole", "*"), .want = A, .compat = "reserved-resources" },
 	{ "compat date-epoch-mixed: epoch seconds against ISO milliseconds", COND("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2020-01-01T00:00:00Z\"}}"),
 	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:CurrentTime\":\"1700000000\"}"), .want = I, .compat = "date-epoch-mixed" },
 	{ "without it: the instants compare", COND("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2020-01-01T00:00:00Z\"}}"),
