@@ -187,6 +187,83 @@ static bool is_unique_id(const struct iamp_str *v, const char *prefix)
 	return true;
 }
 
+static bool has_key(const struct iamp_statement *st, const char *name)
+{
+	for (size_t i = 0; i < st->condition_count; i++)
+		if (key_is(&st->conditions[i], name))
+			return true;
+	return false;
+}
+
+/* A Federated principal: a SAML or OIDC provider's ARN with a name
+ * ("arn:aws:iam::111122223333:saml-provider/corp"), or a web identity
+ * provider's host ("cognito-identity.amazonaws.com", "accounts.google.com"). */
+static bool federated_syntax_ok(const struct iamp_str *v)
+{
+	const char *field[6];
+	size_t flen[6];
+
+	if (v->len >= 4 && strncmp(v->text, "arn:", 4) == 0) {
+		if (!iamp_arn_split(v->text, v->len, field, flen) || flen[2] != 3 || strncmp(field[2], "iam", 3) != 0 ||
+		    flen[3] || !iamp_is_account_id(field[4], flen[4]))
+			return false;
+		return (flen[5] > 14 && strncmp(field[5], "saml-provider/", 14) == 0) ||
+		       (flen[5] > 14 && strncmp(field[5], "oidc-provider/", 14) == 0);
+	}
+	for (size_t i = 0; i < v->len; i++)
+		if (v->text[i] == ':' || v->text[i] == ' ' || v->text[i] == '/' || v->text[i] == '*')
+			return false;
+	return memchr(v->text, '.', v->len) != NULL;
+}
+
+/* The account an AWS principal is or belongs to: "111122223333" for
+ * "111122223333", "arn:aws:iam::111122223333:root" and
+ * "arn:aws:iam::111122223333:role/app"; *root says whether it is the
+ * account itself. False for anything else ("*", a service, a unique ID). */
+static bool principal_account(const struct iamp_str *v, const char **acct, bool *root)
+{
+	const char *field[6];
+	size_t flen[6];
+
+	if (iamp_is_account_id(v->text, v->len)) {
+		*acct = v->text;
+		*root = true;
+		return true;
+	}
+	if (v->len < 4 || strncmp(v->text, "arn:", 4) != 0 || !iamp_arn_split(v->text, v->len, field, flen) ||
+	    !iamp_is_account_id(field[4], flen[4]) || has_wildcard(v->text, v->len) || memchr(v->text, '$', v->len))
+		return false;
+	*acct = field[4];
+	*root = flen[5] == 4 && strncmp(field[5], "root", 4) == 0;
+	return true;
+}
+
+/* A trust statement that lets in an account and one of its roles or
+ * users: the account already lets them in. */
+static void check_redundant_principals(struct aalint *l, const struct iamp_statement *st)
+{
+	const struct iamp_principal *pr = &st->principal;
+
+	if (!pr->present || pr->is_not || st->effect != IAMP_EFFECT_ALLOW)
+		return;
+	for (size_t i = 0; i < pr->count; i++) {
+		const char *acct, *racct;
+		bool root, rroot;
+
+		if (pr->items[i].kind != IAMP_PRINCIPAL_AWS || !principal_account(&pr->items[i].value, &acct, &root) || root)
+			continue;
+		for (size_t j = 0; j < pr->count; j++) {
+			if (pr->items[j].kind == IAMP_PRINCIPAL_AWS && principal_account(&pr->items[j].value, &racct, &rroot) &&
+			    rroot && memcmp(acct, racct, 12) == 0) {
+				DIAG(l, REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY, pr->items[i].value.span,
+				     "\"%s\" is redundant: \"%s\" beside it lets in every principal of account %.12s "
+				     "that its identity policies allow", pr->items[i].value.text, pr->items[j].value.text, acct);
+				break;
+			}
+		}
+	}
+}
+
 /* The condition keys that tie a service principal's access to one
  * resource, account or organization (the confused deputy). */
 static bool has_source_key(const struct iamp_statement *st)
@@ -245,7 +322,11 @@ static void check_principals(struct aalint *l, const struct iamp_statement *st)
 			}
 			break;
 		case IAMP_PRINCIPAL_FEDERATED:
-			if (trust && allow && !pr->is_not)
+			if (trust && !federated_syntax_ok(v))
+				DIAG(l, INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY, v->span,
+				     "\"%s\" names no identity provider: arn:aws:iam::ACCOUNT:saml-provider/NAME, "
+				     "arn:aws:iam::ACCOUNT:oidc-provider/HOST, or a provider's host name", v->text);
+			else if (trust && allow && !pr->is_not)
 				check_federated(l, st, pv);
 			else if (l->p->type == IAMP_POLICY_RESOURCE)
 				DIAG(l, FEDERATED_PRINCIPAL_NOT_SUPPORTED, v->span,
@@ -261,6 +342,13 @@ static void check_principals(struct aalint *l, const struct iamp_statement *st)
 				DIAG(l, RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL, v->span,
 				     "\"%s\" acts for any account that points it at this resource: add a condition on "
 				     "aws:SourceArn or aws:SourceAccount (or aws:SourceOrgID)", v->text);
+				service_warned = true;
+			}
+			else if (l->p->type == IAMP_POLICY_RESOURCE && allow && !pr->is_not && !service_warned &&
+				 !st->symbolic && !has_key(st, "aws:SourceArn")) {
+				DIAG(l, RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL, v->span,
+				     "\"%s\" may act for any resource of the accounts the conditions name: add aws:SourceArn "
+				     "naming the resource that may call", v->text);
 				service_warned = true;
 			}
 			break;
@@ -417,6 +505,53 @@ static void check_ip_values(struct aalint *l, const struct iamp_condition *c)
 		     first->text.text);
 }
 
+/* Epoch times are seconds: 12 digits or more is past the year 5000,
+ * which is milliseconds (Date.now()) more often than a date. */
+static void check_date_values(struct aalint *l, const struct iamp_condition *c)
+{
+	for (size_t k = 0; k < c->value_count; k++) {
+		const struct iamp_str *v = &c->values[k].text;
+		size_t digits = 0;
+
+		while (digits < v->len && v->text[digits] >= '0' && v->text[digits] <= '9')
+			digits++;
+		if (digits >= 12 && (digits == v->len || v->text[digits] == '.'))
+			DIAG(l, INVALID_DATE_VALUE, v->span,
+			     "\"%s\" is read as seconds since 1970, a date past the year 5000: if it is milliseconds, "
+			     "divide by 1000, or write the date in ISO 8601", v->text);
+	}
+}
+
+/* Values of one key are ORed: NumericLessThan [10, 20] is < 20. */
+static void check_numeric_bounds(struct aalint *l, const struct iamp_condition *c)
+{
+	enum iamp_cond_cmp cmp = c->op->cmp;
+	bool less = cmp == IAMP_CMP_LESS_THAN || cmp == IAMP_CMP_LESS_THAN_EQUALS;
+	size_t best = SIZE_MAX;
+	double bv = 0;
+
+	if ((!less && cmp != IAMP_CMP_GREATER_THAN && cmp != IAMP_CMP_GREATER_THAN_EQUALS) || c->value_count < 2 ||
+	    c->set != IAMP_SET_NONE)
+		return;
+	for (size_t k = 0; k < c->value_count; k++) {
+		double x;
+
+		if (!iamp_number_parse(&x, c->values[k].text.text, c->values[k].text.len))
+			return; /* INVALID_CONDITION_VALUE */
+		if (best == SIZE_MAX || (less ? x > bv : x < bv)) {
+			best = k;
+			bv = x;
+		}
+	}
+	for (size_t k = 0; k < c->value_count; k++)
+		if (k != best) {
+			DIAG(l, REDUNDANT_CONDITION_VALUE_NUM, c->values[k].text.span,
+			     "%s \"%s\" adds nothing: the values are ORed, and \"%s\" is the %s bound", c->op->name,
+			     c->values[k].text.text, c->values[best].text.text, less ? "largest" : "smallest");
+			return;
+		}
+}
+
 static void check_condition(struct aalint *l, const struct iamp_statement *st, size_t ci)
 {
 	const struct iamp_condition *c = &st->conditions[ci];
@@ -446,6 +581,10 @@ static void check_condition(struct aalint *l, const struct iamp_statement *st, s
 		     "Bool on \"%s\" with %zu values: give one, true or false", c->key.text, c->value_count);
 	if (op->type == IAMP_COND_IP)
 		check_ip_values(l, c);
+	if (op->type == IAMP_COND_DATE)
+		check_date_values(l, c);
+	if (op->type == IAMP_COND_NUMERIC)
+		check_numeric_bounds(l, c);
 	/* (ArnEquals reads wildcards as ArnLike does) */
 	if (op->type == IAMP_COND_STRING && op->cmp != IAMP_CMP_LIKE) {
 		for (size_t v = 0; v < c->value_count; v++)
@@ -974,6 +1113,7 @@ static void check_statement(struct aalint *l, const struct iamp_statement *st)
 		check_roles_anywhere(l, st);
 		check_trust_actions(l, st);
 		check_trust_keys(l, st);
+		check_redundant_principals(l, st);
 	}
 	check_tag_keys(l, st);
 	if (l->p->resource_type)
