@@ -700,6 +700,25 @@ static bool service_fills(const struct iamp_service *svc, const char *res, size_
 	return any;
 }
 
+/* Whether some resource type's ARN format has this service part: ARNs
+ * name services that have no action prefix of their own
+ * ("arn:aws:elasticloadbalancing:..." is elasticloadbalancing's, but
+ * "arn:aws:execute-api:..." belongs to the actions of execute-api and
+ * apigateway's ARNs are "arn:aws:apigateway:..."). Asked only when the
+ * part is no action prefix. */
+static bool arn_service_known(const char *svc, size_t len)
+{
+	for (uint32_t i = 0; i < iamp_catalog_counts.resource_types; i++) {
+		const char *fmt = iamp_catalog_str(iamp_catalog_resource_types[i].arn);
+		const char *field[6];
+		size_t flen[6];
+
+		if (iamp_arn_split(fmt, strlen(fmt), field, flen) && flen[2] == len && strncmp(field[2], svc, len) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void check_arn(struct aalint *l, const struct iamp_str *r)
 {
 	const struct iamp_service *svc;
@@ -722,8 +741,14 @@ static void check_arn(struct aalint *l, const struct iamp_str *r)
 	if (flen[3] && is_literal(field[3], flen[3]) && !is_region_text(field[3], flen[3]))
 		DIAG(l, INVALID_ARN_REGION, r->span, "\"%.*s\" is not a Region name (such as us-east-1)",
 		     (int)flen[3], field[3]);
-	if (!is_literal(field[2], flen[2]) || !(svc = iamp_catalog_service(field[2], flen[2])))
+	if (!is_literal(field[2], flen[2]))
 		return;
+	if (!(svc = iamp_catalog_service(field[2], flen[2]))) {
+		if (flen[2] && !arn_service_known(field[2], flen[2]))
+			DIAG(l, INVALID_SERVICE, r->span, "\"%.*s\" is not the service of any AWS resource's ARN (%s catalog)",
+			     (int)flen[2], field[2], iamp_catalog_data_date());
+		return;
+	}
 	if (!service_fills(svc, field[5], flen[5], 3, &some, &all))
 		return;
 	if (flen[3] && is_literal(field[3], flen[3]) && !some)
