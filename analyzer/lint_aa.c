@@ -744,7 +744,8 @@ static void check_arn(struct aalint *l, const struct iamp_str *r)
 	if (!is_literal(field[2], flen[2]))
 		return;
 	if (!(svc = iamp_catalog_service(field[2], flen[2]))) {
-		if (flen[2] && !arn_service_known(field[2], flen[2]))
+		/* (a variable may hold colons: "arn:${aws:PrincipalTag/p}:s3:::b" splits elsewhere) */
+		if (flen[2] && !memchr(r->text, '$', r->len) && !arn_service_known(field[2], flen[2]))
 			DIAG(l, INVALID_SERVICE, r->span, "\"%.*s\" is not the service of any AWS resource's ARN (%s catalog)",
 			     (int)flen[2], field[2], iamp_catalog_data_date());
 		return;
