@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #include "catalog.h"
+#include "contain.h"
 #include "diag.h"
 #include "lint.h"
 #include "match.h"
@@ -1134,6 +1135,21 @@ static void check_statement(struct aalint *l, const struct iamp_statement *st)
 		if (v && (v[2] == ' ' || v[2] == '\t'))
 			DIAG(l, UNSUPPORTED_SPACE_IN_VARIABLE, r->span,
 			     "\"%s\": no space may follow ${ in a policy variable", r->text);
+	}
+	/* an entry another covers (equal bytes: DUPLICATE_VALUE's) */
+	for (size_t i = 0; i < st->resource.count; i++) {
+		const struct iamp_str *r = &st->resource.items[i];
+
+		for (size_t j = 0; j < st->resource.count; j++) {
+			const struct iamp_str *o = &st->resource.items[j];
+
+			if (j != i && !(o->len == r->len && memcmp(o->text, r->text, r->len) == 0) &&
+			    iamp_resource_covers(o, r) && !(iamp_resource_covers(r, o) && j > i)) {
+				DIAG(l, REDUNDANT_RESOURCE, r->span, "\"%s\" adds nothing: \"%s\" (%u:%u) matches every resource it names",
+				     r->text, o->text, o->span.start.line, o->span.start.col);
+				break;
+			}
+		}
 	}
 	if (l->p->type == IAMP_POLICY_TRUST) {
 		check_roles_anywhere(l, st);
