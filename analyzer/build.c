@@ -567,6 +567,7 @@ int iamp_policy_build_value(struct iamp_policy **out, const struct iamp_document
 	p->doc = doc;
 	p->type = type;
 	p->span = root->span;
+	p->quotas = b.limits->quotas;
 	for (size_t i = 0; i < root->u.object.count; i++) {
 		const struct iamp_member *m = &root->u.object.members[i];
 		const struct iamp_value *mv = m->value;

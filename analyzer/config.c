@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -495,24 +496,39 @@ static int read_params(struct iamp_config *c, const struct iamp_document *doc,
 	return r.oom ? IAMP_ENOMEM : 0;
 }
 
-/* `limits:` - max-file-bytes and max-statements, each a whole number of
- * at least 1 (iamp_limit_parse); the loader's caps for check. */
+/* `limits:` - the loader's caps for check (max-file-bytes,
+ * max-statements) and the policy size quotas (max-scp-chars, ...), each a
+ * whole number of at least 1 (iamp_limit_parse). */
+static const struct {
+	const char *name;
+	size_t offset;
+} limit_keys[] = {
+	{ "max-file-bytes", offsetof(struct iamp_config, max_file_bytes) },
+	{ "max-statements", offsetof(struct iamp_config, max_statements) },
+	{ "max-scp-chars", offsetof(struct iamp_config, quotas.scp) },
+	{ "max-rcp-chars", offsetof(struct iamp_config, quotas.rcp) },
+	{ "max-identity-chars", offsetof(struct iamp_config, quotas.identity) },
+	{ "max-trust-chars", offsetof(struct iamp_config, quotas.trust) },
+};
+#define LIMIT_NAMES "max-file-bytes, max-statements, max-scp-chars, max-rcp-chars, max-identity-chars, max-trust-chars"
+
 static void read_limits(struct iamp_config *c, struct iamp_document *doc, const struct iamp_value *v,
 			struct iamp_diags *diags)
 {
 	if (v->kind != IAMP_VALUE_OBJECT) {
-		CDIAG(doc, WRONG_TYPE, v->span, "limits must be a mapping: max-file-bytes, max-statements");
+		CDIAG(doc, WRONG_TYPE, v->span, "limits must be a mapping: " LIMIT_NAMES);
 		return;
 	}
 	for (size_t k = 0; k < v->u.object.count; k++) {
 		const struct iamp_member *lm = &v->u.object.members[k];
 		const struct iamp_value *n = lm->value;
-		size_t *to = strcmp(lm->key, "max-file-bytes") == 0 ? &c->max_file_bytes
-			     : strcmp(lm->key, "max-statements") == 0 ? &c->max_statements : NULL;
+		size_t *to = NULL;
 
+		for (size_t i = 0; i < sizeof limit_keys / sizeof *limit_keys && !to; i++)
+			if (strcmp(lm->key, limit_keys[i].name) == 0)
+				to = (size_t *)(void *)((char *)c + limit_keys[i].offset);
 		if (!to)
-			CDIAG(doc, UNKNOWN_ELEMENT, lm->key_span,
-			      "unknown limit \"%s\" (max-file-bytes, max-statements)", lm->key);
+			CDIAG(doc, UNKNOWN_ELEMENT, lm->key_span, "unknown limit \"%s\" (" LIMIT_NAMES ")", lm->key);
 		else if ((n->kind != IAMP_VALUE_NUMBER && n->kind != IAMP_VALUE_STRING) ||
 			 !iamp_limit_parse(to, n->u.str.text))
 			CDIAG(doc, WRONG_TYPE, n->span, "%s must be a whole number from 1 to 4294967295", lm->key);

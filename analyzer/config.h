@@ -100,8 +100,10 @@ struct iamp_config {
 	char **baseline;                 /* its fingerprints, sorted */
 	size_t baseline_count;
 	struct iamp_params params;       /* params: defaults for prove's --param */
-	/* limits: the loader's caps for check (0: the default, load.h) */
+	/* limits: the loader's caps for check and the policy size quotas
+	 * (0: the default, load.h) */
 	size_t max_file_bytes, max_statements;
+	struct iamp_quotas quotas;
 };
 
 /* Loads `path`; problems go to `diags`. Returns 0, IAMP_EIO or IAMP_ENOMEM. */

@@ -29,7 +29,7 @@ static bool same_bytes(const struct iamp_str *a, const struct iamp_str *b)
  *   - `by` of six parts, `in` of fewer: `in` may match a text of fewer
  *     parts, which `by` never does: not shown.
  */
-static bool resource_covers(const struct iamp_str *by, const struct iamp_str *in)
+bool iamp_resource_covers(const struct iamp_str *by, const struct iamp_str *in)
 {
 	const char *fb[6], *fi[6];
 	size_t lb[6], li[6];
@@ -81,7 +81,7 @@ static bool list_within(const struct iamp_list *a, const struct iamp_list *b,
 		return true;
 	if (!a->is_not)
 		return entries_covered(a, b, cov);
-	return entries_covered(b, a, cov == resource_covers ? same_bytes : cov);
+	return entries_covered(b, a, cov == iamp_resource_covers ? same_bytes : cov);
 }
 
 static bool same_principal(const struct iamp_principal *a, const struct iamp_principal *b)
@@ -113,7 +113,7 @@ static bool same_condition(const struct iamp_condition *a, const struct iamp_con
 bool iamp_statement_within(const struct iamp_statement *a, const struct iamp_statement *b)
 {
 	if (!same_principal(&a->principal, &b->principal) || !list_within(&a->action, &b->action, action_covers) ||
-	    !list_within(&a->resource, &b->resource, resource_covers))
+	    !list_within(&a->resource, &b->resource, iamp_resource_covers))
 		return false;
 	/* b asks nothing that a does not */
 	for (size_t j = 0; j < b->condition_count; j++) {

@@ -31,6 +31,11 @@
 
 struct iamp_evaluator;
 
+/* Whether Resource entry `by` matches every resource that entry `in`
+ * matches (part by part for ARNs; variables only by equal bytes): sound,
+ * not complete. REDUNDANT_RESOURCE (lint_aa.c) asks it too. */
+bool iamp_resource_covers(const struct iamp_str *by, const struct iamp_str *in);
+
 /* Both statements of policies of the same type and Version. */
 bool iamp_statement_within(const struct iamp_statement *a, const struct iamp_statement *b);
 

@@ -715,13 +715,8 @@ static bool cond_eval(const struct ccond *c, struct req_state *st)
 				return true;
 		return false;
 	}
-	if (absent) {
-		if (c->set == IAMP_SET_FOR_ALL_VALUES)
-			return true;
-		if (c->set == IAMP_SET_FOR_ANY_VALUE)
-			return c->if_exists;
-		return c->if_exists || c->op->negated;
-	}
+	if (absent)
+		return iamp_operator_absent_holds(c->op, c->set, c->if_exists);
 	if (c->set == IAMP_SET_FOR_ALL_VALUES) {
 		for (size_t i = 0; i < k->count; i++)
 			if (!value_satisfies(c, &k->values[i], st))

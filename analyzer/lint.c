@@ -631,23 +631,31 @@ size_t iamp_lint_policy_size(const struct iamp_policy *policy, size_t *limit)
 
 	/* SCPs and RCPs: as the Organizations API saves them, white space
 	 * included; SCPs hold 10,240 characters since 15 May 2026. */
+	/* policy->quotas: the team's own quotas (limits:), 0 for AWS's */
 	switch (policy->type) {
 	case IAMP_POLICY_SCP:
-		*limit = 10240;
+		*limit = policy->quotas.scp ? policy->quotas.scp : 10240;
 		keep_ws = json;
 		break;
 	case IAMP_POLICY_RCP:
-		*limit = 5120;
+		*limit = policy->quotas.rcp ? policy->quotas.rcp : 5120;
 		keep_ws = json;
 		break;
 	case IAMP_POLICY_IDENTITY:
 	case IAMP_POLICY_BOUNDARY:
-		*limit = 6144;
+		*limit = policy->quotas.identity ? policy->quotas.identity : 6144;
 		break;
 	case IAMP_POLICY_TRUST:
+		*limit = policy->quotas.trust ? policy->quotas.trust : 2048;
+		break;
 	case IAMP_POLICY_SESSION:
 		*limit = 2048;
 		break;
+	case IAMP_POLICY_RESOURCE: /* known for some resource types only */
+		*limit = iamp_lint_resource_quota(policy);
+		if (*limit)
+			break;
+		return 0;
 	default:
 		*limit = 0;
 		return 0;
@@ -724,7 +732,7 @@ int iamp_lint_policy(const struct iamp_policy *p, struct iamp_diags *diags)
 	if (limit && size > limit) {
 		struct iamp_diag *d = DIAG(&l, POLICY_SIZE, at, "the policy is %zu characters%s; %s holds %zu",
 					   size, p->type == IAMP_POLICY_SCP || p->type == IAMP_POLICY_RCP ? "" : " without white space",
-					   iamp_policy_type_title(p->type), limit);
+					   p->resource_type ? p->resource_type : iamp_policy_type_title(p->type), limit);
 
 		/* Organizations refuses an SCP or RCP over its quota (AWS: an
 		 * ERROR); an identity policy's quota depends on where it is

@@ -38,6 +38,18 @@ int iamp_lint_policy_aa(const struct iamp_policy *policy, struct iamp_diags *dia
  * accounts.google.com:aud): a known key that no catalog lists. */
 bool iamp_lint_is_provider_key(const char *key, size_t len);
 
+/* The resource types of `check --resource-type` (aa_resource_types.def),
+ * as Access Analyzer's ValidatePolicyResourceType names them: the
+ * table's spelling of `name` (compared case-insensitively) with the
+ * policy type of a policy attached to it in *type, or NULL when unknown.
+ * iamp_lint_resource_type_names() lists them for messages. */
+const char *iamp_lint_resource_type(const char *name, enum iamp_policy_type *type);
+const char *iamp_lint_resource_type_names(void);
+
+/* The size quota of a policy's resource type (policy->resource_type), in
+ * characters without white space; 0 when none is known. */
+size_t iamp_lint_resource_quota(const struct iamp_policy *policy);
+
 /* Only the errors that leave a policy without a meaning as its type (a
  * Principal in an SCP, an identity or a session policy: an RCP given as
  * an SCP), for simulate and prove, which decide what a policy means and

@@ -22,10 +22,12 @@
  * registered (iamp_lint_is_provider_key).
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "catalog.h"
+#include "contain.h"
 #include "diag.h"
 #include "lint.h"
 #include "match.h"
@@ -186,6 +188,83 @@ static bool is_unique_id(const struct iamp_str *v, const char *prefix)
 	return true;
 }
 
+static bool has_key(const struct iamp_statement *st, const char *name)
+{
+	for (size_t i = 0; i < st->condition_count; i++)
+		if (key_is(&st->conditions[i], name))
+			return true;
+	return false;
+}
+
+/* A Federated principal: a SAML or OIDC provider's ARN with a name
+ * ("arn:aws:iam::111122223333:saml-provider/corp"), or a web identity
+ * provider's host ("cognito-identity.amazonaws.com", "accounts.google.com"). */
+static bool federated_syntax_ok(const struct iamp_str *v)
+{
+	const char *field[6];
+	size_t flen[6];
+
+	if (v->len >= 4 && strncmp(v->text, "arn:", 4) == 0) {
+		if (!iamp_arn_split(v->text, v->len, field, flen) || flen[2] != 3 || strncmp(field[2], "iam", 3) != 0 ||
+		    flen[3] || !iamp_is_account_id(field[4], flen[4]))
+			return false;
+		return (flen[5] > 14 && strncmp(field[5], "saml-provider/", 14) == 0) ||
+		       (flen[5] > 14 && strncmp(field[5], "oidc-provider/", 14) == 0);
+	}
+	for (size_t i = 0; i < v->len; i++)
+		if (v->text[i] == ':' || v->text[i] == ' ' || v->text[i] == '/' || v->text[i] == '*')
+			return false;
+	return memchr(v->text, '.', v->len) != NULL;
+}
+
+/* The account an AWS principal is or belongs to: "111122223333" for
+ * "111122223333", "arn:aws:iam::111122223333:root" and
+ * "arn:aws:iam::111122223333:role/app"; *root says whether it is the
+ * account itself. False for anything else ("*", a service, a unique ID). */
+static bool principal_account(const struct iamp_str *v, const char **acct, bool *root)
+{
+	const char *field[6];
+	size_t flen[6];
+
+	if (iamp_is_account_id(v->text, v->len)) {
+		*acct = v->text;
+		*root = true;
+		return true;
+	}
+	if (v->len < 4 || strncmp(v->text, "arn:", 4) != 0 || !iamp_arn_split(v->text, v->len, field, flen) ||
+	    !iamp_is_account_id(field[4], flen[4]) || has_wildcard(v->text, v->len) || memchr(v->text, '$', v->len))
+		return false;
+	*acct = field[4];
+	*root = flen[5] == 4 && strncmp(field[5], "root", 4) == 0;
+	return true;
+}
+
+/* A trust statement that lets in an account and one of its roles or
+ * users: the account already lets them in. */
+static void check_redundant_principals(struct aalint *l, const struct iamp_statement *st)
+{
+	const struct iamp_principal *pr = &st->principal;
+
+	if (!pr->present || pr->is_not || st->effect != IAMP_EFFECT_ALLOW)
+		return;
+	for (size_t i = 0; i < pr->count; i++) {
+		const char *acct, *racct;
+		bool root, rroot;
+
+		if (pr->items[i].kind != IAMP_PRINCIPAL_AWS || !principal_account(&pr->items[i].value, &acct, &root) || root)
+			continue;
+		for (size_t j = 0; j < pr->count; j++) {
+			if (pr->items[j].kind == IAMP_PRINCIPAL_AWS && principal_account(&pr->items[j].value, &racct, &rroot) &&
+			    rroot && memcmp(acct, racct, 12) == 0) {
+				DIAG(l, REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY, pr->items[i].value.span,
+				     "\"%s\" is redundant: \"%s\" beside it lets in every principal of account %.12s "
+				     "that its identity policies allow", pr->items[i].value.text, pr->items[j].value.text, acct);
+				break;
+			}
+		}
+	}
+}
+
 /* The condition keys that tie a service principal's access to one
  * resource, account or organization (the confused deputy). */
 static bool has_source_key(const struct iamp_statement *st)
@@ -244,8 +323,16 @@ static void check_principals(struct aalint *l, const struct iamp_statement *st)
 			}
 			break;
 		case IAMP_PRINCIPAL_FEDERATED:
-			if (trust && allow && !pr->is_not)
+			if (trust && !federated_syntax_ok(v))
+				DIAG(l, INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY, v->span,
+				     "\"%s\" names no identity provider: arn:aws:iam::ACCOUNT:saml-provider/NAME, "
+				     "arn:aws:iam::ACCOUNT:oidc-provider/HOST, or a provider's host name", v->text);
+			else if (trust && allow && !pr->is_not)
 				check_federated(l, st, pv);
+			else if (l->p->type == IAMP_POLICY_RESOURCE)
+				DIAG(l, FEDERATED_PRINCIPAL_NOT_SUPPORTED, v->span,
+				     "\"%s\": a Federated principal has a meaning only in a role's trust policy "
+				     "(sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity)", v->text);
 			break;
 		case IAMP_PRINCIPAL_SERVICE:
 			/* A trust policy's service assumes the role for its own
@@ -256,6 +343,13 @@ static void check_principals(struct aalint *l, const struct iamp_statement *st)
 				DIAG(l, RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL, v->span,
 				     "\"%s\" acts for any account that points it at this resource: add a condition on "
 				     "aws:SourceArn or aws:SourceAccount (or aws:SourceOrgID)", v->text);
+				service_warned = true;
+			}
+			else if (l->p->type == IAMP_POLICY_RESOURCE && allow && !pr->is_not && !service_warned &&
+				 !st->symbolic && !has_key(st, "aws:SourceArn")) {
+				DIAG(l, RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL, v->span,
+				     "\"%s\" may act for any resource of the accounts the conditions name: add aws:SourceArn "
+				     "naming the resource that may call", v->text);
 				service_warned = true;
 			}
 			break;
@@ -412,6 +506,53 @@ static void check_ip_values(struct aalint *l, const struct iamp_condition *c)
 		     first->text.text);
 }
 
+/* Epoch times are seconds: 12 digits or more is past the year 5000,
+ * which is milliseconds (Date.now()) more often than a date. */
+static void check_date_values(struct aalint *l, const struct iamp_condition *c)
+{
+	for (size_t k = 0; k < c->value_count; k++) {
+		const struct iamp_str *v = &c->values[k].text;
+		size_t digits = 0;
+
+		while (digits < v->len && v->text[digits] >= '0' && v->text[digits] <= '9')
+			digits++;
+		if (digits >= 12 && (digits == v->len || v->text[digits] == '.'))
+			DIAG(l, INVALID_DATE_VALUE, v->span,
+			     "\"%s\" is read as seconds since 1970, a date past the year 5000: if it is milliseconds, "
+			     "divide by 1000, or write the date in ISO 8601", v->text);
+	}
+}
+
+/* Values of one key are ORed: NumericLessThan [10, 20] is < 20. */
+static void check_numeric_bounds(struct aalint *l, const struct iamp_condition *c)
+{
+	enum iamp_cond_cmp cmp = c->op->cmp;
+	bool less = cmp == IAMP_CMP_LESS_THAN || cmp == IAMP_CMP_LESS_THAN_EQUALS;
+	size_t best = SIZE_MAX;
+	double bv = 0;
+
+	if ((!less && cmp != IAMP_CMP_GREATER_THAN && cmp != IAMP_CMP_GREATER_THAN_EQUALS) || c->value_count < 2 ||
+	    c->set != IAMP_SET_NONE)
+		return;
+	for (size_t k = 0; k < c->value_count; k++) {
+		double x;
+
+		if (!iamp_number_parse(&x, c->values[k].text.text, c->values[k].text.len))
+			return; /* INVALID_CONDITION_VALUE */
+		if (best == SIZE_MAX || (less ? x > bv : x < bv)) {
+			best = k;
+			bv = x;
+		}
+	}
+	for (size_t k = 0; k < c->value_count; k++)
+		if (k != best) {
+			DIAG(l, REDUNDANT_CONDITION_VALUE_NUM, c->values[k].text.span,
+			     "%s \"%s\" adds nothing: the values are ORed, and \"%s\" is the %s bound", c->op->name,
+			     c->values[k].text.text, c->values[best].text.text, less ? "largest" : "smallest");
+			return;
+		}
+}
+
 static void check_condition(struct aalint *l, const struct iamp_statement *st, size_t ci)
 {
 	const struct iamp_condition *c = &st->conditions[ci];
@@ -441,6 +582,10 @@ static void check_condition(struct aalint *l, const struct iamp_statement *st, s
 		     "Bool on \"%s\" with %zu values: give one, true or false", c->key.text, c->value_count);
 	if (op->type == IAMP_COND_IP)
 		check_ip_values(l, c);
+	if (op->type == IAMP_COND_DATE)
+		check_date_values(l, c);
+	if (op->type == IAMP_COND_NUMERIC)
+		check_numeric_bounds(l, c);
 	/* (ArnEquals reads wildcards as ArnLike does) */
 	if (op->type == IAMP_COND_STRING && op->cmp != IAMP_CMP_LIKE) {
 		for (size_t v = 0; v < c->value_count; v++)
@@ -562,8 +707,27 @@ static bool service_fills(const struct iamp_service *svc, const char *res, size_
 
 static const enum iamp_rule_id arn_format_rules[] = {
 	IAMP_RULE_ARN_REGION_NOT_ALLOWED, IAMP_RULE_MISSING_ARN_REGION, IAMP_RULE_ARN_ACCOUNT_NOT_ALLOWED,
-	IAMP_RULE__COUNT
+	IAMP_RULE_INVALID_SERVICE, IAMP_RULE__COUNT
 };
+
+/* Whether some resource type's ARN format has this service part: ARNs
+ * name services that have no action prefix of their own
+ * ("arn:aws:elasticloadbalancing:..." is elasticloadbalancing's, but
+ * "arn:aws:execute-api:..." belongs to the actions of execute-api and
+ * apigateway's ARNs are "arn:aws:apigateway:..."). Asked only when the
+ * part is no action prefix. */
+static bool arn_service_known(const char *svc, size_t len)
+{
+	for (uint32_t i = 0; i < iamp_catalog_counts.resource_types; i++) {
+		const char *field[6];
+		size_t flen[6];
+
+		if (iamp_catalog_resource_type_arn(&iamp_catalog_resource_types[i], field, flen) && flen[2] == len &&
+		    strncmp(field[2], svc, len) == 0)
+			return true;
+	}
+	return false;
+}
 
 static void check_arn(struct aalint *l, const struct iamp_str *r)
 {
@@ -591,8 +755,15 @@ static void check_arn(struct aalint *l, const struct iamp_str *r)
 	if (!iamp_diags_wants_any(l->diags, arn_format_rules))
 		return;
 	iamp_diags_work_for(l->diags, arn_format_rules);
-	if (!is_literal(field[2], flen[2]) || !(svc = iamp_catalog_service(field[2], flen[2])))
+	if (!is_literal(field[2], flen[2]))
 		return;
+	if (!(svc = iamp_catalog_service(field[2], flen[2]))) {
+		/* (a variable may hold colons: "arn:${aws:PrincipalTag/p}:s3:::b" splits elsewhere) */
+		if (flen[2] && !memchr(r->text, '$', r->len) && !arn_service_known(field[2], flen[2]))
+			DIAG(l, INVALID_SERVICE, r->span, "\"%.*s\" is not the service of any AWS resource's ARN (%s catalog)",
+			     (int)flen[2], field[2], iamp_catalog_data_date());
+		return;
+	}
 	if (!service_fills(svc, field[5], flen[5], some, all))
 		return;
 	if (flen[3] && is_literal(field[3], flen[3]) && !some[3])
@@ -635,6 +806,294 @@ static void check_rcp(struct aalint *l, const struct iamp_statement *st)
 			DIAG(l, RCP_INVALID_STATEMENT, a->span,
 			     "\"%s\": resource control policies do not govern %.*s (rcp_services.def lists the services they do)",
 			     a->text, (int)(colon - a->text), a->text);
+	}
+}
+
+/* ---- trust: the action each principal assumes a role with ------------------ */
+
+/* The three ways to assume a role, and who takes each: a SAML provider
+ * (a Federated ARN ":saml-provider/"), a web identity provider (any
+ * other Federated value), everyone else (AWS, Service). */
+enum assumer { ASSUME_OTHER, ASSUME_SAML, ASSUME_WEB };
+
+static enum assumer assumer_of(const struct iamp_principal_value *pv)
+{
+	if (pv->kind != IAMP_PRINCIPAL_FEDERATED)
+		return ASSUME_OTHER;
+	return strstr(pv->value.text, ":saml-provider/") ? ASSUME_SAML : ASSUME_WEB;
+}
+
+static void check_trust_actions(struct aalint *l, const struct iamp_statement *st)
+{
+	static const struct {
+		const char *action;
+		enum assumer who;
+		const char *needs;
+	} assume[] = {
+		{ "sts:AssumeRole", ASSUME_OTHER, "an account, role, user or service (AWS or Service)" },
+		{ "sts:AssumeRoleWithSAML", ASSUME_SAML, "a SAML provider (Federated: arn:aws:iam::ACCOUNT:saml-provider/NAME)" },
+		{ "sts:AssumeRoleWithWebIdentity", ASSUME_WEB, "a web identity provider (Federated: an OIDC provider)" },
+	};
+	const struct iamp_principal *pr = &st->principal;
+	bool has[3] = { false, false, false };
+
+	/* (no items: an unknown principal type, INVALID_PRINCIPAL's) */
+	if (!pr->present || pr->is_not || pr->star || pr->symbolic || !pr->count || st->action.is_not ||
+	    st->action.symbolic || st->effect != IAMP_EFFECT_ALLOW)
+		return;
+	for (size_t i = 0; i < pr->count; i++) {
+		if (pr->items[i].value.len == 1 && pr->items[i].value.text[0] == '*')
+			return; /* {"AWS": "*"}: anyone (UNSUPPORTED_WILDCARD_IN_PRINCIPAL) */
+		has[assumer_of(&pr->items[i])] = true;
+	}
+	for (size_t i = 0; i < st->action.count; i++) {
+		const struct iamp_str *a = &st->action.items[i];
+
+		if (has_wildcard(a->text, a->len))
+			continue;
+		for (size_t k = 0; k < sizeof assume / sizeof *assume; k++)
+			if (strlen(assume[k].action) == a->len && strncasecmp(a->text, assume[k].action, a->len) == 0 &&
+			    !has[assume[k].who])
+				DIAG(l, MISMATCHED_ACTION_FOR_PRINCIPAL, a->span,
+				     "no principal of the statement assumes a role with %s: it takes %s", assume[k].action,
+				     assume[k].needs);
+	}
+}
+
+/* Keys whose value only an action sets: session tags are passed with
+ * sts:TagSession, a source identity with sts:SetSourceIdentity, an
+ * external ID with sts:AssumeRole. A trust statement that tests one
+ * without allowing the action is never met with it. */
+static void check_trust_keys(struct aalint *l, const struct iamp_statement *st)
+{
+	static const struct {
+		const char *key;
+		bool prefix;
+		const char *action;
+	} needs[] = {
+		{ "aws:RequestTag/", true, "sts:TagSession" },
+		{ "aws:TagKeys", false, "sts:TagSession" },
+		{ "sts:TransitiveTagKeys", false, "sts:TagSession" },
+		{ "sts:SourceIdentity", false, "sts:SetSourceIdentity" },
+		{ "sts:ExternalId", false, "sts:AssumeRole" },
+	};
+
+	if (st->action.is_not || st->action.symbolic || !st->action.present || st->effect != IAMP_EFFECT_ALLOW)
+		return;
+	for (size_t c = 0; c < st->condition_count; c++) {
+		const struct iamp_condition *cd = &st->conditions[c];
+
+		for (size_t k = 0; k < sizeof needs / sizeof *needs; k++) {
+			size_t n = strlen(needs[k].key);
+			bool has = false;
+
+			if (needs[k].prefix ? !(cd->key.len > n && strncasecmp(cd->key.text, needs[k].key, n) == 0)
+					    : !key_is(cd, needs[k].key))
+				continue;
+			for (size_t i = 0; i < st->action.count && !has; i++)
+				has = iamp_catalog_glob(st->action.items[i].text, st->action.items[i].len, needs[k].action,
+							strlen(needs[k].action));
+			if (!has)
+				DIAG(l, MISSING_ACTION_FOR_CONDITION_KEY, cd->key.span,
+				     "\"%s\" is set only by %s, which the statement does not allow: add %s to its Action",
+				     cd->key.text, needs[k].action, needs[k].action);
+		}
+	}
+}
+
+/* ---- tag keys that some services never send -------------------------------- */
+
+/* Whether the key is one of the global tag keys, which only services that
+ * tag their resources (or requests) send: aws:ResourceTag/KEY,
+ * aws:RequestTag/KEY, aws:TagKeys. */
+static bool is_global_tag_key(const struct iamp_condition *c)
+{
+	return (c->key.len > 16 && strncasecmp(c->key.text, "aws:ResourceTag/", 16) == 0) ||
+	       (c->key.len > 15 && strncasecmp(c->key.text, "aws:RequestTag/", 15) == 0) || key_is(c, "aws:TagKeys");
+}
+
+/* Services the statement covers, and whether each sends the key. */
+struct tagscan {
+	const struct iamp_condition_key *key;
+	uint8_t *covered; /* per service: 1 covered */
+};
+
+static int cover_run(void *ctx, uint32_t first, uint32_t end)
+{
+	struct tagscan *t = ctx;
+
+	for (uint32_t i = first; i < end; i++)
+		t->covered[iamp_catalog_actions[i].service] = 1;
+	return 0;
+}
+
+static bool service_sends(const struct iamp_service *svc, const struct iamp_condition_key *k)
+{
+	for (uint32_t i = 0; i < svc->action_count; i++)
+		if (iamp_catalog_action_has_key(&iamp_catalog_actions[svc->first_action + i], k))
+			return true;
+	return false;
+}
+
+static void check_tag_keys(struct aalint *l, const struct iamp_statement *st)
+{
+	const struct iamp_list *act = &st->action;
+	uint32_t nsvc = iamp_catalog_counts.services;
+	uint8_t *covered = NULL;
+	bool deny = st->effect == IAMP_EFFECT_DENY;
+
+	if (!act->present || act->symbolic || (st->effect != IAMP_EFFECT_ALLOW && !deny))
+		return;
+	for (size_t ci = 0; ci < st->condition_count; ci++) {
+		const struct iamp_condition *c = &st->conditions[ci];
+		const struct iamp_condition_key *k;
+		struct tagscan t;
+		char names[200];
+		size_t n = 0, unsupported = 0;
+
+		if (!c->op || c->op->type == IAMP_COND_NULL || c->symbolic || !is_global_tag_key(c))
+			continue;
+		/* A Deny met without the key denies those services anyway. */
+		if (deny && iamp_operator_absent_holds(c->op, c->set, c->if_exists))
+			continue;
+		if (!(k = iamp_catalog_key(c->key.text, c->key.len)))
+			continue;
+		if (!covered && !(covered = calloc(nsvc, 1)))
+			return; /* out of memory: the check is skipped */
+		memset(covered, 0, nsvc);
+		t.key = k;
+		t.covered = covered;
+		if (!act->is_not) {
+			for (size_t i = 0; i < act->count; i++)
+				iamp_catalog_match(NULL, act->items[i].text, act->items[i].len, cover_run, &t);
+		} else {
+			/* NotAction: every action that no entry names */
+			for (uint32_t a = 0; a < iamp_catalog_counts.actions; a++) {
+				char name[256];
+				size_t len = iamp_catalog_action_format(name, sizeof name, &iamp_catalog_actions[a]);
+				bool named = false;
+
+				for (size_t i = 0; i < act->count && !named; i++)
+					named = iamp_catalog_glob(act->items[i].text, act->items[i].len, name, len);
+				if (!named)
+					covered[iamp_catalog_actions[a].service] = 1;
+			}
+		}
+		names[0] = '\0';
+		for (uint32_t s = 0; s < nsvc; s++) {
+			const struct iamp_service *svc = &iamp_catalog_services[s];
+
+			if (!covered[s] || service_sends(svc, k))
+				continue;
+			if (unsupported < 3 && n < sizeof names)
+				n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", unsupported ? ", " : "",
+						      iamp_catalog_str(svc->prefix));
+			unsupported++;
+		}
+		if (!unsupported)
+			continue;
+		if (unsupported > 3)
+			snprintf(names + n, n < sizeof names ? sizeof names - n : 0, ", ...");
+		if (deny)
+			DIAG(l, DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE, c->key.span,
+			     "%zu service%s of the statement send%s no \"%s\" (%s): this Deny never applies to %s",
+			     unsupported, unsupported == 1 ? "" : "s", unsupported == 1 ? "s" : "", c->key.text, names,
+			     unsupported == 1 ? "it" : "them");
+		else
+			DIAG(l, ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE, c->key.span,
+			     "%zu service%s of the statement send%s no \"%s\" (%s): this Allow grants %s nothing",
+			     unsupported, unsupported == 1 ? "" : "s", unsupported == 1 ? "s" : "", c->key.text, names,
+			     unsupported == 1 ? "it" : "them");
+	}
+	free(covered);
+}
+
+/* ---- the resource a resource policy is attached to ----------------------- */
+
+static const struct rtype {
+	const char *name;
+	enum iamp_policy_type type;
+	const char *service;
+	size_t quota;
+} rtypes[] = {
+#define RT(name, type, service, quota) { name, type, service, quota },
+#include "aa_resource_types.def"
+#undef RT
+};
+
+static const struct rtype *rtype_of(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof rtypes / sizeof *rtypes; i++)
+		if (strcasecmp(rtypes[i].name, name) == 0)
+			return &rtypes[i];
+	return NULL;
+}
+
+const char *iamp_lint_resource_type(const char *name, enum iamp_policy_type *type)
+{
+	const struct rtype *rt = rtype_of(name);
+
+	if (!rt)
+		return NULL;
+	*type = rt->type;
+	return rt->name;
+}
+
+const char *iamp_lint_resource_type_names(void)
+{
+#define RT(name, type, service, quota) name ", "
+	static const char all[] =
+#include "aa_resource_types.def"
+		"";
+#undef RT
+	static char names[sizeof all];
+
+	if (!names[0]) {
+		memcpy(names, all, sizeof all - 3); /* without the last ", " */
+		names[sizeof all - 3] = '\0';
+	}
+	return names;
+}
+
+size_t iamp_lint_resource_quota(const struct iamp_policy *policy)
+{
+	const struct rtype *rt = rtype_of(policy->resource_type);
+
+	return rt ? rt->quota : 0;
+}
+
+/* Whether the service part of an action or ARN (a pattern) can be the
+ * resource type's service. */
+static bool service_fits(const struct rtype *rt, const char *svc, size_t len)
+{
+	return iamp_catalog_glob(svc, len, rt->service, strlen(rt->service));
+}
+
+static void check_attached(struct aalint *l, const struct iamp_statement *st)
+{
+	const struct rtype *rt = rtype_of(l->p->resource_type);
+
+	if (!rt || !rt->service)
+		return;
+	for (size_t i = 0; i < st->action.count && !st->action.is_not; i++) {
+		const struct iamp_str *a = &st->action.items[i];
+		const char *colon = memchr(a->text, ':', a->len);
+
+		if (colon && !service_fits(rt, a->text, (size_t)(colon - a->text)))
+			DIAG(l, UNSUPPORTED_ACTION_IN_POLICY, a->span,
+			     "\"%s\": a policy attached to %s governs %s actions only", a->text, rt->name, rt->service);
+	}
+	for (size_t i = 0; i < st->resource.count && !st->resource.is_not; i++) {
+		const struct iamp_str *r = &st->resource.items[i];
+		const char *field[6];
+		size_t flen[6];
+
+		if (r->len < 4 || strncmp(r->text, "arn:", 4) != 0 || !iamp_arn_split(r->text, r->len, field, flen))
+			continue;
+		if (!service_fits(rt, field[2], flen[2]))
+			DIAG(l, UNSUPPORTED_RESOURCE_ARN_IN_POLICY, r->span,
+			     "\"%s\" is not a resource of %s: a policy attached to %s governs it and what it holds",
+			     r->text, rt->service, rt->name);
 	}
 }
 
@@ -688,8 +1147,30 @@ static void check_statement(struct aalint *l, const struct iamp_statement *st)
 			DIAG(l, UNSUPPORTED_SPACE_IN_VARIABLE, r->span,
 			     "\"%s\": no space may follow ${ in a policy variable", r->text);
 	}
-	if (l->p->type == IAMP_POLICY_TRUST)
+	/* an entry another covers (equal bytes: DUPLICATE_VALUE's) */
+	for (size_t i = 0; i < st->resource.count; i++) {
+		const struct iamp_str *r = &st->resource.items[i];
+
+		for (size_t j = 0; j < st->resource.count; j++) {
+			const struct iamp_str *o = &st->resource.items[j];
+
+			if (j != i && !(o->len == r->len && memcmp(o->text, r->text, r->len) == 0) &&
+			    iamp_resource_covers(o, r) && !(iamp_resource_covers(r, o) && j > i)) {
+				DIAG(l, REDUNDANT_RESOURCE, r->span, "\"%s\" adds nothing: \"%s\" (%u:%u) matches every resource it names",
+				     r->text, o->text, o->span.start.line, o->span.start.col);
+				break;
+			}
+		}
+	}
+	if (l->p->type == IAMP_POLICY_TRUST) {
 		check_roles_anywhere(l, st);
+		check_trust_actions(l, st);
+		check_trust_keys(l, st);
+		check_redundant_principals(l, st);
+	}
+	check_tag_keys(l, st);
+	if (l->p->resource_type)
+		check_attached(l, st);
 }
 
 /* ---- the walk -------------------------------------------------------------- */

@@ -51,6 +51,7 @@ void iamp_limits_default(struct iamp_limits *out)
 	out->max_string_bytes = 64 * 1024;
 	out->max_statements = 10000;
 	out->max_condition_values = 20000;
+	out->quotas = (struct iamp_quotas){ 0 }; /* AWS's */
 }
 
 bool iamp_limit_parse(size_t *out, const char *text)

@@ -87,6 +87,16 @@ struct iamp_value {
 
 enum iamp_format { IAMP_FORMAT_JSON, IAMP_FORMAT_YAML };
 
+/* Size quotas of policies in characters, as lint counts them
+ * (iamp_lint_policy_size: SCPs and RCPs with white space, the others
+ * without); 0 is AWS's quota: SCP 10,240, RCP 5,120, identity and
+ * boundary 6,144, trust 2,048. For teams whose tooling still enforces
+ * an older quota (SCPs at 5,120). Not caps: a policy over its quota is
+ * POLICY_SIZE, and is still read. */
+struct iamp_quotas {
+	size_t scp, rcp, identity, trust;
+};
+
 /* Hard caps on input; reaching one is an INPUT_LIMIT diagnostic. */
 struct iamp_limits {
 	size_t max_file_bytes;  /* default 4 MiB */
@@ -97,6 +107,7 @@ struct iamp_limits {
 	 * 32 KiB key policy, AWS's largest, holds fewer; the evaluator's
 	 * time grows with them times the request's values */
 	size_t max_condition_values;
+	struct iamp_quotas quotas; /* not a cap: copied to each policy built */
 };
 
 void iamp_limits_default(struct iamp_limits *out);

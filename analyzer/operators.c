@@ -89,3 +89,12 @@ bool iamp_operator_parse(const char *text, size_t len,
 	*if_exists = false;
 	return false;
 }
+
+bool iamp_operator_absent_holds(const struct iamp_operator *op, enum iamp_set_op set, bool if_exists)
+{
+	if (set == IAMP_SET_FOR_ALL_VALUES)
+		return true;
+	if (set == IAMP_SET_FOR_ANY_VALUE)
+		return if_exists;
+	return if_exists || op->negated;
+}

@@ -59,4 +59,12 @@ bool iamp_operator_parse(const char *text, size_t len,
 			 const struct iamp_operator **op, enum iamp_set_op *set,
 			 bool *if_exists);
 
+/*
+ * Whether a condition (not Null) holds when its key is absent from the
+ * request: ForAllValues always, ForAnyValue only with IfExists, others
+ * with IfExists or a negated operator. The evaluator decides with it,
+ * and lint asks it whether a condition can be met without its key.
+ */
+bool iamp_operator_absent_holds(const struct iamp_operator *op, enum iamp_set_op set, bool if_exists);
+
 #endif

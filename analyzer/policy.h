@@ -183,6 +183,13 @@ struct iamp_policy {
 	 * its file. Set by the caller after building. */
 	const char *text;
 	size_t text_len;
+	/* The quotas it is checked against (limits->quotas when built). */
+	struct iamp_quotas quotas;
+	/* The resource the policy is attached to, as Access Analyzer's
+	 * ValidatePolicyResourceType names it ("AWS::S3::Bucket"), from
+	 * iamp_lint_resource_type(); NULL when not said. Set by the caller
+	 * after building (check --resource-type). */
+	const char *resource_type;
 };
 
 /*

@@ -4,7 +4,8 @@
 # fixtures/aa/<ISSUE_CODE>.json is one minimal policy per check of AWS's
 # "IAM policy validation check reference", as that page describes it.
 # fixtures/aa/parity.tsv says, per issue code, AWS's finding type, the
-# policy type to check the fixture as, the line of the element AWS points
+# policy type to check the fixture as (TYPE@RESOURCE_TYPE adds
+# --resource-type RESOURCE_TYPE), the line of the element AWS points
 # to, and what iamproof does today:
 #   found        a finding of a rule that reports the code (`iamproof rules`
 #                lists each rule's codes) on that line, at AWS's type
@@ -57,7 +58,10 @@ while IFS="$tab" read -r code type ptype line want why; do
 	[ -f "$code.json" ] || { no "$code: no fixture $code.json"; continue; }
 	rules=$(awk -v c="$code" '$1 == c { print $2 }' "$tmp/codes")
 	sev=$(sev_of "$type")
-	"$bin" check --no-config --no-color --quiet -t "$ptype" "$code.json" > "$tmp/out" 2>&1
+	# TYPE or TYPE@RESOURCE_TYPE (check --resource-type)
+	rtype=
+	case $ptype in *@*) rtype=${ptype#*@} ptype=${ptype%%@*} ;; esac
+	"$bin" check --no-config --no-color --quiet -t "$ptype" ${rtype:+--resource-type "$rtype"} "$code.json" > "$tmp/out" 2>&1
 	got=missing
 	hit=
 	for r in $rules; do

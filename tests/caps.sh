@@ -64,6 +64,37 @@ has "error: more than 200 statements" "--max-statements over limits:"
 guarded 2 "--max-statements 0" -- "$bin" check --no-config --max-statements 0 stmts.json
 guarded 2 "--max-file-bytes x" -- "$bin" check --no-config --max-file-bytes x stmts.json
 
+# the size quotas are configurable (issue 10): an SCP of about 7,000
+# characters is under AWS's 10,240 and over the old 5,120
+gen scp7k.json 'const a = []; for (let i = 0; i < 500; i++) a.push("\"s3:Act" + String(i).padStart(4, "0") + "\""); return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[" + a.join(", ") + "],\"Resource\":\"*\"}]}"'
+guarded 1 "a 7,000-character SCP" -- "$bin" check --no-config -t scp scp7k.json
+hasnt "POLICY_SIZE" "an SCP of 7,000 characters is under AWS's 10,240"
+guarded 1 "a 7,000-character SCP, --max-scp-chars 5120" -- "$bin" check --no-config -t scp --max-scp-chars 5120 scp7k.json
+has "error: the policy is 7081 characters;" "--max-scp-chars: over the quota, counted with white space"
+has "a service control policy (SCP) holds 5120 [POLICY_SIZE]" "--max-scp-chars: the quota named"
+printf 'limits: {max-scp-chars: 5120, max-trust-chars: 4096}\n' > quotas.yaml
+guarded 1 "limits: max-scp-chars 5120" -- "$bin" check -c quotas.yaml -t scp scp7k.json
+has "holds 5120 [POLICY_SIZE]" "limits: max-scp-chars"
+guarded 1 "--max-scp-chars over limits:" -- "$bin" check -c quotas.yaml -t scp --max-scp-chars 8000 scp7k.json
+hasnt "POLICY_SIZE" "--max-scp-chars 8000 over limits: 5120"
+guarded 1 "an RCP of 7,000 characters" -- "$bin" check --no-config -t rcp scp7k.json
+has "holds 5120 [POLICY_SIZE]" "AWS's RCP quota"
+guarded 1 "--max-rcp-chars 8000" -- "$bin" check --no-config -t rcp --max-rcp-chars 8000 scp7k.json
+hasnt "POLICY_SIZE" "--max-rcp-chars"
+gen trust3k.json 'const a = []; for (let i = 0; i < 100; i++) a.push("\"arn:aws:iam::1111222233" + String(i).padStart(2, "0") + ":root\""); return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[" + a.join(",") + "]},\"Action\":\"sts:AssumeRole\"}]}"'
+guarded 0 "a 3,000-character trust policy" -- "$bin" check --no-config -t trust trust3k.json
+has "holds 2048 [POLICY_SIZE]" "AWS's trust quota"
+guarded 0 "limits: max-trust-chars 4096" -- "$bin" check -c quotas.yaml -t trust trust3k.json
+hasnt "POLICY_SIZE" "limits: max-trust-chars"
+printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}' > id.json
+guarded 0 "--max-identity-chars 60" -- "$bin" check --no-config --max-identity-chars 60 id.json
+has "without white space; an identity policy holds 60 [POLICY_SIZE]" "--max-identity-chars"
+guarded 2 "--max-scp-chars 0" -- "$bin" check --no-config --max-scp-chars 0 scp7k.json
+printf 'limits: {max-scp-chars: lots, max-scp-bytes: 1}\n' > badquota.yaml
+guarded 1 "limits: with a bad quota" -- "$bin" check -c badquota.yaml -t scp scp7k.json
+has "max-scp-chars must be a whole number" "a bad quota in limits:"
+has "unknown limit \"max-scp-bytes\"" "an unknown limit"
+
 gen conds.json 'const v = []; for (let i = 0; i < 30000; i++) v.push("\"u" + i + "\""); return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:username\":[" + v.join(",") + "]}}}]}"'
 guarded 1 "30,000 condition values" -- "$bin" check --no-config conds.json
 has "error: more than 20000 condition values in the policy; the rest are not read [INPUT_LIMIT]" "the condition-value cap"

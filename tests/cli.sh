@@ -40,6 +40,23 @@ expect_exit 2 "unknown command" -- "$bin" frobnicate
 expect_exit 2 "unknown option" -- "$bin" check --frobnicate good.json
 expect_exit 2 "unknown type" -- "$bin" check --type bucket good.json
 expect_exit 2 "unknown format" -- "$bin" check --format xml good.json
+# --resource-type (issue 10): AWS's names, case-insensitive; it sets the
+# type of files without one, and a -t of another type is a usage error
+expect_exit 2 "unknown resource type" -- "$bin" check --no-config --resource-type AWS::S3::Bukket good.json
+grep -q "unknown resource type 'AWS::S3::Bukket' (AWS::DynamoDB::Table, .*AWS::S3::Bucket, " "$tmp/err" && ok || no "an unknown resource type lists the known ones"
+expect_exit 2 "--resource-type with another --type" -- "$bin" check --no-config -t identity --resource-type AWS::S3::Bucket good.json
+grep -q "is for a resource-based policy, not --type identity" "$tmp/err" && ok || no "--resource-type against --type says why"
+cat > bucket.json <<'J'
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+ "Action": ["s3:GetObject", "dynamodb:GetItem"], "Resource": ["arn:aws:s3:::b/*", "arn:aws:dynamodb:us-east-1:111122223333:table/t"]}]}
+J
+expect_exit 1 "--resource-type aws::s3::bucket" -- "$bin" check --no-config --no-color --resource-type aws::s3::bucket bucket.json
+grep -q "^bucket.json:2:29: error: \"dynamodb:GetItem\": a policy attached to AWS::S3::Bucket governs s3 actions only \[UNSUPPORTED_ACTION_IN_POLICY\]" "$tmp/out" && ok || no "--resource-type: the other service's action"
+grep -q "^bucket.json:2:83: error: .*\[UNSUPPORTED_RESOURCE_ARN_IN_POLICY\]" "$tmp/out" && ok || no "--resource-type: the other service's ARN"
+expect_exit 1 "--resource-type AWS::DynamoDB::Table" -- "$bin" check --no-config --no-color -t resource --resource-type AWS::DynamoDB::Table bucket.json
+grep -q "s3:GetObject.*AWS::DynamoDB::Table governs dynamodb actions only" "$tmp/out" && ok || no "--resource-type AWS::DynamoDB::Table"
+expect_exit 0 "without --resource-type" -- "$bin" check --no-config --no-color -t resource bucket.json
+grep -q "UNSUPPORTED_ACTION_IN_POLICY\|UNSUPPORTED_RESOURCE_ARN_IN_POLICY" "$tmp/out" && no "no resource type: no resource type checks" || ok
 expect_exit 0 "check --help" -- "$bin" check --help
 expect_exit 0 "clean file" -- "$bin" check --no-config good.json
 [ -s "$tmp/out" ] && no "clean file printed findings" || ok

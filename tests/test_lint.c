@@ -179,6 +179,64 @@ START_TEST(size_loaded)
 }
 END_TEST
 
+/* The quotas of limits: reach the policy through the builder, per type;
+ * 0 keeps AWS's; a resource policy has one only for a resource type
+ * that names it (aa_resource_types.def). */
+static const struct {
+	enum iamp_policy_type type;
+	struct iamp_quotas quotas;
+	const char *resource_type;
+	size_t limit;
+} quota_cases[] = {
+	{ IAMP_POLICY_SCP, { 0, 0, 0, 0 }, NULL, 10240 },
+	{ IAMP_POLICY_SCP, { 5120, 0, 0, 0 }, NULL, 5120 },
+	{ IAMP_POLICY_RCP, { 5120, 0, 0, 0 }, NULL, 5120 },
+	{ IAMP_POLICY_RCP, { 0, 9000, 0, 0 }, NULL, 9000 },
+	{ IAMP_POLICY_IDENTITY, { 0, 0, 100, 0 }, NULL, 100 },
+	{ IAMP_POLICY_BOUNDARY, { 0, 0, 100, 0 }, NULL, 100 },
+	{ IAMP_POLICY_TRUST, { 0, 0, 0, 4096 }, NULL, 4096 },
+	{ IAMP_POLICY_SESSION, { 0, 0, 0, 4096 }, NULL, 2048 },
+	{ IAMP_POLICY_RESOURCE, { 1, 1, 1, 1 }, NULL, 0 },
+	{ IAMP_POLICY_RESOURCE, { 0, 0, 0, 0 }, "AWS::S3::Bucket", 20480 },
+	{ IAMP_POLICY_RESOURCE, { 0, 0, 0, 0 }, "AWS::S3::AccessPoint", 0 },
+};
+
+START_TEST(size_quota_configured)
+{
+	struct iamp_limits limits;
+	struct iamp_policy *p = NULL;
+	size_t limit = 12345;
+
+	iamp_limits_default(&limits);
+	limits.quotas = quota_cases[_i].quotas;
+	iamp_diags_init(&th_diags);
+	ck_assert_int_eq(iamp_load_buffer(&th_doc, "t.json", "{\"Statement\": []}", 17, IAMP_FORMAT_JSON, NULL, &th_diags), 0);
+	ck_assert_int_eq(iamp_policy_build(&p, th_doc, quota_cases[_i].type, &limits, &th_diags), 0);
+	p->resource_type = quota_cases[_i].resource_type;
+	iamp_lint_policy_size(p, &limit);
+	ck_assert_uint_eq(limit, quota_cases[_i].limit);
+	th_teardown();
+}
+END_TEST
+
+START_TEST(resource_type_names)
+{
+	enum iamp_policy_type t = IAMP_POLICY_IDENTITY;
+
+	ck_assert_str_eq(iamp_lint_resource_type("aws::s3::BUCKET", &t), "AWS::S3::Bucket");
+	ck_assert_int_eq(t, IAMP_POLICY_RESOURCE);
+	ck_assert_str_eq(iamp_lint_resource_type("AWS::IAM::AssumeRolePolicyDocument", &t),
+			 "AWS::IAM::AssumeRolePolicyDocument");
+	ck_assert_int_eq(t, IAMP_POLICY_TRUST);
+	ck_assert_ptr_null(iamp_lint_resource_type("AWS::S3::Bucket2", &t));
+	ck_assert_ptr_null(iamp_lint_resource_type("", &t));
+	/* the list for messages: every name once, no trailing separator */
+	ck_assert_ptr_nonnull(strstr(iamp_lint_resource_type_names(), "AWS::DynamoDB::Table, "));
+	ck_assert_ptr_nonnull(strstr(iamp_lint_resource_type_names(), ", AWS::S3Tables::TableBucket"));
+	ck_assert(iamp_lint_resource_type_names()[strlen(iamp_lint_resource_type_names()) - 1] == 't');
+}
+END_TEST
+
 static const struct {
 	const char *s;
 	bool date, number, ip;
@@ -255,6 +313,8 @@ Suite *suite_lint(void)
 	tcase_add_test(tc, variable_position);
 	tcase_add_test(tc, size_quota);
 	tcase_add_loop_test(tc, size_loaded, 0, sizeof(sizes) / sizeof(*sizes));
+	tcase_add_loop_test(tc, size_quota_configured, 0, sizeof quota_cases / sizeof *quota_cases);
+	tcase_add_test(tc, resource_type_names);
 	tcase_add_loop_test(tc, value_syntax, 0, sizeof(values) / sizeof(*values));
 	tcase_add_test(tc, variables);
 	suite_add_tcase(s, tc);

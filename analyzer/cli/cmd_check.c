@@ -66,6 +66,9 @@ struct check {
 	struct iamp_config config;
 	bool has_type;
 	enum iamp_policy_type type;
+	/* --resource-type: its name (lint.h), and the policy type it implies */
+	const char *resource_type;
+	enum iamp_policy_type resource_policy_type;
 	struct iamp_limits limits;
 	struct iamp_diags diags;
 	char **files;
@@ -120,6 +123,12 @@ static void check_usage(FILE *out)
 		"                       out of time reports nothing and the summary counts it\n"
 		"      --max-file-bytes N  the largest file read (default 4194304; limits: in .iamproof.yaml)\n"
 		"      --max-statements N  statements checked per policy (default 10000; the rest are not)\n"
+		"      --max-scp-chars N, --max-rcp-chars N, --max-identity-chars N, --max-trust-chars N\n"
+		"                       the size quota of each policy type (AWS's: 10240, 5120, 6144, 2048;\n"
+		"                       limits: in .iamproof.yaml); over it is POLICY_SIZE\n"
+		"      --resource-type T  the resource a resource policy is attached to, as Access Analyzer's\n"
+		"                       ValidatePolicyResourceType: AWS::S3::Bucket, AWS::DynamoDB::Table, ...\n"
+		"                       (docs/aa-parity.md); files of no other type are checked as its type\n"
 		"      --skip-excluded  skip named files as a directory walk would: hidden paths, node_modules,\n"
 		"                       exclude globs, other extensions (for hooks that pass every changed file)\n"
 		"  -j, --jobs N         check N files at a time (default: the number of CPUs); the output is\n"
@@ -347,6 +356,8 @@ static enum iamp_policy_type type_for(const struct check *c, const char *path)
 		return c->type;
 	if (strcmp(path, "-") != 0 && iamp_config_type_for(&c->config, path, &t))
 		return t;
+	if (c->resource_type)
+		return c->resource_policy_type;
 	return c->config.has_default_type ? c->config.default_type : IAMP_POLICY_IDENTITY;
 }
 
@@ -515,6 +526,8 @@ static void check_file(struct check *c, const char *path)
 			fprintf(c->err, "iamproof: %s: %s\n", path, iamp_error_last());
 			c->internal = true;
 		} else if (policy) {
+			if (c->resource_type && policy->type == c->resource_policy_type)
+				policy->resource_type = c->resource_type;
 			iamp_lint_policy(policy, &c->diags);
 			if (c->semantic)
 				semantic_check(c, path, policy, first);
@@ -691,6 +704,22 @@ static void summary(const struct check *c)
 			c->config.baseline_path ? " " : "", c->config.baseline_path ? c->config.baseline_path : "");
 }
 
+/* Long options without a letter. */
+enum {
+	OPT_QUOTA_SCP = 256,
+	OPT_QUOTA_RCP,
+	OPT_QUOTA_IDENTITY,
+	OPT_QUOTA_TRUST,
+	OPT_RESOURCE_TYPE,
+};
+
+/* A quota given on the command line wins over .iamproof.yaml's, which
+ * wins over AWS's (0). */
+static size_t quota_of(size_t option, size_t config)
+{
+	return option ? option : config;
+}
+
 static int run(int argc, char **argv, bool writing_baseline)
 {
 	static const struct option longopts[] = {
@@ -711,6 +740,11 @@ static int run(int argc, char **argv, bool writing_baseline)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "max-file-bytes", required_argument, NULL, 'Z' },
 		{ "max-statements", required_argument, NULL, 'T' },
+		{ "max-scp-chars", required_argument, NULL, OPT_QUOTA_SCP },
+		{ "max-rcp-chars", required_argument, NULL, OPT_QUOTA_RCP },
+		{ "max-identity-chars", required_argument, NULL, OPT_QUOTA_IDENTITY },
+		{ "max-trust-chars", required_argument, NULL, OPT_QUOTA_TRUST },
+		{ "resource-type", required_argument, NULL, OPT_RESOURCE_TYPE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -725,6 +759,7 @@ static int run(int argc, char **argv, bool writing_baseline)
 	struct iamp_report_opts ropts;
 	bool disabled[IAMP_RULE__COUNT] = { false };
 	size_t max_file_bytes = 0, max_statements = 0;
+	struct iamp_quotas quotas = { 0 };
 
 	memset(&c, 0, sizeof(c));
 	c.err = stderr;
@@ -820,6 +855,28 @@ static int run(int argc, char **argv, bool writing_baseline)
 				return EXIT_USAGE;
 			}
 			break;
+		case OPT_QUOTA_SCP:
+		case OPT_QUOTA_RCP:
+		case OPT_QUOTA_IDENTITY:
+		case OPT_QUOTA_TRUST: {
+			size_t *to = opt == OPT_QUOTA_SCP ? &quotas.scp : opt == OPT_QUOTA_RCP ? &quotas.rcp
+				     : opt == OPT_QUOTA_IDENTITY ? &quotas.identity : &quotas.trust;
+
+			if (!iamp_limit_parse(to, optarg)) {
+				fprintf(stderr, "%s: %s wants a whole number from 1 to 4294967295\n", cmd,
+					argv[optind - 1]);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case OPT_RESOURCE_TYPE:
+			c.resource_type = iamp_lint_resource_type(optarg, &c.resource_policy_type);
+			if (!c.resource_type) {
+				fprintf(stderr, "%s: unknown resource type '%s' (%s)\n", cmd, optarg,
+					iamp_lint_resource_type_names());
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			(writing_baseline ? baseline_usage : check_usage)(stdout);
 			return EXIT_CLEAN;
@@ -829,6 +886,11 @@ static int run(int argc, char **argv, bool writing_baseline)
 		}
 	}
 
+	if (c.resource_type && c.has_type && c.type != c.resource_policy_type) {
+		fprintf(stderr, "%s: --resource-type %s is for %s, not --type %s\n", cmd, c.resource_type,
+			iamp_policy_type_title(c.resource_policy_type), iamp_policy_type_name(c.type));
+		return EXIT_USAGE;
+	}
 	if (!no_config && !config_path) {
 		if (iamp_config_find(&found, ".") < 0) {
 			fprintf(stderr, "iamproof: %s\n", iamp_error_last());
@@ -876,6 +938,10 @@ static int run(int argc, char **argv, bool writing_baseline)
 		c.limits.max_file_bytes = max_file_bytes ? max_file_bytes : c.config.max_file_bytes;
 	if (max_statements || c.config.max_statements)
 		c.limits.max_statements = max_statements ? max_statements : c.config.max_statements;
+	c.limits.quotas.scp = quota_of(quotas.scp, c.config.quotas.scp);
+	c.limits.quotas.rcp = quota_of(quotas.rcp, c.config.quotas.rcp);
+	c.limits.quotas.identity = quota_of(quotas.identity, c.config.quotas.identity);
+	c.limits.quotas.trust = quota_of(quotas.trust, c.config.quotas.trust);
 	judge(&c, 0, NULL); /* the configuration's own problems */
 	if (!fail_on_set && c.config.has_fail_on)
 		fail_on = c.config.fail_on;
