@@ -879,6 +879,60 @@ START_TEST(action_index)
 END_TEST
 
 /*
+ * The service index (eval_internal.h): a request sees exactly the
+ * statements a scan of every statement would find, in policy order, those
+ * indexed under its service merged with NotAction and wildcard-service
+ * statements; a statement of other services only is not seen.
+ */
+START_TEST(service_index)
+{
+	static const struct {
+		const char *action;
+		const char *want; /* policy.statement of each match, in order */
+	} rows[] = {
+		{ "s3:GetObject", "0.0 0.1 0.2 0.4 0.5 1.0 1.2 " },
+		{ "EC2:RunInstances", "0.1 0.3 0.4 1.1 1.2 " },
+		{ "sqs:SendMessage", "0.1 0.2 1.2 " },
+		{ "sq:GetThing", "0.1 0.2 0.5 1.2 " },
+		{ "kms:Decrypt", "0.1 0.2 1.2 " },
+	};
+	struct iamp_evaluator *ev;
+	struct iamp_match m[16];
+	struct iamp_result res = { .matches = m, .match_cap = 16 };
+
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	add(ev, IAMP_POLICY_IDENTITY, 0,
+	    P("{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:Get*\"],\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"NotAction\":\"ec2:*\",\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"Action\":[\"ec2:Run*\",\"ec2:Describe*\"],\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\",\"s3:GetObject\",\"iam:PassRole\"],\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"Action\":\"s?:Get*\",\"Resource\":\"*\"}"));
+	add(ev, IAMP_POLICY_IDENTITY, 0,
+	    P("{\"Effect\":\"Allow\",\"Action\":\"S3:GetObject\",\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"Action\":\"ec2:runinstances\",\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"Action\":\"iam:*\",\"Resource\":\"*\"}"));
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		char req[256], got[256] = "";
+		size_t n = 0;
+
+		snprintf(req, sizeof(req), REQ(USER, "%s", OBJ), rows[r].action);
+		decide(ev, req, &res);
+		for (size_t i = 0; i < res.match_count; i++) {
+			size_t pol = res.matches[i].policy == ev->pols[0].src ? 0 : 1;
+
+			n += (size_t)snprintf(got + n, sizeof(got) - n, "%zu.%zu ", pol, res.matches[i].stmt->index);
+		}
+		ck_assert_msg(strcmp(got, rows[r].want) == 0, "%s: matched %s, expected %s", rows[r].action, got,
+			      rows[r].want);
+	}
+	iamp_evaluator_free(ev);
+	th_kept_free();
+}
+END_TEST
+
+/*
  * The applicable statements (eval.h): stored up to match_cap, counted in
  * match_total past it, each naming its policy; SCP and RCP statements only
  * where SCPs and RCPs govern the request (scp_applies, rcp_applies).
@@ -1091,6 +1145,7 @@ Suite *suite_eval(void)
 	tcase_add_test(tc, use_after_free_long_action_resource_policy);
 	tcase_add_test(tc, condition_size_caps);
 	tcase_add_test(tc, action_index);
+	tcase_add_test(tc, service_index);
 	tcase_add_loop_test(tc, request_errors, 0, N(bad_requests));
 	tcase_add_test(tc, many_variables);
 	tcase_add_test(tc, unusable_statements);
