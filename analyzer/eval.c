@@ -6,6 +6,7 @@
 #include "eval.h"
 #include "eval_internal.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,6 +470,8 @@ static int add_policy(struct iamp_evaluator *ev, enum iamp_policy_type type, uns
 		if (stmt_compile(&p->stmts[i], ev->arena, &policy->statements[i], type, vars))
 			return iamp_error_set(IAMP_ENOMEM, "out of memory");
 	p->nstmts = policy->statement_count;
+	p->first = ev->nstmts;
+	ev->nstmts += p->nstmts;
 	if (ev->npols >= UINT32_MAX || p->nstmts >= UINT32_MAX)
 		return iamp_error_set(IAMP_EINVAL, "too many policies or statements");
 	for (size_t i = 0; i < p->nstmts; i++)
@@ -544,6 +547,39 @@ int iamp_evaluator_variant(struct iamp_evaluator **out, const struct iamp_evalua
 oom:
 	iamp_evaluator_free(v);
 	return iamp_error_set(IAMP_ENOMEM, "out of memory");
+}
+
+size_t iamp_evaluator_statement_count(const struct iamp_evaluator *ev)
+{
+	return ev->nstmts;
+}
+
+void iamp_evaluator_statement(struct iamp_match *out, const struct iamp_evaluator *ev,
+			      size_t ordinal)
+{
+	size_t lo = 0, hi = ev->npols;
+	const struct cpolicy *p;
+
+	assert(ordinal < ev->nstmts);
+	/* the last policy whose first statement is at or before `ordinal` */
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ev->pols[mid].first <= ordinal)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	while (lo + 1 < ev->npols && ev->pols[lo].first + ev->pols[lo].nstmts <= ordinal)
+		lo++; /* past policies without statements */
+	p = &ev->pols[lo];
+	out->type = p->type;
+	out->level = p->node ? 0 : p->level;
+	out->name = p->name;
+	out->policy = p->src;
+	out->stmt = p->stmts[ordinal - p->first].src;
+	out->deny = p->stmts[ordinal - p->first].deny;
+	out->ordinal = ordinal;
 }
 
 /* ---- evaluating ---------------------------------------------------------- */
@@ -1255,6 +1291,7 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 				m->policy = p->src;
 				m->stmt = s->src;
 				m->deny = s->deny;
+				m->ordinal = p->first + r->stmt;
 			}
 			else if (p->type == IAMP_POLICY_SCP || p->type == IAMP_POLICY_RCP)
 				unstored[p->type == IAMP_POLICY_RCP]++;

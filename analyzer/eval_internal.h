@@ -99,6 +99,7 @@ struct cpolicy {
 	char *name;
 	struct cstmt *stmts;
 	size_t nstmts;
+	size_t first; /* the ordinal (iamp_match) of stmts[0] */
 };
 
 /*
@@ -148,6 +149,7 @@ struct iamp_evaluator {
 	struct svc_slot *svcs; /* the service index */
 	size_t nsvcs, svcs_cap; /* svcs_cap: a power of two, or 0 */
 	struct srefs always;
+	size_t nstmts; /* over every policy */
 };
 
 #endif

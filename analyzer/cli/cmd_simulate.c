@@ -54,6 +54,7 @@
 struct principal_ev {
 	const char *arn;
 	struct iamp_evaluator *ev;
+	struct iamp_decision_json *dj; /* its JSON lines' prepared parts */
 };
 
 struct sim {
@@ -63,6 +64,7 @@ struct sim {
 	bool text;
 	bool bad_request;  /* some request was rejected */
 	struct iamp_evaluator *ev;
+	struct iamp_decision_json *dj;
 	struct principal_ev *pevs;
 	size_t npevs;
 	const char *resource_account; /* --resource-account */
@@ -104,14 +106,21 @@ static void usage(FILE *out)
 
 /* ---- requests ------------------------------------------------------------ */
 
-static const struct iamp_evaluator *evaluator_for(const struct sim *s, const struct iamp_request *req)
+static const struct iamp_evaluator *evaluator_for(const struct sim *s, const struct iamp_request *req,
+						  const struct iamp_decision_json **dj)
 {
 	struct iamp_caller c;
 
+	*dj = s->dj;
+	if (!s->npevs)
+		return s->ev;
 	iamp_caller_parse(&c, req->principal, req->principal_len);
-	for (size_t i = 0; i < s->npevs; i++)
-		if (iamp_caller_is(&c, s->pevs[i].arn, strlen(s->pevs[i].arn)))
+	for (size_t i = 0; i < s->npevs; i++) {
+		if (iamp_caller_is(&c, s->pevs[i].arn, strlen(s->pevs[i].arn))) {
+			*dj = s->pevs[i].dj;
 			return s->pevs[i].ev;
+		}
+	}
 	return s->ev;
 }
 
@@ -151,6 +160,7 @@ static int one_request(struct sim *s, const char *text, size_t len, const char *
 	struct iamp_match matches[MAX_MATCHES];
 	struct iamp_result res = { .matches = matches, .match_cap = MAX_MATCHES };
 	const struct iamp_evaluator *ev;
+	const struct iamp_decision_json *dj;
 	int rc = 0, got;
 
 	s->request_no++;
@@ -182,14 +192,16 @@ static int one_request(struct sim *s, const char *text, size_t len, const char *
 			goto cleanup;
 		}
 	}
-	ev = evaluator_for(s, &req);
+	ev = evaluator_for(s, &req, &dj);
 	if (iamp_evaluate(&res, ev, &req) != 0) {
 		fprintf(s->err, "iamproof: %s\n", iamp_error_last());
 		rc = EXIT_INTERNAL;
 		goto cleanup;
 	}
-	iamp_report_decision(s->out, s->text ? IAMP_REPORT_TEXT : IAMP_REPORT_JSON, &req, &res, ev,
-			     s->request_no);
+	if (s->text)
+		iamp_report_decision(s->out, IAMP_REPORT_TEXT, &req, &res, ev, s->request_no);
+	else
+		iamp_report_decision_json(s->out, dj, &res);
 	goto cleanup;
 bad:
 	s->bad_request = true;
@@ -574,12 +586,17 @@ int iamp_cmd_simulate(int argc, char **argv)
 		}
 		s.pevs[s.npevs].arn = p->arn;
 		s.pevs[s.npevs++].ev = ev;
+		if (iamp_decision_json_new(&s.pevs[s.npevs - 1].dj, ev) != 0) {
+			fprintf(stderr, "iamproof: out of memory\n");
+			rc = EXIT_INTERNAL;
+			goto cleanup;
+		}
 		/* the next principal must not see these files */
 		pset_retire(&s.ps, first);
 	}
 	if (s.ps.diags.count)
 		pset_print_diags(&s.ps); /* warnings: shown, not fatal */
-	if (!(s.arena = iamp_arena_new())) {
+	if (!(s.arena = iamp_arena_new()) || iamp_decision_json_new(&s.dj, s.ev) != 0) {
 		fprintf(stderr, "iamproof: out of memory\n");
 		rc = EXIT_INTERNAL;
 		goto cleanup;
@@ -595,8 +612,11 @@ int iamp_cmd_simulate(int argc, char **argv)
 	if (rc == 0 && s.bad_request)
 		rc = EXIT_USAGE;
 cleanup:
-	for (size_t i = 0; i < s.npevs; i++)
+	for (size_t i = 0; i < s.npevs; i++) {
+		iamp_decision_json_free(s.pevs[i].dj);
 		iamp_evaluator_free(s.pevs[i].ev);
+	}
+	iamp_decision_json_free(s.dj);
 	free(s.pevs);
 	iamp_evaluator_free(s.ev);
 	iamp_arena_free(s.arena);
