@@ -971,8 +971,16 @@ START_TEST(ordinals_and_prepared_json)
 		size_t xn = 0, yn = 0;
 		FILE *fx = open_memstream(&x, &xn), *fy = open_memstream(&y, &yn);
 
+		struct iamp_limits lim;
+		struct iamp_arena *ra = iamp_arena_new();
+		struct iamp_request rq;
+
+		/* the result points into the request: it stays alive here */
+		iamp_limits_default(&lim);
 		snprintf(req, sizeof(req), REQ(USER, "%s", OBJ), actions[a]);
-		decide(ev, req, &res);
+		ck_assert_int_eq(iamp_request_parse(&rq, ra, req, strlen(req), &lim), 0);
+		ck_assert_int_eq(iamp_request_fill_derived(&rq, ra), 0);
+		ck_assert_int_eq(iamp_evaluate(&res, ev, &rq), 0);
 		ck_assert_uint_gt(res.match_count, 0);
 		for (size_t i = 0; i < res.match_count; i++) {
 			iamp_evaluator_statement(&d, ev, m[i].ordinal);
@@ -990,6 +998,7 @@ START_TEST(ordinals_and_prepared_json)
 			      (a >= 2 || strstr(y, "\"file\":\"id\\\"x.json\"")), "%s", y);
 		free(x);
 		free(y);
+		iamp_arena_free(ra);
 	}
 	iamp_decision_json_free(dj);
 	iamp_evaluator_free(ev);

@@ -235,8 +235,8 @@ static int read_line(struct lines *in, const char **line, size_t *len)
 	size_t scanned = 0; /* bytes of the pending line known to hold no newline */
 
 	for (;;) {
-		char *nl = memchr(in->buf + in->start + scanned, '\n', in->end - in->start - scanned);
 		size_t have = in->end - in->start;
+		char *nl = have > scanned ? memchr(in->buf + in->start + scanned, '\n', have - scanned) : NULL;
 		ssize_t got;
 
 		if (nl || (in->eof && have)) {
