@@ -120,3 +120,25 @@ size_t iamp_arena_used(const struct iamp_arena *arena)
 {
 	return arena->total;
 }
+
+void iamp_arena_reset(struct iamp_arena *arena)
+{
+	struct chunk *c, *next, *keep = NULL;
+
+	for (c = arena->head; c; c = next) {
+		next = c->next;
+#ifndef IAMP_DEBUG_ARENA
+		if (!keep && c->size == CHUNK_SIZE) {
+			keep = c;
+			continue;
+		}
+#endif
+		free(c);
+	}
+	if (keep) {
+		keep->next = NULL;
+		keep->used = 0;
+	}
+	arena->head = keep;
+	arena->total = 0;
+}

@@ -11,10 +11,10 @@
 static bool colons(size_t pos[5], const char *s, size_t len)
 {
 	size_t n = 0;
+	const char *q = s, *end = s + len;
 
-	for (size_t i = 0; i < len && n < 5; i++)
-		if (s[i] == ':')
-			pos[n++] = i;
+	while (n < 5 && (q = memchr(q, ':', (size_t)(end - q))) != NULL)
+		pos[n++] = (size_t)(q++ - s);
 	return n == 5;
 }
 

@@ -279,3 +279,238 @@ int iamp_request_add_key(struct iamp_request *req, struct iamp_arena *arena, con
 	req->key_count++;
 	return 0;
 }
+
+/* ---- the light reader (iamp_request_parse) -------------------------------- */
+
+/* The most context keys and list items the light reader takes; a request
+ * with more goes to the loader. */
+#define LIGHT_MAX_KEYS 64
+#define LIGHT_MAX_VALUES 256
+
+struct light {
+	const char *p, *end;
+	size_t max_string;
+};
+
+static void light_ws(struct light *l)
+{
+	while (l->p < l->end && (*l->p == ' ' || *l->p == '\t' || *l->p == '\r' || *l->p == '\n'))
+		l->p++;
+}
+
+/* A string of printable ASCII without escapes; false for anything else. */
+static bool light_string(struct light *l, const char **text, size_t *len)
+{
+	const char *q;
+
+	if (l->p == l->end || *l->p != '"')
+		return false;
+	for (q = l->p + 1; q < l->end && *q != '"'; q++)
+		if ((unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7F || *q == '\\')
+			return false;
+	if (q == l->end || (size_t)(q - l->p - 1) > l->max_string)
+		return false;
+	*text = l->p + 1;
+	*len = (size_t)(q - l->p - 1);
+	l->p = q + 1;
+	return true;
+}
+
+static bool light_digits(struct light *l)
+{
+	const char *s = l->p;
+
+	while (l->p < l->end && *l->p >= '0' && *l->p <= '9')
+		l->p++;
+	return l->p > s;
+}
+
+/* A JSON number (RFC 8259's grammar), as its text. */
+static bool light_number(struct light *l, const char **text, size_t *len)
+{
+	const char *s = l->p;
+
+	if (l->p < l->end && *l->p == '-')
+		l->p++;
+	if (l->p < l->end && *l->p == '0')
+		l->p++;
+	else if (!light_digits(l))
+		return false;
+	if (l->p < l->end && *l->p == '.') {
+		l->p++;
+		if (!light_digits(l))
+			return false;
+	}
+	if (l->p < l->end && (*l->p == 'e' || *l->p == 'E')) {
+		l->p++;
+		if (l->p < l->end && (*l->p == '+' || *l->p == '-'))
+			l->p++;
+		if (!light_digits(l))
+			return false;
+	}
+	/* what follows must end the value: ',', ']', '}' or white space */
+	if (l->p < l->end && !strchr(",]} \t\r\n", *l->p))
+		return false;
+	if ((size_t)(l->p - s) > l->max_string)
+		return false;
+	*text = s;
+	*len = (size_t)(l->p - s);
+	return true;
+}
+
+static bool light_word(struct light *l, const char *w, size_t n)
+{
+	if ((size_t)(l->end - l->p) < n || memcmp(l->p, w, n) != 0)
+		return false;
+	l->p += n;
+	return l->p == l->end || strchr(",]} \t\r\n", *l->p);
+}
+
+/* 1 for a scalar (into *v), 0 for null, -1 for anything else. */
+static int light_scalar(struct light *l, struct iamp_ctx_value *v)
+{
+	if (l->p == l->end)
+		return -1;
+	switch (*l->p) {
+	case '"':
+		return light_string(l, &v->text, &v->len) ? 1 : -1;
+	case 't':
+		v->text = "true";
+		v->len = 4;
+		return light_word(l, "true", 4) ? 1 : -1;
+	case 'f':
+		v->text = "false";
+		v->len = 5;
+		return light_word(l, "false", 5) ? 1 : -1;
+	case 'n':
+		return light_word(l, "null", 4) ? 0 : -1;
+	default:
+		return light_number(l, &v->text, &v->len) ? 1 : -1;
+	}
+}
+
+static bool light_punct(struct light *l, char c)
+{
+	light_ws(l);
+	if (l->p == l->end || *l->p != c)
+		return false;
+	l->p++;
+	light_ws(l);
+	return true;
+}
+
+int iamp_request_parse(struct iamp_request *out, struct iamp_arena *arena, const char *text,
+		       size_t len, const struct iamp_limits *limits)
+{
+	static const char *const fields[] = { "principal", "action", "resource", "context" };
+	struct light l = { text, text + len, limits->max_string_bytes };
+	struct iamp_ctx_key keys[LIGHT_MAX_KEYS];
+	struct iamp_ctx_value vals[LIGHT_MAX_VALUES];
+	bool null[LIGHT_MAX_KEYS];
+	size_t nkeys = 0, nvals = 0;
+	const char **strs[3] = { &out->principal, &out->action, &out->resource };
+	size_t *lens[3] = { &out->principal_len, &out->action_len, &out->resource_len };
+	unsigned seen = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (len > limits->max_file_bytes) /* the loader's INPUT_LIMIT */
+		return 1;
+	if (!light_punct(&l, '{'))
+		return 1;
+	while (l.p < l.end && *l.p != '}') {
+		const char *name;
+		size_t nlen, f;
+
+		if ((seen && !light_punct(&l, ',')) || !light_string(&l, &name, &nlen) ||
+		    !light_punct(&l, ':'))
+			return 1;
+		for (f = 0; f < 4; f++)
+			if (strlen(fields[f]) == nlen && memcmp(fields[f], name, nlen) == 0)
+				break;
+		if (f == 4 || (seen & (1u << f)))
+			return 1;
+		seen |= 1u << f;
+		if (f < 3) {
+			if (!light_string(&l, strs[f], lens[f]) || !*lens[f])
+				return 1;
+			light_ws(&l);
+			continue;
+		}
+		if (!light_punct(&l, '{'))
+			return 1;
+		while (l.p < l.end && *l.p != '}') {
+			struct iamp_ctx_key *k = &keys[nkeys];
+			const char *kname;
+			size_t klen;
+			int got;
+
+			if ((nkeys && !light_punct(&l, ',')) || !light_string(&l, &kname, &klen) ||
+			    !light_punct(&l, ':') || nkeys == LIGHT_MAX_KEYS)
+				return 1;
+			/* a key given twice, even as null, is the loader's to judge */
+			for (size_t j = 0; j < nkeys; j++)
+				if (keys[j].name_len == klen && strncasecmp(keys[j].name, kname, klen) == 0)
+					return 1;
+			k->name = kname;
+			k->name_len = klen;
+			k->values = &vals[nvals]; /* rebased below */
+			k->count = 0;
+			k->multi = false;
+			null[nkeys] = false;
+			if (l.p < l.end && *l.p == '[') {
+				l.p++;
+				light_ws(&l);
+				k->multi = true;
+				while (l.p < l.end && *l.p != ']') {
+					if ((k->count && !light_punct(&l, ',')) || nvals == LIGHT_MAX_VALUES ||
+					    light_scalar(&l, &vals[nvals]) != 1)
+						return 1;
+					nvals++;
+					k->count++;
+					light_ws(&l);
+				}
+				if (l.p == l.end)
+					return 1;
+				l.p++;
+			} else {
+				if (nvals == LIGHT_MAX_VALUES || (got = light_scalar(&l, &vals[nvals])) < 0)
+					return 1;
+				nvals += (size_t)got;
+				k->count = (size_t)got;
+				null[nkeys] = !got; /* null: the key is left out */
+			}
+			nkeys++;
+			light_ws(&l);
+		}
+		if (l.p == l.end)
+			return 1;
+		l.p++;
+		light_ws(&l);
+	}
+	if (l.p == l.end)
+		return 1;
+	l.p++;
+	light_ws(&l);
+	if (l.p != l.end || (seen & 7u) != 7u || !memchr(out->action, ':', out->action_len))
+		return 1;
+	if (nkeys) {
+		struct iamp_ctx_key *ak = iamp_arena_alloc(arena, nkeys * sizeof(*ak));
+		struct iamp_ctx_value *av = iamp_arena_alloc(arena, (nvals ? nvals : 1) * sizeof(*av));
+		size_t n = 0;
+
+		if (!ak || !av)
+			return iamp_error_set(IAMP_ENOMEM, "out of memory");
+		if (nvals)
+			memcpy(av, vals, nvals * sizeof(*av));
+		for (size_t i = 0; i < nkeys; i++) {
+			if (null[i])
+				continue;
+			ak[n] = keys[i];
+			ak[n].values = keys[i].count ? av + (keys[i].values - vals) : NULL;
+			n++;
+		}
+		out->keys = ak;
+		out->key_count = n;
+	}
+	return 0;
+}

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 struct iamp_arena;
+struct iamp_limits;
 struct iamp_value;
 
 struct iamp_ctx_value {
@@ -65,6 +66,25 @@ const struct iamp_ctx_key *iamp_request_key(const struct iamp_request *req,
  */
 int iamp_request_from_value(struct iamp_request *out, struct iamp_arena *arena,
 			    const struct iamp_value *root);
+
+/*
+ * Reads a request from JSON text in its plain form without the loader:
+ * one object whose members are the four fields (each at most once), the
+ * context's values strings, numbers, booleans, null or lists of strings,
+ * numbers and booleans; strings of printable ASCII without escapes; no
+ * context key twice, whatever its case. Strings point into `text`, which
+ * must outlive the request; arrays live in `arena`.
+ *
+ * Returns 0 with *out filled, exactly as the loader and
+ * iamp_request_from_value would fill it; 1 when the text is not in that
+ * form (anything else, including every bad request: the caller reads it
+ * with the loader, which says what is wrong and where); or IAMP_ENOMEM.
+ * `limits` are the loader's (a string or a text over its caps gives 1).
+ * simulate's light path (issue 13): a request line costs no value tree,
+ * no line map and no positions.
+ */
+int iamp_request_parse(struct iamp_request *out, struct iamp_arena *arena, const char *text,
+		       size_t len, const struct iamp_limits *limits);
 
 /*
  * Adds the keys AWS derives from the request when the request does not

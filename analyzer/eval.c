@@ -6,6 +6,7 @@
 #include "eval.h"
 #include "eval_internal.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,10 @@ void iamp_evaluator_free(struct iamp_evaluator *ev)
 {
 	if (!ev)
 		return;
+	for (size_t i = 0; i < ev->svcs_cap; i++)
+		free(ev->svcs[i].refs.v);
+	free(ev->svcs);
+	free(ev->always.v);
 	iamp_arena_free(ev->arena);
 	free(ev->pols);
 	free(ev);
@@ -344,6 +349,91 @@ int iamp_evaluator_add(struct iamp_evaluator *ev, enum iamp_policy_type type,
 	return add_policy(ev, type, level, NULL, policy, name);
 }
 
+/* ---- the service index (eval_internal.h) -------------------------------- */
+
+static uint32_t svc_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* The slot of service s[0..n), or the free slot where it would go. */
+static struct svc_slot *svc_slot(const struct iamp_evaluator *ev, const char *s, size_t n)
+{
+	size_t mask = ev->svcs_cap - 1, i = svc_hash(s, n) & mask;
+
+	while (ev->svcs[i].svc && (ev->svcs[i].len != n || memcmp(ev->svcs[i].svc, s, n) != 0))
+		i = (i + 1) & mask;
+	return &ev->svcs[i];
+}
+
+static int svc_grow(struct iamp_evaluator *ev)
+{
+	size_t cap = ev->svcs_cap ? 2 * ev->svcs_cap : 64;
+	struct svc_slot *old = ev->svcs;
+	size_t ocap = ev->svcs_cap;
+
+	if (!(ev->svcs = calloc(cap, sizeof(*ev->svcs)))) {
+		ev->svcs = old;
+		return IAMP_ENOMEM;
+	}
+	ev->svcs_cap = cap;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i].svc)
+			*svc_slot(ev, old[i].svc, old[i].len) = old[i];
+	free(old);
+	return 0;
+}
+
+/* Appends (pol, stmt) to l unless it is already its last entry. */
+static int refs_add(struct srefs *l, uint32_t pol, uint32_t stmt)
+{
+	if (l->n && l->v[l->n - 1].pol == pol && l->v[l->n - 1].stmt == stmt)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 4;
+		struct sref *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return IAMP_ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].pol = pol;
+	l->v[l->n++].stmt = stmt;
+	return 0;
+}
+
+/* Indexes statement `stmt` of policy `pol` by the services it can match. */
+static int index_stmt(struct iamp_evaluator *ev, uint32_t pol, uint32_t stmt)
+{
+	const struct cstmt *c = &ev->pols[pol].stmts[stmt];
+
+	if (!c->usable)
+		return 0;
+	if (c->not_action || c->act.nwild)
+		return refs_add(&ev->always, pol, stmt);
+	for (size_t i = 0; i < c->act.nsvc; i++) {
+		const struct cact *a = &c->act.svc[i];
+		struct svc_slot *slot;
+
+		if (2 * (ev->nsvcs + 1) > ev->svcs_cap && svc_grow(ev))
+			return IAMP_ENOMEM;
+		slot = svc_slot(ev, a->text, a->svc_len);
+		if (!slot->svc) {
+			slot->svc = a->text;
+			slot->len = a->svc_len;
+			ev->nsvcs++;
+		}
+		if (refs_add(&slot->refs, pol, stmt))
+			return IAMP_ENOMEM;
+	}
+	return 0;
+}
+
 static int add_policy(struct iamp_evaluator *ev, enum iamp_policy_type type, unsigned level,
 		      const struct iamp_org_node *node, const struct iamp_policy *policy,
 		      const char *name)
@@ -380,6 +470,13 @@ static int add_policy(struct iamp_evaluator *ev, enum iamp_policy_type type, uns
 		if (stmt_compile(&p->stmts[i], ev->arena, &policy->statements[i], type, vars))
 			return iamp_error_set(IAMP_ENOMEM, "out of memory");
 	p->nstmts = policy->statement_count;
+	p->first = ev->nstmts;
+	ev->nstmts += p->nstmts;
+	if (ev->npols >= UINT32_MAX || p->nstmts >= UINT32_MAX)
+		return iamp_error_set(IAMP_EINVAL, "too many policies or statements");
+	for (size_t i = 0; i < p->nstmts; i++)
+		if (index_stmt(ev, (uint32_t)ev->npols, (uint32_t)i))
+			return iamp_error_set(IAMP_ENOMEM, "out of memory");
 	if (type == IAMP_POLICY_BOUNDARY)
 		ev->has_boundary = true;
 	if (type == IAMP_POLICY_SESSION)
@@ -450,6 +547,39 @@ int iamp_evaluator_variant(struct iamp_evaluator **out, const struct iamp_evalua
 oom:
 	iamp_evaluator_free(v);
 	return iamp_error_set(IAMP_ENOMEM, "out of memory");
+}
+
+size_t iamp_evaluator_statement_count(const struct iamp_evaluator *ev)
+{
+	return ev->nstmts;
+}
+
+void iamp_evaluator_statement(struct iamp_match *out, const struct iamp_evaluator *ev,
+			      size_t ordinal)
+{
+	size_t lo = 0, hi = ev->npols;
+	const struct cpolicy *p;
+
+	assert(ordinal < ev->nstmts);
+	/* the last policy whose first statement is at or before `ordinal` */
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ev->pols[mid].first <= ordinal)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	while (lo + 1 < ev->npols && ev->pols[lo].first + ev->pols[lo].nstmts <= ordinal)
+		lo++; /* past policies without statements */
+	p = &ev->pols[lo];
+	out->type = p->type;
+	out->level = p->node ? 0 : p->level;
+	out->name = p->name;
+	out->policy = p->src;
+	out->stmt = p->stmts[ordinal - p->first].src;
+	out->deny = p->stmts[ordinal - p->first].deny;
+	out->ordinal = ordinal;
 }
 
 /* ---- evaluating ---------------------------------------------------------- */
@@ -1068,6 +1198,11 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	size_t keep, unstored[2] = { 0, 0 }; /* SCP, RCP matches past match_cap */
 	bool principal_side;
 	unsigned flags = 0;
+	const struct srefs *svc = NULL;
+	size_t ia = 0, is = 0;
+	const struct cpolicy *p = NULL;
+	int level = 0;
+	bool skip = false;
 
 	memset(&f, 0, sizeof(f));
 	res->decision = IAMP_DECISION_IMPLICIT_DENY;
@@ -1104,23 +1239,42 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 	st.rarn_ok = iamp_arn_parse(&st.rarn, req->resource, req->resource_len);
 	place(res, &f, &st);
 
-	for (size_t i = 0; i < ev->npols; i++) {
-		const struct cpolicy *p = &ev->pols[i];
-		int level = 0;
+	/* The candidates: the statements indexed under the request's service
+	 * merged with those that may match any service, in policy order. */
+	if (ev->svcs_cap) {
+		const struct svc_slot *slot = svc_slot(ev, st.action, st.svc_len);
 
-		if ((p->type == IAMP_POLICY_SCP || p->type == IAMP_POLICY_RCP) &&
-		    (level = policy_level(p, res)) < 0)
-			continue;
-		/* Identity policies, boundaries and session policies belong to an
-		 * IAM principal: a service principal or an anonymous caller has
-		 * none. */
-		if (!principal_side && (p->type == IAMP_POLICY_IDENTITY || p->type == IAMP_POLICY_BOUNDARY ||
-					p->type == IAMP_POLICY_SESSION))
-			continue;
-		for (size_t j = 0; j < p->nstmts; j++) {
-			const struct cstmt *s = &p->stmts[j];
-			enum iamp_pmatch pm;
+		if (slot->svc)
+			svc = &slot->refs;
+	}
+	while (ia < ev->always.n || (svc && is < svc->n)) {
+		const struct sref *r;
+		const struct cstmt *s;
+		enum iamp_pmatch pm;
 
+		if (!svc || is == svc->n ||
+		    (ia < ev->always.n && (ev->always.v[ia].pol < svc->v[is].pol ||
+					   (ev->always.v[ia].pol == svc->v[is].pol &&
+					    ev->always.v[ia].stmt < svc->v[is].stmt))))
+			r = &ev->always.v[ia++];
+		else
+			r = &svc->v[is++];
+		if (!p || r->pol != (uint32_t)(p - ev->pols)) {
+			p = &ev->pols[r->pol];
+			level = 0;
+			skip = (p->type == IAMP_POLICY_SCP || p->type == IAMP_POLICY_RCP) &&
+			       (level = policy_level(p, res)) < 0;
+			/* Identity policies, boundaries and session policies belong
+			 * to an IAM principal: a service principal or an anonymous
+			 * caller has none. */
+			skip |= !principal_side && (p->type == IAMP_POLICY_IDENTITY ||
+						    p->type == IAMP_POLICY_BOUNDARY ||
+						    p->type == IAMP_POLICY_SESSION);
+		}
+		if (skip)
+			continue;
+		s = &p->stmts[r->stmt];
+		{
 			if (!stmt_applies(s, &st, &pm))
 				continue;
 			if (res->match_count < res->match_cap) {
@@ -1132,6 +1286,7 @@ int iamp_evaluate(struct iamp_result *res, const struct iamp_evaluator *ev,
 				m->policy = p->src;
 				m->stmt = s->src;
 				m->deny = s->deny;
+				m->ordinal = p->first + r->stmt;
 			}
 			else if (p->type == IAMP_POLICY_SCP || p->type == IAMP_POLICY_RCP)
 				unstored[p->type == IAMP_POLICY_RCP]++;

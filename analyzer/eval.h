@@ -81,6 +81,8 @@ struct iamp_match {
 	const struct iamp_policy *policy;
 	const struct iamp_statement *stmt;
 	bool deny;
+	size_t ordinal; /* the statement's number in the evaluator, from 0, counted
+			   over its policies in the order they were added */
 };
 
 /* What an answer rests on (bits of iamp_result.assumptions). */
@@ -176,6 +178,16 @@ int iamp_evaluator_attach(struct iamp_evaluator *ev, enum iamp_policy_type type,
 int iamp_evaluator_variant(struct iamp_evaluator **out, const struct iamp_evaluator *ev,
 			   const struct iamp_statement *const *olds,
 			   const struct iamp_statement *const *news, size_t n);
+
+/* How many statements ev's policies hold: the range of iamp_match.ordinal. */
+size_t iamp_evaluator_statement_count(const struct iamp_evaluator *ev);
+
+/* Statement `ordinal` (< iamp_evaluator_statement_count) described as a
+ * match of it is: type, level (levels mode; 0 for an SCP or RCP attached
+ * to an organization node, whose level depends on the request), name,
+ * policy, statement, deny, ordinal. What a writer can prepare once. */
+void iamp_evaluator_statement(struct iamp_match *out, const struct iamp_evaluator *ev,
+			      size_t ordinal);
 
 /* Compatibility switches (compat.h bits); set before adding policies. */
 void iamp_evaluator_set_compat(struct iamp_evaluator *ev, unsigned compat);

@@ -99,6 +99,35 @@ struct cpolicy {
 	char *name;
 	struct cstmt *stmts;
 	size_t nstmts;
+	size_t first; /* the ordinal (iamp_match) of stmts[0] */
+};
+
+/*
+ * The service index (issue 13): a request for "ec2:RunInstances" looks
+ * only at the statements that can match it:
+ *
+ *   svcs (open addressing, by the lower-cased service) ─▶ "ec2" ─▶ refs
+ *   always ─▶ refs of statements with NotAction or an action whose service
+ *             part has a wildcard ("*", "s?:x")
+ *
+ * Each ref list is in policy order, then statement order (statements are
+ * appended as policies are added), so merging a service's list with
+ * `always` visits the candidates in the order of a full scan. A statement
+ * whose actions all name other services cannot match, and is not seen.
+ */
+struct sref {
+	uint32_t pol, stmt;
+};
+
+struct srefs {
+	struct sref *v;
+	size_t n, cap;
+};
+
+struct svc_slot {
+	const char *svc; /* lower-cased, not NUL-terminated; NULL: free */
+	uint32_t len;
+	struct srefs refs;
 };
 
 struct level_info {
@@ -117,6 +146,10 @@ struct iamp_evaluator {
 	size_t mgmt_len;
 	const struct iamp_org *org; /* org mode */
 	unsigned compat;
+	struct svc_slot *svcs; /* the service index */
+	size_t nsvcs, svcs_cap; /* svcs_cap: a power of two, or 0 */
+	struct srefs always;
+	size_t nstmts; /* over every policy */
 };
 
 #endif

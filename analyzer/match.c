@@ -46,7 +46,10 @@ static inline bool glob(const char *pat, size_t plen, const char *s, size_t slen
 			char c = pat[p];
 
 			if (c == IAMP_WILD_STAR || (raw && c == '*')) {
-				star_p = ++p;
+				/* a '*' that ends the pattern takes the rest */
+				if (++p == plen)
+					return true;
+				star_p = p;
 				star_i = i;
 				continue;
 			}

@@ -1638,9 +1638,47 @@ const char *iamp_decision_reason(char *buf, size_t size, const struct iamp_resul
 	}
 }
 
-/* Writes `v` in decimal: a decision line per request is the hot path of
- * simulate, where fprintf's format parsing cost more than the rest. */
-static void put_uint(FILE *out, size_t v)
+/*
+ * The JSON decision line is simulate's hot path (issue 13): it is built
+ * in a buffer and written with one fwrite, and each statement's part of
+ * "matched" ({"file", "sid", "line", "effect", "policyType") is written
+ * once per evaluator (struct iamp_decision_json) and copied per request.
+ * Strings of plain ASCII are copied as they are; any other string goes
+ * through iamp_json_string, the one JSON escaper.
+ */
+struct line {
+	FILE *out;
+	size_t n;
+	char b[4096];
+};
+
+static void line_flush(struct line *l)
+{
+	fwrite(l->b, 1, l->n, l->out);
+	l->n = 0;
+}
+
+static void line_put(struct line *l, const char *s, size_t n)
+{
+	if (n > sizeof(l->b) - l->n) {
+		line_flush(l);
+		if (n > sizeof(l->b)) {
+			fwrite(s, 1, n, l->out);
+			return;
+		}
+	}
+	memcpy(l->b + l->n, s, n);
+	l->n += n;
+}
+
+static void line_str(struct line *l, const char *s)
+{
+	line_put(l, s, strlen(s));
+}
+
+/* Writes `v` in decimal (fprintf's format parsing cost more than the
+ * rest of the line). */
+static void line_uint(struct line *l, size_t v)
 {
 	char b[24];
 	size_t n = sizeof(b);
@@ -1649,79 +1687,181 @@ static void put_uint(FILE *out, size_t v)
 		b[--n] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	fwrite(b + n, 1, sizeof(b) - n, out);
+	line_put(l, b + n, sizeof(b) - n);
 }
 
-static void decision_json(FILE *out, const struct iamp_result *r, const struct iamp_evaluator *ev)
+/* A JSON string, as iamp_json_string writes it. */
+static void line_json(struct line *l, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+			line_flush(l);
+			iamp_json_string(l->out, s, n);
+			return;
+		}
+	}
+	line_put(l, "\"", 1);
+	line_put(l, s, n);
+	line_put(l, "\"", 1);
+}
+
+/* A match's part of "matched", up to its level and closing brace. */
+static void match_head(struct line *l, const struct iamp_match *m)
+{
+	line_str(l, "{\"file\":");
+	line_json(l, m->name, strlen(m->name));
+	line_str(l, ",\"sid\":");
+	if (m->stmt->has_sid)
+		line_json(l, m->stmt->sid.text, m->stmt->sid.len);
+	else
+		line_str(l, "null");
+	line_str(l, ",\"line\":");
+	line_uint(l, m->stmt->span.start.line);
+	line_str(l, m->deny ? ",\"effect\":\"Deny\",\"policyType\":\"" : ",\"effect\":\"Allow\",\"policyType\":\"");
+	line_str(l, iamp_policy_type_name(m->type));
+	line_put(l, "\"", 1);
+}
+
+struct iamp_decision_json {
+	const struct iamp_evaluator *ev;
+	size_t n;                             /* statements */
+	const struct iamp_statement **stmt;   /* each statement, to check a match against */
+	size_t *at, *len;                     /* its head in text */
+	char *text;
+};
+
+void iamp_decision_json_free(struct iamp_decision_json *dj)
+{
+	if (!dj)
+		return;
+	free(dj->stmt);
+	free(dj->at);
+	free(dj->len);
+	free(dj->text);
+	free(dj);
+}
+
+int iamp_decision_json_new(struct iamp_decision_json **out, const struct iamp_evaluator *ev)
+{
+	struct iamp_decision_json *dj = calloc(1, sizeof(*dj));
+	size_t n = iamp_evaluator_statement_count(ev), size = 0;
+	struct line *l = malloc(sizeof(*l));
+	FILE *mem = NULL;
+	int rc = IAMP_ENOMEM;
+
+	*out = NULL;
+	if (!dj || !l || !(dj->stmt = calloc(n + 1, sizeof(*dj->stmt))) ||
+	    !(dj->at = calloc(n + 1, sizeof(*dj->at))) || !(dj->len = calloc(n + 1, sizeof(*dj->len))) ||
+	    !(mem = open_memstream(&dj->text, &size)))
+		goto cleanup;
+	dj->ev = ev;
+	dj->n = n;
+	l->out = mem;
+	l->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct iamp_match m;
+
+		iamp_evaluator_statement(&m, ev, i);
+		line_flush(l);
+		dj->at[i] = (size_t)ftell(mem);
+		match_head(l, &m);
+		line_flush(l);
+		dj->len[i] = (size_t)ftell(mem) - dj->at[i];
+		dj->stmt[i] = m.stmt;
+	}
+	if (fclose(mem) == 0 && dj->text) {
+		*out = dj;
+		dj = NULL;
+		rc = 0;
+	}
+	mem = NULL;
+cleanup:
+	if (mem)
+		fclose(mem);
+	free(l);
+	iamp_decision_json_free(dj);
+	return rc ? iamp_error_set(rc, "out of memory") : 0;
+}
+
+/* The JSON line; `dj` (or NULL) prepared for `ev`. */
+static void decision_json(FILE *out, const struct iamp_result *r, const struct iamp_evaluator *ev,
+			  const struct iamp_decision_json *dj)
 {
 	char buf[320];
 	const char *why = iamp_decision_reason(buf, sizeof(buf), r, ev);
 	bool first = true;
+	struct line l;
 
+	l.out = out;
+	l.n = 0;
 	flockfile(out); /* once for the line, not at every write */
-	fputs("{\"decision\":\"", out);
-	fputs(iamp_decision_name(r->decision), out);
-	fputs("\",\"matched\":[", out);
+	line_str(&l, "{\"decision\":\"");
+	line_str(&l, iamp_decision_name(r->decision));
+	line_str(&l, "\",\"matched\":[");
 	for (size_t i = 0; i < r->match_count; i++) {
 		const struct iamp_match *m = &r->matches[i];
 
-		fputs(i ? ",{\"file\":" : "{\"file\":", out);
-		iamp_json_string(out, m->name, strlen(m->name));
-		fputs(",\"sid\":", out);
-		if (m->stmt->has_sid)
-			iamp_json_string(out, m->stmt->sid.text, m->stmt->sid.len);
+		if (i)
+			line_put(&l, ",", 1);
+		if (dj && m->ordinal < dj->n && dj->stmt[m->ordinal] == m->stmt)
+			line_put(&l, dj->text + dj->at[m->ordinal], dj->len[m->ordinal]);
 		else
-			fputs("null", out);
-		fputs(",\"line\":", out);
-		put_uint(out, m->stmt->span.start.line);
-		fputs(m->deny ? ",\"effect\":\"Deny\",\"policyType\":\"" : ",\"effect\":\"Allow\",\"policyType\":\"", out);
-		fputs(iamp_policy_type_name(m->type), out);
-		fputc('"', out);
+			match_head(&l, m);
 		if (m->type == IAMP_POLICY_SCP || m->type == IAMP_POLICY_RCP) {
-			fputs(",\"level\":", out);
-			put_uint(out, m->level);
+			line_str(&l, ",\"level\":");
+			line_uint(&l, m->level);
 		}
-		fputc('}', out);
+		line_put(&l, "}", 1);
 	}
-	fputc(']', out);
+	line_put(&l, "]", 1);
 	if (r->match_total > r->match_count) {
-		fputs(",\"matchedTotal\":", out);
-		put_uint(out, r->match_total);
+		line_str(&l, ",\"matchedTotal\":");
+		line_uint(&l, r->match_total);
 	}
-	fputs(r->same_account ? ",\"sameAccount\":true" : ",\"sameAccount\":false", out);
+	line_str(&l, r->same_account ? ",\"sameAccount\":true" : ",\"sameAccount\":false");
 	if (r->caller_account) {
-		fputs(",\"callerAccount\":", out);
-		iamp_json_string(out, r->caller_account, r->caller_account_len);
+		line_str(&l, ",\"callerAccount\":");
+		line_json(&l, r->caller_account, r->caller_account_len);
 	}
 	if (r->resource_account) {
-		fputs(",\"resourceAccount\":", out);
-		iamp_json_string(out, r->resource_account, r->resource_account_len);
+		line_str(&l, ",\"resourceAccount\":");
+		line_json(&l, r->resource_account, r->resource_account_len);
 	}
 	if (r->scp_exempt) {
-		fputs(",\"scpExempt\":", out);
-		iamp_json_string(out, r->scp_exempt, strlen(r->scp_exempt));
+		line_str(&l, ",\"scpExempt\":");
+		line_json(&l, r->scp_exempt, strlen(r->scp_exempt));
 	}
 	if (r->rcp_exempt) {
-		fputs(",\"rcpExempt\":", out);
-		iamp_json_string(out, r->rcp_exempt, strlen(r->rcp_exempt));
+		line_str(&l, ",\"rcpExempt\":");
+		line_json(&l, r->rcp_exempt, strlen(r->rcp_exempt));
 	}
 	if (why) {
-		fputs(",\"reason\":", out);
-		iamp_json_string(out, why, strlen(why));
+		line_str(&l, ",\"reason\":");
+		line_json(&l, why, strlen(why));
 	}
-	fputs(",\"assumptions\":[", out);
+	line_str(&l, ",\"assumptions\":[");
 	for (unsigned bit = 1; bit && bit <= r->assumptions; bit <<= 1) {
 		const char *t;
 
 		if (!(r->assumptions & bit))
 			continue;
 		t = iamp_assumption_text((enum iamp_assumption)bit);
-		fputs(first ? "" : ",", out);
-		iamp_json_string(out, t, strlen(t));
+		if (!first)
+			line_put(&l, ",", 1);
+		line_json(&l, t, strlen(t));
 		first = false;
 	}
-	fputs("]}\n", out);
+	line_str(&l, "]}\n");
+	line_flush(&l);
 	funlockfile(out);
+}
+
+void iamp_report_decision_json(FILE *out, const struct iamp_decision_json *dj,
+			       const struct iamp_result *res)
+{
+	decision_json(out, res, dj->ev, dj);
 }
 
 /* Text output of a decision: every field that comes from input (the
@@ -1799,7 +1939,7 @@ int iamp_report_decision(FILE *out, enum iamp_report_format fmt, const struct ia
 {
 	switch (fmt) {
 	case IAMP_REPORT_JSON:
-		decision_json(out, res, ev);
+		decision_json(out, res, ev, NULL);
 		return 0;
 	case IAMP_REPORT_TEXT:
 		decision_text(out, req, res, ev, request_no);

@@ -155,6 +155,18 @@ int iamp_report_decision(FILE *out, enum iamp_report_format fmt, const struct ia
 			 const struct iamp_result *res, const struct iamp_evaluator *ev,
 			 size_t request_no);
 
+/*
+ * The JSON decision line of iamp_report_decision, with each statement's
+ * part of "matched" prepared once for the evaluator: simulate writes one
+ * line per request. `ev` must outlive dj; the same dj may serve several
+ * threads. _new returns 0 or IAMP_ENOMEM.
+ */
+struct iamp_decision_json;
+int iamp_decision_json_new(struct iamp_decision_json **out, const struct iamp_evaluator *ev);
+void iamp_decision_json_free(struct iamp_decision_json *dj);
+void iamp_report_decision_json(FILE *out, const struct iamp_decision_json *dj,
+			       const struct iamp_result *res);
+
 /* A counterexample in simulate's request format, as one line of JSON
  * without a newline: {"principal", "action", "resource", "context"}. Every
  * output of prove and diff writes it with this. */

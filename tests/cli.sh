@@ -259,6 +259,37 @@ cat > want.json <<'J'
 {"decision":"explicitDeny","matched":[{"file":"dj.json","sid":"Read","line":2,"effect":"Allow","policyType":"identity"},{"file":"dj.json","sid":null,"line":3,"effect":"Allow","policyType":"identity"},{"file":"dj.json","sid":"Twelve","line":13,"effect":"Deny","policyType":"identity"},{"file":"all.json","sid":null,"line":1,"effect":"Allow","policyType":"scp","level":0},{"file":"ou.json","sid":null,"line":2,"effect":"Allow","policyType":"scp","level":1}],"sameAccount":true,"callerAccount":"111122223333","resourceAccount":"111122223333","assumptions":["resource account unknown: taken as the caller's (give aws:ResourceAccount or --resource-account)","SCP levels given without an organization: they govern every caller"]}
 J
 cmp -s want.json "$tmp/out" && ok || no "the decision line differs: $(diff want.json "$tmp/out")"
+# Issue 13: simulate reads a plain request line with its light reader and
+# leaves the others to the loader. Each pair below is one request, plain
+# (light) then with an escape (the loader): the decisions must be the same
+# bytes, on one thread and on two.
+cat > twin.json <<'J'
+{"Version": "2012-10-17", "Statement": [
+ {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333"}, "Bool": {"aws:SecureTransport": "true"}}},
+ {"Sid": "Tag1", "Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": "1"}}}]}
+J
+cat > twins.jsonl <<'J'
+{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::secret/k","context":{"aws:SecureTransport":true,"aws:TagKeys":["a",1],"x:n":null}}
+{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObjec\u0074","resource":"arn:aws:s3:::secret/k","context":{"aws:SecureTransport":true,"aws:TagKeys":["a",1],"x:n":null}}
+{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"}
+ { "resource" : "arn:aws:s3:::b\/k" , "action" : "s3:GetObject" , "principal" : "arn:aws:iam::111122223333:user/a" } 
+{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"aws:SecureTransport":true,"aws:TagKeys":[]}}
+{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"aws:SecureTransport":true,"aws:TagKeys":[],"x:\u00e9":1}}
+J
+for j in 1 2; do
+	expect_exit 0 "simulate: light and loader twins, -j $j" -- "$bin" simulate -j $j --identity twin.json --scp all.json --requests twins.jsonl
+	d=$(sed 's/^{"decision":"\([A-Za-z]*\)".*/\1/' "$tmp/out" | tr '\n' ' ')
+	[ "$d" = "explicitDeny explicitDeny implicitDeny implicitDeny allowed allowed " ] &&
+		[ "$(sed -n 1p "$tmp/out")" = "$(sed -n 2p "$tmp/out")" ] &&
+		[ "$(sed -n 3p "$tmp/out")" = "$(sed -n 4p "$tmp/out")" ] &&
+		[ "$(sed -n 5p "$tmp/out")" = "$(sed -n 6p "$tmp/out")" ] && ok ||
+		no "simulate -j $j: a request read by the light reader decides differently: $d $(cat "$tmp/out")"
+done
+# a bad line among good ones: the loader's message at its line, and the rest decided
+printf '%s\n' '{"principal":"p","action":"s3:GetObject","resource":"r"}' '{"principal":"p","action":"s3:GetObject","resource":"r",}' '{"principal":"p","action":"s3:GetObject","resource":"r"}' > badline.jsonl
+expect_exit 2 "simulate: one bad line of three" -- "$bin" simulate -j 1 --identity dj.json --requests badline.jsonl
+grep -q '^iamproof: badline.jsonl:2: line 1, column ' "$tmp/err" && [ "$(grep -c '"decision"' "$tmp/out")" = 2 ] &&
+	[ "$(sed -n 2p "$tmp/out")" = '{"error":"bad request"}' ] && ok || no "simulate bad line: $(cat "$tmp/out" "$tmp/err")"
 
 # Issue 12: the defects found under attack, one case (or a few) each,
 # named after the defect. Every run that could hang has a time limit

@@ -26,6 +26,7 @@
 #include "load.h"
 #include "org.h"
 #include "policy.h"
+#include "report.h"
 
 #define P(stmts) "{\"Version\":\"2012-10-17\",\"Statement\":[" stmts "]}"
 #define ALLOW_ALL "{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}"
@@ -894,6 +895,133 @@ START_TEST(action_index)
 END_TEST
 
 /*
+ * The service index (eval_internal.h): a request sees exactly the
+ * statements a scan of every statement would find, in policy order, those
+ * indexed under its service merged with NotAction and wildcard-service
+ * statements; a statement of other services only is not seen.
+ */
+START_TEST(service_index)
+{
+	static const struct {
+		const char *action;
+		const char *want; /* policy.statement of each match, in order */
+	} rows[] = {
+		{ "s3:GetObject", "0.0 0.1 0.2 0.4 0.5 1.0 1.2 " },
+		{ "EC2:RunInstances", "0.1 0.3 0.4 1.1 1.2 " },
+		{ "sqs:SendMessage", "0.1 0.2 1.2 " },
+		{ "sq:GetThing", "0.1 0.2 0.5 1.2 " },
+		{ "kms:Decrypt", "0.1 0.2 1.2 " },
+	};
+	struct iamp_evaluator *ev;
+	struct iamp_match m[16];
+	struct iamp_result res = { .matches = m, .match_cap = 16 };
+
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	add(ev, IAMP_POLICY_IDENTITY, 0,
+	    P("{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:Get*\"],\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"NotAction\":\"ec2:*\",\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"Action\":[\"ec2:Run*\",\"ec2:Describe*\"],\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\",\"s3:GetObject\",\"iam:PassRole\"],\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"Action\":\"s?:Get*\",\"Resource\":\"*\"}"));
+	add(ev, IAMP_POLICY_IDENTITY, 0,
+	    P("{\"Effect\":\"Allow\",\"Action\":\"S3:GetObject\",\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"Action\":\"ec2:runinstances\",\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"},"
+	      "{\"Effect\":\"Allow\",\"Action\":\"iam:*\",\"Resource\":\"*\"}"));
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		char req[256], got[256] = "";
+		size_t n = 0;
+
+		snprintf(req, sizeof(req), REQ(USER, "%s", OBJ), rows[r].action);
+		decide(ev, req, &res);
+		for (size_t i = 0; i < res.match_count; i++) {
+			size_t pol = res.matches[i].policy == ev->pols[0].src ? 0 : 1;
+
+			n += (size_t)snprintf(got + n, sizeof(got) - n, "%zu.%zu ", pol, res.matches[i].stmt->index);
+		}
+		ck_assert_msg(strcmp(got, rows[r].want) == 0, "%s: matched %s, expected %s", rows[r].action, got,
+			      rows[r].want);
+	}
+	iamp_evaluator_free(ev);
+	th_kept_free();
+}
+END_TEST
+
+/*
+ * Statement ordinals (eval.h) and simulate's prepared JSON parts
+ * (report.h): each match's ordinal describes the statement that matched,
+ * across policies with and without statements, and the line written with
+ * prepared parts is the line written without them, byte for byte (a file
+ * name that needs escapes; SCP levels written per request).
+ */
+START_TEST(ordinals_and_prepared_json)
+{
+	static const char *const actions[] = { "s3:GetObject", "s3:PutObject", "ec2:RunInstances", "iam:PassRole" };
+	struct iamp_evaluator *ev;
+	struct iamp_decision_json *dj;
+	struct iamp_match m[16], d;
+	struct iamp_result res = { .matches = m, .match_cap = 16 };
+	const struct iamp_policy *id = th_keep(P("{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"},"
+						 "{\"Effect\":\"Deny\",\"Action\":\"s3:Put*\",\"Resource\":\"*\"}"),
+					       IAMP_POLICY_IDENTITY);
+	static const struct iamp_policy empty; /* no statements (no valid document has none) */
+	const struct iamp_policy *none = &empty;
+	const struct iamp_policy *scp = th_keep(P(ALLOW_ALL ",{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}"),
+						IAMP_POLICY_SCP);
+
+	ck_assert_int_eq(iamp_evaluator_new(&ev), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_IDENTITY, 0, none, "empty.json"), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_IDENTITY, 0, id, "id\"x.json"), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_SCP, 0, scp, "r\xc3\xa9\\.json"), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_IDENTITY, 0, none, "empty2.json"), 0);
+	ck_assert_int_eq(iamp_evaluator_add(ev, IAMP_POLICY_SCP, 1, scp, "ou.json"), 0);
+	ck_assert_uint_eq(iamp_evaluator_statement_count(ev), 6);
+	iamp_evaluator_statement(&d, ev, 3);
+	ck_assert_ptr_eq(d.stmt, &scp->statements[1]);
+	ck_assert_str_eq(d.name, "r\xc3\xa9\\.json");
+	ck_assert_int_eq(iamp_decision_json_new(&dj, ev), 0);
+	for (size_t a = 0; a < sizeof(actions) / sizeof(actions[0]); a++) {
+		char req[256], *x = NULL, *y = NULL;
+		size_t xn = 0, yn = 0;
+		FILE *fx = open_memstream(&x, &xn), *fy = open_memstream(&y, &yn);
+
+		struct iamp_limits lim;
+		struct iamp_arena *ra = iamp_arena_new();
+		struct iamp_request rq;
+
+		/* the result points into the request: it stays alive here */
+		iamp_limits_default(&lim);
+		snprintf(req, sizeof(req), REQ(USER, "%s", OBJ), actions[a]);
+		ck_assert_int_eq(iamp_request_parse(&rq, ra, req, strlen(req), &lim), 0);
+		ck_assert_int_eq(iamp_request_fill_derived(&rq, ra), 0);
+		ck_assert_int_eq(iamp_evaluate(&res, ev, &rq), 0);
+		ck_assert_uint_gt(res.match_count, 0);
+		for (size_t i = 0; i < res.match_count; i++) {
+			iamp_evaluator_statement(&d, ev, m[i].ordinal);
+			ck_assert_msg(d.stmt == m[i].stmt && d.type == m[i].type && d.name == m[i].name &&
+				      d.deny == m[i].deny && d.policy == m[i].policy && d.level == m[i].level,
+				      "%s: match %zu (ordinal %zu) is not the statement its ordinal names",
+				      actions[a], i, m[i].ordinal);
+		}
+		ck_assert_int_eq(iamp_report_decision(fx, IAMP_REPORT_JSON, NULL, &res, ev, 1), 0);
+		iamp_report_decision_json(fy, dj, &res);
+		fclose(fx);
+		fclose(fy);
+		ck_assert_msg(strcmp(x, y) == 0, "prepared:\n%s\nwritten:\n%s", y, x);
+		ck_assert_msg(strstr(y, "\"level\":1") && strstr(y, "\"file\":\"r\xc3\xa9\\\\.json\"") &&
+			      (a >= 2 || strstr(y, "\"file\":\"id\\\"x.json\"")), "%s", y);
+		free(x);
+		free(y);
+		iamp_arena_free(ra);
+	}
+	iamp_decision_json_free(dj);
+	iamp_evaluator_free(ev);
+	th_kept_free();
+}
+END_TEST
+
+/*
  * The applicable statements (eval.h): stored up to match_cap, counted in
  * match_total past it, each naming its policy; SCP and RCP statements only
  * where SCPs and RCPs govern the request (scp_applies, rcp_applies).
@@ -1153,6 +1281,8 @@ Suite *suite_eval(void)
 	tcase_add_test(tc, use_after_free_long_action_resource_policy);
 	tcase_add_test(tc, condition_size_caps);
 	tcase_add_test(tc, action_index);
+	tcase_add_test(tc, service_index);
+	tcase_add_test(tc, ordinals_and_prepared_json);
 	tcase_add_loop_test(tc, request_errors, 0, N(bad_requests));
 	tcase_add_test(tc, many_variables);
 	tcase_add_test(tc, unusable_statements);

@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "arn.h"
@@ -52,6 +54,7 @@
 struct principal_ev {
 	const char *arn;
 	struct iamp_evaluator *ev;
+	struct iamp_decision_json *dj; /* its JSON lines' prepared parts */
 };
 
 struct sim {
@@ -61,9 +64,11 @@ struct sim {
 	bool text;
 	bool bad_request;  /* some request was rejected */
 	struct iamp_evaluator *ev;
+	struct iamp_decision_json *dj;
 	struct principal_ev *pevs;
 	size_t npevs;
 	const char *resource_account; /* --resource-account */
+	struct iamp_arena *arena;     /* the request's, reset for each */
 	unsigned compat;
 	size_t request_no;
 };
@@ -101,49 +106,78 @@ static void usage(FILE *out)
 
 /* ---- requests ------------------------------------------------------------ */
 
-static const struct iamp_evaluator *evaluator_for(const struct sim *s, const struct iamp_request *req)
+static const struct iamp_evaluator *evaluator_for(const struct sim *s, const struct iamp_request *req,
+						  const struct iamp_decision_json **dj)
 {
 	struct iamp_caller c;
 
+	*dj = s->dj;
+	if (!s->npevs)
+		return s->ev;
 	iamp_caller_parse(&c, req->principal, req->principal_len);
-	for (size_t i = 0; i < s->npevs; i++)
-		if (iamp_caller_is(&c, s->pevs[i].arn, strlen(s->pevs[i].arn)))
+	for (size_t i = 0; i < s->npevs; i++) {
+		if (iamp_caller_is(&c, s->pevs[i].arn, strlen(s->pevs[i].arn))) {
+			*dj = s->pevs[i].dj;
 			return s->pevs[i].ev;
+		}
+	}
 	return s->ev;
 }
 
-/* Decides one request given as JSON text; `where` names it in errors. */
-static int one_request(struct sim *s, const char *text, size_t len, const char *where)
+/* The request read by the loader, for what the light reader leaves to it:
+ * every bad request, said at its position. 1 for a bad request. */
+static int load_request(struct sim *s, struct iamp_request *req, struct iamp_document **doc,
+			const char *text, size_t len, const char *where)
 {
 	struct iamp_diags diags;
-	struct iamp_document *doc = NULL;
-	struct iamp_arena *arena = NULL;
-	struct iamp_request req;
-	struct iamp_match matches[MAX_MATCHES];
-	struct iamp_result res = { .matches = matches, .match_cap = MAX_MATCHES };
-	const struct iamp_evaluator *ev;
 	int rc = 0;
 
-	s->request_no++;
 	iamp_diags_init(&diags);
-	if (iamp_load_buffer(&doc, where, text, len, IAMP_FORMAT_JSON, &s->ps.limits, &diags) != 0 ||
-	    !(arena = iamp_arena_new())) {
-		fprintf(s->err, "iamproof: out of memory\n");
-		rc = EXIT_INTERNAL;
-		goto cleanup;
-	}
-	if (diags.count) {
+	if (iamp_load_buffer(doc, where, text, len, IAMP_FORMAT_JSON, &s->ps.limits, &diags) != 0) {
+		rc = IAMP_ENOMEM;
+	} else if (diags.count) {
 		for (size_t i = 0; i < diags.count; i++)
 			fprintf(s->err, "iamproof: %s: line %u, column %u: %s\n", where,
 				(unsigned)diags.items[i].span.start.line,
 				(unsigned)diags.items[i].span.start.col, diags.items[i].message);
-		goto bad;
+		rc = 1;
+	} else if ((rc = iamp_request_from_value(req, s->arena, (*doc)->root)) != 0) {
+		if (rc != IAMP_ENOMEM) {
+			fprintf(s->err, "iamproof: %s: %s\n", where, iamp_error_last());
+			rc = 1;
+		}
 	}
-	if (iamp_request_from_value(&req, arena, doc->root) != 0) {
-		fprintf(s->err, "iamproof: %s: %s\n", where, iamp_error_last());
-		goto bad;
+	iamp_diags_clear(&diags);
+	return rc;
+}
+
+/* Decides one request given as JSON text, line `lineno` of `name` (0: the
+ * text is all of `name`). The request lives in s->arena, reset here. */
+static int one_request(struct sim *s, const char *text, size_t len, const char *name, size_t lineno)
+{
+	struct iamp_document *doc = NULL;
+	struct iamp_request req;
+	struct iamp_match matches[MAX_MATCHES];
+	struct iamp_result res = { .matches = matches, .match_cap = MAX_MATCHES };
+	const struct iamp_evaluator *ev;
+	const struct iamp_decision_json *dj;
+	int rc = 0, got;
+
+	s->request_no++;
+	iamp_arena_reset(s->arena);
+	got = iamp_request_parse(&req, s->arena, text, len, &s->ps.limits);
+	if (got == 1) {
+		char where[512];
+
+		if (lineno)
+			snprintf(where, sizeof(where), "%s:%zu", name, lineno);
+		else
+			snprintf(where, sizeof(where), "%s", name);
+		got = load_request(s, &req, &doc, text, len, where);
 	}
-	if (iamp_request_fill_derived(&req, arena) != 0) {
+	if (got == 1)
+		goto bad;
+	if (got != 0 || iamp_request_fill_derived(&req, s->arena) != 0) {
 		fprintf(s->err, "iamproof: out of memory\n");
 		rc = EXIT_INTERNAL;
 		goto cleanup;
@@ -152,20 +186,22 @@ static int one_request(struct sim *s, const char *text, size_t len, const char *
 		struct iamp_arn arn;
 
 		if ((!iamp_arn_parse(&arn, req.resource, req.resource_len) || !arn.account_len) &&
-		    iamp_request_add_key(&req, arena, "aws:ResourceAccount", s->resource_account) != 0) {
+		    iamp_request_add_key(&req, s->arena, "aws:ResourceAccount", s->resource_account) != 0) {
 			fprintf(s->err, "iamproof: out of memory\n");
 			rc = EXIT_INTERNAL;
 			goto cleanup;
 		}
 	}
-	ev = evaluator_for(s, &req);
+	ev = evaluator_for(s, &req, &dj);
 	if (iamp_evaluate(&res, ev, &req) != 0) {
 		fprintf(s->err, "iamproof: %s\n", iamp_error_last());
 		rc = EXIT_INTERNAL;
 		goto cleanup;
 	}
-	iamp_report_decision(s->out, s->text ? IAMP_REPORT_TEXT : IAMP_REPORT_JSON, &req, &res, ev,
-			     s->request_no);
+	if (s->text)
+		iamp_report_decision(s->out, IAMP_REPORT_TEXT, &req, &res, ev, s->request_no);
+	else
+		iamp_report_decision_json(s->out, dj, &res);
 	goto cleanup;
 bad:
 	s->bad_request = true;
@@ -175,52 +211,82 @@ bad:
 		fprintf(s->out, "request %zu: bad request (see the error above)\n", s->request_no);
 cleanup:
 	iamp_document_free(doc);
-	iamp_arena_free(arena);
-	iamp_diags_clear(&diags);
 	return rc;
 }
 
+/* Lines of the input, read in blocks with read(2): a request arriving on
+ * a pipe is decided without waiting for a block to fill. */
+struct lines {
+	int fd;
+	char *buf;
+	size_t cap, start, end; /* buf[start..end) not yet returned */
+	bool eof;
+};
+
 /*
- * Reads one line of at most MAX_REQUEST_LINE bytes into *line (the
- * newline dropped). Returns 1 for a line, 0 at the end of the input, -1
- * on a read error (errno) and -2 for a line over the cap, of which
- * nothing more is read: an input without newlines (/dev/zero) must not
- * be buffered, nor read for ever.
+ * The next line of at most MAX_REQUEST_LINE bytes, newline dropped, into
+ * *line and *len (valid until the next call). Returns 1 for a line, 0 at
+ * the end of the input, -1 on a read error (errno) and -2 for a line over
+ * the cap, of which nothing more is read: an input without newlines
+ * (/dev/zero) must not be buffered, nor read for ever.
  */
-static int read_line(FILE *in, char **line, size_t *cap, size_t *len)
+static int read_line(struct lines *in, const char **line, size_t *len)
 {
-	int ch;
+	size_t scanned = 0; /* bytes of the pending line known to hold no newline */
 
-	*len = 0;
-	while ((ch = getc_unlocked(in)) != EOF && ch != '\n') {
-		if (*len == MAX_REQUEST_LINE)
+	for (;;) {
+		size_t have = in->end - in->start;
+		char *nl = have > scanned ? memchr(in->buf + in->start + scanned, '\n', have - scanned) : NULL;
+		ssize_t got;
+
+		if (nl || (in->eof && have)) {
+			size_t n = nl ? (size_t)(nl - (in->buf + in->start)) : have;
+
+			if (n > MAX_REQUEST_LINE)
+				return -2;
+			*line = in->buf + in->start;
+			*len = n;
+			in->start += nl ? n + 1 : n;
+			return 1;
+		}
+		if (in->eof)
+			return 0;
+		if (have > MAX_REQUEST_LINE)
 			return -2;
-		if (*len + 1 >= *cap) {
-			size_t ncap = *cap ? *cap * 2 : 256;
-			char *nl = realloc(*line, ncap);
+		scanned = have;
+		if (in->start && in->end == in->cap) {
+			memmove(in->buf, in->buf + in->start, have);
+			in->start = 0;
+			in->end = have;
+		}
+		if (in->end == in->cap) {
+			size_t ncap = in->cap ? in->cap * 2 : 256 * 1024;
+			char *nb = realloc(in->buf, ncap);
 
-			if (!nl) {
+			if (!nb) {
 				errno = ENOMEM;
 				return -1;
 			}
-			*line = nl;
-			*cap = ncap;
+			in->buf = nb;
+			in->cap = ncap;
 		}
-		(*line)[(*len)++] = (char)ch;
+		do
+			got = read(in->fd, in->buf + in->end, in->cap - in->end);
+		while (got < 0 && errno == EINTR);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			in->eof = true;
+		in->end += (size_t)got;
 	}
-	if (ch == EOF && ferror(in))
-		return -1;
-	if (ch == EOF && *len == 0)
-		return 0;
-	return 1;
 }
 
 /* -j: one chunk of request lines, copied into one buffer. */
 struct chunk {
-	struct sim s;            /* a copy, with the chunk's streams */
-	char *text;              /* the lines, each NUL-terminated */
+	struct sim s;            /* a copy, with the chunk's streams and arena */
+	char *text;              /* the lines */
 	size_t len, cap;
-	size_t *at, *lineno;     /* each line's offset in text, and its number */
+	size_t *at, *lineno, *n_of; /* each line's offset in text, number and length */
 	size_t n;
 	char *out, *err;         /* what the chunk wrote */
 	size_t out_len, err_len;
@@ -230,11 +296,11 @@ struct chunk {
 
 static int chunk_add(struct chunk *c, const char *line, size_t len, size_t lineno)
 {
-	if (c->len + len + 1 > c->cap) {
+	if (c->len + len > c->cap) {
 		size_t cap = c->cap ? c->cap : 65536;
 		char *t;
 
-		while (cap < c->len + len + 1)
+		while (cap < c->len + len)
 			cap *= 2;
 		if (!(t = realloc(c->text, cap)))
 			return -1;
@@ -242,31 +308,28 @@ static int chunk_add(struct chunk *c, const char *line, size_t len, size_t linen
 		c->cap = cap;
 	}
 	memcpy(c->text + c->len, line, len);
-	c->text[c->len + len] = '\0';
 	c->at[c->n] = c->len;
+	c->n_of[c->n] = len;
 	c->lineno[c->n++] = lineno;
-	c->len += len + 1;
+	c->len += len;
 	return 0;
 }
 
 static void *chunk_run(void *arg)
 {
 	struct chunk *c = arg;
-	char where[512];
 
 	c->s.out = open_memstream(&c->out, &c->out_len);
 	c->s.err = open_memstream(&c->err, &c->err_len);
-	if (!c->s.out || !c->s.err) {
+	c->s.arena = iamp_arena_new();
+	if (!c->s.out || !c->s.err || !c->s.arena) {
 		fprintf(stderr, "iamproof: out of memory\n");
 		c->rc = EXIT_INTERNAL;
 	} else {
-		for (size_t i = 0; i < c->n && !c->rc; i++) {
-			const char *line = c->text + c->at[i];
-
-			snprintf(where, sizeof(where), "%s:%zu", c->name, c->lineno[i]);
-			c->rc = one_request(&c->s, line, strlen(line), where);
-		}
+		for (size_t i = 0; i < c->n && !c->rc; i++)
+			c->rc = one_request(&c->s, c->text + c->at[i], c->n_of[i], c->name, c->lineno[i]);
 	}
+	iamp_arena_free(c->s.arena);
 	if ((c->s.out && fclose(c->s.out) != 0) | (c->s.err && fclose(c->s.err) != 0)) {
 		fprintf(stderr, "iamproof: out of memory\n");
 		c->rc = EXIT_INTERNAL;
@@ -319,24 +382,24 @@ static int chunks_run(struct sim *s, struct chunk *cs, unsigned n)
 static int run_requests_file(struct sim *s, const char *path)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
-	FILE *in = is_stdin ? stdin : fopen(path, "r");
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	struct lines in = { .fd = fd };
 	const char *name = is_stdin ? "<stdin>" : path;
-	char *line = NULL;
-	size_t cap = 0, len, lineno = 0;
+	const char *line;
+	size_t len, lineno = 0;
 	struct stat st;
 	int rc = 0, got = 0;
-	char where[512];
 	struct chunk *cs = NULL;
 	unsigned nc = 0; /* the chunk being filled */
 
-	if (!in) {
+	if (fd < 0) {
 		fprintf(stderr, "iamproof: %s: %s\n", path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "iamproof: %s: %s (--requests reads a file of JSON lines)\n", path,
 			strerror(EISDIR));
-		fclose(in);
+		close(fd);
 		return EXIT_USAGE;
 	}
 	if (s->jobs > 1) {
@@ -345,7 +408,8 @@ static int run_requests_file(struct sim *s, const char *path)
 			cs[i].name = name;
 			cs[i].at = malloc(CHUNK_LINES * sizeof(*cs[i].at));
 			cs[i].lineno = malloc(CHUNK_LINES * sizeof(*cs[i].lineno));
-			if (!cs[i].at || !cs[i].lineno)
+			cs[i].n_of = malloc(CHUNK_LINES * sizeof(*cs[i].n_of));
+			if (!cs[i].at || !cs[i].lineno || !cs[i].n_of)
 				rc = EXIT_INTERNAL;
 		}
 		if (!cs)
@@ -353,7 +417,7 @@ static int run_requests_file(struct sim *s, const char *path)
 		if (rc)
 			fprintf(stderr, "iamproof: out of memory\n");
 	}
-	while (!rc && (got = read_line(in, &line, &cap, &len)) == 1) {
+	while (!rc && (got = read_line(&in, &line, &len)) == 1) {
 		size_t k = 0;
 
 		lineno++;
@@ -364,15 +428,10 @@ static int run_requests_file(struct sim *s, const char *path)
 		if (k == len)
 			continue;
 		if (cs) {
-			/* a NUL inside a line would end it early in the chunk's
-			 * copy: such a line goes on this thread, in its turn */
-			if (memchr(line, '\0', len) || chunk_add(&cs[nc], line, len, lineno)) {
-				if ((rc = chunks_run(s, cs, nc + 1)) != 0)
-					break;
-				nc = 0;
-				snprintf(where, sizeof(where), "%s:%zu", name, lineno);
-				rc = one_request(s, line, len, where);
-				continue;
+			if (chunk_add(&cs[nc], line, len, lineno)) {
+				fprintf(stderr, "iamproof: out of memory\n");
+				rc = EXIT_INTERNAL;
+				break;
 			}
 			if (cs[nc].n == CHUNK_LINES && ++nc == s->jobs) {
 				rc = chunks_run(s, cs, nc);
@@ -380,8 +439,7 @@ static int run_requests_file(struct sim *s, const char *path)
 			}
 			continue;
 		}
-		snprintf(where, sizeof(where), "%s:%zu", name, lineno);
-		if ((rc = one_request(s, line, len, where)) != 0)
+		if ((rc = one_request(s, line, len, name, lineno)) != 0)
 			break;
 	}
 	if (cs && !rc && (nc || cs[0].n))
@@ -390,6 +448,7 @@ static int run_requests_file(struct sim *s, const char *path)
 		free(cs[i].text);
 		free(cs[i].at);
 		free(cs[i].lineno);
+		free(cs[i].n_of);
 	}
 	free(cs);
 	if (got == -1) {
@@ -400,9 +459,9 @@ static int run_requests_file(struct sim *s, const char *path)
 			"input is not read\n", name, lineno + 1, MAX_REQUEST_LINE);
 		rc = EXIT_USAGE;
 	}
-	free(line);
-	if (in != stdin)
-		fclose(in);
+	free(in.buf);
+	if (!is_stdin)
+		close(fd);
 	return rc;
 }
 
@@ -527,13 +586,23 @@ int iamp_cmd_simulate(int argc, char **argv)
 		}
 		s.pevs[s.npevs].arn = p->arn;
 		s.pevs[s.npevs++].ev = ev;
+		if (iamp_decision_json_new(&s.pevs[s.npevs - 1].dj, ev) != 0) {
+			fprintf(stderr, "iamproof: out of memory\n");
+			rc = EXIT_INTERNAL;
+			goto cleanup;
+		}
 		/* the next principal must not see these files */
 		pset_retire(&s.ps, first);
 	}
 	if (s.ps.diags.count)
 		pset_print_diags(&s.ps); /* warnings: shown, not fatal */
+	if (!(s.arena = iamp_arena_new()) || iamp_decision_json_new(&s.dj, s.ev) != 0) {
+		fprintf(stderr, "iamproof: out of memory\n");
+		rc = EXIT_INTERNAL;
+		goto cleanup;
+	}
 	if (request)
-		rc = one_request(&s, request, strlen(request), "--request");
+		rc = one_request(&s, request, strlen(request), "--request", 0);
 	else
 		rc = run_requests_file(&s, requests);
 	if (fflush(stdout) != 0) {
@@ -543,10 +612,14 @@ int iamp_cmd_simulate(int argc, char **argv)
 	if (rc == 0 && s.bad_request)
 		rc = EXIT_USAGE;
 cleanup:
-	for (size_t i = 0; i < s.npevs; i++)
+	for (size_t i = 0; i < s.npevs; i++) {
+		iamp_decision_json_free(s.pevs[i].dj);
 		iamp_evaluator_free(s.pevs[i].ev);
+	}
+	iamp_decision_json_free(s.dj);
 	free(s.pevs);
 	iamp_evaluator_free(s.ev);
+	iamp_arena_free(s.arena);
 	pset_free(&s.ps);
 	return rc;
 }
