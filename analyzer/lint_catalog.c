@@ -1207,6 +1207,14 @@ static void check_redundant_statements(struct clint *l)
 				if (redundant_with(l, i, &p->statements[j], j, &budget))
 					break;
 		}
+		if (!budget) {
+			/* never a silently short answer: say where the check stopped */
+			DIAG(l, REDUNDANT_STATEMENT, a->span,
+			     "statements %zu to %zu were not compared with the others (at most %d comparisons a "
+			     "policy): some redundant statements may not be reported",
+			     i + 1, p->statement_count, MAX_PAIRS);
+			break;
+		}
 	}
 	prefilter_free(&f);
 }

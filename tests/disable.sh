@@ -24,10 +24,9 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+name=disable
+. "$root/tests/lib.sh"
 export IAMPROOF_CHECK_TRACE=1
-report() { echo "disable: FAIL: $*"; fail=$((fail + 1)); }
 
 # wasted FILE: the count the trace line of FILE (stderr) gives, or "none".
 wasted() {
@@ -35,7 +34,7 @@ wasted() {
 }
 
 rules=$("$bin" rules | awk 'NR > 1 && $1 ~ /^[A-Z0-9_]+$/ { print $1 }')
-[ -n "$rules" ] || { report "iamproof rules lists no rule"; echo "disable: 0 passed, 1 failed"; exit 1; }
+[ -n "$rules" ] || { no "iamproof rules lists no rule"; finish; exit 1; }
 
 # --- 1. each rule, disabled on the fixtures that make it fire -------------
 cd "$root/fixtures/rules" || exit 2
@@ -48,11 +47,11 @@ for id in $rules; do
 		"$bin" check --no-color --quiet $args --disable "$id" "$input" > "$tmp/out" 2> "$tmp/err"
 		w=$(wasted "$tmp/err")
 		if grep -q "\[$id\]" "$tmp/out"; then
-			report "$input: --disable $id still reports it"
+			no "$input: --disable $id still reports it"
 		elif [ "$w" != 0 ]; then
-			report "$input: --disable $id: work for disabled rules: $w ($(sed -n 's/.*(first: \(.*\))/\1/p' "$tmp/err"))"
+			no "$input: --disable $id: work for disabled rules: $w ($(sed -n 's/.*(first: \(.*\))/\1/p' "$tmp/err"))"
 		else
-			pass=$((pass + 1))
+			ok
 		fi
 	done
 done
@@ -72,13 +71,13 @@ for dir in "$@"; do
 	w=$(wasted "$tmp/err")
 	n=$(grep -c '"ruleId"' "$tmp/out")
 	if [ "$w" != 0 ]; then
-		report "$dir: every rule disabled: work for disabled rules: $w ($(sed -n 's/.*(first: \(.*\))/\1/p' "$tmp/err"))"
+		no "$dir: every rule disabled: work for disabled rules: $w ($(sed -n 's/.*(first: \(.*\))/\1/p' "$tmp/err"))"
 	elif [ "$n" != 0 ]; then
-		report "$dir: every rule disabled: $n findings"
+		no "$dir: every rule disabled: $n findings"
 	elif [ $rc -ne 0 ] && [ $rc -ne 2 ]; then
-		report "$dir: every rule disabled: exit $rc"
+		no "$dir: every rule disabled: exit $rc"
 	else
-		pass=$((pass + 1))
+		ok
 	fi
 done
 
@@ -93,14 +92,13 @@ for id in UNKNOWN_ACTION RESOURCE_MISMATCH CONDITION_KEY_NOT_APPLICABLE RESOURCE
 	"$bin" check --no-color --quiet --disable "$id" . > "$tmp/off" 2> "$tmp/err"
 	grep -v "\[$id\]" "$tmp/on" > "$tmp/want"
 	if [ "$(wasted "$tmp/err")" != 0 ]; then
-		report "fixtures/rules: --disable $id: work for disabled rules: $(wasted "$tmp/err")"
+		no "fixtures/rules: --disable $id: work for disabled rules: $(wasted "$tmp/err")"
 	elif ! cmp -s "$tmp/want" "$tmp/off"; then
-		report "fixtures/rules: --disable $id changes other rules' findings:"
+		no "fixtures/rules: --disable $id changes other rules' findings:"
 		diff "$tmp/want" "$tmp/off" | head -n 10 | sed 's/^/    /'
 	else
-		pass=$((pass + 1))
+		ok
 	fi
 done
 
-echo "disable: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish
