@@ -280,6 +280,22 @@ fi
 # one target (no organization): each property is one item
 prove_same scp-levels text --scp "FullAWSAccess,$root/policies/org-example/scp-guardrails.json" \
 	--scp "FullAWSAccess,$root/policies/org-example/scp-regions.json" --properties "$tmp/stage6.yaml"
+# only-approved-regions, left out above for its solver-found witness,
+# still gets its verdicts compared: the full stage6 pack over the example
+# org, (property, target, result) of every answer, in order, the same at
+# -j 1 and -j 4 (what the witness says is what may differ).
+for k in 1 4; do
+	"$bin" prove --no-config --format json -j $k --org "$root/policies/org.yaml" \
+		--properties "$root/properties/stage6.yaml" 2> /dev/null |
+		jq -c '.results[] | [.property, .target, .result]' > "$tmp/v$k"
+done
+if [ -s "$tmp/v1" ] && grep -q only-approved-regions "$tmp/v1" && cmp -s "$tmp/v1" "$tmp/v4"; then
+	pass=$((pass + 1))
+else
+	echo "jobs: FAIL: prove, full stage6 pack: the verdicts differ between -j 1 and -j 4 (or none)"
+	diff "$tmp/v1" "$tmp/v4" | head -n 6 | sed 's/^/    /'
+	fail=$((fail + 1))
+fi
 # -j takes 1 to 256 threads.
 for bad in 0 -1 x 257; do
 	"$bin" check --no-config -j "$bad" "$tmp/mixed/p0.json" > /dev/null 2>&1
