@@ -385,6 +385,18 @@ static const struct eval_case cases[] = {
 	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"s3:x\":\"bm9wZQ==\"}"), .want = I },
 	{ "BinaryEquals: a request value that is not base64", COND("{\"BinaryEquals\":{\"s3:x\":\"QmluYXJ5\"}}"),
 	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"s3:x\":\"%%\"}"), .want = I },
+	/* Variables in Arn operators too ("Policy variables": string
+	 * comparisons, ARN ones included). */
+	{ "a variable in an Arn value is resolved", COND("{\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:sns:us-east-1:111122223333:${aws:PrincipalTag/t}\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceArn\":\"arn:aws:sns:us-east-1:111122223333:topic\",\"aws:PrincipalTag/t\":\"topic\"}"), .want = A },
+	{ "a variable in an Arn value matches no other value", COND("{\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:sns:us-east-1:111122223333:${aws:PrincipalTag/t}\"}}"),
+	  .request = REQC(USER, "s3:GetObject", OBJ, "{\"aws:SourceArn\":\"arn:aws:sns:us-east-1:111122223333:topic\",\"aws:PrincipalTag/t\":\"other\"}"), .want = I },
+	/* A statement's actions are searched by service: a service whose
+	 * name begins with another's ("s3", "s3control") is still found. */
+	{ "a service named after a prefix of another", P("{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3control:GetJobTagging\"],\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3control:GetJobTagging", "*"), .want = A },
+	{ "a service that is a prefix of another", P("{\"Effect\":\"Allow\",\"Action\":[\"s3control:GetJobTagging\",\"s3:GetObject\",\"s3express:CreateSession\"],\"Resource\":\"*\"}"),
+	  .request = REQ(USER, "s3:GetObject", OBJ), .want = A },
 	/* Variables only in string comparisons: a Numeric value is literal. */
 	{ "a variable in a Numeric value is not resolved", COND("{\"NumericEquals\":{\"s3:max-keys\":\"${aws:PrincipalTag/n}\"}}"),
 	  .request = REQC(USER, "s3:ListBucket", "arn:aws:s3:::b", "{\"s3:max-keys\":\"5\",\"aws:PrincipalTag/n\":\"5\"}"), .want = I },
