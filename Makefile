@@ -214,11 +214,16 @@ tsan:
 	$(Q)TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" sh tests/jobs.sh build-tsan/iamproof
 
 # What make asan leaves out for time (docs/testing.md, "Sanitizers and
-# valgrind"): the prover's fixtures and the differential test, under ASan.
+# valgrind"): the prover's fixtures, the differential test, every rule
+# disabled, the pre-commit hooks, the caps (without their address-space
+# ceiling, which ASan's reservations exceed) and the HTML page in
+# chromium, under ASan.
 asan-slow:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" all
 	$(Q)sh tests/prove.sh build-asan/iamproof
 	$(Q)sh scripts/difftest.sh build-asan/iamproof
+	$(Q)$(MAKE) --no-print-directory suites SUITE_BIN=build-asan/iamproof SUITES="disable precommit report"
+	$(Q)CAPS_CEILING=unlimited sh tests/caps.sh build-asan/iamproof
 
 # Allocation-failure injection (docs/testing.md): build-asan/iamproof-fault
 # is the ASan build with every allocating call of our objects counted

@@ -27,6 +27,7 @@ cd "$root" || exit 2
 # ---- seeds ----------------------------------------------------------------
 seeds() {
 	rm -rf "$cache/seeds"
+	rm -f "$cache"/smt.*
 	mkdir -p "$cache/seeds"
 	for t in json yaml lint config eval explain smt; do mkdir -p "$cache/seeds/$t"; done
 	n=0
@@ -47,10 +48,15 @@ seeds() {
 		*) ty=0 ;;
 		esac
 		{ printf '%s' "$ty"; cat "$f"; } > "$cache/seeds/lint/$n"
-		# the solver's seeds: small policies only, at most 40 (each
-		# costs up to a second to load)
-		[ "$(wc -c < "$f")" -le 1500 ] && [ "$(ls "$cache/seeds/smt" | wc -l)" -lt 40 ] &&
-			{ printf '%s' "$ty"; cat "$f"; } > "$cache/seeds/smt/$n"
+		# the solver's seeds: small policies only, at most 3 of each
+		# folder and 40 in all (each costs up to a second to load; taken
+		# in name order alone, one folder of 148 fixtures filled them)
+		if [ "$(wc -c < "$f")" -le 1500 ] && [ "$(ls "$cache/seeds/smt" | wc -l)" -lt 40 ]; then
+			d=$(dirname "$f" | tr / _)
+			k=$(cat "$cache/smt.$d" 2>/dev/null || echo 0)
+			[ "$k" -lt 3 ] && { printf '%s' "$ty"; cat "$f"; } > "$cache/seeds/smt/$n"
+			echo $((k + 1)) > "$cache/smt.$d"
+		fi
 	done < "$cache/json.list"
 	while read -r f; do
 		n=$((n + 1))
