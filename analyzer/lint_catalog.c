@@ -917,7 +917,10 @@ static const struct iamp_statement *granting(const struct clint *l, const char *
 
 #define PRIVESC_CACHE 96
 
-/* granting(), remembered per action name for one policy. */
+/* granting(), remembered per action name for one policy. Names are the
+ * table's own strings, told apart by address: the compiler keeps one copy
+ * of equal literals, and where it did not, a miss only asks granting()
+ * again (it cost more to compare every cached name as text). */
 struct grant_cache {
 	const char *name[PRIVESC_CACHE];
 	const struct iamp_statement *st[PRIVESC_CACHE];
@@ -930,7 +933,7 @@ static const struct iamp_statement *granting_cached(const struct clint *l, struc
 	const struct iamp_statement *st;
 
 	for (size_t i = 0; i < gc->n; i++)
-		if (strcmp(gc->name[i], name) == 0)
+		if (gc->name[i] == name)
 			return gc->st[i];
 	st = granting(l, name);
 	if (gc->n < PRIVESC_CACHE) {
