@@ -73,6 +73,11 @@ struct clint {
 	bool expand;         /* the rules that read the expansion */
 	bool conditions;     /* the condition key rules */
 	bool least;          /* the least-privilege rules */
+	/* the last unknown service and its nearest (a policy names an
+	 * unknown service in item after item: one search of the catalog) */
+	const char *unknown;
+	size_t unknown_len;
+	const struct iamp_service *near;
 };
 
 #define DIAG(l, rule, span, ...) \
@@ -376,7 +381,16 @@ static void check_action(struct clint *l, const struct iamp_str *a, bool add)
 		if (!WANTS(l, UNKNOWN_SERVICE))
 			return;
 		WORK(l, UNKNOWN_SERVICE);
-		near = nearest_service(a->text, plen);
+		/* distance() folds case as strncasecmp does: a service equal
+		 * but for case has the same nearest */
+		if (l->unknown && l->unknown_len == plen && strncasecmp(l->unknown, a->text, plen) == 0) {
+			near = l->near;
+		} else {
+			near = nearest_service(a->text, plen);
+			l->unknown = a->text;
+			l->unknown_len = plen;
+			l->near = near;
+		}
 
 		if (near)
 			DIAG(l, UNKNOWN_SERVICE, a->span, "unknown service prefix \"%.*s\" in \"%s\": did you mean \"%s\"?",
@@ -1298,6 +1312,7 @@ int iamp_lint_policy_catalog(const struct iamp_policy *p, struct iamp_diags *dia
 	l.diags = diags;
 	l.ndenies = 0;
 	l.denies = NULL;
+	l.unknown = NULL;
 	l.names = iamp_diags_wants_any(diags, name_rules);
 	l.expand = iamp_diags_wants_any(diags, expand_rules);
 	l.conditions = iamp_diags_wants_any(diags, condition_rules);

@@ -190,6 +190,40 @@ START_TEST(did_you_mean)
 }
 END_TEST
 
+/* One unknown service in item after item (the nearest is searched once
+ * and reused for the same service in any case), then others: each
+ * message names the nearest of its own service. */
+START_TEST(did_you_mean_repeated)
+{
+	static const char *const expect[] = {
+		"\"ec3\" in \"ec3:RunInstances\": did you mean \"ec2\"?",
+		"\"ec3\" in \"ec3:StopInstances\": did you mean \"ec2\"?",
+		"\"EC3\" in \"EC3:StartInstances\": did you mean \"ec2\"?",
+		"\"ec\" in \"ec:RunInstances\": did you mean \"ec2\"?",
+		"\"xyzzyqqq\" in \"xyzzyqqq:Foo\"",
+		"\"xyzzyqqq\" in \"xyzzyqqq:Bar\"",
+		"\"lambdaa\" in \"lambdaa:InvokeFunction\": did you mean \"lambda\"?",
+		"\"lam\" in \"lam:Foo\": did you mean \"iam\"?", /* a prefix of the one before */
+	};
+	size_t k = 0;
+
+	th_lint(ST(ALLOW ACT("[\"ec3:RunInstances\", \"ec3:StopInstances\", \"EC3:StartInstances\", \"ec:RunInstances\", "
+			     "\"xyzzyqqq:Foo\", \"xyzzyqqq:Bar\", \"lambdaa:InvokeFunction\", \"lam:Foo\"]") RES("\"*\"")), ID);
+	for (size_t i = 0; i < th_diags.count; i++) {
+		const char *m = th_diags.items[i].message;
+
+		if (th_diags.items[i].rule != R(UNKNOWN_SERVICE))
+			continue;
+		ck_assert_uint_lt(k, sizeof expect / sizeof *expect);
+		ck_assert_msg(strstr(m, expect[k]) != NULL, "message %zu: %s", k, m);
+		if (!strstr(expect[k], "did you mean"))
+			ck_assert_ptr_null(strstr(m, "did you mean"));
+		k++;
+	}
+	ck_assert_uint_eq(k, sizeof expect / sizeof *expect);
+}
+END_TEST
+
 START_TEST(privesc_names_combination)
 {
 	th_lint(ST(ALLOW ACT("[\"iam:PassRole\", \"ec2:RunInstances\"]") RES("\"*\"")), ID);
@@ -365,6 +399,7 @@ Suite *suite_lint_catalog(void)
 	tcase_add_loop_test(tc, rules, 0, sizeof(cases) / sizeof(*cases));
 	tcase_add_test(tc, did_you_mean);
 	tcase_add_test(tc, privesc_names_combination);
+	tcase_add_test(tc, did_you_mean_repeated);
 	tcase_add_loop_test(tc, privesc_many_statements, 0, 2);
 	tcase_add_test(tc, large_policy);
 	tcase_add_test(tc, large_prefiltered);
