@@ -271,6 +271,17 @@ static uint64_t fnv(uint64_t h, const char *s)
 	return h ^ 0xff; /* separator, so "ab"+"c" differs from "a"+"bc" */
 }
 
+/* h as 16 lower-case hex digits (snprintf's format parsing cost more
+ * than the hash). */
+static void hex16(char out[17], uint64_t h)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (int i = 15; i >= 0; i--, h >>= 4)
+		out[i] = hex[h & 0xF];
+	out[16] = '\0';
+}
+
 void iamp_diag_fingerprint(const struct iamp_diag *d, char out[17])
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -296,7 +307,7 @@ void iamp_diag_fingerprint(const struct iamp_diag *d, char out[17])
 		h = fnv(h, buf);
 	}
 	h = fnv(h, d->message);
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	hex16(out, h);
 }
 
 void iamp_fingerprint(char out[17], const char *const *parts, size_t n)
@@ -305,5 +316,5 @@ void iamp_fingerprint(char out[17], const char *const *parts, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		h = fnv(h, parts[i]);
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	hex16(out, h);
 }

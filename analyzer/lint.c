@@ -223,6 +223,67 @@ static int cmp_dup(const void *pa, const void *pb)
 	return a->s->span.start.offset < b->s->span.start.offset ? -1 : a->s->span.start.offset > b->s->span.start.offset;
 }
 
+/*
+ * The pre-filter: whether two items may be equal as cmp_dup compares
+ * them (bytes, or bytes with ASCII letters folded). Each item's hash goes
+ * into an open-addressing table; only a list in which two hashes meet is
+ * sorted. Most lists repeat nothing, and hashing them costs less than
+ * sorting them through a function pointer. The hash reads the length and
+ * three 8-byte words (first, middle, last; with ignore_case each byte
+ * with bit 0x20 set, which folds letters and merges a few other pairs):
+ * equal items always meet; different items that meet only cost the sort.
+ */
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
+}
+
+static uint64_t item_hash(const struct iamp_str *it, bool ignore_case)
+{
+	const uint64_t fold = ignore_case ? 0x2020202020202020ULL : 0;
+	uint64_t w[3] = { 0, 0, 0 }, h;
+
+	if (it->len >= 8) {
+		memcpy(&w[0], it->text, 8);
+		memcpy(&w[1], it->text + it->len / 2 - 4, 8);
+		memcpy(&w[2], it->text + it->len - 8, 8);
+	} else {
+		memcpy(&w[0], it->text, it->len);
+	}
+	h = mix64(it->len ^ (w[0] | fold));
+	h = mix64(h ^ (w[1] | fold));
+	return mix64(h ^ (w[2] | fold));
+}
+
+static bool may_repeat(const struct iamp_str *items, size_t n, bool ignore_case)
+{
+	uint64_t small[128], *table = small;
+	size_t size = 128;
+	bool meet = false;
+
+	while (size < 2 * n)
+		size *= 2;
+	if (size > 128 && !(table = malloc(size * sizeof(*table))))
+		return true; /* the sort decides */
+	memset(table, 0, size * sizeof(*table));
+	for (size_t i = 0; i < n && !meet; i++) {
+		uint64_t h = item_hash(&items[i], ignore_case) | 1; /* 0 marks an empty slot */
+		size_t k;
+
+		for (k = (size_t)(h >> 7) & (size - 1); table[k] && table[k] != h; k = (k + 1) & (size - 1))
+			;
+		meet = table[k] == h;
+		table[k] = h;
+	}
+	if (table != small)
+		free(table);
+	return meet;
+}
+
 static void check_duplicates(struct linter *l, const struct iamp_str *items, size_t n,
 			     bool ignore_case, const char *what)
 {
@@ -232,6 +293,8 @@ static void check_duplicates(struct linter *l, const struct iamp_str *items, siz
 	if (n < 2 || !WANTS(l, DUPLICATE_VALUE))
 		return;
 	WORK(l, DUPLICATE_VALUE);
+	if (!may_repeat(items, n, ignore_case))
+		return;
 	if (n > sizeof(small) / sizeof(*small)) {
 		refs = malloc(n * sizeof(*refs));
 		if (!refs) {

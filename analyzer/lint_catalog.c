@@ -73,6 +73,11 @@ struct clint {
 	bool expand;         /* the rules that read the expansion */
 	bool conditions;     /* the condition key rules */
 	bool least;          /* the least-privilege rules */
+	/* the last unknown service and its nearest (a policy names an
+	 * unknown service in item after item: one search of the catalog) */
+	const char *unknown;
+	size_t unknown_len;
+	const struct iamp_service *near;
 };
 
 #define DIAG(l, rule, span, ...) \
@@ -162,14 +167,52 @@ static bool list_matches(const struct iamp_list *list, const char *name, size_t 
 	return false;
 }
 
-/* Whether the statement's Action/NotAction covers the action name. */
-static bool stmt_has_action(const struct iamp_statement *st, const char *name)
+/*
+ * The first characters of a list's patterns, folded, as the bits c & 63,
+ * and whether one begins with a wildcard. list_matches can match a name
+ * only when the name's first character is among them, or one pattern
+ * begins with a wildcard: the checks that ask one list about many names
+ * (PRIVILEGE_ESCALATION's table, the sensitive actions) skip the others
+ * without reading the list. A shared bit only costs the full test.
+ */
+struct first_chars {
+	uint64_t bits;
+	bool wild;
+};
+
+static struct first_chars first_chars_of(const struct iamp_list *list)
+{
+	struct first_chars fc = { 0, false };
+
+	for (size_t i = 0; i < list->count; i++) {
+		int c;
+
+		if (!list->items[i].len)
+			continue; /* matches nothing */
+		c = tolower((unsigned char)list->items[i].text[0]);
+		if (c == '*' || c == '?')
+			fc.wild = true;
+		else
+			fc.bits |= UINT64_C(1) << (c & 63);
+	}
+	return fc;
+}
+
+/* Whether the statement's Action/NotAction covers the action name; `fc`,
+ * when given, is first_chars_of(&st->action). */
+static bool stmt_has_action(const struct iamp_statement *st, const char *name,
+			    const struct first_chars *fc)
 {
 	size_t len = strlen(name);
+	bool matches;
 
 	if (!st->action.present)
 		return false;
-	return list_matches(&st->action, name, len) != st->action.is_not;
+	if (fc && !fc->wild && !(fc->bits >> (tolower((unsigned char)name[0]) & 63) & 1))
+		matches = false;
+	else
+		matches = list_matches(&st->action, name, len);
+	return matches != st->action.is_not;
 }
 
 static bool is_star(const struct iamp_str *s)
@@ -207,7 +250,7 @@ static bool stmt_denies_freely(const struct iamp_statement *st)
 static bool policy_denies(const struct clint *l, const char *name)
 {
 	for (size_t i = 0; i < l->ndenies; i++)
-		if (stmt_has_action(l->denies[i], name))
+		if (stmt_has_action(l->denies[i], name, NULL))
 			return true;
 	return false;
 }
@@ -338,7 +381,16 @@ static void check_action(struct clint *l, const struct iamp_str *a, bool add)
 		if (!WANTS(l, UNKNOWN_SERVICE))
 			return;
 		WORK(l, UNKNOWN_SERVICE);
-		near = nearest_service(a->text, plen);
+		/* distance() folds case as strncasecmp does: a service equal
+		 * but for case has the same nearest */
+		if (l->unknown && l->unknown_len == plen && strncasecmp(l->unknown, a->text, plen) == 0) {
+			near = l->near;
+		} else {
+			near = nearest_service(a->text, plen);
+			l->unknown = a->text;
+			l->unknown_len = plen;
+			l->near = near;
+		}
 
 		if (near)
 			DIAG(l, UNKNOWN_SERVICE, a->span, "unknown service prefix \"%.*s\" in \"%s\": did you mean \"%s\"?",
@@ -781,13 +833,13 @@ static const char *const sensitive_actions[] = {
 
 /* Whether the statement grants the action and the policy does not deny
  * it, asked for `rule` (false when the rule is off: no work). */
-static bool grants_undenied(struct clint *l, const struct iamp_statement *st, const char *name,
-			    enum iamp_rule_id rule)
+static bool grants_undenied(struct clint *l, const struct iamp_statement *st, const struct first_chars *fc,
+			    const char *name, enum iamp_rule_id rule)
 {
 	if (!iamp_diags_wants(l->diags, rule))
 		return false;
 	iamp_diags_work(l->diags, rule);
-	return stmt_has_action(st, name) && !policy_denies(l, name);
+	return stmt_has_action(st, name, fc) && !policy_denies(l, name);
 }
 
 static void check_least_privilege(struct clint *l, const struct iamp_statement *st)
@@ -796,6 +848,7 @@ static void check_least_privilege(struct clint *l, const struct iamp_statement *
 	char names[256], buf[MAX_NAME];
 	size_t n = 0, count = 0, seen = 0;
 	bool typed = false;
+	struct first_chars fc;
 
 	if (l->p->type != IAMP_POLICY_IDENTITY || !l->least || !stmt_grants_freely(st))
 		return;
@@ -817,15 +870,16 @@ static void check_least_privilege(struct clint *l, const struct iamp_statement *
 				     a->text, (int)(colon - a->text), a->text);
 		}
 	}
-	if (grants_undenied(l, st, "iam:PassRole", IAMP_RULE_PASS_ROLE_WITH_STAR_IN_RESOURCE))
+	fc = first_chars_of(act);
+	if (grants_undenied(l, st, &fc, "iam:PassRole", IAMP_RULE_PASS_ROLE_WITH_STAR_IN_RESOURCE))
 		DIAG(l, PASS_ROLE_WITH_STAR_IN_RESOURCE, st->resource.present ? st->resource.span : st->span,
 		     "iam:PassRole on every role: any role, however privileged, can be passed to a service");
-	if (grants_undenied(l, st, "iam:CreateServiceLinkedRole", IAMP_RULE_CREATE_SLR_WITH_STAR_IN_RESOURCE))
+	if (grants_undenied(l, st, &fc, "iam:CreateServiceLinkedRole", IAMP_RULE_CREATE_SLR_WITH_STAR_IN_RESOURCE))
 		DIAG(l, CREATE_SLR_WITH_STAR_IN_RESOURCE, st->resource.present ? st->resource.span : st->span,
 		     "iam:CreateServiceLinkedRole on every service: any service's linked role can be created");
 	names[0] = '\0';
 	for (size_t i = 0; i < sizeof sensitive_actions / sizeof *sensitive_actions; i++)
-		if (grants_undenied(l, st, sensitive_actions[i], IAMP_RULE_SENSITIVE_DATA_STAR))
+		if (grants_undenied(l, st, &fc, sensitive_actions[i], IAMP_RULE_SENSITIVE_DATA_STAR))
 			append(names, sizeof names, &n, sensitive_actions[i], 0);
 	if (n)
 		DIAG(l, SENSITIVE_DATA_STAR, st->resource.present ? st->resource.span : st->span,
@@ -904,25 +958,33 @@ static const struct privesc privesc_table[] = {
 #undef PRIVESC
 };
 
-/* The first statement that grants the action freely, or NULL. */
-static const struct iamp_statement *granting(const struct clint *l, const char *name)
-{
-	const struct iamp_policy *p = l->p;
-
-	for (size_t i = 0; i < p->statement_count; i++)
-		if (stmt_grants_freely(&p->statements[i]) && stmt_has_action(&p->statements[i], name))
-			return policy_denies(l, name) ? NULL : &p->statements[i];
-	return NULL;
-}
-
 #define PRIVESC_CACHE 96
+#define PRIVESC_FREE 16 /* statements that grant freely, kept on the stack */
 
-/* granting(), remembered per action name for one policy. */
+/* The statements that grant freely, in order, each with its first
+ * characters; then granting(), remembered per action name for one
+ * policy. Names are the
+ * table's own strings, told apart by address: the compiler keeps one copy
+ * of equal literals, and where it did not, a miss only asks granting()
+ * again (it cost more to compare every cached name as text). */
 struct grant_cache {
+	const struct iamp_statement **free;
+	struct first_chars *fc;
+	size_t nfree;
 	const char *name[PRIVESC_CACHE];
 	const struct iamp_statement *st[PRIVESC_CACHE];
 	size_t n;
 };
+
+/* The first statement that grants the action freely, or NULL. */
+static const struct iamp_statement *granting(const struct clint *l, const struct grant_cache *gc,
+					     const char *name)
+{
+	for (size_t i = 0; i < gc->nfree; i++)
+		if (stmt_has_action(gc->free[i], name, &gc->fc[i]))
+			return policy_denies(l, name) ? NULL : gc->free[i];
+	return NULL;
+}
 
 static const struct iamp_statement *granting_cached(const struct clint *l, struct grant_cache *gc,
 						    const char *name)
@@ -930,9 +992,9 @@ static const struct iamp_statement *granting_cached(const struct clint *l, struc
 	const struct iamp_statement *st;
 
 	for (size_t i = 0; i < gc->n; i++)
-		if (strcmp(gc->name[i], name) == 0)
+		if (gc->name[i] == name)
 			return gc->st[i];
-	st = granting(l, name);
+	st = granting(l, gc, name);
 	if (gc->n < PRIVESC_CACHE) {
 		gc->name[gc->n] = name;
 		gc->st[gc->n++] = st;
@@ -943,18 +1005,36 @@ static const struct iamp_statement *granting_cached(const struct clint *l, struc
 static void check_privesc(struct clint *l)
 {
 	const struct iamp_policy *p = l->p;
+	const struct iamp_statement *free_small[PRIVESC_FREE];
+	struct first_chars fc_small[PRIVESC_FREE];
 	struct grant_cache gc;
-	bool any = false;
+	size_t nfree = 0;
 
 	gc.n = 0;
 	if (p->type != IAMP_POLICY_IDENTITY || !WANTS(l, PRIVILEGE_ESCALATION))
 		return;
 	WORK(l, PRIVILEGE_ESCALATION);
 
-	for (size_t i = 0; i < p->statement_count && !any; i++)
-		any = stmt_grants_freely(&p->statements[i]);
-	if (!any)
+	for (size_t i = 0; i < p->statement_count; i++)
+		nfree += stmt_grants_freely(&p->statements[i]);
+	if (!nfree)
 		return;
+	gc.free = free_small;
+	gc.fc = fc_small;
+	if (nfree > PRIVESC_FREE) {
+		gc.free = malloc(nfree * sizeof(*gc.free));
+		gc.fc = malloc(nfree * sizeof(*gc.fc));
+		if (!gc.free || !gc.fc) {
+			l->diags->oom = true; /* PRIVILEGE_ESCALATION's findings are lost: said */
+			goto cleanup;
+		}
+	}
+	gc.nfree = 0;
+	for (size_t i = 0; i < p->statement_count; i++)
+		if (stmt_grants_freely(&p->statements[i])) {
+			gc.free[gc.nfree] = &p->statements[i];
+			gc.fc[gc.nfree++] = first_chars_of(&p->statements[i].action);
+		}
 	for (size_t c = 0; c < sizeof privesc_table / sizeof *privesc_table; c++) {
 		const struct privesc *pe = &privesc_table[c];
 		const struct iamp_statement *first = NULL;
@@ -976,6 +1056,11 @@ static void check_privesc(struct clint *l)
 		DIAG(l, PRIVILEGE_ESCALATION, first->action.span, "%s: %s: %s",
 		     pe->name, names, pe->why);
 	}
+cleanup:
+	if (gc.free != free_small)
+		free(gc.free);
+	if (gc.fc != fc_small)
+		free(gc.fc);
 }
 
 /* ---- redundant statements ------------------------------------------------- */
@@ -1227,6 +1312,7 @@ int iamp_lint_policy_catalog(const struct iamp_policy *p, struct iamp_diags *dia
 	l.diags = diags;
 	l.ndenies = 0;
 	l.denies = NULL;
+	l.unknown = NULL;
 	l.names = iamp_diags_wants_any(diags, name_rules);
 	l.expand = iamp_diags_wants_any(diags, expand_rules);
 	l.conditions = iamp_diags_wants_any(diags, condition_rules);

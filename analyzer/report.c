@@ -208,29 +208,81 @@ static void write_text(FILE *out, const struct iamp_diags *diags,
 
 #define JW_MAX_DEPTH 16
 
+/* The writer keeps what it writes in buf and hands it to `out` a buffer
+ * at a time (jw_flush), not a stdio call per token: each call costs its
+ * lock and checks, more than the token. Whoever makes a jw flushes it
+ * before writing to `out` itself and before returning. */
 struct jw {
 	FILE *out;
 	int depth;
 	bool compact;                 /* one line, no spaces (JSON lines) */
 	bool has_items[JW_MAX_DEPTH]; /* the open container has a member */
+	size_t len;                   /* bytes in buf */
+	char buf[8192];
+};
+
+/* Sets up a writer (buf is left as it is: it is read only up to len). */
+static void jw_init(struct jw *w, FILE *out, bool compact)
+{
+	w->out = out;
+	w->depth = 0;
+	w->compact = compact;
+	w->len = 0;
+}
+
+static void jw_flush(struct jw *w)
+{
+	if (w->len)
+		fwrite(w->buf, 1, w->len, w->out);
+	w->len = 0;
+}
+
+static void jw_put(struct jw *w, const char *s, size_t n)
+{
+	if (n > sizeof w->buf - w->len) {
+		jw_flush(w);
+		if (n > sizeof w->buf) {
+			fwrite(s, 1, n, w->out);
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void jw_putc(struct jw *w, char c)
+{
+	if (w->len == sizeof w->buf)
+		jw_flush(w);
+	w->buf[w->len++] = c;
+}
+
+#define jw_puts(w, lit) jw_put(w, lit, sizeof(lit) - 1)
+
+/* The bytes a JSON string holds as they are: printable ASCII other than
+ * quote and backslash. */
+static const bool json_plain[256] = {
+	[0x20 ... 0x21] = true, /* '"' is 0x22 */
+	[0x23 ... 0x5B] = true, /* '\\' is 0x5C */
+	[0x5D ... 0x7E] = true,
 };
 
 /* A JSON string: quotes and backslash escaped, every control character
  * (and DEL) as an escape, valid UTF-8 as it is, each invalid byte as
  * \ufffd. */
-void iamp_json_string(FILE *out, const char *s, size_t n)
+static void jw_json(struct jw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0; /* p[run..i) is written as it is */
 
-	fputc('"', out);
+	jw_putc(w, '"');
 	while (i < n) {
 		uint32_t cp;
 		size_t len;
 
 		/* printable ASCII other than quote and backslash: the common case */
-		if (p[i] >= 0x20 && p[i] < 0x7F && p[i] != '"' && p[i] != '\\') {
+		if (json_plain[p[i]]) {
 			i++;
 			continue;
 		}
@@ -239,26 +291,56 @@ void iamp_json_string(FILE *out, const char *s, size_t n)
 			i += len; /* valid UTF-8 */
 			continue;
 		}
-		fwrite(p + run, 1, i - run, out);
+		jw_put(w, s + run, i - run);
 		switch (cp) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\b': fputs("\\b", out); break;
-		case '\f': fputs("\\f", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
+		case '"': jw_puts(w, "\\\""); break;
+		case '\\': jw_puts(w, "\\\\"); break;
+		case '\b': jw_puts(w, "\\b"); break;
+		case '\f': jw_puts(w, "\\f"); break;
+		case '\n': jw_puts(w, "\\n"); break;
+		case '\r': jw_puts(w, "\\r"); break;
+		case '\t': jw_puts(w, "\\t"); break;
 		default:
-			if (cp < 0x20 || cp == 0x7F)
-				fprintf(out, "\\u00%c%c", hex[cp >> 4], hex[cp & 0xF]);
-			else
-				fputs("\\ufffd", out);
+			if (cp < 0x20 || cp == 0x7F) {
+				char e[] = { '\\', 'u', '0', '0', hex[cp >> 4], hex[cp & 0xF] };
+
+				jw_put(w, e, sizeof e);
+			} else {
+				jw_puts(w, "\\ufffd");
+			}
 		}
 		i += len;
 		run = i;
 	}
-	fwrite(p + run, 1, i - run, out);
-	fputc('"', out);
+	jw_put(w, s + run, i - run);
+	jw_putc(w, '"');
+}
+
+void iamp_json_string(FILE *out, const char *s, size_t n)
+{
+	struct jw w;
+
+	jw_init(&w, out, false);
+	jw_json(&w, s, n);
+	jw_flush(&w);
+}
+
+/* A new line and the indentation of `depth`. */
+static void jw_newline(struct jw *w, int depth)
+{
+	static const char lead[] = "\n                                ";
+	const size_t most = sizeof lead - 2; /* spaces in lead */
+	size_t n = 2 * (size_t)depth;
+
+	if (n <= most) {
+		jw_put(w, lead, n + 1);
+		return;
+	}
+	jw_putc(w, '\n');
+	for (size_t k; n > 0; n -= k) {
+		k = n < most ? n : most;
+		jw_put(w, lead + 1, k);
+	}
 }
 
 /* Starts a member (with `key`, inside an object) or an element (key
@@ -267,21 +349,24 @@ static void jw_member(struct jw *w, const char *key)
 {
 	if (w->depth > 0) {
 		if (w->has_items[w->depth - 1])
-			fputc(',', w->out);
+			jw_putc(w, ',');
 		w->has_items[w->depth - 1] = true;
 		if (!w->compact)
-			fprintf(w->out, "\n%*s", 2 * w->depth, "");
+			jw_newline(w, w->depth);
 	}
 	if (key) {
-		iamp_json_string(w->out, key, strlen(key));
-		fputs(w->compact ? ":" : ": ", w->out);
+		jw_json(w, key, strlen(key));
+		if (w->compact)
+			jw_putc(w, ':');
+		else
+			jw_puts(w, ": ");
 	}
 }
 
 static void jw_open(struct jw *w, const char *key, char bracket)
 {
 	jw_member(w, key);
-	fputc(bracket, w->out);
+	jw_putc(w, bracket);
 	/* Deeper documents are a bug of this file, not an input problem. */
 	if (w->depth < JW_MAX_DEPTH)
 		w->has_items[w->depth] = false;
@@ -292,10 +377,10 @@ static void jw_close(struct jw *w, char bracket)
 {
 	w->depth--;
 	if (!w->compact && w->depth < JW_MAX_DEPTH && w->has_items[w->depth])
-		fprintf(w->out, "\n%*s", 2 * w->depth, "");
-	fputc(bracket, w->out);
+		jw_newline(w, w->depth);
+	jw_putc(w, bracket);
 	if (!w->compact && w->depth == 0)
-		fputc('\n', w->out);
+		jw_putc(w, '\n');
 }
 
 #define jw_object(w, key) jw_open(w, key, '{')
@@ -307,21 +392,31 @@ static void jw_string(struct jw *w, const char *key, const char *s)
 {
 	jw_member(w, key);
 	if (s)
-		iamp_json_string(w->out, s, strlen(s));
+		jw_json(w, s, strlen(s));
 	else
-		fputs("null", w->out);
+		jw_puts(w, "null");
 }
 
 static void jw_uint(struct jw *w, const char *key, unsigned long long v)
 {
+	char b[24];
+	size_t n = sizeof b;
+
 	jw_member(w, key);
-	fprintf(w->out, "%llu", v);
+	do {
+		b[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	jw_put(w, b + n, sizeof b - n);
 }
 
 static void jw_bool(struct jw *w, const char *key, bool v)
 {
 	jw_member(w, key);
-	fputs(v ? "true" : "false", w->out);
+	if (v)
+		jw_puts(w, "true");
+	else
+		jw_puts(w, "false");
 }
 
 /* A counterexample in simulate's request format: {"principal", "action",
@@ -394,9 +489,11 @@ static void jw_cex(struct jw *w, const char *key, const struct iamp_cex *c)
 
 void iamp_report_cex(FILE *out, const struct iamp_cex *c)
 {
-	struct jw w = { .out = out, .compact = true };
+	struct jw w;
 
+	jw_init(&w, out, true);
 	jw_cex(&w, NULL, c);
+	jw_flush(&w);
 }
 
 /* --- JSON ------------------------------------------------------------- */
@@ -404,9 +501,10 @@ void iamp_report_cex(FILE *out, const struct iamp_cex *c)
 static void write_json(FILE *out, const struct iamp_diags *diags,
 		       const struct iamp_report_opts *opts)
 {
-	struct jw w = { .out = out };
+	struct jw w;
 	size_t count[IAMP_SEV_ERROR + 1] = { 0 };
 
+	jw_init(&w, out, false);
 	jw_object(&w, NULL);
 	jw_string(&w, "version", opts->tool_version);
 	jw_string(&w, "dataVersion", opts->data_version);
@@ -449,6 +547,7 @@ static void write_json(FILE *out, const struct iamp_diags *diags,
 		jw_uint(&w, "baselined", opts->baselined);
 	jw_object_end(&w);
 	jw_object_end(&w);
+	jw_flush(&w);
 }
 
 /* --- SARIF ------------------------------------------------------------ */
@@ -827,7 +926,7 @@ static void sarif_region(struct jw *w, const struct iamp_span *s, const char *te
 		if (e > b) {
 			jw_object(w, "snippet");
 			jw_member(w, "text");
-			iamp_json_string(w->out, text + b, e - b);
+			jw_json(w, text + b, e - b);
 			jw_object_end(w);
 		}
 	}
@@ -837,7 +936,7 @@ static void sarif_region(struct jw *w, const struct iamp_span *s, const char *te
 		jw_uint(w, "startLine", line);
 		jw_object(w, "snippet");
 		jw_member(w, "text");
-		iamp_json_string(w->out, text, len);
+		jw_json(w, text, len);
 		jw_object_end(w);
 		jw_object_end(w);
 	}
@@ -1025,7 +1124,7 @@ static void sarif_end(struct jw *w)
 static int write_sarif(FILE *out, const struct iamp_diags *diags,
 		       const struct iamp_report_opts *opts)
 {
-	struct jw w = { .out = out };
+	struct jw w;
 	struct artifacts a = { 0 };
 	struct art_path *paths;
 	char(*fp)[17];
@@ -1033,6 +1132,7 @@ static int write_sarif(FILE *out, const struct iamp_diags *diags,
 	size_t n = opts->file_count + diags->count;
 	int rc = IAMP_ENOMEM;
 
+	jw_init(&w, out, false);
 	occurrence = calloc(diags->count ? diags->count : 1, sizeof(*occurrence));
 	fp = calloc(diags->count ? diags->count : 1, sizeof(*fp));
 	paths = calloc(n ? n : 1, sizeof(*paths));
@@ -1062,6 +1162,7 @@ static int write_sarif(FILE *out, const struct iamp_diags *diags,
 			     opts->baseline_state ? opts->baseline_state[i] : NULL);
 	jw_array_end(&w);
 	sarif_end(&w);
+	jw_flush(&w);
 cleanup:
 	artifacts_free(&a);
 	free(paths);
@@ -1309,7 +1410,7 @@ static int write_proofs_sarif(FILE *out, const struct iamp_report_property *prop
 			      const struct iamp_report_proof *proofs, size_t nproofs,
 			      const struct iamp_report_opts *opts)
 {
-	struct jw w = { .out = out };
+	struct jw w;
 	struct artifacts a = { 0 };
 	struct art_path *paths = NULL;
 	char(*fp)[17] = NULL;
@@ -1320,6 +1421,7 @@ static int write_proofs_sarif(FILE *out, const struct iamp_report_property *prop
 	bool src = false;
 	int rc = IAMP_ENOMEM;
 
+	jw_init(&w, out, false);
 	for (size_t i = 0; i < nproofs; i++)
 		n += proofs[i].nstatements;
 	paths = calloc(n ? n : 1, sizeof(*paths));
@@ -1382,6 +1484,7 @@ static int write_proofs_sarif(FILE *out, const struct iamp_report_property *prop
 	jw_object_end(&w);
 	jw_object_end(&w);
 	sarif_end(&w);
+	jw_flush(&w);
 cleanup:
 	artifacts_free(&a);
 	for (size_t i = 0; message && i < nproofs; i++)
@@ -1498,8 +1601,9 @@ static void rules_text(FILE *out)
 
 static void rules_json(FILE *out)
 {
-	struct jw w = { .out = out };
+	struct jw w;
 
+	jw_init(&w, out, false);
 	jw_array(&w, NULL);
 	for (size_t i = 0; i < IAMP_RULE__COUNT; i++) {
 		const struct iamp_rule *r = &iamp_rules[i];
@@ -1518,6 +1622,7 @@ static void rules_json(FILE *out)
 		jw_object_end(&w);
 	}
 	jw_array_end(&w);
+	jw_flush(&w);
 }
 
 int iamp_rules_write(FILE *out, enum iamp_report_format fmt)

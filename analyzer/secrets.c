@@ -24,25 +24,37 @@ struct found {
 	bool key_id;
 };
 
+/* Byte classes, one table lookup for each byte of the text. */
+enum { C_NAME = 1, C_ALNUM = 2, C_B64 = 4, C_UPPER_ALNUM = 8 };
+
+#define ALNUM (C_NAME | C_ALNUM | C_B64)
+static const unsigned char cls[256] = {
+	['0' ... '9'] = ALNUM | C_UPPER_ALNUM,
+	['A' ... 'Z'] = ALNUM | C_UPPER_ALNUM,
+	['a' ... 'z'] = ALNUM,
+	['/'] = C_B64, ['+'] = C_B64,
+	['_'] = C_NAME, ['-'] = C_NAME, ['.'] = C_NAME,
+};
+#undef ALNUM
+
 static bool is_upper_alnum(char c)
 {
-	return (unsigned)((unsigned char)c - 'A') < 26u || (unsigned)((unsigned char)c - '0') < 10u;
+	return cls[(unsigned char)c] & C_UPPER_ALNUM;
 }
 
-/* Every byte of the text passes here: one comparison per class. */
 static bool is_alnum(char c)
 {
-	return (unsigned)(((unsigned char)c | 0x20) - 'a') < 26u || (unsigned)((unsigned char)c - '0') < 10u;
+	return cls[(unsigned char)c] & C_ALNUM;
 }
 
 static bool is_b64(char c)
 {
-	return is_alnum(c) || c == '/' || c == '+';
+	return cls[(unsigned char)c] & C_B64;
 }
 
 static bool is_name(char c)
 {
-	return is_alnum(c) || c == '_' || c == '-' || c == '.';
+	return cls[(unsigned char)c] & C_NAME;
 }
 
 /* AKIA/ASIA and 16 of [A-Z0-9] at s, with no word character after. */
@@ -77,15 +89,27 @@ static bool secret_name(const char *s, size_t n)
 	return strstr(norm, "secretaccesskey") || strcmp(norm, "awssecretkey") == 0;
 }
 
-/* The offset of the 40-character value after a key name ending at i, or
- * SIZE_MAX. */
-static size_t secret_after(const char *s, size_t n, size_t i)
+/* The offset of the ':' or '=' after a key name ending at i (an optional
+ * closing quote, blanks), or SIZE_MAX. */
+static size_t assign_at(const char *s, size_t n, size_t i)
 {
 	if (i < n && (s[i] == '"' || s[i] == '\''))
 		i++;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
-	if (i >= n || (s[i] != ':' && s[i] != '='))
+	return i < n && (s[i] == ':' || s[i] == '=') ? i : SIZE_MAX;
+}
+
+static bool assigned_after(const char *s, size_t n, size_t i)
+{
+	return assign_at(s, n, i) != SIZE_MAX;
+}
+
+/* The offset of the 40-character value after a key name ending at i, or
+ * SIZE_MAX. */
+static size_t secret_after(const char *s, size_t n, size_t i)
+{
+	if ((i = assign_at(s, n, i)) == SIZE_MAX)
 		return SIZE_MAX;
 	i++;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
@@ -143,23 +167,27 @@ size_t iamp_secrets_check(const struct iamp_document *doc, struct iamp_diags *di
 		iamp_diags_work_for(diags, secret_rules);
 	}
 	for (size_t i = 0; i < n;) {
-		size_t start = i, at = SIZE_MAX;
+		size_t start, at = SIZE_MAX;
 		bool key_id = false;
 
-		if (!is_name(s[i])) {
+		while (i < n && !is_name(s[i]))
 			i++;
-			continue;
-		}
-		while (i < n && is_name(s[i]))
-			i++;
+		if (i == n)
+			break;
+		start = i;
 		/* A key id may sit inside a run of name characters
-		 * ("user.AKIA...", "key_AKIA..."): look at each word start. */
-		for (size_t k = start; k < i && at == SIZE_MAX; k++)
-			if (s[k] == 'A' && (k == start || !is_alnum(s[k - 1])) && key_id_at(s + k, n - k)) {
-				at = k;
+		 * ("user.AKIA...", "key_AKIA..."): look at each word start,
+		 * in the same pass that finds the end of the run. */
+		for (; i < n && is_name(s[i]); i++)
+			if (s[i] == 'A' && at == SIZE_MAX && (i == start || !is_alnum(s[i - 1])) &&
+			    key_id_at(s + i, n - i)) {
+				at = i;
 				key_id = true;
 			}
-		if (at == SIZE_MAX && secret_name(s + start, i - start))
+		/* A key name is followed by ':' or '=' (secret_after): test
+		 * that first, as most long words are values. */
+		if (at == SIZE_MAX && i - start >= sizeof "awssecretkey" - 1 && assigned_after(s, n, i) &&
+		    secret_name(s + start, i - start))
 			at = secret_after(s, n, i);
 		if (at == SIZE_MAX)
 			continue;

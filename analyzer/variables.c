@@ -13,8 +13,11 @@
 
 bool iamp_vars_present(const char *s, size_t len)
 {
-	for (size_t i = 0; i + 1 < len; i++)
-		if (s[i] == '$' && s[i + 1] == '{')
+	const char *p = s, *end = s + len;
+
+	/* from one '$' to the next (memchr: most values have none) */
+	for (; p < end && (p = memchr(p, '$', (size_t)(end - p))) != NULL; p++)
+		if (p + 1 < end && p[1] == '{')
 			return true;
 	return false;
 }

@@ -4,6 +4,7 @@
  */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -299,6 +300,64 @@ START_TEST(variables)
 	ck_assert_int_eq(iamp_vars_scan("${}", 3, v, 4, &n, &off, &err), -1);
 	ck_assert_int_eq(iamp_vars_scan("$x {y}", 6, v, 4, &n, &off, &err), 0);
 	ck_assert_int_eq(n, 0);
+	/* whether a value holds "${" at all: within its length only, after
+	 * any number of lone '$' */
+	ck_assert(iamp_vars_present("${", 2));
+	ck_assert(iamp_vars_present("a$$b$${x}", 9));
+	ck_assert(iamp_vars_present("arn:aws:s3:::b/${aws:username}", 30));
+	ck_assert(!iamp_vars_present("a$b$", 4));
+	ck_assert(!iamp_vars_present("a${", 2));   /* the '{' lies past the length */
+	ck_assert(!iamp_vars_present("${", 0));
+	ck_assert(!iamp_vars_present("$ {", 3));
+	ck_assert(!iamp_vars_present("{$", 2));
+}
+END_TEST
+
+/* DUPLICATE_VALUE over long lists (the pre-filter's table grows past its
+ * 128 slots on the stack): a repeat found whatever its place and case,
+ * none where every value differs, even values that differ only in their
+ * middle or by one letter's case in a case-sensitive list. */
+static const struct {
+	size_t n;       /* actions s3:Action0000 ... */
+	long dup_of;    /* the last action repeats this one (-1: none) */
+	bool upper;     /* the repeat in upper case (actions ignore case) */
+	int expect;
+} dup_lists[] = {
+	{ 40, -1, false, 0 }, { 40, 0, false, 1 }, { 40, 39, true, 1 },
+	{ 300, -1, false, 0 }, { 300, 0, true, 1 }, { 300, 150, false, 1 }, { 300, 299, true, 1 },
+	{ 5000, -1, false, 0 }, { 5000, 2500, true, 1 },
+};
+
+START_TEST(duplicates_long)
+{
+	size_t n = dup_lists[_i].n, cap = 64 * n + 256, len = 0;
+	char *text = malloc(cap);
+
+	ck_assert_ptr_nonnull(text);
+	len += (size_t)snprintf(text + len, cap - len,
+				"{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", "
+				"\"Resource\": \"*\", \"Action\": [");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%s\"s3:Get%04zuObject\"", i ? ", " : "", i);
+	if (dup_lists[_i].dup_of >= 0)
+		len += (size_t)snprintf(text + len, cap - len, ", \"%s:Get%04ldObject\"",
+					dup_lists[_i].upper ? "S3" : "s3", dup_lists[_i].dup_of);
+	snprintf(text + len, cap - len, "]}]}");
+	th_lint(text, IAMP_POLICY_IDENTITY);
+	ck_assert_int_eq(th_count(IAMP_RULE_DUPLICATE_VALUE), dup_lists[_i].expect);
+	free(text);
+}
+END_TEST
+
+/* Sids are compared with case: "a" and "A" are not a repeat, in a list
+ * short or long. */
+START_TEST(duplicates_case)
+{
+	th_lint("{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", "
+		"\"Resource\": \"*\", \"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/team\": "
+		"[\"RedTeamAlpha\", \"redteamalpha\", \"RedTeamAlphA\", \"RedTeamAlpha\"]}}}]}",
+		IAMP_POLICY_IDENTITY);
+	ck_assert_int_eq(th_count(IAMP_RULE_DUPLICATE_VALUE), 1);
 }
 END_TEST
 
@@ -317,6 +376,8 @@ Suite *suite_lint(void)
 	tcase_add_test(tc, resource_type_names);
 	tcase_add_loop_test(tc, value_syntax, 0, sizeof(values) / sizeof(*values));
 	tcase_add_test(tc, variables);
+	tcase_add_loop_test(tc, duplicates_long, 0, sizeof dup_lists / sizeof *dup_lists);
+	tcase_add_test(tc, duplicates_case);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -111,6 +111,19 @@ static const struct {
 	  R(PRIVILEGE_ESCALATION), 0 },
 	{ ID, ST2(ALLOW ACT("\"iam:CreatePolicyVersion\"") RES("\"*\""), DENY ACT("\"iam:*\"") RES("\"*\"")), R(PRIVILEGE_ESCALATION), 0 },
 	{ ID, ST(ALLOW ACT("\"iam:CreatePolicyVersion\"") RES("\"arn:aws:iam::1:policy/p\"")), R(PRIVILEGE_ESCALATION), 0 },
+	/* the same checks through patterns that begin with a wildcard, in
+	 * other case, or in NotAction (the first-character pre-filter);
+	 * the NotAction counts are those of the release before the
+	 * pre-filter */
+	{ ID, ST(ALLOW ACT("\"?am:CreatePolicyVersion\"") RES("\"*\"")), R(PRIVILEGE_ESCALATION), 1 },
+	{ ID, ST(ALLOW ACT("\"IAM:createpolicyversion\"") RES("\"*\"")), R(PRIVILEGE_ESCALATION), 1 },
+	{ ID, ST(ALLOW ACT("\"*:CreatePolicyVersion\"") RES("\"*\"")), R(PRIVILEGE_ESCALATION), 1 },
+	{ ID, ST(ALLOW "\"NotAction\": \"s3:*\", " RES("\"*\"")), R(PRIVILEGE_ESCALATION), 37 },
+	{ ID, ST(ALLOW "\"NotAction\": \"iam:CreatePolicyVersion\", " RES("\"*\"")), R(PRIVILEGE_ESCALATION), 36 },
+	{ ID, ST(ALLOW ACT("\"?3:GetObject\"") RES("\"*\"")), R(SENSITIVE_DATA_STAR), 1 },
+	{ ID, ST(ALLOW ACT("\"KMS:decrypt\"") RES("\"*\"")), R(SENSITIVE_DATA_STAR), 1 },
+	{ ID, ST(ALLOW ACT("\"*:PassRole\"") RES("\"*\"")), R(PASS_ROLE_WITH_STAR_IN_RESOURCE), 1 },
+	{ ID, ST(ALLOW "\"NotAction\": \"s3:*\", " RES("\"*\"")), R(PASS_ROLE_WITH_STAR_IN_RESOURCE), 1 },
 	/* redundancy */
 	{ ID, ST(ALLOW ACT("[\"s3:GetObject\", \"s3:Get*\"]") RES("\"arn:aws:s3:::b/*\"")), R(REDUNDANT_ACTION), 1 },
 	{ ID, ST(ALLOW ACT("[\"s3:Get*\", \"s3:GetObject*\"]") RES("\"arn:aws:s3:::b/*\"")), R(REDUNDANT_ACTION), 1 },
@@ -177,12 +190,71 @@ START_TEST(did_you_mean)
 }
 END_TEST
 
+/* One unknown service in item after item (the nearest is searched once
+ * and reused for the same service in any case), then others: each
+ * message names the nearest of its own service. */
+START_TEST(did_you_mean_repeated)
+{
+	static const char *const expect[] = {
+		"\"ec3\" in \"ec3:RunInstances\": did you mean \"ec2\"?",
+		"\"ec3\" in \"ec3:StopInstances\": did you mean \"ec2\"?",
+		"\"EC3\" in \"EC3:StartInstances\": did you mean \"ec2\"?",
+		"\"ec\" in \"ec:RunInstances\": did you mean \"ec2\"?",
+		"\"xyzzyqqq\" in \"xyzzyqqq:Foo\"",
+		"\"xyzzyqqq\" in \"xyzzyqqq:Bar\"",
+		"\"lambdaa\" in \"lambdaa:InvokeFunction\": did you mean \"lambda\"?",
+		"\"lam\" in \"lam:Foo\": did you mean \"iam\"?", /* a prefix of the one before */
+	};
+	size_t k = 0;
+
+	th_lint(ST(ALLOW ACT("[\"ec3:RunInstances\", \"ec3:StopInstances\", \"EC3:StartInstances\", \"ec:RunInstances\", "
+			     "\"xyzzyqqq:Foo\", \"xyzzyqqq:Bar\", \"lambdaa:InvokeFunction\", \"lam:Foo\"]") RES("\"*\"")), ID);
+	for (size_t i = 0; i < th_diags.count; i++) {
+		const char *m = th_diags.items[i].message;
+
+		if (th_diags.items[i].rule != R(UNKNOWN_SERVICE))
+			continue;
+		ck_assert_uint_lt(k, sizeof expect / sizeof *expect);
+		ck_assert_msg(strstr(m, expect[k]) != NULL, "message %zu: %s", k, m);
+		if (!strstr(expect[k], "did you mean"))
+			ck_assert_ptr_null(strstr(m, "did you mean"));
+		k++;
+	}
+	ck_assert_uint_eq(k, sizeof expect / sizeof *expect);
+}
+END_TEST
+
 START_TEST(privesc_names_combination)
 {
 	th_lint(ST(ALLOW ACT("[\"iam:PassRole\", \"ec2:RunInstances\"]") RES("\"*\"")), ID);
 	ck_assert_int_eq(th_count(R(PRIVILEGE_ESCALATION)), 1);
 	ck_assert_ptr_nonnull(strstr(message_of(R(PRIVILEGE_ESCALATION)), "PassRoleEc2"));
 	ck_assert_ptr_nonnull(strstr(message_of(R(PRIVILEGE_ESCALATION)), "ec2:RunInstances"));
+}
+END_TEST
+
+/* PRIVILEGE_ESCALATION over more statements that grant freely than the
+ * check keeps on its stack: the combination is found across the first
+ * and the last (each statement read with its own first characters), and
+ * not when the last is gone. */
+START_TEST(privesc_many_statements)
+{
+	static char text[64 * 200];
+	size_t n = 0;
+
+	n += (size_t)snprintf(text + n, sizeof text - n, "{" V "\"Statement\": [");
+	n += (size_t)snprintf(text + n, sizeof text - n,
+			      "{\"Effect\": \"Allow\", \"Action\": \"iam:PassRole\", \"Resource\": \"*\"}");
+	for (int i = 0; i < 40; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n,
+				      ", {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject%d\", \"Resource\": \"*\"}", i);
+	if (_i == 0)
+		n += (size_t)snprintf(text + n, sizeof text - n,
+				      ", {\"Effect\": \"Allow\", \"Action\": [\"lambda:CreateFunction\", "
+				      "\"lambda:InvokeFunction\"], \"Resource\": \"*\"}");
+	snprintf(text + n, sizeof text - n, "]}");
+	th_lint(text, ID);
+	ck_assert_int_eq(th_count(R(PRIVILEGE_ESCALATION)), _i == 0 ? 1 : 0);
 }
 END_TEST
 
@@ -327,6 +399,8 @@ Suite *suite_lint_catalog(void)
 	tcase_add_loop_test(tc, rules, 0, sizeof(cases) / sizeof(*cases));
 	tcase_add_test(tc, did_you_mean);
 	tcase_add_test(tc, privesc_names_combination);
+	tcase_add_test(tc, did_you_mean_repeated);
+	tcase_add_loop_test(tc, privesc_many_statements, 0, 2);
 	tcase_add_test(tc, large_policy);
 	tcase_add_test(tc, large_prefiltered);
 	tcase_add_test(tc, large_budget_said);

@@ -401,6 +401,113 @@ START_TEST(test_json_empty)
 }
 END_TEST
 
+/* The exact bytes of a small report: two-space indentation by depth, a
+ * member per line, numbers in decimal. */
+START_TEST(test_json_layout)
+{
+	struct iamp_diags d;
+	struct iamp_report_opts opts = { .tool_version = "0.1.0", .data_version = "2025-01-01" };
+	char *out, fp[17], expect[2048];
+
+	iamp_diags_init(&d);
+	add(&d, IAMP_RULE_INVALID_EFFECT, "p.json", span(12, 3, 1234567, 90), NULL, "m");
+	iamp_diag_fingerprint(&d.items[0], fp);
+	snprintf(expect, sizeof expect,
+		 "{\n"
+		 "  \"version\": \"0.1.0\",\n"
+		 "  \"dataVersion\": \"2025-01-01\",\n"
+		 "  \"diagnostics\": [\n"
+		 "    {\n"
+		 "      \"path\": \"p.json\",\n"
+		 "      \"line\": 12,\n"
+		 "      \"column\": 3,\n"
+		 "      \"endLine\": 1234567,\n"
+		 "      \"endColumn\": 90,\n"
+		 "      \"offset\": 1203,\n"
+		 "      \"endOffset\": 123456790,\n"
+		 "      \"severity\": \"error\",\n"
+		 "      \"rule\": \"INVALID_EFFECT\",\n"
+		 "      \"title\": \"%s\",\n"
+		 "      \"awsIssueCodes\": [\n"
+		 "        \"INVALID_EFFECT\"\n"
+		 "      ],\n"
+		 "      \"message\": \"m\",\n"
+		 "      \"fingerprint\": \"%s\"\n"
+		 "    }\n"
+		 "  ],\n"
+		 "  \"errors\": [],\n"
+		 "  \"summary\": {\n"
+		 "    \"error\": 1,\n"
+		 "    \"security-warning\": 0,\n"
+		 "    \"warning\": 0,\n"
+		 "    \"suggestion\": 0\n"
+		 "  }\n"
+		 "}\n",
+		 iamp_rules[IAMP_RULE_INVALID_EFFECT].title, fp);
+	out = render(IAMP_REPORT_JSON, &d, &opts);
+	ck_assert_str_eq(out, expect);
+	/* Baselines and ignore entries store fingerprints: their value must
+	 * not change. FNV-1a 64 of the rule id, path and message (no source
+	 * line), each part ended by xor 0xff, in 16 lower-case hex digits
+	 * (computed apart, in Python). */
+	ck_assert_str_eq(fp, "721364bb2eb972cc");
+	free(out);
+	iamp_diags_clear(&d);
+}
+END_TEST
+
+/* A report many times the writer's buffer, and a string longer than it
+ * and runs of plain text longer than it (written past the buffer), with
+ * escapes on either side of its boundaries, read back whole. */
+START_TEST(test_json_long)
+{
+	struct iamp_diags d;
+	json_object *root;
+	char *out, msg[64], *big, *buf = NULL;
+	size_t len = 0, n = 30000;
+	FILE *f;
+
+	iamp_diags_init(&d);
+	for (int i = 0; i < 500; i++) {
+		snprintf(msg, sizeof msg, "finding \"%d\"\tof 500", i);
+		add(&d, IAMP_RULE_ALLOW_ALL, "p.json", span((uint32_t)i + 1, 1, (uint32_t)i + 1, 2), NULL, msg);
+	}
+	out = render(IAMP_REPORT_JSON, &d, NULL);
+	ck_assert_uint_gt(strlen(out), 3 * 8192);
+	root = parse_json(out);
+	ck_assert_uint_eq(json_object_array_length(get(root, "diagnostics")), 500);
+	for (int i = 0; i < 500; i++) {
+		char idx[8];
+
+		snprintf(idx, sizeof idx, "%d", i);
+		snprintf(msg, sizeof msg, "finding \"%d\"\tof 500", i);
+		ck_assert_str_eq(get_str(root, "diagnostics", idx, "message"), msg);
+		ck_assert_int_eq(get_int(root, "diagnostics", idx, "line"), i + 1);
+	}
+	json_object_put(root);
+	free(out);
+	iamp_diags_clear(&d);
+
+	big = malloc(n + 1);
+	ck_assert_ptr_nonnull(big);
+	for (size_t i = 0; i < n; i++)
+		big[i] = (char)('a' + i % 26);
+	for (size_t i = 10000; i < 10020; i += 3)
+		big[i] = '"';
+	big[16383] = '\n';
+	big[n] = '\0';
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	iamp_json_string(f, big, n);
+	ck_assert_int_eq(fclose(f), 0);
+	root = parse_json(buf);
+	ck_assert_str_eq(json_object_get_string(root), big);
+	json_object_put(root);
+	free(buf);
+	free(big);
+}
+END_TEST
+
 /* Every control character escaped; valid UTF-8 passed through; each byte
  * that is not UTF-8 (stray continuation, overlong, surrogate, truncated)
  * replaced by U+FFFD. */
@@ -1096,6 +1203,8 @@ Suite *suite_report(void)
 	tcase_add_test(tc, test_text_sanitized);
 	tcase_add_test(tc, test_json_fields);
 	tcase_add_test(tc, test_json_empty);
+	tcase_add_test(tc, test_json_layout);
+	tcase_add_test(tc, test_json_long);
 	tcase_add_test(tc, test_json_escaping);
 	tcase_add_test(tc, test_sarif_run);
 	tcase_add_test(tc, test_sarif_rules);

@@ -38,6 +38,8 @@ static const struct {
 	{ "{\"SecretAccessKey\": \"" SECRET "==\"}", 0, 0 },     /* base64 of something longer */
 	{ "{\"SecretAccessKey\": \"short\"}", 0, 0 },
 	{ "{\"AccessKeyId\": \"" KEY_ID "\", \"SecretAccessKey\": \"" SECRET "\"}", 1, 1 },
+	{ KEY_ID, 1, 0 },                                        /* the whole text: at offset 0 */
+	{ "aws_secret_access_key=" SECRET, 0, 1 },              /* the secret ends the text */
 };
 
 START_TEST(find)
