@@ -33,6 +33,17 @@ int iamp_lint_policy_catalog(const struct iamp_policy *policy, struct iamp_diags
  * Called by iamp_lint_policy(). Returns 0. */
 int iamp_lint_policy_aa(const struct iamp_policy *policy, struct iamp_diags *diags);
 
+/* Runs the Access Analyzer checks of lint_aa_rules.c: RCP condition keys,
+ * conditions a wildcard makes redundant, s3:prefix and
+ * dynamodb:Attributes, tag variables in resources, principal
+ * ARNs of no principal type. Called by iamp_lint_policy(). Returns 0. */
+int iamp_lint_policy_aa_rules(const struct iamp_policy *policy, struct iamp_diags *diags);
+
+/* Case-insensitive Levenshtein distance between a[0..la) and b[0..lb),
+ * or cap + 1 when it is more than cap (or a name is over 128 bytes): the
+ * "did you mean" of unknown services, actions and ARN resource types. */
+size_t iamp_lint_distance(const char *a, size_t la, const char *b, size_t lb, size_t cap);
+
 /* Whether a condition key is a web identity provider's claim,
  * "<provider host and path>:<claim>" (token.actions.githubusercontent.com:sub,
  * accounts.google.com:aud): a known key that no catalog lists. */

@@ -705,9 +705,63 @@ static bool service_fills(const struct iamp_service *svc, const char *res, size_
 	return any;
 }
 
+/* The resource-type word of an ARN's resource part, or of a format's:
+ * the text up to the first '/' or ':' (after a leading '/', as in
+ * apigateway's "/restapis/..."), or up to a wildcard or ${. */
+static size_t type_word(const char *res, size_t len, const char **word)
+{
+	size_t n = 0;
+
+	if (len && res[0] == '/') {
+		res++;
+		len--;
+	}
+	*word = res;
+	while (n < len && res[n] != '/' && res[n] != ':' && res[n] != '*' && res[n] != '?' && res[n] != '$')
+		n++;
+	return n;
+}
+
+/* The service's resource-type word nearest to the ARN's, when the ARN's
+ * is a misspelling of one ("rolle" for "role"): none when some type has
+ * that word (the ARN's mismatch lies elsewhere) or none is close. */
+static bool misspelled_type(const struct iamp_service *svc, const char *res, size_t rlen, const char **near,
+			    size_t *nlen, bool *case_only)
+{
+	const char *word;
+	size_t wlen = type_word(res, rlen, &word), best = SIZE_MAX;
+	size_t rest = rlen - (size_t)(word - res); /* from the word on */
+	size_t cap = wlen < 8 ? 1 : wlen < 16 ? 2 : 3;
+
+	/* no word; a name with nothing after it ("root"); a word that a
+	 * wildcard or variable goes on ("canvas*") */
+	if (!wlen || wlen == rest || word[wlen] == '*' || word[wlen] == '?' || word[wlen] == '$')
+		return false;
+	for (uint32_t i = 0; i < svc->resource_type_count; i++) {
+		const char *field[6], *fw;
+		size_t flen[6], fwlen, d;
+
+		if (!iamp_catalog_resource_type_arn(&iamp_catalog_resource_types[svc->first_resource_type + i], field, flen))
+			continue;
+		fwlen = type_word(field[5], flen[5], &fw);
+		if (!fwlen)
+			continue;
+		if (fwlen == wlen && strncmp(fw, word, wlen) == 0)
+			return false;
+		d = iamp_lint_distance(word, wlen, fw, fwlen, cap);
+		if (d <= cap && d < best) {
+			best = d;
+			*near = fw;
+			*nlen = fwlen;
+		}
+	}
+	*case_only = best == 0; /* the distance ignores case */
+	return best != SIZE_MAX;
+}
+
 static const enum iamp_rule_id arn_format_rules[] = {
 	IAMP_RULE_ARN_REGION_NOT_ALLOWED, IAMP_RULE_MISSING_ARN_REGION, IAMP_RULE_ARN_ACCOUNT_NOT_ALLOWED,
-	IAMP_RULE_INVALID_SERVICE, IAMP_RULE__COUNT
+	IAMP_RULE_INVALID_SERVICE, IAMP_RULE_INVALID_ARN_RESOURCE, IAMP_RULE__COUNT
 };
 
 /* Whether some resource type's ARN format has this service part: ARNs
@@ -764,8 +818,23 @@ static void check_arn(struct aalint *l, const struct iamp_str *r)
 			     (int)flen[2], field[2], iamp_catalog_data_date());
 		return;
 	}
-	if (!service_fills(svc, field[5], flen[5], some, all))
+	if (!service_fills(svc, field[5], flen[5], some, all)) {
+		/* INVALID_ARN_RESOURCE: only a misspelled resource-type word,
+		 * since the catalog misses types that AWS's own managed
+		 * policies name (docs/aa-parity.md) */
+		const char *near;
+		size_t nlen;
+		bool case_only;
+
+		if (iamp_diags_wants(l->diags, IAMP_RULE_INVALID_ARN_RESOURCE) && !memchr(r->text, '$', r->len) &&
+		    misspelled_type(svc, field[5], flen[5], &near, &nlen, &case_only))
+			DIAG(l, INVALID_ARN_RESOURCE, r->span,
+			     "\"%.*s\" fits no resource type of %.*s: did you mean \"%.*s\"%s? (%s catalog)", (int)flen[5],
+			     field[5], (int)flen[2], field[2], (int)nlen, near,
+			     case_only ? " (ARNs are case-sensitive)" : "",
+			     iamp_catalog_data_date());
 		return;
+	}
 	if (flen[3] && is_literal(field[3], flen[3]) && !some[3])
 		DIAG(l, ARN_REGION_NOT_ALLOWED, r->span,
 		     "no resource of %.*s that this ARN can name has a Region in its ARN: leave the Region empty",

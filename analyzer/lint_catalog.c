@@ -257,8 +257,8 @@ static bool policy_denies(const struct clint *l, const char *name)
 
 /* ---- did you mean ------------------------------------------------------- */
 
-/* Case-insensitive Levenshtein distance, capped at `cap` + 1. */
-static size_t distance(const char *a, size_t la, const char *b, size_t lb, size_t cap)
+/* Case-insensitive Levenshtein distance, capped at `cap` + 1 (lint.h). */
+size_t iamp_lint_distance(const char *a, size_t la, const char *b, size_t lb, size_t cap)
 {
 	size_t row[MAX_NAME + 1];
 
@@ -308,7 +308,7 @@ static const struct iamp_action *nearest_action(const struct iamp_service *s,
 	for (uint32_t i = 0; i < s->action_count; i++) {
 		const struct iamp_action *a = action_at(s->first_action + i);
 		const char *n = iamp_catalog_str(a->name);
-		size_t d = distance(name, len, n, strlen(n), bestd - 1 < cap ? bestd - 1 : cap);
+		size_t d = iamp_lint_distance(name, len, n, strlen(n), bestd - 1 < cap ? bestd - 1 : cap);
 
 		if (d < bestd) {
 			bestd = d;
@@ -325,7 +325,7 @@ static const struct iamp_service *nearest_service(const char *name, size_t len)
 
 	for (uint32_t i = 0; i < iamp_catalog_counts.services; i++) {
 		const char *n = iamp_catalog_str(iamp_catalog_services[i].prefix);
-		size_t d = distance(name, len, n, strlen(n), cap);
+		size_t d = iamp_lint_distance(name, len, n, strlen(n), cap);
 
 		if (d < bestd) {
 			bestd = d;

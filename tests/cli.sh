@@ -57,6 +57,19 @@ expect_exit 1 "--resource-type AWS::DynamoDB::Table" -- "$bin" check --no-config
 grep -q "s3:GetObject.*AWS::DynamoDB::Table governs dynamodb actions only" "$tmp/out" && ok || no "--resource-type AWS::DynamoDB::Table"
 expect_exit 0 "without --resource-type" -- "$bin" check --no-config --no-color -t resource bucket.json
 grep -q "UNSUPPORTED_ACTION_IN_POLICY\|UNSUPPORTED_RESOURCE_ARN_IN_POLICY" "$tmp/out" && no "no resource type: no resource type checks" || ok
+# --resource-type is not applied to a file that .iamproof.yaml types
+# otherwise, nor to the policies of a template: a note says so per file
+mkdir -p rt/ids
+cp bucket.json rt/ids/user.json
+cp bucket.json rt/bucket.json
+printf 'types:\n  identity: ["ids/**"]\n' > rt/.iamproof.yaml
+cp "$root/fixtures/iac/cfn.json" rt/cfn.json
+(cd rt && "$bin" check --no-color --resource-type AWS::S3::Bucket bucket.json ids/user.json cfn.json) > "$tmp/out" 2> "$tmp/err"
+grep -q "^iamproof: note: ids/user.json: --resource-type AWS::S3::Bucket not applied: .iamproof.yaml types the file as an identity policy, not a resource-based policy$" "$tmp/err" && ok || no "--resource-type on a file typed otherwise: no note: $(cat "$tmp/err")"
+grep -q "^iamproof: note: cfn.json: --resource-type not applied: the policies of a template or plan take their type from their resource$" "$tmp/err" && ok || no "--resource-type on a template: no note"
+grep -q "note: bucket.json" "$tmp/err" && no "--resource-type applied to bucket.json, yet a note" || ok
+grep -q "^bucket.json:.*\[UNSUPPORTED_ACTION_IN_POLICY\]" "$tmp/out" && ok || no "--resource-type still applied to the untyped file"
+grep -q "^ids/user.json:.*\[UNSUPPORTED_ACTION_IN_POLICY\]" "$tmp/out" && no "--resource-type applied to a file typed identity" || ok
 expect_exit 0 "check --help" -- "$bin" check --help
 expect_exit 0 "clean file" -- "$bin" check --no-config good.json
 [ -s "$tmp/out" ] && no "clean file printed findings" || ok

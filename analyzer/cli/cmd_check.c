@@ -494,6 +494,18 @@ static void check_embedded(struct check *c, struct iamp_document *doc)
 	}
 }
 
+/* --resource-type gives the type of the files that have none of their
+ * own; a file that .iamproof.yaml types otherwise keeps its type, and the
+ * option is not applied to it (never silently). */
+static void resource_type_not_applied(const struct check *c, const char *path, enum iamp_policy_type type)
+{
+	char what[256];
+
+	snprintf(what, sizeof what, "--resource-type %s not applied: .iamproof.yaml types the file as %s, not %s",
+		 c->resource_type, iamp_policy_type_title(type), iamp_policy_type_title(c->resource_policy_type));
+	note(c, path, what);
+}
+
 /* The configuration's word on diags[first..] (config.h). */
 static void judge(struct check *c, size_t first, const struct iamp_policy *policy)
 {
@@ -519,6 +531,9 @@ static void check_file(struct check *c, const char *path)
 	}
 	c->files_read++;
 	if (doc->root && iamp_iac_kind_of(doc) != IAMP_IAC_NONE) {
+		if (c->resource_type)
+			note(c, path, "--resource-type not applied: the policies of a template or plan take their type "
+				      "from their resource");
 		check_embedded(c, doc);
 	} else if (doc->root) {
 		rc = iamp_policy_build(&policy, doc, type_for(c, path), &c->limits, &c->diags);
@@ -528,6 +543,8 @@ static void check_file(struct check *c, const char *path)
 		} else if (policy) {
 			if (c->resource_type && policy->type == c->resource_policy_type)
 				policy->resource_type = c->resource_type;
+			else if (c->resource_type)
+				resource_type_not_applied(c, path, policy->type);
 			iamp_lint_policy(policy, &c->diags);
 			if (c->semantic)
 				semantic_check(c, path, policy, first);
