@@ -577,7 +577,8 @@ struct pool {
 	const struct iamp_report_opts *ropts;
 	enum iamp_report_format format;
 	pthread_mutex_t lock;
-	pthread_cond_t done; /* a file is done */
+	pthread_cond_t done; /* the file the main thread waits for is done */
+	size_t waiting;      /* that file's index + 1, 0: none (under lock) */
 };
 
 /* A memory stream a thread keeps for all its files, rewound before each
@@ -623,12 +624,14 @@ static void format_part(const struct pool *p, struct file_out *o, struct scratch
 		o->internal = true;
 }
 
+/* Only the file waited for wakes the main thread: a wake-up per file
+ * was a thousand context switches over the managed corpus. */
 static void file_done(struct pool *p, struct file_out *o)
 {
 	pthread_mutex_lock(&p->lock);
 	o->done = true;
-	if (p->ropts)
-		pthread_cond_broadcast(&p->done);
+	if (p->ropts && p->waiting == (size_t)(o - p->out) + 1)
+		pthread_cond_signal(&p->done);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -740,6 +743,7 @@ static bool check_files(struct check *c, enum iamp_report_format format,
 			const struct iamp_report_opts *ropts)
 {
 	struct pool p;
+	struct check base; /* what the threads copy: c changes as files are gathered */
 	pthread_t *threads;
 	unsigned n = c->jobs < c->file_count ? c->jobs : (unsigned)c->file_count, started = 0;
 	bool wrote = false, have_cond;
@@ -750,7 +754,8 @@ static bool check_files(struct check *c, enum iamp_report_format format,
 		return false;
 	}
 	memset(&p, 0, sizeof(p));
-	p.c = c;
+	base = *c;
+	p.c = &base;
 	atomic_init(&p.next, 0);
 	p.out = calloc(c->file_count, sizeof(*p.out));
 	threads = calloc(n, sizeof(*threads));
@@ -774,8 +779,10 @@ static bool check_files(struct check *c, enum iamp_report_format format,
 		check_worker(&p); /* no thread to be had: this one does it all */
 	for (size_t i = 0; p.ropts && i < c->file_count; i++) {
 		pthread_mutex_lock(&p.lock);
+		p.waiting = i + 1;
 		while (!p.out[i].done)
 			pthread_cond_wait(&p.done, &p.lock);
+		p.waiting = 0;
 		pthread_mutex_unlock(&p.lock);
 		gather(c, &p.out[i], stdout, iamp_report_joiner(format), &wrote);
 	}
@@ -815,6 +822,16 @@ static void summary(const struct check *c)
 		fprintf(stderr, "suppressed by %s: %zu finding%s by ignore entries, %zu by the baseline%s%s\n",
 			c->config.path, c->ignored, c->ignored == 1 ? "" : "s", c->baselined,
 			c->config.baseline_path ? " " : "", c->config.baseline_path ? c->config.baseline_path : "");
+}
+
+/* Milliseconds on a clock (IAMPROOF_CHECK_TRACE's phases). */
+static double clock_ms(clockid_t id)
+{
+	struct timespec ts;
+
+	if (clock_gettime(id, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* Long options without a letter. */
@@ -873,6 +890,10 @@ static int run(int argc, char **argv, bool writing_baseline)
 	bool disabled[IAMP_RULE__COUNT] = { false };
 	size_t max_file_bytes = 0, max_statements = 0;
 	struct iamp_quotas quotas = { 0 };
+
+	/* IAMPROOF_CHECK_TRACE: wall time of each phase, and the CPU time of
+	 * the files' phase (docs/bench.md reads the serial part of -j N) */
+	double t_start = clock_ms(CLOCK_MONOTONIC), t_walk = 0, t_check = 0, t_checked = 0, cpu_files = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.err = stderr;
@@ -1059,6 +1080,7 @@ static int run(int argc, char **argv, bool writing_baseline)
 	if (!fail_on_set && c.config.has_fail_on)
 		fail_on = c.config.fail_on;
 
+	t_walk = clock_ms(CLOCK_MONOTONIC);
 	if (optind >= argc) {
 		if (walk(&c, ".", 0))
 			c.internal = true;
@@ -1094,8 +1116,12 @@ static int run(int argc, char **argv, bool writing_baseline)
 	ropts.files = (const char *const *)c.files;
 	ropts.file_count = c.file_count;
 	cli_report_run(&ropts);
+	t_check = clock_ms(CLOCK_MONOTONIC);
+	cpu_files = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
 	in_parts = check_files(&c, format,
 			       !writing_baseline && iamp_report_in_parts(format) ? &ropts : NULL);
+	cpu_files = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu_files;
+	t_checked = clock_ms(CLOCK_MONOTONIC);
 	/* tests/disable.sh: work done for a rule that was off (diag.h) */
 	if (getenv("IAMPROOF_CHECK_TRACE"))
 		fprintf(stderr, "iamproof: trace: work for disabled rules: %zu%s%s%s\n", c.diags.wasted,
@@ -1115,6 +1141,16 @@ static int run(int argc, char **argv, bool writing_baseline)
 		      : iamp_report_write(stdout, format, &c.diags, &ropts)) != 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "iamproof: cannot write the report\n");
 		c.internal = true;
+	}
+	if (getenv("IAMPROOF_CHECK_TRACE")) {
+		double now = clock_ms(CLOCK_MONOTONIC);
+
+		/* serial: everything but the files' phase, where the threads run */
+		fprintf(stderr, "iamproof: trace: ms: setup %.2f, walk %.2f, files %.2f (CPU %.2f, -j %u%s), "
+			"after %.2f; total %.2f, serial %.1f%%\n", t_walk - t_start, t_check - t_walk,
+			t_checked - t_check, cpu_files, c.jobs, in_parts ? ", report in parts" : "",
+			now - t_checked, now - t_start,
+			100.0 * (now - t_start - (t_checked - t_check)) / (now - t_start));
 	}
 	if (!quiet)
 		summary(&c);
