@@ -53,6 +53,16 @@ static int cmp_name(const char *a, int tail, const char *p, size_t plen,
 	return a[plen] != '\0' || tail != 0 ? 1 : 0;
 }
 
+/* Whether the catalog's name a equals p[0..n), folded: what a hash
+ * lookup asks of the entry it found (cmp_name's ordering not needed). */
+static bool eq_name(const char *a, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] == '\0' || fold((unsigned char)a[i]) != fold((unsigned char)p[i]))
+			return false;
+	return a[n] == '\0';
+}
+
 const char *iamp_catalog_version(void)
 {
 	return iamp_catalog_gen_version;
@@ -108,7 +118,7 @@ const struct iamp_service *iamp_catalog_service(const char *prefix, size_t len)
 		uint32_t i = iamp_catalog_service_slots[h] - 1u;
 
 		/* a name with ':' or of length 0 equals no prefix */
-		if (cmp_name(iamp_catalog_str(iamp_catalog_services[i].prefix), 0, prefix, len, false) == 0)
+		if (eq_name(iamp_catalog_str(iamp_catalog_services[i].prefix), prefix, len))
 			return &iamp_catalog_services[i];
 	}
 	return NULL;
@@ -205,8 +215,8 @@ const struct iamp_action *iamp_catalog_action(const char *name, size_t len)
 	     iamp_catalog_action_slots[h]; h = (h + 1) & iamp_catalog_action_mask) {
 		const struct iamp_action *a = &iamp_catalog_actions[iamp_catalog_action_slots[h] - 1];
 
-		if (cmp_service(a->service, name, slen + 1, false) == 0 &&
-		    cmp_name(iamp_catalog_str(a->name), 0, colon + 1, len - slen - 1, false) == 0)
+		if (eq_name(iamp_catalog_str(iamp_catalog_services[a->service].prefix), name, slen) &&
+		    eq_name(iamp_catalog_str(a->name), colon + 1, len - slen - 1))
 			return a;
 	}
 	return NULL;
@@ -515,7 +525,7 @@ const struct iamp_condition_key *iamp_catalog_key(const char *name, size_t len)
 	     s = (s + 1) & iamp_catalog_key_mask) {
 		const struct iamp_condition_key *k = &iamp_catalog_keys[iamp_catalog_key_slots[s] - 1u];
 
-		if (cmp_name(iamp_catalog_str(k->name), 0, name, len, false) == 0)
+		if (eq_name(iamp_catalog_str(k->name), name, len))
 			return k;
 	}
 	/* No such key: a template it instantiates, its prefix hashed on the way. */

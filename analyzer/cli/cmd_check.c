@@ -1128,7 +1128,10 @@ static int run(int argc, char **argv, bool writing_baseline)
 			c.diags.wasted ? " (first: " : "", c.diags.wasted ? iamp_rules[c.diags.wasted_rule].id : "",
 			c.diags.wasted ? ")" : "");
 
-	iamp_diags_sort(&c.diags);
+	/* in parts, each file's diagnostics were sorted by its thread and
+	 * gathered in file order: sorted already */
+	if (!in_parts)
+		iamp_diags_sort(&c.diags);
 	if (writing_baseline) {
 		status = write_baseline(&c, output);
 		goto cleanup;
