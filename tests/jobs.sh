@@ -103,6 +103,28 @@ for fmt in text json; do
 		fail=$((fail + 1))
 	fi
 done
+# The configuration's own finding sorts among the files' by its path
+# (cfg/ between a/ and z/): with it, -j N writes the report at the end,
+# not file by file as the threads finish (cmd_check.c).
+mkdir -p "$tmp/order/a" "$tmp/order/cfg" "$tmp/order/z"
+for d in a z; do
+	cp "$tmp/mixed/p1.json" "$tmp/order/$d/p.json"
+	cp "$tmp/mixed/p2.json" "$tmp/order/$d/q.json"
+done
+printf 'nosuchkey: 1\n' > "$tmp/order/cfg/config.yaml"
+for fmt in text json; do
+	(cd "$tmp/order" && "$bin" check -c cfg/config.yaml -f $fmt -j 1 a z > "$tmp/o1" 2> "$tmp/e1")
+	(cd "$tmp/order" && "$bin" check -c cfg/config.yaml -f $fmt -j 4 a z > "$tmp/o4" 2> "$tmp/e4")
+	if cmp -s "$tmp/o1" "$tmp/o4" && cmp -s "$tmp/e1" "$tmp/e4" &&
+		grep 'a/q.json\|cfg/config.yaml\|z/p.json' "$tmp/o4" | sed 's/.*\(a\/q\|cfg\|z\/p\).*/\1/' | uniq |
+		tr '\n' ' ' | grep -qx 'a/q cfg z/p '; then
+		pass=$((pass + 1))
+	else
+		echo "jobs: FAIL: the configuration's finding, $fmt: not between a/ and z/, or -j 4 differs from -j 1"
+		diff "$tmp/o1" "$tmp/o4" | head -n 6 | sed 's/^/    /'
+		fail=$((fail + 1))
+	fi
+done
 same fixtures "$root/fixtures"
 if [ -d "$root/../shared/corpus/scp" ]; then
 	same scp-corpus -t scp "$root/../shared/corpus/scp"

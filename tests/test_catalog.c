@@ -440,6 +440,153 @@ START_TEST(test_integrity)
 }
 END_TEST
 
+/*
+ * The hash lookups (catalog_index.h) over the whole catalog. Each name is
+ * looked up as the data spells it and in three other case mixes (lower,
+ * upper, alternating), since every comparison folds ASCII case.
+ */
+enum { MIX_DATA, MIX_LOWER, MIX_UPPER, MIX_ALTERNATE, MIX__COUNT };
+
+static size_t mix(char *out, size_t size, const char *s, int how)
+{
+	size_t n = strlen(s);
+
+	ck_assert_uint_lt(n, size);
+	for (size_t i = 0; i <= n; i++) {
+		char c = s[i];
+
+		if (how == MIX_LOWER || (how == MIX_ALTERNATE && i % 2))
+			c = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		else if (how == MIX_UPPER || how == MIX_ALTERNATE)
+			c = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
+		out[i] = c;
+	}
+	return n;
+}
+
+START_TEST(test_hash_services)
+{
+	char buf[256];
+
+	for (uint32_t i = 0; i < iamp_catalog_counts.services; i++) {
+		const struct iamp_service *sv = &iamp_catalog_services[i];
+		const char *prefix = iamp_catalog_str(sv->prefix);
+		size_t n = mix(buf, sizeof(buf), prefix, _i);
+
+		ck_assert_msg(iamp_catalog_service(buf, n) == sv, "service %s as %s", prefix, buf);
+		/* misses: one character more or less, with a ':' */
+		buf[n] = 'q';
+		ck_assert_msg(iamp_catalog_service(buf, n + 1) == NULL ||
+			      iamp_catalog_service(buf, n + 1) != sv, "%s", buf);
+		ck_assert_ptr_ne(iamp_catalog_service(buf, n - 1), sv);
+		buf[n] = ':';
+		ck_assert_ptr_null(iamp_catalog_service(buf, n + 1));
+	}
+}
+END_TEST
+
+START_TEST(test_hash_actions)
+{
+	char name[256], buf[256];
+
+	for (uint32_t i = 0; i < iamp_catalog_counts.actions; i++) {
+		const struct iamp_action *a = &iamp_catalog_actions[i];
+		size_t n;
+
+		iamp_catalog_action_format(name, sizeof(name), a);
+		n = mix(buf, sizeof(buf), name, _i);
+		ck_assert_msg(iamp_catalog_action(buf, n) == a, "action %s as %s", name, buf);
+		ck_assert_ptr_ne(iamp_catalog_action(buf, n - 1), a);
+	}
+}
+END_TEST
+
+/*
+ * What iamp_catalog_key answers, as catalog.h states it, by brute force:
+ * the key whose name equals, folded (the first one); else of the
+ * templates the name instantiates (literal prefix and suffix equal, a
+ * non-empty middle), the one with the longest literal part, the first of
+ * iamp_catalog_template_keys among equals.
+ */
+static const struct iamp_condition_key *key_by_scan(const char *name, size_t len)
+{
+	const struct iamp_condition_key *best = NULL;
+	size_t best_lit = 0;
+
+	for (uint32_t i = 0; i < iamp_catalog_counts.keys; i++) {
+		const char *k = iamp_catalog_str(iamp_catalog_keys[i].name);
+
+		if (strlen(k) == len && strncasecmp(k, name, len) == 0)
+			return &iamp_catalog_keys[i];
+	}
+	for (uint32_t i = 0; i < iamp_catalog_counts.template_keys; i++) {
+		const struct iamp_condition_key *k = &iamp_catalog_keys[iamp_catalog_template_keys[i]];
+		const char *t = iamp_catalog_str(k->name);
+		size_t pre = k->template_prefix, suf = k->template_suffix;
+
+		if (len > pre + suf && pre + suf > best_lit && strncasecmp(t, name, pre) == 0 &&
+		    strncasecmp(t + strlen(t) - suf, name + len - suf, suf) == 0) {
+			best = k;
+			best_lit = pre + suf;
+		}
+	}
+	return best;
+}
+
+static void key_agrees(const char *name, size_t len)
+{
+	const struct iamp_condition_key *want = key_by_scan(name, len);
+	const struct iamp_condition_key *got = iamp_catalog_key(name, len);
+
+	ck_assert_msg(got == want, "key %.*s: %s, want %s", (int)len, name,
+		      got ? iamp_catalog_str(got->name) : "none", want ? iamp_catalog_str(want->name) : "none");
+}
+
+START_TEST(test_hash_keys)
+{
+	char buf[512];
+	size_t templates = 0;
+
+	for (uint32_t i = 0; i < iamp_catalog_counts.keys; i++) {
+		const struct iamp_condition_key *k = &iamp_catalog_keys[i];
+		const char *name = iamp_catalog_str(k->name);
+		size_t n = mix(buf, sizeof(buf), name, _i);
+
+		ck_assert_msg(iamp_catalog_key(buf, n) == k, "key %s as %s", name, buf);
+		/* a name one shorter, and longer by a tag-like part */
+		key_agrees(buf, n - 1);
+		memcpy(buf + n, "/Team", 6);
+		key_agrees(buf, n + 5);
+		if (!(k->flags & IAMP_KEY_TEMPLATE))
+			continue;
+		/* each template instantiated: prefix, a middle, suffix */
+		templates++;
+		for (size_t mid = 0; mid < 3; mid++) {
+			size_t pre = k->template_prefix, suf = k->template_suffix, len;
+
+			mix(buf, sizeof(buf), name, _i);
+			memmove(buf + pre + mid, name + strlen(name) - suf, suf);
+			memcpy(buf + pre, "a/b", mid);
+			len = pre + mid + suf;
+			key_agrees(buf, len);
+			if (mid > 0)
+				ck_assert_msg(iamp_catalog_key(buf, len) != NULL, "%.*s", (int)len, buf);
+			else /* an empty middle: not this template */
+				ck_assert_ptr_ne(iamp_catalog_key(buf, len), k);
+		}
+	}
+	ck_assert_uint_eq(templates, iamp_catalog_counts.template_keys);
+	/* misses */
+	key_agrees(S("aws:NoSuchKey"));
+	key_agrees(S(""));
+	key_agrees(S("aws"));
+	key_agrees(S("aws:"));
+	key_agrees(S("aws:RequestTag"));
+	key_agrees(S("nosuch:RequestTag/x"));
+	ck_assert_ptr_null(iamp_catalog_key(S("aws:NoSuchKey")));
+}
+END_TEST
+
 /* Declared for -Wmissing-prototypes; "extern" keeps it off the runner's list. */
 extern Suite *suite_catalog(void);
 
@@ -465,6 +612,9 @@ Suite *suite_catalog(void)
 	tcase_add_loop_test(tc, test_keys, 0, sizeof(key_cases) / sizeof(*key_cases));
 	tcase_add_test(tc, test_global_list);
 	tcase_add_test(tc, test_integrity);
+	tcase_add_loop_test(tc, test_hash_services, 0, MIX__COUNT);
+	tcase_add_loop_test(tc, test_hash_actions, 0, MIX__COUNT);
+	tcase_add_loop_test(tc, test_hash_keys, 0, MIX__COUNT);
 	suite_add_tcase(s, tc);
 	return s;
 }

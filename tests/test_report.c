@@ -369,6 +369,10 @@ START_TEST(test_json_fields)
 	ck_assert_str_eq(get_str(diag, "fingerprint"), fp);
 	ck_assert_str_eq(get_str(root, "diagnostics", "1", "severity"), "security-warning");
 	ck_assert_int_eq(get_int(root, "diagnostics", "3", "line"), 0);
+	/* the layout: each element on lines of its own, the array closed on its own */
+	ck_assert_ptr_nonnull(strstr(out, "\"diagnostics\": [\n    {\n      \"path\": \"dir/p.json\",\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\"\n    },\n    {\n      \"path\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"\n    }\n  ],\n  \"errors\": [],\n  \"summary\": {\n"));
 
 	ck_assert_int_eq(json_object_object_length(get(root, "summary")), 4);
 	ck_assert_int_eq(get_int(root, "summary", "error"), 1);
@@ -452,6 +456,72 @@ START_TEST(test_json_layout)
 	 * (computed apart, in Python). */
 	ck_assert_str_eq(fp, "721364bb2eb972cc");
 	free(out);
+	iamp_diags_clear(&d);
+}
+END_TEST
+
+/*
+ * The report in parts (check -j N): the head, the diagnostics cut into
+ * parts at every place (empty parts among them), each part in a stream
+ * of its own joined by iamp_report_joiner between non-empty ones, then
+ * the tail, give iamp_report_write's bytes, in text and JSON.
+ */
+static const enum iamp_report_format part_formats[] = { IAMP_REPORT_TEXT, IAMP_REPORT_JSON };
+
+START_TEST(test_report_in_parts)
+{
+	enum iamp_report_format fmt = part_formats[_i];
+	struct iamp_report_opts opts = { .tool_version = "0.1.0", .data_version = "2025-01-01",
+					 .show_source = true, .ignored = 2 };
+	const char *unread[] = { "cannot read x.json" };
+	struct iamp_diags d;
+	char *whole;
+
+	iamp_diags_init(&d);
+	opts.unread = unread;
+	opts.unread_count = 1;
+	add(&d, IAMP_RULE_INVALID_EFFECT, "a.json", span(4, 15, 4, 21), "    \"Effect\": \"Alow\",", "e");
+	add(&d, IAMP_RULE_ALLOW_ALL, "a.json", span(6, 3, 9, 4), NULL, "a");
+	add(&d, IAMP_RULE_ALLOW_ALL, "b.json", span(16, 3, 19, 4), NULL, "b");
+	add(&d, IAMP_RULE_DUPLICATE_VALUE, "c.json", span(0, 0, 0, 0), NULL, "c");
+	ck_assert(iamp_report_in_parts(fmt));
+	whole = render(fmt, &d, &opts);
+	/* cuts at a and b: parts [0, a), [a, b), [b, n) */
+	for (size_t a = 0; a <= d.count; a++) {
+		for (size_t b = a; b <= d.count; b++) {
+			size_t cut[4] = { 0, a, b, d.count }, len = 0;
+			char *buf = NULL;
+			FILE *f = open_memstream(&buf, &len);
+			bool wrote = false;
+
+			ck_assert_ptr_nonnull(f);
+			ck_assert_int_eq(iamp_report_head(f, fmt, &opts), IAMP_OK);
+			for (int k = 0; k < 3; k++) {
+				char *part = NULL;
+				size_t plen = 0;
+				FILE *pf = open_memstream(&part, &plen);
+
+				ck_assert_ptr_nonnull(pf);
+				ck_assert_int_eq(iamp_report_part(pf, fmt, d.items + cut[k], cut[k + 1] - cut[k],
+								  cut[k], &opts), IAMP_OK);
+				ck_assert_int_eq(fclose(pf), 0);
+				if (plen) {
+					if (wrote)
+						fputs(iamp_report_joiner(fmt), f);
+					fwrite(part, 1, plen, f);
+					wrote = true;
+				}
+				free(part);
+			}
+			ck_assert_int_eq(iamp_report_tail(f, fmt, &d, &opts), IAMP_OK);
+			ck_assert_int_eq(fclose(f), 0);
+			ck_assert_msg(strcmp(buf, whole) == 0, "cut at %zu and %zu:\n%s\nwant:\n%s", a, b, buf, whole);
+			free(buf);
+		}
+	}
+	free(whole);
+	ck_assert(!iamp_report_in_parts(IAMP_REPORT_SARIF));
+	ck_assert(!iamp_report_in_parts(IAMP_REPORT_HTML));
 	iamp_diags_clear(&d);
 }
 END_TEST
@@ -1205,6 +1275,7 @@ Suite *suite_report(void)
 	tcase_add_test(tc, test_json_empty);
 	tcase_add_test(tc, test_json_layout);
 	tcase_add_test(tc, test_json_long);
+	tcase_add_loop_test(tc, test_report_in_parts, 0, sizeof(part_formats) / sizeof(*part_formats));
 	tcase_add_test(tc, test_json_escaping);
 	tcase_add_test(tc, test_sarif_run);
 	tcase_add_test(tc, test_sarif_rules);

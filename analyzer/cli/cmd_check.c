@@ -24,9 +24,18 @@
  * files in turn; each file is checked into a struct check of its own
  * (its diagnostics, what it could not read, its counters, and what it
  * says on standard error in a memory stream), and the main thread adds
- * these up in file order once all are done: the output, standard error
- * included, is that of -j 1, byte for byte. The library keeps no mutable
- * global state (its last error is per thread).
+ * these up in file order: the output, standard error included, is that
+ * of -j 1, byte for byte. In text and JSON the report is written while
+ * the threads work (the report was 11% of the instructions, all of it
+ * after the last file): a thread sorts its file's diagnostics and formats
+ * them into a memory stream (iamp_report_part), and the main thread
+ * writes the report's head, then each file's part as soon as it and
+ * every earlier one are done, then the tail. A file's diagnostics all
+ * carry its path and files are sorted by path, so the parts come in the
+ * order iamp_diags_sort gives; the configuration's own findings, which
+ * sort among them by their path, make the run write at the end as with
+ * SARIF, HTML and `baseline`. The library keeps no mutable global state
+ * (its last error is per thread).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -565,6 +574,9 @@ static void check_file(struct check *c, const char *path)
  * and gathered in file order. */
 struct file_out {
 	struct iamp_diags diags;
+	char *report;       /* its part of the report (parts: see above) */
+	size_t reportlen;
+	bool done;          /* set under the pool's lock */
 	char **unread;
 	size_t unread_count;
 	bool unread_oom, internal;
@@ -578,17 +590,87 @@ struct pool {
 	const struct check *c;
 	struct file_out *out; /* one per file */
 	atomic_size_t next;
+	/* the report in parts, or NULL: written at the end */
+	const struct iamp_report_opts *ropts;
+	enum iamp_report_format format;
+	pthread_mutex_t lock;
+	pthread_cond_t done; /* the file the main thread waits for is done */
+	size_t waiting;      /* that file's index + 1, 0: none (under lock) */
 };
+
+/* A memory stream a thread keeps for all its files, rewound before each
+ * and what the file wrote copied out after (most write nothing): an
+ * open_memstream per file was 4% of -j 2's instructions. */
+struct scratch {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static int scratch_rewind(struct scratch *s)
+{
+	return fseeko(s->f, 0, SEEK_SET);
+}
+
+/* What was written since the rewind, as a copy (NULL when nothing). */
+static int scratch_take(struct scratch *s, char **out, size_t *outlen)
+{
+	*out = NULL;
+	*outlen = 0;
+	if (fflush(s->f) != 0)
+		return -1;
+	if (s->len == 0)
+		return 0;
+	*out = malloc(s->len);
+	if (!*out)
+		return -1;
+	memcpy(*out, s->buf, s->len);
+	*outlen = s->len;
+	return 0;
+}
+
+/* A file's diagnostics, sorted, as its part of the report. */
+static void format_part(const struct pool *p, struct file_out *o, struct scratch *part)
+{
+	iamp_diags_sort(&o->diags);
+	if (!o->diags.count)
+		return;
+	if (scratch_rewind(part) ||
+	    iamp_report_part(part->f, p->format, o->diags.items, o->diags.count, 0, p->ropts) ||
+	    scratch_take(part, &o->report, &o->reportlen))
+		o->internal = true;
+}
+
+/* Only the file waited for wakes the main thread: a wake-up per file
+ * was a thousand context switches over the managed corpus. */
+static void file_done(struct pool *p, struct file_out *o)
+{
+	pthread_mutex_lock(&p->lock);
+	o->done = true;
+	if (p->ropts && p->waiting == (size_t)(o - p->out) + 1)
+		pthread_cond_signal(&p->done);
+	pthread_mutex_unlock(&p->lock);
+}
 
 static void *check_worker(void *arg)
 {
 	struct pool *p = arg;
 	struct check w = *p->c;
+	struct scratch err = { 0 }, part = { 0 };
 	size_t i;
 
+	err.f = open_memstream(&err.buf, &err.len);
+	if (p->ropts)
+		part.f = open_memstream(&part.buf, &part.len);
 	while ((i = atomic_fetch_add(&p->next, 1)) < p->c->file_count) {
 		struct file_out *o = &p->out[i];
 
+		if (!err.f || (p->ropts && !part.f) || scratch_rewind(&err)) {
+			fprintf(stderr, "iamproof: %s: out of memory\n", p->c->files[i]);
+			o->internal = true;
+			file_done(p, o);
+			continue;
+		}
 		iamp_diags_init(&w.diags);
 		w.diags.off = p->c->diags.off;
 		w.files_read = 0;
@@ -599,14 +681,9 @@ static void *check_worker(void *arg)
 		w.sem_files = w.sem_skipped = 0;
 		w.sem_undecided = 0;
 		w.ignored = w.baselined = 0;
-		w.err = open_memstream(&o->err, &o->errlen);
-		if (!w.err) {
-			fprintf(stderr, "iamproof: %s: out of memory\n", p->c->files[i]);
-			o->internal = true;
-			continue;
-		}
+		w.err = err.f;
 		check_file(&w, p->c->files[i]);
-		if (fclose(w.err) != 0)
+		if (scratch_take(&err, &o->err, &o->errlen))
 			w.internal = true;
 		o->diags = w.diags;
 		o->unread = w.unread;
@@ -619,12 +696,22 @@ static void *check_worker(void *arg)
 		o->sem_undecided = w.sem_undecided;
 		o->ignored = w.ignored;
 		o->baselined = w.baselined;
+		if (p->ropts)
+			format_part(p, o, &part);
+		file_done(p, o);
 	}
+	if (err.f)
+		fclose(err.f);
+	if (part.f)
+		fclose(part.f);
+	free(err.buf);
+	free(part.buf);
 	return NULL;
 }
 
-/* Adds one file's results to the run's. */
-static void gather(struct check *c, struct file_out *w)
+/* Adds one file's results to the run's; its part of the report, if
+ * any, goes to `out` (`joiner` first when a part came before). */
+static void gather(struct check *c, struct file_out *w, FILE *out, const char *joiner, bool *wrote)
 {
 	char **u;
 
@@ -634,7 +721,13 @@ static void gather(struct check *c, struct file_out *w)
 	if (iamp_diags_move(&c->diags, &w->diags)) {
 		iamp_diags_clear(&w->diags);
 		c->diags.oom = true;
+	} else if (w->report) {
+		if (*wrote)
+			fputs(joiner, out);
+		fwrite(w->report, 1, w->reportlen, out);
+		*wrote = true;
 	}
+	free(w->report);
 	if (w->unread_count) {
 		u = realloc(c->unread, (c->unread_count + w->unread_count) * sizeof(*u));
 		if (!u) {
@@ -659,40 +752,67 @@ static void gather(struct check *c, struct file_out *w)
 }
 
 /* Checks every file: in order on this thread with -j 1 (or one file),
- * else on c->jobs threads, gathered in file order. */
-static void check_files(struct check *c)
+ * else on c->jobs threads, gathered in file order. With `ropts`, the
+ * report's head and each file's part are written to stdout as files are
+ * done (see the top); returns whether it was, so that the caller writes
+ * the tail, else the whole report. */
+static bool check_files(struct check *c, enum iamp_report_format format,
+			const struct iamp_report_opts *ropts)
 {
 	struct pool p;
+	struct check base; /* what the threads copy: c changes as files are gathered */
 	pthread_t *threads;
 	unsigned n = c->jobs < c->file_count ? c->jobs : (unsigned)c->file_count, started = 0;
+	bool wrote = false, have_cond;
 
 	if (n <= 1) {
 		for (size_t i = 0; i < c->file_count; i++)
 			check_file(c, c->files[i]);
-		return;
+		return false;
 	}
 	memset(&p, 0, sizeof(p));
-	p.c = c;
+	base = *c;
+	p.c = &base;
 	atomic_init(&p.next, 0);
 	p.out = calloc(c->file_count, sizeof(*p.out));
 	threads = calloc(n, sizeof(*threads));
-	if (!p.out || !threads) {
+	if (!p.out || !threads || pthread_mutex_init(&p.lock, NULL) != 0) {
 		free(p.out);
 		free(threads);
 		for (size_t i = 0; i < c->file_count; i++)
 			check_file(c, c->files[i]);
-		return;
+		return false;
+	}
+	have_cond = pthread_cond_init(&p.done, NULL) == 0; /* else gathered after the join */
+	/* in parts only when the files' diagnostics are all there is (top) */
+	if (ropts && have_cond && c->diags.count == 0) {
+		p.ropts = ropts;
+		p.format = format;
+		iamp_report_head(stdout, format, ropts);
 	}
 	while (started < n && pthread_create(&threads[started], NULL, check_worker, &p) == 0)
 		started++;
 	if (started == 0)
 		check_worker(&p); /* no thread to be had: this one does it all */
+	for (size_t i = 0; p.ropts && i < c->file_count; i++) {
+		pthread_mutex_lock(&p.lock);
+		p.waiting = i + 1;
+		while (!p.out[i].done)
+			pthread_cond_wait(&p.done, &p.lock);
+		p.waiting = 0;
+		pthread_mutex_unlock(&p.lock);
+		gather(c, &p.out[i], stdout, iamp_report_joiner(format), &wrote);
+	}
 	for (unsigned t = 0; t < started; t++)
 		pthread_join(threads[t], NULL);
-	for (size_t i = 0; i < c->file_count; i++)
-		gather(c, &p.out[i]);
+	for (size_t i = 0; !p.ropts && i < c->file_count; i++)
+		gather(c, &p.out[i], stdout, "", &wrote);
+	if (have_cond)
+		pthread_cond_destroy(&p.done);
+	pthread_mutex_destroy(&p.lock);
 	free(p.out);
 	free(threads);
+	return p.ropts != NULL;
 }
 
 static void summary(const struct check *c)
@@ -719,6 +839,16 @@ static void summary(const struct check *c)
 		fprintf(stderr, "suppressed by %s: %zu finding%s by ignore entries, %zu by the baseline%s%s\n",
 			c->config.path, c->ignored, c->ignored == 1 ? "" : "s", c->baselined,
 			c->config.baseline_path ? " " : "", c->config.baseline_path ? c->config.baseline_path : "");
+}
+
+/* Milliseconds on a clock (IAMPROOF_CHECK_TRACE's phases). */
+static double clock_ms(clockid_t id)
+{
+	struct timespec ts;
+
+	if (clock_gettime(id, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* Long options without a letter. */
@@ -768,7 +898,7 @@ static int run(int argc, char **argv, bool writing_baseline)
 	struct check c;
 	enum iamp_report_format format = IAMP_REPORT_TEXT;
 	enum iamp_severity fail_on = IAMP_SEV_ERROR;
-	bool fail_on_set = false, quiet = false, no_config = false, skip_excluded = false;
+	bool fail_on_set = false, quiet = false, no_config = false, skip_excluded = false, in_parts;
 	int color = -1, opt, status = EXIT_CLEAN, max;
 	const char *config_path = NULL, *output = ".iamproof-baseline.json";
 	const char *cmd = writing_baseline ? "iamproof baseline" : "iamproof check";
@@ -777,6 +907,10 @@ static int run(int argc, char **argv, bool writing_baseline)
 	bool disabled[IAMP_RULE__COUNT] = { false };
 	size_t max_file_bytes = 0, max_statements = 0;
 	struct iamp_quotas quotas = { 0 };
+
+	/* IAMPROOF_CHECK_TRACE: wall time of each phase, and the CPU time of
+	 * the files' phase (docs/bench.md reads the serial part of -j N) */
+	double t_start = clock_ms(CLOCK_MONOTONIC), t_walk = 0, t_check = 0, t_checked = 0, cpu_files = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.err = stderr;
@@ -963,6 +1097,7 @@ static int run(int argc, char **argv, bool writing_baseline)
 	if (!fail_on_set && c.config.has_fail_on)
 		fail_on = c.config.fail_on;
 
+	t_walk = clock_ms(CLOCK_MONOTONIC);
 	if (optind >= argc) {
 		if (walk(&c, ".", 0))
 			c.internal = true;
@@ -988,18 +1123,6 @@ static int run(int argc, char **argv, bool writing_baseline)
 	sort_files(&c);
 	if (c.semantic)
 		iamp_smt_debug(getenv("IAMPROOF_SMT_TRACE") ? stderr : NULL, getenv("IAMPROOF_SMT_DUMP"));
-	check_files(&c);
-	/* tests/disable.sh: work done for a rule that was off (diag.h) */
-	if (getenv("IAMPROOF_CHECK_TRACE"))
-		fprintf(stderr, "iamproof: trace: work for disabled rules: %zu%s%s%s\n", c.diags.wasted,
-			c.diags.wasted ? " (first: " : "", c.diags.wasted ? iamp_rules[c.diags.wasted_rule].id : "",
-			c.diags.wasted ? ")" : "");
-
-	iamp_diags_sort(&c.diags);
-	if (writing_baseline) {
-		status = write_baseline(&c, output);
-		goto cleanup;
-	}
 	if (color < 0)
 		color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	memset(&ropts, 0, sizeof(ropts));
@@ -1009,14 +1132,45 @@ static int run(int argc, char **argv, bool writing_baseline)
 	ropts.show_source = isatty(STDOUT_FILENO);
 	ropts.files = (const char *const *)c.files;
 	ropts.file_count = c.file_count;
+	cli_report_run(&ropts);
+	t_check = clock_ms(CLOCK_MONOTONIC);
+	cpu_files = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+	in_parts = check_files(&c, format,
+			       !writing_baseline && iamp_report_in_parts(format) ? &ropts : NULL);
+	cpu_files = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu_files;
+	t_checked = clock_ms(CLOCK_MONOTONIC);
+	/* tests/disable.sh: work done for a rule that was off (diag.h) */
+	if (getenv("IAMPROOF_CHECK_TRACE"))
+		fprintf(stderr, "iamproof: trace: work for disabled rules: %zu%s%s%s\n", c.diags.wasted,
+			c.diags.wasted ? " (first: " : "", c.diags.wasted ? iamp_rules[c.diags.wasted_rule].id : "",
+			c.diags.wasted ? ")" : "");
+
+	/* in parts, each file's diagnostics were sorted by its thread and
+	 * gathered in file order: sorted already */
+	if (!in_parts)
+		iamp_diags_sort(&c.diags);
+	if (writing_baseline) {
+		status = write_baseline(&c, output);
+		goto cleanup;
+	}
 	ropts.unread = (const char *const *)c.unread;
 	ropts.unread_count = c.unread_count;
 	ropts.ignored = c.ignored;
 	ropts.baselined = c.baselined;
-	cli_report_run(&ropts);
-	if (iamp_report_write(stdout, format, &c.diags, &ropts) != 0 || fflush(stdout) != 0) {
+	if ((in_parts ? iamp_report_tail(stdout, format, &c.diags, &ropts)
+		      : iamp_report_write(stdout, format, &c.diags, &ropts)) != 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "iamproof: cannot write the report\n");
 		c.internal = true;
+	}
+	if (getenv("IAMPROOF_CHECK_TRACE")) {
+		double now = clock_ms(CLOCK_MONOTONIC);
+
+		/* serial: everything but the files' phase, where the threads run */
+		fprintf(stderr, "iamproof: trace: ms: setup %.2f, walk %.2f, files %.2f (CPU %.2f, -j %u%s), "
+			"after %.2f; total %.2f, serial %.1f%%\n", t_walk - t_start, t_check - t_walk,
+			t_checked - t_check, cpu_files, c.jobs, in_parts ? ", report in parts" : "",
+			now - t_checked, now - t_start,
+			100.0 * (now - t_start - (t_checked - t_check)) / (now - t_start));
 	}
 	if (!quiet)
 		summary(&c);

@@ -1,0 +1,68 @@
+/*
+ * catalog_index.h - the hash tables over the catalog, made at build time.
+ *
+ * Services, actions and condition keys are found by name, in any case,
+ * through open-addressing hash tables that scripts/gen-catalog-index.c
+ * computes from the tables of catalog_data.c when the library is built
+ * ($(BUILD)/catalog_index.c): constant data like the catalog itself,
+ * nothing built at startup, no allocation, shared by threads as it is.
+ * Built at startup instead (pthread_once), the action table alone was
+ * 8.3 million instructions, 45% of a one-file `check` (docs/bench.md).
+ *
+ * Every table is a power of two of slots, at least twice its entries;
+ * a slot holds an index + 1 (0: empty), entries inserted in index order
+ * with linear probing, so that of equal names the lowest index is met
+ * first. The key of a slot is iamp_catalog_hash() of the folded name:
+ *
+ *   services   "s3"                  -> iamp_catalog_services index
+ *   actions    "s3:getobject"        -> iamp_catalog_actions index
+ *   keys       "aws:requesttag/${tagkey}" -> iamp_catalog_keys index
+ *   templates  the literal prefix of each template key, "aws:requesttag/"
+ *              -> position in iamp_catalog_template_keys; with
+ *              iamp_catalog_template_lengths, a bit per prefix length
+ *              in use, a name is hashed once, left to right, and probed
+ *              at each length where some template's prefix could end.
+ *
+ * The hash is FNV-1a (32 bits) over ASCII-folded bytes: defined here
+ * once, for the generator and for the lookups.
+ */
+#ifndef IAMP_CATALOG_INDEX_H
+#define IAMP_CATALOG_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define IAMP_CATALOG_HASH_START 2166136261u
+
+static inline int iamp_catalog_fold(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* One more byte into a hash. */
+static inline uint32_t iamp_catalog_hash_step(uint32_t h, char c)
+{
+	return (h ^ (uint32_t)iamp_catalog_fold((unsigned char)c)) * 16777619u;
+}
+
+/* FNV-1a over p[0..n), folded, continued from h. */
+static inline uint32_t iamp_catalog_hash(uint32_t h, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = iamp_catalog_hash_step(h, p[i]);
+	return h;
+}
+
+/* The generated tables; each *_mask is its slot count - 1. */
+extern const uint32_t iamp_catalog_action_slots[];
+extern const uint32_t iamp_catalog_action_mask;
+extern const uint16_t iamp_catalog_service_slots[];
+extern const uint32_t iamp_catalog_service_mask;
+extern const uint16_t iamp_catalog_key_slots[];
+extern const uint32_t iamp_catalog_key_mask;
+extern const uint16_t iamp_catalog_template_slots[];
+extern const uint32_t iamp_catalog_template_mask;
+/* bit L of word L / 64: some template's literal prefix is L bytes long */
+extern const uint64_t iamp_catalog_template_lengths[4];
+
+#endif
