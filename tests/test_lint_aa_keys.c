@@ -131,6 +131,13 @@ static const struct {
 		 RES(OBJ) COND(OP("StringEquals", "aws:PrincipalOrgID", "\"o-a1b2c3d4e5\""))),
 	  R(UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL), 0 },
 
+	/* the resource's owner: only for a policy attached to a resource
+	 * (--resource-type; tests/golden.sh's IRRELEVANT_CONDITION_KEY_IN_POLICY
+	 * fires with it): a resource policy of unknown attachment may be a
+	 * VPC endpoint policy */
+	{ RP, ST(DENY PRIN("\"*\"") ACT("\"s3:*\"") RES(OBJ) COND(OP("StringNotEquals", "aws:ResourceAccount", "\"111122223333\""))),
+	  R(IRRELEVANT_CONDITION_KEY_IN_POLICY), 0 },
+
 	/* an aud claim under ForAllValues */
 	{ TR, ST(ALLOW GOOGLE "\"Action\": \"sts:AssumeRoleWithWebIdentity\""
 		 COND(OP("ForAllValues:StringEquals", "accounts.google.com:aud", "\"app-1\""))),
@@ -140,6 +147,10 @@ static const struct {
 	  R(CONFIRM_AUDIENCE_CLAIM_TYPE), 0 },
 	{ TR, ST(ALLOW GOOGLE "\"Action\": \"sts:AssumeRoleWithWebIdentity\""
 		 COND(OP("ForAllValues:StringEquals", "accounts.google.com:sub", "\"1\""))),
+	  R(CONFIRM_AUDIENCE_CLAIM_TYPE), 0 },
+	/* ForAnyValue is FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE's, and only its */
+	{ TR, ST(ALLOW GOOGLE "\"Action\": \"sts:AssumeRoleWithWebIdentity\""
+		 COND(OP("ForAnyValue:StringEquals", "accounts.google.com:aud", "\"app-1\""))),
 	  R(CONFIRM_AUDIENCE_CLAIM_TYPE), 0 },
 
 	/* kms:CallerAccount is an account ID */
