@@ -161,6 +161,7 @@ static size_t unsupported_actions(char *buf, size_t size, const struct iamp_stat
 				  const struct iamp_condition_key *k)
 {
 	size_t n = 0, shown = 0, used = 0;
+	bool full = false;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < st->action.count; i++) {
@@ -171,12 +172,12 @@ static size_t unsupported_actions(char *buf, size_t size, const struct iamp_stat
 		if (!act || iamp_catalog_action_has_key(act, k) || key_in(a, assume_companions))
 			continue;
 		n++;
-		if (shown == 5)
+		if (shown == 5 || full)
 			continue;
 		w = snprintf(buf + used, size - used, "%s%s", shown ? ", " : "", a->text);
-		if (w < 0 || (size_t)w >= size - used) {
+		if (w < 0 || (size_t)w + sizeof " and 99999 more" >= size - used) {
 			buf[used] = '\0';
-			shown = 5; /* no room: the count says the rest */
+			full = true; /* no room: the count says the rest */
 			continue;
 		}
 		used += (size_t)w;
