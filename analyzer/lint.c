@@ -808,5 +808,6 @@ int iamp_lint_policy(const struct iamp_policy *p, struct iamp_diags *diags)
 	iamp_lint_policy_catalog(p, diags);
 	iamp_lint_policy_aa(p, diags);
 	iamp_lint_policy_aa_rules(p, diags);
+	iamp_lint_policy_aa_keys(p, diags);
 	return 0;
 }

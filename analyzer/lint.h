@@ -44,6 +44,23 @@ int iamp_lint_policy_aa_rules(const struct iamp_policy *policy, struct iamp_diag
  * "did you mean" of unknown services, actions and ARN resource types. */
 size_t iamp_lint_distance(const char *a, size_t la, const char *b, size_t lb, size_t cap);
 
+/* Runs the Access Analyzer checks of condition keys (lint_aa_keys.c):
+ * keys against the statement's literal actions, its principal and the
+ * policy type; retired, caller-written and unpaired keys; KMS values.
+ * Called by iamp_lint_policy(). Returns 0. */
+int iamp_lint_policy_aa_keys(const struct iamp_policy *policy, struct iamp_diags *diags);
+
+/* Whether a condition key is a global key AWS retired (aws:ARN): known,
+ * reported by DEPRECATED_GLOBAL_CONDITION_KEY or
+ * UNSUPPORTED_GLOBAL_CONDITION_KEY rather than as unknown. */
+bool iamp_lint_is_retired_key(const char *key, size_t len);
+
+/* Whether UNSUPPORTED_ACTION_FOR_CONDITION_KEY judges condition c of the
+ * statement against each of its actions: Action lists actions only, none
+ * with a wildcard, and c never holds without its key. Then
+ * CONDITION_KEY_NOT_APPLICABLE leaves the key to it. */
+bool iamp_lint_key_actions_judged(const struct iamp_statement *st, const struct iamp_condition *c);
+
 /* Whether a condition key is a web identity provider's claim,
  * "<provider host and path>:<claim>" (token.actions.githubusercontent.com:sub,
  * accounts.google.com:aud): a known key that no catalog lists. */

@@ -554,6 +554,8 @@ static void check_condition(struct clint *l, const struct iamp_statement *st,
 		k = tag_key_template(c->key.text, c->key.len);
 	if (!k && iamp_lint_is_provider_key(c->key.text, c->key.len))
 		return; /* an identity provider's claim (lint_aa.c) */
+	if (!k && iamp_lint_is_retired_key(c->key.text, c->key.len))
+		return; /* aws:ARN: DEPRECATED_ or UNSUPPORTED_GLOBAL_CONDITION_KEY (lint_aa_keys.c) */
 
 	if (!k) {
 		colon = memchr(c->key.text, ':', c->key.len);
@@ -570,7 +572,9 @@ static void check_condition(struct clint *l, const struct iamp_statement *st,
 	    !(c->op->type == IAMP_COND_ARN && k->type == IAMP_KEY_STRING && (k->flags & IAMP_KEY_TEMPLATE)))
 		DIAG(l, MISMATCHED_TYPE, c->key.span, "%s on \"%s\", a key of type %s",
 		     c->op->name, c->key.text, iamp_catalog_key_type_name(k));
-	if (!(k->flags & IAMP_KEY_GLOBAL) && WANTS(l, CONDITION_KEY_NOT_APPLICABLE) && !key_applies(l, st, k))
+	/* UNSUPPORTED_ACTION_FOR_CONDITION_KEY names literal actions one by one (lint_aa_keys.c) */
+	if (!(k->flags & IAMP_KEY_GLOBAL) && WANTS(l, CONDITION_KEY_NOT_APPLICABLE) && !iamp_lint_key_actions_judged(st, c) &&
+	    !key_applies(l, st, k))
 		DIAG(l, CONDITION_KEY_NOT_APPLICABLE, c->key.span,
 		     "\"%s\" applies to none of the statement's actions", c->key.text);
 }
