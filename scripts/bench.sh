@@ -288,6 +288,23 @@ CMD_B="$BIN check --no-config --type identity --quiet --format json -j 1 $MANAGE
 pair
 echo "  check -j 2, managed corpus:         $(secs $best_a) s; -j 1: $(secs $best_b) s;" \
 	"speed-up $(ratio $best_b $best_a)   (target >= 1.6 on 2 idle cores; $(nproc 2>/dev/null || echo '?') CPUs)"
+# What the machine gives two CPU-bound processes at once: two `check -j 1`
+# side by side against one after the other, the ceiling of any -j 2 here
+# (virtual CPUs that share a physical core, or a busy host, lower it).
+two_side_by_side() {
+	$BIN check --no-config --type identity --quiet --format json -j 1 $MANAGED > /dev/null 2>&1 &
+	$BIN check --no-config --type identity --quiet --format json -j 1 $MANAGED > /dev/null 2>&1
+	wait
+}
+two_in_turn() {
+	$BIN check --no-config --type identity --quiet --format json -j 1 $MANAGED > /dev/null 2>&1
+	$BIN check --no-config --type identity --quiet --format json -j 1 $MANAGED > /dev/null 2>&1
+}
+CMD_A=two_side_by_side
+CMD_B=two_in_turn
+pair
+echo "  two check -j 1 side by side:        $(secs $best_a) s; in turn: $(secs $best_b) s;" \
+	"speed-up $(ratio $best_b $best_a)   (the machine's ceiling for -j 2)"
 CAPS="--max-file-bytes 100000000 --max-statements 200000"
 DENY_CHECK="$BIN check --no-config --type identity --quiet --format json -j 1 $CAPS"
 per=""
