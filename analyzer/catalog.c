@@ -157,9 +157,62 @@ struct arn_format {
 static struct arn_format *arn_formats;
 static pthread_once_t arn_once = PTHREAD_ONCE_INIT;
 
+/* The distinct service parts of those formats, sorted by byte order
+ * then length (cmp_part), for iamp_catalog_arn_service_known. */
+struct arn_part {
+	const char *text;
+	size_t len;
+};
+static struct arn_part *arn_services;
+static uint32_t arn_service_count;
+
 static bool split_format(const char *fmt, const char *field[6], size_t flen[6])
 {
 	return iamp_arn_split(fmt, strlen(fmt), field, flen);
+}
+
+static int cmp_part(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c != 0)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+static int cmp_part_q(const void *x, const void *y)
+{
+	const struct arn_part *a = x, *b = y;
+
+	return cmp_part(a->text, a->len, b->text, b->len);
+}
+
+/* After arn_formats: the set of their service parts. Left NULL (the
+ * lookup scans instead) when memory is short. */
+static void arn_services_build(void)
+{
+	uint32_t n = iamp_catalog_counts.resource_types, k = 0;
+	struct arn_part *p = calloc(n ? n : 1, sizeof(*p));
+
+	if (!p)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		const char *fmt = iamp_catalog_str(iamp_catalog_resource_types[i].arn);
+		const char *field[6];
+		size_t flen[6];
+
+		/* (not through iamp_catalog_resource_type_arn: inside its once) */
+		if (split_format(fmt, field, flen))
+			p[k++] = (struct arn_part){ field[2], flen[2] };
+	}
+	qsort(p, k, sizeof(*p), cmp_part_q);
+	n = k;
+	k = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (k == 0 || cmp_part_q(&p[k - 1], &p[i]) != 0)
+			p[k++] = p[i];
+	arn_service_count = k;
+	arn_services = p;
 }
 
 static void arn_formats_build(void)
@@ -181,6 +234,7 @@ static void arn_formats_build(void)
 		}
 	}
 	arn_formats = f;
+	arn_services_build();
 }
 
 bool iamp_catalog_resource_type_arn(const struct iamp_resource_type *rt, const char *field[6],
@@ -200,6 +254,37 @@ bool iamp_catalog_resource_type_arn(const struct iamp_resource_type *rt, const c
 		flen[k] = f->len[k];
 	}
 	return true;
+}
+
+bool iamp_catalog_arn_service_known(const char *svc, size_t len)
+{
+	uint32_t lo = 0, hi;
+
+	pthread_once(&arn_once, arn_formats_build);
+	if (!arn_services) {
+		for (uint32_t i = 0; i < iamp_catalog_counts.resource_types; i++) {
+			const char *field[6];
+			size_t flen[6];
+
+			if (iamp_catalog_resource_type_arn(&iamp_catalog_resource_types[i], field, flen) &&
+			    flen[2] == len && memcmp(field[2], svc, len) == 0)
+				return true;
+		}
+		return false;
+	}
+	hi = arn_service_count;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = cmp_part(arn_services[mid].text, arn_services[mid].len, svc, len);
+
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 const struct iamp_action *iamp_catalog_action(const char *name, size_t len)

@@ -16,10 +16,12 @@
  * same counts against the package itself, whatever its version.
  */
 #include <check.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "arn.h"
 #include "catalog.h"
 
 #define S(x) (x), strlen(x)
@@ -587,6 +589,71 @@ START_TEST(test_hash_keys)
 }
 END_TEST
 
+/* The brute force iamp_catalog_arn_service_known replaces: every
+ * resource type's format split and its service part compared. */
+static bool arn_service_by_scan(const char *svc, size_t len)
+{
+	for (uint32_t i = 0; i < iamp_catalog_counts.resource_types; i++) {
+		const char *fmt = iamp_catalog_str(iamp_catalog_resource_types[i].arn);
+		const char *field[6];
+		size_t flen[6];
+
+		if (iamp_arn_split(fmt, strlen(fmt), field, flen) && flen[2] == len &&
+		    memcmp(field[2], svc, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void arn_service_agrees(const char *svc, size_t len)
+{
+	bool want = arn_service_by_scan(svc, len);
+
+	ck_assert_msg(iamp_catalog_arn_service_known(svc, len) == want, "ARN service \"%.*s\": want %d",
+		      (int)len, svc, want);
+}
+
+/* Every format's service part, each shortened, lengthened and in upper
+ * case (ARNs are case-sensitive), and every action prefix. */
+START_TEST(test_arn_services)
+{
+	char buf[256];
+	size_t known = 0;
+
+	for (uint32_t i = 0; i < iamp_catalog_counts.resource_types; i++) {
+		const char *fmt = iamp_catalog_str(iamp_catalog_resource_types[i].arn);
+		const char *field[6];
+		size_t flen[6];
+
+		if (!iamp_arn_split(fmt, strlen(fmt), field, flen) || flen[2] + 1 >= sizeof(buf))
+			continue;
+		known++;
+		ck_assert_msg(iamp_catalog_arn_service_known(field[2], flen[2]), "%s", fmt);
+		memcpy(buf, field[2], flen[2]);
+		buf[flen[2]] = 'x';
+		arn_service_agrees(buf, flen[2] + 1);
+		if (flen[2] > 0)
+			arn_service_agrees(buf, flen[2] - 1);
+		for (size_t k = 0; k < flen[2]; k++)
+			buf[k] = (char)toupper((unsigned char)buf[k]);
+		arn_service_agrees(buf, flen[2]);
+	}
+	ck_assert_uint_gt(known, 0);
+	for (uint32_t i = 0; i < iamp_catalog_counts.services; i++) {
+		const char *p = iamp_catalog_str(iamp_catalog_services[i].prefix);
+
+		arn_service_agrees(p, strlen(p));
+	}
+	arn_service_agrees(S(""));
+	arn_service_agrees(S("s3"));
+	arn_service_agrees(S("elasticloadbalancing"));
+	arn_service_agrees(S("nosuchservice"));
+	ck_assert(iamp_catalog_arn_service_known(S("s3")));
+	ck_assert(!iamp_catalog_arn_service_known(S("S3")));
+	ck_assert(!iamp_catalog_arn_service_known(S("nosuchservice")));
+}
+END_TEST
+
 /* Declared for -Wmissing-prototypes; "extern" keeps it off the runner's list. */
 extern Suite *suite_catalog(void);
 
@@ -615,6 +682,7 @@ Suite *suite_catalog(void)
 	tcase_add_loop_test(tc, test_hash_services, 0, MIX__COUNT);
 	tcase_add_loop_test(tc, test_hash_actions, 0, MIX__COUNT);
 	tcase_add_loop_test(tc, test_hash_keys, 0, MIX__COUNT);
+	tcase_add_test(tc, test_arn_services);
 	suite_add_tcase(s, tc);
 	return s;
 }
