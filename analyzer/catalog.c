@@ -57,9 +57,13 @@ static int cmp_name(const char *a, int tail, const char *p, size_t plen,
  * lookup asks of the entry it found (cmp_name's ordering not needed). */
 static bool eq_name(const char *a, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (a[i] == '\0' || fold((unsigned char)a[i]) != fold((unsigned char)p[i]))
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ca = (unsigned char)a[i], cp = (unsigned char)p[i];
+
+		/* the same byte first: policies mostly spell names as AWS does */
+		if (ca == '\0' || (ca != cp && fold(ca) != fold(cp)))
 			return false;
+	}
 	return a[n] == '\0';
 }
 
@@ -202,7 +206,9 @@ static void arn_services_build(void)
 		size_t flen[6];
 
 		/* (not through iamp_catalog_resource_type_arn: inside its once) */
-		if (split_format(fmt, field, flen))
+		if (arn_formats[i].ok)
+			p[k++] = (struct arn_part){ fmt + arn_formats[i].off[2], arn_formats[i].len[2] };
+		else if (split_format(fmt, field, flen))
 			p[k++] = (struct arn_part){ field[2], flen[2] };
 	}
 	qsort(p, k, sizeof(*p), cmp_part_q);
@@ -291,16 +297,19 @@ const struct iamp_action *iamp_catalog_action(const char *name, size_t len)
 {
 	const char *colon = memchr(name, ':', len);
 	size_t slen;
-	uint32_t h;
+	uint32_t h, hash;
 
 	if (!colon || colon == name || (size_t)(colon - name) + 1 == len)
 		return NULL;
 	slen = (size_t)(colon - name);
-	for (h = iamp_catalog_hash(IAMP_CATALOG_HASH_START, name, len) & iamp_catalog_action_mask;
-	     iamp_catalog_action_slots[h]; h = (h + 1) & iamp_catalog_action_mask) {
-		const struct iamp_action *a = &iamp_catalog_actions[iamp_catalog_action_slots[h] - 1];
+	hash = iamp_catalog_hash(IAMP_CATALOG_HASH_START, name, len);
+	for (h = hash & iamp_catalog_action_mask; iamp_catalog_action_slots[h];
+	     h = (h + 1) & iamp_catalog_action_mask) {
+		uint32_t i = iamp_catalog_action_slots[h] - 1;
+		const struct iamp_action *a = &iamp_catalog_actions[i];
 
-		if (eq_name(iamp_catalog_str(iamp_catalog_services[a->service].prefix), name, slen) &&
+		if (iamp_catalog_action_hashes[i] == hash &&
+		    eq_name(iamp_catalog_str(iamp_catalog_services[a->service].prefix), name, slen) &&
 		    eq_name(iamp_catalog_str(a->name), colon + 1, len - slen - 1))
 			return a;
 	}

@@ -23,6 +23,10 @@
  *              in use, a name is hashed once, left to right, and probed
  *              at each length where some template's prefix could end.
  *
+ * Each action's whole hash is kept too (iamp_catalog_action_hashes), so
+ * that a probe passes over the other entries of its cluster without
+ * comparing their names.
+ *
  * The hash is FNV-1a (32 bits) over ASCII-folded bytes: defined here
  * once, for the generator and for the lookups.
  */
@@ -64,5 +68,8 @@ extern const uint16_t iamp_catalog_template_slots[];
 extern const uint32_t iamp_catalog_template_mask;
 /* bit L of word L / 64: some template's literal prefix is L bytes long */
 extern const uint64_t iamp_catalog_template_lengths[4];
+/* Per action (index order), the hash of its "service:name": a probe
+ * compares the hashes first, and the names only when they agree. */
+extern const uint32_t iamp_catalog_action_hashes[];
 
 #endif

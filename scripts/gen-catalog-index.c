@@ -69,6 +69,7 @@ int main(void)
 	const struct iamp_catalog_counts *n = &iamp_catalog_counts;
 	struct table services, actions, keys, templates;
 	uint64_t lengths[4] = { 0 };
+	uint32_t *action_hashes;
 
 	if (n->services > UINT16_MAX - 1 || n->keys > UINT16_MAX - 1 ||
 	    n->template_keys > UINT16_MAX - 1) {
@@ -81,12 +82,18 @@ int main(void)
 					      str(iamp_catalog_services[i].prefix)), i);
 
 	table_init(&actions, "iamp_catalog_action", "uint32_t", n->actions);
+	action_hashes = calloc(n->actions ? n->actions : 1, sizeof(*action_hashes));
+	if (!action_hashes) {
+		fprintf(stderr, "gen-catalog-index: out of memory\n");
+		return 1;
+	}
 	for (uint32_t i = 0; i < n->actions; i++) {
 		const struct iamp_action *a = &iamp_catalog_actions[i];
 		uint32_t h = hash_str(IAMP_CATALOG_HASH_START,
 				      str(iamp_catalog_services[a->service].prefix));
 
-		table_put(&actions, hash_str(iamp_catalog_hash_step(h, ':'), str(a->name)), i);
+		action_hashes[i] = hash_str(iamp_catalog_hash_step(h, ':'), str(a->name));
+		table_put(&actions, action_hashes[i], i);
 	}
 
 	table_init(&keys, "iamp_catalog_key", "uint16_t", n->keys);
@@ -108,6 +115,10 @@ int main(void)
 	table_write(&actions);
 	table_write(&keys);
 	table_write(&templates);
+	printf("const uint32_t iamp_catalog_action_hashes[%u] = {", n->actions ? n->actions : 1);
+	for (uint32_t i = 0; i < n->actions; i++)
+		printf("%s%u,", i % 8 ? "" : "\n", action_hashes[i]);
+	printf("\n};\n");
 	printf("const uint64_t iamp_catalog_template_lengths[4] = { %#llxull, %#llxull, %#llxull, %#llxull };\n",
 	       (unsigned long long)lengths[0], (unsigned long long)lengths[1],
 	       (unsigned long long)lengths[2], (unsigned long long)lengths[3]);
@@ -115,6 +126,7 @@ int main(void)
 	free(actions.slots);
 	free(keys.slots);
 	free(templates.slots);
+	free(action_hashes);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "gen-catalog-index: cannot write\n");
 		return 1;

@@ -23,6 +23,7 @@
 
 #include "arn.h"
 #include "catalog.h"
+#include "catalog_index.h"
 
 #define S(x) (x), strlen(x)
 
@@ -487,6 +488,21 @@ START_TEST(test_hash_services)
 }
 END_TEST
 
+/* The action named name[0..len) (any case), by a scan of service s's
+ * actions (a name with the prefix of s names no other's). */
+static const struct iamp_action *action_by_scan(const struct iamp_service *s, const char *name, size_t len)
+{
+	char buf[256];
+
+	for (uint32_t i = s->first_action; i < s->first_action + s->action_count; i++) {
+		size_t n = iamp_catalog_action_format(buf, sizeof(buf), &iamp_catalog_actions[i]);
+
+		if (n == len && strncasecmp(buf, name, len) == 0)
+			return &iamp_catalog_actions[i];
+	}
+	return NULL;
+}
+
 START_TEST(test_hash_actions)
 {
 	char name[256], buf[256];
@@ -499,6 +515,12 @@ START_TEST(test_hash_actions)
 		n = mix(buf, sizeof(buf), name, _i);
 		ck_assert_msg(iamp_catalog_action(buf, n) == a, "action %s as %s", name, buf);
 		ck_assert_ptr_ne(iamp_catalog_action(buf, n - 1), a);
+		/* the stored hash is the name's, in any case */
+		ck_assert_msg(iamp_catalog_action_hashes[i] == iamp_catalog_hash(IAMP_CATALOG_HASH_START, buf, n),
+			      "hash of %s", name);
+		/* one character changed: no action, or another of that name */
+		buf[n - 1] = buf[n - 1] == 'x' ? 'y' : 'x';
+		ck_assert_ptr_eq(iamp_catalog_action(buf, n), action_by_scan(iamp_catalog_action_service(a), buf, n));
 	}
 }
 END_TEST
