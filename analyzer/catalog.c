@@ -424,6 +424,15 @@ bool iamp_catalog_glob(const char *p, size_t plen, const char *t, size_t tlen)
 		} else if (star_p != (size_t)-1) {
 			pi = star_p + 1;
 			ti = ++star_t;
+			/* The star takes every character that the literal after
+			 * it cannot start at: those retries would fail on it. */
+			if (pi < plen && p[pi] != '*' && p[pi] != '?') {
+				int c = fold((unsigned char)p[pi]);
+
+				while (ti < tlen && fold((unsigned char)t[ti]) != c)
+					ti++;
+				star_t = ti;
+			}
 		} else {
 			return false;
 		}

@@ -296,6 +296,54 @@ START_TEST(test_glob)
 }
 END_TEST
 
+/* The plain recursive glob ('*' any run, '?' one character, ASCII
+ * case folded) that iamp_catalog_glob's one-backtrack loop must agree with. */
+static bool glob_ref(const char *p, size_t plen, const char *t, size_t tlen)
+{
+	if (plen == 0)
+		return tlen == 0;
+	if (*p == '*')
+		return glob_ref(p + 1, plen - 1, t, tlen) || (tlen > 0 && glob_ref(p, plen, t + 1, tlen - 1));
+	return tlen > 0 && (*p == '?' || tolower((unsigned char)*p) == tolower((unsigned char)*t)) &&
+	       glob_ref(p + 1, plen - 1, t + 1, tlen - 1);
+}
+
+/* Every brute pattern (and each with the service part cut off) against
+ * a quarter of the action names, and a few texts where the literal after a star
+ * recurs. */
+START_TEST(test_glob_brute)
+{
+	static const char *const extra[][2] = {
+		{ "*ab", "aab" }, { "*aab", "aaab" }, { "a*b*c", "abbbc" }, { "*a?c", "abacac" },
+		{ "*Ob*ct", "ObObjeCT" }, { "*x", "" }, { "*?x", "xx" }, { "**a", "ba" },
+	};
+	char name[256];
+	size_t matches = 0;
+
+	for (size_t k = 0; k < sizeof(brute_patterns) / sizeof(*brute_patterns); k++) {
+		const char *pat = brute_patterns[k], *colon = strchr(pat, ':');
+
+		/* every fourth action: all services, a quarter of the time */
+		for (uint32_t i = k % 4; i < iamp_catalog_counts.actions; i += 4) {
+			size_t n = iamp_catalog_action_format(name, sizeof(name), &iamp_catalog_actions[i]);
+			const char *bare = strchr(name, ':') + 1;
+			bool want = glob_ref(pat, strlen(pat), name, n);
+
+			ck_assert_msg(iamp_catalog_glob(pat, strlen(pat), name, n) == want, "%s ~ %s", pat, name);
+			matches += want;
+			if (colon)
+				ck_assert_msg(iamp_catalog_glob(S(colon + 1), S(bare)) ==
+						      glob_ref(S(colon + 1), S(bare)),
+					      "%s ~ %s", colon + 1, bare);
+		}
+	}
+	ck_assert_uint_gt(matches, 0);
+	for (size_t k = 0; k < sizeof(extra) / sizeof(*extra); k++)
+		ck_assert_msg(iamp_catalog_glob(S(extra[k][0]), S(extra[k][1])) == glob_ref(S(extra[k][0]), S(extra[k][1])),
+			      "%s ~ %s", extra[k][0], extra[k][1]);
+}
+END_TEST
+
 START_TEST(test_wildcard_only)
 {
 	const struct iamp_action *a = iamp_catalog_action(S("s3:ListAllMyBuckets"));
@@ -696,6 +744,7 @@ Suite *suite_catalog(void)
 	tcase_add_test(tc, test_match_stop);
 	tcase_add_test(tc, test_prefix_range);
 	tcase_add_loop_test(tc, test_glob, 0, sizeof(glob_cases) / sizeof(*glob_cases));
+	tcase_add_test(tc, test_glob_brute);
 	tcase_add_test(tc, test_wildcard_only);
 	tcase_add_test(tc, test_get_object);
 	tcase_add_loop_test(tc, test_keys, 0, sizeof(key_cases) / sizeof(*key_cases));
