@@ -169,6 +169,7 @@ struct arn_part {
 };
 static struct arn_part *arn_services;
 static uint32_t arn_service_count;
+static pthread_once_t arn_services_once = PTHREAD_ONCE_INIT;
 
 static bool split_format(const char *fmt, const char *field[6], size_t flen[6])
 {
@@ -191,8 +192,9 @@ static int cmp_part_q(const void *x, const void *y)
 	return cmp_part(a->text, a->len, b->text, b->len);
 }
 
-/* After arn_formats: the set of their service parts. Left NULL (the
- * lookup scans instead) when memory is short. */
+/* The set of the formats' service parts, made the first time it is
+ * asked for (few runs ask). Left NULL (the lookup scans instead) when
+ * memory is short. */
 static void arn_services_build(void)
 {
 	uint32_t n = iamp_catalog_counts.resource_types, k = 0;
@@ -201,15 +203,16 @@ static void arn_services_build(void)
 	if (!p)
 		return;
 	for (uint32_t i = 0; i < n; i++) {
-		const char *fmt = iamp_catalog_str(iamp_catalog_resource_types[i].arn);
 		const char *field[6];
 		size_t flen[6];
 
-		/* (not through iamp_catalog_resource_type_arn: inside its once) */
-		if (arn_formats[i].ok)
-			p[k++] = (struct arn_part){ fmt + arn_formats[i].off[2], arn_formats[i].len[2] };
-		else if (split_format(fmt, field, flen))
-			p[k++] = (struct arn_part){ field[2], flen[2] };
+		if (!iamp_catalog_resource_type_arn(&iamp_catalog_resource_types[i], field, flen))
+			continue;
+		/* a service's types mostly share the part: drop the repeats
+		 * before the sort */
+		if (k > 0 && cmp_part(p[k - 1].text, p[k - 1].len, field[2], flen[2]) == 0)
+			continue;
+		p[k++] = (struct arn_part){ field[2], flen[2] };
 	}
 	qsort(p, k, sizeof(*p), cmp_part_q);
 	n = k;
@@ -240,7 +243,6 @@ static void arn_formats_build(void)
 		}
 	}
 	arn_formats = f;
-	arn_services_build();
 }
 
 bool iamp_catalog_resource_type_arn(const struct iamp_resource_type *rt, const char *field[6],
@@ -266,7 +268,7 @@ bool iamp_catalog_arn_service_known(const char *svc, size_t len)
 {
 	uint32_t lo = 0, hi;
 
-	pthread_once(&arn_once, arn_formats_build);
+	pthread_once(&arn_services_once, arn_services_build);
 	if (!arn_services) {
 		for (uint32_t i = 0; i < iamp_catalog_counts.resource_types; i++) {
 			const char *field[6];

@@ -181,7 +181,7 @@ bool iamp_catalog_resource_type_arn(const struct iamp_resource_type *rt, const c
 				    size_t flen[6]);
 /* Whether some resource type's ARN format has svc[0..len) as its service
  * part, compared byte for byte (ARNs are case-sensitive): a set of the
- * formats' service parts made with their splits, searched in log time. */
+ * formats' service parts made on first use, searched in log time. */
 bool iamp_catalog_arn_service_known(const char *svc, size_t len);
 /* "List", "Read", "Write", "Permissions management", "Tagging". */
 const char *iamp_catalog_access_name(enum iamp_access_level level);
