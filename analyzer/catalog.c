@@ -152,17 +152,9 @@ static uint32_t action_lower(uint32_t lo, uint32_t hi, const char *p,
 	return lo;
 }
 
-/* The ARN formats of the resource types, split once: offsets and lengths
- * of the six parts (formats are short: 16 bits hold them). */
-struct arn_format {
-	uint16_t off[6], len[6];
-	bool ok;
-};
-static struct arn_format *arn_formats;
-static pthread_once_t arn_once = PTHREAD_ONCE_INIT;
-
-/* The distinct service parts of those formats, sorted by byte order
- * then length (cmp_part), for iamp_catalog_arn_service_known. */
+/* The distinct service parts of the resource types' ARN formats,
+ * sorted by byte order then length (cmp_part), for
+ * iamp_catalog_arn_service_known. */
 struct arn_part {
 	const char *text;
 	size_t len;
@@ -224,37 +216,12 @@ static void arn_services_build(void)
 	arn_services = p;
 }
 
-static void arn_formats_build(void)
-{
-	uint32_t n = iamp_catalog_counts.resource_types;
-	struct arn_format *f = calloc(n ? n : 1, sizeof(*f));
-
-	if (!f)
-		return; /* split on each call instead */
-	for (uint32_t i = 0; i < n; i++) {
-		const char *fmt = iamp_catalog_str(iamp_catalog_resource_types[i].arn);
-		const char *field[6];
-		size_t flen[6];
-
-		f[i].ok = split_format(fmt, field, flen) && strlen(fmt) <= UINT16_MAX;
-		for (int k = 0; k < 6 && f[i].ok; k++) {
-			f[i].off[k] = (uint16_t)(field[k] - fmt);
-			f[i].len[k] = (uint16_t)flen[k];
-		}
-	}
-	arn_formats = f;
-}
-
 bool iamp_catalog_resource_type_arn(const struct iamp_resource_type *rt, const char *field[6],
 				    size_t flen[6])
 {
 	const char *fmt = iamp_catalog_str(rt->arn);
-	const struct arn_format *f;
+	const struct iamp_catalog_arn_split *f = &iamp_catalog_arn_splits[rt - iamp_catalog_resource_types];
 
-	pthread_once(&arn_once, arn_formats_build);
-	if (!arn_formats)
-		return split_format(fmt, field, flen);
-	f = &arn_formats[rt - iamp_catalog_resource_types];
 	if (!f->ok)
 		return split_format(fmt, field, flen);
 	for (int k = 0; k < 6; k++) {

@@ -175,8 +175,8 @@ size_t iamp_catalog_action_format(char *out, size_t size, const struct iamp_acti
 /* A resource type's ARN format split into its six parts as
  * iamp_arn_split() splits it (field[k] points into the catalog's string);
  * false when the format does not have six parts. The splits are made
- * once per process, for every type (pthread_once), since lint asks for
- * them per ARN of every policy. */
+ * at build time (catalog_index.h), since lint asks for them per ARN of
+ * every policy. */
 bool iamp_catalog_resource_type_arn(const struct iamp_resource_type *rt, const char *field[6],
 				    size_t flen[6]);
 /* Whether some resource type's ARN format has svc[0..len) as its service

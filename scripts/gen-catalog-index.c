@@ -2,7 +2,8 @@
  * gen-catalog-index.c - writes the catalog's hash tables (catalog_index.h)
  * as C to standard output. The Makefile builds it with catalog_data.o and
  * runs it when the library is built: `gen-catalog-index > catalog_index.c`.
- * The tables are a function of catalog_data.c alone, so the output is the
+ * It links arn.c (and match.c, which arn.c calls) to split the ARN
+ * formats as the library does. The tables are a function of catalog_data.c alone, so the output is the
  * same on every run; the unit tests (tests/test_catalog.c) find every
  * service, action and key through them in several case mixes.
  */
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arn.h"
 #include "catalog.h"
 #include "catalog_index.h"
 
@@ -115,6 +117,22 @@ int main(void)
 	table_write(&actions);
 	table_write(&keys);
 	table_write(&templates);
+	printf("const struct iamp_catalog_arn_split iamp_catalog_arn_splits[%u] = {\n",
+	       n->resource_types ? n->resource_types : 1);
+	for (uint32_t i = 0; i < n->resource_types; i++) {
+		const char *fmt = str(iamp_catalog_resource_types[i].arn), *field[6];
+		size_t flen[6];
+		bool ok = iamp_arn_split(fmt, strlen(fmt), field, flen) && strlen(fmt) <= UINT16_MAX;
+
+		printf("{{");
+		for (int k = 0; k < 6; k++)
+			printf("%u,", ok ? (unsigned)(field[k] - fmt) : 0u);
+		printf("},{");
+		for (int k = 0; k < 6; k++)
+			printf("%u,", ok ? (unsigned)flen[k] : 0u);
+		printf("},%s},\n", ok ? "true" : "false");
+	}
+	printf("};\n");
 	printf("const uint32_t iamp_catalog_action_hashes[%u] = {", n->actions ? n->actions : 1);
 	for (uint32_t i = 0; i < n->actions; i++)
 		printf("%s%u,", i % 8 ? "" : "\n", action_hashes[i]);

@@ -659,6 +659,30 @@ START_TEST(test_hash_keys)
 }
 END_TEST
 
+/* Every resource type's ARN format as the generator split it (a table
+ * of catalog_index.c) against iamp_arn_split of the format. */
+START_TEST(test_arn_splits)
+{
+	size_t split = 0;
+
+	for (uint32_t i = 0; i < iamp_catalog_counts.resource_types; i++) {
+		const struct iamp_resource_type *rt = &iamp_catalog_resource_types[i];
+		const char *fmt = iamp_catalog_str(rt->arn);
+		const char *want[6], *got[6];
+		size_t wlen[6], glen[6];
+		bool ok = iamp_arn_split(fmt, strlen(fmt), want, wlen);
+
+		ck_assert_msg(iamp_catalog_resource_type_arn(rt, got, glen) == ok, "%s", fmt);
+		if (!ok)
+			continue;
+		split++;
+		for (int k = 0; k < 6; k++)
+			ck_assert_msg(got[k] == want[k] && glen[k] == wlen[k], "%s: part %d", fmt, k);
+	}
+	ck_assert_uint_eq(split, iamp_catalog_counts.resource_types);
+}
+END_TEST
+
 /* The brute force iamp_catalog_arn_service_known replaces: every
  * resource type's format split and its service part compared. */
 static bool arn_service_by_scan(const char *svc, size_t len)
@@ -753,6 +777,7 @@ Suite *suite_catalog(void)
 	tcase_add_loop_test(tc, test_hash_services, 0, MIX__COUNT);
 	tcase_add_loop_test(tc, test_hash_actions, 0, MIX__COUNT);
 	tcase_add_loop_test(tc, test_hash_keys, 0, MIX__COUNT);
+	tcase_add_test(tc, test_arn_splits);
 	tcase_add_test(tc, test_arn_services);
 	suite_add_tcase(s, tc);
 	return s;
