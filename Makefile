@@ -94,9 +94,10 @@ $(BUILD)/libiamproof.a: $(LIB_OBJ)
 # catalog_data.c by a program of ours at build time: constant data, so
 # that no run builds them at startup (docs/CONVENTIONS.md).
 $(BUILD)/gen-catalog-index: scripts/gen-catalog-index.c $(BUILD)/analyzer/catalog_data.o \
-		analyzer/catalog.h analyzer/catalog_index.h
+		$(BUILD)/analyzer/arn.o $(BUILD)/analyzer/match.o analyzer/catalog.h analyzer/catalog_index.h
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -MF $@.d -o $@ scripts/gen-catalog-index.c $(BUILD)/analyzer/catalog_data.o
+	$(Q)$(CC) $(ALL_CFLAGS) -MF $@.d -o $@ scripts/gen-catalog-index.c $(BUILD)/analyzer/catalog_data.o \
+		$(BUILD)/analyzer/arn.o $(BUILD)/analyzer/match.o
 
 $(BUILD)/catalog_index.c: $(BUILD)/gen-catalog-index
 	@$(if $(Q),echo "  GEN     $@")

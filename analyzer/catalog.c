@@ -57,9 +57,13 @@ static int cmp_name(const char *a, int tail, const char *p, size_t plen,
  * lookup asks of the entry it found (cmp_name's ordering not needed). */
 static bool eq_name(const char *a, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (a[i] == '\0' || fold((unsigned char)a[i]) != fold((unsigned char)p[i]))
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ca = (unsigned char)a[i], cp = (unsigned char)p[i];
+
+		/* the same byte first: policies mostly spell names as AWS does */
+		if (ca == '\0' || (ca != cp && fold(ca) != fold(cp)))
 			return false;
+	}
 	return a[n] == '\0';
 }
 
@@ -148,51 +152,76 @@ static uint32_t action_lower(uint32_t lo, uint32_t hi, const char *p,
 	return lo;
 }
 
-/* The ARN formats of the resource types, split once: offsets and lengths
- * of the six parts (formats are short: 16 bits hold them). */
-struct arn_format {
-	uint16_t off[6], len[6];
-	bool ok;
+/* The distinct service parts of the resource types' ARN formats,
+ * sorted by byte order then length (cmp_part), for
+ * iamp_catalog_arn_service_known. */
+struct arn_part {
+	const char *text;
+	size_t len;
 };
-static struct arn_format *arn_formats;
-static pthread_once_t arn_once = PTHREAD_ONCE_INIT;
+static struct arn_part *arn_services;
+static uint32_t arn_service_count;
+static pthread_once_t arn_services_once = PTHREAD_ONCE_INIT;
 
 static bool split_format(const char *fmt, const char *field[6], size_t flen[6])
 {
 	return iamp_arn_split(fmt, strlen(fmt), field, flen);
 }
 
-static void arn_formats_build(void)
+static int cmp_part(const char *a, size_t alen, const char *b, size_t blen)
 {
-	uint32_t n = iamp_catalog_counts.resource_types;
-	struct arn_format *f = calloc(n ? n : 1, sizeof(*f));
+	int c = memcmp(a, b, alen < blen ? alen : blen);
 
-	if (!f)
-		return; /* split on each call instead */
+	if (c != 0)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+static int cmp_part_q(const void *x, const void *y)
+{
+	const struct arn_part *a = x, *b = y;
+
+	return cmp_part(a->text, a->len, b->text, b->len);
+}
+
+/* The set of the formats' service parts, made the first time it is
+ * asked for (few runs ask). Left NULL (the lookup scans instead) when
+ * memory is short. */
+static void arn_services_build(void)
+{
+	uint32_t n = iamp_catalog_counts.resource_types, k = 0;
+	struct arn_part *p = calloc(n ? n : 1, sizeof(*p));
+
+	if (!p)
+		return;
 	for (uint32_t i = 0; i < n; i++) {
-		const char *fmt = iamp_catalog_str(iamp_catalog_resource_types[i].arn);
 		const char *field[6];
 		size_t flen[6];
 
-		f[i].ok = split_format(fmt, field, flen) && strlen(fmt) <= UINT16_MAX;
-		for (int k = 0; k < 6 && f[i].ok; k++) {
-			f[i].off[k] = (uint16_t)(field[k] - fmt);
-			f[i].len[k] = (uint16_t)flen[k];
-		}
+		if (!iamp_catalog_resource_type_arn(&iamp_catalog_resource_types[i], field, flen))
+			continue;
+		/* a service's types mostly share the part: drop the repeats
+		 * before the sort */
+		if (k > 0 && cmp_part(p[k - 1].text, p[k - 1].len, field[2], flen[2]) == 0)
+			continue;
+		p[k++] = (struct arn_part){ field[2], flen[2] };
 	}
-	arn_formats = f;
+	qsort(p, k, sizeof(*p), cmp_part_q);
+	n = k;
+	k = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (k == 0 || cmp_part_q(&p[k - 1], &p[i]) != 0)
+			p[k++] = p[i];
+	arn_service_count = k;
+	arn_services = p;
 }
 
 bool iamp_catalog_resource_type_arn(const struct iamp_resource_type *rt, const char *field[6],
 				    size_t flen[6])
 {
 	const char *fmt = iamp_catalog_str(rt->arn);
-	const struct arn_format *f;
+	const struct iamp_catalog_arn_split *f = &iamp_catalog_arn_splits[rt - iamp_catalog_resource_types];
 
-	pthread_once(&arn_once, arn_formats_build);
-	if (!arn_formats)
-		return split_format(fmt, field, flen);
-	f = &arn_formats[rt - iamp_catalog_resource_types];
 	if (!f->ok)
 		return split_format(fmt, field, flen);
 	for (int k = 0; k < 6; k++) {
@@ -202,20 +231,54 @@ bool iamp_catalog_resource_type_arn(const struct iamp_resource_type *rt, const c
 	return true;
 }
 
+bool iamp_catalog_arn_service_known(const char *svc, size_t len)
+{
+	uint32_t lo = 0, hi;
+
+	pthread_once(&arn_services_once, arn_services_build);
+	if (!arn_services) {
+		for (uint32_t i = 0; i < iamp_catalog_counts.resource_types; i++) {
+			const char *field[6];
+			size_t flen[6];
+
+			if (iamp_catalog_resource_type_arn(&iamp_catalog_resource_types[i], field, flen) &&
+			    flen[2] == len && memcmp(field[2], svc, len) == 0)
+				return true;
+		}
+		return false;
+	}
+	hi = arn_service_count;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = cmp_part(arn_services[mid].text, arn_services[mid].len, svc, len);
+
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 const struct iamp_action *iamp_catalog_action(const char *name, size_t len)
 {
 	const char *colon = memchr(name, ':', len);
 	size_t slen;
-	uint32_t h;
+	uint32_t h, hash;
 
 	if (!colon || colon == name || (size_t)(colon - name) + 1 == len)
 		return NULL;
 	slen = (size_t)(colon - name);
-	for (h = iamp_catalog_hash(IAMP_CATALOG_HASH_START, name, len) & iamp_catalog_action_mask;
-	     iamp_catalog_action_slots[h]; h = (h + 1) & iamp_catalog_action_mask) {
-		const struct iamp_action *a = &iamp_catalog_actions[iamp_catalog_action_slots[h] - 1];
+	hash = iamp_catalog_hash(IAMP_CATALOG_HASH_START, name, len);
+	for (h = hash & iamp_catalog_action_mask; iamp_catalog_action_slots[h];
+	     h = (h + 1) & iamp_catalog_action_mask) {
+		uint32_t i = iamp_catalog_action_slots[h] - 1;
+		const struct iamp_action *a = &iamp_catalog_actions[i];
 
-		if (eq_name(iamp_catalog_str(iamp_catalog_services[a->service].prefix), name, slen) &&
+		if (iamp_catalog_action_hashes[i] == hash &&
+		    eq_name(iamp_catalog_str(iamp_catalog_services[a->service].prefix), name, slen) &&
 		    eq_name(iamp_catalog_str(a->name), colon + 1, len - slen - 1))
 			return a;
 	}
@@ -330,6 +393,15 @@ bool iamp_catalog_glob(const char *p, size_t plen, const char *t, size_t tlen)
 		} else if (star_p != (size_t)-1) {
 			pi = star_p + 1;
 			ti = ++star_t;
+			/* The star takes every character that the literal after
+			 * it cannot start at: those retries would fail on it. */
+			if (pi < plen && p[pi] != '*' && p[pi] != '?') {
+				int c = fold((unsigned char)p[pi]);
+
+				while (ti < tlen && fold((unsigned char)t[ti]) != c)
+					ti++;
+				star_t = ti;
+			}
 		} else {
 			return false;
 		}

@@ -175,10 +175,14 @@ size_t iamp_catalog_action_format(char *out, size_t size, const struct iamp_acti
 /* A resource type's ARN format split into its six parts as
  * iamp_arn_split() splits it (field[k] points into the catalog's string);
  * false when the format does not have six parts. The splits are made
- * once per process, for every type (pthread_once), since lint asks for
- * them per ARN of every policy. */
+ * at build time (catalog_index.h), since lint asks for them per ARN of
+ * every policy. */
 bool iamp_catalog_resource_type_arn(const struct iamp_resource_type *rt, const char *field[6],
 				    size_t flen[6]);
+/* Whether some resource type's ARN format has svc[0..len) as its service
+ * part, compared byte for byte (ARNs are case-sensitive): a set of the
+ * formats' service parts made on first use, searched in log time. */
+bool iamp_catalog_arn_service_known(const char *svc, size_t len);
 /* "List", "Read", "Write", "Permissions management", "Tagging". */
 const char *iamp_catalog_access_name(enum iamp_access_level level);
 

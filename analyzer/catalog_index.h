@@ -23,12 +23,20 @@
  *              in use, a name is hashed once, left to right, and probed
  *              at each length where some template's prefix could end.
  *
+ * The resource types' ARN formats are split here too (by arn.c's
+ * iamp_arn_split, linked into the generator), so that no run splits them.
+ *
+ * Each action's whole hash is kept too (iamp_catalog_action_hashes), so
+ * that a probe passes over the other entries of its cluster without
+ * comparing their names.
+ *
  * The hash is FNV-1a (32 bits) over ASCII-folded bytes: defined here
  * once, for the generator and for the lookups.
  */
 #ifndef IAMP_CATALOG_INDEX_H
 #define IAMP_CATALOG_INDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,5 +72,17 @@ extern const uint16_t iamp_catalog_template_slots[];
 extern const uint32_t iamp_catalog_template_mask;
 /* bit L of word L / 64: some template's literal prefix is L bytes long */
 extern const uint64_t iamp_catalog_template_lengths[4];
+/* Per resource type (index order), its ARN format split by
+ * iamp_arn_split(): offsets into the format and lengths of the six
+ * parts; ok false when the format does not split (or is too long for
+ * 16 bits), and then the lookup splits it itself. */
+struct iamp_catalog_arn_split {
+	uint16_t off[6], len[6];
+	bool ok;
+};
+extern const struct iamp_catalog_arn_split iamp_catalog_arn_splits[];
+/* Per action (index order), the hash of its "service:name": a probe
+ * compares the hashes first, and the names only when they agree. */
+extern const uint32_t iamp_catalog_action_hashes[];
 
 #endif

@@ -764,25 +764,6 @@ static const enum iamp_rule_id arn_format_rules[] = {
 	IAMP_RULE_INVALID_SERVICE, IAMP_RULE_INVALID_ARN_RESOURCE, IAMP_RULE__COUNT
 };
 
-/* Whether some resource type's ARN format has this service part: ARNs
- * name services that have no action prefix of their own
- * ("arn:aws:elasticloadbalancing:..." is elasticloadbalancing's, but
- * "arn:aws:execute-api:..." belongs to the actions of execute-api and
- * apigateway's ARNs are "arn:aws:apigateway:..."). Asked only when the
- * part is no action prefix. */
-static bool arn_service_known(const char *svc, size_t len)
-{
-	for (uint32_t i = 0; i < iamp_catalog_counts.resource_types; i++) {
-		const char *field[6];
-		size_t flen[6];
-
-		if (iamp_catalog_resource_type_arn(&iamp_catalog_resource_types[i], field, flen) && flen[2] == len &&
-		    strncmp(field[2], svc, len) == 0)
-			return true;
-	}
-	return false;
-}
-
 static void check_arn(struct aalint *l, const struct iamp_str *r)
 {
 	const struct iamp_service *svc;
@@ -812,8 +793,14 @@ static void check_arn(struct aalint *l, const struct iamp_str *r)
 	if (!is_literal(field[2], flen[2]))
 		return;
 	if (!(svc = iamp_catalog_service(field[2], flen[2]))) {
-		/* (a variable may hold colons: "arn:${aws:PrincipalTag/p}:s3:::b" splits elsewhere) */
-		if (flen[2] && !memchr(r->text, '$', r->len) && !arn_service_known(field[2], flen[2]))
+		/* Some resource type's ARN format may have this service part:
+		 * ARNs name services that have no action prefix of their own
+		 * ("arn:aws:elasticloadbalancing:..." is elasticloadbalancing's,
+		 * but "arn:aws:execute-api:..." belongs to the actions of
+		 * execute-api and apigateway's ARNs are "arn:aws:apigateway:...").
+		 * (a variable may hold colons: "arn:${aws:PrincipalTag/p}:s3:::b" splits elsewhere) */
+		if (flen[2] && !memchr(r->text, '$', r->len) &&
+		    !iamp_catalog_arn_service_known(field[2], flen[2]))
 			DIAG(l, INVALID_SERVICE, r->span, "\"%.*s\" is not the service of any AWS resource's ARN (%s catalog)",
 			     (int)flen[2], field[2], iamp_catalog_data_date());
 		return;

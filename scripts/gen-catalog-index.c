@@ -2,7 +2,8 @@
  * gen-catalog-index.c - writes the catalog's hash tables (catalog_index.h)
  * as C to standard output. The Makefile builds it with catalog_data.o and
  * runs it when the library is built: `gen-catalog-index > catalog_index.c`.
- * The tables are a function of catalog_data.c alone, so the output is the
+ * It links arn.c (and match.c, which arn.c calls) to split the ARN
+ * formats as the library does. The tables are a function of catalog_data.c alone, so the output is the
  * same on every run; the unit tests (tests/test_catalog.c) find every
  * service, action and key through them in several case mixes.
  */
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arn.h"
 #include "catalog.h"
 #include "catalog_index.h"
 
@@ -69,6 +71,7 @@ int main(void)
 	const struct iamp_catalog_counts *n = &iamp_catalog_counts;
 	struct table services, actions, keys, templates;
 	uint64_t lengths[4] = { 0 };
+	uint32_t *action_hashes;
 
 	if (n->services > UINT16_MAX - 1 || n->keys > UINT16_MAX - 1 ||
 	    n->template_keys > UINT16_MAX - 1) {
@@ -81,12 +84,18 @@ int main(void)
 					      str(iamp_catalog_services[i].prefix)), i);
 
 	table_init(&actions, "iamp_catalog_action", "uint32_t", n->actions);
+	action_hashes = calloc(n->actions ? n->actions : 1, sizeof(*action_hashes));
+	if (!action_hashes) {
+		fprintf(stderr, "gen-catalog-index: out of memory\n");
+		return 1;
+	}
 	for (uint32_t i = 0; i < n->actions; i++) {
 		const struct iamp_action *a = &iamp_catalog_actions[i];
 		uint32_t h = hash_str(IAMP_CATALOG_HASH_START,
 				      str(iamp_catalog_services[a->service].prefix));
 
-		table_put(&actions, hash_str(iamp_catalog_hash_step(h, ':'), str(a->name)), i);
+		action_hashes[i] = hash_str(iamp_catalog_hash_step(h, ':'), str(a->name));
+		table_put(&actions, action_hashes[i], i);
 	}
 
 	table_init(&keys, "iamp_catalog_key", "uint16_t", n->keys);
@@ -108,6 +117,26 @@ int main(void)
 	table_write(&actions);
 	table_write(&keys);
 	table_write(&templates);
+	printf("const struct iamp_catalog_arn_split iamp_catalog_arn_splits[%u] = {\n",
+	       n->resource_types ? n->resource_types : 1);
+	for (uint32_t i = 0; i < n->resource_types; i++) {
+		const char *fmt = str(iamp_catalog_resource_types[i].arn), *field[6];
+		size_t flen[6];
+		bool ok = iamp_arn_split(fmt, strlen(fmt), field, flen) && strlen(fmt) <= UINT16_MAX;
+
+		printf("{{");
+		for (int k = 0; k < 6; k++)
+			printf("%u,", ok ? (unsigned)(field[k] - fmt) : 0u);
+		printf("},{");
+		for (int k = 0; k < 6; k++)
+			printf("%u,", ok ? (unsigned)flen[k] : 0u);
+		printf("},%s},\n", ok ? "true" : "false");
+	}
+	printf("};\n");
+	printf("const uint32_t iamp_catalog_action_hashes[%u] = {", n->actions ? n->actions : 1);
+	for (uint32_t i = 0; i < n->actions; i++)
+		printf("%s%u,", i % 8 ? "" : "\n", action_hashes[i]);
+	printf("\n};\n");
 	printf("const uint64_t iamp_catalog_template_lengths[4] = { %#llxull, %#llxull, %#llxull, %#llxull };\n",
 	       (unsigned long long)lengths[0], (unsigned long long)lengths[1],
 	       (unsigned long long)lengths[2], (unsigned long long)lengths[3]);
@@ -115,6 +144,7 @@ int main(void)
 	free(actions.slots);
 	free(keys.slots);
 	free(templates.slots);
+	free(action_hashes);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "gen-catalog-index: cannot write\n");
 		return 1;

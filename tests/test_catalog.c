@@ -16,11 +16,14 @@
  * same counts against the package itself, whatever its version.
  */
 #include <check.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "arn.h"
 #include "catalog.h"
+#include "catalog_index.h"
 
 #define S(x) (x), strlen(x)
 
@@ -293,6 +296,54 @@ START_TEST(test_glob)
 }
 END_TEST
 
+/* The plain recursive glob ('*' any run, '?' one character, ASCII
+ * case folded) that iamp_catalog_glob's one-backtrack loop must agree with. */
+static bool glob_ref(const char *p, size_t plen, const char *t, size_t tlen)
+{
+	if (plen == 0)
+		return tlen == 0;
+	if (*p == '*')
+		return glob_ref(p + 1, plen - 1, t, tlen) || (tlen > 0 && glob_ref(p, plen, t + 1, tlen - 1));
+	return tlen > 0 && (*p == '?' || tolower((unsigned char)*p) == tolower((unsigned char)*t)) &&
+	       glob_ref(p + 1, plen - 1, t + 1, tlen - 1);
+}
+
+/* Every brute pattern (and each with the service part cut off) against
+ * a quarter of the action names, and a few texts where the literal after a star
+ * recurs. */
+START_TEST(test_glob_brute)
+{
+	static const char *const extra[][2] = {
+		{ "*ab", "aab" }, { "*aab", "aaab" }, { "a*b*c", "abbbc" }, { "*a?c", "abacac" },
+		{ "*Ob*ct", "ObObjeCT" }, { "*x", "" }, { "*?x", "xx" }, { "**a", "ba" },
+	};
+	char name[256];
+	size_t matches = 0;
+
+	for (size_t k = 0; k < sizeof(brute_patterns) / sizeof(*brute_patterns); k++) {
+		const char *pat = brute_patterns[k], *colon = strchr(pat, ':');
+
+		/* every fourth action: all services, a quarter of the time */
+		for (uint32_t i = k % 4; i < iamp_catalog_counts.actions; i += 4) {
+			size_t n = iamp_catalog_action_format(name, sizeof(name), &iamp_catalog_actions[i]);
+			const char *bare = strchr(name, ':') + 1;
+			bool want = glob_ref(pat, strlen(pat), name, n);
+
+			ck_assert_msg(iamp_catalog_glob(pat, strlen(pat), name, n) == want, "%s ~ %s", pat, name);
+			matches += want;
+			if (colon)
+				ck_assert_msg(iamp_catalog_glob(S(colon + 1), S(bare)) ==
+						      glob_ref(S(colon + 1), S(bare)),
+					      "%s ~ %s", colon + 1, bare);
+		}
+	}
+	ck_assert_uint_gt(matches, 0);
+	for (size_t k = 0; k < sizeof(extra) / sizeof(*extra); k++)
+		ck_assert_msg(iamp_catalog_glob(S(extra[k][0]), S(extra[k][1])) == glob_ref(S(extra[k][0]), S(extra[k][1])),
+			      "%s ~ %s", extra[k][0], extra[k][1]);
+}
+END_TEST
+
 START_TEST(test_wildcard_only)
 {
 	const struct iamp_action *a = iamp_catalog_action(S("s3:ListAllMyBuckets"));
@@ -485,6 +536,21 @@ START_TEST(test_hash_services)
 }
 END_TEST
 
+/* The action named name[0..len) (any case), by a scan of service s's
+ * actions (a name with the prefix of s names no other's). */
+static const struct iamp_action *action_by_scan(const struct iamp_service *s, const char *name, size_t len)
+{
+	char buf[256];
+
+	for (uint32_t i = s->first_action; i < s->first_action + s->action_count; i++) {
+		size_t n = iamp_catalog_action_format(buf, sizeof(buf), &iamp_catalog_actions[i]);
+
+		if (n == len && strncasecmp(buf, name, len) == 0)
+			return &iamp_catalog_actions[i];
+	}
+	return NULL;
+}
+
 START_TEST(test_hash_actions)
 {
 	char name[256], buf[256];
@@ -497,6 +563,12 @@ START_TEST(test_hash_actions)
 		n = mix(buf, sizeof(buf), name, _i);
 		ck_assert_msg(iamp_catalog_action(buf, n) == a, "action %s as %s", name, buf);
 		ck_assert_ptr_ne(iamp_catalog_action(buf, n - 1), a);
+		/* the stored hash is the name's, in any case */
+		ck_assert_msg(iamp_catalog_action_hashes[i] == iamp_catalog_hash(IAMP_CATALOG_HASH_START, buf, n),
+			      "hash of %s", name);
+		/* one character changed: no action, or another of that name */
+		buf[n - 1] = buf[n - 1] == 'x' ? 'y' : 'x';
+		ck_assert_ptr_eq(iamp_catalog_action(buf, n), action_by_scan(iamp_catalog_action_service(a), buf, n));
 	}
 }
 END_TEST
@@ -587,6 +659,95 @@ START_TEST(test_hash_keys)
 }
 END_TEST
 
+/* Every resource type's ARN format as the generator split it (a table
+ * of catalog_index.c) against iamp_arn_split of the format. */
+START_TEST(test_arn_splits)
+{
+	size_t split = 0;
+
+	for (uint32_t i = 0; i < iamp_catalog_counts.resource_types; i++) {
+		const struct iamp_resource_type *rt = &iamp_catalog_resource_types[i];
+		const char *fmt = iamp_catalog_str(rt->arn);
+		const char *want[6], *got[6];
+		size_t wlen[6], glen[6];
+		bool ok = iamp_arn_split(fmt, strlen(fmt), want, wlen);
+
+		ck_assert_msg(iamp_catalog_resource_type_arn(rt, got, glen) == ok, "%s", fmt);
+		if (!ok)
+			continue;
+		split++;
+		for (int k = 0; k < 6; k++)
+			ck_assert_msg(got[k] == want[k] && glen[k] == wlen[k], "%s: part %d", fmt, k);
+	}
+	ck_assert_uint_eq(split, iamp_catalog_counts.resource_types);
+}
+END_TEST
+
+/* The brute force iamp_catalog_arn_service_known replaces: every
+ * resource type's format split and its service part compared. */
+static bool arn_service_by_scan(const char *svc, size_t len)
+{
+	for (uint32_t i = 0; i < iamp_catalog_counts.resource_types; i++) {
+		const char *fmt = iamp_catalog_str(iamp_catalog_resource_types[i].arn);
+		const char *field[6];
+		size_t flen[6];
+
+		if (iamp_arn_split(fmt, strlen(fmt), field, flen) && flen[2] == len &&
+		    memcmp(field[2], svc, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void arn_service_agrees(const char *svc, size_t len)
+{
+	bool want = arn_service_by_scan(svc, len);
+
+	ck_assert_msg(iamp_catalog_arn_service_known(svc, len) == want, "ARN service \"%.*s\": want %d",
+		      (int)len, svc, want);
+}
+
+/* Every format's service part, each shortened, lengthened and in upper
+ * case (ARNs are case-sensitive), and every action prefix. */
+START_TEST(test_arn_services)
+{
+	char buf[256];
+	size_t known = 0;
+
+	for (uint32_t i = 0; i < iamp_catalog_counts.resource_types; i++) {
+		const char *fmt = iamp_catalog_str(iamp_catalog_resource_types[i].arn);
+		const char *field[6];
+		size_t flen[6];
+
+		if (!iamp_arn_split(fmt, strlen(fmt), field, flen) || flen[2] + 1 >= sizeof(buf))
+			continue;
+		known++;
+		ck_assert_msg(iamp_catalog_arn_service_known(field[2], flen[2]), "%s", fmt);
+		memcpy(buf, field[2], flen[2]);
+		buf[flen[2]] = 'x';
+		arn_service_agrees(buf, flen[2] + 1);
+		if (flen[2] > 0)
+			arn_service_agrees(buf, flen[2] - 1);
+		for (size_t k = 0; k < flen[2]; k++)
+			buf[k] = (char)toupper((unsigned char)buf[k]);
+		arn_service_agrees(buf, flen[2]);
+	}
+	ck_assert_uint_gt(known, 0);
+	for (uint32_t i = 0; i < iamp_catalog_counts.services; i++) {
+		const char *p = iamp_catalog_str(iamp_catalog_services[i].prefix);
+
+		arn_service_agrees(p, strlen(p));
+	}
+	arn_service_agrees(S(""));
+	arn_service_agrees(S("s3"));
+	arn_service_agrees(S("elasticloadbalancing"));
+	arn_service_agrees(S("nosuchservice"));
+	ck_assert(iamp_catalog_arn_service_known(S("s3")));
+	ck_assert(!iamp_catalog_arn_service_known(S("S3")));
+	ck_assert(!iamp_catalog_arn_service_known(S("nosuchservice")));
+}
+END_TEST
+
 /* Declared for -Wmissing-prototypes; "extern" keeps it off the runner's list. */
 extern Suite *suite_catalog(void);
 
@@ -607,6 +768,7 @@ Suite *suite_catalog(void)
 	tcase_add_test(tc, test_match_stop);
 	tcase_add_test(tc, test_prefix_range);
 	tcase_add_loop_test(tc, test_glob, 0, sizeof(glob_cases) / sizeof(*glob_cases));
+	tcase_add_test(tc, test_glob_brute);
 	tcase_add_test(tc, test_wildcard_only);
 	tcase_add_test(tc, test_get_object);
 	tcase_add_loop_test(tc, test_keys, 0, sizeof(key_cases) / sizeof(*key_cases));
@@ -615,6 +777,8 @@ Suite *suite_catalog(void)
 	tcase_add_loop_test(tc, test_hash_services, 0, MIX__COUNT);
 	tcase_add_loop_test(tc, test_hash_actions, 0, MIX__COUNT);
 	tcase_add_loop_test(tc, test_hash_keys, 0, MIX__COUNT);
+	tcase_add_test(tc, test_arn_splits);
+	tcase_add_test(tc, test_arn_services);
 	suite_add_tcase(s, tc);
 	return s;
 }
