@@ -52,7 +52,8 @@ static struct chunk *chunk_new(size_t size)
 	return c;
 }
 
-void *iamp_arena_alloc(struct iamp_arena *arena, size_t n)
+/* n bytes, not zeroed: for callers that write every byte at once. */
+static void *take(struct iamp_arena *arena, size_t n)
 {
 	struct chunk *c;
 	void *p;
@@ -97,7 +98,15 @@ void *iamp_arena_alloc(struct iamp_arena *arena, size_t n)
 	p = (char *)c->data + c->used;
 	c->used += n;
 	arena->total += n;
-	memset(p, 0, n);
+	return p;
+}
+
+void *iamp_arena_alloc(struct iamp_arena *arena, size_t n)
+{
+	void *p = take(arena, n);
+
+	if (p)
+		memset(p, 0, n);
 	return p;
 }
 
@@ -107,7 +116,7 @@ char *iamp_arena_strndup(struct iamp_arena *arena, const char *s, size_t n)
 
 	if (n == SIZE_MAX)
 		return NULL;
-	p = iamp_arena_alloc(arena, n + 1);
+	p = take(arena, n + 1); /* every byte is written below */
 	if (!p)
 		return NULL;
 	if (n)

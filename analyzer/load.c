@@ -16,7 +16,9 @@
  *
  * Positions. A column counts code points from the line's start; since
  * the text is valid UTF-8 by then, that is the number of bytes that are
- * not continuation bytes (10xxxxxx). loader_pos() keeps the last answer
+ * not continuation bytes (10xxxxxx). In a text without continuation bytes
+ * (doc->cont_bytes == 0, the common case) that is the byte distance from
+ * the line's start, and loader_pos() reads no text. Otherwise it keeps the last answer
  * and counts forward from it, so readers, which ask in increasing order,
  * pay one extra pass in all, even on a 1 MB single line; a jump backwards
  * or across lines costs a binary search of the line map.
@@ -183,6 +185,18 @@ struct iamp_pos loader_pos(struct loader *ld, size_t offset)
 			}
 			line++;
 		}
+	}
+	if (!doc->cont_bytes) {
+		/* All ASCII (or a byte order mark and ASCII): a column is a
+		 * byte, counted from the line's start without reading it. */
+		if (offset < doc->line_starts[line]) /* inside the mark */
+			offset = doc->line_starts[line];
+		col = (uint32_t)(offset - doc->line_starts[line]) + 1;
+		pc->line = line;
+		pc->offset = (uint32_t)offset;
+		pc->col = col;
+		return (struct iamp_pos){ (uint32_t)line + 1, col,
+					  (uint32_t)offset };
 	}
 	if (line != pc->line || offset < pc->offset) {
 		pc->line = line;
@@ -652,6 +666,9 @@ static int scan_text(struct iamp_document *doc, size_t *bad, const char **why)
 					*bad = i;
 					*why = w_why;
 				}
+				/* counted all the same: loader_pos() relies on
+				 * cont_bytes == 0 meaning no 10xxxxxx byte */
+				doc->cont_bytes += (s[i] & 0xC0) == 0x80;
 				w = 1;
 			}
 			doc->cont_bytes += w - 1;

@@ -130,8 +130,10 @@ struct iamp_document {
 	struct iamp_value *root;  /* NULL when the input could not be read */
 	/* Counted while loading, for the size quotas (iamp_lint_policy_size
 	 * would otherwise read the text again): UTF-8 continuation bytes of
-	 * the text, and, for JSON read to its end (`counted`), the white
-	 * space outside strings. */
+	 * the text (every 10xxxxxx byte after a byte order mark, even in
+	 * invalid UTF-8: with none, positions need not read the text), and,
+	 * for JSON read to its end (`counted`), the white space outside
+	 * strings. */
 	size_t cont_bytes;
 	size_t ws_bytes;
 	bool counted;

@@ -846,6 +846,56 @@ START_TEST(lines)
 }
 END_TEST
 
+/*
+ * iamp_document_span() on any text, even one the readers refused: a column
+ * counts the bytes that are not 10xxxxxx from the line's start. A text
+ * with none of those takes loader_pos()'s shortcut (offset minus line
+ * start); the rows below cover both ways, the byte order mark, and
+ * continuation bytes that belong to no valid sequence.
+ */
+struct docpos_case {
+	const char *text;
+	size_t len;	/* 0: strlen(text) */
+	size_t offset;
+	struct pos3 want;
+};
+
+static const struct docpos_case docpos_cases[] = {
+	/* 0: ASCII */
+	{ "abc\ndef", 0, 0, { 1, 1, 0 } },
+	{ "abc\ndef", 0, 2, { 1, 3, 2 } },
+	{ "abc\ndef", 0, 5, { 2, 2, 5 } },
+	{ "abc\r\ndef", 0, 8, { 2, 4, 8 } },
+	{ "abc\ndef", 0, 7, { 2, 4, 7 } },	/* end of input */
+	/* 5: past the end is the end */
+	{ "abc\ndef", 0, 99, { 2, 4, 7 } },
+	/* a byte order mark: no column; offsets inside it are line 1's start */
+	{ "\xef\xbb\xbf" "ab", 0, 4, { 1, 2, 4 } },
+	{ "\xef\xbb\xbf" "ab", 0, 1, { 1, 1, 3 } },
+	/* multi-byte: one column a code point */
+	{ "\xc3\xa9\xc3\xa9x", 0, 4, { 1, 3, 4 } },
+	{ "a\n\xe2\x82\xac" "b", 0, 5, { 2, 2, 5 } },
+	/* 10: invalid UTF-8: lone continuation bytes take no column, as in a
+	 * valid text; a lone lead byte takes one */
+	{ "\x80\x80" "ab", 0, 3, { 1, 2, 3 } },
+	{ "x\x80y", 0, 2, { 1, 2, 2 } },
+	{ "\xff" "ab", 0, 2, { 1, 3, 2 } },
+	{ "\xe2\x82" "ab\ncd", 0, 3, { 1, 3, 3 } },
+};
+
+START_TEST(document_pos)
+{
+	const struct docpos_case *c = &docpos_cases[_i];
+	struct iamp_span sp;
+
+	load_n(c->text, c->len ? c->len : strlen(c->text), IAMP_FORMAT_JSON,
+	       NULL);
+	sp = iamp_document_span(doc, c->offset, c->offset);
+	check_pos(sp.start, c->want, "start");
+	check_pos(sp.end, c->want, "end");
+}
+END_TEST
+
 START_TEST(members)
 {
 	const struct iamp_value *r;
@@ -992,6 +1042,7 @@ Suite *suite_load(void)
 	tcase_add_test(tc, long_string);
 	tcase_add_loop_test(tc, format_for_path, 0, N(format_cases));
 	tcase_add_test(tc, lines);
+	tcase_add_loop_test(tc, document_pos, 0, N(docpos_cases));
 	tcase_add_test(tc, members);
 	tcase_add_loop_test(tc, corpus_errors, 0, N(corpus_bad));
 	tcase_add_test(tc, corpus_clean);
