@@ -233,13 +233,13 @@ tsan:
 # What make asan leaves out for time (docs/testing.md, "Sanitizers and
 # valgrind"): the prover's fixtures, the differential test, every rule
 # disabled, the pre-commit hooks, the caps (without their address-space
-# ceiling, which ASan's reservations exceed) and the HTML page in
-# chromium, under ASan.
+# ceiling, which ASan's reservations exceed), the HTML page in chromium
+# and the SARIF logs against the multitool, under ASan.
 asan-slow:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" all
 	$(Q)sh tests/prove.sh build-asan/iamproof
 	$(Q)sh scripts/difftest.sh build-asan/iamproof
-	$(Q)$(MAKE) --no-print-directory suites SUITE_BIN=build-asan/iamproof SUITES="disable precommit report"
+	$(Q)$(MAKE) --no-print-directory suites SUITE_BIN=build-asan/iamproof SUITES="disable precommit report sarif"
 	$(Q)CAPS_CEILING=unlimited sh tests/caps.sh build-asan/iamproof
 
 # Allocation-failure injection (docs/testing.md): build-asan/iamproof-fault
@@ -349,7 +349,7 @@ help:
 	@echo "make deps       install the Debian packages the build and tests use"
 	@echo "make test       every test (installs what is missing first)"
 	@echo "make unit | golden | check-style    one part of the tests"
-	@echo "make asan       the tests under ASan and UBSan (make asan-slow: the prover's fixtures and the difftest too)"
+	@echo "make asan       the tests under ASan and UBSan (make asan-slow: the slow suites too: prover fixtures, difftest, disable, precommit, report, sarif, caps)"
 	@echo "make fuzz [FUZZ_SECONDS=N]   every libFuzzer target for N seconds (clang)"
 	@echo "make faultinject    fail each allocation of a check and a simulate run in turn"
 	@echo "make valgrind   the CLI tests under valgrind memcheck"
