@@ -57,6 +57,11 @@ static int cmp_name(const char *a, int tail, const char *p, size_t plen,
  * lookup asks of the entry it found (cmp_name's ordering not needed). */
 static bool eq_name(const char *a, const char *p, size_t n)
 {
+	/* Spelled as the data spells it, one memcmp, which may read past
+	 * a's end but not past the strings' table (a may be its last). */
+	if ((size_t)(iamp_catalog_strings + iamp_catalog_strings_size - a) > n &&
+	    memcmp(a, p, n) == 0)
+		return a[n] == '\0';
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ca = (unsigned char)a[i], cp = (unsigned char)p[i];
 
@@ -271,7 +276,7 @@ const struct iamp_action *iamp_catalog_action(const char *name, size_t len)
 	if (!colon || colon == name || (size_t)(colon - name) + 1 == len)
 		return NULL;
 	slen = (size_t)(colon - name);
-	hash = iamp_catalog_hash(IAMP_CATALOG_HASH_START, name, len);
+	hash = iamp_catalog_name_hash(name, len);
 	for (h = hash & iamp_catalog_action_mask; iamp_catalog_action_slots[h];
 	     h = (h + 1) & iamp_catalog_action_mask) {
 		uint32_t i = iamp_catalog_action_slots[h] - 1;

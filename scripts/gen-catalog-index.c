@@ -91,10 +91,15 @@ int main(void)
 	}
 	for (uint32_t i = 0; i < n->actions; i++) {
 		const struct iamp_action *a = &iamp_catalog_actions[i];
-		uint32_t h = hash_str(IAMP_CATALOG_HASH_START,
-				      str(iamp_catalog_services[a->service].prefix));
+		char name[512];
+		int len = snprintf(name, sizeof name, "%s:%s",
+				   str(iamp_catalog_services[a->service].prefix), str(a->name));
 
-		action_hashes[i] = hash_str(iamp_catalog_hash_step(h, ':'), str(a->name));
+		if (len < 0 || (size_t)len >= sizeof name) {
+			fprintf(stderr, "gen-catalog-index: action name too long\n");
+			return 1;
+		}
+		action_hashes[i] = iamp_catalog_name_hash(name, (size_t)len);
 		table_put(&actions, action_hashes[i], i);
 	}
 

@@ -551,6 +551,50 @@ static const struct iamp_action *action_by_scan(const struct iamp_service *s, co
 	return NULL;
 }
 
+/* The folding of 8 bytes at once equals iamp_catalog_fold on each: every
+ * byte value at every position, among bytes of the other kinds. */
+START_TEST(test_fold8)
+{
+	static const unsigned char others[] = { 'A', 'z', '@', '[', 0x80, 0xc1, 0xff, 0 };
+
+	for (int pos = 0; pos < 8; pos++)
+		for (int b = 0; b < 256; b++)
+			for (size_t o = 0; o < sizeof others; o++) {
+				uint64_t w = 0, want = 0;
+
+				for (int k = 0; k < 8; k++) {
+					unsigned c = k == pos ? (unsigned)b : others[(o + (size_t)k) % sizeof others];
+
+					w |= (uint64_t)c << (8 * k);
+					want |= (uint64_t)iamp_catalog_fold((int)c) << (8 * k);
+				}
+				ck_assert_msg(iamp_catalog_fold8(w) == want, "byte %#x at %d", b, pos);
+			}
+}
+END_TEST
+
+/* The action hash reads p[0..n) and nothing around it, in any case: the
+ * same names at other offsets, between other bytes, hash alike, for
+ * every length across two words. */
+START_TEST(test_name_hash_reads_the_name)
+{
+	const char *name = "ec2:DescribeInstanceAttribute-and-more";
+	char a[64], b[64];
+
+	for (size_t n = 0; n <= strlen(name); n++) {
+		memset(a, 'x', sizeof a);
+		memset(b, 'Q', sizeof b);
+		memcpy(a + 3, name, n);
+		for (size_t i = 0; i < n; i++) /* b: the name in upper case, at another offset */
+			b[11 + i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]);
+		ck_assert_msg(iamp_catalog_name_hash(a + 3, n) == iamp_catalog_name_hash(b + 11, n), "length %zu", n);
+		if (n)
+			ck_assert_msg(iamp_catalog_name_hash(a + 3, n) != iamp_catalog_name_hash(a + 3, n - 1),
+				      "length %zu", n);
+	}
+}
+END_TEST
+
 START_TEST(test_hash_actions)
 {
 	char name[256], buf[256];
@@ -564,7 +608,7 @@ START_TEST(test_hash_actions)
 		ck_assert_msg(iamp_catalog_action(buf, n) == a, "action %s as %s", name, buf);
 		ck_assert_ptr_ne(iamp_catalog_action(buf, n - 1), a);
 		/* the stored hash is the name's, in any case */
-		ck_assert_msg(iamp_catalog_action_hashes[i] == iamp_catalog_hash(IAMP_CATALOG_HASH_START, buf, n),
+		ck_assert_msg(iamp_catalog_action_hashes[i] == iamp_catalog_name_hash(buf, n),
 			      "hash of %s", name);
 		/* one character changed: no action, or another of that name */
 		buf[n - 1] = buf[n - 1] == 'x' ? 'y' : 'x';
@@ -776,6 +820,8 @@ Suite *suite_catalog(void)
 	tcase_add_test(tc, test_integrity);
 	tcase_add_loop_test(tc, test_hash_services, 0, MIX__COUNT);
 	tcase_add_loop_test(tc, test_hash_actions, 0, MIX__COUNT);
+	tcase_add_test(tc, test_fold8);
+	tcase_add_test(tc, test_name_hash_reads_the_name);
 	tcase_add_loop_test(tc, test_hash_keys, 0, MIX__COUNT);
 	tcase_add_test(tc, test_arn_splits);
 	tcase_add_test(tc, test_arn_services);
