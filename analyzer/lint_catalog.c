@@ -658,18 +658,34 @@ static bool globs_meet(const char *a, size_t la, const char *b, size_t lb)
 	return next[0];
 }
 
-/* Whether two ARN globs can name one resource: field by field, as AWS
- * compares ARNs, with the whole string as a fallback. */
-static bool arns_meet(const char *a, size_t la, const char *b, size_t lb)
-{
-	const char *fa[6], *fb[6];
-	size_t fla[6], flb[6];
+/*
+ * A resource glob (an ARN of the policy, ${...} made '*'), with what the
+ * comparison with each resource type reads of it worked out once
+ * (resource_fits): the statement's actions may have hundreds of types.
+ */
+struct res_glob {
+	const char *text;
+	size_t len;
+	bool split;            /* iamp_arn_split's six fields, below */
+	const char *f[6];
+	size_t fl[6];
+	const char *svc;       /* the service field (third), when literal */
+	size_t svclen;
+	bool shifts;           /* a '*' before the second colon: the fields may shift */
+};
 
-	if (!iamp_arn_split(a, la, fa, fla) || !iamp_arn_split(b, lb, fb, flb))
-		return globs_meet(a, la, b, lb);
+/* Whether ARN glob a can name a resource of r: field by field, as AWS
+ * compares ARNs, with the whole string as a fallback. */
+static bool arns_meet(const char *a, size_t la, const struct res_glob *r)
+{
+	const char *fa[6];
+	size_t fla[6];
+
+	if (!r->split || !iamp_arn_split(a, la, fa, fla))
+		return globs_meet(a, la, r->text, r->len);
 	for (int i = 5; i >= 0; i--) { /* the resource field first: it differs most */
-		const char *x = fa[i], *y = fb[i];
-		size_t lx = fla[i], ly = flb[i], k;
+		const char *x = fa[i], *y = r->f[i];
+		size_t lx = fla[i], ly = r->fl[i], k;
 
 		/* literal prefixes must agree before the DP */
 		for (k = 0; k < lx && k < ly && x[k] != '*' && x[k] != '?' &&
@@ -695,58 +711,72 @@ static bool arn_service(const char *s, size_t len, const char **out, size_t *ole
 	return true;
 }
 
+static void res_glob_init(struct res_glob *r, const char *text, size_t len)
+{
+	const char *c1 = memchr(text, ':', len), *c2;
+
+	r->text = text;
+	r->len = len;
+	r->split = iamp_arn_split(text, len, r->f, r->fl);
+	if (!arn_service(text, len, &r->svc, &r->svclen) || has_wildcard(r->svc, r->svclen))
+		r->svc = NULL;
+	c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - text)) : NULL;
+	r->shifts = memchr(text, '*', c2 ? (size_t)(c2 - text) : len) != NULL;
+}
+
 /*
  * A quick refusal before the full comparison: the literal beginnings of
- * the resource fields (after the fifth colon) of an ARN format and of a
- * resource glob must agree ("role/" against "user/").
+ * the resource fields (after the fifth colon) of an ARN format, split
+ * into `ff`, and of a resource glob must agree ("role/" against
+ * "user/"). Either with fewer than five colons, or a '*' in the glob's
+ * first two fields (they may shift), decides nothing.
  */
-static bool resource_prefix_meets(const char *fmt, size_t flen, const char *res, size_t rlen)
+static bool resource_prefix_meets(const char *const ff[6], const size_t ffl[6], const struct res_glob *r)
 {
-	const char *f = fmt, *r = res, *fe = fmt + flen, *re = res + rlen;
+	const char *f = ff[5], *fe = ff[5] + ffl[5], *p, *re;
 
-	for (int i = 0; i < 5; i++) {
-		const char *fc = memchr(f, ':', (size_t)(fe - f)), *rc = memchr(r, ':', (size_t)(re - r));
-
-		if (!fc || !rc)
+	if (!r->split || r->shifts)
+		return true;
+	for (p = r->f[5], re = r->f[5] + r->fl[5]; f < fe && p < re; f++, p++) {
+		if (*f == '$' || *p == '*' || *p == '?' || *p == '$')
 			return true;
-		/* a wildcard before the resource field may shift the fields */
-		if (memchr(r, '*', (size_t)(rc - r)) && i < 2)
-			return true;
-		f = fc + 1;
-		r = rc + 1;
-	}
-	for (; f < fe && r < re; f++, r++) {
-		if (*f == '$' || *r == '*' || *r == '?' || *r == '$')
-			return true;
-		if (tolower((unsigned char)*f) != tolower((unsigned char)*r))
+		if (tolower((unsigned char)*f) != tolower((unsigned char)*p))
 			return false;
 	}
 	return true;
 }
 
-static bool type_meets(const struct iamp_resource_type *rt, const char *res, size_t rlen,
-		       const char *rsvc, size_t rsvclen, bool rsvc_literal)
+static bool type_meets(const struct iamp_resource_type *rt, const struct res_glob *r)
 {
 	char fmt[MAX_ARN + 1];
 	const char *arn = iamp_catalog_str(rt->arn);
 
 	/* A few types list alternatives: "arn:...:/apis, arn:...:/restapis". */
 	for (const char *next; arn; arn = next) {
-		const char *comma = strstr(arn, ", ");
-		size_t alen = comma ? (size_t)(comma - arn) : strlen(arn), flen;
-		const char *fsvc;
-		size_t fsvclen;
+		const char *comma = strstr(arn, ", "), *ff[6], *fsvc;
+		size_t alen = comma ? (size_t)(comma - arn) : strlen(arn), flen, ffl[6], fsvclen;
+		bool split;
 
 		next = comma ? comma + 2 : NULL;
-		if (!resource_prefix_meets(arn, alen, res, rlen))
+		/* the catalog's split of a format without alternatives, made
+		 * at build time, is iamp_arn_split's */
+		if (arn == iamp_catalog_str(rt->arn) && !comma)
+			split = iamp_catalog_resource_type_arn(rt, ff, ffl);
+		else
+			split = iamp_arn_split(arn, alen, ff, ffl);
+		if (split && !resource_prefix_meets(ff, ffl, r))
 			continue;
 		/* The service fields first, on the raw format: most types fail here. */
-		if (rsvc_literal && arn_service(arn, alen, &fsvc, &fsvclen) &&
+		if (split) {
+			fsvc = ff[2];
+			fsvclen = ffl[2];
+		}
+		if (r->svc && (split || arn_service(arn, alen, &fsvc, &fsvclen)) &&
 		    !memchr(fsvc, '$', fsvclen) && !has_wildcard(fsvc, fsvclen) &&
-		    (fsvclen != rsvclen || strncasecmp(fsvc, rsvc, rsvclen) != 0))
+		    (fsvclen != r->svclen || strncasecmp(fsvc, r->svc, r->svclen) != 0))
 			continue;
 		flen = arn_glob(fmt, sizeof fmt, arn, alen);
-		if (!flen || arns_meet(fmt, flen, res, rlen))
+		if (!flen || arns_meet(fmt, flen, r))
 			return true;
 	}
 	return false;
@@ -759,16 +789,16 @@ static bool type_meets(const struct iamp_resource_type *rt, const char *res, siz
  */
 static bool resource_fits(struct clint *l, const char *res, size_t rlen)
 {
-	const char *rsvc = NULL;
-	size_t rsvclen = 0, seen = 0;
-	bool literal = arn_service(res, rlen, &rsvc, &rsvclen) && !has_wildcard(rsvc, rsvclen);
+	struct res_glob r;
+	size_t seen = 0;
 	uint64_t tried[(UINT16_MAX + 1) / 64]; /* resource types already compared */
 
+	res_glob_init(&r, res, rlen);
 	memset(tried, 0, ((iamp_catalog_counts.resource_types + 63) / 64) * sizeof *tried);
 
-	for (size_t r = 0; r < l->nruns; r++) {
-		for (uint32_t i = l->runs[r].first; i < l->runs[r].end; i++) {
-			const struct iamp_action *a = action_at(i);
+	for (size_t i = 0; i < l->nruns; i++) {
+		for (uint32_t j = l->runs[i].first; j < l->runs[i].end; j++) {
+			const struct iamp_action *a = action_at(j);
 
 			if (++seen > MAX_EXPAND)
 				return true;
@@ -779,8 +809,7 @@ static bool resource_fits(struct clint *l, const char *res, size_t rlen)
 				if (tried[ar->type / 64] & (UINT64_C(1) << (ar->type % 64)))
 					continue;
 				tried[ar->type / 64] |= UINT64_C(1) << (ar->type % 64);
-				if (type_meets(&iamp_catalog_resource_types[ar->type], res, rlen,
-					       rsvc, rsvclen, literal))
+				if (type_meets(&iamp_catalog_resource_types[ar->type], &r))
 					return true;
 			}
 		}

@@ -80,6 +80,17 @@ static const struct {
 	{ ID, ST(ALLOW ACT("[\"s3:GetObject\", \"sqs:SendMessage\"]") RES("\"arn:aws:sqs:*:*:q\"")), R(RESOURCE_MISMATCH), 0 },
 	{ ID, ST(ALLOW ACT("\"apigateway:GET\"") RES("\"arn:aws:apigateway:*::/restapis\"")), R(RESOURCE_MISMATCH), 0 },
 	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES("\"arn:*\"")), R(RESOURCE_MISMATCH), 0 },
+	/* the resource field and the service compared in any case, a glob
+	 * of fewer than six fields as a whole, the field's literal start */
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::*:ROLE/x\"")), R(RESOURCE_MISMATCH), 0 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:IAM::*:role/x\"")), R(RESOURCE_MISMATCH), 0 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::*\"")), R(RESOURCE_MISMATCH), 0 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::*:rolex/x\"")), R(RESOURCE_MISMATCH), 1 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam:us-east-1:*:role/x\"")), R(RESOURCE_MISMATCH), 1 },
+	/* formats with alternatives ("arn:...:/apis/..., arn:...:/restapis/...") */
+	{ ID, ST(ALLOW ACT("\"apigateway:GET\"") RES("\"arn:aws:apigateway:*::/apis/a1/deployments/d1\"")), R(RESOURCE_MISMATCH), 0 },
+	{ ID, ST(ALLOW ACT("\"apigateway:GET\"") RES("\"arn:aws:apigateway:*::/restapis/r1/deployments/d1\"")), R(RESOURCE_MISMATCH), 0 },
+	{ ID, ST(ALLOW ACT("\"apigateway:GET\"") RES("\"arn:aws:apigateway:*::/apis/a1/deploymentz/d1\"")), R(RESOURCE_MISMATCH), 1 },
 	/* wildcard-only actions */
 	{ ID, ST(ALLOW ACT("\"s3:ListAllMyBuckets\"") RES("\"arn:aws:s3:::b\"")), R(WILDCARD_ONLY_WITH_RESOURCE), 1 },
 	{ ID, ST(ALLOW ACT("\"s3:ListAllMyBuckets\"") RES("\"*\"")), R(WILDCARD_ONLY_WITH_RESOURCE), 0 },
