@@ -583,25 +583,34 @@ static void check_condition(struct clint *l, const struct iamp_statement *st,
 
 /*
  * Copies an ARN or ARN format into out as a glob: each ${...} becomes
- * '*'. Returns the length, or 0 when it does not fit.
+ * '*'. Returns the length, or 0 when it does not fit (out holds at most
+ * size - 1 characters and the NUL). The text between two '$' is copied
+ * in one piece: formats have a few variables in sixty characters.
  */
 static size_t arn_glob(char *out, size_t size, const char *s, size_t len)
 {
+	const char *end = s + len;
 	size_t n = 0;
 
-	for (size_t i = 0; i < len; i++) {
+	while (s < end) {
+		const char *dollar = memchr(s, '$', (size_t)(end - s)), *close;
+		size_t run = (size_t)((dollar ? dollar : end) - s);
+
+		if (run && n + run >= size)
+			return 0;
+		memcpy(out + n, s, run);
+		n += run;
+		if (!dollar)
+			break;
 		if (n + 1 >= size)
 			return 0;
-		if (s[i] == '$' && i + 1 < len && s[i + 1] == '{') {
-			const char *close = memchr(s + i, '}', len - i);
-
-			if (close) {
-				out[n++] = '*';
-				i = (size_t)(close - s);
-				continue;
-			}
+		if (dollar + 1 < end && dollar[1] == '{' && (close = memchr(dollar, '}', (size_t)(end - dollar)))) {
+			out[n++] = '*';
+			s = close + 1;
+		} else {
+			out[n++] = '$';
+			s = dollar + 1;
 		}
-		out[n++] = s[i];
 	}
 	out[n] = '\0';
 	return n;
@@ -753,10 +762,13 @@ static bool type_meets(const struct iamp_resource_type *rt, const struct res_glo
 
 	/* A few types list alternatives: "arn:...:/apis, arn:...:/restapis". */
 	for (const char *next; arn; arn = next) {
-		const char *comma = strstr(arn, ", "), *ff[6], *fsvc;
+		const char *comma = strchr(arn, ','), *ff[6], *fsvc;
 		size_t alen = comma ? (size_t)(comma - arn) : strlen(arn), flen, ffl[6], fsvclen;
 		bool split;
 
+		/* strstr(arn, ", "), at a fraction of its cost on short texts */
+		while (comma && comma[1] != ' ')
+			comma = strchr(comma + 1, ',');
 		next = comma ? comma + 2 : NULL;
 		/* the catalog's split of a format without alternatives, made
 		 * at build time, is iamp_arn_split's */

@@ -91,6 +91,13 @@ static const struct {
 	{ ID, ST(ALLOW ACT("\"apigateway:GET\"") RES("\"arn:aws:apigateway:*::/apis/a1/deployments/d1\"")), R(RESOURCE_MISMATCH), 0 },
 	{ ID, ST(ALLOW ACT("\"apigateway:GET\"") RES("\"arn:aws:apigateway:*::/restapis/r1/deployments/d1\"")), R(RESOURCE_MISMATCH), 0 },
 	{ ID, ST(ALLOW ACT("\"apigateway:GET\"") RES("\"arn:aws:apigateway:*::/apis/a1/deploymentz/d1\"")), R(RESOURCE_MISMATCH), 1 },
+	/* "${" without its "}" is text, not a variable */
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::*:user/${x\"")), R(RESOURCE_MISMATCH), 1 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::*:role/${x\"")), R(RESOURCE_MISMATCH), 0 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::*:role/$x\"")), R(RESOURCE_MISMATCH), 0 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::*:${x}/a\"")), R(RESOURCE_MISMATCH), 0 },
+	/* a '$' is one character: the colon after it still ends the field */
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam:$:*:role/x\"")), R(RESOURCE_MISMATCH), 1 },
 	/* wildcard-only actions */
 	{ ID, ST(ALLOW ACT("\"s3:ListAllMyBuckets\"") RES("\"arn:aws:s3:::b\"")), R(WILDCARD_ONLY_WITH_RESOURCE), 1 },
 	{ ID, ST(ALLOW ACT("\"s3:ListAllMyBuckets\"") RES("\"*\"")), R(WILDCARD_ONLY_WITH_RESOURCE), 0 },
@@ -187,6 +194,43 @@ START_TEST(rules)
 	ck_assert_msg(th_count(cases[_i].rule) == cases[_i].count,
 		      "row %d (%s): expected %d x %s, got %d", _i, cases[_i].json, cases[_i].count,
 		      iamp_rules[cases[_i].rule].id, th_count(cases[_i].rule));
+}
+END_TEST
+
+/* Resources whose glob (a ${...} made '*') has up to 512 characters are
+ * compared, longer ones are not (MAX_ARN): a user ARN for iam:PassRole
+ * of 512 is a mismatch, of 513 nothing is said; head, then `fill` a's,
+ * then tail, with the last character of the glob from either. */
+START_TEST(resource_mismatch_lengths)
+{
+	static const struct {
+		const char *head;
+		size_t fill;
+		const char *tail;
+		int count;
+	} k[] = {
+		{ "arn:aws:iam::*:user/", 512 - 20, "", 1 },
+		{ "arn:aws:iam::*:user/", 513 - 20, "", 0 },
+		{ "arn:aws:iam::${aws:PrincipalAccount}:user/", 512 - 20, "", 1 },
+		{ "arn:aws:iam::${aws:PrincipalAccount}:user/", 513 - 20, "", 0 },
+		{ "arn:aws:iam::*:user/", 511 - 20, "${x}", 1 },
+		{ "arn:aws:iam::*:user/", 512 - 20, "${x}", 0 },
+		{ "arn:aws:iam::*:user/", 511 - 20, "$", 1 },
+		{ "arn:aws:iam::*:user/", 512 - 20, "$", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
+		char json[1024], res[600];
+		size_t h = strlen(k[i].head);
+
+		memcpy(res, k[i].head, h);
+		memset(res + h, 'a', k[i].fill);
+		memcpy(res + h + k[i].fill, k[i].tail, strlen(k[i].tail) + 1);
+		snprintf(json, sizeof json, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"%s\"")), res);
+		th_lint(json, ID);
+		ck_assert_msg(th_count(R(RESOURCE_MISMATCH)) == k[i].count, "row %zu: %d", i, th_count(R(RESOURCE_MISMATCH)));
+		th_teardown();
+	}
 }
 END_TEST
 
@@ -409,6 +453,7 @@ Suite *suite_lint_catalog(void)
 	TCase *tc = tcase_create("lint_catalog");
 
 	tcase_add_checked_fixture(tc, NULL, th_teardown);
+	tcase_add_test(tc, resource_mismatch_lengths);
 	tcase_add_loop_test(tc, rules, 0, sizeof(cases) / sizeof(*cases));
 	tcase_add_test(tc, did_you_mean);
 	tcase_add_test(tc, privesc_names_combination);
