@@ -153,14 +153,22 @@ static int add_run(void *ctx, uint32_t first, uint32_t end)
 /* Whether one pattern list matches the action name. */
 static bool list_matches(const struct iamp_list *list, const char *name, size_t len)
 {
-	int c0 = tolower((unsigned char)name[0]);
+	int c0 = tolower((unsigned char)name[0]), cn = len ? tolower((unsigned char)name[len - 1]) : 0;
 
 	for (size_t i = 0; i < list->count; i++) {
 		const struct iamp_str *it = &list->items[i];
-		int p0 = it->len ? tolower((unsigned char)it->text[0]) : 0;
+		int p0, pn;
 
+		if (!it->len)
+			continue; /* matches no name */
+		p0 = tolower((unsigned char)it->text[0]);
 		if (p0 != c0 && p0 != '*' && p0 != '?')
 			continue; /* the common case, decided without the glob */
+		/* a literal last character matches only the name's last
+		 * (the glob ends on it): "iam:PassRole" against "iam:GetRole" */
+		pn = tolower((unsigned char)it->text[it->len - 1]);
+		if (pn != cn && pn != '*' && pn != '?')
+			continue;
 		if (iamp_catalog_glob(it->text, it->len, name, len))
 			return true;
 	}
