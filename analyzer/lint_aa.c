@@ -672,17 +672,17 @@ static bool is_partition(const char *s, size_t len)
 }
 
 /* Whether a resource type's resource part (its format's sixth field,
- * "accesspoint/${AccessPointName}") can be the ARN's: the literal text
- * before its first ${...} is a prefix of the ARN's, up to the ARN's first
- * wildcard or variable. */
-static bool type_may_match(const char *fmt, size_t flen, const char *res, size_t rlen)
+ * "accesspoint/${AccessPointName}") can be the ARN's: `lit`, the literal
+ * text before its first ${...} (made at build time, catalog.h), is a
+ * prefix of the ARN's, up to the ARN's first wildcard or variable. */
+static bool type_may_match(const char *lit, size_t llen, const char *res, size_t rlen)
 {
-	for (size_t i = 0; i < flen && !(fmt[i] == '$' && i + 1 < flen && fmt[i + 1] == '{'); i++) {
+	for (size_t i = 0; i < llen; i++) {
 		if (i >= rlen)
 			return false;
 		if (res[i] == '*' || res[i] == '?' || res[i] == '$')
 			return true;
-		if (res[i] != fmt[i])
+		if (res[i] != lit[i])
 			return false;
 	}
 	return true;
@@ -692,25 +692,28 @@ static bool type_may_match(const char *fmt, size_t flen, const char *res, size_t
  * be (their ARN formats in the catalog) fill fields 3 (Region) and 4
  * (account): some[f] that one does, all[f] that every one does. False
  * when no resource type fits (RESOURCE_MISMATCH's business). One pass
- * for both fields. */
+ * for both fields, over the formats as split at build time: ec2 has 100
+ * resource types, and a policy's ARNs ask for them one by one. */
 static bool service_fills(const struct iamp_service *svc, const char *res, size_t rlen,
 			  bool some[6], bool all[6])
 {
+	const struct iamp_catalog_arn_split *sp = iamp_catalog_service_arn_splits(svc);
+	const struct iamp_resource_type *rt = &iamp_catalog_resource_types[svc->first_resource_type];
+	/* type_may_match's first step, for every type at once: a literal
+	 * first byte of the ARN that a type's literal start does not begin
+	 * with fails it there */
+	int c = rlen && res[0] != '*' && res[0] != '?' && res[0] != '$' ? res[0] : 0;
 	bool any = false;
 
 	some[3] = some[4] = false;
 	all[3] = all[4] = true;
 	for (uint32_t i = 0; i < svc->resource_type_count; i++) {
-		const char *field[6];
-		size_t flen[6];
-
-		if (!iamp_catalog_resource_type_arn(&iamp_catalog_resource_types[svc->first_resource_type + i],
-						    field, flen) ||
-		    !type_may_match(field[5], flen[5], res, rlen))
+		if (!sp[i].ok || (c && sp[i].lit && sp[i].first != c) ||
+		    !type_may_match(iamp_catalog_str(rt[i].arn) + sp[i].off[5], sp[i].lit, res, rlen))
 			continue;
 		any = true;
 		for (int f = 3; f <= 4; f++) {
-			if (flen[f])
+			if (sp[i].len[f])
 				some[f] = true;
 			else
 				all[f] = false;
@@ -1232,7 +1235,8 @@ static bool may_cover(const struct rentry *by, const struct rentry *in)
 		return part_may_cover(by->s->text, by->s->len, in->s->text, in->s->len);
 	if (!in->split)
 		return false;
-	for (int k = 0; k < 6; k++)
+	/* the resource part first: it tells most pairs apart */
+	for (int k = 5; k >= 0; k--)
 		if (!part_may_cover(by->field[k], by->flen[k], in->field[k], in->flen[k]))
 			return false;
 	return true;
