@@ -364,13 +364,14 @@ END_TEST
 /* Only the items whose hashes meet are sorted: two items of 40 bytes
  * that differ only where the hash does not read (bytes 8 to 15) meet
  * and are no repeat; the repeats of another item, found among them,
- * each name the item's first place, in both readings of case. */
+ * each name the item's first place, in both readings of case (the
+ * action's last repeat upper case in every word the hash reads). */
 #define MEET_A "s3:Aaaaa11111111Mmmmmmmm22222222Zzzzzzzz"
 #define MEET_B "s3:Aaaaa11111112Mmmmmmmm22222222Zzzzzzzz"
 START_TEST(duplicates_met)
 {
 	static const char *const lists[] = {
-		"\"Action\": [\"" MEET_A "\", \"" MEET_B "\", \"s3:GetObject\", \"" MEET_A "\", \"S3:AAAAA11111111" "Mmmmmmmm22222222Zzzzzzzz\"]",
+		"\"Action\": [\"" MEET_A "\", \"" MEET_B "\", \"s3:GetObject\", \"" MEET_A "\", \"S3:AAAAA11111111" "MMMMMMMM22222222ZZZZZZZZ\"]",
 		"\"Action\": \"s3:GetObject\", \"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/t\": [\"" MEET_A "\", \"" MEET_B
 		"\", \"x\", \"" MEET_A "\", \"" MEET_A "\"]}}",
 	};
