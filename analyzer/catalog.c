@@ -168,11 +168,6 @@ static struct arn_part *arn_services;
 static uint32_t arn_service_count;
 static pthread_once_t arn_services_once = PTHREAD_ONCE_INIT;
 
-static bool split_format(const char *fmt, const char *field[6], size_t flen[6])
-{
-	return iamp_arn_split(fmt, strlen(fmt), field, flen);
-}
-
 static int cmp_part(const char *a, size_t alen, const char *b, size_t blen)
 {
 	int c = memcmp(a, b, alen < blen ? alen : blen);
@@ -228,12 +223,17 @@ bool iamp_catalog_resource_type_arn(const struct iamp_resource_type *rt, const c
 	const struct iamp_catalog_arn_split *f = &iamp_catalog_arn_splits[rt - iamp_catalog_resource_types];
 
 	if (!f->ok)
-		return split_format(fmt, field, flen);
+		return false; /* no six parts (the generator refuses longer formats) */
 	for (int k = 0; k < 6; k++) {
 		field[k] = fmt + f->off[k];
 		flen[k] = f->len[k];
 	}
 	return true;
+}
+
+const struct iamp_catalog_arn_split *iamp_catalog_service_arn_splits(const struct iamp_service *s)
+{
+	return &iamp_catalog_arn_splits[s->first_resource_type];
 }
 
 bool iamp_catalog_arn_service_known(const char *svc, size_t len)

@@ -179,6 +179,29 @@ size_t iamp_catalog_action_format(char *out, size_t size, const struct iamp_acti
  * every policy. */
 bool iamp_catalog_resource_type_arn(const struct iamp_resource_type *rt, const char *field[6],
 				    size_t flen[6]);
+/*
+ * The same splits as data, for a check that reads every resource type of
+ * a service per ARN (lint_aa.c's Region and account checks): offsets
+ * into the format and lengths of the six parts, and `lit`, the length of
+ * the resource part's literal start, up to its first "${", whose first
+ * byte is `first` (0 when lit is 0), so that a scan passes over most
+ * types without reading their format:
+ *
+ *   "arn:${Partition}:s3:${Region}:${Account}:accesspoint/${AccessPointName}"
+ *    off[5] = 41, len[5] = 30, lit = 12 ("accesspoint/"), first = 'a'
+ *
+ * ok is false when the format does not have six parts (the generator
+ * refuses a format too long for 16 bits).
+ */
+struct iamp_catalog_arn_split {
+	uint16_t off[6], len[6];
+	uint16_t lit;
+	char first;
+	bool ok;
+};
+/* The splits of the service's resource types, in index order:
+ * s->resource_type_count of them, the first for s->first_resource_type. */
+const struct iamp_catalog_arn_split *iamp_catalog_service_arn_splits(const struct iamp_service *s);
 /* Whether some resource type's ARN format has svc[0..len) as its service
  * part, compared byte for byte (ARNs are case-sensitive): a set of the
  * formats' service parts made on first use, searched in log time. */

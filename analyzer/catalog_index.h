@@ -45,6 +45,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "catalog.h"
+
 #define IAMP_CATALOG_HASH_START 2166136261u
 
 static inline int iamp_catalog_fold(int c)
@@ -142,13 +144,7 @@ extern const uint32_t iamp_catalog_template_mask;
 /* bit L of word L / 64: some template's literal prefix is L bytes long */
 extern const uint64_t iamp_catalog_template_lengths[4];
 /* Per resource type (index order), its ARN format split by
- * iamp_arn_split(): offsets into the format and lengths of the six
- * parts; ok false when the format does not split (or is too long for
- * 16 bits), and then the lookup splits it itself. */
-struct iamp_catalog_arn_split {
-	uint16_t off[6], len[6];
-	bool ok;
-};
+ * iamp_arn_split() (struct iamp_catalog_arn_split, catalog.h). */
 extern const struct iamp_catalog_arn_split iamp_catalog_arn_splits[];
 /* Per action (index order), the hash of its "service:name": a probe
  * compares the hashes first, and the names only when they agree. */

@@ -224,14 +224,21 @@ static int cmp_dup(const void *pa, const void *pb)
 }
 
 /*
- * The pre-filter: whether two items may be equal as cmp_dup compares
- * them (bytes, or bytes with ASCII letters folded). Each item's hash goes
- * into an open-addressing table; only a list in which two hashes meet is
- * sorted. Most lists repeat nothing, and hashing them costs less than
- * sorting them through a function pointer. The hash reads the length and
- * three 8-byte words (first, middle, last; with ignore_case each byte
- * with bit 0x20 set, which folds letters and merges a few other pairs):
- * equal items always meet; different items that meet only cost the sort.
+ * The pre-filter: which items may equal another as cmp_dup compares them
+ * (bytes, or bytes with ASCII letters folded). Each item's hash goes
+ * into an open-addressing table; only the items whose hash meets another
+ * item's are sorted, and only in a list where some hashes meet. Most
+ * lists repeat nothing, and hashing them costs less than sorting them
+ * through a function pointer. The hash reads the length and three 8-byte
+ * words (first, middle, last; with ignore_case each byte with bit 0x20
+ * set, which folds letters and merges a few other pairs): equal items
+ * always meet; different items that meet only cost the sort. (Strings
+ * hold no NUL, which both loaders refuse, so strncasecmp's equality is
+ * that of the folded bytes.)
+ *
+ * The items left out equal no other item: in cmp_dup's order each is a
+ * group of its own, between groups of equal items that stay whole, so
+ * the findings, and their order, are those of sorting the whole list.
  */
 static uint64_t mix64(uint64_t h)
 {
@@ -240,6 +247,11 @@ static uint64_t mix64(uint64_t h)
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	return h ^ (h >> 33);
+}
+
+static uint64_t rotl64(uint64_t x, unsigned r)
+{
+	return x << r | x >> (64 - r);
 }
 
 static uint64_t item_hash(const struct iamp_str *it, bool ignore_case)
@@ -254,34 +266,57 @@ static uint64_t item_hash(const struct iamp_str *it, bool ignore_case)
 	} else {
 		memcpy(&w[0], it->text, it->len);
 	}
-	h = mix64(it->len ^ (w[0] | fold));
-	h = mix64(h ^ (w[1] | fold));
-	return mix64(h ^ (w[2] | fold));
+	/* the words rotated apart and mixed once: a false meet costs a sort */
+	h = it->len ^ (w[0] | fold) ^ rotl64(w[1] | fold, 21) ^ rotl64(w[2] | fold, 42);
+	return mix64(h);
 }
 
-static bool may_repeat(const struct iamp_str *items, size_t n, bool ignore_case)
+/* The slot of hash h (| 1: 0 marks an empty slot) in table[size]. */
+static size_t hash_slot(const uint64_t *table, size_t size, uint64_t h)
 {
-	uint64_t small[128], *table = small;
-	size_t size = 128;
-	bool meet = false;
+	size_t k;
+
+	for (k = (size_t)(h >> 7) & (size - 1); table[k] && table[k] != h; k = (k + 1) & (size - 1))
+		;
+	return k;
+}
+
+/* Puts into refs, in list order, the items whose hash meets another's;
+ * returns how many. With no memory for the table, every item. */
+static size_t may_repeat(struct dup_ref *refs, const struct iamp_str *items, size_t n, bool ignore_case)
+{
+	uint64_t small[64], *table = small;
+	bool small_met[64], *met = small_met;
+	size_t size = 16, m = 0;
+	bool any = false;
 
 	while (size < 2 * n)
 		size *= 2;
-	if (size > 128 && !(table = malloc(size * sizeof(*table))))
-		return true; /* the sort decides */
+	if (size > 64) {
+		table = malloc(size * (sizeof(*table) + sizeof(*met)));
+		if (!table) {
+			for (size_t i = 0; i < n; i++)
+				refs[m++] = (struct dup_ref){ &items[i], ignore_case };
+			return m; /* the sort decides */
+		}
+		met = (bool *)(table + size);
+	}
 	memset(table, 0, size * sizeof(*table));
-	for (size_t i = 0; i < n && !meet; i++) {
-		uint64_t h = item_hash(&items[i], ignore_case) | 1; /* 0 marks an empty slot */
-		size_t k;
+	memset(met, 0, size * sizeof(*met));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = item_hash(&items[i], ignore_case) | 1;
+		size_t k = hash_slot(table, size, h);
 
-		for (k = (size_t)(h >> 7) & (size - 1); table[k] && table[k] != h; k = (k + 1) & (size - 1))
-			;
-		meet = table[k] == h;
+		if (table[k] == h)
+			any = met[k] = true;
 		table[k] = h;
 	}
+	for (size_t i = 0; any && i < n; i++)
+		if (met[hash_slot(table, size, item_hash(&items[i], ignore_case) | 1)])
+			refs[m++] = (struct dup_ref){ &items[i], ignore_case };
 	if (table != small)
 		free(table);
-	return meet;
+	return m;
 }
 
 static void check_duplicates(struct linter *l, const struct iamp_str *items, size_t n,
@@ -293,8 +328,6 @@ static void check_duplicates(struct linter *l, const struct iamp_str *items, siz
 	if (n < 2 || !WANTS(l, DUPLICATE_VALUE))
 		return;
 	WORK(l, DUPLICATE_VALUE);
-	if (!may_repeat(items, n, ignore_case))
-		return;
 	if (n > sizeof(small) / sizeof(*small)) {
 		refs = malloc(n * sizeof(*refs));
 		if (!refs) {
@@ -302,11 +335,9 @@ static void check_duplicates(struct linter *l, const struct iamp_str *items, siz
 			return;
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		refs[i].s = &items[i];
-		refs[i].ignore_case = ignore_case;
-	}
-	qsort(refs, n, sizeof(*refs), cmp_dup);
+	n = may_repeat(refs, items, n, ignore_case);
+	if (n > 1)
+		qsort(refs, n, sizeof(*refs), cmp_dup);
 	for (size_t i = 1; i < n; i++) {
 		const struct iamp_str *a = refs[first].s, *b = refs[i].s;
 

@@ -46,6 +46,20 @@ struct aalint {
 
 #define GITHUB_HOST "token.actions.githubusercontent.com"
 
+/*
+ * A Resource entry of the statement being checked, split once at its
+ * first five colons (iamp_arn_split) for every check that reads its
+ * parts: check_arn, check_attached and REDUNDANT_RESOURCE's pre-filter
+ * (may_cover). The walk makes them for each statement.
+ */
+struct rentry {
+	const struct iamp_str *s;
+	const char *field[6];
+	size_t flen[6];
+	bool split; /* six parts */
+	bool var;   /* holds a '$' */
+};
+
 static bool has_wildcard(const char *s, size_t len)
 {
 	return memchr(s, '*', len) || memchr(s, '?', len);
@@ -658,17 +672,17 @@ static bool is_partition(const char *s, size_t len)
 }
 
 /* Whether a resource type's resource part (its format's sixth field,
- * "accesspoint/${AccessPointName}") can be the ARN's: the literal text
- * before its first ${...} is a prefix of the ARN's, up to the ARN's first
- * wildcard or variable. */
-static bool type_may_match(const char *fmt, size_t flen, const char *res, size_t rlen)
+ * "accesspoint/${AccessPointName}") can be the ARN's: `lit`, the literal
+ * text before its first ${...} (made at build time, catalog.h), is a
+ * prefix of the ARN's, up to the ARN's first wildcard or variable. */
+static bool type_may_match(const char *lit, size_t llen, const char *res, size_t rlen)
 {
-	for (size_t i = 0; i < flen && !(fmt[i] == '$' && i + 1 < flen && fmt[i + 1] == '{'); i++) {
+	for (size_t i = 0; i < llen; i++) {
 		if (i >= rlen)
 			return false;
 		if (res[i] == '*' || res[i] == '?' || res[i] == '$')
 			return true;
-		if (res[i] != fmt[i])
+		if (res[i] != lit[i])
 			return false;
 	}
 	return true;
@@ -678,25 +692,28 @@ static bool type_may_match(const char *fmt, size_t flen, const char *res, size_t
  * be (their ARN formats in the catalog) fill fields 3 (Region) and 4
  * (account): some[f] that one does, all[f] that every one does. False
  * when no resource type fits (RESOURCE_MISMATCH's business). One pass
- * for both fields. */
+ * for both fields, over the formats as split at build time: ec2 has 100
+ * resource types, and a policy's ARNs ask for them one by one. */
 static bool service_fills(const struct iamp_service *svc, const char *res, size_t rlen,
 			  bool some[6], bool all[6])
 {
+	const struct iamp_catalog_arn_split *sp = iamp_catalog_service_arn_splits(svc);
+	const struct iamp_resource_type *rt = &iamp_catalog_resource_types[svc->first_resource_type];
+	/* type_may_match's first step, for every type at once: a literal
+	 * first byte of the ARN that a type's literal start does not begin
+	 * with fails it there */
+	int c = rlen && res[0] != '*' && res[0] != '?' && res[0] != '$' ? res[0] : 0;
 	bool any = false;
 
 	some[3] = some[4] = false;
 	all[3] = all[4] = true;
 	for (uint32_t i = 0; i < svc->resource_type_count; i++) {
-		const char *field[6];
-		size_t flen[6];
-
-		if (!iamp_catalog_resource_type_arn(&iamp_catalog_resource_types[svc->first_resource_type + i],
-						    field, flen) ||
-		    !type_may_match(field[5], flen[5], res, rlen))
+		if (!sp[i].ok || (c && sp[i].lit && sp[i].first != c) ||
+		    !type_may_match(iamp_catalog_str(rt[i].arn) + sp[i].off[5], sp[i].lit, res, rlen))
 			continue;
 		any = true;
 		for (int f = 3; f <= 4; f++) {
-			if (flen[f])
+			if (sp[i].len[f])
 				some[f] = true;
 			else
 				all[f] = false;
@@ -764,14 +781,15 @@ static const enum iamp_rule_id arn_format_rules[] = {
 	IAMP_RULE_INVALID_SERVICE, IAMP_RULE_INVALID_ARN_RESOURCE, IAMP_RULE__COUNT
 };
 
-static void check_arn(struct aalint *l, const struct iamp_str *r)
+static void check_arn(struct aalint *l, const struct rentry *e)
 {
+	const struct iamp_str *r = e->s;
 	const struct iamp_service *svc;
-	const char *field[6];
-	size_t flen[6];
+	const char *const *field = e->field;
+	const size_t *flen = e->flen;
 	bool some[6], all[6];
 
-	if (r->len < 4 || strncmp(r->text, "arn:", 4) != 0 || !iamp_arn_split(r->text, r->len, field, flen))
+	if (r->len < 4 || strncmp(r->text, "arn:", 4) != 0 || !e->split)
 		return; /* "*", or not an ARN: INVALID_ARN */
 	if (flen[1] && is_literal(field[1], flen[1]) && !is_partition(field[1], flen[1]))
 		DIAG(l, INVALID_PARTITION, r->span, "\"%.*s\" is not a partition (aws, aws-cn, aws-us-gov, ...)",
@@ -799,7 +817,7 @@ static void check_arn(struct aalint *l, const struct iamp_str *r)
 		 * but "arn:aws:execute-api:..." belongs to the actions of
 		 * execute-api and apigateway's ARNs are "arn:aws:apigateway:...").
 		 * (a variable may hold colons: "arn:${aws:PrincipalTag/p}:s3:::b" splits elsewhere) */
-		if (flen[2] && !memchr(r->text, '$', r->len) &&
+		if (flen[2] && !e->var &&
 		    !iamp_catalog_arn_service_known(field[2], flen[2]))
 			DIAG(l, INVALID_SERVICE, r->span, "\"%.*s\" is not the service of any AWS resource's ARN (%s catalog)",
 			     (int)flen[2], field[2], iamp_catalog_data_date());
@@ -813,7 +831,7 @@ static void check_arn(struct aalint *l, const struct iamp_str *r)
 		size_t nlen;
 		bool case_only;
 
-		if (iamp_diags_wants(l->diags, IAMP_RULE_INVALID_ARN_RESOURCE) && !memchr(r->text, '$', r->len) &&
+		if (iamp_diags_wants(l->diags, IAMP_RULE_INVALID_ARN_RESOURCE) && !e->var &&
 		    misspelled_type(svc, field[5], flen[5], &near, &nlen, &case_only))
 			DIAG(l, INVALID_ARN_RESOURCE, r->span,
 			     "\"%.*s\" fits no resource type of %.*s: did you mean \"%.*s\"%s? (%s catalog)", (int)flen[5],
@@ -1125,7 +1143,7 @@ static bool service_fits(const struct rtype *rt, const char *svc, size_t len)
 	return iamp_catalog_glob(svc, len, rt->service, strlen(rt->service));
 }
 
-static void check_attached(struct aalint *l, const struct iamp_statement *st)
+static void check_attached(struct aalint *l, const struct iamp_statement *st, const struct rentry *res)
 {
 	const struct rtype *rt = rtype_of(l->p->resource_type);
 
@@ -1140,13 +1158,11 @@ static void check_attached(struct aalint *l, const struct iamp_statement *st)
 			     "\"%s\": a policy attached to %s governs %s actions only", a->text, rt->name, rt->service);
 	}
 	for (size_t i = 0; i < st->resource.count && !st->resource.is_not; i++) {
-		const struct iamp_str *r = &st->resource.items[i];
-		const char *field[6];
-		size_t flen[6];
+		const struct iamp_str *r = res[i].s;
 
-		if (r->len < 4 || strncmp(r->text, "arn:", 4) != 0 || !iamp_arn_split(r->text, r->len, field, flen))
+		if (r->len < 4 || strncmp(r->text, "arn:", 4) != 0 || !res[i].split)
 			continue;
-		if (!service_fits(rt, field[2], flen[2]))
+		if (!service_fits(rt, res[i].field[2], res[i].flen[2]))
 			DIAG(l, UNSUPPORTED_RESOURCE_ARN_IN_POLICY, r->span,
 			     "\"%s\" is not a resource of %s: a policy attached to %s governs it and what it holds",
 			     r->text, rt->service, rt->name);
@@ -1182,7 +1198,56 @@ static void check_roles_anywhere(struct aalint *l, const struct iamp_statement *
 	}
 }
 
-static void check_statement(struct aalint *l, const struct iamp_statement *st)
+/*
+ * Whether the literal start of pattern part `by` (up to its first '*' or
+ * '?') can cover part `in`: `in` starts with it, and is equal to it when
+ * `by` has no wildcard. A necessary condition of iamp_pattern_covers
+ * (match.c), read off its loop: until `by`'s first wildcard no '*' of
+ * `by` has been seen, so each step must be the literal branch (the same
+ * byte in `in`) or the answer is false; and once a wildcard-free `by` is
+ * used up, a byte left in `in` fails the same way.
+ */
+static bool part_may_cover(const char *by, size_t lb, const char *in, size_t li)
+{
+	for (size_t i = 0; i < lb; i++) {
+		if (by[i] == '*' || by[i] == '?')
+			return true;
+		if (i >= li || in[i] != by[i])
+			return false;
+	}
+	return li == lb;
+}
+
+/*
+ * REDUNDANT_RESOURCE's pre-filter: false only where iamp_resource_covers
+ * (contain.c) is false, taking the same branches. Either entry with a
+ * variable: false there too. `by` of fewer than six parts: its text
+ * against `in`'s. Both of six: part by part, `in` of fewer: false. The
+ * pairs of a statement mostly share "arn:aws:service:" and differ in
+ * the resource type (a part "instance/..." against "volume/..."), which the text's
+ * prefix alone does not see.
+ */
+static bool may_cover(const struct rentry *by, const struct rentry *in)
+{
+	if (by->var || in->var)
+		return false;
+	if (!by->split)
+		return part_may_cover(by->s->text, by->s->len, in->s->text, in->s->len);
+	if (!in->split)
+		return false;
+	/* the resource part first: it tells most pairs apart */
+	for (int k = 5; k >= 0; k--)
+		if (!part_may_cover(by->field[k], by->flen[k], in->field[k], in->flen[k]))
+			return false;
+	return true;
+}
+
+static bool covers(const struct rentry *by, const struct rentry *in)
+{
+	return may_cover(by, in) && iamp_resource_covers(by->s, in->s);
+}
+
+static void check_statement(struct aalint *l, const struct iamp_statement *st, const struct rentry *res)
 {
 	if (st->has_sid && st->sid.len == 0)
 		DIAG(l, EMPTY_SID_VALUE, st->sid.span, "the Sid is empty: remove it or name the statement");
@@ -1211,7 +1276,7 @@ static void check_statement(struct aalint *l, const struct iamp_statement *st)
 			const struct iamp_str *o = &st->resource.items[j];
 
 			if (j != i && !(o->len == r->len && memcmp(o->text, r->text, r->len) == 0) &&
-			    iamp_resource_covers(o, r) && !(iamp_resource_covers(r, o) && j > i)) {
+			    covers(&res[j], &res[i]) && !(covers(&res[i], &res[j]) && j > i)) {
 				DIAG(l, REDUNDANT_RESOURCE, r->span, "\"%s\" adds nothing: \"%s\" (%u:%u) matches every resource it names",
 				     r->text, o->text, o->span.start.line, o->span.start.col);
 				break;
@@ -1226,26 +1291,55 @@ static void check_statement(struct aalint *l, const struct iamp_statement *st)
 	}
 	check_tag_keys(l, st);
 	if (l->p->resource_type)
-		check_attached(l, st);
+		check_attached(l, st, res);
 }
 
 /* ---- the walk -------------------------------------------------------------- */
 
+/* Splits the statement's Resource entries into res[]. */
+static void split_resources(struct rentry *res, const struct iamp_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		struct rentry *e = &res[i];
+
+		e->s = &list->items[i];
+		e->split = iamp_arn_split(e->s->text, e->s->len, e->field, e->flen);
+		e->var = memchr(e->s->text, '$', e->s->len) != NULL;
+	}
+}
+
 int iamp_lint_policy_aa(const struct iamp_policy *p, struct iamp_diags *diags)
 {
 	struct aalint l = { p, diags };
+	struct rentry small[32], *res = small;
+	size_t cap = sizeof small / sizeof *small;
 
 	for (size_t i = 0; i < p->statement_count; i++) {
 		const struct iamp_statement *st = &p->statements[i];
 
+		if (st->resource.count > cap) {
+			struct rentry *more = malloc(st->resource.count * sizeof(*more));
+
+			if (!more) {
+				diags->oom = true; /* some findings are lost, and said to be */
+				break;
+			}
+			if (res != small)
+				free(res);
+			res = more;
+			cap = st->resource.count;
+		}
+		split_resources(res, &st->resource);
 		check_principals(&l, st);
-		check_statement(&l, st);
+		check_statement(&l, st, res);
 		if (p->type == IAMP_POLICY_RCP)
 			check_rcp(&l, st);
 		for (size_t r = 0; r < st->resource.count; r++)
-			check_arn(&l, &st->resource.items[r]);
+			check_arn(&l, &res[r]);
 		for (size_t c = 0; c < st->condition_count; c++)
 			check_condition(&l, st, c);
 	}
+	if (res != small)
+		free(res);
 	return 0;
 }

@@ -126,16 +126,23 @@ int main(void)
 	       n->resource_types ? n->resource_types : 1);
 	for (uint32_t i = 0; i < n->resource_types; i++) {
 		const char *fmt = str(iamp_catalog_resource_types[i].arn), *field[6];
-		size_t flen[6];
-		bool ok = iamp_arn_split(fmt, strlen(fmt), field, flen) && strlen(fmt) <= UINT16_MAX;
+		size_t flen[6], lit = 0;
+		bool ok = iamp_arn_split(fmt, strlen(fmt), field, flen);
 
+		if (strlen(fmt) > UINT16_MAX) {
+			fprintf(stderr, "gen-catalog-index: an ARN format longer than 16-bit offsets hold\n");
+			return 1;
+		}
+		/* the resource part's literal start: up to its first "${" */
+		while (ok && lit < flen[5] && !(field[5][lit] == '$' && lit + 1 < flen[5] && field[5][lit + 1] == '{'))
+			lit++;
 		printf("{{");
 		for (int k = 0; k < 6; k++)
 			printf("%u,", ok ? (unsigned)(field[k] - fmt) : 0u);
 		printf("},{");
 		for (int k = 0; k < 6; k++)
 			printf("%u,", ok ? (unsigned)flen[k] : 0u);
-		printf("},%s},\n", ok ? "true" : "false");
+		printf("},%u,%d,%s},\n", (unsigned)lit, lit ? field[5][0] : 0, ok ? "true" : "false");
 	}
 	printf("};\n");
 	printf("const uint32_t iamp_catalog_action_hashes[%u] = {", n->actions ? n->actions : 1);

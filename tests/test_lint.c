@@ -361,6 +361,40 @@ START_TEST(duplicates_case)
 }
 END_TEST
 
+/* Only the items whose hashes meet are sorted: two items of 40 bytes
+ * that differ only where the hash does not read (bytes 8 to 15) meet
+ * and are no repeat; the repeats of another item, found among them,
+ * each name the item's first place, in both readings of case (the
+ * action's last repeat upper case in every word the hash reads). */
+#define MEET_A "s3:Aaaaa11111111Mmmmmmmm22222222Zzzzzzzz"
+#define MEET_B "s3:Aaaaa11111112Mmmmmmmm22222222Zzzzzzzz"
+START_TEST(duplicates_met)
+{
+	static const char *const lists[] = {
+		"\"Action\": [\"" MEET_A "\", \"" MEET_B "\", \"s3:GetObject\", \"" MEET_A "\", \"S3:AAAAA11111111" "MMMMMMMM22222222ZZZZZZZZ\"]",
+		"\"Action\": \"s3:GetObject\", \"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/t\": [\"" MEET_A "\", \"" MEET_B
+		"\", \"x\", \"" MEET_A "\", \"" MEET_A "\"]}}",
+	};
+	char text[1024];
+
+	snprintf(text, sizeof text, "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", "
+		 "\"Resource\": \"*\", %s}]}", lists[_i]);
+	th_lint(text, IAMP_POLICY_IDENTITY);
+	ck_assert_int_eq(th_count(IAMP_RULE_DUPLICATE_VALUE), 2);
+	for (size_t i = 0; i < th_diags.count; i++) {
+		const struct iamp_diag *d = &th_diags.items[i];
+		const char *first = strstr(text, MEET_A);
+		char want[32];
+
+		if (d->rule != IAMP_RULE_DUPLICATE_VALUE)
+			continue;
+		/* one line: the column of the first item's opening quote */
+		snprintf(want, sizeof want, "(first at 1:%d)", (int)(first - text));
+		ck_assert_msg(strstr(d->message, want), "%s: not %s", d->message, want);
+	}
+}
+END_TEST
+
 Suite *suite_lint(void)
 {
 	Suite *s = suite_create("lint");
@@ -378,6 +412,7 @@ Suite *suite_lint(void)
 	tcase_add_test(tc, variables);
 	tcase_add_loop_test(tc, duplicates_long, 0, sizeof dup_lists / sizeof *dup_lists);
 	tcase_add_test(tc, duplicates_case);
+	tcase_add_loop_test(tc, duplicates_met, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
