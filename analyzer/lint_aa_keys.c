@@ -6,7 +6,8 @@
  *   policy AST ──▶ iamp_lint_policy_aa_keys() ──▶ diagnostics
  *
  * The keys these checks single out are data, each with the AWS page that
- * names it (aa_condition_keys.def). Each rule is named after AWS's issue
+ * names it (aa_condition_keys.def), and so are the services that send the
+ * keys only some services send (aa_key_services.def). Each rule is named after AWS's issue
  * code, with AWS's finding type (rules.def, aa_codes.def); fixtures/aa/
  * and tests/aa-parity.sh hold them to AWS's examples, and
  * docs/aa-parity.md says what was inferred where AWS's page is silent.
