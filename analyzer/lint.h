@@ -50,6 +50,12 @@ size_t iamp_lint_distance(const char *a, size_t la, const char *b, size_t lb, si
  * Called by iamp_lint_policy(). Returns 0. */
 int iamp_lint_policy_aa_keys(const struct iamp_policy *policy, struct iamp_diags *diags);
 
+/* Whether INVALID_ARN_RESOURCE reports the ARN (lint_aa.c): a known
+ * service, a resource part that fits none of its resource types, and a
+ * resource-type word that misspells one of theirs. RESOURCE_MISMATCH
+ * leaves such an ARN to it. */
+bool iamp_lint_arn_type_misspelled(const char *arn, size_t len);
+
 /* Whether a condition key is a global key AWS retired (aws:ARN): known,
  * reported by DEPRECATED_GLOBAL_CONDITION_KEY or
  * UNSUPPORTED_GLOBAL_CONDITION_KEY rather than as unknown. */

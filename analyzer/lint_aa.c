@@ -855,6 +855,23 @@ static void check_arn(struct aalint *l, const struct rentry *e)
 	 * service views), so an error there would be false. */
 }
 
+/* Whether INVALID_ARN_RESOURCE reports the ARN: check_arn's test, for
+ * RESOURCE_MISMATCH (lint_catalog.c), which leaves such an ARN to it:
+ * one finding per mistake. */
+bool iamp_lint_arn_type_misspelled(const char *arn, size_t len)
+{
+	const struct iamp_service *svc;
+	const char *field[6], *near;
+	size_t flen[6], nlen;
+	bool some[6], all[6], case_only;
+
+	if (len < 4 || strncmp(arn, "arn:", 4) != 0 || memchr(arn, '$', len) || !iamp_arn_split(arn, len, field, flen) ||
+	    !is_literal(field[2], flen[2]) || !(svc = iamp_catalog_service(field[2], flen[2])))
+		return false;
+	return !service_fills(svc, field[5], flen[5], some, all) &&
+	       misspelled_type(svc, field[5], flen[5], &near, &nlen, &case_only);
+}
+
 /* ---- resource control policies -------------------------------------------- */
 
 /* RCPs govern the actions of the services AWS lists (rcp_services.def)

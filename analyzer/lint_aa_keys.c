@@ -6,7 +6,8 @@
  *   policy AST ──▶ iamp_lint_policy_aa_keys() ──▶ diagnostics
  *
  * The keys these checks single out are data, each with the AWS page that
- * names it (aa_condition_keys.def). Each rule is named after AWS's issue
+ * names it (aa_condition_keys.def), and so are the services that send the
+ * keys only some services send (aa_key_services.def). Each rule is named after AWS's issue
  * code, with AWS's finding type (rules.def, aa_codes.def); fixtures/aa/
  * and tests/aa-parity.sh hold them to AWS's examples, and
  * docs/aa-parity.md says what was inferred where AWS's page is silent.
@@ -209,6 +210,172 @@ static void check_key_actions(struct keylint *l, const struct iamp_statement *st
 		     n == 1 ? "it" : "them", n == 1 ? "it" : "them");
 }
 
+/* ---- keys only some services send (aa_key_services.def) ------------------- */
+
+struct scoped {
+	const char *key, *page, *read, *services, *except;
+};
+
+static const struct scoped scoped_keys[] = {
+#define SCOPED_KEY(k, page, read, services, except) { k, page, read, services, except },
+#include "aa_key_services.def"
+};
+
+static const struct scoped *scoped_key(const struct iamp_str *key)
+{
+	for (size_t i = 0; i < sizeof scoped_keys / sizeof scoped_keys[0]; i++)
+		if (key_named(key->text, key->len, scoped_keys[i].key))
+			return &scoped_keys[i];
+	return NULL;
+}
+
+/* Whether a list of words separated by one space holds w, case-insensitively. */
+static bool word_in(const char *list, const char *w, size_t len)
+{
+	for (const char *s = list; *s;) {
+		size_t n = strcspn(s, " ");
+
+		if (n == len && strncasecmp(s, w, len) == 0)
+			return true;
+		s += n;
+		s += *s == ' ';
+	}
+	return false;
+}
+
+/* Whether the requests of a catalog action carry the key. */
+static bool scoped_sends(const struct scoped *k, const struct iamp_action *a, char *name, size_t size)
+{
+	const char *svc = iamp_catalog_str(iamp_catalog_action_service(a)->prefix);
+	size_t n = iamp_catalog_action_format(name, size, a);
+
+	return word_in(k->services, svc, strlen(svc)) && !(n < size && word_in(k->except, name, n));
+}
+
+/* The first action an element reaches whose requests lack the key. */
+struct reach {
+	const struct scoped *k;
+	const struct iamp_list *not; /* NotAction: the actions it leaves out */
+	char name[128];
+	bool found;
+};
+
+static bool left_out(const struct iamp_list *not, const char *name, size_t len)
+{
+	for (size_t i = 0; i < not->count; i++)
+		if (iamp_catalog_glob(not->items[i].text, not->items[i].len, name, len))
+			return true;
+	return false;
+}
+
+static int reach_run(void *ctx, uint32_t first, uint32_t end)
+{
+	struct reach *r = ctx;
+
+	for (uint32_t i = first; i < end; i++) {
+		if (scoped_sends(r->k, &iamp_catalog_actions[i], r->name, sizeof r->name) ||
+		    (r->not && left_out(r->not, r->name, strlen(r->name))))
+			continue;
+		r->found = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether an Action item reaches a service that does not send the key;
+ * r->name says which. A literal action the catalog lacks is judged by its
+ * service, when the catalog knows that (UNKNOWN_SERVICE has the rest). */
+static bool item_reaches(struct reach *r, const struct iamp_str *a)
+{
+	size_t n = 0;
+	const char *colon;
+
+	r->found = false;
+	iamp_catalog_match(&n, a->text, a->len, reach_run, r);
+	if (r->found || n || has_wildcard(a->text, a->len))
+		return r->found;
+	colon = memchr(a->text, ':', a->len);
+	if (!colon || !iamp_catalog_service(a->text, (size_t)(colon - a->text)) ||
+	    word_in(r->k->services, a->text, (size_t)(colon - a->text)))
+		return false;
+	snprintf(r->name, sizeof r->name, "%.*s", (int)(colon - a->text), a->text);
+	return true;
+}
+
+/*
+ * A key that only the services of a list send, in a statement whose
+ * actions reach other services: for their requests the key is absent, and
+ * the condition decides as for a missing key (a Deny ...IfExists denies
+ * them all, an Allow grants them nothing). AWS's check reference says
+ * only that the key "must be scoped to supported services"; what counts
+ * as reaching a service is inferred: a literal action of it, a pattern
+ * that matches one of its actions in the catalog, or NotAction that
+ * leaves one of them in (docs/aa-parity.md).
+ */
+static void check_scoped(struct keylint *l, const struct iamp_statement *st, const struct iamp_condition *c)
+{
+	const struct scoped *k;
+	struct reach r;
+	char items[256], services[640];
+	size_t shown = 0, more = 0, used = 0, si = 0;
+
+	if (!WANTS(l, USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES) || !st->action.present || st->action.symbolic ||
+	    !(k = scoped_key(&c->key)))
+		return;
+	WORK(l, USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES);
+	r.k = k;
+	items[0] = '\0';
+	if (st->action.is_not) {
+		r.not = &st->action;
+		r.found = false;
+		iamp_catalog_match(NULL, "*", 1, reach_run, &r);
+		if (r.found)
+			snprintf(items, sizeof items, "NotAction leaves in %s, whose requests", r.name);
+	} else {
+		r.not = NULL;
+		for (size_t i = 0; i < st->action.count; i++) {
+			const struct iamp_str *a = &st->action.items[i];
+			int w;
+
+			if (!item_reaches(&r, a))
+				continue;
+			if (shown == 3) {
+				more++;
+				continue;
+			}
+			if (strlen(r.name) == a->len && strncasecmp(r.name, a->text, a->len) == 0)
+				w = snprintf(items + used, sizeof items - used, "%s\"%s\"", shown ? ", " : "", a->text);
+			else
+				w = snprintf(items + used, sizeof items - used, "%s\"%s\" (%s)", shown ? ", " : "", a->text,
+					     r.name);
+			if (w < 0 || (size_t)w >= sizeof items - used - sizeof " and 99999 more, whose requests") {
+				items[used] = '\0';
+				more++;
+				continue;
+			}
+			used += (size_t)w;
+			shown++;
+		}
+		if (shown && more)
+			snprintf(items + used, sizeof items - used, " and %zu more, whose requests", more);
+		else if (shown)
+			snprintf(items + used, sizeof items - used, ", whose requests");
+	}
+	if (!items[0])
+		return;
+	for (const char *s = k->services; *s && si + 3 < sizeof services; s++) {
+		if (*s == ' ')
+			services[si++] = ',';
+		services[si++] = *s;
+	}
+	services[si] = '\0';
+	DIAG(l, USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES, c->key.span,
+	     "\"%s\" works only with specific AWS services and must be scoped to them: %s never carry it, so "
+	     "the condition decides them as if the key were missing; it is sent by %s%s%s (AWS global condition "
+	     "keys, read %s)",
+	     c->key.text, items, services, k->except[0] ? ", not by " : "", k->except, k->read);
+}
+
 /* ---- retired global keys ---------------------------------------------------- */
 
 /*
@@ -345,6 +512,7 @@ int iamp_lint_policy_aa_keys(const struct iamp_policy *p, struct iamp_diags *dia
 			check_owner_keys(&l, c);
 			check_audience(&l, c);
 			check_kms_values(&l, c);
+			check_scoped(&l, st, c);
 		}
 	}
 	return 0;

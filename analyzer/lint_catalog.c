@@ -870,8 +870,9 @@ static void check_resources(struct clint *l, const struct iamp_statement *st)
 			continue; /* "*", or not an ARN (INVALID_ARN) */
 		WORK(l, RESOURCE_MISMATCH);
 		glen = arn_glob(glob, sizeof glob, r->text, r->len);
-		if (!glen || resource_fits(l, glob, glen))
-			continue;
+		if (!glen || resource_fits(l, glob, glen) ||
+		    (WANTS(l, INVALID_ARN_RESOURCE) && iamp_lint_arn_type_misspelled(r->text, r->len)))
+			continue; /* a misspelled type: INVALID_ARN_RESOURCE's, one finding per mistake */
 		DIAG(l, RESOURCE_MISMATCH, r->span,
 		     "\"%s\" matches none of the resource types of the statement's actions", r->text);
 	}

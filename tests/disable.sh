@@ -101,4 +101,14 @@ for id in UNKNOWN_ACTION RESOURCE_MISMATCH CONDITION_KEY_NOT_APPLICABLE RESOURCE
 	fi
 done
 
+# The one exception, by design: RESOURCE_MISMATCH leaves an ARN whose
+# resource type is misspelled to INVALID_ARN_RESOURCE (one finding per
+# mistake), and reports it again when that rule is off.
+"$bin" check --no-color --quiet --disable INVALID_ARN_RESOURCE INVALID_ARN_RESOURCE/fires.json > "$tmp/off" 2> /dev/null
+if grep -q '^INVALID_ARN_RESOURCE/fires.json:8:9: warning: .*\[RESOURCE_MISMATCH\]$' "$tmp/off"; then
+	ok
+else
+	no "--disable INVALID_ARN_RESOURCE: RESOURCE_MISMATCH does not report the misspelled ARN it left to it"
+fi
+
 finish

@@ -153,6 +153,43 @@ static const struct {
 		 COND(OP("ForAnyValue:StringEquals", "accounts.google.com:aud", "\"app-1\""))),
 	  R(CONFIRM_AUDIENCE_CLAIM_TYPE), 0 },
 
+	/* keys that only the services AWS lists send (aa_key_services.def) */
+	{ ID, ST(ALLOW ACT("\"sns:Publish\"") RES("\"*\"") COND(OP("StringEquals", "aws:VpceAccount", "\"111122223333\""))),
+	  R(USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES), 1 },
+	{ ID, ST(ALLOW ACT("\"s3:GetObject\"") RES(OBJ) COND(OP("StringEquals", "aws:VpceAccount", "\"111122223333\""))),
+	  R(USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES), 0 },
+	/* the lists differ: sqs sends aws:VpceOrgID, not aws:VpceAccount */
+	{ ID, ST(DENY ACT("\"sqs:*\"") RES("\"*\"") COND(OP("StringNotEqualsIfExists", "aws:vpceorgid", "\"o-a1b2c3d4e5\""))),
+	  R(USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES), 0 },
+	{ ID, ST(DENY ACT("\"sqs:*\"") RES("\"*\"") COND(OP("StringNotEqualsIfExists", "aws:VpceAccount", "\"111122223333\""))),
+	  R(USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES), 1 },
+	/* every action, a pattern that reaches another service, an exception */
+	{ SCP, ST(DENY ACT("\"*\"") RES("\"*\"") COND(OP("ForAnyValue:StringNotLike", "aws:VpceOrgPaths", "\"o-a1b2c3d4e5/*\""))),
+	  R(USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES), 1 },
+	{ ID, ST(ALLOW ACT("\"s*:ListTopics\"") RES("\"*\"") COND(OP("StringEquals", "aws:VpceAccount", "\"111122223333\""))),
+	  R(USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES), 1 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"*\"") COND(OP("StringEquals", "aws:VpceAccount", "\"111122223333\""))),
+	  R(USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES), 1 },
+	{ ID, ST(ALLOW ACT("[\"iam:CreateRole\", \"iam:Get*\"]") RES("\"*\"")
+		 COND(OP("StringEquals", "aws:VpceAccount", "\"111122223333\""))),
+	  R(USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES), 0 },
+	/* an action the catalog lacks counts by its service; an unknown
+	 * service is UNKNOWN_SERVICE's */
+	{ ID, ST(ALLOW ACT("\"ec2:RunNewThing\"") RES("\"*\"") COND(OP("StringEquals", "aws:VpceAccount", "\"111122223333\""))),
+	  R(USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES), 1 },
+	{ ID, ST(ALLOW ACT("\"s3:GetNewThing\"") RES("\"*\"") COND(OP("StringEquals", "aws:VpceAccount", "\"111122223333\""))),
+	  R(USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES), 0 },
+	{ ID, ST(ALLOW ACT("\"zzz:Thing\"") RES("\"*\"") COND(OP("StringEquals", "aws:VpceAccount", "\"111122223333\""))),
+	  R(USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES), 0 },
+	/* NotAction: what it leaves in */
+	{ SCP, ST(DENY "\"NotAction\": \"s3:*\", " RES("\"*\"") COND(OP("StringNotEqualsIfExists", "aws:VpceOrgID", "\"o-a1b2c3d4e5\""))),
+	  R(USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES), 1 },
+	{ SCP, ST(DENY "\"NotAction\": \"*\", " RES("\"*\"") COND(OP("StringNotEqualsIfExists", "aws:VpceOrgID", "\"o-a1b2c3d4e5\""))),
+	  R(USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES), 0 },
+	/* a key without a list */
+	{ ID, ST(ALLOW ACT("\"sns:Publish\"") RES("\"*\"") COND(OP("StringEquals", "aws:SourceVpce", "\"vpce-1a2b3c4d\""))),
+	  R(USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES), 0 },
+
 	/* kms:CallerAccount is an account ID */
 	{ ID, ST(ALLOW ACT("\"kms:Decrypt\"") RES("\"*\"") COND(OP("StringEquals", "kms:CallerAccount", "[\"111122223333\", \"12345\"]"))),
 	  R(INVALID_KMS_KEY_VALUE), 1 },
@@ -188,6 +225,28 @@ START_TEST(names_the_actions)
 }
 END_TEST
 
+/* USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES names the key, the
+ * actions that reach other services (not the others) and the services
+ * that send the key. */
+START_TEST(scoped_names_services)
+{
+	const char *msg = NULL;
+
+	th_lint(ST(DENY ACT("[\"s3:*\", \"sqs:*\", \"kms:Decrypt\"]") RES("\"*\"")
+			  COND(OP("StringNotEqualsIfExists", "aws:VpceAccount", "\"111122223333\""))),
+		ID);
+	for (size_t i = 0; i < th_diags.count; i++)
+		if (th_diags.items[i].rule == IAMP_RULE_USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES)
+			msg = th_diags.items[i].message;
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_msg(strstr(msg, "\"aws:VpceAccount\" works only") != NULL, "%s", msg);
+	ck_assert_msg(strstr(msg, "\"sqs:*\" (sqs:") != NULL, "%s", msg);
+	ck_assert_msg(strstr(msg, "\"s3:*\"") == NULL && strstr(msg, "kms:Decrypt") == NULL, "%s", msg);
+	ck_assert_msg(strstr(msg, "sent by apprunner, discovery,") != NULL, "%s", msg);
+	ck_assert_msg(strstr(msg, ", transfer, not by iam:PassRole (") != NULL, "%s", msg);
+}
+END_TEST
+
 /* Past five actions, the count of the others. */
 START_TEST(counts_the_rest)
 {
@@ -213,6 +272,7 @@ Suite *suite_lint_aa_keys(void)
 	tcase_add_loop_test(tc, rules, 0, sizeof(cases) / sizeof(*cases));
 	tcase_add_test(tc, names_the_actions);
 	tcase_add_test(tc, counts_the_rest);
+	tcase_add_test(tc, scoped_names_services);
 	suite_add_tcase(s, tc);
 	return s;
 }
