@@ -85,7 +85,7 @@ static const struct {
 	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::*:ROLE/x\"")), R(RESOURCE_MISMATCH), 0 },
 	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:IAM::*:role/x\"")), R(RESOURCE_MISMATCH), 0 },
 	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::*\"")), R(RESOURCE_MISMATCH), 0 },
-	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::*:rolex/x\"")), R(RESOURCE_MISMATCH), 1 },
+	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam::*:roleplay/x\"")), R(RESOURCE_MISMATCH), 1 },
 	{ ID, ST(ALLOW ACT("\"iam:PassRole\"") RES("\"arn:aws:iam:us-east-1:*:role/x\"")), R(RESOURCE_MISMATCH), 1 },
 	/* formats with alternatives ("arn:...:/apis/..., arn:...:/restapis/...") */
 	{ ID, ST(ALLOW ACT("\"apigateway:GET\"") RES("\"arn:aws:apigateway:*::/apis/a1/deployments/d1\"")), R(RESOURCE_MISMATCH), 0 },
