@@ -13,10 +13,10 @@
 #include "secrets.h"
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes16.h"
 #include "diag.h"
 #include "load.h"
 #include "policy.h"
@@ -143,44 +143,25 @@ static size_t secret_after(const char *s, size_t n, size_t i)
  *              "key", so the run holds that 'y' (or 'Y') after an 'e' and
  *              a 'k' of either case, with only '_', '-', '.' between.
  *
- * Markers are found 16 bytes at a time with GCC's vector extension
- * (clang has it too), which compiles to SSE2 on x86-64 and to plain code
- * elsewhere. 'y' and 'Y' differ in bit 0x20 alone, and no other byte
- * becomes 'y' with it set (nor 'e' or 'k': marker_live uses it too).
+ * Markers are found 16 bytes at a time (bytes16.h). 'y' and 'Y' differ
+ * in bit 0x20 alone, and no other byte becomes 'y' with it set (nor 'e'
+ * or 'k': marker_live uses it too).
  */
-typedef unsigned char bytes16 __attribute__((vector_size(16)));
-#define SPLAT(c) ((bytes16){ c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c })
-
 static bool is_marker(char c)
 {
 	return c == 'I' || (c | 0x20) == 'y';
-}
-
-/* The index, in memory order, of the first 0xFF byte of a non-zero word
- * copied from a vector of 0x00 and 0xFF bytes. */
-static size_t first_hit(uint64_t w)
-{
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return (size_t)__builtin_clzll(w) / 8;
-#else
-	return (size_t)__builtin_ctzll(w) / 8;
-#endif
 }
 
 /* The first marker byte at or after s[i], or n. */
 static size_t next_marker(const char *s, size_t n, size_t i)
 {
 	for (; i + 16 <= n; i += 16) {
-		bytes16 x, hit;
-		uint64_t half[2];
+		iamp_bytes16 x = iamp_bytes16_load(s + i);
+		size_t k = iamp_bytes16_first((iamp_bytes16)((x == IAMP_SPLAT16('I')) |
+							     ((x | IAMP_SPLAT16(0x20)) == IAMP_SPLAT16('y'))));
 
-		memcpy(&x, s + i, sizeof(x));
-		hit = (bytes16)((x == SPLAT('I')) | ((x | SPLAT(0x20)) == SPLAT('y')));
-		memcpy(half, &hit, sizeof(half));
-		if (half[0])
-			return i + first_hit(half[0]);
-		if (half[1])
-			return i + 8 + first_hit(half[1]);
+		if (k < 16)
+			return i + k;
 	}
 	for (; i < n; i++)
 		if (is_marker(s[i]))
