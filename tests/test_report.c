@@ -460,6 +460,36 @@ START_TEST(test_json_layout)
 }
 END_TEST
 
+/* A fingerprint with a source line: the line's first 511 bytes after its
+ * leading blanks, without trailing blanks, carriage returns or commas
+ * (computed apart, in Python; diag.c hashes the line in place, four
+ * bytes a round). */
+START_TEST(test_fingerprint_line)
+{
+	struct iamp_diags d;
+	char line[600], fp[17], fp2[17];
+	size_t len;
+
+	iamp_diags_init(&d);
+	memcpy(line, "  \t", 3);
+	memset(line + 3, 'x', 500);
+	strcpy(line + 503, "yz\xc3\xa9 , ,\t ,beyond the cap"); /* 511 bytes end at the last , */
+	len = strlen(line);
+	add(&d, IAMP_RULE_INVALID_EFFECT, "p.json", span(1, 1, 1, 2), NULL, "m");
+	d.items[0].source_line = line;
+	iamp_diag_fingerprint(&d.items[0], fp);
+	ck_assert_str_eq(fp, "e3d0139f8dcaed60");
+	line[len - 1] = 'P'; /* past the 511 bytes */
+	iamp_diag_fingerprint(&d.items[0], fp2);
+	ck_assert_str_eq(fp2, fp);
+	line[3 + 499] = 'w'; /* within them */
+	iamp_diag_fingerprint(&d.items[0], fp2);
+	ck_assert_str_ne(fp2, fp);
+	d.items[0].source_line = NULL;
+	iamp_diags_clear(&d);
+}
+END_TEST
+
 /*
  * The report in parts (check -j N): the head, the diagnostics cut into
  * parts at every place (empty parts among them), each part in a stream
@@ -1274,6 +1304,7 @@ Suite *suite_report(void)
 	tcase_add_test(tc, test_json_fields);
 	tcase_add_test(tc, test_json_empty);
 	tcase_add_test(tc, test_json_layout);
+	tcase_add_test(tc, test_fingerprint_line);
 	tcase_add_test(tc, test_json_long);
 	tcase_add_loop_test(tc, test_report_in_parts, 0, sizeof(part_formats) / sizeof(*part_formats));
 	tcase_add_test(tc, test_json_escaping);
