@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "error.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +30,22 @@ const struct iamp_aa_code iamp_aa_codes[] = {
 #undef AA
 };
 const size_t iamp_aa_code_count = sizeof(iamp_aa_codes) / sizeof(*iamp_aa_codes);
+
+/* Which rules report an issue code (IAMP_RULE_NONE too), marked once. */
+static bool rule_has_code[IAMP_RULE__COUNT + 1];
+static pthread_once_t rule_has_code_once = PTHREAD_ONCE_INIT;
+
+static void mark_rules_with_codes(void)
+{
+	for (size_t i = 0; i < iamp_aa_code_count; i++)
+		rule_has_code[iamp_aa_codes[i].rule] = true;
+}
+
+bool iamp_rule_has_aa_code(enum iamp_rule_id rule)
+{
+	pthread_once(&rule_has_code_once, mark_rules_with_codes);
+	return rule_has_code[rule];
+}
 
 size_t iamp_rules_named(bool out[IAMP_RULE__COUNT], const char *name)
 {

@@ -460,6 +460,41 @@ START_TEST(test_json_layout)
 }
 END_TEST
 
+/* JSON strings are written 16 bytes at a time up to a byte to escape
+ * (report.c: plain_end): each kind of byte, at every offset from 0 to 40
+ * of a plain run, is written as the byte-by-byte rules say. */
+START_TEST(json_string_every_offset)
+{
+	static const struct {
+		const char *in, *out;
+	} odd[] = {
+		{ "\"", "\\\"" }, { "\\", "\\\\" }, { "\n", "\\n" }, { "\x01", "\\u0001" },
+		{ "\x1f", "\\u001f" }, { "\x7f", "\\u007f" }, { "\xc3\xa9", "\xc3\xa9" },
+		{ "\xff", "\\ufffd" }, { "~", "~" }, { " ", " " },
+	};
+
+	for (size_t k = 0; k < sizeof odd / sizeof *odd; k++) {
+		for (size_t at = 0; at <= 40; at++) {
+			char in[128], want[128], *buf = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&buf, &len);
+
+			memset(in, 'a', at);
+			strcpy(in + at, odd[k].in);
+			strcat(in, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+			want[0] = '"';
+			memset(want + 1, 'a', at);
+			strcpy(want + 1 + at, odd[k].out);
+			strcat(want, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"");
+			iamp_json_string(f, in, strlen(in));
+			fclose(f);
+			ck_assert_str_eq(buf, want);
+			free(buf);
+		}
+	}
+}
+END_TEST
+
 /* A fingerprint with a source line: the line's first 511 bytes after its
  * leading blanks, without trailing blanks, carriage returns or commas
  * (computed apart, in Python; diag.c hashes the line in place, four
@@ -1305,6 +1340,7 @@ Suite *suite_report(void)
 	tcase_add_test(tc, test_json_empty);
 	tcase_add_test(tc, test_json_layout);
 	tcase_add_test(tc, test_fingerprint_line);
+	tcase_add_test(tc, json_string_every_offset);
 	tcase_add_test(tc, test_json_long);
 	tcase_add_loop_test(tc, test_report_in_parts, 0, sizeof(part_formats) / sizeof(*part_formats));
 	tcase_add_test(tc, test_json_escaping);
