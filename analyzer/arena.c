@@ -52,17 +52,11 @@ static struct chunk *chunk_new(size_t size)
 	return c;
 }
 
-/* n bytes, not zeroed: for callers that write every byte at once. */
-static void *take(struct iamp_arena *arena, size_t n)
+/* take() when the current chunk has no room (or in the debug build). */
+static __attribute__((noinline)) void *take_chunk(struct iamp_arena *arena, size_t n)
 {
-	struct chunk *c;
-	void *p;
+	struct chunk *c = arena->head;
 
-	if (n == 0)
-		n = 1;
-	if (n > SIZE_MAX - ALIGN)
-		return NULL;
-	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 #ifdef IAMP_DEBUG_ARENA
 	c = chunk_new(n);
 	if (!c)
@@ -70,44 +64,61 @@ static void *take(struct iamp_arena *arena, size_t n)
 	c->next = arena->head;
 	arena->head = c;
 #else
-	c = arena->head;
-	if (!c || c->size - c->used < n) {
-		if (n > CHUNK_SIZE / 4) {
-			/* A big block gets a chunk of its own, kept behind the
-			 * current one so that its free space is not lost. */
-			struct chunk *big = chunk_new(n);
+	if (n > CHUNK_SIZE / 4) {
+		/* A big block gets a chunk of its own, kept behind the
+		 * current one so that its free space is not lost. */
+		struct chunk *big = chunk_new(n);
 
-			if (!big)
-				return NULL;
-			if (c) {
-				big->next = c->next;
-				c->next = big;
-			} else {
-				arena->head = big;
-			}
-			c = big;
+		if (!big)
+			return NULL;
+		if (c) {
+			big->next = c->next;
+			c->next = big;
 		} else {
-			c = chunk_new(CHUNK_SIZE);
-			if (!c)
-				return NULL;
-			c->next = arena->head;
-			arena->head = c;
+			arena->head = big;
+		}
+		c = big;
+	} else {
+		c = chunk_new(CHUNK_SIZE);
+		if (!c)
+			return NULL;
+		c->next = arena->head;
+		arena->head = c;
+	}
+#endif
+	c->used = n;
+	arena->total += n;
+	return c->data;
+}
+
+/* n bytes, not zeroed, 16-byte aligned. The common case, a bump of the
+ * current chunk, is inlined into its callers here. */
+static inline void *take(struct iamp_arena *arena, size_t n)
+{
+	if (n == 0)
+		n = 1;
+	if (n > SIZE_MAX - ALIGN)
+		return NULL;
+	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+#ifndef IAMP_DEBUG_ARENA
+	{
+		struct chunk *c = arena->head;
+
+		if (c && c->size - c->used >= n) {
+			void *p = (char *)c->data + c->used;
+
+			c->used += n;
+			arena->total += n;
+			return p;
 		}
 	}
 #endif
-	p = (char *)c->data + c->used;
-	c->used += n;
-	arena->total += n;
-	return p;
+	return take_chunk(arena, n);
 }
 
-void *iamp_arena_alloc(struct iamp_arena *arena, size_t n)
+void *iamp_arena_take(struct iamp_arena *arena, size_t n)
 {
-	void *p = take(arena, n);
-
-	if (p)
-		memset(p, 0, n);
-	return p;
+	return take(arena, n);
 }
 
 char *iamp_arena_strndup(struct iamp_arena *arena, const char *s, size_t n)

@@ -688,17 +688,25 @@ static bool ignore_matches(const struct iamp_config *c, const struct iamp_ignore
 enum iamp_config_verdict iamp_config_judge(const struct iamp_config *c, const struct iamp_diag *d,
 					   const char *sid, bool use_baseline)
 {
-	char fp[17];
+	char fp[17] = "";
 	const char *key = fp;
+	bool has_fp = false; /* worked out only when something compares it */
 
 	if (c->disabled[d->rule])
 		return IAMP_CONFIG_DISABLED;
-	iamp_config_fingerprint(c, d, fp);
-	for (size_t i = 0; i < c->ignore_count; i++)
+	for (size_t i = 0; i < c->ignore_count; i++) {
+		if (c->ignores[i].fingerprint && !has_fp) {
+			iamp_config_fingerprint(c, d, fp);
+			has_fp = true;
+		}
 		if (ignore_matches(c, &c->ignores[i], d, sid, fp))
 			return IAMP_CONFIG_IGNORED;
-	if (use_baseline && c->baseline_count &&
-	    bsearch(&key, c->baseline, c->baseline_count, sizeof(*c->baseline), cmp_str))
+	}
+	if (!use_baseline || !c->baseline_count)
+		return IAMP_CONFIG_KEEP;
+	if (!has_fp)
+		iamp_config_fingerprint(c, d, fp);
+	if (bsearch(&key, c->baseline, c->baseline_count, sizeof(*c->baseline), cmp_str))
 		return IAMP_CONFIG_BASELINE;
 	return IAMP_CONFIG_KEEP;
 }

@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "error.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +30,22 @@ const struct iamp_aa_code iamp_aa_codes[] = {
 #undef AA
 };
 const size_t iamp_aa_code_count = sizeof(iamp_aa_codes) / sizeof(*iamp_aa_codes);
+
+/* Which rules report an issue code (IAMP_RULE_NONE too), marked once. */
+static bool rule_has_code[IAMP_RULE__COUNT + 1];
+static pthread_once_t rule_has_code_once = PTHREAD_ONCE_INIT;
+
+static void mark_rules_with_codes(void)
+{
+	for (size_t i = 0; i < iamp_aa_code_count; i++)
+		rule_has_code[iamp_aa_codes[i].rule] = true;
+}
+
+bool iamp_rule_has_aa_code(enum iamp_rule_id rule)
+{
+	pthread_once(&rule_has_code_once, mark_rules_with_codes);
+	return rule_has_code[rule];
+}
 
 size_t iamp_rules_named(bool out[IAMP_RULE__COUNT], const char *name)
 {
@@ -261,14 +278,30 @@ int iamp_diags_max_severity(const struct iamp_diags *diags)
 	return max;
 }
 
-/* FNV-1a, 64 bit: stable across runs and machines. */
+#define FNV_PRIME 0x100000001b3ULL
+
+/* FNV-1a, 64 bit, of s[0..n): stable across runs and machines. Four
+ * bytes a round, in order: the same value with a quarter of the loop's
+ * tests (the length is known; a NUL is no longer looked for). */
+static uint64_t fnv_n(uint64_t h, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		h = (h ^ p[i]) * FNV_PRIME;
+		h = (h ^ p[i + 1]) * FNV_PRIME;
+		h = (h ^ p[i + 2]) * FNV_PRIME;
+		h = (h ^ p[i + 3]) * FNV_PRIME;
+	}
+	for (; i < n; i++)
+		h = (h ^ p[i]) * FNV_PRIME;
+	return h ^ 0xff; /* separator, so "ab"+"c" differs from "a"+"bc" */
+}
+
 static uint64_t fnv(uint64_t h, const char *s)
 {
-	for (; s && *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h ^ 0xff; /* separator, so "ab"+"c" differs from "a"+"bc" */
+	return fnv_n(h, s, s ? strlen(s) : 0);
 }
 
 /* h as 16 lower-case hex digits (snprintf's format parsing cost more
@@ -293,18 +326,15 @@ void iamp_diag_fingerprint(const struct iamp_diag *d, char out[17])
 	 * comma, so that re-indenting or moving the line (to the end of a
 	 * list, where JSON wants no comma) keeps the fingerprint. */
 	if (line) {
-		char buf[512];
-		size_t n = 0;
+		size_t n;
 
 		while (*line == ' ' || *line == '\t')
 			line++;
-		while (*line && n < sizeof(buf) - 1)
-			buf[n++] = *line++;
-		while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r' ||
-			     buf[n - 1] == ','))
+		n = strnlen(line, 511); /* fingerprints have always hashed at most 511 bytes */
+		while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r' ||
+			     line[n - 1] == ','))
 			n--;
-		buf[n] = '\0';
-		h = fnv(h, buf);
+		h = fnv_n(h, line, n);
 	}
 	h = fnv(h, d->message);
 	hex16(out, h);

@@ -50,6 +50,10 @@ struct iamp_aa_code {
 extern const struct iamp_aa_code iamp_aa_codes[];
 extern const size_t iamp_aa_code_count;
 
+/* Whether a row of iamp_aa_codes names `rule` (most rules have none: the
+ * reports skip the rows for them). */
+bool iamp_rule_has_aa_code(enum iamp_rule_id rule);
+
 /* Marks in `out` every rule that `name` names: the rule with that id, or
  * every rule that reports the AWS issue code `name`. Returns how many were
  * marked, a code no rule reports yet counting as one (0: an unknown

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "bytes16.h"
 #include "diag.h"
 #include "error.h"
 #include "load_internal.h"
@@ -149,7 +150,6 @@ static size_t line_index(const struct iamp_document *doc, size_t offset)
 	return lo;
 }
 
-#define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
 static uint64_t load8(const unsigned char *s)
@@ -221,9 +221,24 @@ struct iamp_pos loader_pos(struct loader *ld, size_t offset)
 
 struct iamp_span loader_span(struct loader *ld, size_t start, size_t end)
 {
+	const struct iamp_document *doc = ld->at;
+	struct pos_cache *pc = &ld->pc;
 	struct iamp_span span;
 
 	span.start = loader_pos(ld, start);
+	/* The end on the start's line of an all-ASCII text, not mapped (a
+	 * JSON scalar or key, which holds no line break): its column is as
+	 * many bytes further, what loader_pos() would count, and the memo
+	 * moves there as loader_pos() would move it. */
+	if (!ld->map && !doc->cont_bytes && end >= span.start.offset && end <= doc->len &&
+	    (pc->line + 1 == doc->line_count || end < doc->line_starts[pc->line + 1])) {
+		span.end = (struct iamp_pos){ span.start.line,
+					      span.start.col + (uint32_t)(end - span.start.offset),
+					      (uint32_t)end };
+		pc->offset = span.end.offset;
+		pc->col = span.end.col;
+		return span;
+	}
 	span.end = loader_pos(ld, end);
 	return span;
 }
@@ -469,14 +484,15 @@ int loader_close(struct loader *ld, struct iamp_pos end,
 	if (!v)
 		return IAMP_ENOMEM;
 	if (f->kind == IAMP_VALUE_ARRAY && n) {
-		v->u.array.items = iamp_arena_alloc(arena, n * sizeof(*v->u.array.items));
+		/* every item and member is written below */
+		v->u.array.items = iamp_arena_take(arena, n * sizeof(*v->u.array.items));
 		if (!v->u.array.items)
 			return IAMP_ENOMEM;
 		for (size_t i = 0; i < n; i++)
 			v->u.array.items[i] = m[i].value;
 		v->u.array.count = n;
 	} else if (f->kind == IAMP_VALUE_OBJECT && n) {
-		v->u.object.members = iamp_arena_alloc(arena, n * sizeof(*m));
+		v->u.object.members = iamp_arena_take(arena, n * sizeof(*m));
 		if (!v->u.object.members)
 			return IAMP_ENOMEM;
 		memcpy(v->u.object.members, m, n * sizeof(*m));
@@ -632,14 +648,17 @@ static int scan_text(struct iamp_document *doc, size_t *bad, const char **why)
 	while (i < n) {
 		unsigned char c;
 
-		/* Eight printable ASCII bytes at a time: no high bit, and no
-		 * byte below 0x20 (subtracting 0x20 would borrow into it). */
-		while (i + 8 <= n) {
-			uint64_t x = load8(s + i);
+		/* Printable ASCII (0x20 to 0x7F), 16 bytes at a time
+		 * (bytes16.h), to the first byte that is not. */
+		for (; i + 16 <= n; i += 16) {
+			iamp_bytes16 x = iamp_bytes16_load(s + i);
+			size_t k = iamp_bytes16_first((iamp_bytes16)((x < IAMP_SPLAT16(0x20)) |
+								     (x > IAMP_SPLAT16(0x7F))));
 
-			if ((x | (x - 0x20 * ONES)) & HIGHS)
+			if (k < 16) {
+				i += k;
 				break;
-			i += 8;
+			}
 		}
 		if (i >= n)
 			break;
@@ -675,12 +694,12 @@ static int scan_text(struct iamp_document *doc, size_t *bad, const char **why)
 			i += w;
 		}
 	}
-	ls = iamp_arena_alloc(doc->arena, count * sizeof(*ls));
+	ls = iamp_arena_take(doc->arena, count * sizeof(*ls));
 	if (!ls) {
 		err = IAMP_ENOMEM;
 		goto out;
 	}
-	memcpy(ls, starts, count * sizeof(*ls));
+	memcpy(ls, starts, count * sizeof(*ls)); /* every byte */
 	doc->line_starts = ls;
 	doc->line_count = count;
 out:

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "bytes16.h"
 #include "error.h"
 #include "load_internal.h"
 
@@ -56,16 +57,56 @@ static const unsigned char str_stop[256] = {
 	[0x1E] = 1, [0x1F] = 1, ['"'] = 1, ['\\'] = 1,
 };
 
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
 /* Skips white space between tokens, counting it for the size quotas
- * (load.h: ws_bytes). */
+ * (load.h: ws_bytes). Often there is none, or one space; a line break
+ * and its indentation are skipped 16 bytes at a time (bytes16.h). */
 static const char *skip_ws(struct reader *r, const char *p)
 {
 	const char *from = p;
 
-	while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+	if (!is_ws(*p))
+		return p;
+	for (; p + 16 <= r->end; p += 16) {
+		iamp_bytes16 x = iamp_bytes16_load(p);
+		size_t k = iamp_bytes16_first((iamp_bytes16)((x != IAMP_SPLAT16(' ')) &
+							     (x != IAMP_SPLAT16('\n')) &
+							     (x != IAMP_SPLAT16('\r')) &
+							     (x != IAMP_SPLAT16('\t'))));
+
+		if (k < 16) {
+			p += k;
+			goto counted;
+		}
+	}
+	while (is_ws(*p)) /* the NUL after the text stops it */
 		p++;
+counted:
 	r->ws += (size_t)(p - from);
 	return p;
+}
+
+/* The first byte at or after q that ends a run of plain string content
+ * (str_stop): 16 bytes at a time, the last ones by the table, which stops
+ * at the NUL after the text at the latest. */
+static const char *string_stop(const struct reader *r, const char *q)
+{
+	for (; q + 16 <= r->end; q += 16) {
+		iamp_bytes16 x = iamp_bytes16_load(q);
+		size_t k = iamp_bytes16_first((iamp_bytes16)((x == IAMP_SPLAT16('"')) |
+							     (x == IAMP_SPLAT16('\\')) |
+							     (x < IAMP_SPLAT16(0x20))));
+
+		if (k < 16)
+			return q + k;
+	}
+	while (!str_stop[(unsigned char)*q])
+		q++;
+	return q;
 }
 
 static bool is_digit(char c)
@@ -279,8 +320,7 @@ static int read_string(struct reader *r, const char **pp, const char **out,
 	int err;
 
 	for (;;) {
-		while (!str_stop[(unsigned char)*q])
-			q++;
+		q = string_stop(r, q);
 		if (*q == '"')
 			break;
 		if (*q == '\\') {
@@ -469,8 +509,9 @@ static int parse(struct reader *r, const char *p)
 					IAMP_VALUE_OBJECT : IAMP_VALUE_ARRAY;
 
 				close = *p == '{' ? '}' : ']';
-				if (!loader_depth_ok(ld, loader_span(ld,
-						offset(r, p), offset(r, p) + 1)))
+				/* the bracket's span only for the diagnostic */
+				if (ld->nframes >= ld->limits->max_depth &&
+				    !loader_depth_ok(ld, loader_span(ld, offset(r, p), offset(r, p) + 1)))
 					return STOP;
 				err = loader_open(ld, kind,
 						  loader_pos(ld, offset(r, p)));

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes16.h"
 #include "context.h"
 #include "diag.h"
 #include "error.h"
@@ -268,6 +269,25 @@ static const bool json_plain[256] = {
 	[0x5D ... 0x7E] = true,
 };
 
+/* The first byte at or after p[i] that json_plain does not hold, or n:
+ * 16 bytes at a time (bytes16.h), the last ones by the table. */
+static size_t plain_end(const unsigned char *p, size_t n, size_t i)
+{
+	for (; i + 16 <= n; i += 16) {
+		iamp_bytes16 x = iamp_bytes16_load(p + i);
+		size_t k = iamp_bytes16_first((iamp_bytes16)((x < IAMP_SPLAT16(0x20)) |
+							     (x > IAMP_SPLAT16(0x7E)) |
+							     (x == IAMP_SPLAT16('"')) |
+							     (x == IAMP_SPLAT16('\\'))));
+
+		if (k < 16)
+			return i + k;
+	}
+	while (i < n && json_plain[p[i]])
+		i++;
+	return i;
+}
+
 /* A JSON string: quotes and backslash escaped, every control character
  * (and DEL) as an escape, valid UTF-8 as it is, each invalid byte as
  * \ufffd. */
@@ -283,10 +303,9 @@ static void jw_json(struct jw *w, const char *s, size_t n)
 		size_t len;
 
 		/* printable ASCII other than quote and backslash: the common case */
-		if (json_plain[p[i]]) {
-			i++;
-			continue;
-		}
+		i = plain_end(p, n, i);
+		if (i == n)
+			break;
 		len = iamp_utf8_next(p + i, n - i, &cp);
 		if (cp >= 0x80 && !(cp == REPLACEMENT && len == 1)) {
 			i += len; /* valid UTF-8 */
@@ -344,9 +363,8 @@ static void jw_newline(struct jw *w, int depth)
 	}
 }
 
-/* Starts a member (with `key`, inside an object) or an element (key
- * NULL, inside an array). */
-static void jw_member(struct jw *w, const char *key)
+/* The comma and line break before a member or element. */
+static void jw_next(struct jw *w)
 {
 	if (w->depth > 0) {
 		if (w->has_items[w->depth - 1])
@@ -355,6 +373,24 @@ static void jw_member(struct jw *w, const char *key)
 		if (!w->compact)
 			jw_newline(w, w->depth);
 	}
+}
+
+/* jw_member(w, LIT) for a key written as a string literal that needs no
+ * escape: the quoted key and its ": " are one literal, put at once (the
+ * compact form drops the space, the literal's last byte). */
+#define jw_key(w, lit) jw_member_raw(w, "\"" lit "\": ", sizeof(lit) + 3)
+
+static void jw_member_raw(struct jw *w, const char *head, size_t n)
+{
+	jw_next(w);
+	jw_put(w, head, w->compact ? n - 1 : n);
+}
+
+/* Starts a member (with `key`, inside an object) or an element (key
+ * NULL, inside an array). */
+static void jw_member(struct jw *w, const char *key)
+{
+	jw_next(w);
 	if (key) {
 		jw_json(w, key, strlen(key));
 		if (w->compact)
@@ -389,27 +425,42 @@ static void jw_close(struct jw *w, char bracket)
 #define jw_array(w, key) jw_open(w, key, '[')
 #define jw_array_end(w) jw_close(w, ']')
 
-static void jw_string(struct jw *w, const char *key, const char *s)
+/* A string value, or null. */
+static void jw_str(struct jw *w, const char *s)
 {
-	jw_member(w, key);
 	if (s)
 		jw_json(w, s, strlen(s));
 	else
 		jw_puts(w, "null");
 }
 
-static void jw_uint(struct jw *w, const char *key, unsigned long long v)
+static void jw_string(struct jw *w, const char *key, const char *s)
+{
+	jw_member(w, key);
+	jw_str(w, s);
+}
+
+static void jw_num(struct jw *w, unsigned long long v)
 {
 	char b[24];
 	size_t n = sizeof b;
 
-	jw_member(w, key);
 	do {
 		b[--n] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
 	jw_put(w, b + n, sizeof b - n);
 }
+
+static void jw_uint(struct jw *w, const char *key, unsigned long long v)
+{
+	jw_member(w, key);
+	jw_num(w, v);
+}
+
+/* jw_string and jw_uint under a key that is a literal (jw_key). */
+#define jw_string_lit(w, lit, s) do { jw_key(w, lit); jw_str(w, s); } while (0)
+#define jw_uint_lit(w, lit, v) do { jw_key(w, lit); jw_num(w, v); } while (0)
 
 static void jw_bool(struct jw *w, const char *key, bool v)
 {
@@ -450,7 +501,7 @@ static void jw_aa_codes(struct jw *w, enum iamp_rule_id rule, bool types)
 	};
 
 	jw_array(w, "awsIssueCodes");
-	for (size_t i = 0; i < iamp_aa_code_count; i++) {
+	for (size_t i = 0; iamp_rule_has_aa_code(rule) && i < iamp_aa_code_count; i++) {
 		if (iamp_aa_codes[i].rule != rule)
 			continue;
 		if (!types) {
@@ -519,21 +570,22 @@ static void json_part(FILE *out, const struct iamp_diag *items, size_t n, size_t
 		const struct iamp_diag *d = &items[i];
 		char fp[17];
 
+		/* one object a finding, its keys literals (jw_key) */
 		iamp_diag_fingerprint(d, fp);
 		jw_object(&w, NULL);
-		jw_string(&w, "path", d->path);
-		jw_uint(&w, "line", d->span.start.line);
-		jw_uint(&w, "column", d->span.start.col);
-		jw_uint(&w, "endLine", d->span.end.line);
-		jw_uint(&w, "endColumn", d->span.end.col);
-		jw_uint(&w, "offset", d->span.start.offset);
-		jw_uint(&w, "endOffset", d->span.end.offset);
-		jw_string(&w, "severity", iamp_severity_name(d->severity));
-		jw_string(&w, "rule", iamp_rules[d->rule].id);
-		jw_string(&w, "title", iamp_rules[d->rule].title);
+		jw_string_lit(&w, "path", d->path);
+		jw_uint_lit(&w, "line", d->span.start.line);
+		jw_uint_lit(&w, "column", d->span.start.col);
+		jw_uint_lit(&w, "endLine", d->span.end.line);
+		jw_uint_lit(&w, "endColumn", d->span.end.col);
+		jw_uint_lit(&w, "offset", d->span.start.offset);
+		jw_uint_lit(&w, "endOffset", d->span.end.offset);
+		jw_string_lit(&w, "severity", iamp_severity_name(d->severity));
+		jw_string_lit(&w, "rule", iamp_rules[d->rule].id);
+		jw_string_lit(&w, "title", iamp_rules[d->rule].title);
 		jw_aa_codes(&w, d->rule, false);
-		jw_string(&w, "message", d->message);
-		jw_string(&w, "fingerprint", fp);
+		jw_string_lit(&w, "message", d->message);
+		jw_string_lit(&w, "fingerprint", fp);
 		if (opts->baseline_state)
 			jw_string(&w, "baselineState", opts->baseline_state[first + i]);
 		jw_object_end(&w);

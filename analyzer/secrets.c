@@ -5,6 +5,10 @@
  * id by its shape, or a key name after which a secret access key may
  * follow. The credentials found are kept as (offset, length) in the text,
  * then searched for in every diagnostic of the document to be masked.
+ *
+ * Most runs can hold neither, and the scan does not read them: every
+ * finding's run holds a marker byte (next_live_marker), found 16 bytes at
+ * a time, and only the run around such a marker is read byte by byte.
  */
 #include "secrets.h"
 
@@ -12,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes16.h"
 #include "diag.h"
 #include "load.h"
 #include "policy.h"
@@ -124,6 +129,77 @@ static size_t secret_after(const char *s, size_t n, size_t i)
 	return i;
 }
 
+/*
+ * Most runs of name characters can hold no credential, and the scan
+ * (iamp_secrets_check) does not read them: it jumps to the next marker
+ * byte that can belong to one, then reads that marker's run as it reads
+ * any. The runs it skipped would have given nothing, as every finding's
+ * run holds a marker that passes marker_live():
+ *
+ *   'I'        a key id's run holds AKIA or ASIA: the 'I' after AK or AS
+ *              and before A;
+ *   'y', 'Y'   a secret's key name, lower-cased without '_', '-' and '.',
+ *              holds "secretaccesskey" or is "awssecretkey": both end in
+ *              "key", so the run holds that 'y' (or 'Y') after an 'e' and
+ *              a 'k' of either case, with only '_', '-', '.' between.
+ *
+ * Markers are found 16 bytes at a time (bytes16.h). 'y' and 'Y' differ
+ * in bit 0x20 alone, and no other byte becomes 'y' with it set (nor 'e'
+ * or 'k': marker_live uses it too).
+ */
+static bool is_marker(char c)
+{
+	return c == 'I' || (c | 0x20) == 'y';
+}
+
+/* The first marker byte at or after s[i], or n. */
+static size_t next_marker(const char *s, size_t n, size_t i)
+{
+	for (; i + 16 <= n; i += 16) {
+		iamp_bytes16 x = iamp_bytes16_load(s + i);
+		size_t k = iamp_bytes16_first((iamp_bytes16)((x == IAMP_SPLAT16('I')) |
+							     ((x | IAMP_SPLAT16(0x20)) == IAMP_SPLAT16('y'))));
+
+		if (k < 16)
+			return i + k;
+	}
+	for (; i < n; i++)
+		if (is_marker(s[i]))
+			return i;
+	return n;
+}
+
+static bool is_separator(char c)
+{
+	return c == '_' || c == '-' || c == '.';
+}
+
+/* Whether the marker at s[m] (the text is NUL-terminated after it) can
+ * belong to a credential: see above. It may look before the run the
+ * scan reads (a true answer is only a reason to read it). */
+static bool marker_live(const char *s, size_t m)
+{
+	if (s[m] == 'I')
+		return m >= 2 && s[m - 2] == 'A' && (s[m - 1] == 'K' || s[m - 1] == 'S') &&
+		       s[m + 1] == 'A';
+	while (m > 0 && is_separator(s[m - 1]))
+		m--;
+	if (m == 0 || (s[m - 1] | 0x20) != 'e')
+		return false;
+	m--;
+	while (m > 0 && is_separator(s[m - 1]))
+		m--;
+	return m > 0 && (s[m - 1] | 0x20) == 'k';
+}
+
+/* The first marker at or after s[i] that can belong to a credential, or n. */
+static size_t next_live_marker(const char *s, size_t n, size_t i)
+{
+	while ((i = next_marker(s, n, i)) < n && !marker_live(s, i))
+		i++;
+	return i;
+}
+
 static void mask_at(char *p, bool key_id)
 {
 	memset(p + (key_id ? 4 : 0), '*', key_id ? KEY_ID_LEN - 4 : SECRET_LEN);
@@ -132,10 +208,17 @@ static void mask_at(char *p, bool key_id)
 void iamp_secrets_mask_key_ids(char *s)
 {
 	size_t n = strlen(s);
+	char *p = s, *last;
 
-	for (size_t i = 0; i + KEY_ID_LEN <= n; i++)
-		if ((i == 0 || !is_alnum(s[i - 1])) && key_id_at(s + i, n - i))
-			mask_at(s + i, true);
+	if (n < KEY_ID_LEN)
+		return;
+	last = s + n - KEY_ID_LEN; /* the last byte a key id can start at */
+	/* a key id starts with 'A': jump from one to the next */
+	while (p <= last && (p = memchr(p, 'A', (size_t)(last - p) + 1)) != NULL) {
+		if ((p == s || !is_alnum(p[-1])) && key_id_at(p, n - (size_t)(p - s)))
+			mask_at(p, true);
+		p++;
+	}
 }
 
 /* Masks every occurrence of the credential in s. */
@@ -167,14 +250,18 @@ size_t iamp_secrets_check(const struct iamp_document *doc, struct iamp_diags *di
 		iamp_diags_work_for(diags, secret_rules);
 	}
 	for (size_t i = 0; i < n;) {
-		size_t start, at = SIZE_MAX;
+		size_t start, at = SIZE_MAX, mark;
 		bool key_id = false;
 
-		while (i < n && !is_name(s[i]))
-			i++;
-		if (i == n)
+		/* Skip to the run of the next live marker: the runs before
+		 * it give nothing. It starts at i at the earliest, where the
+		 * last run or credential ended. */
+		mark = next_live_marker(s, n, i);
+		if (mark == n)
 			break;
-		start = i;
+		for (start = mark; start > i && is_name(s[start - 1]); start--)
+			;
+		i = start;
 		/* A key id may sit inside a run of name characters
 		 * ("user.AKIA...", "key_AKIA..."): look at each word start,
 		 * in the same pass that finds the end of the run. */

@@ -5,6 +5,7 @@
  * (strndup does not zero first: it writes every byte itself).
  */
 #include <check.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "arena.h"
@@ -67,6 +68,38 @@ START_TEST(strndup_copy)
 }
 END_TEST
 
+/* Allocations of every size, small ones bumped in a chunk, big ones
+ * (over a quarter of a chunk) in chunks of their own, several chunks
+ * over: each is 16-byte aligned and none overlaps another (each keeps
+ * the pattern written into it), and iamp_arena_used() counts them. */
+START_TEST(distinct)
+{
+	struct iamp_arena *arena = iamp_arena_new();
+	static const size_t each[] = { 1, 16, 33, 500, 20000, 7, 70000, 3 };
+	unsigned char *p[400];
+	size_t len[400], total = 0;
+
+	ck_assert_ptr_nonnull(arena);
+	for (size_t i = 0; i < N(p); i++) {
+		len[i] = each[i % N(each)];
+		p[i] = i % 2 ? iamp_arena_take(arena, len[i]) : iamp_arena_alloc(arena, len[i]);
+		ck_assert_ptr_nonnull(p[i]);
+		ck_assert_uint_eq((uintptr_t)p[i] % 16, 0);
+		memset(p[i], (int)(i & 0xFF), len[i]);
+		total += (len[i] + 15) / 16 * 16;
+	}
+	for (size_t i = 0; i < N(p); i++) {
+		size_t k = 0;
+
+		while (k < len[i] && p[i][k] == (i & 0xFF))
+			k++;
+		ck_assert_msg(k == len[i], "allocation %zu overwritten at %zu", i, k);
+	}
+	ck_assert_uint_eq(iamp_arena_used(arena), total);
+	iamp_arena_free(arena);
+}
+END_TEST
+
 Suite *suite_arena(void)
 {
 	Suite *s = suite_create("arena");
@@ -74,6 +107,7 @@ Suite *suite_arena(void)
 
 	tcase_add_loop_test(tc, alloc_zeroed, 0, N(sizes));
 	tcase_add_loop_test(tc, strndup_copy, 0, N(sizes));
+	tcase_add_test(tc, distinct);
 	suite_add_tcase(s, tc);
 	return s;
 }

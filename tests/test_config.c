@@ -163,7 +163,8 @@ START_TEST(bad_config)
 END_TEST
 
 
-/* The configuration of the judge table below. */
+/* The configuration of the judge table below; %s is the fingerprint
+ * of its row 11. */
 static const char judge_config[] =
 	"disable: [MISSING_VERSION]\n"
 	"severity: {RESOURCE_STAR: warning}\n"
@@ -173,7 +174,7 @@ static const char judge_config[] =
 	"    reason: read-only legacy roles\n"
 	"  - sid: BreakGlass\n"
 	"    reason: reviewed by security\n"
-	"  - fingerprint: 0123456789abcdef\n"
+	"  - fingerprint: %s\n"
 	"    reason: accepted in ticket 42\n"
 	"  - rule: SERVICE_WILDCARD\n"
 	"    sid: Admin\n"
@@ -199,6 +200,8 @@ static const struct {
 	{ IAMP_RULE_INVALID_ARN, "base.json.txt", NULL, "\"arn:x\"", true, IAMP_CONFIG_BASELINE },
 	{ IAMP_RULE_INVALID_ARN, "base.json.txt", NULL, "\"arn:x\"", false, IAMP_CONFIG_KEEP },
 	{ IAMP_RULE_INVALID_ARN, "base.json.txt", NULL, "\"arn:y\"", true, IAMP_CONFIG_KEEP },
+	{ IAMP_RULE_INVALID_ARN, "fp.json", NULL, "\"arn:z\"", false, IAMP_CONFIG_IGNORED },
+	{ IAMP_RULE_INVALID_ARN, "fp.json", NULL, "\"arn:w\"", false, IAMP_CONFIG_KEEP },
 };
 
 static struct iamp_diag judged_diag(size_t i)
@@ -220,14 +223,23 @@ START_TEST(judge)
 	char dir[] = "/tmp/iamp-config-XXXXXX";
 	struct iamp_config c;
 	struct iamp_diags diags;
-	struct iamp_diag d, base = judged_diag(8);
-	char *path, *bpath, fp[17], text[256], cwd[4096];
+	struct iamp_diag d, base = judged_diag(8), ignored = judged_diag(11);
+	char *path, *bpath, fp[17], text[1024], cwd[4096];
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
 	ck_assert_int_eq(chdir(dir), 0); /* paths of the table are relative to here */
-	path = write_tmp(dir, ".iamproof.yaml", judge_config);
+	/* The configuration ignores the fingerprint of row 11, as it would
+	 * be found with this configuration: load it once to work it out. */
+	snprintf(text, sizeof(text), judge_config, "0123456789abcdef");
+	path = write_tmp(dir, ".iamproof.yaml", text);
 	iamp_diags_init(&diags);
+	ck_assert_int_eq(iamp_config_load(&c, path, &diags), 0);
+	iamp_config_fingerprint(&c, &ignored, fp);
+	iamp_config_free(&c);
+	free(path);
+	snprintf(text, sizeof(text), judge_config, fp);
+	path = write_tmp(dir, ".iamproof.yaml", text);
 	ck_assert_int_eq(iamp_config_load(&c, path, &diags), 0);
 	/* The baseline holds the fingerprint of row 8, as `baseline` writes it. */
 	iamp_config_fingerprint(&c, &base, fp);

@@ -180,6 +180,10 @@ static const struct span_case span_cases[] = {
 	{ IAMP_FORMAT_YAML, "\xc3\xa9: \xc3\xbc\nk: [1,\tv]", "k/1", { 2, 8, 14 }, { 2, 9, 15 } },
 	/* 30 */ { IAMP_FORMAT_YAML, "\xef\xbb\xbf" "a: b", "a", { 1, 4, 6 }, { 1, 5, 7 } },
 	{ IAMP_FORMAT_YAML, "\xef\xbb\xbf" "a: b", "@a", { 1, 1, 3 }, { 1, 2, 4 } },
+	/* a scalar over two lines ends on the second (load.c: loader_span's
+	 * shortcut is for spans within a line) */
+	{ IAMP_FORMAT_YAML, "a: x\n  y\nb: 1\n", "a", { 1, 4, 3 }, { 2, 4, 8 } },
+	{ IAMP_FORMAT_YAML, "a: \"x\n  y\"\n", "a", { 1, 4, 3 }, { 2, 5, 10 } },
 };
 
 START_TEST(spans)
@@ -896,6 +900,110 @@ START_TEST(document_pos)
 }
 END_TEST
 
+/*
+ * The reader skips white space and string content 16 bytes at a time
+ * (load_json.c: skip_ws, string_stop; load.c: the line map's scan): runs
+ * of every length from 0 to 40, so at every place in a block of 16, end
+ * where a byte-by-byte reading ends them. Case 0: a plain string; 1: an
+ * escaped quote after the run; 2: a raw control character or line break
+ * after it (a SYNTAX_ERROR at its place).
+ */
+static const char ws_cycle[] = " \t\n  \r\n \r";
+
+/* The position of byte `off` of an ASCII text, counted byte by byte. */
+static struct pos3 ref_pos(const char *text, size_t off)
+{
+	struct pos3 p = { 1, 1, (unsigned)off };
+
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n' || (text[i] == '\r' && text[i + 1] != '\n')) {
+			p.line++;
+			p.col = 1;
+		} else if (text[i] != '\r') {
+			p.col++;
+		}
+	}
+	return p;
+}
+
+START_TEST(runs_every_length)
+{
+	for (size_t w = 0; w <= 40; w++) {
+		for (size_t l = 0; l <= 40; l++) {
+			char text[256], want[64];
+			size_t n = 0, at, end, bad = 0;
+			const struct iamp_value *v;
+
+			text[n++] = '[';
+			for (size_t k = 0; k < w; k++)
+				text[n++] = ws_cycle[k % (sizeof ws_cycle - 1)];
+			at = n;
+			text[n++] = '"';
+			for (size_t k = 0; k < l; k++)
+				text[n++] = want[k] = (char)('a' + k % 26);
+			want[l] = '\0';
+			if (_i == 1) {
+				memcpy(text + n, "\\\"b", 3);
+				n += 3;
+				strcpy(want + l, "\"b");
+			} else if (_i == 2) {
+				bad = n; /* a line break ends the error's span on the next line */
+				text[n++] = l % 2 ? '\n' : '\x01';
+			}
+			text[n++] = '"';
+			end = n;
+			for (size_t k = 0; k < w; k++)
+				text[n++] = ws_cycle[k % (sizeof ws_cycle - 1)];
+			text[n++] = ']';
+			text[n] = '\0';
+			iamp_diags_clear(&diags);
+			load_n(text, n, IAMP_FORMAT_JSON, NULL);
+			if (_i == 2) {
+				ck_assert_ptr_null(doc->root);
+				ck_assert_uint_eq(diags.count, 1);
+				ck_assert_int_eq(diags.items[0].rule, IAMP_RULE_SYNTAX_ERROR);
+				check_pos(diags.items[0].span.start, ref_pos(text, bad), "control");
+				check_pos(diags.items[0].span.end, ref_pos(text, bad + 1), "control end");
+				continue;
+			}
+			ck_assert_msg(doc->root && diags.count == 0, "w %zu, l %zu: %s", w, l, text);
+			ck_assert_uint_eq(doc->ws_bytes, 2 * w);
+			ck_assert_uint_eq(doc->line_count, ref_pos(text, n).line);
+			v = doc->root->u.array.items[0];
+			ck_assert_str_eq(v->u.str.text, want);
+			check_pos(v->span.start, ref_pos(text, at), "start");
+			check_pos(v->span.end, ref_pos(text, end), "end");
+			check_pos(doc->root->span.end, ref_pos(text, n), "]");
+		}
+	}
+}
+END_TEST
+
+/* A policy read from a string value (iamp_load_embedded): spans go
+ * through the string's escapes to the file, each end too (load.c:
+ * loader_span takes no shortcut there). The file's bytes:
+ *
+ *   {"p": "{\"Version\": \"2012-10-17\"}"}
+ *           8         19 21             35
+ */
+START_TEST(embedded_spans)
+{
+	struct iamp_value *tree = NULL;
+	const struct iamp_member *m;
+
+	load("{\"p\": \"{\\\"Version\\\": \\\"2012-10-17\\\"}\"}", IAMP_FORMAT_JSON);
+	ck_assert_int_eq(iamp_load_embedded(&tree, doc, iamp_value_member(doc->root, "p")->value, NULL,
+					    &diags), 0);
+	ck_assert_ptr_nonnull(tree);
+	m = iamp_value_member(tree, "Version");
+	ck_assert_ptr_nonnull(m);
+	check_pos(m->key_span.start, (struct pos3){ 1, 9, 8 }, "key start");
+	check_pos(m->key_span.end, (struct pos3){ 1, 20, 19 }, "key end");
+	check_pos(m->value->span.start, (struct pos3){ 1, 22, 21 }, "value start");
+	check_pos(m->value->span.end, (struct pos3){ 1, 36, 35 }, "value end");
+}
+END_TEST
+
 START_TEST(members)
 {
 	const struct iamp_value *r;
@@ -1044,6 +1152,8 @@ Suite *suite_load(void)
 	tcase_add_test(tc, lines);
 	tcase_add_loop_test(tc, document_pos, 0, N(docpos_cases));
 	tcase_add_test(tc, members);
+	tcase_add_loop_test(tc, runs_every_length, 0, 3);
+	tcase_add_test(tc, embedded_spans);
 	tcase_add_loop_test(tc, corpus_errors, 0, N(corpus_bad));
 	tcase_add_test(tc, corpus_clean);
 	suite_add_tcase(s, tc);

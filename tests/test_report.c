@@ -460,6 +460,71 @@ START_TEST(test_json_layout)
 }
 END_TEST
 
+/* JSON strings are written 16 bytes at a time up to a byte to escape
+ * (report.c: plain_end): each kind of byte, at every offset from 0 to 40
+ * of a plain run, is written as the byte-by-byte rules say. */
+START_TEST(json_string_every_offset)
+{
+	static const struct {
+		const char *in, *out;
+	} odd[] = {
+		{ "\"", "\\\"" }, { "\\", "\\\\" }, { "\n", "\\n" }, { "\x01", "\\u0001" },
+		{ "\x1f", "\\u001f" }, { "\x7f", "\\u007f" }, { "\xc3\xa9", "\xc3\xa9" },
+		{ "\xff", "\\ufffd" }, { "~", "~" }, { " ", " " },
+	};
+
+	for (size_t k = 0; k < sizeof odd / sizeof *odd; k++) {
+		for (size_t at = 0; at <= 40; at++) {
+			char in[128], want[128], *buf = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&buf, &len);
+
+			memset(in, 'a', at);
+			strcpy(in + at, odd[k].in);
+			strcat(in, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+			want[0] = '"';
+			memset(want + 1, 'a', at);
+			strcpy(want + 1 + at, odd[k].out);
+			strcat(want, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"");
+			iamp_json_string(f, in, strlen(in));
+			fclose(f);
+			ck_assert_str_eq(buf, want);
+			free(buf);
+		}
+	}
+}
+END_TEST
+
+/* A fingerprint with a source line: the line's first 511 bytes after its
+ * leading blanks, without trailing blanks, carriage returns or commas
+ * (computed apart, in Python; diag.c hashes the line in place, four
+ * bytes a round). */
+START_TEST(test_fingerprint_line)
+{
+	struct iamp_diags d;
+	char line[600], fp[17], fp2[17];
+	size_t len;
+
+	iamp_diags_init(&d);
+	memcpy(line, "  \t", 3);
+	memset(line + 3, 'x', 500);
+	strcpy(line + 503, "yz\xc3\xa9 , ,\t ,beyond the cap"); /* 511 bytes end at the last , */
+	len = strlen(line);
+	add(&d, IAMP_RULE_INVALID_EFFECT, "p.json", span(1, 1, 1, 2), NULL, "m");
+	d.items[0].source_line = line;
+	iamp_diag_fingerprint(&d.items[0], fp);
+	ck_assert_str_eq(fp, "e3d0139f8dcaed60");
+	line[len - 1] = 'P'; /* past the 511 bytes */
+	iamp_diag_fingerprint(&d.items[0], fp2);
+	ck_assert_str_eq(fp2, fp);
+	line[3 + 499] = 'w'; /* within them */
+	iamp_diag_fingerprint(&d.items[0], fp2);
+	ck_assert_str_ne(fp2, fp);
+	d.items[0].source_line = NULL;
+	iamp_diags_clear(&d);
+}
+END_TEST
+
 /*
  * The report in parts (check -j N): the head, the diagnostics cut into
  * parts at every place (empty parts among them), each part in a stream
@@ -1274,6 +1339,8 @@ Suite *suite_report(void)
 	tcase_add_test(tc, test_json_fields);
 	tcase_add_test(tc, test_json_empty);
 	tcase_add_test(tc, test_json_layout);
+	tcase_add_test(tc, test_fingerprint_line);
+	tcase_add_test(tc, json_string_every_offset);
 	tcase_add_test(tc, test_json_long);
 	tcase_add_loop_test(tc, test_report_in_parts, 0, sizeof(part_formats) / sizeof(*part_formats));
 	tcase_add_test(tc, test_json_escaping);

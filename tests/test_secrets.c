@@ -109,12 +109,74 @@ START_TEST(never_echoed)
 }
 END_TEST
 
+/*
+ * The scan skips to marker bytes 16 at a time (secrets.c: next_marker,
+ * marker_live): each credential form at every offset from 0 to 47 after
+ * fillers that hold no credential, some full of markers that cannot
+ * belong to one, is found exactly where it was put, and only there.
+ */
+static const struct {
+	const char *text;	/* the form, the credential at `at` */
+	size_t at;
+	enum iamp_rule_id rule;
+} forms[] = {
+	{ KEY_ID, 0, IAMP_RULE_ACCESS_KEY_ID },
+	{ "ASIAIOSFODNN7EXAMPLE", 0, IAMP_RULE_ACCESS_KEY_ID },
+	{ "IAMyIy.AKIAIOSFODNN7EXAMPLE", 7, IAMP_RULE_ACCESS_KEY_ID },  /* dead markers, same run */
+	{ "\"SecretAccessKey\": \"" SECRET "\"", 20, IAMP_RULE_SECRET_ACCESS_KEY },
+	{ "AWS_SECRET_ACCESS_KEY=" SECRET, 22, IAMP_RULE_SECRET_ACCESS_KEY },
+	{ "yy.secret-access_K-e.Y: " SECRET, 24, IAMP_RULE_SECRET_ACCESS_KEY }, /* separators in "key" */
+	{ "aws.secret.keY = '" SECRET "'", 18, IAMP_RULE_SECRET_ACCESS_KEY },
+	{ "SecretAccessKeyIdy: " SECRET, 20, IAMP_RULE_SECRET_ACCESS_KEY }, /* the name holds it */
+};
+
+static const char *const fillers[] = {
+	"                                                ",
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	"Iy IY yI AKI KIA SIA ke y key= kEy: I y Y Iyy yI",
+	"\"Policy\": [\"Ids\", \"Keys\", \"KMSKey\"],\n\t\"Ikey\": 1}",
+};
+
+START_TEST(every_offset)
+{
+	const char *form = forms[_i].text;
+
+	for (size_t f = 0; f < sizeof(fillers) / sizeof(*fillers); f++) {
+		for (size_t pad = 0; pad < 48; pad++) {
+			char text[512];
+			struct iamp_document *doc = NULL;
+			struct iamp_diags diags;
+			int len = snprintf(text, sizeof(text), "%.*s %s %.*s", (int)pad, fillers[f], form,
+					   (int)(47 - pad), fillers[f]);
+
+			iamp_diags_init(&diags);
+			ck_assert_int_eq(iamp_load_buffer(&doc, "t.txt", text, (size_t)len, IAMP_FORMAT_JSON,
+							  NULL, &diags), 0);
+			iamp_diags_clear(&diags);
+			ck_assert_msg(iamp_secrets_check(doc, &diags, 0) == 1 && diags.count == 1,
+				      "found %zu in: %s", diags.count, text);
+			ck_assert_int_eq(diags.items[0].rule, forms[_i].rule);
+			ck_assert_int_eq(diags.items[0].span.start.offset, pad + 1 + forms[_i].at);
+			iamp_diags_clear(&diags);
+			iamp_document_free(doc);
+		}
+	}
+}
+END_TEST
+
 START_TEST(mask_key_ids)
 {
 	char s[] = "x AKIAIOSFODNN7EXAMPLE y ASIAIOSFODNN7EXAMPLE, AKIAIOSFODNN7EXAMPLEZ";
+	char whole[] = KEY_ID, last[] = "AAKIA " KEY_ID, near_end[] = "AKIA " KEY_ID "0";
 
 	iamp_secrets_mask_key_ids(s);
 	ck_assert_str_eq(s, "x AKIA**************** y ASIA****************, AKIAIOSFODNN7EXAMPLEZ");
+	iamp_secrets_mask_key_ids(whole); /* from the first byte to the last */
+	ck_assert_str_eq(whole, "AKIA****************");
+	iamp_secrets_mask_key_ids(last);
+	ck_assert_str_eq(last, "AAKIA AKIA****************");
+	iamp_secrets_mask_key_ids(near_end); /* one character too long */
+	ck_assert_str_eq(near_end, "AKIA " KEY_ID "0");
 }
 END_TEST
 
@@ -126,6 +188,7 @@ Suite *suite_secrets(void)
 	tcase_add_loop_test(tc, find, 0, sizeof(found) / sizeof(*found));
 	tcase_add_checked_fixture(tc, NULL, th_teardown);
 	tcase_add_loop_test(tc, never_echoed, 0, sizeof(leaky) / sizeof(*leaky));
+	tcase_add_loop_test(tc, every_offset, 0, sizeof(forms) / sizeof(*forms));
 	tcase_add_test(tc, mask_key_ids);
 	suite_add_tcase(s, tc);
 	return s;
