@@ -40,6 +40,7 @@
 
 #include "arn.h"
 #include "catalog.h"
+#include "catalog_index.h"
 #include "contain.h"
 #include "diag.h"
 #include "error.h"
@@ -68,6 +69,11 @@ struct clint {
 	 * policy: a policy of one Deny and many Allows asks it per Allow */
 	const struct iamp_statement **denies;
 	size_t ndenies;
+	/* the act_index of each statement that grants freely, made when
+	 * first asked (stmt_index) and kept for the policy: the
+	 * least-privilege names and PRIVILEGE_ESCALATION ask the same
+	 * statements; NULL until one is made */
+	struct act_index **index;
 	/* which work the enabled rules need (a disabled rule does none) */
 	bool names;          /* UNKNOWN_SERVICE, UNKNOWN_ACTION, ACTION_MATCHES_NOTHING */
 	bool expand;         /* the rules that read the expansion */
@@ -206,18 +212,144 @@ static struct first_chars first_chars_of(const struct iamp_list *list)
 	return fc;
 }
 
+/*
+ * An Action list's literal items by a key of their text, for the checks
+ * that ask one long list about many names (PRIVILEGE_ESCALATION's table
+ * and the least-privilege names ask each statement that grants freely
+ * about some 50 names, and some managed policies list a hundred actions:
+ * list_matches would read every item for each name).
+ *
+ * A literal item (no '*' or '?') matches a name only when the two are
+ * equal but for ASCII case (iamp_catalog_glob), so only when they have
+ * the same length and the same folded first, middle and last characters:
+ * that is the key. A name is answered by the items of its key (each
+ * still tested with iamp_catalog_glob, so a shared key only costs a
+ * test) and by list_matches over the wildcard items, which the index
+ * keeps apart. Empty items match nothing and are left out.
+ */
+#define INDEX_MIN 8 /* shorter lists are read item by item */
+
+struct index_slot {
+	uint32_t item;      /* item index + 1; 0 when the slot is empty */
+	uint32_t key;       /* literal_key of the item */
+};
+
+struct act_index {
+	struct index_slot *slot; /* open addressing, at most half full */
+	uint32_t mask;      /* slots - 1, a power of two less one */
+	unsigned shift;     /* 32 - log2(slots) */
+	struct iamp_list wild; /* the wildcard items, as a list */
+	/* the slots, then the wild items, in the same allocation */
+};
+
+static uint32_t literal_key(const char *s, size_t len)
+{
+	return (uint32_t)(len & 0xff) << 24 |
+	       (uint32_t)iamp_catalog_fold((unsigned char)s[0]) << 16 |
+	       (uint32_t)iamp_catalog_fold((unsigned char)s[len / 2]) << 8 |
+	       (uint32_t)iamp_catalog_fold((unsigned char)s[len - 1]);
+}
+
+/* The first slot of a key: the high bits of a multiplicative hash, which
+ * depend on every byte of the key (the low bits of the product would
+ * depend only on the last characters, which many names share). */
+static uint32_t key_slot(uint32_t key, unsigned shift)
+{
+	return (key * 2654435761u) >> shift;
+}
+
+/* The index of a list of at least INDEX_MIN items, in one allocation;
+ * NULL when out of memory (the caller then reads the list: the same
+ * answers). */
+static struct act_index *act_index_new(const struct iamp_list *list)
+{
+	struct act_index *ix;
+	size_t n = 16;
+	unsigned shift = 28;
+
+	while (n < 2 * list->count) {
+		n *= 2;
+		shift--;
+	}
+	if (shift < 1)
+		return NULL; /* no such list fits in memory */
+	ix = calloc(1, sizeof *ix + n * sizeof *ix->slot + list->count * sizeof *ix->wild.items);
+	if (!ix)
+		return NULL;
+	ix->slot = (struct index_slot *)(ix + 1);
+	ix->mask = (uint32_t)n - 1;
+	ix->shift = shift;
+	ix->wild.items = (struct iamp_str *)(ix->slot + n);
+	ix->wild.present = true;
+	for (size_t i = 0; i < list->count; i++) {
+		const struct iamp_str *it = &list->items[i];
+		uint32_t k, at;
+
+		if (!it->len)
+			continue; /* matches no name */
+		if (has_wildcard(it->text, it->len)) {
+			ix->wild.items[ix->wild.count++] = *it;
+			continue;
+		}
+		k = literal_key(it->text, it->len);
+		for (at = key_slot(k, ix->shift); ix->slot[at].item; at = (at + 1) & ix->mask)
+			;
+		ix->slot[at].item = (uint32_t)i + 1;
+		ix->slot[at].key = k;
+	}
+	return ix;
+}
+
+/* list_matches(list, name, len) for the list `ix` indexes. */
+static bool index_matches(const struct act_index *ix, const struct iamp_list *list,
+			  const char *name, size_t len)
+{
+	uint32_t k;
+
+	if (!len)
+		return list_matches(&ix->wild, name, len); /* no literal is empty */
+	k = literal_key(name, len);
+	for (uint32_t at = key_slot(k, ix->shift); ix->slot[at].item; at = (at + 1) & ix->mask) {
+		const struct iamp_str *it = &list->items[ix->slot[at].item - 1];
+
+		if (ix->slot[at].key == k && iamp_catalog_glob(it->text, it->len, name, len))
+			return true;
+	}
+	return list_matches(&ix->wild, name, len);
+}
+
+/* The act_index of a statement of the policy, made on first use; NULL
+ * for a short list or when out of memory (then the list is read). */
+static const struct act_index *stmt_index(struct clint *l, const struct iamp_statement *st)
+{
+	size_t i = (size_t)(st - l->p->statements);
+
+	if (st->action.count < INDEX_MIN)
+		return NULL;
+	if (!l->index && !(l->index = calloc(l->p->statement_count, sizeof *l->index)))
+		return NULL;
+	if (!l->index[i])
+		l->index[i] = act_index_new(&st->action);
+	return l->index[i];
+}
+
 /* Whether the statement's Action/NotAction covers the action name; `fc`,
- * when given, is first_chars_of(&st->action). */
-static bool stmt_has_action(const struct iamp_statement *st, const char *name,
+ * when given, is first_chars_of(&st->action). With `l`, the statement is
+ * one of l's policy and a long list is read through its act_index (made
+ * only when the first characters leave the name possible). */
+static bool stmt_has_action(struct clint *l, const struct iamp_statement *st, const char *name,
 			    const struct first_chars *fc)
 {
 	size_t len = strlen(name);
+	const struct act_index *ix;
 	bool matches;
 
 	if (!st->action.present)
 		return false;
 	if (fc && !fc->wild && !(fc->bits >> (tolower((unsigned char)name[0]) & 63) & 1))
 		matches = false;
+	else if (l && (ix = stmt_index(l, st)))
+		matches = index_matches(ix, &st->action, name, len);
 	else
 		matches = list_matches(&st->action, name, len);
 	return matches != st->action.is_not;
@@ -258,7 +390,7 @@ static bool stmt_denies_freely(const struct iamp_statement *st)
 static bool policy_denies(const struct clint *l, const char *name)
 {
 	for (size_t i = 0; i < l->ndenies; i++)
-		if (stmt_has_action(l->denies[i], name, NULL))
+		if (stmt_has_action(NULL, l->denies[i], name, NULL))
 			return true;
 	return false;
 }
@@ -893,7 +1025,7 @@ static bool grants_undenied(struct clint *l, const struct iamp_statement *st, co
 	if (!iamp_diags_wants(l->diags, rule))
 		return false;
 	iamp_diags_work(l->diags, rule);
-	return stmt_has_action(st, name, fc) && !policy_denies(l, name);
+	return stmt_has_action(l, st, name, fc) && !policy_denies(l, name);
 }
 
 static void check_least_privilege(struct clint *l, const struct iamp_statement *st)
@@ -1031,16 +1163,16 @@ struct grant_cache {
 };
 
 /* The first statement that grants the action freely, or NULL. */
-static const struct iamp_statement *granting(const struct clint *l, const struct grant_cache *gc,
+static const struct iamp_statement *granting(struct clint *l, const struct grant_cache *gc,
 					     const char *name)
 {
 	for (size_t i = 0; i < gc->nfree; i++)
-		if (stmt_has_action(gc->free[i], name, &gc->fc[i]))
+		if (stmt_has_action(l, gc->free[i], name, &gc->fc[i]))
 			return policy_denies(l, name) ? NULL : gc->free[i];
 	return NULL;
 }
 
-static const struct iamp_statement *granting_cached(const struct clint *l, struct grant_cache *gc,
+static const struct iamp_statement *granting_cached(struct clint *l, struct grant_cache *gc,
 						    const char *name)
 {
 	const struct iamp_statement *st;
@@ -1366,6 +1498,7 @@ int iamp_lint_policy_catalog(const struct iamp_policy *p, struct iamp_diags *dia
 	l.diags = diags;
 	l.ndenies = 0;
 	l.denies = NULL;
+	l.index = NULL;
 	l.unknown = NULL;
 	l.names = iamp_diags_wants_any(diags, name_rules);
 	l.expand = iamp_diags_wants_any(diags, expand_rules);
@@ -1386,5 +1519,8 @@ int iamp_lint_policy_catalog(const struct iamp_policy *p, struct iamp_diags *dia
 	check_privesc(&l);
 	check_redundant_statements(&l);
 	free(l.denies);
+	for (size_t i = 0; l.index && i < p->statement_count; i++)
+		free(l.index[i]);
+	free(l.index);
 	return 0;
 }

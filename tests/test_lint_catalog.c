@@ -323,6 +323,65 @@ START_TEST(privesc_many_statements)
 }
 END_TEST
 
+/*
+ * A long Action list is read through an index of its literal items by
+ * length and folded first, middle and last characters (lint_catalog.c,
+ * act_index), its wildcard items apart. Each row builds one statement
+ * that grants freely: `total` items, `item` at `at` among fillers, then
+ * "ec2:RunInstances"; iam:PassRole is granted (PASS_ROLE_WITH_STAR_IN_RESOURCE
+ * and the PassRoleEc2 combination) exactly when `item` matches it. The
+ * fillers share iam:PassRole's length and first and last characters
+ * ("iam:Pas" + 4 digits + "e"),
+ * so the index's keys collide and its probe runs wrap. Lists of 7 items
+ * are read item by item: the same answers.
+ */
+static const struct {
+	const char *item;
+	int at, total; /* at < 0: the last item */
+	bool grants;
+} long_lists[] = {
+	{ "iam:PassRole", 0, 20, true },
+	{ "iam:PassRole", -1, 20, true },
+	{ "IAM:passROLE", 7, 20, true },       /* literals match folded */
+	{ "iam:PassRale", 3, 20, false },      /* the same key, another name */
+	{ "iam:PassRol?", 5, 20, true },       /* a wildcard item */
+	{ "iam:Pass*", -1, 200, true },
+	{ "*", 100, 200, true },
+	{ "iam:PassRolex", 0, 200, false },
+	{ "iam:PassRole", 150, 200, true },
+	{ "iam:PassRole", 3, 7, true },        /* no index */
+	{ "iam:PassRole", -1, 8, true },       /* the shortest indexed */
+	{ "iam:PassRole", 0, 1000, true },
+	{ "iam:PassRole", -1, 1000, true },
+	{ "", 2, 20, false },                  /* an empty item matches nothing */
+};
+
+START_TEST(long_action_lists)
+{
+	static char text[64 * 1100];
+	int total = long_lists[_i].total, at = long_lists[_i].at < 0 ? total - 1 : long_lists[_i].at;
+	size_t n = 0;
+	bool combination;
+
+	n += (size_t)snprintf(text + n, sizeof text - n, "{" V "\"Statement\": [{" ALLOW "\"Action\": [");
+	for (int i = 0; i < total; i++) {
+		if (i == at)
+			n += (size_t)snprintf(text + n, sizeof text - n, "\"%s\", ", long_lists[_i].item);
+		else
+			n += (size_t)snprintf(text + n, sizeof text - n, "\"iam:Pas%04de\", ", i);
+	}
+	n += (size_t)snprintf(text + n, sizeof text - n, "\"ec2:RunInstances\"], " RES("\"*\"") "}]}");
+	ck_assert_uint_lt(n, sizeof text);
+	th_lint(text, ID);
+	ck_assert_int_eq(th_count(R(PASS_ROLE_WITH_STAR_IN_RESOURCE)), long_lists[_i].grants);
+	combination = false;
+	for (size_t i = 0; i < th_diags.count; i++)
+		if (th_diags.items[i].rule == R(PRIVILEGE_ESCALATION) && strstr(th_diags.items[i].message, "PassRoleEc2"))
+			combination = true;
+	ck_assert_int_eq(combination, long_lists[_i].grants);
+}
+END_TEST
+
 /* Large policies: no quadratic work (REDUNDANT_STATEMENT stops at MAX_PAIRS
  * comparisons when every statement names the same service, and says so). */
 START_TEST(large_policy)
@@ -467,6 +526,7 @@ Suite *suite_lint_catalog(void)
 	tcase_add_test(tc, privesc_names_combination);
 	tcase_add_test(tc, did_you_mean_repeated);
 	tcase_add_loop_test(tc, privesc_many_statements, 0, 2);
+	tcase_add_loop_test(tc, long_action_lists, 0, sizeof(long_lists) / sizeof(*long_lists));
 	tcase_add_test(tc, large_policy);
 	tcase_add_test(tc, large_prefiltered);
 	tcase_add_test(tc, large_budget_said);
