@@ -34,12 +34,15 @@ CHECK_PKGS := check
 #   analyzer/generate.c (generated statements, merged), the CLI's generate
 #   (reading its proof back), tests/test_report.c (our JSON output):
 JSONC_PKGS := json-c
-#   analyzer/smt.c, the prover (the only file that includes z3.h):
+#   analyzer/smt.c, the prover (the only file that includes z3.h). Only
+#   its header: smt.c loads the library with dlopen on the first question,
+#   by the soname of the libz3 found here (z3_soname below; docs/z3.md),
+#   so nothing links -lz3:
 Z3_PKGS := z3
 #   analyzer/cloudtrail.c, CloudTrail log files (gzip):
 ZLIB_PKGS := zlib
-#   whatever links libiamproof.a:
-LIB_PKGS := $(YAML_PKGS) $(Z3_PKGS) $(JSONC_PKGS) $(ZLIB_PKGS)
+#   whatever links libiamproof.a (dlopen is in glibc's libc from 2.34):
+LIB_PKGS := $(YAML_PKGS) $(JSONC_PKGS) $(ZLIB_PKGS)
 deb.yaml-0.1 := libyaml-dev
 deb.check := check
 deb.json-c := libjson-c-dev
@@ -48,6 +51,7 @@ deb.zlib := zlib1g-dev
 
 $(BUILD)/analyzer/load_yaml.o: private PKGS := $(YAML_PKGS)
 $(BUILD)/analyzer/smt.o: private PKGS := $(Z3_PKGS)
+$(BUILD)/analyzer/smt.o: private DEFS = -DIAMP_Z3_SONAME='"$(z3_soname)"'
 $(BUILD)/analyzer/cloudtrail.o: private PKGS := $(ZLIB_PKGS)
 $(BUILD)/analyzer/generate.o $(BUILD)/analyzer/cli/cmd_generate.o: private PKGS := $(JSONC_PKGS)
 $(TEST_OBJ): private PKGS := $(CHECK_PKGS)
@@ -61,6 +65,12 @@ $(BUILD)/test_runner: private PKGS := $(LIB_PKGS) $(CHECK_PKGS)
 # recipes, so only a target being built asks: `make deps`, `make clean`
 # and `make help` need no package.
 pkg = $(if $(strip $(PKGS)),$(pkg_need)$(shell $(PKG_CONFIG) $(1) $(PKGS)))
+# The soname of the libz3 that pkg-config finds ("libz3.so.4"), read from
+# the library itself: what smt.c gives dlopen, so that a run loads the Z3
+# of the headers it was built with. Expanded only when smt.o is built.
+z3_soname = $(or $(shell readelf -d "$$($(PKG_CONFIG) --variable=libdir z3)/libz3.so" 2>/dev/null | \
+	sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p'),$(error cannot read the soname of libz3.so in \
+	pkg-config's libdir for z3 (readelf -d, binutils); run: make deps))
 pkg_need = $(if $(shell command -v $(PKG_CONFIG) 2>/dev/null),,$(error missing '$(PKG_CONFIG)' (Debian: pkg-config); run: make deps))$(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists '$(p)' 2>/dev/null && echo y),,$(error missing package '$(p)' (Debian: $(or $(deb.$(p)),unknown)); run: make deps)))
 
 ifeq ($(V),1)
@@ -78,7 +88,7 @@ all: $(BUILD)/iamproof $(BUILD)/libiamproof.a
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg,--cflags) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEFS) $(call pkg,--cflags) -c -o $@ $<
 
 # Suites are found by name, not declared in a header.
 $(BUILD)/tests/%.o: tests/%.c

@@ -15,7 +15,8 @@ enum iamp_error {
 	IAMP_ENOMEM = -1,   /* allocation failed */
 	IAMP_EIO = -2,      /* file could not be read */
 	IAMP_EINVAL = -3,   /* bad argument or unusable input */
-	IAMP_EINTERNAL = -4 /* a bug or an inconsistency: exit code 3 */
+	IAMP_EINTERNAL = -4, /* a bug or an inconsistency: exit code 3 */
+	IAMP_EUNAVAIL = -5   /* a library the operation needs cannot be loaded (Z3) */
 };
 
 /* Stores a message for iamp_error_last(); returns code, for `return

@@ -789,9 +789,9 @@ int iamp_load_file_as(struct iamp_document **out, const char *path,
 		      const struct iamp_limits *limits, struct iamp_diags *diags)
 {
 	struct iamp_limits defaults;
-	bool is_stdin = strcmp(path, "-") == 0;
+	bool is_stdin = strcmp(path, "-") == 0, blocking = false;
 	char *buf = NULL;
-	size_t len = 0, cap, max;
+	size_t len = 0, cap, max, size;
 	struct stat st;
 	int fd, err;
 
@@ -826,18 +826,23 @@ int iamp_load_file_as(struct iamp_document **out, const char *path,
 				     "'-' reads standard input", path);
 		goto close_fd;
 	}
-	if (!is_stdin && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
-		err = iamp_error_set(IAMP_EIO, "cannot read %s: %s", path,
-				     strerror(errno));
-		goto close_fd;
-	}
+	/* O_NONBLOCK stays: it has no effect on a regular file, the only
+	 * kind read from here but standard input, and clearing it took two
+	 * system calls a file (issue 13). open(2) asks not to rely on that,
+	 * so a read that says EAGAIN clears it then (below). */
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
 		err = doc_oversize(out, path, format, (size_t)st.st_size, max,
 				   diags);
 		goto close_fd;
 	}
-	/* Read at most max + 1 bytes: one more than allowed tells "over". */
-	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 64 * 1024;
+	/* A regular file is read up to the size fstat gave, and no further
+	 * call looks for its end: what it held then is the document (a file
+	 * still being written is read as it was). Standard input, and a
+	 * regular file of size 0 (/proc's files say 0 and hold text), are
+	 * read to their end. Read at most max + 1 bytes: one more than
+	 * allowed tells "over". */
+	size = S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+	cap = size ? size + 1 : 64 * 1024;
 	if (cap > max + 1)
 		cap = max + 1;
 	buf = malloc(cap);
@@ -863,10 +868,15 @@ int iamp_load_file_as(struct iamp_document **out, const char *path,
 					     "out of memory reading %s", path);
 			goto free_buf;
 		}
-		r = read(fd, buf + len, cap - len);
+		r = read(fd, buf + len, (size ? size : cap) - len);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN && !is_stdin && !blocking) {
+				blocking = true;
+				if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0)
+					continue;
+			}
 			err = iamp_error_set(IAMP_EIO, "cannot read %s: %s",
 					     path, strerror(errno));
 			goto free_buf;
@@ -874,6 +884,8 @@ int iamp_load_file_as(struct iamp_document **out, const char *path,
 		if (r == 0)
 			break;
 		len += (size_t)r;
+		if (len == size)
+			break;
 	}
 	err = load_buffer(out, path, buf, len, format, flags, limits, diags);
 free_buf:

@@ -63,6 +63,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include <dlfcn.h>
 #include <z3.h>
 
 #include "arn.h"
@@ -77,6 +78,65 @@
 #include "operators.h"
 #include "org.h"
 #include "principal.h"
+
+/* ---- Z3, loaded on first use ------------------------------------------------ */
+
+/*
+ * Z3's functions, called as z3.mk_and(...) for Z3_mk_and(...): one
+ * pointer per entry of smt_z3.def, of the type z3.h declares for the
+ * function, so that a call is checked as a direct call would be.
+ *
+ * The library is opened with dlopen by the first question (z3_setup), not
+ * linked: mapping and relocating libz3 and the C++ runtime it pulls in
+ * was most of the time of a `check` of one file, which never asks Z3
+ * (docs/z3.md). IAMP_Z3_SONAME is the soname of the libz3 the build
+ * found (the Makefile reads it with readelf); IAMPROOF_Z3_LIBRARY, when
+ * set, names another file to open instead (tests make it one that
+ * cannot load).
+ */
+static struct {
+#define Z3_FN(name) __typeof__(Z3_##name) *name;
+#include "smt_z3.def"
+#undef Z3_FN
+} z3;
+
+/* Why Z3 could not be loaded, or "" once it is (written once, under
+ * z3_once, before any reader: see iamp_smt_init). */
+static char z3_unavailable[512];
+
+static bool z3_load(void)
+{
+	const char *path = secure_getenv("IAMPROOF_Z3_LIBRARY");
+	const char *why;
+	void *lib;
+
+	if (!path || !*path)
+		path = IAMP_Z3_SONAME;
+	/* RTLD_LOCAL: Z3's symbols serve this table only */
+	if (!(lib = dlopen(path, RTLD_NOW | RTLD_LOCAL))) {
+		why = dlerror();
+		snprintf(z3_unavailable, sizeof(z3_unavailable), "cannot load Z3 (%s): %s", path,
+			 why ? why : "unknown error");
+		return false;
+	}
+	/* POSIX guarantees that a dlsym result converts to the function's
+	 * pointer type; ISO C alone does not. */
+#define Z3_FN(name)                                                                    \
+	if (!(z3.name = (__typeof__(z3.name))dlsym(lib, "Z3_" #name))) {                 \
+		why = dlerror();                                                          \
+		snprintf(z3_unavailable, sizeof(z3_unavailable), "cannot load Z3 (%s): %s", path, \
+			 why ? why : "no function Z3_" #name);                            \
+		goto missing;                                                             \
+	}
+#include "smt_z3.def"
+#undef Z3_FN
+	return true;
+missing:
+	/* nothing of a library we cannot use stays callable */
+	memset(&z3, 0, sizeof(z3));
+	dlclose(lib);
+	return false;
+}
 
 /* ---- names ----------------------------------------------------------------- */
 
@@ -327,58 +387,58 @@ static void unsupported(struct smt *S, const char *fmt, ...)
 
 static Z3_ast T(struct smt *S)
 {
-	return Z3_mk_true(CTX);
+	return z3.mk_true(CTX);
 }
 
 static Z3_ast F(struct smt *S)
 {
-	return Z3_mk_false(CTX);
+	return z3.mk_false(CTX);
 }
 
 static Z3_ast and2(struct smt *S, Z3_ast x, Z3_ast y)
 {
-	if (Z3_is_eq_ast(CTX, x, F(S)) || Z3_is_eq_ast(CTX, y, F(S)))
+	if (z3.is_eq_ast(CTX, x, F(S)) || z3.is_eq_ast(CTX, y, F(S)))
 		return F(S);
-	if (Z3_is_eq_ast(CTX, x, T(S)))
+	if (z3.is_eq_ast(CTX, x, T(S)))
 		return y;
-	if (Z3_is_eq_ast(CTX, y, T(S)))
+	if (z3.is_eq_ast(CTX, y, T(S)))
 		return x;
-	return Z3_mk_and(CTX, 2, (Z3_ast[]){ x, y });
+	return z3.mk_and(CTX, 2, (Z3_ast[]){ x, y });
 }
 
 static Z3_ast or2(struct smt *S, Z3_ast x, Z3_ast y)
 {
-	if (Z3_is_eq_ast(CTX, x, T(S)) || Z3_is_eq_ast(CTX, y, T(S)))
+	if (z3.is_eq_ast(CTX, x, T(S)) || z3.is_eq_ast(CTX, y, T(S)))
 		return T(S);
-	if (Z3_is_eq_ast(CTX, x, F(S)))
+	if (z3.is_eq_ast(CTX, x, F(S)))
 		return y;
-	if (Z3_is_eq_ast(CTX, y, F(S)))
+	if (z3.is_eq_ast(CTX, y, F(S)))
 		return x;
-	return Z3_mk_or(CTX, 2, (Z3_ast[]){ x, y });
+	return z3.mk_or(CTX, 2, (Z3_ast[]){ x, y });
 }
 
 static Z3_ast not1(struct smt *S, Z3_ast x)
 {
-	if (Z3_is_eq_ast(CTX, x, T(S)))
+	if (z3.is_eq_ast(CTX, x, T(S)))
 		return F(S);
-	if (Z3_is_eq_ast(CTX, x, F(S)))
+	if (z3.is_eq_ast(CTX, x, F(S)))
 		return T(S);
-	return Z3_mk_not(CTX, x);
+	return z3.mk_not(CTX, x);
 }
 
 static Z3_ast eq(struct smt *S, Z3_ast x, Z3_ast y)
 {
-	return Z3_mk_eq(CTX, x, y);
+	return z3.mk_eq(CTX, x, y);
 }
 
 static Z3_ast cat(struct smt *S, unsigned n, Z3_ast *xs)
 {
-	return n == 1 ? xs[0] : Z3_mk_seq_concat(CTX, n, xs);
+	return n == 1 ? xs[0] : z3.mk_seq_concat(CTX, n, xs);
 }
 
 static Z3_ast int_(struct smt *S, long v)
 {
-	return Z3_mk_int64(CTX, v, S->s_int);
+	return z3.mk_int64(CTX, v, S->s_int);
 }
 
 static Z3_ast kind_is(struct smt *S, enum iamp_caller_kind k)
@@ -440,7 +500,7 @@ static Z3_ast lit(struct smt *S, const char *text, size_t len)
 		cap = len * 10 + 1;
 		if (!(buf = malloc(cap))) {
 			S->oom = true;
-			return Z3_mk_string(CTX, "");
+			return z3.mk_string(CTX, "");
 		}
 	}
 	while (i < len) {
@@ -456,7 +516,7 @@ static Z3_ast lit(struct smt *S, const char *text, size_t len)
 			n += (size_t)snprintf(buf + n, cap - n, "\\u{%lx}", cp);
 	}
 	buf[n] = '\0';
-	out = Z3_mk_string(CTX, buf);
+	out = z3.mk_string(CTX, buf);
 	if (buf != stackbuf)
 		free(buf);
 	return out;
@@ -469,32 +529,32 @@ static Z3_ast clit(struct smt *S, const char *text)
 
 static Z3_ast str_var(struct smt *S, const char *name)
 {
-	return Z3_mk_const(CTX, Z3_mk_string_symbol(CTX, name), S->s_str);
+	return z3.mk_const(CTX, z3.mk_string_symbol(CTX, name), S->s_str);
 }
 
 static Z3_ast in_re(struct smt *S, Z3_ast s, Z3_ast re)
 {
-	return Z3_mk_seq_in_re(CTX, s, re);
+	return z3.mk_seq_in_re(CTX, s, re);
 }
 
 static Z3_ast re_lit(struct smt *S, const char *text, size_t len)
 {
-	return Z3_mk_seq_to_re(CTX, lit(S, text, len));
+	return z3.mk_seq_to_re(CTX, lit(S, text, len));
 }
 
 static Z3_ast re_range(struct smt *S, const char *lo, const char *hi)
 {
-	return Z3_mk_re_range(CTX, Z3_mk_string(CTX, lo), Z3_mk_string(CTX, hi));
+	return z3.mk_re_range(CTX, z3.mk_string(CTX, lo), z3.mk_string(CTX, hi));
 }
 
 static Z3_ast re_union(struct smt *S, unsigned n, Z3_ast *xs)
 {
-	return n == 1 ? xs[0] : Z3_mk_re_union(CTX, n, xs);
+	return n == 1 ? xs[0] : z3.mk_re_union(CTX, n, xs);
 }
 
 static Z3_ast re_concat(struct smt *S, unsigned n, Z3_ast *xs)
 {
-	return n == 1 ? xs[0] : Z3_mk_re_concat(CTX, n, xs);
+	return n == 1 ? xs[0] : z3.mk_re_concat(CTX, n, xs);
 }
 
 /* ---- patterns -------------------------------------------------------------- */
@@ -531,7 +591,7 @@ static Z3_ast re_glob(struct smt *S, const char *t, size_t len, bool colon_free)
 		}
 	}
 	if (!n)
-		return Z3_mk_seq_to_re(CTX, Z3_mk_string(CTX, ""));
+		return z3.mk_seq_to_re(CTX, z3.mk_string(CTX, ""));
 	return re_concat(S, n, parts);
 }
 
@@ -581,7 +641,7 @@ static Z3_ast arn_atom(struct smt *S, const char *t, size_t len, Z3_ast s, bool 
 	if (t[len - 1] == IAMP_WILD_STAR && !has_wild(t, len - 1) &&
 	    (parts ? true : !like)) {
 		if (!parts || pos[4] < len - 1)
-			return Z3_mk_seq_prefix(CTX, lit(S, t, len - 1), s);
+			return z3.mk_seq_prefix(CTX, lit(S, t, len - 1), s);
 	}
 	if (!parts)
 		return in_re(S, s, re_glob(S, t, len, false));
@@ -594,7 +654,7 @@ static Z3_ast arn_atom(struct smt *S, const char *t, size_t len, Z3_ast s, bool 
 
 			re[n++] = re_glob(S, t + start, end - start, i < 5);
 			if (i < 5)
-				re[n++] = Z3_mk_seq_to_re(CTX, Z3_mk_string(CTX, ":"));
+				re[n++] = z3.mk_seq_to_re(CTX, z3.mk_string(CTX, ":"));
 			start = end + 1;
 		}
 		return in_re(S, s, re_concat(S, n, re));
@@ -609,7 +669,7 @@ static Z3_ast like_atom(struct smt *S, const char *t, size_t len, Z3_ast s)
 	if (len == 1 && t[0] == IAMP_WILD_STAR)
 		return T(S);
 	if (t[len - 1] == IAMP_WILD_STAR && !has_wild(t, len - 1))
-		return Z3_mk_seq_prefix(CTX, lit(S, t, len - 1), s);
+		return z3.mk_seq_prefix(CTX, lit(S, t, len - 1), s);
 	return in_re(S, s, re_glob(S, t, len, false));
 }
 
@@ -651,7 +711,7 @@ static Z3_ast segs_term(struct smt *S, const struct seg *s, unsigned n)
 	Z3_ast parts[8];
 
 	if (!n)
-		return Z3_mk_string(CTX, "");
+		return z3.mk_string(CTX, "");
 	for (unsigned i = 0; i < n; i++)
 		parts[i] = s[i].lit ? lit(S, s[i].lit, s[i].len) : s[i].t;
 	return cat(S, n, parts);
@@ -742,7 +802,7 @@ static Z3_ast icase_atom(struct smt *S, const char *t, size_t len, Z3_ast s)
 	size_t n = 0;
 
 	if (!len)
-		return eq(S, s, Z3_mk_string(CTX, ""));
+		return eq(S, s, z3.mk_string(CTX, ""));
 	if (!(parts = malloc(len * sizeof(*parts)))) {
 		S->oom = true;
 		return F(S);
@@ -1055,11 +1115,11 @@ static Z3_ast aset_term(struct smt *S, const struct aset *s)
 		if (j == i + 1)
 			terms[n++] = eq(S, S->a, int_(S, i));
 		else
-			terms[n++] = Z3_mk_and(CTX, 2, (Z3_ast[]){ Z3_mk_ge(CTX, S->a, int_(S, i)),
-								   Z3_mk_lt(CTX, S->a, int_(S, j)) });
+			terms[n++] = z3.mk_and(CTX, 2, (Z3_ast[]){ z3.mk_ge(CTX, S->a, int_(S, i)),
+								   z3.mk_lt(CTX, S->a, int_(S, j)) });
 		i = j;
 	}
-	out = n == 0 ? F(S) : n == 1 ? terms[0] : Z3_mk_or(CTX, (unsigned)n, terms);
+	out = n == 0 ? F(S) : n == 1 ? terms[0] : z3.mk_or(CTX, (unsigned)n, terms);
 	free(terms);
 	return out;
 }
@@ -1199,7 +1259,7 @@ static Z3_ast fresh_const(struct smt *S, const char *base, Z3_sort sort)
 	char name[200];
 
 	snprintf(name, sizeof(name), "%.160s!%u", base, S->fresh++);
-	return Z3_mk_const(CTX, Z3_mk_string_symbol(CTX, name), sort);
+	return z3.mk_const(CTX, z3.mk_string_symbol(CTX, name), sort);
 }
 
 
@@ -1211,18 +1271,18 @@ static void setup(struct smt *S, Z3_ast *domain)
 	Z3_ast iam_prefix = clit(S, "arn:aws:iam::");
 
 	S->re_anychar = re_range(S, "\\u{0}", "\\u{2ffff}");
-	S->re_any = Z3_mk_re_star(CTX, S->re_anychar);
+	S->re_any = z3.mk_re_star(CTX, S->re_anychar);
 	S->re_nocolon = re_union(S, 2, (Z3_ast[]){ re_range(S, "\\u{1}", "9"),
 						  re_range(S, ";", "\\u{2ffff}") });
-	S->re_nocolon_star = Z3_mk_re_star(CTX, S->re_nocolon);
-	S->re_digits12 = Z3_mk_re_loop(CTX, digit, 12, 12);
+	S->re_nocolon_star = z3.mk_re_star(CTX, S->re_nocolon);
+	S->re_digits12 = z3.mk_re_loop(CTX, digit, 12, 12);
 
-	S->a = Z3_mk_const(CTX, Z3_mk_string_symbol(CTX, "action"), S->s_int);
-	ds[nd++] = Z3_mk_ge(CTX, S->a, int_(S, 0));
-	ds[nd++] = Z3_mk_lt(CTX, S->a, int_(S, nactions(S)));
+	S->a = z3.mk_const(CTX, z3.mk_string_symbol(CTX, "action"), S->s_int);
+	ds[nd++] = z3.mk_ge(CTX, S->a, int_(S, 0));
+	ds[nd++] = z3.mk_lt(CTX, S->a, int_(S, nactions(S)));
 
 	/* the principal */
-	S->k = Z3_mk_const(CTX, Z3_mk_string_symbol(CTX, "kind"), S->s_int);
+	S->k = z3.mk_const(CTX, z3.mk_string_symbol(CTX, "kind"), S->s_int);
 	S->acct = str_var(S, "account");
 	S->path = str_var(S, "path");
 	S->name = str_var(S, "name");
@@ -1238,14 +1298,14 @@ static void setup(struct smt *S, Z3_ast *domain)
 	 * service principal no ':'. Narrow alphabets cost the solver dearly.
 	 *   path:    "/" ... "/"        name: [^/]+       session: .+
 	 */
-	ds[nd++] = Z3_mk_seq_prefix(CTX, clit(S, "/"), S->path);
-	ds[nd++] = Z3_mk_seq_suffix(CTX, clit(S, "/"), S->path);
-	ds[nd++] = in_re(S, S->name, Z3_mk_re_plus(CTX, re_union(S, 2, (Z3_ast[]){
+	ds[nd++] = z3.mk_seq_prefix(CTX, clit(S, "/"), S->path);
+	ds[nd++] = z3.mk_seq_suffix(CTX, clit(S, "/"), S->path);
+	ds[nd++] = in_re(S, S->name, z3.mk_re_plus(CTX, re_union(S, 2, (Z3_ast[]){
 		re_range(S, "\\u{1}", "."), re_range(S, "0", "\\u{2ffff}") })));
-	ds[nd++] = Z3_mk_gt(CTX, Z3_mk_seq_length(CTX, S->sess), int_(S, 0));
-	ds[nd++] = in_re(S, S->svc, Z3_mk_re_plus(CTX, S->re_nocolon));
-	ds[nd++] = Z3_mk_ge(CTX, S->k, int_(S, IAMP_CALLER_ANONYMOUS));
-	ds[nd++] = Z3_mk_le(CTX, S->k, int_(S, IAMP_CALLER_OTHER));
+	ds[nd++] = z3.mk_gt(CTX, z3.mk_seq_length(CTX, S->sess), int_(S, 0));
+	ds[nd++] = in_re(S, S->svc, z3.mk_re_plus(CTX, S->re_nocolon));
+	ds[nd++] = z3.mk_ge(CTX, S->k, int_(S, IAMP_CALLER_ANONYMOUS));
+	ds[nd++] = z3.mk_le(CTX, S->k, int_(S, IAMP_CALLER_OTHER));
 
 	{
 		/* The six parts of each kind's ARN: arn, partition, service,
@@ -1262,8 +1322,8 @@ static void setup(struct smt *S, Z3_ast *domain)
 		res5[IAMP_CALLER_FEDERATED_USER] = cat(S, 2, (Z3_ast[]){ clit(S, "federated-user/"), S->name });
 		/* web identity and SAML sign-in: the provider's ARN */
 		res5[IAMP_CALLER_OTHER] = S->prov;
-		ds[nd++] = or2(S, Z3_mk_seq_prefix(CTX, clit(S, "oidc-provider/"), S->prov),
-			       Z3_mk_seq_prefix(CTX, clit(S, "saml-provider/"), S->prov));
+		ds[nd++] = or2(S, z3.mk_seq_prefix(CTX, clit(S, "oidc-provider/"), S->prov),
+			       z3.mk_seq_prefix(CTX, clit(S, "saml-provider/"), S->prov));
 
 		full[IAMP_CALLER_ANONYMOUS] = clit(S, "*");
 		full[IAMP_CALLER_SERVICE] = cat(S, 2, (Z3_ast[]){ S->svc, clit(S, ".amazonaws.com") });
@@ -1354,13 +1414,13 @@ static void setup(struct smt *S, Z3_ast *domain)
 		S->p = full[IAMP_CALLER_ANONYMOUS];
 		S->parn = full[IAMP_CALLER_ANONYMOUS];
 		for (int i = IAMP_CALLER_ROOT; i <= IAMP_CALLER_OTHER; i++) {
-			S->p = Z3_mk_ite(CTX, kind_is(S, (enum iamp_caller_kind)i), full[i], S->p);
-			S->parn = Z3_mk_ite(CTX, kind_is(S, (enum iamp_caller_kind)i), S->acase[i], S->parn);
+			S->p = z3.mk_ite(CTX, kind_is(S, (enum iamp_caller_kind)i), full[i], S->p);
+			S->parn = z3.mk_ite(CTX, kind_is(S, (enum iamp_caller_kind)i), S->acase[i], S->parn);
 		}
 	}
 	/* iamp_caller_is_person: the kinds from root to federated user */
-	S->person = and2(S, Z3_mk_ge(CTX, S->k, int_(S, IAMP_CALLER_ROOT)),
-			 Z3_mk_le(CTX, S->k, int_(S, IAMP_CALLER_FEDERATED_USER)));
+	S->person = and2(S, z3.mk_ge(CTX, S->k, int_(S, IAMP_CALLER_ROOT)),
+			 z3.mk_le(CTX, S->k, int_(S, IAMP_CALLER_FEDERATED_USER)));
 	S->iam = and2(S, not1(S, kind_is(S, IAMP_CALLER_ANONYMOUS)),
 		      not1(S, kind_is(S, IAMP_CALLER_SERVICE)));
 
@@ -1372,7 +1432,7 @@ static void setup(struct smt *S, Z3_ast *domain)
 	S->r5 = str_var(S, "r_resource");
 	S->racct = str_var(S, "resource_account");
 	{
-		Z3_ast colon = Z3_mk_string(CTX, ":");
+		Z3_ast colon = z3.mk_string(CTX, ":");
 
 		S->r = cat(S, 10, (Z3_ast[]){ clit(S, "arn:"), S->r1, colon, S->r2, colon, S->r3,
 					      colon, S->r4, colon, S->r5 });
@@ -1391,8 +1451,8 @@ static void setup(struct smt *S, Z3_ast *domain)
 	ds[nd++] = in_re(S, S->r4, S->re_nocolon_star);
 	ds[nd++] = in_re(S, S->racct, S->re_digits12);
 
-	ds[nd++] = Z3_mk_implies(CTX, in_re(S, S->r4, S->re_digits12), eq(S, S->racct, S->r4));
-	*domain = Z3_mk_and(CTX, nd, ds);
+	ds[nd++] = z3.mk_implies(CTX, in_re(S, S->r4, S->re_digits12), eq(S, S->racct, S->r4));
+	*domain = z3.mk_and(CTX, nd, ds);
 }
 
 /* The keys' terms, once every statement has been scanned. */
@@ -1452,27 +1512,27 @@ static Z3_ast setup_keys(struct smt *S)
 		else if (k->avail == AV_PRINCIPAL)
 			ds[nd++] = eq(S, S->iam, k->present);
 		else if (k->avail == AV_PERSON_ONLY)
-			ds[nd++] = Z3_mk_implies(CTX, k->present, S->iam);
+			ds[nd++] = z3.mk_implies(CTX, k->present, S->iam);
 		else if (k->avail == AV_SERVICE)
 			ds[nd++] = eq(S, kind_is(S, IAMP_CALLER_SERVICE), k->present);
 		if (k->multi) {
 			k->count = fresh_const(S, base, S->s_int);
-			ds[nd++] = Z3_mk_ge(CTX, k->count, int_(S, 1));
-			ds[nd++] = Z3_mk_le(CTX, k->count, int_(S, k->k));
+			ds[nd++] = z3.mk_ge(CTX, k->count, int_(S, 1));
+			ds[nd++] = z3.mk_le(CTX, k->count, int_(S, k->k));
 		}
 		for (unsigned j = 0; j < k->k; j++) {
 			switch (k->type) {
 			case KT_NUM:
 				k->val[j] = fresh_const(S, base, S->s_real);
-				ds[nd++] = Z3_mk_is_int(CTX, Z3_mk_mul(CTX, 2, (Z3_ast[]){
-					k->val[j], Z3_mk_real(CTX, 1000000, 1) }));
+				ds[nd++] = z3.mk_is_int(CTX, z3.mk_mul(CTX, 2, (Z3_ast[]){
+					k->val[j], z3.mk_real(CTX, 1000000, 1) }));
 				break;
 			case KT_DATE:
 				k->val[j] = fresh_const(S, base, S->s_int);
 				/* 1970 to 9999 */
-				ds[nd++] = Z3_mk_ge(CTX, k->val[j], int_(S, 0));
-				ds[nd++] = Z3_mk_le(CTX, k->val[j], int_(S, 253402300799000000L));
-				ds[nd++] = eq(S, Z3_mk_mod(CTX, k->val[j], int_(S, 1000)), int_(S, 0));
+				ds[nd++] = z3.mk_ge(CTX, k->val[j], int_(S, 0));
+				ds[nd++] = z3.mk_le(CTX, k->val[j], int_(S, 253402300799000000L));
+				ds[nd++] = eq(S, z3.mk_mod(CTX, k->val[j], int_(S, 1000)), int_(S, 0));
 				break;
 			case KT_BOOL:
 				k->val[j] = fresh_const(S, base, S->s_bool);
@@ -1481,9 +1541,9 @@ static Z3_ast setup_keys(struct smt *S)
 				k->val[j] = fresh_const(S, base, S->s_bv);
 				k->is6[j] = fresh_const(S, base, S->s_bool);
 				/* an IPv4 address has its upper 96 bits zero */
-				ds[nd++] = Z3_mk_implies(CTX, not1(S, k->is6[j]),
-					eq(S, Z3_mk_extract(CTX, 127, 32, k->val[j]),
-					   Z3_mk_int(CTX, 0, Z3_mk_bv_sort(CTX, 96))));
+				ds[nd++] = z3.mk_implies(CTX, not1(S, k->is6[j]),
+					eq(S, z3.mk_extract(CTX, 127, 32, k->val[j]),
+					   z3.mk_int(CTX, 0, z3.mk_bv_sort(CTX, 96))));
 				break;
 			default:
 				k->val[j] = fresh_const(S, base, S->s_str);
@@ -1491,7 +1551,7 @@ static Z3_ast setup_keys(struct smt *S)
 			}
 		}
 	}
-	out = nd ? Z3_mk_and(CTX, (unsigned)nd, ds) : T(S);
+	out = nd ? z3.mk_and(CTX, (unsigned)nd, ds) : T(S);
 	free(ds);
 	return out;
 }
@@ -1533,14 +1593,14 @@ static Z3_ast pattern_term(struct smt *S, const struct iamp_pattern *p, Z3_ast *
 
 			if (!k) { /* cannot happen: scanned */
 				*ok = false;
-				parts[n++] = Z3_mk_string(CTX, "");
+				parts[n++] = z3.mk_string(CTX, "");
 				continue;
 			}
 			/* a list value resolves nothing (pattern.c) */
 			has = k->multi ? F(S) : k->present;
 			v = k->val[0];
 			if (pc->has_def) {
-				v = Z3_mk_ite(CTX, has, v, lit(S, pc->def, pc->def_len));
+				v = z3.mk_ite(CTX, has, v, lit(S, pc->def, pc->def_len));
 				has = T(S);
 			}
 			*resolvable = and2(S, *resolvable, has);
@@ -1548,7 +1608,7 @@ static Z3_ast pattern_term(struct smt *S, const struct iamp_pattern *p, Z3_ast *
 		}
 	}
 	if (!n)
-		return Z3_mk_string(CTX, "");
+		return z3.mk_string(CTX, "");
 	return cat(S, n, parts);
 }
 
@@ -1596,7 +1656,7 @@ static Z3_ast resource_parts_var(struct smt *S, const struct iamp_pattern *p)
 		return F(S);
 	}
 	return and2(S, and2(S, out, resolvable),
-		    star ? Z3_mk_seq_prefix(CTX, term, S->r5) : eq(S, S->r5, term));
+		    star ? z3.mk_seq_prefix(CTX, term, S->r5) : eq(S, S->r5, term));
 }
 
 static Z3_ast resource_entry(struct smt *S, const struct iamp_pattern *p)
@@ -1614,7 +1674,7 @@ static Z3_ast resource_entry(struct smt *S, const struct iamp_pattern *p)
 		return F(S);
 	}
 	/* exact: see docs/prove.md ("Policy variables") */
-	return and2(S, resolvable, star ? Z3_mk_seq_prefix(CTX, term, S->r) : eq(S, S->r, term));
+	return and2(S, resolvable, star ? z3.mk_seq_prefix(CTX, term, S->r) : eq(S, S->r, term));
 }
 
 static Z3_ast resources_term(struct smt *S, const struct cstmt *s)
@@ -1736,12 +1796,12 @@ static Z3_ast not_principal_spared(struct smt *S, const struct cstmt *s, bool ha
 							  and2(S, not1(S, same), callers_role(S, v->text, v->len)))));
 	}
 	/* iamp_principal_spared */
-	spared = Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_ROOT), account,
-		 Z3_mk_ite(CTX, or2(S, kind_is(S, IAMP_CALLER_USER),
+	spared = z3.mk_ite(CTX, kind_is(S, IAMP_CALLER_ROOT), account,
+		 z3.mk_ite(CTX, or2(S, kind_is(S, IAMP_CALLER_USER),
 				    or2(S, kind_is(S, IAMP_CALLER_ROLE), kind_is(S, IAMP_CALLER_FEDERATED_USER))),
 			   and2(S, account, self),
-		 Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_SESSION), and2(S, account, or2(S, self, role)),
-		 Z3_mk_ite(CTX, kind_is(S, IAMP_CALLER_ANONYMOUS), F(S), self))));
+		 z3.mk_ite(CTX, kind_is(S, IAMP_CALLER_SESSION), and2(S, account, or2(S, self, role)),
+		 z3.mk_ite(CTX, kind_is(S, IAMP_CALLER_ANONYMOUS), F(S), self))));
 	/* "*" spares every caller, an anonymous one too */
 	spared = or2(S, all, spared);
 	if (has_boundary)
@@ -1802,9 +1862,9 @@ static Z3_ast real_lit(struct smt *S, double d)
 	snprintf(buf, sizeof(buf), "%.17g", d);
 	if (strchr(buf, 'e') || strchr(buf, 'n') || strchr(buf, 'i')) {
 		unsupported(S, "a number Z3 cannot read exactly (%s)", buf);
-		return Z3_mk_real(CTX, 0, 1);
+		return z3.mk_real(CTX, 0, 1);
 	}
-	return Z3_mk_numeral(CTX, buf, S->s_real);
+	return z3.mk_numeral(CTX, buf, S->s_real);
 }
 
 static Z3_ast cmp_term(struct smt *S, enum iamp_cond_cmp cmp, Z3_ast x, Z3_ast y)
@@ -1813,13 +1873,13 @@ static Z3_ast cmp_term(struct smt *S, enum iamp_cond_cmp cmp, Z3_ast x, Z3_ast y
 	case IAMP_CMP_EQUALS:
 		return eq(S, x, y);
 	case IAMP_CMP_LESS_THAN:
-		return Z3_mk_lt(CTX, x, y);
+		return z3.mk_lt(CTX, x, y);
 	case IAMP_CMP_LESS_THAN_EQUALS:
-		return Z3_mk_le(CTX, x, y);
+		return z3.mk_le(CTX, x, y);
 	case IAMP_CMP_GREATER_THAN:
-		return Z3_mk_gt(CTX, x, y);
+		return z3.mk_gt(CTX, x, y);
 	case IAMP_CMP_GREATER_THAN_EQUALS:
-		return Z3_mk_ge(CTX, x, y);
+		return z3.mk_ge(CTX, x, y);
 	default:
 		return F(S);
 	}
@@ -1845,13 +1905,13 @@ static Z3_ast ip_in(struct smt *S, const struct iamp_ip *cidr, Z3_ast v, Z3_ast 
 	{
 		/* the top `prefix` bits of the address's width */
 		unsigned lo = width - prefix, hi = width - 1;
-		Z3_ast top = Z3_mk_extract(CTX, hi, lo, v);
+		Z3_ast top = z3.mk_extract(CTX, hi, lo, v);
 		bool lsb[128];
 
 		/* Z3_mk_bv_numeral takes the bits least significant first */
 		for (unsigned i = 0; i < prefix; i++)
 			lsb[i] = bits[128 - lo - 1 - i] == '1';
-		net = Z3_mk_bv_numeral(CTX, prefix, lsb);
+		net = z3.mk_bv_numeral(CTX, prefix, lsb);
 		return and2(S, fam, eq(S, top, net));
 	}
 }
@@ -1894,7 +1954,7 @@ static Z3_ast value_match(struct smt *S, const struct ccond *c, const struct cva
 					return F(S);
 				}
 			}
-			return and2(S, resolvable, star ? Z3_mk_seq_prefix(CTX, term, v) : eq(S, v, term));
+			return and2(S, resolvable, star ? z3.mk_seq_prefix(CTX, term, v) : eq(S, v, term));
 		}
 		if (arn)
 			return parts ? arn_parts_atom(S, pv->pat.text, pv->pat.len, parts, true)
@@ -1932,7 +1992,7 @@ static Z3_ast value_satisfies_on(struct smt *S, const struct ccond *c, const str
 		return F(S);
 	/* the principal's ARN is an ARN by construction */
 	if (c->op->type == IAMP_COND_ARN && k->tie != TIE_PRINCIPAL_ARN) {
-		Z3_ast nc = S->re_nocolon_star, colon = Z3_mk_seq_to_re(CTX, Z3_mk_string(CTX, ":"));
+		Z3_ast nc = S->re_nocolon_star, colon = z3.mk_seq_to_re(CTX, z3.mk_string(CTX, ":"));
 
 		parses = in_re(S, v, re_concat(S, 10, (Z3_ast[]){
 			re_lit(S, "arn:", 4), nc, colon, nc, colon, nc, colon, nc, colon, S->re_any }));
@@ -2001,16 +2061,16 @@ static Z3_ast condition_term(struct smt *S, const struct ccond *c)
 
 		for (unsigned j = 0; j < k->k; j++) {
 			Z3_ast sat = value_satisfies(S, c, k, j);
-			Z3_ast in = k->multi ? Z3_mk_gt(CTX, k->count, int_(S, j)) : T(S);
+			Z3_ast in = k->multi ? z3.mk_gt(CTX, k->count, int_(S, j)) : T(S);
 
 			if (all)
-				acc = and2(S, acc, Z3_mk_implies(CTX, in, sat));
+				acc = and2(S, acc, z3.mk_implies(CTX, in, sat));
 			else
 				acc = or2(S, acc, and2(S, in, sat));
 		}
 		when_present = acc;
 	}
-	return Z3_mk_ite(CTX, absent, when_absent, when_present);
+	return z3.mk_ite(CTX, absent, when_absent, when_present);
 }
 
 /* ---- statements and policies ----------------------------------------------- */
@@ -2128,9 +2188,9 @@ static void target_build(struct smt *S, const struct iamp_evaluator *ev, const s
 	f->service = TERM(kind_is(S, IAMP_CALLER_SERVICE));
 	f->root = TERM(kind_is(S, IAMP_CALLER_ROOT));
 	f->slr = TERM(or2(S, and2(S, kind_is(S, IAMP_CALLER_ROLE),
-				  Z3_mk_seq_prefix(CTX, clit(S, "/aws-service-role/"), S->path)),
+				  z3.mk_seq_prefix(CTX, clit(S, "/aws-service-role/"), S->path)),
 			  and2(S, kind_is(S, IAMP_CALLER_SESSION),
-			       Z3_mk_seq_prefix(CTX, clit(S, "AWSServiceRoleFor"), S->name))));
+			       z3.mk_seq_prefix(CTX, clit(S, "AWSServiceRoleFor"), S->name))));
 	if (ev->mgmt_len) {
 		caller_mgmt = and2(S, S->person, eq(S, S->acct, lit(S, ev->mgmt, ev->mgmt_len)));
 		resource_mgmt = eq(S, S->racct, lit(S, ev->mgmt, ev->mgmt_len));
@@ -2141,9 +2201,9 @@ static void target_build(struct smt *S, const struct iamp_evaluator *ev, const s
 	{
 		/* eval.c owner_policy_rule */
 		Z3_ast kms_key = and2(S, eq(S, S->r2, clit(S, "kms")),
-				      Z3_mk_seq_prefix(CTX, clit(S, "key/"), S->r5));
+				      z3.mk_seq_prefix(CTX, clit(S, "key/"), S->r5));
 		Z3_ast iam_role = and2(S, eq(S, S->r2, clit(S, "iam")),
-				       Z3_mk_seq_prefix(CTX, clit(S, "role/"), S->r5));
+				       z3.mk_seq_prefix(CTX, clit(S, "role/"), S->r5));
 		Z3_ast kms = actions_where(S, pred_prefix, "kms:");
 		Z3_ast assume = actions_where(S, pred_prefix, "sts:assumerole");
 
@@ -2296,7 +2356,7 @@ static void target_build(struct smt *S, const struct iamp_evaluator *ev, const s
 					allow = T(S);
 				scp_deny = or2(S, scp_deny, and2(S, here, deny));
 				f->scp_allow[l] = TERM(and2(S, (Z3_ast)f->scp_allow[l],
-							    Z3_mk_implies(CTX, here, allow)));
+							    z3.mk_implies(CTX, here, allow)));
 			}
 		}
 		free(accs);
@@ -2351,9 +2411,9 @@ static Z3_ast scope_term(struct smt *S, const struct iamp_scope *sc, const struc
 	t = and2(S, t, not1(S, S->no_authz));
 	if (sc->no_slr)
 		t = and2(S, t, not1(S, or2(S, and2(S, kind_is(S, IAMP_CALLER_ROLE),
-						     Z3_mk_seq_prefix(CTX, clit(S, "/aws-service-role/"), S->path)),
+						     z3.mk_seq_prefix(CTX, clit(S, "/aws-service-role/"), S->path)),
 					   and2(S, kind_is(S, IAMP_CALLER_SESSION),
-						Z3_mk_seq_prefix(CTX, clit(S, "AWSServiceRoleFor"), S->name)))));
+						z3.mk_seq_prefix(CTX, clit(S, "AWSServiceRoleFor"), S->name)))));
 	if (sc->accounts) {
 		Z3_ast a = F(S);
 
@@ -2375,10 +2435,10 @@ static Z3_ast scope_term(struct smt *S, const struct iamp_scope *sc, const struc
  */
 static Z3_ast pretty_term(struct smt *S)
 {
-	Z3_ast lower = Z3_mk_re_star(CTX, re_union(S, 3, (Z3_ast[]){ re_range(S, "a", "z"),
+	Z3_ast lower = z3.mk_re_star(CTX, re_union(S, 3, (Z3_ast[]){ re_range(S, "a", "z"),
 								     re_range(S, "0", "9"),
 								     re_lit(S, "-", 1) }));
-	Z3_ast print = Z3_mk_re_star(CTX, re_range(S, " ", "~"));
+	Z3_ast print = z3.mk_re_star(CTX, re_range(S, " ", "~"));
 	Z3_ast t = and2(S, eq(S, S->r1, clit(S, "aws")),
 			and2(S, in_re(S, S->r2, lower), in_re(S, S->r3, lower)));
 
@@ -2402,19 +2462,19 @@ static Z3_ast pretty_term(struct smt *S)
  */
 static Z3_ast nonul_term(struct smt *S)
 {
-	Z3_ast nul = Z3_mk_string(CTX, "\\u{0}");
+	Z3_ast nul = z3.mk_string(CTX, "\\u{0}");
 	Z3_ast vars[] = { S->sess, S->path, S->prov, S->r5 };
 	Z3_ast t = T(S);
 
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
-		t = and2(S, t, not1(S, Z3_mk_seq_contains(CTX, vars[i], nul)));
+		t = and2(S, t, not1(S, z3.mk_seq_contains(CTX, vars[i], nul)));
 	for (size_t i = 0; i < S->nkeys; i++) {
 		const struct skey *k = &S->keys[i];
 
 		if (k->tie != TIE_NONE || k->type != KT_STR)
 			continue;
 		for (unsigned j = 0; j < k->k; j++)
-			t = and2(S, t, not1(S, Z3_mk_seq_contains(CTX, k->val[j], nul)));
+			t = and2(S, t, not1(S, z3.mk_seq_contains(CTX, k->val[j], nul)));
 	}
 	return t;
 }
@@ -2468,26 +2528,26 @@ static void *run_solver(void *arg)
 	Z3_params params;
 
 	z3_failure = Z3_OK;
-	r->solver = r->simple ? Z3_mk_simple_solver(r->ctx) : Z3_mk_solver(r->ctx);
-	Z3_solver_inc_ref(r->ctx, r->solver);
-	params = Z3_mk_params(r->ctx);
-	Z3_params_inc_ref(r->ctx, params);
-	Z3_params_set_uint(r->ctx, params, Z3_mk_string_symbol(r->ctx, "timeout"), r->timeout_ms);
-	Z3_params_set_uint(r->ctx, params, Z3_mk_string_symbol(r->ctx, "phase_selection"), 0);
-	Z3_solver_set_params(r->ctx, r->solver, params);
-	Z3_params_dec_ref(r->ctx, params);
-	Z3_solver_assert(r->ctx, r->solver, r->phi);
-	r->res = z3_failure ? Z3_L_UNDEF : Z3_solver_check(r->ctx, r->solver);
+	r->solver = r->simple ? z3.mk_simple_solver(r->ctx) : z3.mk_solver(r->ctx);
+	z3.solver_inc_ref(r->ctx, r->solver);
+	params = z3.mk_params(r->ctx);
+	z3.params_inc_ref(r->ctx, params);
+	z3.params_set_uint(r->ctx, params, z3.mk_string_symbol(r->ctx, "timeout"), r->timeout_ms);
+	z3.params_set_uint(r->ctx, params, z3.mk_string_symbol(r->ctx, "phase_selection"), 0);
+	z3.solver_set_params(r->ctx, r->solver, params);
+	z3.params_dec_ref(r->ctx, params);
+	z3.solver_assert(r->ctx, r->solver, r->phi);
+	r->res = z3_failure ? Z3_L_UNDEF : z3.solver_check(r->ctx, r->solver);
 	if (r->res == Z3_L_TRUE) {
-		r->model = Z3_solver_get_model(r->ctx, r->solver);
+		r->model = z3.solver_get_model(r->ctx, r->solver);
 		if (r->model)
-			Z3_model_inc_ref(r->ctx, r->model);
+			z3.model_inc_ref(r->ctx, r->model);
 		else
 			r->res = Z3_L_UNDEF;
 	}
 	if (r->res == Z3_L_UNDEF)
 		snprintf(r->why, sizeof(r->why), "%s",
-			 z3_failure ? "solver error" : Z3_solver_get_reason_unknown(r->ctx, r->solver));
+			 z3_failure ? "solver error" : z3.solver_get_reason_unknown(r->ctx, r->solver));
 	if (z3_failure && r->res != Z3_L_UNDEF)
 		r->res = Z3_L_UNDEF;
 	pthread_mutex_lock(r->mu);
@@ -2499,7 +2559,7 @@ static void *run_solver(void *arg)
 	 * other's check has started is lost, so repeat it until it ends. */
 	if (r->other && r->res != Z3_L_UNDEF)
 		while (!r->other->finished) {
-			Z3_interrupt(r->other->ctx);
+			z3.interrupt(r->other->ctx);
 			nanosleep(&(struct timespec){ 0, 200000 }, NULL);
 		}
 	return NULL;
@@ -2508,9 +2568,9 @@ static void *run_solver(void *arg)
 static void run_free(struct run *r)
 {
 	if (r->model)
-		Z3_model_dec_ref(r->ctx, r->model);
+		z3.model_dec_ref(r->ctx, r->model);
 	if (r->solver)
-		Z3_solver_dec_ref(r->ctx, r->solver);
+		z3.solver_dec_ref(r->ctx, r->solver);
 	r->model = NULL;
 	r->solver = NULL;
 }
@@ -2518,27 +2578,35 @@ static void run_free(struct run *r)
 /*
  * Z3's process-wide state (its memory manager, symbol table and global
  * parameters) is set up by the first context made and is not guarded
- * against two threads making the first contexts at once. So the first
- * context is made and dropped once, under pthread_once, before any
- * other: by iamp_smt_init before a command starts its threads, and by
- * new_context for any other caller. Nothing here sets a global
- * parameter (Z3_global_param_set): each solver gets its parameters.
+ * against two threads making the first contexts at once. So the library
+ * is loaded, and its first context made and dropped, once, under
+ * pthread_once, before any other: by iamp_smt_init before a command
+ * starts its threads, and by smt_open and new_context for any other
+ * caller. Nothing here sets a global parameter (Z3_global_param_set):
+ * each solver gets its parameters.
  */
 static pthread_once_t z3_once = PTHREAD_ONCE_INIT;
 
-static void z3_global_init(void)
+static void z3_setup(void)
 {
-	Z3_config cfg = Z3_mk_config();
-	Z3_context ctx = Z3_mk_context(cfg);
+	Z3_config cfg;
+	Z3_context ctx;
 
-	Z3_del_config(cfg);
+	if (!z3_load())
+		return;
+	cfg = z3.mk_config();
+	ctx = z3.mk_context(cfg);
+	z3.del_config(cfg);
 	if (ctx)
-		Z3_del_context(ctx);
+		z3.del_context(ctx);
 }
 
-void iamp_smt_init(void)
+int iamp_smt_init(void)
 {
-	pthread_once(&z3_once, z3_global_init);
+	pthread_once(&z3_once, z3_setup);
+	if (z3_unavailable[0])
+		return iamp_error_set(IAMP_EUNAVAIL, "%s", z3_unavailable);
+	return 0;
 }
 
 static Z3_context new_context(void)
@@ -2546,15 +2614,16 @@ static Z3_context new_context(void)
 	Z3_config cfg;
 	Z3_context ctx;
 
-	iamp_smt_init();
-	cfg = Z3_mk_config();
+	if (iamp_smt_init())
+		return NULL;
+	cfg = z3.mk_config();
 
-	Z3_set_param_value(cfg, "model", "true");
-	ctx = Z3_mk_context(cfg);
-	Z3_del_config(cfg);
+	z3.set_param_value(cfg, "model", "true");
+	ctx = z3.mk_context(cfg);
+	z3.del_config(cfg);
 	if (ctx) {
-		Z3_set_error_handler(ctx, on_z3_error);
-		Z3_set_ast_print_mode(ctx, Z3_PRINT_SMTLIB2_COMPLIANT);
+		z3.set_error_handler(ctx, on_z3_error);
+		z3.set_ast_print_mode(ctx, Z3_PRINT_SMTLIB2_COMPLIANT);
 	}
 	return ctx;
 }
@@ -2587,7 +2656,7 @@ static Z3_lbool solve(struct smt *S, Z3_ast phi, unsigned timeout_ms, Z3_model *
 		r[i].me = i;
 		r[i].ctx = new_context();
 		if (r[i].ctx)
-			r[i].phi = Z3_translate(S->ctx, phi, r[i].ctx);
+			r[i].phi = z3.translate(S->ctx, phi, r[i].ctx);
 	}
 	if (r[0].phi && r[1].phi && !z3_failure) {
 		r[0].other = &r[1];
@@ -2609,9 +2678,9 @@ static Z3_lbool solve(struct smt *S, Z3_ast phi, unsigned timeout_ms, Z3_model *
 
 			res = w->res;
 			if (res == Z3_L_TRUE) {
-				*model = Z3_model_translate(w->ctx, w->model, S->ctx);
+				*model = z3.model_translate(w->ctx, w->model, S->ctx);
 				if (*model)
-					Z3_model_inc_ref(S->ctx, *model);
+					z3.model_inc_ref(S->ctx, *model);
 				else
 					res = Z3_L_UNDEF;
 			}
@@ -2624,7 +2693,7 @@ static Z3_lbool solve(struct smt *S, Z3_ast phi, unsigned timeout_ms, Z3_model *
 	for (int i = 0; i < 2; i++) {
 		if (r[i].ctx) {
 			run_free(&r[i]);
-			Z3_del_context(r[i].ctx);
+			z3.del_context(r[i].ctx);
 		}
 	}
 	return res;
@@ -2636,7 +2705,7 @@ static Z3_ast model_value(struct smt *S, Z3_model m, Z3_ast t)
 {
 	Z3_ast v = NULL;
 
-	if (!Z3_model_eval(CTX, m, t, true, &v))
+	if (!z3.model_eval(CTX, m, t, true, &v))
 		return NULL;
 	return v;
 }
@@ -2646,7 +2715,7 @@ static bool model_long(struct smt *S, Z3_model m, Z3_ast t, long *out)
 	Z3_ast v = model_value(S, m, t);
 	int64_t x;
 
-	if (!v || !Z3_get_numeral_int64(CTX, v, &x))
+	if (!v || !z3.get_numeral_int64(CTX, v, &x))
 		return false;
 	*out = (long)x;
 	return true;
@@ -2656,7 +2725,7 @@ static bool model_bool(struct smt *S, Z3_model m, Z3_ast t)
 {
 	Z3_ast v = model_value(S, m, t);
 
-	return v && Z3_get_bool_value(CTX, v) == Z3_L_TRUE;
+	return v && z3.get_bool_value(CTX, v) == Z3_L_TRUE;
 }
 
 /* Appends code point cp as UTF-8. */
@@ -2698,20 +2767,20 @@ static char *model_string(struct smt *S, Z3_model m, Z3_ast t)
 	char *out;
 	size_t n = 0;
 
-	if (!model_long(S, m, Z3_mk_seq_length(CTX, t), &len) || len < 0 || len > 1 << 20)
+	if (!model_long(S, m, z3.mk_seq_length(CTX, t), &len) || len < 0 || len > 1 << 20)
 		return NULL;
 	if (!(out = malloc((size_t)len * 4 + 1)))
 		return NULL;
 	for (long i = 0; i < len; i++) {
-		Z3_ast c = model_value(S, m, Z3_mk_seq_at(CTX, t, int_(S, i)));
+		Z3_ast c = model_value(S, m, z3.mk_seq_at(CTX, t, int_(S, i)));
 		const char *txt;
 		size_t tl;
 
-		if (!c || !Z3_is_string(CTX, c)) {
+		if (!c || !z3.is_string(CTX, c)) {
 			free(out);
 			return NULL;
 		}
-		txt = Z3_get_string(CTX, c);
+		txt = z3.get_string(CTX, c);
 		tl = strlen(txt);
 		if (tl == 1) {
 			out[n++] = txt[0];
@@ -2760,7 +2829,7 @@ static char *slot_text(struct smt *S, Z3_model m, const struct skey *k, unsigned
 
 		if (!v)
 			return NULL;
-		d = Z3_get_numeral_decimal_string(CTX, v, 6);
+		d = z3.get_numeral_decimal_string(CTX, v, 6);
 		if (!d || !(out = strdup(d)))
 			return NULL;
 		if ((q = strchr(out, '?')))
@@ -2788,7 +2857,7 @@ static char *slot_text(struct smt *S, Z3_model m, const struct skey *k, unsigned
 		unsigned __int128 x = 0;
 		const char *d;
 
-		if (!v || !(d = Z3_get_numeral_string(CTX, v)))
+		if (!v || !(d = z3.get_numeral_string(CTX, v)))
 			return NULL;
 		for (; *d >= '0' && *d <= '9'; d++)
 			x = x * 10 + (unsigned)(*d - '0');
@@ -3006,7 +3075,7 @@ static void smt_free(struct smt *S)
 	free(S->caseparts);
 	free(S->psegs);
 	if (S->ctx)
-		Z3_del_context(S->ctx);
+		z3.del_context(S->ctx);
 	memset(S, 0, sizeof(*S));
 }
 
@@ -3014,6 +3083,7 @@ static void smt_free(struct smt *S)
 static int smt_open(struct smt *S, const struct iamp_evaluator *const *evs, size_t n, Z3_ast *base)
 {
 	Z3_ast dom, keys;
+	int rc;
 
 	memset(S, 0, sizeof(*S));
 	for (size_t i = 0; i < n; i++)
@@ -3021,14 +3091,16 @@ static int smt_open(struct smt *S, const struct iamp_evaluator *const *evs, size
 			return iamp_error_set(IAMP_EINVAL,
 					      "the prover follows AWS's semantics only: no compatibility switches");
 	z3_failure = Z3_OK;
+	if ((rc = iamp_smt_init()))
+		return rc; /* IAMP_EUNAVAIL: Z3 could not be loaded */
 	if (!(S->ctx = new_context()))
 		return iamp_error_set(IAMP_ENOMEM, "Z3 could not create a context");
-	S->s_str = Z3_mk_string_sort(CTX);
-	S->s_int = Z3_mk_int_sort(CTX);
-	S->s_real = Z3_mk_real_sort(CTX);
-	S->s_bool = Z3_mk_bool_sort(CTX);
-	S->s_re = Z3_mk_re_sort(CTX, S->s_str);
-	S->s_bv = Z3_mk_bv_sort(CTX, 128);
+	S->s_str = z3.mk_string_sort(CTX);
+	S->s_int = z3.mk_int_sort(CTX);
+	S->s_real = z3.mk_real_sort(CTX);
+	S->s_bool = z3.mk_bool_sort(CTX);
+	S->s_re = z3.mk_re_sort(CTX, S->s_str);
+	S->s_bv = z3.mk_bv_sort(CTX, 128);
 	S->ncat = iamp_catalog_counts.actions;
 	made_for_pattern(S, "*", 1); /* an unknown service's unknown action */
 	for (size_t i = 0; i < n; i++)
@@ -3087,13 +3159,13 @@ static int ask(struct smt *S, Z3_ast phi, unsigned timeout_ms, Z3_lbool *res,
 		FILE *f = fopen(smt_dump, "a");
 
 		if (f) {
-			Z3_solver sv = Z3_mk_simple_solver(CTX);
+			Z3_solver sv = z3.mk_simple_solver(CTX);
 
-			Z3_solver_inc_ref(CTX, sv);
-			Z3_solver_assert(CTX, sv, phi);
+			z3.solver_inc_ref(CTX, sv);
+			z3.solver_assert(CTX, sv, phi);
 			fprintf(f, "; question %u\n(push)\n%s(check-sat)\n(pop)\n", *calls,
-				Z3_solver_to_string(CTX, sv));
-			Z3_solver_dec_ref(CTX, sv);
+				z3.solver_to_string(CTX, sv));
+			z3.solver_dec_ref(CTX, sv);
 			fclose(f);
 		}
 	}
@@ -3104,7 +3176,7 @@ static int ask(struct smt *S, Z3_ast phi, unsigned timeout_ms, Z3_lbool *res,
 	if (*res == Z3_L_TRUE) {
 		if (cex)
 			rc = cex_read(S, m, cex);
-		Z3_model_dec_ref(CTX, m);
+		z3.model_dec_ref(CTX, m);
 		if (rc == CEX_NUL) {
 			/* the same question, without NUL characters */
 			(*calls)++;
@@ -3112,7 +3184,7 @@ static int ask(struct smt *S, Z3_ast phi, unsigned timeout_ms, Z3_lbool *res,
 			*res = solve(S, and2(S, phi, nonul_term(S)), timeout_ms, &m, why, whylen);
 			if (*res == Z3_L_TRUE) {
 				rc = cex_read(S, m, cex);
-				Z3_model_dec_ref(CTX, m);
+				z3.model_dec_ref(CTX, m);
 				if (rc == CEX_NUL)
 					rc = iamp_error_set(IAMP_EINTERNAL, "a model with a NUL character");
 			}

@@ -181,8 +181,15 @@ void iamp_smt_debug(FILE *trace, const char *dump_path);
  * iamp_smt_allows_any) makes Z3 contexts of its own, so questions may be
  * asked from several threads at once, over evaluators they only read.
  * iamp_smt_init sets up Z3's process-wide state once; call it before
- * starting threads that ask (the first question calls it too). */
-void iamp_smt_init(void);
+ * starting threads that ask (the first question calls it too).
+ *
+ * Z3 is loaded by the first call (dlopen, docs/z3.md): iamp_smt_init
+ * returns 0, or IAMP_EUNAVAIL when the library cannot be loaded or
+ * lacks a function, with the library's name and the loader's reason in
+ * iamp_error_last(), at every call. A question that needs the solver
+ * then returns IAMP_EUNAVAIL too; one answered without it (a diff shown
+ * by the text) does not. A command that needs Z3 calls it first. */
+int iamp_smt_init(void);
 
 int iamp_smt_diff(struct iamp_diff_result *out, const struct iamp_diff_query *q);
 

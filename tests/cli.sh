@@ -337,6 +337,14 @@ grep -q '^1 file checked' "$tmp/err" && ok || no "FIFO counted as checked: $(cat
 expect_exit 0 "FIFO in a walk" -- lim "$bin" check --no-config fifo
 grep -q 'fifo/p.json: not a regular file (a FIFO, socket or device), skipped' "$tmp/err" && ok || no "FIFO walk note: $(cat "$tmp/err")"
 expect_exit 2 "FIFO as --identity" -- lim "$bin" simulate --identity fifo/p.json --request "$req"
+# A regular file is read up to the size fstat gives (load.c), except
+# when that is 0: /proc's files say 0 and hold text (the process's name
+# here), which is read, not taken for an empty file.
+if [ -r /proc/self/comm ]; then
+	expect_exit 1 "a file of size 0 that holds text" -- lim "$bin" check --no-config /proc/self/comm
+	grep -q "^/proc/self/comm:1:1: error: expected a value, found '" "$tmp/out" && ok ||
+		no "/proc/self/comm read as empty: $(cat "$tmp/out")"
+fi
 
 # Hangs: simulate --requests /dev/zero buffered without bound.
 expect_exit 2 "simulate --requests /dev/zero" -- lim "$bin" simulate --identity good.json --requests /dev/zero

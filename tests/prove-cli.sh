@@ -224,6 +224,40 @@ grep -q "less-permissive" "$tmp/out" && ok || no "diff does not say less-permiss
 expect_exit 2 "diff with one file" -- "$bin" diff good.json
 expect_exit 2 "diff with a broken file" -- "$bin" diff good.json broken.json
 
+# Z3 is loaded on first use (docs/z3.md): check never maps it, prove does
+# (the loader's own account, LD_DEBUG=files, which also names what
+# dlopen loads: so the absence below is not a blind probe).
+LD_DEBUG=files "$bin" check --no-config --quiet good.json > "$tmp/ld" 2>&1
+grep -q 'file=libjson-c' "$tmp/ld" && ok || no "LD_DEBUG=files lists no library: the probe is blind"
+grep -q 'file=libz3' "$tmp/ld" && no "check loads Z3: $(grep 'file=libz3' "$tmp/ld" | head -1)" || ok
+LD_DEBUG=files "$bin" prove --scp FullAWSAccess,scp-leave.json --properties props.yaml > "$tmp/ld" 2>&1
+grep -q 'file=libz3.*dynamically loaded' "$tmp/ld" && ok || no "prove does not dlopen Z3"
+# ... and a command that needs it says why it cannot load it, and exits 2
+# (IAMPROOF_Z3_LIBRARY: the library to open instead of the built-in soname)
+nolib() {
+	grep -q "^iamproof $1: cannot load Z3 ($2): .*$3" "$tmp/err" && ok || no "$1: no reason for the missing Z3: $(cat "$tmp/err")"
+	grep -q "^iamproof $1: .*asks the solver, Z3" "$tmp/err" && ok || no "$1: does not say it needs Z3"
+	[ -s "$tmp/out" ] && no "$1 without Z3 wrote output" || ok
+}
+expect_exit 2 "prove without Z3" -- \
+	env IAMPROOF_Z3_LIBRARY=/nonexistent/libz3.so "$bin" prove --scp FullAWSAccess,scp-leave.json --properties props.yaml --output nolib.out
+nolib prove /nonexistent/libz3.so "cannot open shared object file"
+[ -e nolib.out ] && no "prove without Z3 made its --output file" || ok
+# a library that loads but is not Z3: its first missing function is named
+expect_exit 2 "prove with a library that is not Z3" -- \
+	env IAMPROOF_Z3_LIBRARY=libz.so.1 "$bin" prove --scp FullAWSAccess,scp-leave.json --properties props.yaml
+nolib prove libz.so.1 "undefined symbol: Z3_mk_config"
+expect_exit 2 "diff without Z3" -- env IAMPROOF_Z3_LIBRARY=/nonexistent/libz3.so "$bin" diff good.json wider.json
+nolib diff /nonexistent/libz3.so "cannot open"
+expect_exit 2 "check --semantic without Z3" -- \
+	env IAMPROOF_Z3_LIBRARY=/nonexistent/libz3.so "$bin" check --no-config --semantic good.json
+nolib check /nonexistent/libz3.so "cannot open"
+expect_exit 2 "generate without Z3" -- \
+	env IAMPROOF_Z3_LIBRARY=/nonexistent/libz3.so "$bin" generate scp --config baseline.yaml --out gen-nolib
+nolib generate /nonexistent/libz3.so "cannot open"
+[ -e gen-nolib ] && no "generate without Z3 made its directory" || ok
+expect_exit 0 "check without Z3" -- env IAMPROOF_Z3_LIBRARY=/nonexistent/libz3.so "$bin" check --no-config good.json
+
 # an organization: one target per distinct SCP path, the management
 # account skipped, results per account
 org=$(cd "$(dirname "$bin")/.." && pwd)/policies/org.yaml

@@ -1042,6 +1042,8 @@ static int run(int argc, char **argv, bool writing_baseline)
 			iamp_policy_type_title(c.resource_policy_type), iamp_policy_type_name(c.type));
 		return EXIT_USAGE;
 	}
+	if (c.semantic && cli_need_z3(writing_baseline ? "baseline" : "check", "--semantic"))
+		return EXIT_USAGE;
 	if (!no_config && !config_path) {
 		if (iamp_config_find(&found, ".") < 0) {
 			fprintf(stderr, "iamproof: %s\n", iamp_error_last());

@@ -1090,6 +1090,8 @@ int iamp_cmd_generate(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (g.prove && cli_need_z3("generate", "generate (without --no-proof)"))
+		return EXIT_USAGE; /* before any file is written */
 	rc = run(&g);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "iamproof: cannot write the output\n");

@@ -1302,7 +1302,7 @@ static int prove_all(struct prove *pv)
 	}
 	if (nthreads > ncells)
 		nthreads = (unsigned)ncells;
-	iamp_smt_init(); /* Z3's global state, before the threads */
+	(void)iamp_smt_init(); /* Z3's global state, before the threads (loaded: cli_need_z3) */
 	if (nthreads > 1 && (threads = calloc(nthreads, sizeof(*threads)))) {
 		p.threads = true;
 		while (started < nthreads && pthread_create(&threads[started], NULL, prove_worker, &p) == 0)
@@ -1482,6 +1482,8 @@ int iamp_cmd_prove(int argc, char **argv)
 		fprintf(stderr, "iamproof prove: give a target: --org, --scp or policies\n");
 		goto cleanup;
 	}
+	if (cli_need_z3("prove", "prove"))
+		goto cleanup;
 	if (output && !(pv.out = fopen(output, "w"))) {
 		fprintf(stderr, "iamproof prove: cannot write %s: %s\n", output, strerror(errno));
 		pv.out = stdout;
@@ -1771,6 +1773,8 @@ int iamp_cmd_diff(int argc, char **argv)
 		diff_usage(stderr);
 		goto cleanup;
 	}
+	if (cli_need_z3("diff", "diff"))
+		goto cleanup;
 	if ((rc = diff_side(&old_ps, paths[0], type, &old_ev)) ||
 	    (rc = diff_side(&new_ps, paths[1], type, &new_ev)))
 		goto cleanup;

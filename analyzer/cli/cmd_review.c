@@ -1854,6 +1854,10 @@ int iamp_cmd_review(int argc, char **argv)
 		status = EXIT_INTERNAL;
 		goto done;
 	}
+	if (cli_need_z3("review", "review")) {
+		status = EXIT_USAGE;
+		goto done;
+	}
 	if (!to_top() || !resolve(r.base, r.base_id, sizeof(r.base_id)) ||
 	    !resolve(r.head, r.head_id, sizeof(r.head_id))) {
 		status = EXIT_USAGE;

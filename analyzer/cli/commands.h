@@ -30,6 +30,14 @@ void cli_report_run(struct iamp_report_opts *o);
 unsigned cli_jobs_default(void);
 int cli_jobs_parse(unsigned *out, const char *text);
 
+/* main.c: loads Z3 for a command that asks the solver (prove, diff,
+ * generate, review, check --semantic), once its options are checked and
+ * before it reads its inputs or writes a file (`what`: the command or
+ * option, for the message). Returns 0, or -1 after saying on standard
+ * error why Z3 could not be loaded: the command then exits EXIT_USAGE,
+ * as when an input cannot be read (docs/z3.md). */
+int cli_need_z3(const char *command, const char *what);
+
 int iamp_cmd_check(int argc, char **argv);
 int iamp_cmd_baseline(int argc, char **argv);
 int iamp_cmd_rules(int argc, char **argv);

@@ -13,7 +13,9 @@
 
 #include "catalog.h"
 #include "commands.h"
+#include "error.h"
 #include "report.h"
+#include "smt.h"
 #include "version.h"
 
 /* The command's arguments as given, before getopt reorders argv. */
@@ -55,6 +57,17 @@ int cli_jobs_parse(unsigned *out, const char *text)
 		return -1;
 	*out = (unsigned)v;
 	return 0;
+}
+
+int cli_need_z3(const char *command, const char *what)
+{
+	if (iamp_smt_init() == 0)
+		return 0;
+	fprintf(stderr, "iamproof %s: %s\n"
+		"iamproof %s: %s asks the solver, Z3: install it (Debian: libz3-dev) or name its "
+		"library in IAMPROOF_Z3_LIBRARY; check, simulate, explain and replay do not need it\n",
+		command, iamp_error_last(), command, what);
+	return -1;
 }
 
 static const struct command {
