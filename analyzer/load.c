@@ -160,7 +160,7 @@ static uint64_t load8(const unsigned char *s)
 	return x;
 }
 
-struct iamp_pos loader_pos(struct loader *ld, size_t offset)
+struct iamp_pos loader_pos_any(struct loader *ld, size_t offset)
 {
 	const struct iamp_document *doc = ld->at;
 	struct pos_cache *pc = &ld->pc;
@@ -217,30 +217,6 @@ struct iamp_pos loader_pos(struct loader *ld, size_t offset)
 	pos.col = col;
 	pos.offset = (uint32_t)offset;
 	return pos;
-}
-
-struct iamp_span loader_span(struct loader *ld, size_t start, size_t end)
-{
-	const struct iamp_document *doc = ld->at;
-	struct pos_cache *pc = &ld->pc;
-	struct iamp_span span;
-
-	span.start = loader_pos(ld, start);
-	/* The end on the start's line of an all-ASCII text, not mapped (a
-	 * JSON scalar or key, which holds no line break): its column is as
-	 * many bytes further, what loader_pos() would count, and the memo
-	 * moves there as loader_pos() would move it. */
-	if (!ld->map && !doc->cont_bytes && end >= span.start.offset && end <= doc->len &&
-	    (pc->line + 1 == doc->line_count || end < doc->line_starts[pc->line + 1])) {
-		span.end = (struct iamp_pos){ span.start.line,
-					      span.start.col + (uint32_t)(end - span.start.offset),
-					      (uint32_t)end };
-		pc->offset = span.end.offset;
-		pc->col = span.end.col;
-		return span;
-	}
-	span.end = loader_pos(ld, end);
-	return span;
 }
 
 struct iamp_span iamp_document_span(const struct iamp_document *doc, size_t start, size_t end)
