@@ -54,6 +54,11 @@ extern const size_t iamp_aa_code_count;
  * reports skip the rows for them). */
 bool iamp_rule_has_aa_code(enum iamp_rule_id rule);
 
+/* The rows of iamp_aa_codes to read for `rule`'s codes: none of its rows
+ * lies outside [*first, *end), and rows between may name other rules (the
+ * table is sorted by issue code). Empty (0, 0) when it has none. */
+void iamp_rule_aa_rows(enum iamp_rule_id rule, size_t *first, size_t *end);
+
 /* Marks in `out` every rule that `name` names: the rule with that id, or
  * every rule that reports the AWS issue code `name`. Returns how many were
  * marked, a code no rule reports yet counting as one (0: an unknown

@@ -478,9 +478,10 @@ static void jw_bool(struct jw *w, const char *key, bool v)
  * many it wrote (none: nothing at all is written). */
 static size_t list_aa_codes(FILE *out, enum iamp_rule_id rule, const char *lead, const char *quote)
 {
-	size_t n = 0;
+	size_t n = 0, first, end;
 
-	for (size_t k = 0; k < iamp_aa_code_count; k++) {
+	iamp_rule_aa_rows(rule, &first, &end);
+	for (size_t k = first; k < end; k++) {
 		if (iamp_aa_codes[k].rule != rule)
 			continue;
 		fprintf(out, "%s%s%s%s", n ? ", " : lead, quote, iamp_aa_codes[k].code, quote);
@@ -499,9 +500,13 @@ static void jw_aa_codes(struct jw *w, enum iamp_rule_id rule, bool types)
 		[IAMP_SEV_SECURITY_WARNING] = "SECURITY_WARNING",
 		[IAMP_SEV_ERROR] = "ERROR",
 	};
+	size_t first, end;
 
 	jw_array(w, "awsIssueCodes");
-	for (size_t i = 0; iamp_rule_has_aa_code(rule) && i < iamp_aa_code_count; i++) {
+	/* only the rows that may be the rule's: a finding's codes were a scan
+	 * of all 153 rows, a thousand instructions each (issue 13) */
+	iamp_rule_aa_rows(rule, &first, &end);
+	for (size_t i = first; i < end; i++) {
 		if (iamp_aa_codes[i].rule != rule)
 			continue;
 		if (!types) {
