@@ -551,6 +551,14 @@ static const struct iamp_action *action_by_scan(const struct iamp_service *s, co
 	return NULL;
 }
 
+/* iamp_catalog_fold's table lower-cases A-Z and keeps every other byte. */
+START_TEST(test_fold_table)
+{
+	for (int c = 0; c < 256; c++)
+		ck_assert_int_eq(iamp_catalog_fold(c), (c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+}
+END_TEST
+
 /* The folding of 8 bytes at once equals iamp_catalog_fold on each: every
  * byte value at every position, among bytes of the other kinds. */
 START_TEST(test_fold8)
@@ -820,6 +828,7 @@ Suite *suite_catalog(void)
 	tcase_add_test(tc, test_integrity);
 	tcase_add_loop_test(tc, test_hash_services, 0, MIX__COUNT);
 	tcase_add_loop_test(tc, test_hash_actions, 0, MIX__COUNT);
+	tcase_add_test(tc, test_fold_table);
 	tcase_add_test(tc, test_fold8);
 	tcase_add_test(tc, test_name_hash_reads_the_name);
 	tcase_add_loop_test(tc, test_hash_keys, 0, MIX__COUNT);

@@ -395,6 +395,56 @@ START_TEST(duplicates_met)
 }
 END_TEST
 
+/* INVALID_ACTION's byte test (a table, lint.c) against the rule as
+ * written: each byte value at each place of a service and of an action
+ * name (escaped as \u00XX where JSON needs it, which makes a byte from
+ * 0x80 two non-ASCII bytes), and the colon's places. */
+START_TEST(action_bytes)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-*?_.";
+	static const struct {
+		const char *name;
+		int count;
+	} colons[] = {
+		{ "*", 0 }, { "s3:a", 0 }, { "s:a", 0 }, { "s3:", 1 }, { ":a", 1 }, { ":", 1 },
+		{ "s3::a", 1 }, { "s3:a:b", 1 }, { "s3", 1 }, { "**", 1 }, { "*:*", 0 },
+	};
+	char text[256], byte[8];
+	int c = _i;
+
+	if (c == 0) {
+		for (size_t i = 0; i < sizeof colons / sizeof *colons; i++) {
+			snprintf(text, sizeof text, ST("\"Effect\": \"Allow\", \"Action\": \"%s\", \"Resource\": \"*\""),
+				 colons[i].name);
+			th_lint(text, IAMP_POLICY_IDENTITY);
+			ck_assert_msg(th_count(IAMP_RULE_INVALID_ACTION) == colons[i].count, "%s", colons[i].name);
+			th_teardown();
+		}
+		return;
+	}
+	if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7F)
+		snprintf(byte, sizeof byte, "\\u%04x", (unsigned)c);
+	else
+		snprintf(byte, sizeof byte, "%c", c);
+	for (int at = 0; at < 40; at++) {
+		/* at < 6: in the service "abcdef" (before its at-th byte), else
+		 * in the action "Get...Object" of 30 bytes (after at - 6 bytes) */
+		static const char act[] = "GetObjectLegalHoldRetentionTag";
+		char name[128];
+
+		if (at < 6)
+			snprintf(name, sizeof name, "%.*s%s%s:%s", at, "abcdef", byte, "abcdef" + at, act);
+		else
+			snprintf(name, sizeof name, "abcdef:%.*s%s%s", at - 6, act, byte, act + (at - 6 < 30 ? at - 6 : 30));
+		snprintf(text, sizeof text, ST("\"Effect\": \"Allow\", \"Action\": \"%s\", \"Resource\": \"*\""), name);
+		th_lint(text, IAMP_POLICY_IDENTITY);
+		ck_assert_msg(th_count(IAMP_RULE_INVALID_ACTION) == (c != ':' && strchr(ok, c) ? 0 : 1),
+			      "byte 0x%02x at %d: %s", (unsigned)c, at, name);
+		th_teardown();
+	}
+}
+END_TEST
+
 Suite *suite_lint(void)
 {
 	Suite *s = suite_create("lint");
@@ -413,6 +463,7 @@ Suite *suite_lint(void)
 	tcase_add_loop_test(tc, duplicates_long, 0, sizeof dup_lists / sizeof *dup_lists);
 	tcase_add_test(tc, duplicates_case);
 	tcase_add_loop_test(tc, duplicates_met, 0, 2);
+	tcase_add_loop_test(tc, action_bytes, 0, 256);
 	suite_add_tcase(s, tc);
 	return s;
 }
