@@ -264,6 +264,8 @@ prove_same() {
 		done
 		if [ $r1 -ne $r4 ]; then
 			echo "jobs: FAIL: prove $name, $fmt: exit $r1 with -j 1, $r4 with -j 4"
+			head -n 40 "$tmp/e1" | sed 's/^/    -j 1: /'
+			head -n 40 "$tmp/e4" | sed 's/^/    -j 4: /'
 			fail=$((fail + 1))
 		elif ! cmp -s "$tmp/o1" "$tmp/o4"; then
 			echo "jobs: FAIL: prove $name, $fmt: standard output differs between -j 1 and -j 4"
