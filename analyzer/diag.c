@@ -31,34 +31,25 @@ const struct iamp_aa_code iamp_aa_codes[] = {
 };
 const size_t iamp_aa_code_count = sizeof(iamp_aa_codes) / sizeof(*iamp_aa_codes);
 
-/* Which rules report an issue code (IAMP_RULE_NONE too), and the range
- * of rows that holds each one's (first, one past the last; 0, 0: none),
- * marked once. */
-static bool rule_has_code[IAMP_RULE__COUNT + 1];
+/* The range of rows of iamp_aa_codes that holds each rule's (first, one
+ * past the last; 0, 0: none; IAMP_RULE_NONE too), marked once. */
 static size_t rule_rows[IAMP_RULE__COUNT + 1][2];
-static pthread_once_t rule_has_code_once = PTHREAD_ONCE_INIT;
+static pthread_once_t rule_rows_once = PTHREAD_ONCE_INIT;
 
-static void mark_rules_with_codes(void)
+static void mark_rule_rows(void)
 {
 	for (size_t i = 0; i < iamp_aa_code_count; i++) {
 		enum iamp_rule_id r = iamp_aa_codes[i].rule;
 
-		if (!rule_has_code[r])
+		if (rule_rows[r][1] == 0)
 			rule_rows[r][0] = i;
-		rule_has_code[r] = true;
 		rule_rows[r][1] = i + 1;
 	}
 }
 
-bool iamp_rule_has_aa_code(enum iamp_rule_id rule)
-{
-	pthread_once(&rule_has_code_once, mark_rules_with_codes);
-	return rule_has_code[rule];
-}
-
 void iamp_rule_aa_rows(enum iamp_rule_id rule, size_t *first, size_t *end)
 {
-	pthread_once(&rule_has_code_once, mark_rules_with_codes);
+	pthread_once(&rule_rows_once, mark_rule_rows);
 	*first = rule_rows[rule][0];
 	*end = rule_rows[rule][1];
 }

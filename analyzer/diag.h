@@ -50,10 +50,6 @@ struct iamp_aa_code {
 extern const struct iamp_aa_code iamp_aa_codes[];
 extern const size_t iamp_aa_code_count;
 
-/* Whether a row of iamp_aa_codes names `rule` (most rules have none: the
- * reports skip the rows for them). */
-bool iamp_rule_has_aa_code(enum iamp_rule_id rule);
-
 /* The rows of iamp_aa_codes to read for `rule`'s codes: none of its rows
  * lies outside [*first, *end), and rows between may name other rules (the
  * table is sorted by issue code). Empty (0, 0) when it has none. */

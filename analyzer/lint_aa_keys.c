@@ -221,6 +221,14 @@ static const struct scoped scoped_keys[] = {
 #include "aa_key_services.def"
 };
 
+/* check_scoped writes a key's services with ", " for each space: at most
+ * twice the list's length, which every list must leave room for (a list
+ * cut short in a message would say the key is sent by fewer services). */
+enum { SERVICES_TEXT = 1280 };
+#define SCOPED_KEY(k, page, read, services, except) \
+	_Static_assert(2 * sizeof(services) <= SERVICES_TEXT, "the services of " k " do not fit the message");
+#include "aa_key_services.def"
+
 static const struct scoped *scoped_key(const struct iamp_str *key)
 {
 	for (size_t i = 0; i < sizeof scoped_keys / sizeof scoped_keys[0]; i++)
@@ -316,7 +324,7 @@ static void check_scoped(struct keylint *l, const struct iamp_statement *st, con
 {
 	const struct scoped *k;
 	struct reach r;
-	char items[256], services[640];
+	char items[256], services[SERVICES_TEXT];
 	size_t shown = 0, more = 0, used = 0, si = 0;
 
 	if (!WANTS(l, USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES) || !st->action.present || st->action.symbolic ||
@@ -363,7 +371,7 @@ static void check_scoped(struct keylint *l, const struct iamp_statement *st, con
 	}
 	if (!items[0])
 		return;
-	for (const char *s = k->services; *s && si + 3 < sizeof services; s++) {
+	for (const char *s = k->services; *s; s++) { /* fits: SERVICES_TEXT */
 		if (*s == ' ')
 			services[si++] = ',';
 		services[si++] = *s;

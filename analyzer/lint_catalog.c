@@ -903,12 +903,13 @@ static bool type_meets(const struct iamp_resource_type *rt, const struct res_glo
 	/* A few types list alternatives: "arn:...:/apis, arn:...:/restapis". */
 	for (const char *next; arn; arn = next) {
 		const char *comma = strchr(arn, ','), *ff[6], *fsvc;
-		size_t alen = comma ? (size_t)(comma - arn) : strlen(arn), flen, ffl[6], fsvclen;
+		size_t alen, flen, ffl[6], fsvclen;
 		bool split;
 
 		/* strstr(arn, ", "), at a fraction of its cost on short texts */
 		while (comma && comma[1] != ' ')
 			comma = strchr(comma + 1, ',');
+		alen = comma ? (size_t)(comma - arn) : strlen(arn);
 		next = comma ? comma + 2 : NULL;
 		/* the catalog's split of a format without alternatives, made
 		 * at build time, is iamp_arn_split's */
