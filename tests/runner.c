@@ -4,7 +4,11 @@
  *
  * IAMP_TEST_SKIP names suites to leave out, separated by spaces or
  * commas ("smt": scripts/mutate.sh leaves the prover's minute-long suite
- * out of every mutant's run). check's own CK_RUN_SUITE still selects one.
+ * out of every mutant's run). IAMP_TEST_ONLY names the only suites to
+ * run, in the same form: `make unit` runs the suites in two processes
+ * side by side, one with IAMP_TEST_ONLY=LIST and one with
+ * IAMP_TEST_SKIP=LIST, so that each suite runs once. check's own
+ * CK_RUN_SUITE still selects one.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -14,20 +18,25 @@
 #include "suites.h"
 #undef SUITE
 
-/* Whether `name` (a suite function's name, "suite_smt") is to be skipped. */
-static int skipped(const char *name)
+/* Whether `list` (space- or comma-separated suite names) names `name`
+ * (a suite function's name, "suite_smt"). */
+static int listed(const char *list, const char *name)
 {
-	const char *skip = getenv("IAMP_TEST_SKIP");
 	size_t n;
 
-	if (!skip)
-		return 0;
 	name += strlen("suite_");
 	n = strlen(name);
-	for (const char *p = skip; (p = strstr(p, name)); p += n)
-		if ((p == skip || p[-1] == ' ' || p[-1] == ',') && (p[n] == '\0' || p[n] == ' ' || p[n] == ','))
+	for (const char *p = list; (p = strstr(p, name)); p += n)
+		if ((p == list || p[-1] == ' ' || p[-1] == ',') && (p[n] == '\0' || p[n] == ' ' || p[n] == ','))
 			return 1;
 	return 0;
+}
+
+static int skipped(const char *name)
+{
+	const char *skip = getenv("IAMP_TEST_SKIP"), *only = getenv("IAMP_TEST_ONLY");
+
+	return (skip && listed(skip, name)) || (only && !listed(only, name));
 }
 
 int main(void)

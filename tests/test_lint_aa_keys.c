@@ -269,6 +269,7 @@ Suite *suite_lint_aa_keys(void)
 	Suite *s = suite_create("lint_aa_keys");
 	TCase *tc = tcase_create("lint_aa_keys");
 
+	tcase_add_checked_fixture(tc, NULL, th_teardown);
 	tcase_add_loop_test(tc, rules, 0, sizeof(cases) / sizeof(*cases));
 	tcase_add_test(tc, names_the_actions);
 	tcase_add_test(tc, counts_the_rest);
