@@ -226,6 +226,9 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory unit golden
 	$(Q)sh scripts/checksrc.sh
 	$(Q)sh tests/sarif.sh $(BUILD)/iamproof
+	@# the managed corpus made before the suites: jobs.sh, run beside
+	@# corpus.sh, compares -j 1 and -j 4 over it only when it is there
+	$(Q)sh scripts/managed-corpus.sh > /dev/null
 	$(Q)$(MAKE) --no-print-directory suites SUITE_BIN=$(BUILD)/iamproof SUITES="$(TEST_SUITES)"
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
@@ -244,6 +247,7 @@ asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
 		$(FUZZ_TARGETS:%=build-asan/fuzz-replay/%)
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan fuzz-regressions
+	$(Q)sh scripts/managed-corpus.sh > /dev/null
 	$(Q)$(MAKE) --no-print-directory suites SUITE_BIN=build-asan/iamproof SUITES="$(ASAN_SUITES)"
 
 # -j's threads under ThreadSanitizer (tests/jobs.sh: -j 1 against -j 4,
