@@ -11,6 +11,7 @@
  * CK_RUN_SUITE still selects one.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,14 +40,52 @@ static int skipped(const char *name)
 	return (skip && listed(skip, name)) || (only && !listed(only, name));
 }
 
+/* Every name of IAMP_TEST_ONLY must be a suite's: a misspelled one
+ * would leave that suite out of both of make unit's lanes. */
+static int only_names_suites(const char *only)
+{
+	static const char *const all[] = {
+#define SUITE(fn) #fn,
+#include "suites.h"
+#undef SUITE
+	};
+	char buf[512];
+
+	for (const char *p = only; *p;) {
+		size_t n = strcspn(p, " ,"), k;
+
+		if (n && n < sizeof buf - 6) {
+			snprintf(buf, sizeof buf, "suite_%.*s", (int)n, p);
+			for (k = 0; k < sizeof all / sizeof *all && strcmp(all[k], buf) != 0; k++)
+				;
+			if (k == sizeof all / sizeof *all) {
+				fprintf(stderr, "runner: IAMP_TEST_ONLY names no suite '%.*s'\n", (int)n, p);
+				return 0;
+			}
+		}
+		p += n + (p[n] != '\0');
+	}
+	return 1;
+}
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
 	int failed;
+	const char *only = getenv("IAMP_TEST_ONLY");
+	size_t added = 0;
 
-#define SUITE(fn) if (!skipped(#fn)) srunner_add_suite(sr, fn());
+	if (only && !only_names_suites(only))
+		return EXIT_FAILURE;
+
+#define SUITE(fn) if (!skipped(#fn)) { srunner_add_suite(sr, fn()); added++; }
 #include "suites.h"
 #undef SUITE
+	if (only && added == 0) {
+		fprintf(stderr, "runner: IAMP_TEST_ONLY selects no suite\n");
+		srunner_free(sr);
+		return EXIT_FAILURE;
+	}
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
