@@ -3,9 +3,12 @@
  */
 #include "arena.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define CHUNK_SIZE (64u * 1024u)
 #define ALIGN 16u
@@ -22,6 +25,155 @@ struct iamp_arena {
 	size_t total;
 };
 
+#ifndef IAMP_DEBUG_ARENA
+/*
+ * Where chunks of CHUNK_SIZE come from, for every arena of every thread.
+ *
+ *   region: REGION_SIZE of address space, aligned to and advised for
+ *           transparent huge pages, handed out chunk by chunk (bump)
+ *   pool:   the chunks arenas gave back, taken first; a region chunk
+ *           always comes back here, a malloc'ed one while POOL_MAX allows
+ *   malloc: when both are spent
+ *
+ * Each is about page faults, which the virtual machines measured make
+ * dear (about 13 us each, docs/bench.md): a document's arena is fresh
+ * memory, and glibc gives each thread a heap of its own, so under -j N
+ * every thread faulted in its own copy of the largest document's
+ * memory. From the region, the first touch of each 2 MiB costs one
+ * fault (about 110 us there, where 512 small pages cost 6 ms); from the
+ * pool, a chunk another thread touched costs none. Where the kernel
+ * gives no huge pages (or mmap fails) the region is small pages, or
+ * none: the same answers either way.
+ */
+enum { POOL_MAX = 64 };
+#define HUGE_PAGE ((size_t)2 << 20)
+#define REGION_SIZE ((size_t)8 << 20)
+#define CHUNK_BYTES (sizeof(struct chunk) + CHUNK_SIZE)
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct chunk *pool;    /* under pool_lock, as all below */
+static unsigned pooled;       /* malloc'ed chunks in the pool */
+static char *region_next, *region_start, *region_end;
+static bool region_tried;
+
+static bool in_region(const struct chunk *c)
+{
+	return region_start && (const char *)c >= region_start && (const char *)c < region_end;
+}
+
+static void region_map(void)
+{
+	char *m, *start;
+
+	region_tried = true;
+	m = mmap(NULL, REGION_SIZE + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return;
+	start = (char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+#ifdef MADV_HUGEPAGE
+	(void)madvise(start, REGION_SIZE, MADV_HUGEPAGE); /* advice only */
+#endif
+	region_start = region_next = start;
+	region_end = start + REGION_SIZE;
+}
+
+static struct chunk *pool_take(void)
+{
+	struct chunk *c = NULL;
+
+	pthread_mutex_lock(&pool_lock);
+	if (pool) {
+		c = pool;
+		pool = c->next;
+		if (!in_region(c))
+			pooled--;
+	} else {
+		if (!region_tried)
+			region_map();
+		if (region_next && (size_t)(region_end - region_next) >= CHUNK_BYTES) {
+			c = (struct chunk *)(void *)region_next;
+			region_next += (CHUNK_BYTES + 63) & ~(size_t)63;
+		}
+	}
+	pthread_mutex_unlock(&pool_lock);
+	return c;
+}
+
+/* Gives a list of chunks back: those of CHUNK_SIZE to the pool (a
+ * malloc'ed one while the pool has room), the others to free(). */
+static void chunks_free(struct chunk *c)
+{
+	struct chunk *next, *back = NULL;
+
+	for (; c; c = next) {
+		next = c->next;
+		if (c->size != CHUNK_SIZE) {
+			free(c);
+			continue;
+		}
+		c->next = back;
+		back = c;
+	}
+	if (!back)
+		return;
+	pthread_mutex_lock(&pool_lock);
+	for (c = back; c; c = next) {
+		next = c->next;
+		if (!in_region(c)) {
+			if (pooled == POOL_MAX) {
+				c->next = NULL;
+				free(c); /* under the lock: rare, and short */
+				continue;
+			}
+			pooled++;
+		}
+		c->next = pool;
+		pool = c;
+	}
+	pthread_mutex_unlock(&pool_lock);
+}
+
+void iamp_arena_pool_release(void)
+{
+	struct chunk *c, *next, *keep = NULL;
+
+	pthread_mutex_lock(&pool_lock);
+	for (c = pool; c; c = next) {
+		next = c->next;
+		if (in_region(c)) {
+			c->next = keep;
+			keep = c;
+		} else {
+			free(c);
+		}
+	}
+	pool = keep; /* the region stays mapped: an arena may still use it */
+	pooled = 0;
+	pthread_mutex_unlock(&pool_lock);
+}
+#else
+/* The debug build passes every allocation to malloc, where sanitizers
+ * see it: no pool. */
+static struct chunk *pool_take(void)
+{
+	return NULL;
+}
+
+static void chunks_free(struct chunk *c)
+{
+	struct chunk *next;
+
+	for (; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+}
+
+void iamp_arena_pool_release(void)
+{
+}
+#endif
+
 struct iamp_arena *iamp_arena_new(void)
 {
 	return calloc(1, sizeof(struct iamp_arena));
@@ -29,21 +181,18 @@ struct iamp_arena *iamp_arena_new(void)
 
 void iamp_arena_free(struct iamp_arena *arena)
 {
-	struct chunk *c, *next;
-
 	if (!arena)
 		return;
-	for (c = arena->head; c; c = next) {
-		next = c->next;
-		free(c);
-	}
+	chunks_free(arena->head);
 	free(arena);
 }
 
 static struct chunk *chunk_new(size_t size)
 {
-	struct chunk *c = malloc(sizeof(*c) + size);
+	struct chunk *c = size == CHUNK_SIZE ? pool_take() : NULL;
 
+	if (!c)
+		c = malloc(sizeof(*c) + size);
 	if (!c)
 		return NULL;
 	c->next = NULL;
@@ -65,16 +214,20 @@ static __attribute__((noinline)) void *take_chunk(struct iamp_arena *arena, size
 	arena->head = c;
 #else
 	if (n > CHUNK_SIZE / 4) {
-		/* A big block gets a chunk of its own, kept behind the
-		 * current one so that its free space is not lost. */
-		struct chunk *big = chunk_new(n);
+		/* A big block gets a chunk of its own: a pooled one when it
+		 * fits (a file's text up to 64 KiB, read into memory already
+		 * touched), else one of its size. The chunk with more room
+		 * left stays current, the other goes behind it, so that
+		 * neither's free space is lost. */
+		struct chunk *big = chunk_new(n <= CHUNK_SIZE ? CHUNK_SIZE : n);
 
 		if (!big)
 			return NULL;
-		if (c) {
+		if (c && c->size - c->used >= big->size - n) {
 			big->next = c->next;
 			c->next = big;
 		} else {
+			big->next = c;
 			arena->head = big;
 		}
 		c = big;
@@ -143,7 +296,7 @@ size_t iamp_arena_used(const struct iamp_arena *arena)
 
 void iamp_arena_reset(struct iamp_arena *arena)
 {
-	struct chunk *c, *next, *keep = NULL;
+	struct chunk *c, *next, *keep = NULL, *drop = NULL;
 
 	for (c = arena->head; c; c = next) {
 		next = c->next;
@@ -153,8 +306,10 @@ void iamp_arena_reset(struct iamp_arena *arena)
 			continue;
 		}
 #endif
-		free(c);
+		c->next = drop;
+		drop = c;
 	}
+	chunks_free(drop);
 	if (keep) {
 		keep->next = NULL;
 		keep->used = 0;

@@ -140,6 +140,34 @@ void iamp_diags_clear(struct iamp_diags *diags)
 	diags->off = off;
 }
 
+/* What iamp_diags_move and iamp_diags_forget carry over besides the
+ * items, and `from` emptied. */
+static void carry(struct iamp_diags *to, struct iamp_diags *from)
+{
+	const bool *off = from->off;
+
+	to->oom |= from->oom;
+	if (from->wasted && !to->wasted)
+		to->wasted_rule = from->wasted_rule;
+	to->wasted += from->wasted;
+	for (int sev = 0; sev <= IAMP_SEV_ERROR; sev++)
+		to->reported[sev] += from->reported[sev];
+	free(from->items);
+	iamp_diags_init(from);
+	from->off = off;
+}
+
+void iamp_diags_forget(struct iamp_diags *to, struct iamp_diags *from)
+{
+	for (size_t i = 0; i < from->count; i++) {
+		to->reported[from->items[i].severity]++;
+		free(from->items[i].path);
+		free(from->items[i].message);
+		free(from->items[i].source_line);
+	}
+	carry(to, from);
+}
+
 int iamp_diags_move(struct iamp_diags *to, struct iamp_diags *from)
 {
 	if (to->count + from->count > to->cap) {
@@ -157,17 +185,7 @@ int iamp_diags_move(struct iamp_diags *to, struct iamp_diags *from)
 	if (from->count)
 		memcpy(to->items + to->count, from->items, from->count * sizeof(*from->items));
 	to->count += from->count;
-	to->oom |= from->oom;
-	if (from->wasted && !to->wasted)
-		to->wasted_rule = from->wasted_rule;
-	to->wasted += from->wasted;
-	free(from->items);
-	{
-		const bool *off = from->off;
-
-		iamp_diags_init(from);
-		from->off = off;
-	}
+	carry(to, from);
 	return 0;
 }
 
@@ -282,7 +300,18 @@ int iamp_diags_max_severity(const struct iamp_diags *diags)
 	for (size_t i = 0; i < diags->count; i++)
 		if ((int)diags->items[i].severity > max)
 			max = (int)diags->items[i].severity;
+	for (int sev = IAMP_SEV_ERROR; sev > max; sev--)
+		if (diags->reported[sev])
+			return sev;
 	return max;
+}
+
+void iamp_diags_count(const struct iamp_diags *diags, size_t count[IAMP_SEV_ERROR + 1])
+{
+	for (int sev = 0; sev <= IAMP_SEV_ERROR; sev++)
+		count[sev] = diags->reported[sev];
+	for (size_t i = 0; i < diags->count; i++)
+		count[diags->items[i].severity]++;
 }
 
 #define FNV_PRIME 0x100000001b3ULL

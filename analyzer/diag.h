@@ -102,6 +102,10 @@ struct iamp_diags {
 	 * prints it under IAMPROOF_CHECK_TRACE; tests/disable.sh). */
 	size_t wasted;
 	enum iamp_rule_id wasted_rule; /* the first such rule */
+	/* Items written out and freed already (iamp_diags_forget), by
+	 * severity: still counted by iamp_diags_max_severity, the report's
+	 * summary and check's, no longer held. */
+	size_t reported[IAMP_SEV_ERROR + 1];
 };
 
 /* Whether `rule` is to be reported: its work is worth doing. */
@@ -130,6 +134,15 @@ void iamp_diags_clear(struct iamp_diags *diags); /* frees all items, keeps `off`
  * `from` empty (its oom and wasted work carried over). IAMP_ENOMEM, with `from` as it was,
  * when `to` cannot grow. */
 int iamp_diags_move(struct iamp_diags *to, struct iamp_diags *from);
+
+/* Counts every item of `from` as reported in `to` (by severity) and frees
+ * them, leaving `from` empty; its oom and wasted work carried over as by
+ * iamp_diags_move. For items already written (check -j's parts): memory
+ * stays that of a file's diagnostics, not the run's. */
+void iamp_diags_forget(struct iamp_diags *to, struct iamp_diags *from);
+
+/* Items by severity, the held and the reported ones: count[sev]. */
+void iamp_diags_count(const struct iamp_diags *diags, size_t count[IAMP_SEV_ERROR + 1]);
 
 /*
  * Appends a diagnostic of `rule` at `span` in `path`, with the source line

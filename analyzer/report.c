@@ -601,11 +601,14 @@ static void json_part(FILE *out, const struct iamp_diag *items, size_t n, size_t
 /* The rest: the array closed, errors and the summary of all `diags`. */
 static void json_tail(FILE *out, const struct iamp_diags *diags, const struct iamp_report_opts *opts)
 {
-	struct jw w = { .out = out, .depth = 2, .has_items = { true, diags->count > 0 } };
-	size_t count[IAMP_SEV_ERROR + 1] = { 0 };
+	struct jw w = { .out = out, .depth = 2 };
+	size_t count[IAMP_SEV_ERROR + 1], total = 0;
 
-	for (size_t i = 0; i < diags->count; i++)
-		count[diags->items[i].severity]++;
+	iamp_diags_count(diags, count); /* the parts' written ones too */
+	for (int sev = 0; sev <= IAMP_SEV_ERROR; sev++)
+		total += count[sev];
+	w.has_items[0] = true;
+	w.has_items[1] = total > 0;
 	jw_array_end(&w);
 	jw_array(&w, "errors");
 	for (size_t i = 0; i < opts->unread_count; i++)

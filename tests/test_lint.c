@@ -409,7 +409,7 @@ START_TEST(action_bytes)
 		{ "*", 0 }, { "s3:a", 0 }, { "s:a", 0 }, { "s3:", 1 }, { ":a", 1 }, { ":", 1 },
 		{ "s3::a", 1 }, { "s3:a:b", 1 }, { "s3", 1 }, { "**", 1 }, { "*:*", 0 },
 	};
-	char text[256], byte[8];
+	char text[256], byte[12]; /* "\\u%04x" of an unsigned: gcc cannot see that c < 256 */
 	int c = _i;
 
 	if (c == 0) {

@@ -591,6 +591,121 @@ START_TEST(test_report_in_parts)
 }
 END_TEST
 
+/* The four diagnostics of test_report_forgotten, [lo, hi) of them added
+ * to `d` as a file's thread makes its own. */
+static void add_some(struct iamp_diags *d, size_t lo, size_t hi)
+{
+	for (size_t i = lo; i < hi; i++) {
+		switch (i) {
+		case 0:
+			add(d, IAMP_RULE_INVALID_EFFECT, "a.json", span(4, 15, 4, 21), "    \"Effect\": \"Alow\",", "e");
+			break;
+		case 1:
+			add(d, IAMP_RULE_ALLOW_ALL, "a.json", span(6, 3, 9, 4), NULL, "a");
+			break;
+		case 2:
+			add(d, IAMP_RULE_ALLOW_ALL, "b.json", span(16, 3, 19, 4), NULL, "b");
+			break;
+		default:
+			add(d, IAMP_RULE_DUPLICATE_VALUE, "c.json", span(0, 0, 0, 0), NULL, "c");
+			break;
+		}
+	}
+}
+
+/*
+ * check -j's way (cmd_check.c): each part is written from a list of its
+ * own, which is then forgotten into the run's list (iamp_diags_forget):
+ * freed, only counted. The tail over a run that holds no item gives
+ * iamp_report_write's bytes all the same (the summary's counts, the
+ * findings array closed as a non-empty one), and the run's counts and
+ * highest severity are those of the whole.
+ */
+START_TEST(test_report_forgotten)
+{
+	enum iamp_report_format fmt = part_formats[_i];
+	struct iamp_report_opts opts = { .tool_version = "0.1.0", .data_version = "2025-01-01" };
+	struct iamp_diags whole_d;
+	size_t want[IAMP_SEV_ERROR + 1];
+	char *whole;
+
+	iamp_diags_init(&whole_d);
+	add_some(&whole_d, 0, 4);
+	whole = render(fmt, &whole_d, &opts);
+	iamp_diags_count(&whole_d, want);
+	for (size_t a = 0; a <= 4; a++) {
+		size_t cut[3] = { 0, a, 4 }, len = 0, got[IAMP_SEV_ERROR + 1];
+		struct iamp_diags run;
+		char *buf = NULL;
+		FILE *f = open_memstream(&buf, &len);
+		bool wrote = false;
+
+		ck_assert_ptr_nonnull(f);
+		iamp_diags_init(&run);
+		ck_assert_int_eq(iamp_report_head(f, fmt, &opts), IAMP_OK);
+		for (int k = 0; k < 2; k++) {
+			struct iamp_diags part;
+
+			iamp_diags_init(&part);
+			add_some(&part, cut[k], cut[k + 1]);
+			if (part.count && wrote)
+				fputs(iamp_report_joiner(fmt), f);
+			wrote |= part.count > 0;
+			ck_assert_int_eq(iamp_report_part(f, fmt, part.items, part.count, cut[k], &opts), IAMP_OK);
+			iamp_diags_forget(&run, &part);
+			ck_assert_uint_eq(part.count, 0);
+			ck_assert_ptr_null(part.items);
+		}
+		ck_assert_uint_eq(run.count, 0);
+		ck_assert_int_eq(iamp_report_tail(f, fmt, &run, &opts), IAMP_OK);
+		ck_assert_int_eq(fclose(f), 0);
+		ck_assert_msg(strcmp(buf, whole) == 0, "cut at %zu:\n%s\nwant:\n%s", a, buf, whole);
+		iamp_diags_count(&run, got);
+		ck_assert_mem_eq(got, want, sizeof(want));
+		ck_assert_int_eq(iamp_diags_max_severity(&run), IAMP_SEV_ERROR);
+		free(buf);
+		iamp_diags_clear(&run);
+	}
+	free(whole);
+	iamp_diags_clear(&whole_d);
+}
+END_TEST
+
+/* The highest severity and the counts over held and forgotten items
+ * together: a forgotten error outranks held warnings, a held error
+ * forgotten suggestions. */
+START_TEST(test_diags_forget_counts)
+{
+	struct iamp_diags run, part;
+	size_t count[IAMP_SEV_ERROR + 1];
+
+	iamp_diags_init(&run);
+	iamp_diags_init(&part);
+	ck_assert_int_eq(iamp_diags_max_severity(&run), -1);
+	add(&part, IAMP_RULE_INVALID_EFFECT, "a.json", span(1, 1, 1, 2), NULL, "e"); /* error */
+	iamp_diags_forget(&run, &part);
+	add(&run, IAMP_RULE_DUPLICATE_VALUE, "b.json", span(1, 1, 1, 2), NULL, "w");
+	ck_assert_int_eq(iamp_diags_max_severity(&run), IAMP_SEV_ERROR);
+	iamp_diags_count(&run, count);
+	ck_assert_uint_eq(count[IAMP_SEV_ERROR], 1);
+	ck_assert_uint_eq(count[iamp_rules[IAMP_RULE_DUPLICATE_VALUE].severity], 1);
+	iamp_diags_clear(&run);
+	ck_assert_int_eq(iamp_diags_max_severity(&run), -1); /* clear forgets the counts too */
+	add(&part, IAMP_RULE_DUPLICATE_VALUE, "b.json", span(1, 1, 1, 2), NULL, "w");
+	iamp_diags_forget(&run, &part);
+	add(&run, IAMP_RULE_INVALID_EFFECT, "a.json", span(1, 1, 1, 2), NULL, "e");
+	ck_assert_int_eq(iamp_diags_max_severity(&run), IAMP_SEV_ERROR);
+	/* moved lists carry their forgotten counts along */
+	iamp_diags_init(&part);
+	ck_assert_int_eq(iamp_diags_move(&part, &run), 0);
+	iamp_diags_count(&part, count);
+	ck_assert_uint_eq(count[IAMP_SEV_ERROR], 1);
+	ck_assert_uint_eq(count[iamp_rules[IAMP_RULE_DUPLICATE_VALUE].severity], 1);
+	ck_assert_int_eq(iamp_diags_max_severity(&run), -1);
+	iamp_diags_clear(&part);
+}
+END_TEST
+
 /* A report many times the writer's buffer, and a string longer than it
  * and runs of plain text longer than it (written past the buffer), with
  * escapes on either side of its boundaries, read back whole. */
@@ -1343,6 +1458,8 @@ Suite *suite_report(void)
 	tcase_add_test(tc, json_string_every_offset);
 	tcase_add_test(tc, test_json_long);
 	tcase_add_loop_test(tc, test_report_in_parts, 0, sizeof(part_formats) / sizeof(*part_formats));
+	tcase_add_loop_test(tc, test_report_forgotten, 0, sizeof(part_formats) / sizeof(*part_formats));
+	tcase_add_test(tc, test_diags_forget_counts);
 	tcase_add_test(tc, test_json_escaping);
 	tcase_add_test(tc, test_sarif_run);
 	tcase_add_test(tc, test_sarif_rules);
