@@ -305,6 +305,17 @@ CMD_B=two_in_turn
 pair
 echo "  two check -j 1 side by side:        $(secs $best_a) s; in turn: $(secs $best_b) s;" \
 	"speed-up $(ratio $best_b $best_a)   (the machine's ceiling for -j 2)"
+# Whether the two CPUs were alike during the run: -j 1 pinned to each.
+# The virtual CPUs of the machine measured are at times not (docs/bench.md:
+# one took 104 ms where the other took 76): -j 1's best is then the fast
+# CPU's, and -j 2 cannot reach twice its speed.
+if command -v taskset > /dev/null 2>&1 && [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ]; then
+	CMD_A="taskset -c 0 $BIN check --no-config --type identity --quiet --format json -j 1 $MANAGED"
+	CMD_B="taskset -c 1 $BIN check --no-config --type identity --quiet --format json -j 1 $MANAGED"
+	pair
+	echo "  check -j 1 on CPU 0 / on CPU 1:     $(secs $best_a) s / $(secs $best_b) s;" \
+		"ratio $(ratio $best_a $best_b)   (1.00: the CPUs alike; -j 2's target assumes it)"
+fi
 CAPS="--max-file-bytes 100000000 --max-statements 200000"
 DENY_CHECK="$BIN check --no-config --type identity --quiet --format json -j 1 $CAPS"
 per=""
