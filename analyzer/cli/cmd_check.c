@@ -680,15 +680,14 @@ struct pool {
 	struct check *c;      /* the run: changed only by the thread gathering */
 	const struct check *base; /* what the threads copy */
 	struct file_out *out; /* one per file, written by the thread that checks it */
-	bool *done;           /* per file: out[i] is written (under lock) */
+	atomic_bool *done;    /* per file: out[i] is written */
 	atomic_size_t next;
 	/* the report in parts, or NULL: written at the end */
 	const struct iamp_report_opts *ropts;
 	enum iamp_report_format format;
 	bool wrote;           /* a part was written (the thread gathering's) */
-	pthread_mutex_t lock;
-	size_t gathered;      /* files gathered, in file order (under lock) */
-	bool gathering;       /* a thread is gathering (under lock) */
+	atomic_size_t gathered; /* files gathered, in file order */
+	atomic_bool gathering;  /* a thread is gathering: the one that set it */
 };
 
 /* A memory stream a thread keeps for all its files, rewound before each
@@ -791,57 +790,71 @@ static void gather(struct check *c, struct file_out *w, FILE *out, const char *j
 	c->baselined += w->baselined;
 }
 
+/* Whether this thread becomes the one gathering (then it must call
+ * gather_done, which ends it). */
+static bool become_gatherer(struct pool *p)
+{
+	return !atomic_exchange(&p->gathering, true);
+}
+
+/* The thread gathering: every file done and not yet gathered, in file
+ * order, then the role given up. A thread that finished a file while
+ * this one gathered left it to this one (it saw `gathering` set): the
+ * look at the next file after giving the role up, both sequentially
+ * consistent, sees that file done whenever that thread saw the role
+ * taken, and takes the role again. */
+static void gather_done(struct pool *p)
+{
+	size_t g = atomic_load(&p->gathered);
+
+	for (;;) {
+		while (g < p->c->file_count && atomic_load(&p->done[g])) {
+			gather(p->c, &p->out[g], stdout, p->ropts ? iamp_report_joiner(p->format) : "", &p->wrote);
+			atomic_store(&p->gathered, ++g);
+		}
+		atomic_store(&p->gathering, false);
+		if (g == p->c->file_count || !atomic_load(&p->done[g]) || !become_gatherer(p))
+			return;
+		g = atomic_load(&p->gathered);
+	}
+}
+
 /* A file is done: the thread that finishes a file gathers, in file
  * order, every file done that no thread has gathered yet, unless another
- * thread is at it (it sees this file before it stops, both under the
- * lock). No thread ever sleeps for another's file: waking a main thread
- * that waited cost a context switch per batch of files, 4 ms of CPU a
- * run over the managed corpus in this virtual machine (docs/bench.md).
- * A file that is next in order is written from `part`, the thread's own
- * stream; any other has its part copied out to wait its turn. */
+ * thread is at it. No thread ever waits for another, nor takes a lock: a
+ * main thread that slept until a batch of files was done cost a context
+ * switch per wake-up (about 20 us of CPU each in the virtual machine
+ * measured), and a mutex here still put a thread to sleep a few times a
+ * run (docs/CONVENTIONS.md). A file that is next in order is written from
+ * `part`, the thread's own stream; any other has its part copied out to
+ * wait its turn. */
 static void file_done(struct pool *p, struct file_out *o, struct scratch *part)
 {
 	size_t i = (size_t)(o - p->out);
 
-	pthread_mutex_lock(&p->lock);
-	if (!p->gathering && p->gathered == i) {
-		p->gathering = true;
-		pthread_mutex_unlock(&p->lock);
+	/* next in order, and the role free: `gathered` stays i, as no
+	 * thread gathers past a file that is not done */
+	if (atomic_load(&p->gathered) == i && become_gatherer(p)) {
 		if (o->reportlen) {
 			o->report = part->buf;
 			o->borrowed = true;
 		}
 		gather(p->c, o, stdout, p->ropts ? iamp_report_joiner(p->format) : "", &p->wrote);
-		pthread_mutex_lock(&p->lock);
-		p->done[i] = true;
-		p->gathered++;
-	} else {
-		pthread_mutex_unlock(&p->lock);
-		if (o->reportlen && !(o->report = malloc(o->reportlen))) {
-			fprintf(stderr, "iamproof: %s: out of memory\n", p->base->files[i]);
-			o->reportlen = 0;
-			o->internal = true;
-		} else if (o->reportlen) {
-			memcpy(o->report, part->buf, o->reportlen);
-		}
-		pthread_mutex_lock(&p->lock);
-		p->done[i] = true;
-		if (p->gathering) {
-			pthread_mutex_unlock(&p->lock);
-			return;
-		}
-		p->gathering = true;
+		atomic_store(&p->done[i], true);
+		atomic_store(&p->gathered, i + 1);
+		gather_done(p);
+		return;
 	}
-	while (p->gathered < p->c->file_count && p->done[p->gathered]) {
-		struct file_out *w = &p->out[p->gathered];
-
-		pthread_mutex_unlock(&p->lock);
-		gather(p->c, w, stdout, p->ropts ? iamp_report_joiner(p->format) : "", &p->wrote);
-		pthread_mutex_lock(&p->lock);
-		p->gathered++;
+	if (o->reportlen && !(o->report = malloc(o->reportlen))) {
+		fprintf(stderr, "iamproof: %s: out of memory\n", p->base->files[i]);
+		o->reportlen = 0;
+		o->internal = true;
+	} else if (o->reportlen) {
+		memcpy(o->report, part->buf, o->reportlen);
 	}
-	p->gathering = false;
-	pthread_mutex_unlock(&p->lock);
+	atomic_store(&p->done[i], true);
+	if (become_gatherer(p))
+		gather_done(p);
 }
 
 static void *check_worker(void *arg)
@@ -925,13 +938,15 @@ static bool check_files(struct check *c, enum iamp_report_format format,
 	p.c = c;
 	p.base = &base;
 	atomic_init(&p.next, 0);
+	atomic_init(&p.gathered, 0);
+	atomic_init(&p.gathering, false);
 	/* not zeroed here: each thread clears what it writes, and a whole
 	 * array cleared at once was 300 KB of fresh pages touched before
 	 * any thread started (77 page faults in this virtual machine) */
 	p.out = reallocarray(NULL, c->file_count, sizeof(*p.out));
-	p.done = calloc(c->file_count, sizeof(*p.done));
+	p.done = reallocarray(NULL, c->file_count, sizeof(*p.done));
 	threads = calloc(n - 1, sizeof(*threads));
-	if (!p.out || !p.done || !threads || pthread_mutex_init(&p.lock, NULL) != 0) {
+	if (!p.out || !p.done || !threads) {
 		free(p.out);
 		free(p.done);
 		free(threads);
@@ -939,6 +954,8 @@ static bool check_files(struct check *c, enum iamp_report_format format,
 			check_file(c, c->files[i]);
 		return false;
 	}
+	for (size_t i = 0; i < c->file_count; i++)
+		atomic_init(&p.done[i], false);
 	/* in parts only when the files' diagnostics are all there is (top) */
 	if (ropts && c->diags.count == 0) {
 		p.ropts = ropts;
@@ -954,7 +971,6 @@ static bool check_files(struct check *c, enum iamp_report_format format,
 		pthread_join(threads[t], NULL);
 	/* every file was gathered by the thread that finished the last of
 	 * them (file_done) */
-	pthread_mutex_destroy(&p.lock);
 	free(p.out);
 	free(p.done);
 	free(threads);
