@@ -970,7 +970,12 @@ static bool check_files(struct check *c, enum iamp_report_format format,
 	for (unsigned t = 0; t < started; t++)
 		pthread_join(threads[t], NULL);
 	/* every file was gathered by the thread that finished the last of
-	 * them (file_done) */
+	 * them (file_done); one left out would be missing from the report */
+	if (atomic_load(&p.gathered) != c->file_count) {
+		fprintf(stderr, "iamproof: internal error: %zu of %zu files gathered\n", atomic_load(&p.gathered),
+			c->file_count);
+		c->internal = true;
+	}
 	free(p.out);
 	free(p.done);
 	free(threads);
