@@ -49,8 +49,11 @@ size_t iamp_arena_used(const struct iamp_arena *arena);
  * arena reused per request (simulate) costs no malloc once warm. */
 void iamp_arena_reset(struct iamp_arena *arena);
 
-/* Frees the chunks kept for reuse (arena.c's pool): for a leak check at
- * the end of a run; arenas made afterwards work as before. */
+/* Frees the malloc'ed chunks kept for reuse (arena.c's pool; the
+ * caller's own chunks first go to it). The commands never call it: what
+ * the pool keeps at exit is still reachable, not a leak; the tests call
+ * it to empty the pool between cases. Arenas made afterwards work as
+ * before. */
 void iamp_arena_pool_release(void);
 
 #endif

@@ -269,95 +269,13 @@ static int walk_entry(struct check *c, const char *child, const char *name, cons
 	return iamp_policy_file_name(name) ? add_file(c, child) : 0;
 }
 
-/* A directory's entries, read in one pass: each a type byte (d_type)
- * and the name with its NUL, in one buffer. scandir allocated one
- * dirent per entry, fresh memory in the walk that -j cannot share out
- * (issue 13: about 1 ms of the managed corpus's 1,594 entries, most of
- * it page faults). */
-struct entries {
-	char *buf;
-	size_t len, cap;
-	char **name; /* into buf, sorted */
-	size_t count;
-};
-
-static int cmp_name_ptr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Reads the entries of `path` but "." and "..", sorted by strcmp: the
- * order scandir's alphasort gives in the C locale, which iamproof never
- * leaves. -1 with errno when the directory cannot be read. */
-static int read_entries(const char *path, struct entries *e)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-	size_t n = 0, at;
-
-	memset(e, 0, sizeof(*e));
-	if (!d)
-		return -1;
-	for (;;) {
-		size_t len;
-
-		errno = 0;
-		if (!(de = readdir(d)))
-			break;
-		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
-			continue;
-		len = strlen(de->d_name) + 2;
-		if (e->len + len > e->cap) {
-			size_t cap = e->cap ? e->cap * 2 : 16384;
-			char *nb;
-
-			while (cap < e->len + len)
-				cap *= 2;
-			if (!(nb = realloc(e->buf, cap)))
-				goto fail;
-			e->buf = nb;
-			e->cap = cap;
-		}
-		e->buf[e->len] = (char)de->d_type;
-		memcpy(e->buf + e->len + 1, de->d_name, len - 1);
-		e->len += len;
-		n++;
-	}
-	if (errno)
-		goto fail;
-	closedir(d);
-	if (n && !(e->name = malloc(n * sizeof(*e->name)))) {
-		errno = ENOMEM;
-		d = NULL;
-		goto fail;
-	}
-	for (at = 0; at < e->len; at += strlen(e->buf + at + 1) + 2)
-		e->name[e->count++] = e->buf + at + 1;
-	if (e->count)
-		qsort(e->name, e->count, sizeof(*e->name), cmp_name_ptr);
-	return 0;
-fail:
-	{
-		int saved = errno ? errno : ENOMEM;
-
-		if (d)
-			closedir(d);
-		free(e->buf);
-		memset(e, 0, sizeof(*e));
-		errno = saved;
-	}
-	return -1;
-}
-
 /* Collects policy files under `path` in sorted order. Hidden entries,
  * node_modules and the configuration file itself are skipped. */
 static int walk(struct check *c, const char *path, unsigned depth)
 {
-	struct entries e;
+	struct dirent **names = NULL;
 	struct stat self;
-	char *child = NULL;
-	size_t plen, cap = 0;
-	int rc = 0;
+	int n, rc = 0;
 
 	if (depth > WALK_DEPTH) {
 		unreadable(c, "%s: directories nested too deep; not entered", path);
@@ -373,41 +291,35 @@ static int walk(struct check *c, const char *path, unsigned depth)
 			return 0;
 		}
 	}
-	if (read_entries(path, &e) != 0) {
+	n = scandir(path, &names, NULL, alphasort);
+	if (n < 0) {
 		unreadable(c, "cannot read directory %s: %s", path, strerror(errno));
 		return 0;
 	}
 	c->walking[c->nwalking].dev = self.st_dev;
 	c->walking[c->nwalking].ino = self.st_ino;
 	c->nwalking++;
-	/* each child's path: the prefix once, then its name (".": none) */
-	plen = strcmp(path, ".") == 0 ? 0 : strlen(path) + (path[strlen(path) - 1] == '/' ? 0 : 1);
-	for (size_t i = 0; i < e.count && !rc; i++) {
-		const char *name = e.name[i];
-		size_t len = plen + strlen(name) + 1;
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		size_t len = strlen(path) + strlen(name) + 2;
+		char *child;
 		struct stat st;
 
-		if (name[0] == '.' || strcmp(name, "node_modules") == 0)
-			continue;
-		if (len > cap) {
-			char *nb = realloc(child, len * 2);
-
-			if (!nb) {
-				rc = IAMP_ENOMEM;
-				break;
-			}
-			if (!child && plen) {
-				memcpy(nb, path, plen - 1);
-				nb[plen - 1] = '/';
-			}
-			child = nb;
-			cap = len * 2;
+		if (rc || name[0] == '.' || strcmp(name, "node_modules") == 0)
+			goto next;
+		child = malloc(len);
+		if (!child) {
+			rc = IAMP_ENOMEM;
+			goto next;
 		}
-		memcpy(child + plen, name, len - plen);
+		if (strcmp(path, ".") == 0)
+			snprintf(child, len, "%s", name);
+		else
+			snprintf(child, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", name);
 		/* A regular file as the directory says (not a link): no lstat,
 		 * which the walk, run before the threads start, would pay
 		 * once per file (issue 13: -j's serial part). */
-		if ((unsigned char)name[-1] == DT_REG) {
+		if (names[i]->d_type == DT_REG) {
 			memset(&st, 0, sizeof(st));
 			st.st_mode = S_IFREG;
 			rc = walk_entry(c, child, name, &st, depth);
@@ -416,11 +328,12 @@ static int walk(struct check *c, const char *path, unsigned depth)
 		} else {
 			rc = walk_entry(c, child, name, &st, depth);
 		}
+		free(child);
+next:
+		free(names[i]);
 	}
 	c->nwalking--;
-	free(child);
-	free(e.name);
-	free(e.buf);
+	free(names);
 	return rc;
 }
 
@@ -685,6 +598,7 @@ struct pool {
 	/* the report in parts, or NULL: written at the end */
 	const struct iamp_report_opts *ropts;
 	enum iamp_report_format format;
+	const char *joiner;   /* between two parts: iamp_report_joiner, or "" */
 	bool wrote;           /* a part was written (the thread gathering's) */
 	atomic_size_t gathered; /* files gathered, in file order */
 	atomic_bool gathering;  /* a thread is gathering: the one that set it */
@@ -809,7 +723,7 @@ static void gather_done(struct pool *p)
 
 	for (;;) {
 		while (g < p->c->file_count && atomic_load(&p->done[g])) {
-			gather(p->c, &p->out[g], stdout, p->ropts ? iamp_report_joiner(p->format) : "", &p->wrote);
+			gather(p->c, &p->out[g], stdout, p->joiner, &p->wrote);
 			atomic_store(&p->gathered, ++g);
 		}
 		atomic_store(&p->gathering, false);
@@ -839,7 +753,7 @@ static void file_done(struct pool *p, struct file_out *o, struct scratch *part)
 			o->report = part->buf;
 			o->borrowed = true;
 		}
-		gather(p->c, o, stdout, p->ropts ? iamp_report_joiner(p->format) : "", &p->wrote);
+		gather(p->c, o, stdout, p->joiner, &p->wrote);
 		atomic_store(&p->done[i], true);
 		atomic_store(&p->gathered, i + 1);
 		gather_done(p);
@@ -957,9 +871,11 @@ static bool check_files(struct check *c, enum iamp_report_format format,
 	for (size_t i = 0; i < c->file_count; i++)
 		atomic_init(&p.done[i], false);
 	/* in parts only when the files' diagnostics are all there is (top) */
+	p.joiner = "";
 	if (ropts && c->diags.count == 0) {
 		p.ropts = ropts;
 		p.format = format;
+		p.joiner = iamp_report_joiner(format);
 		iamp_report_head(stdout, format, ropts);
 	}
 	/* n - 1 threads and this one: a thread more than the CPUs asked
