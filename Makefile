@@ -143,6 +143,13 @@ $(BUILD)/bench-parse: tests/bench/parse.c
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg,--cflags) -o $@ $< $(call pkg,--libs)
 
+# Times the commands `make bench` measures, with no shell or `date` start-up
+# in the figures (tests/bench/timer.c).
+$(BUILD)/bench-time: tests/bench/timer.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $<
+
 # The runner calls every suite_*() that tests/test_*.c define; the list is
 # generated so that a new suite file needs no edit elsewhere.
 $(BUILD)/tests/suites.h: $(TEST_SRC)
@@ -213,16 +220,16 @@ golden: $(BUILD)/iamproof
 # .cache/npm).
 SUITE_JOBS ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 TEST_SUITES := generate prove prove-cli review report aa-parity replay cli jobs disable iac precommit caps \
-	ci-examples rules simulate corpus catalog
+	ci-examples rules simulate corpus catalog bench-tools
 ASAN_SUITES := generate prove-cli review jobs aa-parity iac replay cli ci-examples rules simulate \
-	corpus catalog
+	corpus catalog bench-tools
 suite-%:
 	$(Q)sh tests/$*.sh $(SUITE_BIN)
 suites:
 	$(Q)$(MAKE) --no-print-directory -j$(SUITE_JOBS) --output-sync=target $(SUITES:%=suite-%)
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(BUILD)/test_runner
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/test_runner $(BUILD)/bench-time $(BUILD)/bench-parse
 	$(Q)$(MAKE) --no-print-directory unit golden
 	$(Q)sh scripts/checksrc.sh
 	$(Q)sh tests/sarif.sh $(BUILD)/iamproof
@@ -242,7 +249,7 @@ test: deps
 ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DIAMP_DEBUG_ARENA
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
-		all build-asan/test_runner
+		all build-asan/test_runner build-asan/bench-time build-asan/bench-parse
 	$(Q)CK_FORK=no $(MAKE) --no-print-directory BUILD=build-asan unit golden
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
 		$(FUZZ_TARGETS:%=build-asan/fuzz-replay/%)
@@ -316,7 +323,7 @@ demo: deps
 	$(Q)sh scripts/demo.sh $(BUILD)/iamproof $(BUILD)/demo
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all $(BUILD)/bench-parse
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/bench-parse $(BUILD)/bench-time
 	$(Q)sh scripts/bench.sh $(BUILD)/iamproof
 
 # The prover's benchmark (docs/bench.md): stage6 over corpus SCPs and

@@ -27,17 +27,17 @@ set --
 while read -r f; do set -- "$@" --identity "$f"; done <"$OUT/identity.list"
 set -- "$@" --scp "$OUT/scp-root.json" --scp "$OUT/scp-ou.json" --boundary "$OUT/boundary.json"
 
+# Each run timed by build/bench-time (tests/bench/timer.c: from spawn to
+# wait4; the shell's `$(date +%s%N)` added about 4 ms to each time).
+TIMER=${BENCH_TIME:-$(dirname "$BIN")/bench-time}
+[ -x "$TIMER" ] || { echo "bench-eval: $TIMER not built (make bench builds it)" >&2; exit 2; }
+
 n=$(wc -l <"$OUT/requests.jsonl")
-best=""
-i=0
-while [ $i -lt "$RUNS" ]; do
-	start=$(date +%s%N)
-	"$BIN" simulate -j 1 "$@" --requests "$OUT/requests.jsonl" >"$OUT/decisions.jsonl"
-	end=$(date +%s%N)
-	ns=$((end - start))
-	if [ -z "$best" ] || [ $ns -lt "$best" ]; then best=$ns; fi
-	i=$((i + 1))
-done
+got=$("$TIMER" -n "$RUNS" -o "$OUT/decisions.jsonl" "$BIN" simulate -j 1 "$@" --requests "$OUT/requests.jsonl")
+set -- $got "$@"
+best=$1 status=$3
+shift 3
+[ "$status" -eq 0 ] || { echo "bench-eval: simulate exited with status $status" >&2; exit 1; }
 rate=$((n * 1000000000 / best))
 echo "bench-eval: $n requests, 10 managed policies + 2 SCP levels + boundary: best of $RUNS runs $((best / 1000000)) ms, $rate requests/s (one core, process start-up, parsing and output included)"
 awk -F'"decision":"' '{split($2, a, "\""); c[a[1]]++} END {for (k in c) printf "bench-eval:   %s %d\n", k, c[k]}' "$OUT/decisions.jsonl"
@@ -55,21 +55,11 @@ if [ -x "$PARSE" ]; then
 		while [ $i -lt 100 ]; do cat "$OUT/requests.jsonl" >>"$big"; i=$((i + 1)); done
 	fi
 	m=$(wc -l <"$big")
-	bs="" bp="" b2=""
-	i=0
-	while [ $i -lt "${BENCH_EVAL_RUNS:-3}" ]; do
-		t0=$(date +%s%N)
-		"$BIN" simulate -j 1 "$@" --requests "$big" >/dev/null
-		t1=$(date +%s%N)
-		"$PARSE" --lines "$big" >/dev/null
-		t2=$(date +%s%N)
-		"$BIN" simulate -j 2 "$@" --requests "$big" >/dev/null
-		t3=$(date +%s%N)
-		{ [ -z "$bs" ] || [ $((t1 - t0)) -lt "$bs" ]; } && bs=$((t1 - t0))
-		{ [ -z "$bp" ] || [ $((t2 - t1)) -lt "$bp" ]; } && bp=$((t2 - t1))
-		{ [ -z "$b2" ] || [ $((t3 - t2)) -lt "$b2" ]; } && b2=$((t3 - t2))
-		i=$((i + 1))
-	done
+	got=$("$TIMER" -n "${BENCH_EVAL_RUNS:-3}" "$BIN" simulate -j 1 "$@" --requests "$big" \
+		--and "$PARSE" --lines "$big" --and "$BIN" simulate -j 2 "$@" --requests "$big")
+	set -- $got
+	bs=$1 bp=$4 b2=$7
+	[ "$3$6$9" = 000 ] || { echo "bench-eval: exit statuses $3, $6, $9 over $big" >&2; exit 1; }
 	echo "bench-eval: $m requests: simulate $((bs / 1000000)) ms, $((m * 1000000000 / bs)) requests/s (target >= 500,000);" \
 		"json-c parse only $((bp / 1000000)) ms; ratio $(awk -v a="$bs" -v b="$bp" 'BEGIN { printf "%.2f", a / b }');" \
 		"-j 2: $((b2 / 1000000)) ms, speed-up $(awk -v a="$bs" -v b="$b2" 'BEGIN { printf "%.2f", a / b }');" \

@@ -43,11 +43,13 @@
 //       witnesses-new witnesses-old reason" ("none 0 0" when it is not).
 //   node bench-gen.js stats PATH...
 //       Prints "files bytes statements" over every .json file under PATH.
-//   node bench-gen.js findings REPORT.json [EXEMPT_RULE...]
+//   node bench-gen.js findings REPORT.json [--known FILE.tsv] [EXEMPT_RULE...]
 //       Reads `iamproof check --format json` output and prints one
 //       "count severity RULE" line per rule, most frequent first, then
-//       "total N", "errors N" and "at PATH:LINE:COL: MESSAGE [RULE]" for
-//       each error-severity finding of a rule not listed as exempt.
+//       "total N", "errors N", "excused N" and "at PATH:LINE:COL: MESSAGE
+//       [RULE]" for each error-severity finding of a rule not listed as
+//       exempt and not excused by FILE.tsv (tests/corpus-known.tsv: rule,
+//       file name, line and column, tab-separated, then why).
 //
 // The managed-policy corpus itself is made by scripts/managed-corpus.sh.
 //
@@ -315,23 +317,39 @@ function stats(paths) {
   process.stdout.write(`${files.length} ${bytes} ${stmts}\n`);
 }
 
-function findings(report, exempt) {
+function findings(report, args) {
   const rep = JSON.parse(fs.readFileSync(report, 'utf8'));
+  const known = new Set();
+  let exempt = args;
+  if (args[0] === '--known') {
+    if (args.length < 2)
+      die('findings: --known needs a file');
+    for (const line of fs.readFileSync(args[1], 'utf8').split('\n')) {
+      const f = line.split('\t');
+      if (!line.startsWith('#') && f.length >= 4)
+        known.add(f.slice(0, 4).join('\t'));
+    }
+    exempt = args.slice(2);
+  }
   const by = new Map();
-  let errors = 0;
+  const errors = [];
+  let excused = 0;
   for (const d of rep.diagnostics) {
     const k = `${d.severity} ${d.rule}`;
     by.set(k, (by.get(k) || 0) + 1);
-    if (d.severity === 'error' && !exempt.includes(d.rule))
-      errors++;
+    if (d.severity !== 'error' || exempt.includes(d.rule))
+      continue;
+    if (known.has([d.rule, path.basename(d.path), d.line, d.column].join('\t')))
+      excused++;
+    else
+      errors.push(d);
   }
   const rows = [...by.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   for (const [k, n] of rows)
     process.stdout.write(`${n} ${k}\n`);
-  process.stdout.write(`total ${rep.diagnostics.length}\nerrors ${errors}\n`);
-  for (const d of rep.diagnostics)
-    if (d.severity === 'error' && !exempt.includes(d.rule))
-      process.stdout.write(`at ${d.path}:${d.line}:${d.column}: ${d.message} [${d.rule}]\n`);
+  process.stdout.write(`total ${rep.diagnostics.length}\nerrors ${errors.length}\nexcused ${excused}\n`);
+  for (const d of errors)
+    process.stdout.write(`at ${d.path}:${d.line}:${d.column}: ${d.message} [${d.rule}]\n`);
 }
 
 const [cmd, ...args] = process.argv.slice(2);
@@ -350,4 +368,4 @@ else if (cmd === 'stats' && args.length >= 1)
 else if (cmd === 'findings' && args.length >= 1)
   findings(args[0], args.slice(1));
 else
-  die('usage: bench-gen.js synth OUT N... | deny OUT N... | diff OUT N... | results NAME PROVE.json | verdict DIFF.json | stats PATH... | findings REPORT.json [EXEMPT_RULE...]');
+  die('usage: bench-gen.js synth OUT N... | deny OUT N... | diff OUT N... | results NAME PROVE.json | verdict DIFF.json | stats PATH... | findings REPORT.json [--known FILE.tsv] [EXEMPT_RULE...]');
