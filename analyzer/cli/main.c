@@ -98,6 +98,8 @@ static void usage(FILE *out)
 		     "\nexit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or unreadable input, 3 internal error\n");
 }
 
+static char out_buffer[64 << 10];
+
 int main(int argc, char **argv)
 {
 	/* Documents and requests are loaded and freed one after another, on
@@ -110,6 +112,11 @@ int main(int argc, char **argv)
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	mallopt(M_TOP_PAD, 1 << 20);
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	/* Output to a file or a pipe is written in blocks of the file's
+	 * size, 4 KiB: 474 write calls for check's JSON report over the
+	 * managed corpus (1.9 MB). A terminal stays line-buffered. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, out_buffer, _IOFBF, sizeof(out_buffer));
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
