@@ -46,10 +46,12 @@
 //   node bench-gen.js findings REPORT.json [--known FILE.tsv] [EXEMPT_RULE...]
 //       Reads `iamproof check --format json` output and prints one
 //       "count severity RULE" line per rule, most frequent first, then
-//       "total N", "errors N", "excused N" and "at PATH:LINE:COL: MESSAGE
-//       [RULE]" for each error-severity finding of a rule not listed as
-//       exempt and not excused by FILE.tsv (tests/corpus-known.tsv: rule,
-//       file name, line and column, tab-separated, then why).
+//       "total N", "errors N", "excused N", "gone N", then "at PATH:LINE:COL:
+//       MESSAGE [RULE]" for each error-severity finding of a rule not
+//       listed as exempt and not excused by FILE.tsv (tests/corpus-known.tsv:
+//       rule, file name, line and column, tab-separated, then why), and
+//       "unreported KEY" for each line of FILE.tsv no error matches (gone).
+//       tests/corpus.sh and scripts/bench.sh both read it.
 //
 // The managed-policy corpus itself is made by scripts/managed-corpus.sh.
 //
@@ -333,23 +335,32 @@ function findings(report, args) {
   }
   const by = new Map();
   const errors = [];
+  const seen = new Set();
   let excused = 0;
   for (const d of rep.diagnostics) {
     const k = `${d.severity} ${d.rule}`;
     by.set(k, (by.get(k) || 0) + 1);
-    if (d.severity !== 'error' || exempt.includes(d.rule))
+    if (d.severity !== 'error')
       continue;
-    if (known.has([d.rule, path.basename(d.path), d.line, d.column].join('\t')))
+    const key = [d.rule, path.basename(d.path), d.line, d.column].join('\t');
+    seen.add(key);
+    if (exempt.includes(d.rule))
+      continue;
+    if (known.has(key))
       excused++;
     else
       errors.push(d);
   }
+  const gone = [...known].filter(k => !seen.has(k));
   const rows = [...by.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   for (const [k, n] of rows)
     process.stdout.write(`${n} ${k}\n`);
-  process.stdout.write(`total ${rep.diagnostics.length}\nerrors ${errors.length}\nexcused ${excused}\n`);
+  process.stdout.write(`total ${rep.diagnostics.length}\nerrors ${errors.length}\nexcused ${excused}\n` +
+    `gone ${gone.length}\n`);
   for (const d of errors)
     process.stdout.write(`at ${d.path}:${d.line}:${d.column}: ${d.message} [${d.rule}]\n`);
+  for (const k of gone)
+    process.stdout.write(`unreported ${k}\n`);
 }
 
 const [cmd, ...args] = process.argv.slice(2);

@@ -101,13 +101,18 @@ measure() {
 	got=$("$TIMER" -n "$RUNS" -o "$out" -e "$TMP/stderr" "$@") ||
 		die "$label: bench-time could not run the command"
 	set -- $got
-	best_ns=$1 max_rss=$2 rc=$3
-	if [ "$rc" -eq 3 ] || [ "$rc" -gt 128 ]; then
-		echo "bench: CRASH: $label: exit status $rc" >&2
-		sed 's/^/bench:   /' "$TMP/stderr" >&2
-		crashed="$crashed $label"
-		best_ns=-1
-	fi
+	best_ns=$1 max_rss=$2
+	crash_check "$label" "$3" "$TMP/stderr" && best_ns=-1
+}
+
+# crash_check LABEL STATUS [STDERR]: a crash (status 3, or above 128: a
+# signal) is reported and recorded; true when it was one.
+crash_check() {
+	[ "$2" -eq 3 ] || [ "$2" -gt 128 ] || return 1
+	echo "bench: CRASH: $1: exit status $2" >&2
+	[ -n "${3:-}" ] && sed 's/^/bench:   /' "$3" >&2
+	crashed="$crashed $1"
+	return 0
 }
 
 CHECK="$BIN check --no-config --type identity --quiet --format json"
@@ -213,6 +218,7 @@ pair() {
 		die "bench-time could not run: $CMD_A / $CMD_B"
 	set -- $got
 	best_a=$1 best_b=$4
+	crash_check "$CMD_A" "$3" || crash_check "$CMD_B" "$6" || :
 }
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
@@ -242,6 +248,7 @@ got=$("$TIMER" -n "$RUNS" --together $BIN check --no-config --type identity --qu
 	die "bench-time could not run check"
 set -- $got
 best_a=$1 best_b=$4
+crash_check "two check -j 1" "$3" || crash_check "two check -j 1" "$6" || :
 echo "  two check -j 1 side by side:        $(secs $best_a) s; in turn: $(secs $best_b) s;" \
 	"speed-up $(ratio $best_b $best_a)   (the machine's ceiling for -j 2)"
 # Whether the two CPUs were alike during the run: -j 1 pinned to each.

@@ -20,32 +20,25 @@ pass=0
 fail=0
 n=$(ls "$dir" | grep -c '\.json$')
 [ "$n" = 1594 ] && pass=$((pass + 1)) || { echo "corpus: FAIL: $n policies, expected 1594"; fail=$((fail + 1)); }
-"$bin" check --no-config --quiet --type identity --disable POLICY_SIZE --format json "$dir" > "${TMPDIR:-/tmp}/iamp-corpus.$$.json"
+out=${TMPDIR:-/tmp}/iamp-corpus.$$
+"$bin" check --no-config --quiet --type identity --disable POLICY_SIZE --format json "$dir" > "$out.json"
 rc=$?
 if [ "$rc" -le 1 ]; then pass=$((pass + 1)); else echo "corpus: FAIL: check exited $rc"; fail=$((fail + 1)); fi
-errors=$(node -e '
-const fs = require("fs"), path = require("path");
-const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-const all = r.diagnostics.filter(d => d.severity === "error");
-// rule, file, line, column: the key; the fifth field is the reason
-const listed = new Set(fs.readFileSync(process.argv[2], "utf8").split("\n")
-	.filter(l => l && !l.startsWith("#")).map(l => l.split("\t").slice(0, 4).join("\t")));
-const key = d => [d.rule, path.basename(d.path), d.line, d.column].join("\t");
-const seen = new Set(all.map(key));
-const gone = [...listed].filter(k => !seen.has(k));
-const known = all.filter(d => listed.has(key(d)));
-const perRule = {};
-for (const d of known) perRule[d.rule] = (perRule[d.rule] || 0) + 1;
-console.error(`corpus: ${known.length} errors listed in tests/corpus-known.tsv (known exceptions): ${JSON.stringify(perRule)}`);
-const errs = all.filter(d => !listed.has(key(d)));
-for (const d of errs.slice(0, 20)) console.error(`  ${d.path}:${d.line}:${d.column}: ${d.message} [${d.rule}]`);
-for (const k of gone) console.error(`corpus: FAIL: listed in tests/corpus-known.tsv but not reported: ${k}`);
-const by = {};
-for (const d of r.diagnostics) by[d.rule] = (by[d.rule] || 0) + 1;
-console.error("corpus: findings per rule: " + JSON.stringify(by));
-console.log(errs.length + gone.length);
-' "${TMPDIR:-/tmp}/iamp-corpus.$$.json" "$(dirname "$0")/corpus-known.tsv")
-rm -f "${TMPDIR:-/tmp}/iamp-corpus.$$.json"
-if [ "$errors" = 0 ]; then pass=$((pass + 1)); else echo "corpus: FAIL: $errors error findings on AWS managed policies not listed in tests/corpus-known.tsv, or listed there and no longer reported"; fail=$((fail + 1)); fi
+# the key of each error is its rule, file, line and column, the first four
+# fields of tests/corpus-known.tsv (scripts/bench-gen.js findings, which
+# make bench reads too)
+if node "$(dirname "$0")/../scripts/bench-gen.js" findings "$out.json" --known "$(dirname "$0")/corpus-known.tsv" \
+	> "$out.txt"; then
+	errors=$(awk '$1 == "errors" { print $2 }' "$out.txt")
+	gone=$(awk '$1 == "gone" { print $2 }' "$out.txt")
+	echo "corpus: $(awk '$1 == "excused" { print $2 }' "$out.txt") errors listed in tests/corpus-known.tsv (known exceptions); findings per severity and rule:" \
+		"$(awk 'NF == 3 && $1 ~ /^[0-9]+$/ { printf "%s%s %s %s", sep, $1, $2, $3; sep = ", " }' "$out.txt")" >&2
+	sed -n 's/^at /  /p' "$out.txt" | head -n 20 >&2
+	sed -n 's/^unreported /corpus: FAIL: listed in tests\/corpus-known.tsv but not reported: /p' "$out.txt" >&2
+else
+	errors=unknown gone=unknown
+fi
+rm -f "$out.json" "$out.txt"
+if [ "$errors" = 0 ] && [ "$gone" = 0 ]; then pass=$((pass + 1)); else echo "corpus: FAIL: $errors error findings on AWS managed policies not listed in tests/corpus-known.tsv, $gone listed there and no longer reported"; fail=$((fail + 1)); fi
 echo "corpus: $pass passed, $fail failed"
 [ "$fail" = 0 ]
